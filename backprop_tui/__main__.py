@@ -1,0 +1,5 @@
+"""`python -m backprop_tui` runs the same entry point as the `backprop-tui` script."""
+
+from backprop_tui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Scenario files: TOML in, validated dataclasses out; knows nothing of screens."""
