@@ -1,0 +1,143 @@
+"""CLI subcommands for the step-through engine: open, trace, validate, scenarios."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from rich.console import Console
+
+from backprop_tui.engine.run import run
+from backprop_tui.engine.steps import build_steps
+from backprop_tui.errors import UserError
+from backprop_tui.fileio import atomic_write_text
+from backprop_tui.render.export import to_json, to_markdown
+from backprop_tui.render.matrix import View
+from backprop_tui.render.step import step_renderable
+from backprop_tui.render.numbers import cell
+from backprop_tui.scenario.bundled import bundled_dir, bundled_names, resolve
+from backprop_tui.scenario.errors import ScenarioError
+from backprop_tui.scenario.load import load
+from backprop_tui.scenario.toml_source import read_toml
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("open", help="open the app on SCENARIO (the default when no command is given)")
+    p.add_argument("scenario", nargs="?", default="lecture", help="a path or a bundled name (default: lecture)")
+    p.add_argument("--variant", help="step through one of the scenario's variants")
+    p.set_defaults(func=cmd_open)
+
+    p = subparsers.add_parser("trace", help="print every step of the first iterations")
+    p.add_argument("scenario", help="a path or a bundled name, e.g. lecture")
+    p.add_argument("--iterations", type=_positive, help="how many updates (default: the scenario's)")
+    p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    p.add_argument("--variant", help="apply one of the scenario's [[variant]] tables")
+    p.add_argument("--decimals", type=_positive, default=4)
+    p.add_argument("--output", "-o", help="write to this file (atomically) instead of stdout")
+    p.set_defaults(func=cmd_trace)
+
+    p = subparsers.add_parser("validate", help="check scenario files and report every problem")
+    p.add_argument("scenarios", nargs="+", metavar="SCENARIO")
+    p.set_defaults(func=cmd_validate)
+
+    p = subparsers.add_parser("scenarios", help="list the bundled scenarios")
+    p.set_defaults(func=cmd_scenarios)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
+    return value
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    scenario = load(args.scenario, args.variant)  # a bad file fails here, before the screen opens
+    from backprop_tui.tui.app import BackpropApp
+
+    BackpropApp(scenario.source or args.scenario, variant=args.variant).run()
+    return 0
+
+
+def trace_text(scenario, iterations, steps, decimals: int, width: int | None = None) -> str:
+    """The text trace, rendered to a string through the shared rich renderer."""
+    console = Console(record=True, width=width or 120, force_terminal=False, color_system=None, file=_Null())
+    view = View(decimals=decimals)
+    console.print(f"[bold]{scenario.title}[/]")
+    by_iteration = {}
+    for s in steps:
+        by_iteration.setdefault(s.iteration, []).append(s)
+    for it in iterations:
+        console.rule(f"Iteration {it.number}: loss before the update E = {cell(it.loss, 6)}"
+                     + ("  (diverged)" if it.diverged else ""))
+        for s in by_iteration[it.number]:
+            console.print(step_renderable(s, view))
+    return console.export_text()
+
+
+class _Null:
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def cmd_trace(args: argparse.Namespace) -> int:
+    scenario = load(args.scenario, args.variant)
+    iterations = run(scenario, args.iterations)
+    steps = [s for it in iterations for s in build_steps(scenario, it)]
+    if args.format == "json":
+        text = to_json(scenario, iterations, steps) + "\n"
+    elif args.format == "markdown":
+        text = to_markdown(scenario, iterations, steps, args.decimals)
+    elif args.output is None and sys.stdout.isatty():
+        console = Console()
+        for s in steps:
+            console.print(step_renderable(s, View(decimals=args.decimals)))
+        return 0
+    else:
+        text = trace_text(scenario, iterations, steps, args.decimals)
+    if args.output:
+        atomic_write_text(args.output, text)
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from backprop_tui.cnn.config import is_cnn_document, load_cnn_scenario
+
+    failures = 0
+    for name in args.scenarios:
+        try:
+            path = resolve(name)
+            if is_cnn_document(read_toml(path)):
+                load_cnn_scenario(path)
+            else:
+                load(path)
+            print(f"{name}: OK")
+        except ScenarioError as error:
+            failures += 1
+            print(error.render(), file=sys.stderr)
+    return 2 if failures else 0
+
+
+def cmd_scenarios(args: argparse.Namespace) -> int:
+    from backprop_tui.cnn.config import is_cnn_document
+
+    names = bundled_names()
+    width = max((len(n) for n in names), default=0)
+    for name in names:
+        try:
+            document = read_toml(bundled_dir() / f"{name}.toml")
+            kind = "cnn  " if is_cnn_document(document) else "steps"
+            title = document.get("title", "")
+        except UserError as error:
+            kind, title = "error", str(error)
+        print(f"{name:<{width}}  {kind}  {title}")
+    return 0

@@ -1,0 +1,125 @@
+"""A walked trace as a markdown handout (LaTeX equations) or as JSON: the exports of `trace`."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+
+from backprop_tui.engine.run import Iteration
+from backprop_tui.engine.steps import Step
+from backprop_tui.render.matrix import matrix_text
+from backprop_tui.render.numbers import cell, shape
+from backprop_tui.scenario.model import Scenario
+
+
+def scenario_summary(scenario: Scenario) -> dict[str, Any]:
+    """The scenario as JSON-friendly data (what the JSON export calls "scenario")."""
+    t = scenario.training
+    return {
+        "title": scenario.title,
+        "description": scenario.description,
+        "file": scenario.source.name if scenario.source else None,
+        "variant": scenario.variant,
+        "seed": scenario.seed,
+        "inputs": scenario.inputs,
+        "loss": scenario.loss,
+        "layers": [
+            {"units": layer.units, "activation": layer.activation, "weights": layer.weights.tolist(),
+             "bias": None if layer.bias is None else layer.bias.tolist(), "train_bias": layer.train_bias}
+            for layer in scenario.layers
+        ],
+        "data": {"inputs": scenario.x.tolist(), "targets": scenario.y.tolist()},
+        "training": {"optimizer": t.optimizer, "learning_rate": t.learning_rate, "batch_size": t.batch_size,
+                     "momentum": t.momentum, "iterations": t.iterations},
+    }
+
+
+def _finite_or_text(value: float) -> float | str:
+    """JSON has no inf or NaN: spell them as strings."""
+    return float(value) if np.isfinite(value) else ("NaN" if np.isnan(value) else ("inf" if value > 0 else "-inf"))
+
+
+def _nested(values: np.ndarray) -> Any:
+    if np.all(np.isfinite(values)):
+        return values.tolist()
+    return [[_finite_or_text(v) for v in row] for row in np.atleast_2d(values)] if values.ndim == 2 else [_finite_or_text(v) for v in values]
+
+
+def step_json(step: Step) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "iteration": step.iteration, "index": step.index, "phase": step.phase, "layer": step.layer,
+        "title": step.title, "equation": step.equation, "latex": step.latex,
+        "matrices": [{"name": m.name, "shape": list(m.shape), "role": m.role, "transpose_of": m.transpose_of,
+                      "values": _nested(m.values)} for m in step.matrices],
+        "notes": list(step.notes),
+    }
+    if step.check is not None:
+        data["gradient_check"] = {
+            "name": step.check.name, "max_relative_error": step.check.max_relative_error,
+            "entries": [{"index": [i + 1 for i in e.index], "analytic": _finite_or_text(e.analytic),
+                         "numeric": _finite_or_text(e.numeric), "relative_error": e.relative_error}
+                        for e in step.check.entries],
+        }
+    return data
+
+
+def iteration_json(it: Iteration) -> dict[str, Any]:
+    return {
+        "iteration": it.number,
+        "batch": [int(i) + 1 for i in it.batch],
+        "loss": _finite_or_text(it.loss),
+        "diverged": it.diverged,
+        "weights": [_nested(w) for w in it.after.params.weights],
+        "biases": [None if b is None else _nested(b) for b in it.after.params.biases],
+    }
+
+
+def to_json(scenario: Scenario, iterations: list[Iteration], steps: list[Step]) -> str:
+    document = {
+        "scenario": scenario_summary(scenario),
+        "steps": [step_json(s) for s in steps],
+        "iterations": [iteration_json(it) for it in iterations],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=1)
+
+
+def _markdown_matrix(step: Step, index: int, decimals: int) -> str:
+    m = step.matrices[index]
+    rows = matrix_text(m, decimals)
+    header = "| " + " | ".join(f"{c + 1}" for c in range(m.shape[1])) + " |"
+    rule = "|" + "---:|" * m.shape[1]
+    body = "\n".join("| " + " | ".join(r) + " |" for r in rows)
+    return f"**${m.latex}$** ({m.name}, {shape(*m.shape)})\n\n{header}\n{rule}\n{body}\n"
+
+
+def to_markdown(scenario: Scenario, iterations: list[Iteration], steps: list[Step], decimals: int = 4) -> str:
+    """A handout: each step with its LaTeX equation, its matrices as tables, notes and checks."""
+    t = scenario.training
+    lines = [f"# {scenario.title}", ""]
+    if scenario.description:
+        lines += [scenario.description.strip(), ""]
+    sizes = "-".join(str(s) for s in scenario.sizes)
+    lines += [f"Network {sizes}, activations {', '.join(l.activation for l in scenario.layers)}, "
+              f"loss `{scenario.loss}`, optimizer `{t.optimizer}`, learning rate γ = {t.learning_rate:g}"
+              + (f", momentum μ = {t.momentum:g}" if t.optimizer == "momentum" else "") + ".", ""]
+    by_iteration: dict[int, list[Step]] = {}
+    for s in steps:
+        by_iteration.setdefault(s.iteration, []).append(s)
+    for it in iterations:
+        lines += [f"## Iteration {it.number}", "",
+                  f"Batch: samples {', '.join(str(int(i) + 1) for i in it.batch)}; loss before the update E = {cell(it.loss, 6)}.", ""]
+        if it.diverged:
+            lines += ["**This iteration diverged: values overflowed to infinity or NaN.**", ""]
+        for s in by_iteration.get(it.number, []):
+            layer = f", layer {s.layer}" if s.layer else ""
+            lines += [f"### {s.index + 1}. {s.title} ({s.phase}{layer})", "", f"$$ {s.latex} $$", ""]
+            for i in range(len(s.matrices)):
+                lines.append(_markdown_matrix(s, i, decimals))
+            lines += [f"- {note}" for note in s.notes]
+            if s.check is not None:
+                lines.append(f"- Gradient check of {s.check.name}: max relative error "
+                             f"{s.check.max_relative_error:.1e} against central differences.")
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,103 @@
+"""A whole step as rich renderables: equation, matrices side by side, notes, gradient check."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from backprop_tui.engine.gradcheck import AGREES, GradCheck
+from backprop_tui.engine.steps import Matrix, Step
+from backprop_tui.render.matrix import View, matrix_table, visible_indices
+from backprop_tui.render.numbers import cell, shape
+
+
+def shown_matrices(step: Step, show_sources: bool) -> list[Matrix]:
+    """The step's matrices in equation order; a transposed operand hides its source unless asked."""
+    sources = {m.transpose_of for m in step.matrices if m.transpose_of}
+    return [m for m in step.matrices if show_sources or m.name not in sources]
+
+
+def header_text(step: Step) -> Text:
+    layer = f" · layer {step.layer}" if step.layer else ""
+    return Text.assemble((f"{step.phase.upper()}{layer}", "bold reverse"), "  ", (step.title, "bold"))
+
+
+def matrices_row(matrices: list[Matrix], view: View, cursor_matrix: str | None = None) -> Table:
+    """Matrices side by side, in order, as one grid row."""
+    grid = Table.grid(padding=(0, 2))
+    for _ in matrices:
+        grid.add_column(vertical="top")
+    tables = []
+    for m in matrices:
+        cursor = view.cursor if m.name == cursor_matrix else None
+        tables.append(matrix_table(m, View(view.decimals, view.max_rows, view.max_cols,
+                                           view.row_offset if cursor else 0, view.col_offset if cursor else 0,
+                                           cursor, m.role == "out")))
+    grid.add_row(*tables)
+    return grid
+
+
+def update_table(step: Step, decimals: int, max_rows: int = 10, max_cols: int = 6) -> Table | None:
+    """For an update step: each parameter's old value → new value, with ↑/↓ for the direction."""
+    if step.phase != "update":
+        return None
+    old, new = step.matrices[0], step.matrices[-1]
+    rows, cols = old.values.shape
+    table = Table(title=Text(f"{old.name}: old → new", style="bold"), box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("", style="dim", justify="right")
+    col_idx = visible_indices(cols, max_cols, 0)
+    for c in col_idx:
+        table.add_column("…" if c is None else str(c + 1), justify="right")
+    for r in visible_indices(rows, max_rows, 0):
+        if r is None:
+            table.add_row("⋮", *["⋮" if c is not None else "" for c in col_idx])
+            continue
+        cells = []
+        for c in col_idx:
+            if c is None:
+                cells.append(Text("…"))
+                continue
+            a, b = float(old.values[r, c]), float(new.values[r, c])
+            arrow, style = ("↑", "bold") if b > a else ("↓", "italic") if b < a else ("=", "dim")
+            cells.append(Text(f"{cell(a, decimals)} → {cell(b, decimals)} {arrow}", style=style))
+        table.add_row(str(r + 1), *cells)
+    return table
+
+
+def check_table(check: GradCheck, decimals: int = 6, limit: int = 6) -> Table:
+    """Analytic against central-difference values for (up to `limit` of) the checked entries."""
+    verdict = "agrees" if check.agrees else "DISAGREES"
+    sampled = "" if len(check.entries) == check.total else f", {len(check.entries)} of {check.total} entries"
+    table = Table(
+        title=Text(f"Gradient check of {check.name}: max relative error {check.max_relative_error:.1e} ({verdict}{sampled})"),
+        box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left",
+    )
+    for name in ("entry", "analytic", "numeric (central diff.)", "rel. error"):
+        table.add_column(name, justify="right")
+    for entry in check.entries[:limit]:
+        index = ",".join(str(i + 1) for i in entry.index)
+        mark = "" if entry.relative_error < AGREES else " ✗"
+        table.add_row(index, cell(entry.analytic, decimals), cell(entry.numeric, decimals), f"{entry.relative_error:.1e}{mark}")
+    if len(check.entries) > limit:
+        table.add_row("…", "", "", "")
+    return table
+
+
+def step_renderable(step: Step, view: View = View(), show_sources: bool = True, checks: bool = True) -> RenderableType:
+    """Everything about one step, for the text trace (the app lays the same pieces out itself)."""
+    parts: list[RenderableType] = [header_text(step), Text(step.equation, style="bold"),
+                                   matrices_row(shown_matrices(step, show_sources), view)]
+    changes = update_table(step, view.decimals, view.max_rows, view.max_cols)
+    if changes is not None:
+        parts.append(changes)
+    parts.extend(Text(f"• {note}") for note in step.notes)
+    if checks and step.check is not None:
+        parts.append(check_table(step.check))
+    return Group(*parts, Text(""))
+
+
+def matrix_shapes(step: Step) -> str:
+    """The shapes of a step's matrices in one line: θ¹ᵀ 3×2 · x 2×1 → z¹ 3×1."""
+    return "  ".join(f"{m.name} {shape(*m.shape)}" for m in step.matrices)
