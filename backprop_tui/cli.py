@@ -14,7 +14,7 @@ from backprop_tui.errors import UserError
 
 def build_parser() -> argparse.ArgumentParser:
     """The full parser; each area registers its own subcommands."""
-    from backprop_tui import commands_dense
+    from backprop_tui import commands_author, commands_dense
     from backprop_tui.cnn import commands as commands_cnn
 
     parser = argparse.ArgumentParser(
@@ -26,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands_dense.register(subparsers)
+    commands_author.register(subparsers)
     commands_cnn.register(subparsers)
     return parser
 
