@@ -1,0 +1,161 @@
+"""The fused fast path: conv (stride 1) -> ReLU -> 2x2 max-pool as one block, batch innermost.
+
+Why this shape (see PERF-NOTES): activations are stored C-H-W-N so every copy moves runs of N
+contiguous floats; im2col is one `np.copyto` from a strided view into a preallocated buffer,
+its rows ordered (dy, dx, py, px, n) so that the four members of each pooling window sit in
+four contiguous blocks and max-pooling is an element-wise max; bias and ReLU are applied after
+pooling (max commutes with adding a per-channel bias and with ReLU); the input gradient is one
+GEMM per kernel tap added into a padded buffer. Parameters have the generic layers' layout, and
+the tests hold this block to the generic Conv2D -> ReLU -> MaxPool2D.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+
+class _Buffers:
+    """Every array one batch size needs, allocated once."""
+
+    def __init__(self, block: "ConvReluPool", n: int, dtype: np.dtype):
+        cin, h, w = block.in_shape
+        cout = block.weight_shape[0]
+        kh, kw = block.weight_shape[2:]
+        p = block.padding
+        ph, pw = block.out_shape[1:]
+        q = ph * pw * n
+        self.xp = np.zeros((cin, h + 2 * p, w + 2 * p, n), dtype)
+        self.cols = np.empty((cin, kh, kw, 2, 2, ph, pw, n), dtype)
+        self.conv = np.empty((cout, 4, q), dtype)
+        self.pooled = np.empty((cout, q), dtype)
+        self.tmp = np.empty((cout, q), dtype)
+        self.out = np.empty((cout, ph, pw, n), dtype)
+        self.grad = np.empty((cout, q), dtype)
+        self.mask = np.empty((cout, q), bool)
+        self.dconv = np.empty((cout, 4, q), dtype)
+        self.dxp = np.zeros((cin, h + 2 * p, w + 2 * p, n), dtype)
+        self.tap = np.empty((cin, 4 * q), dtype)
+        sc, sh, sw, sn = self.xp.strides
+        self.window = as_strided(
+            self.xp, self.cols.shape, (sc, sh, sw, sh, sw, 2 * sh, 2 * sw, sn), writeable=False
+        )
+
+
+class ConvReluPool:
+    """Conv2D(stride 1, padding p) -> ReLU -> MaxPool2D(2) on C-H-W-N activations."""
+
+    def __init__(self, weight: np.ndarray, bias: np.ndarray, padding: int, in_shape: tuple[int, int, int]):
+        self.params = {"weight": weight, "bias": bias}
+        self.grads = {"weight": np.zeros_like(weight), "bias": np.zeros_like(bias)}
+        self.padding = padding
+        self.in_shape = in_shape
+        self.weight_shape = weight.shape
+        cout, _, kh, kw = weight.shape
+        ho = in_shape[1] + 2 * padding - kh + 1
+        wo = in_shape[2] + 2 * padding - kw + 1
+        if ho % 2 or wo % 2 or ho < 2 or wo < 2:
+            raise ValueError("the fused block needs an even convolution output")
+        self.out_shape = (cout, ho // 2, wo // 2)
+        self.need_input_grad = True
+        self._buffers: dict[tuple[int, np.dtype], _Buffers] = {}
+
+    def _get(self, n: int, dtype: np.dtype) -> _Buffers:
+        key = (n, np.dtype(dtype))
+        if key not in self._buffers:
+            if len(self._buffers) >= 4:  # train, train tail, eval, eval tail
+                self._buffers.pop(next(iter(self._buffers)))
+            self._buffers[key] = _Buffers(self, n, dtype)
+        return self._buffers[key]
+
+    def forward(self, x: np.ndarray, train: bool = True, rng: np.random.Generator | None = None) -> np.ndarray:
+        """x: (C, H, W, N) -> (Cout, H', W', N); the result lives in a reused buffer."""
+        weight, bias = self.params["weight"], self.params["bias"]
+        n = x.shape[3]
+        b = self._get(n, weight.dtype)
+        p = self.padding
+        _, h, w = self.in_shape
+        np.copyto(b.xp[:, p:p + h, p:p + w, :], x)
+        np.copyto(b.cols, b.window)
+        cout = weight.shape[0]
+        cols = b.cols.reshape(-1, 4 * b.pooled.shape[1])
+        np.matmul(weight.reshape(cout, -1), cols, out=b.conv.reshape(cout, -1))
+        conv = b.conv
+        np.maximum(conv[:, 0], conv[:, 1], out=b.pooled)
+        np.maximum(conv[:, 2], conv[:, 3], out=b.tmp)
+        np.maximum(b.pooled, b.tmp, out=b.pooled)
+        out = b.out.reshape(cout, -1)
+        np.add(b.pooled, bias[:, None], out=out)
+        np.maximum(out, 0, out=out)
+        self._last = b
+        return b.out
+
+    def backward(self, dout: np.ndarray) -> np.ndarray | None:
+        """dout: (Cout, H', W', N) -> gradient for the input (C, H, W, N), or None."""
+        b = self._last
+        weight = self.params["weight"]
+        cout = weight.shape[0]
+        g, mask = b.grad, b.mask
+        out = b.out.reshape(cout, -1)
+        np.greater(out, 0, out=mask)
+        np.multiply(dout.reshape(cout, -1), mask, out=g)
+        np.sum(g, axis=1, out=self.grads["bias"])
+        # Route each window's gradient to its first maximal member; what is left goes on.
+        conv, dconv = b.conv, b.dconv
+        for k in range(3):
+            np.equal(conv[:, k], b.pooled, out=mask)
+            np.multiply(g, mask, out=dconv[:, k])
+            np.subtract(g, dconv[:, k], out=g)
+        np.copyto(dconv[:, 3], g)
+        cols = b.cols.reshape(-1, dconv.shape[1] * dconv.shape[2])
+        dmat = dconv.reshape(cout, -1)
+        np.matmul(dmat, cols.T, out=self.grads["weight"].reshape(cout, -1))
+        if not self.need_input_grad:
+            return None
+        return self._input_grad(b, dmat)
+
+    def _input_grad(self, b: _Buffers, dmat: np.ndarray) -> np.ndarray:
+        weight = self.params["weight"]
+        _, cin, kh, kw = weight.shape
+        p = self.padding
+        _, h, w = self.in_shape
+        _, ph, pw = self.out_shape
+        n = b.xp.shape[3]
+        dxp = b.dxp
+        dxp.fill(0)
+        sc, sh, sw, sn = dxp.strides
+        shape = (cin, 2, 2, ph, pw, n)
+        strides = (sc, sh, sw, 2 * sh, 2 * sw, sn)
+        tap = b.tap.reshape(shape)
+        for i in range(kh):
+            for j in range(kw):
+                np.matmul(weight[:, :, i, j].T, dmat, out=b.tap)
+                target = as_strided(dxp[:, i:, j:, :], shape, strides)
+                np.add(target, tap, out=target)
+        return dxp[:, p:p + h, p:p + w, :]
+
+
+class ToCHWN:
+    """NCHW -> CHWN (batch innermost) in front of a fused block."""
+
+    params: dict[str, np.ndarray] = {}
+    grads: dict[str, np.ndarray] = {}
+
+    def forward(self, x: np.ndarray, train: bool = True, rng: np.random.Generator | None = None) -> np.ndarray:
+        return x.transpose(1, 2, 3, 0)
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        return dout.transpose(3, 0, 1, 2)
+
+
+class ToNCHW:
+    """CHWN -> NCHW (contiguous) behind a fused block, for the generic layers that follow."""
+
+    params: dict[str, np.ndarray] = {}
+    grads: dict[str, np.ndarray] = {}
+
+    def forward(self, x: np.ndarray, train: bool = True, rng: np.random.Generator | None = None) -> np.ndarray:
+        return np.ascontiguousarray(x.transpose(3, 0, 1, 2))
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        return np.ascontiguousarray(dout.transpose(1, 2, 3, 0))

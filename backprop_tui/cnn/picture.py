@@ -1,0 +1,28 @@
+"""Draw a grayscale image in the terminal with half-block characters: two pixel rows per line.
+
+Each character is '▀' with the upper pixel as foreground and the lower one as background, so a
+28x28 image takes 28 columns and 14 lines.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from rich.style import Style
+from rich.text import Text
+
+UPPER_HALF = "\u2580"
+
+
+def half_block_image(image: np.ndarray) -> Text:
+    """uint8 (H, W) image -> rich Text of ceil(H/2) lines."""
+    pixels = np.asarray(image, dtype=np.uint8)
+    if pixels.shape[0] % 2:
+        pixels = np.vstack([pixels, np.zeros((1, pixels.shape[1]), np.uint8)])
+    text = Text()
+    for row in range(0, pixels.shape[0], 2):
+        for top, bottom in zip(pixels[row], pixels[row + 1]):
+            style = Style(color=f"rgb({top},{top},{top})", bgcolor=f"rgb({bottom},{bottom},{bottom})")
+            text.append(UPPER_HALF, style=style)
+        if row + 2 < pixels.shape[0]:
+            text.append("\n")
+    return text

@@ -1,0 +1,259 @@
+"""What each CNN subcommand does, from parsed arguments to exit code."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from rich.console import Console
+from rich.table import Table
+
+from backprop_tui.cnn import download
+from backprop_tui.cnn.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
+from backprop_tui.cnn.commands import DEFAULT_SCENARIO
+from backprop_tui.cnn.config import CnnScenario, load_cnn_scenario
+from backprop_tui.cnn.data import CLASS_NAMES, Dataset, cache_dir, describe, load_dataset, search_places, to_input
+from backprop_tui.cnn.model import build_network, init_params
+from backprop_tui.cnn.optim import Optimizer
+from backprop_tui.cnn.picture import half_block_image
+from backprop_tui.cnn.progress import PlainProgress, RichProgress
+from backprop_tui.cnn.report import full_report
+from backprop_tui.cnn.train import Hooks, TrainState, evaluate, train
+from backprop_tui.errors import UserError
+
+INTERRUPTED = 130
+
+
+def _console() -> Console:
+    return Console(highlight=False)
+
+
+def _dataset(args: argparse.Namespace) -> Dataset:
+    return load_dataset(search_places(args.data_dir), verify=not getattr(args, "no_verify", False))
+
+
+# -- train ----------------------------------------------------------------------------------------
+
+
+def train_command(args: argparse.Namespace) -> int:
+    """Train (or resume), checkpointing every epoch; 130 after a Ctrl-C."""
+    checkpoint_path = Path(args.checkpoint)
+    if args.resume:
+        run = _resumed_run(args, checkpoint_path)
+    else:
+        scenario = _scenario_with_overrides(args)
+        params = init_params(scenario)
+        run = Checkpoint(scenario, params, {}, TrainState(limit=args.limit))
+    scenario = run.scenario
+    data = _dataset(args)
+    train_images, train_labels = _limited(data, run.state.limit)
+    network = build_network(scenario, run.params)
+    optimizer = Optimizer(scenario.training, run.params)
+    _restore_optimizer(optimizer, run.optimizer_state, checkpoint_path)
+    run.optimizer_state = optimizer.state
+    console = _console()
+    out = sys.stdout
+    epochs = scenario.training.epochs
+    print(
+        f"{scenario.title}: {len(train_images)} training images, {len(data.test_images)} test images "
+        f"from {data.source}; checkpoint {checkpoint_path}"
+        + (f" (resuming at epoch {run.state.epoch + 1}, batch {run.state.batch})" if args.resume else ""),
+        file=out, flush=True,
+    )
+    reporter: Any = RichProgress(console, epochs) if out.isatty() else PlainProgress(out, epochs)
+
+    def epoch_done(result: dict[str, Any], state: TrainState) -> None:
+        save_checkpoint(checkpoint_path, run)
+        if args.metrics:
+            _append_metrics(Path(args.metrics), result)
+        reporter.on_epoch_end(result, state)
+
+    with _stop_on_sigint() as stop, reporter:
+        hooks = Hooks(reporter.on_epoch_start, reporter.on_batch, epoch_done, lambda state: stop.is_set())
+        finished = train(network, optimizer, scenario, train_images, train_labels,
+                         data.test_images, data.test_labels, run.state, hooks)
+    if not finished:
+        save_checkpoint(checkpoint_path, run)
+        print(
+            f"interrupted: finished batch {run.state.batch} of epoch {run.state.epoch + 1} and wrote "
+            f"{checkpoint_path}; continue with: backprop-tui train --resume --checkpoint {checkpoint_path}",
+            file=sys.stderr, flush=True,
+        )
+        return INTERRUPTED
+    result = evaluate(network, data.test_images, data.test_labels)
+    console.print(full_report(result.labels, result.predictions, f"{scenario.title} after {epochs} epochs"))
+    return 0
+
+
+def _scenario_with_overrides(args: argparse.Namespace) -> CnnScenario:
+    scenario = load_cnn_scenario(args.scenario or DEFAULT_SCENARIO)
+    changes: dict[str, Any] = {}
+    for flag, key in (("epochs", "epochs"), ("batch_size", "batch_size"), ("lr", "learning_rate"),
+                      ("momentum", "momentum")):
+        if getattr(args, flag) is not None:
+            changes[key] = getattr(args, flag)
+    if args.momentum is not None and scenario.training.optimizer != "momentum":
+        raise UserError(f'--momentum applies to optimizer "momentum"; this scenario uses '
+                        f'"{scenario.training.optimizer}"')
+    if args.lr is not None and scenario.training.min_learning_rate > args.lr:
+        raise UserError(f"--lr {args.lr:g} is below the scenario's min_learning_rate "
+                        f"{scenario.training.min_learning_rate:g}")
+    scenario = scenario.with_training(**changes)
+    if args.seed is not None:
+        if not 0 <= args.seed < 2**32:
+            raise UserError(f"--seed must be from 0 to {2**32 - 1}, got {args.seed}")
+        scenario = CnnScenario(scenario.title, scenario.description, args.seed, scenario.input,
+                               scenario.layers, scenario.training)
+    return scenario
+
+
+def _resumed_run(args: argparse.Namespace, path: Path) -> Checkpoint:
+    if not path.is_file():
+        raise UserError(f"--resume: there is no checkpoint {path} to resume from (pass --checkpoint PATH)")
+    fixed = [f"--{name.replace('_', '-')}" for name in ("scenario", "batch_size", "lr", "momentum", "seed")
+             if getattr(args, name) is not None]
+    run = load_checkpoint(path)
+    if args.limit is not None and args.limit != run.state.limit:
+        fixed.append("--limit")
+    if fixed:
+        raise UserError(
+            f"--resume continues the run stored in {path} with its own scenario and settings; "
+            f"drop {', '.join(fixed)} (only --epochs may be raised when resuming)"
+        )
+    if args.epochs is not None:
+        if args.epochs < run.state.epoch:
+            raise UserError(f"--epochs {args.epochs}: the checkpoint has already trained {run.state.epoch} epochs")
+        run.scenario = run.scenario.with_training(epochs=args.epochs)
+    return run
+
+
+def _limited(data: Dataset, limit: int | None) -> tuple[np.ndarray, np.ndarray]:
+    if limit is None:
+        return data.train_images, data.train_labels
+    if limit > len(data.train_images):
+        raise UserError(f"--limit {limit}: there are only {len(data.train_images)} training images")
+    return data.train_images[:limit], data.train_labels[:limit]
+
+
+def _restore_optimizer(optimizer: Optimizer, saved: dict[str, np.ndarray], path: Path) -> None:
+    if not saved:
+        return
+    if set(saved) != set(optimizer.state):
+        raise UserError(f"{path}: the stored optimizer state does not match the scenario's optimizer")
+    for key, value in saved.items():
+        if value.shape != optimizer.state[key].shape:
+            raise UserError(f"{path}: optimizer state {key} has the wrong shape")
+        optimizer.state[key][...] = value
+
+
+def _append_metrics(path: Path, result: dict[str, Any]) -> None:
+    try:
+        with path.open("a", encoding="utf-8") as file:
+            file.write(json.dumps(result) + "\n")
+    except OSError as error:
+        raise UserError(f"cannot append metrics to {path}: {error.strerror}") from None
+
+
+@contextmanager
+def _stop_on_sigint() -> Iterator[threading.Event]:
+    """First Ctrl-C: ask the loop to stop after its batch. Second: stop at once."""
+    stop = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield stop
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+        print("\nstopping after this batch (Ctrl-C again to abort without a checkpoint)...",
+              file=sys.stderr, flush=True)
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield stop
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+# -- evaluate and predict -------------------------------------------------------------------------
+
+
+def evaluate_command(args: argparse.Namespace) -> int:
+    """Accuracy, per-class table and confusion matrix of a checkpoint on the test set."""
+    run = load_checkpoint(args.checkpoint)
+    data = _dataset(args)
+    network = build_network(run.scenario, run.params)
+    result = evaluate(network, data.test_images, data.test_labels)
+    done = f"epoch {run.state.epoch}/{run.scenario.training.epochs}"
+    _console().print(full_report(result.labels, result.predictions, f"{args.checkpoint} ({done})"))
+    print(f"test loss {result.loss:.4f}")
+    return 0
+
+
+def predict_command(args: argparse.Namespace) -> int:
+    """Draw test image I and list the predicted probabilities, most likely first."""
+    run = load_checkpoint(args.checkpoint)
+    data = _dataset(args)
+    count = len(data.test_images)
+    if not 0 <= args.index < count:
+        raise UserError(f"--index {args.index}: the test set has images 0 to {count - 1}")
+    network = build_network(run.scenario, run.params)
+    image = data.test_images[args.index]
+    probs = network.predict_proba(to_input(image[None]))[0]
+    truth = int(data.test_labels[args.index])
+    best = int(probs.argmax())
+    console = _console()
+    console.print(half_block_image(image))
+    console.print(f"test image {args.index}: true class {truth} {CLASS_NAMES[truth]}; "
+                  f"predicted {best} {CLASS_NAMES[best]} "
+                  f"({'correct' if best == truth else 'wrong'})")
+    table = Table(title="Predicted probabilities", title_justify="left")
+    table.add_column("label", justify="right")
+    table.add_column("class")
+    table.add_column("probability", justify="right")
+    table.add_column("")
+    for label in np.argsort(-probs, kind="stable"):
+        mark = " (true)" if label == truth else ""
+        table.add_row(str(label), CLASS_NAMES[label] + mark, f"{probs[label]:.2%}", "█" * int(round(probs[label] * 30)))
+    console.print(table)
+    return 0
+
+
+# -- data -----------------------------------------------------------------------------------------
+
+
+def data_command(args: argparse.Namespace) -> int:
+    """List the places searched, in order, and which one is used."""
+    places = search_places(args.data_dir)
+    used = None
+    print("Fashion-MNIST is looked for in these places, in this order:")
+    for number, place in enumerate(places, start=1):
+        state = describe(place)
+        mark = ""
+        if used is None and state == "all four files":
+            used = place
+            mark = "   <- used"
+        print(f"  {number}. {place.path}  ({place.label}: {state}){mark}")
+    if used is None:
+        print("Not found. Run `backprop-tui data download`, or: sudo apt-get install dataset-fashion-mnist")
+        return 1
+    return 0
+
+
+def download_command(args: argparse.Namespace) -> int:
+    """Fetch the four files into the cache (or --to) with checksums, resume and retries."""
+    dest = Path(args.to) if args.to else cache_dir()
+    print(f"downloading Fashion-MNIST into {dest}", flush=True)
+    download.download_all(dest, mirrors=download.MIRRORS, retries=args.retries,
+                          log=lambda line: print(line, flush=True))
+    print(f"done: {dest} holds the four files; train finds them there.")
+    return 0

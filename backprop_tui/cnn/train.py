@@ -1,0 +1,156 @@
+"""The training loop: epochs of shuffled mini-batches, a test evaluation after each epoch.
+
+Everything random derives from (seed, epoch, batch): the shuffle of an epoch and the dropout
+masks of a batch. With the weights, the optimizer state and `TrainState` saved, a run stopped
+after any batch and resumed ends with exactly the weights of an uninterrupted run.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from backprop_tui.cnn.config import CnnScenario
+from backprop_tui.cnn.data import to_input
+from backprop_tui.cnn.layers import softmax_cross_entropy
+from backprop_tui.cnn.model import Network
+from backprop_tui.cnn.optim import Optimizer, learning_rate
+
+
+@dataclass
+class TrainState:
+    """Where training stands: completed epochs, batches done in the current one, running sums."""
+
+    epoch: int = 0
+    batch: int = 0
+    loss_sum: float = 0.0
+    correct: int = 0
+    seen: int = 0
+    seconds: float = 0.0
+    history: list[dict[str, Any]] = field(default_factory=list)
+    limit: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "TrainState":
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Loss, accuracy and every prediction on a labelled set."""
+
+    loss: float
+    accuracy: float
+    predictions: np.ndarray
+    labels: np.ndarray
+
+
+@dataclass
+class Hooks:
+    """What the caller wants to hear about; all optional."""
+
+    on_epoch_start: Callable[[int, int, TrainState], None] = lambda epoch, batches, state: None
+    on_batch: Callable[[TrainState, int, float], None] = lambda state, batches, lr: None
+    on_epoch_end: Callable[[dict[str, Any], TrainState], None] = lambda result, state: None
+    should_stop: Callable[[TrainState], bool] = lambda state: False
+
+
+def epoch_order(seed: int, epoch: int, n: int) -> np.ndarray:
+    """The shuffled image order of one epoch."""
+    return np.random.default_rng([seed, epoch]).permutation(n)
+
+
+def batch_count(n: int, batch_size: int) -> int:
+    return -(-n // batch_size)
+
+
+def train(
+    network: Network,
+    optimizer: Optimizer,
+    scenario: CnnScenario,
+    train_images: np.ndarray,
+    train_labels: np.ndarray,
+    test_images: np.ndarray,
+    test_labels: np.ndarray,
+    state: TrainState,
+    hooks: Hooks | None = None,
+) -> bool:
+    """Train from `state` to the last epoch; returns False if `should_stop` ended it early.
+
+    `state` is updated in place after every batch, so it is always ready to be checkpointed.
+    """
+    hooks = hooks or Hooks()
+    spec = scenario.training
+    n = len(train_images)
+    batches = batch_count(n, spec.batch_size)
+    while state.epoch < spec.epochs:
+        epoch = state.epoch
+        order = epoch_order(scenario.seed, epoch, n)
+        hooks.on_epoch_start(epoch, batches, state)
+        while state.batch < batches:
+            b = state.batch
+            started = time.perf_counter()
+            index = order[b * spec.batch_size:(b + 1) * spec.batch_size]
+            x = to_input(train_images[index])
+            y = train_labels[index].astype(np.intp)
+            rng = np.random.default_rng([scenario.seed, epoch, b, 1])
+            logits = network.forward(x, train=True, rng=rng)
+            loss, dlogits, _ = softmax_cross_entropy(logits, y)
+            network.backward(dlogits)
+            lr = learning_rate(spec, epoch + b / batches)
+            optimizer.step(network.grads, lr)
+            state.batch += 1
+            state.loss_sum += loss * len(index)
+            state.correct += int((logits.argmax(axis=1) == y).sum())
+            state.seen += len(index)
+            state.seconds += time.perf_counter() - started
+            hooks.on_batch(state, batches, lr)
+            if hooks.should_stop(state):
+                return False
+        result = _finish_epoch(network, scenario, state, test_images, test_labels, batches)
+        state.history.append(result)
+        state.epoch += 1
+        state.batch, state.loss_sum, state.correct, state.seen, state.seconds = 0, 0.0, 0, 0, 0.0
+        hooks.on_epoch_end(result, state)
+    return True
+
+
+def _finish_epoch(
+    network: Network, scenario: CnnScenario, state: TrainState, test_images: np.ndarray,
+    test_labels: np.ndarray, batches: int,
+) -> dict[str, Any]:
+    started = time.perf_counter()
+    test = evaluate(network, test_images, test_labels)
+    return {
+        "epoch": state.epoch + 1,
+        "train_loss": state.loss_sum / max(state.seen, 1),
+        "train_accuracy": state.correct / max(state.seen, 1),
+        "test_loss": test.loss,
+        "test_accuracy": test.accuracy,
+        "learning_rate": learning_rate(scenario.training, state.epoch + (batches - 1) / batches),
+        "train_seconds": state.seconds,
+        "images_per_second": state.seen / state.seconds if state.seconds else 0.0,
+        "eval_seconds": time.perf_counter() - started,
+    }
+
+
+def evaluate(network: Network, images: np.ndarray, labels: np.ndarray, batch_size: int = 250) -> Evaluation:
+    """Mean loss, accuracy and predictions of `network` on uint8 images (N, H, W)."""
+    predictions = np.empty(len(images), np.intp)
+    loss_sum = 0.0
+    for start in range(0, len(images), batch_size):
+        x = to_input(images[start:start + batch_size])
+        y = labels[start:start + batch_size].astype(np.intp)
+        logits = network.forward(x, train=False)
+        loss, _, _ = softmax_cross_entropy(logits, y)
+        loss_sum += loss * len(y)
+        predictions[start:start + len(y)] = logits.argmax(axis=1)
+    accuracy = float((predictions == labels).mean()) if len(labels) else 0.0
+    return Evaluation(loss_sum / max(len(labels), 1), accuracy, predictions, np.asarray(labels))
