@@ -83,7 +83,8 @@ def _scenario(c: Checker, doc: dict[str, Any]) -> Scenario | None:
     description = c.string(doc, "description", "", "")
     seed = c.integer(doc, "seed", "", 0, minimum=0)
     network = c.table(c.get(doc, "network", ""), "network", NETWORK_KEYS)
-    inputs = c.integer(network, "inputs", "network", minimum=1, maximum=MAX_UNITS) if network else MISSING
+    has_network = isinstance(doc.get("network"), dict)
+    inputs = c.integer(network, "inputs", "network", minimum=1, maximum=MAX_UNITS) if has_network else MISSING
     loss = c.choice(network, "loss", "network", LOSS_NAMES, "squared_error")
     init = c.choice(network, "init", "network", INITS, "xavier")
     rng = np.random.default_rng(seed if seed is not MISSING else 0)

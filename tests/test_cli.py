@@ -1,0 +1,95 @@
+"""The CLI as a user runs it: exit codes, messages without tracebacks, the JSON and markdown exports."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from backprop_tui.cli import main
+
+
+def run_cli(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_trace_json_shape(capsys):
+    code, out, _ = run_cli(capsys, "trace", "lecture", "--format", "json", "--iterations", "2")
+    assert code == 0
+    doc = json.loads(out)
+    assert set(doc) == {"scenario", "steps", "iterations"}
+    assert doc["scenario"]["title"].startswith("Lecture")
+    assert [it["iteration"] for it in doc["iterations"]] == [1, 2]
+    first = doc["iterations"][0]
+    assert first["loss"] == pytest.approx(0.0725, abs=5e-5)
+    assert [len(w) for w in first["weights"]] == [2, 3]
+    assert first["biases"] == [None, None]
+    step = doc["steps"][0]
+    assert {"phase", "layer", "title", "equation", "matrices"} <= set(step)
+    assert step["matrices"][1]["name"] == "θ¹ᵀ" and step["matrices"][1]["shape"] == [3, 2]
+    assert len(doc["steps"]) == 24
+
+
+def test_trace_text_shows_matrices_with_shapes(capsys):
+    code, out, _ = run_cli(capsys, "trace", "lecture", "--iterations", "1")
+    assert code == 0
+    assert "θ¹ᵀ 3×2" in out and "z¹ = θ¹ᵀ·x" in out
+    assert "1.3500" in out and "0.6191" in out
+
+
+def test_trace_markdown_has_latex(capsys, tmp_path):
+    target = tmp_path / "handout.md"
+    code, _, _ = run_cli(capsys, "trace", "lecture", "--format", "markdown", "--output", str(target))
+    assert code == 0
+    text = target.read_text()
+    assert "$$ z^{1} = {\\theta^{1}}^{\\top}\\,x $$" in text
+    assert "## Iteration 3" in text
+
+
+def test_bad_scenario_exits_2_with_one_message(capsys, tmp_path):
+    bad = tmp_path / "lecture.toml"
+    bad.write_text('[network]\ninputs = 2\n[[layer]]\nunits = 1\nweights = [[1.0]]\n[data]\ninputs=[[1,2]]\ntargets=[[1]]\n')
+    code, out, err = run_cli(capsys, "trace", str(bad))
+    assert code == 2
+    assert "lecture.toml: layer[1].weights: expected 2x1, got 1x1" in err
+    assert "Traceback" not in err
+
+
+def test_validate_reports_each_file(capsys, tmp_path):
+    bad = tmp_path / "broken.toml"
+    bad.write_text("x = [1,\n")
+    code, out, err = run_cli(capsys, "validate", "lecture", "xor", str(bad))
+    assert code == 2
+    assert "lecture: OK" in out and "xor: OK" in out
+    assert "broken.toml" in err and "not valid TOML" in err
+
+
+def test_validate_all_ok(capsys):
+    assert run_cli(capsys, "validate", "lecture")[0] == 0
+
+
+def test_scenarios_lists_bundled(capsys):
+    code, out, _ = run_cli(capsys, "scenarios")
+    assert code == 0
+    assert any(line.startswith("lecture ") and "Lecture" in line for line in out.splitlines())
+    assert "xor" in out
+
+
+def test_unknown_scenario(capsys):
+    code, _, err = run_cli(capsys, "trace", "lectur")
+    assert code == 2 and 'did you mean "lecture"' in err
+
+
+def test_bad_flag_value_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["trace", "lecture", "--iterations", "0"])
+    assert info.value.code == 2
+
+
+def test_python_dash_m_entry_point():
+    result = subprocess.run([sys.executable, "-m", "backprop_tui", "trace", "lecture", "--format", "json"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["iterations"][0]["iteration"] == 1
