@@ -8,7 +8,7 @@ import sys
 from rich.console import Console
 
 from backprop_tui.engine.run import run
-from backprop_tui.engine.steps import build_steps
+from backprop_tui.engine.steps import build_steps, first_divergent_step
 from backprop_tui.errors import UserError
 from backprop_tui.fileio import atomic_write_text
 from backprop_tui.render.export import to_json, to_markdown
@@ -71,8 +71,9 @@ def trace_text(scenario, iterations, steps, decimals: int, width: int | None = N
     for s in steps:
         by_iteration.setdefault(s.iteration, []).append(s)
     for it in iterations:
-        console.rule(f"Iteration {it.number}: loss before the update E = {cell(it.loss, 6)}"
-                     + ("  (diverged)" if it.diverged else ""))
+        first_bad = first_divergent_step(by_iteration[it.number])
+        diverged = f"  (diverged at step {first_bad.index + 1})" if first_bad else ("  (diverged)" if it.diverged else "")
+        console.rule(f"Iteration {it.number}: loss before the update E = {cell(it.loss, 6)}{diverged}")
         for s in by_iteration[it.number]:
             console.print(step_renderable(s, view))
     return console.export_text()

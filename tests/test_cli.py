@@ -93,3 +93,30 @@ def test_python_dash_m_entry_point():
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["iterations"][0]["iteration"] == 1
+
+
+def test_diverging_scenario_is_reported_in_every_format(capsys, tmp_path):
+    path = tmp_path / "blowup.toml"
+    path.write_text("""
+[network]
+inputs = 1
+loss = "squared_error"
+[[layer]]
+units = 1
+activation = "identity"
+weights = [[1.0]]
+[data]
+inputs = [[3.0], [-2.0]]
+targets = [[1.0], [2.0]]
+[training]
+learning_rate = 100000.0
+iterations = 70
+""")
+    code, out, _ = run_cli(capsys, "trace", str(path), "--format", "json")
+    assert code == 0
+    doc = json.loads(out)
+    diverged = [it for it in doc["iterations"] if it["diverged"]]
+    assert diverged and diverged[0]["diverged_at_step"] is not None
+    assert doc["iterations"][-1]["loss"] in ("inf", "NaN")
+    code, out, _ = run_cli(capsys, "trace", str(path), "--iterations", "70")
+    assert code == 0 and "(diverged at step" in out

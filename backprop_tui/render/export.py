@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from backprop_tui.engine.run import Iteration
-from backprop_tui.engine.steps import Step
+from backprop_tui.engine.steps import Step, first_divergent_step
 from backprop_tui.render.matrix import matrix_text
 from backprop_tui.render.numbers import cell, shape
 from backprop_tui.scenario.model import Scenario
@@ -65,12 +65,14 @@ def step_json(step: Step) -> dict[str, Any]:
     return data
 
 
-def iteration_json(it: Iteration) -> dict[str, Any]:
+def iteration_json(it: Iteration, steps: list[Step]) -> dict[str, Any]:
+    first_bad = first_divergent_step([s for s in steps if s.iteration == it.number])
     return {
         "iteration": it.number,
         "batch": [int(i) + 1 for i in it.batch],
         "loss": _finite_or_text(it.loss),
-        "diverged": it.diverged,
+        "diverged": it.diverged or first_bad is not None,
+        "diverged_at_step": None if first_bad is None else first_bad.index + 1,
         "weights": [_nested(w) for w in it.after.params.weights],
         "biases": [None if b is None else _nested(b) for b in it.after.params.biases],
     }
@@ -80,7 +82,7 @@ def to_json(scenario: Scenario, iterations: list[Iteration], steps: list[Step]) 
     document = {
         "scenario": scenario_summary(scenario),
         "steps": [step_json(s) for s in steps],
-        "iterations": [iteration_json(it) for it in iterations],
+        "iterations": [iteration_json(it, steps) for it in iterations],
     }
     return json.dumps(document, ensure_ascii=False, indent=1)
 
@@ -110,9 +112,12 @@ def to_markdown(scenario: Scenario, iterations: list[Iteration], steps: list[Ste
     for it in iterations:
         lines += [f"## Iteration {it.number}", "",
                   f"Batch: samples {', '.join(str(int(i) + 1) for i in it.batch)}; loss before the update E = {cell(it.loss, 6)}.", ""]
-        if it.diverged:
-            lines += ["**This iteration diverged: values overflowed to infinity or NaN.**", ""]
-        for s in by_iteration.get(it.number, []):
+        walked = by_iteration.get(it.number, [])
+        first_bad = first_divergent_step(walked)
+        if it.diverged or first_bad is not None:
+            where = f" (first at step {first_bad.index + 1}, {first_bad.title})" if first_bad else ""
+            lines += [f"**This iteration diverged: values overflowed to infinity or NaN{where}.**", ""]
+        for s in walked:
             layer = f", layer {s.layer}" if s.layer else ""
             lines += [f"### {s.index + 1}. {s.title} ({s.phase}{layer})", "", f"$$ {s.latex} $$", ""]
             for i in range(len(s.matrices)):
