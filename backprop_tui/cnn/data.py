@@ -81,9 +81,10 @@ def search_places(
     env: Mapping[str, str] | None = None,
     home: Path | None = None,
     cwd: Path | None = None,
-    system_dir: Path = DEBIAN_DIR,
+    system_dir: Path | None = None,
 ) -> list[Place]:
     """Every folder searched, in order (see the module docstring)."""
+    system_dir = DEBIAN_DIR if system_dir is None else system_dir
     env = os.environ if env is None else env
     home = Path.home() if home is None else home
     cwd = Path.cwd() if cwd is None else cwd
