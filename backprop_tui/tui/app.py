@@ -1,0 +1,106 @@
+"""The Textual app: loads the scenario, watches its file, and hands steppers to the stepping screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+
+from backprop_tui.errors import UserError
+from backprop_tui.scenario.bundled import resolve
+from backprop_tui.scenario.model import Scenario
+from backprop_tui.stepper import Stepper
+from backprop_tui.tui.screens.error import ErrorScreen
+from backprop_tui.tui.screens.help import HelpScreen
+from backprop_tui.tui.screens.open_dialog import OpenScenarioDialog
+from backprop_tui.tui.screens.stepper import StepperScreen
+from backprop_tui.tui.watch import FileWatcher, try_load
+
+
+def _path_of(name_or_path: str | Path) -> Path | None:
+    try:
+        return resolve(name_or_path)
+    except UserError:
+        return Path(name_or_path)
+
+
+class BackpropApp(App[None]):
+    """backprop-tui: step through a scenario; saving its file reloads it in place."""
+
+    CSS_PATH = ["styles/stepper.tcss", "styles/dialogs.tcss"]
+    TITLE = "backprop-tui"
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", show=True, key_display="?"),
+        Binding("o", "open", "Open", show=True),
+        Binding("r", "reload", "Reload from disk", show=False),
+        Binding("q", "quit", "Quit", show=True),
+    ]
+    WATCH_SECONDS = 0.5
+    """How often the scenario file's modification time is polled."""
+
+    def __init__(self, scenario: str | Path, variant: str | None = None) -> None:
+        super().__init__()
+        self.source: str | Path = scenario
+        self.variant = variant
+        self.watcher = FileWatcher(_path_of(scenario))
+
+    def on_mount(self) -> None:
+        result = self._stepper(try_load(self.source, self.variant))
+        self.push_screen(StepperScreen(result) if isinstance(result, Stepper) else ErrorScreen(result))
+        self.set_interval(self.WATCH_SECONDS, self._poll)
+
+    def _stepper(self, loaded: Scenario | str, old: Stepper | None = None) -> Stepper | str:
+        """A stepper for a loaded scenario (at the old one's place), or the messages to show."""
+        if isinstance(loaded, str):
+            return loaded
+        try:
+            return old.reload(loaded) if old is not None else Stepper(loaded)
+        except Exception as error:  # the engine raises nothing on numbers; keep the app alive regardless
+            return f"{loaded.source or 'scenario'}: could not be computed ({type(error).__name__}: {error})"
+
+    def _find(self, kind: type) -> object | None:
+        return next((s for s in self.screen_stack if isinstance(s, kind)), None)
+
+    def _show(self, result: Stepper | str, keep_place: bool) -> None:
+        """Show a stepper, or show messages over the last good one (or alone if there is none)."""
+        stepper_screen = self._find(StepperScreen)
+        if isinstance(result, str):
+            if isinstance(stepper_screen, StepperScreen):
+                stepper_screen.show_error(result)
+            elif isinstance(self.screen, ErrorScreen):
+                self.screen.show_error(result)
+            return
+        if isinstance(stepper_screen, StepperScreen):
+            stepper_screen.install(result)
+            stepper_screen.show_error(None)
+        elif isinstance(self.screen, ErrorScreen):
+            self.switch_screen(StepperScreen(result))
+        else:
+            self.push_screen(StepperScreen(result))
+
+    def _poll(self) -> None:
+        if self.watcher.changed():
+            self.action_reload()
+
+    def action_reload(self) -> None:
+        """Load the file again; the learner stays at the same iteration and step where possible."""
+        self.watcher.changed()
+        screen = self._find(StepperScreen)
+        old = screen.stepper if isinstance(screen, StepperScreen) else None
+        self._show(self._stepper(try_load(self.source, self.variant), old), keep_place=True)
+
+    def action_open(self) -> None:
+        if not isinstance(self.screen, OpenScenarioDialog):
+            self.push_screen(OpenScenarioDialog(), self._opened)
+
+    def _opened(self, scenario: Scenario | None) -> None:
+        if scenario is None:
+            return
+        self.source, self.variant = scenario.source or self.source, scenario.variant
+        self.watcher = FileWatcher(scenario.source)
+        self._show(self._stepper(scenario), keep_place=False)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))

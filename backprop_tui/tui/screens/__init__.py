@@ -1,0 +1,1 @@
+"""One Screen per mode (stepping, help, errors) and the modal dialogs."""

@@ -1,0 +1,33 @@
+"""Shown when there is no good scenario at all yet: the loader's messages, and how to go on."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from backprop_tui.tui.widgets.error_panel import error_text
+
+
+class ErrorScreen(Screen[None]):
+    """Waits for the file to be fixed (it is watched), another scenario to be opened, or quit."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__()
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="error-box", can_focus=False):
+            yield Static(id="error-text")
+            yield Static(Text("Fix and save the file (it reloads by itself), press o to open another "
+                              "scenario, or q to quit.", style="italic"))
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_error(self.message)
+
+    def show_error(self, message: str) -> None:
+        self.message = message
+        self.query_one("#error-text", Static).update(error_text(message, None))

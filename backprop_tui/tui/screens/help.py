@@ -1,0 +1,47 @@
+"""The `?` screen: every key, generated from the bindings so it cannot fall out of date."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+from backprop_tui.tui.commands import key_text
+
+INTRO = ("Walk through backpropagation one step at a time. The cursor picks a weight of the current "
+         "layer; the chain-rule panel shows how its gradient is made. Saving the scenario file "
+         "reloads it in place. Ctrl+P opens the command palette.")
+
+
+def keys_table(screens: list[Screen], app_bindings: list) -> Table:
+    """Two columns, key and action, for the given screens' bindings and the app's."""
+    table = Table(box=None, show_header=False, padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    seen: set[str] = set()
+    for binding in [b for screen in screens for b in screen.BINDINGS] + list(app_bindings):
+        if isinstance(binding, Binding) and binding.description and binding.action not in seen:
+            seen.add(binding.action)
+            table.add_row(key_text(binding), binding.description)
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    """Lists the keys of the screen below it; any of escape, q or ? closes it."""
+
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close help")]
+
+    def __init__(self, below: Screen) -> None:
+        super().__init__()
+        self.below = below
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-box", can_focus=False):
+            yield Static(Text("Keys", style="bold"))
+            yield Static(Text(INTRO))
+            yield Static(keys_table([self.below], self.app.BINDINGS))
+            yield Static(Text("escape, q or ? closes this help", style="dim"))

@@ -1,0 +1,268 @@
+"""The stepping mode: one screen that walks the steps of a scenario, key by key.
+
+The screen owns the view state (position, decimals, transposes, cursor, play) as reactives and
+redraws its widgets from the Textual-free Stepper; iterations that are slow to compute (a
+784-128-10 network) are computed in a thread worker, and the next one is prefetched.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer
+
+from backprop_tui.engine import chain
+from backprop_tui.engine.chain import DrillDown
+from backprop_tui.engine.steps import first_divergent_step
+from backprop_tui.stepper import Position, Stepper
+from backprop_tui.tui.commands import StepperCommands
+from backprop_tui.tui.focus import Focus, focus_layer
+from backprop_tui.tui.widgets.chain_panel import ChainPanel
+from backprop_tui.tui.widgets.error_panel import ErrorPanel
+from backprop_tui.tui.widgets.loss_chart import LossChart
+from backprop_tui.tui.widgets.network import NetworkDiagram
+from backprop_tui.tui.widgets.status_line import StatusLine, TitleLine
+from backprop_tui.tui.widgets.step_view import StepView
+
+SPEEDS = (4.0, 2.0, 1.0, 0.5, 0.25, 0.1, 0.05)
+"""Seconds per step while playing, slowest first."""
+MIN_DECIMALS, MAX_DECIMALS = 1, 8
+
+
+def _move(key: str, action: str, description: str, show: bool = False, key_display: str | None = None) -> Binding:
+    return Binding(key, f"move('{action}')", description, show=show, key_display=key_display)
+
+
+class StepperScreen(Screen[None]):
+    """Walks one scenario's steps; the app hands it a new Stepper on reload or open."""
+
+    COMMANDS = {StepperCommands}
+    BINDINGS = [
+        _move("right,n", "next_step", "Next step", show=True, key_display="→"),
+        _move("left,p", "prev_step", "Prev step", show=True, key_display="←"),
+        _move("down,full_stop", "next_phase", "Next phase", show=True, key_display="↓"),
+        _move("up,comma", "prev_phase", "Previous phase"),
+        _move("pagedown,N", "next_iteration", "Next iteration", show=True, key_display="PgDn"),
+        _move("pageup,P", "prev_iteration", "Previous iteration"),
+        _move("greater_than_sign", "ahead", "10 iterations ahead"),
+        _move("less_than_sign", "back", "10 iterations back"),
+        _move("home,g", "first_step", "First step of the iteration"),
+        _move("end,G", "last_step", "Last step of the iteration"),
+        Binding("space", "toggle_play", "Play/pause", show=True),
+        Binding("plus,equals_sign", "speed(1)", "Play faster", show=False),
+        Binding("minus", "speed(-1)", "Play slower", show=False),
+        Binding("h,shift+left", "cursor(0,-1)", "Cursor left", show=False),
+        Binding("l,shift+right", "cursor(0,1)", "Cursor right", show=False),
+        Binding("k,shift+up", "cursor(-1,0)", "Cursor up", show=False),
+        Binding("j,shift+down", "cursor(1,0)", "Cursor down", show=False),
+        Binding("t", "toggle_sources", "Show/hide transposed sources", show=True, key_display="t"),
+        Binding("right_square_bracket", "scroll(1)", "Scroll the step down", show=False),
+        Binding("left_square_bracket", "scroll(-1)", "Scroll the step up", show=False),
+        Binding("d", "decimals(1)", "More decimals", show=False),
+        Binding("D", "decimals(-1)", "Fewer decimals", show=False),
+    ]
+
+    position: reactive[Position] = reactive(Position, init=False)
+    decimals: reactive[int] = reactive(3, init=False)
+    show_sources: reactive[bool] = reactive(False, init=False)
+    playing: reactive[bool] = reactive(False, init=False)
+    speed: reactive[int] = reactive(2, init=False)
+    """Index into SPEEDS."""
+    busy: reactive[bool] = reactive(False, init=False)
+    """A worker is computing the iteration the last move needs."""
+
+    def __init__(self, stepper: Stepper) -> None:
+        super().__init__()
+        self.stepper = stepper
+        self.cursors: dict[tuple[int, str], tuple[int, int]] = {}
+        """The cursor per (layer, parameter), so each layer keeps its own."""
+        self._drills: dict[tuple, DrillDown | None] = {}
+        self._timer: Timer | None = None
+        self._ready = False
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="top"):
+            yield TitleLine(id="title")
+            yield StatusLine(id="status")
+        with Horizontal(id="body"):
+            with VerticalScroll(id="side", can_focus=False):
+                yield NetworkDiagram(id="network")
+                yield LossChart(id="loss")
+            with VerticalScroll(id="main", can_focus=False):
+                yield StepView(id="step")
+                yield ChainPanel(id="chain")
+        yield ErrorPanel(id="errors")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(ErrorPanel).show_error(None)
+        self._timer = self.set_interval(SPEEDS[self.speed], self._tick, pause=True)
+        self._ready = True
+        self.position = self.stepper.position
+        self.redraw()
+
+    # -- the scenario ---------------------------------------------------------------------------
+
+    def install(self, stepper: Stepper) -> None:
+        """Show a new stepper (reloaded or opened); drill-downs of the old one are stale."""
+        self.stepper = stepper
+        self._drills.clear()
+        self.busy = False
+        self.position = stepper.position
+        self.redraw()
+
+    def show_error(self, message: str | None) -> None:
+        """Show (or clear, with None) the loader's messages below the still-usable stepper."""
+        source = self.stepper.scenario.source
+        self.query_one(ErrorPanel).show_error(message, source.name if source else None)
+
+    # -- drawing --------------------------------------------------------------------------------
+
+    def focus_weight(self) -> Focus:
+        """The weight under the cursor for the current step, clamped to its layer's shape."""
+        step = self.stepper.step
+        layer = focus_layer(step, len(self.stepper.scenario.layers))
+        parameter = "bias" if step.parameter == "bias" else "weights"
+        rows, cols = self.stepper.scenario.layers[layer - 1].weights.shape
+        r, c = self.cursors.get((layer, "weights"), (0, 0))
+        return Focus(layer, min(r, rows - 1), min(c, cols - 1), parameter)
+
+    def drilldown(self, focus: Focus) -> DrillDown | None:
+        """The chain rule for the focused weight in this iteration, cached; None if it cannot be made."""
+        key = (self.stepper.position.iteration, focus)
+        if key not in self._drills:
+            row = focus.col if focus.parameter == "bias" else focus.row
+            try:
+                with np.errstate(all="ignore"):
+                    self._drills[key] = chain.drilldown(self.stepper.scenario, self.stepper.iteration,
+                                                        focus.layer, row, focus.col, focus.parameter)
+            except Exception:  # a drill-down must never take the stepper down with it
+                self._drills[key] = None
+        return self._drills[key]
+
+    def redraw(self) -> None:
+        """Draw every widget from the stepper's current position."""
+        if not self._ready:
+            return
+        s = self.stepper
+        step = s.step
+        focus = self.focus_weight()
+        divergent = first_divergent_step(s.steps)
+        with self.app.batch_update():
+            self.query_one(TitleLine).show(s)
+            self.query_one(StatusLine).show(s, self.busy, self.playing)
+            self.query_one(NetworkDiagram).show(s)
+            self.query_one(StepView).show(step, focus, self.decimals, self.show_sources,
+                                          divergent is not None and divergent.index == step.index)
+            self.query_one(ChainPanel).show(self.drilldown(focus), self.decimals)
+            self.query_one(LossChart).show(s.losses())
+
+    def watch_position(self) -> None:
+        self.redraw()
+
+    def watch_decimals(self) -> None:
+        self.redraw()
+
+    def watch_show_sources(self) -> None:
+        self.redraw()
+
+    def watch_busy(self) -> None:
+        self.redraw()
+
+    def watch_playing(self, playing: bool) -> None:
+        if self._timer is not None:
+            self._timer.resume() if playing else self._timer.pause()
+        self.redraw()
+
+    def watch_speed(self, speed: int) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_interval(SPEEDS[speed], self._tick, pause=not self.playing)
+        self.notify(f"Playing at {SPEEDS[speed]:g} s per step", timeout=2)
+
+    # -- moving ---------------------------------------------------------------------------------
+
+    def action_move(self, move: str) -> None:
+        """Take a move; one that needs a slow iteration computed runs the computation in a worker."""
+        if self.busy:
+            return
+        try:
+            wanted = self.stepper.needs_compute(move)
+            if wanted is not None and self.stepper.slow:
+                self.busy = True
+                self._compute(move, wanted)
+                return
+            self.position = self.stepper.move(move)
+        except Exception as error:  # the engine never raises on numbers, but the app must not die
+            self.notify(f"Could not compute that step: {error}", severity="error")
+            return
+        self._prefetch()
+
+    @work(thread=True, exclusive=True, group="compute")
+    def _compute(self, move: str, wanted: int) -> None:
+        """Compute iteration `wanted` off the UI thread, then take the move on it."""
+        try:
+            self.stepper.prepare(wanted)
+            error = None
+        except Exception as exc:
+            error = exc
+        self.app.call_from_thread(self._computed, move, error)
+
+    def _computed(self, move: str, error: Exception | None) -> None:
+        self.busy = False
+        if error is not None:
+            self.notify(f"Could not compute that step: {error}", severity="error")
+            return
+        self.position = self.stepper.move(move)
+        self._prefetch()
+
+    def _prefetch(self) -> None:
+        """For slow scenarios, compute the next iteration while the learner reads this one."""
+        following = self.stepper.position.iteration + 1
+        if self.stepper.slow and not self.stepper.is_cached(following):
+            self._prefetch_worker(self.stepper, following)
+
+    @work(thread=True, exclusive=True, group="prefetch")
+    def _prefetch_worker(self, stepper: Stepper, iteration: int) -> None:
+        try:
+            stepper.prepare(iteration)
+        except Exception:  # the move that needs this iteration computes it again and reports the error
+            return
+
+    def _tick(self) -> None:
+        if not self.busy:
+            self.action_move("next_step")
+
+    def action_toggle_play(self) -> None:
+        self.playing = not self.playing
+
+    def action_speed(self, change: int) -> None:
+        self.speed = min(max(self.speed + change, 0), len(SPEEDS) - 1)
+
+    def action_cursor(self, rows: int, cols: int) -> None:
+        """Move the weight cursor in the current layer's θ (or along the units in a bias step)."""
+        focus = self.focus_weight()
+        total_rows, total_cols = self.stepper.scenario.layers[focus.layer - 1].weights.shape
+        if focus.parameter == "bias":
+            rows, cols = 0, rows + cols
+        r = min(max(focus.row + rows, 0), total_rows - 1)
+        c = min(max(focus.col + cols, 0), total_cols - 1)
+        self.cursors[(focus.layer, "weights")] = (r, c)
+        self.redraw()
+
+    def action_scroll(self, direction: int) -> None:
+        """Scroll the step pane by a few lines (it takes no focus, so arrows stay for stepping)."""
+        pane = self.query_one("#main", VerticalScroll)
+        pane.scroll_relative(y=4 * direction, animate=False)
+
+    def action_toggle_sources(self) -> None:
+        self.show_sources = not self.show_sources
+
+    def action_decimals(self, change: int) -> None:
+        self.decimals = min(max(self.decimals + change, MIN_DECIMALS), MAX_DECIMALS)

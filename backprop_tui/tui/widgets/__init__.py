@@ -1,0 +1,1 @@
+"""The stepper's widgets, one per file; each draws through backprop_tui.render."""

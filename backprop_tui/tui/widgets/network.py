@@ -1,0 +1,86 @@
+"""The network as columns of nodes: activations in the forward phase, δ in the backward phase.
+
+The active layer's column and the weights in play between two columns are highlighted (reverse
+and bold, so it reads without colour too); values not computed yet at this step show as a dot.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Static
+
+from backprop_tui.engine import notation as n
+from backprop_tui.render.numbers import cell
+from backprop_tui.stepper import Stepper
+
+MAX_NODES = 7
+"""Larger layers show their first and last units around an ellipsis."""
+
+
+def node_indices(units: int, limit: int = MAX_NODES) -> list[int | None]:
+    if units <= limit:
+        return list(range(units))
+    head = limit // 2
+    return [*range(head), None, *range(units - (limit - head - 1), units)]
+
+
+def _column(label: str, values: np.ndarray | None, active: bool, units: int) -> Text:
+    """One layer: its label, then one line per (shown) unit with its value for sample 1."""
+    text = Text(label, style="bold reverse" if active else "bold")
+    for u in node_indices(units):
+        text.append("\n")
+        if u is None:
+            text.append("  ⋮", "dim")
+        elif values is None:
+            text.append("○ ·", "dim")
+        else:
+            text.append("● " if active else "○ ", "bold" if active else "")
+            text.append(cell(float(values[u, 0]), 3), "bold" if active else "")
+    return text
+
+
+def diagram(stepper: Stepper) -> Table:
+    """The whole network for the current step, as a grid of layer columns and edge columns."""
+    step, it = stepper.step, stepper.iteration
+    layers = len(stepper.scenario.layers)
+    sizes = stepper.scenario.sizes
+    backward = step.phase in ("backward", "update")
+    grid = Table.grid(padding=(0, 1))
+    cells: list[Text] = []
+    for l in range(layers + 1):
+        symbol = n.activation(l, layers).text
+        if l == 0:
+            cells.append(_column(symbol, it.forward.a[0], False, sizes[0]))
+            continue
+        if backward:
+            label = n.delta(l).text
+            done = step.phase == "update" or (step.layer is not None and l >= step.layer)
+            values = it.backward.delta[l - 1] if done else None
+        elif step.layer == l and "θ" in step.equation:
+            label, values = n.z(l).text, it.forward.z[l - 1]  # the weighted sums, before f is applied
+        else:
+            label = symbol
+            done = step.phase == "loss" or (step.layer is not None and l <= step.layer)
+            values = it.forward.a[l] if done else None
+        active = step.layer == l or (step.phase == "loss" and l == layers)
+        uses_theta = step.layer == l and ("θ" in step.equation or step.parameter is not None)
+        arrow = ("◀─" if backward else "─▶") if uses_theta else "  "
+        cells.append(Text(f"\n{n.theta(l).text}\n{arrow}", style="bold reverse" if uses_theta else "dim"))
+        cells.append(_column(label, values, active, sizes[l]))
+    for _ in cells:
+        grid.add_column(vertical="top")
+    grid.add_row(*cells)
+    return grid
+
+
+class NetworkDiagram(Static):
+    """Layers as columns of nodes with their current values; the active layer highlighted."""
+
+    def show(self, stepper: Stepper) -> None:
+        m = stepper.iteration.x.shape[1]
+        caption = Text(f"sample 1 of {m}", style="dim") if m > 1 else Text("")
+        table = diagram(stepper)
+        table.caption = caption if m > 1 else None
+        self.update(table)
