@@ -42,7 +42,7 @@ def _add_train(subparsers: Any) -> None:
         "every epoch. Ctrl-C finishes the batch, writes the checkpoint and stops; --resume "
         "continues exactly where it stopped.",
     )
-    parser.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO, metavar="SCENARIO",
+    parser.add_argument("scenario", nargs="?", default=None, metavar="SCENARIO",
                         help=f"CNN scenario file or bundled name (default: {DEFAULT_SCENARIO})")
     parser.add_argument("--epochs", type=_positive_int, metavar="N", help="override training.epochs")
     parser.add_argument("--batch-size", type=_positive_int, metavar="B", help="override training.batch_size")

@@ -254,7 +254,7 @@ def _training(check: Checker, value: Any) -> TrainingSpec:
             if all(0.0 <= b < 1.0 for b in vector):
                 betas = (float(vector[0]), float(vector[1]))
             else:
-                check.add("training.betas", f"expected two numbers from 0 up to (not including) 1, got {list(vector)}")
+                check.add("training.betas", f"expected two numbers from 0 up to (not including) 1, got [{', '.join(f'{v:g}' for v in vector)}]")
     epsilon = check.number(t, "epsilon", path, d.epsilon, above=0.0, maximum=1.0)
     weight_decay = check.number(t, "weight_decay", path, d.weight_decay, minimum=0.0, maximum=1.0)
     batch_size = check.integer(t, "batch_size", path, d.batch_size, minimum=1, maximum=60000)

@@ -62,12 +62,6 @@ def train_command(args: argparse.Namespace) -> int:
     console = _console()
     out = sys.stdout
     epochs = scenario.training.epochs
-    print(
-        f"{scenario.title}: {len(train_images)} training images, {len(data.test_images)} test images "
-        f"from {data.source}; checkpoint {checkpoint_path}"
-        + (f" (resuming at epoch {run.state.epoch + 1}, batch {run.state.batch})" if args.resume else ""),
-        file=out, flush=True,
-    )
     reporter: Any = RichProgress(console, epochs) if out.isatty() else PlainProgress(out, epochs)
 
     def epoch_done(result: dict[str, Any], state: TrainState) -> None:
@@ -77,6 +71,13 @@ def train_command(args: argparse.Namespace) -> int:
         reporter.on_epoch_end(result, state)
 
     with _stop_on_sigint() as stop, reporter:
+        # Printed once Ctrl-C is handled: from this line on, a Ctrl-C leaves a checkpoint.
+        print(
+            f"{scenario.title}: {len(train_images)} training images, {len(data.test_images)} test images "
+            f"from {data.source}; checkpoint {checkpoint_path}"
+            + (f" (resuming at epoch {run.state.epoch + 1}, batch {run.state.batch})" if args.resume else ""),
+            file=out, flush=True,
+        )
         hooks = Hooks(reporter.on_epoch_start, reporter.on_batch, epoch_done, lambda state: stop.is_set())
         finished = train(network, optimizer, scenario, train_images, train_labels,
                          data.test_images, data.test_labels, run.state, hooks)

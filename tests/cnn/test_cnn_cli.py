@@ -1,0 +1,174 @@
+"""The commands as a user runs them: train, evaluate, predict, data; errors without tracebacks."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from backprop_tui.cli import main
+from backprop_tui.cnn import data as data_module
+from backprop_tui.cnn.checkpoint import load_checkpoint
+
+from cnn_support import write_dataset
+
+SMALL_TOML = """
+title = "small"
+seed = 5
+[model]
+input = [1, 28, 28]
+[[model.layer]]
+type = "conv2d"
+filters = 4
+kernel = 3
+padding = 1
+[[model.layer]]
+type = "relu"
+[[model.layer]]
+type = "maxpool"
+size = 2
+[[model.layer]]
+type = "flatten"
+[[model.layer]]
+type = "dense"
+units = 10
+[training]
+optimizer = "momentum"
+learning_rate = 0.02
+batch_size = 32
+epochs = 2
+"""
+
+
+@pytest.fixture
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No real data reachable: home, cache, cwd and the Debian folder all point into tmp_path."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("FASHION_MNIST_DIR", raising=False)
+    monkeypatch.setattr(data_module, "DEBIAN_DIR", tmp_path / "no-debian")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def small_scenario(tmp_path: Path) -> Path:
+    path = tmp_path / "small.toml"
+    path.write_text(SMALL_TOML)
+    return path
+
+
+def test_train_evaluate_predict(isolated: Path, synthetic_dir: Path, small_scenario: Path, capsys) -> None:
+    ckpt = isolated / "out" / "small.npz"
+    metrics = isolated / "metrics.jsonl"
+    common = ["--data-dir", str(synthetic_dir), "--no-verify"]
+    assert main(["train", str(small_scenario), *common, "--checkpoint", str(ckpt), "--metrics", str(metrics)]) == 0
+    out = capsys.readouterr().out
+    assert "small: 600 training images, 200 test images" in out
+    assert "epoch 1/2: train loss" in out and "epoch 2/2: train loss" in out
+    for name in ("T-shirt/top", "Ankle boot", "Confusion matrix", "Per-class test accuracy"):
+        assert name in out
+    lines = [json.loads(line) for line in metrics.read_text().splitlines()]
+    assert [line["epoch"] for line in lines] == [1, 2]
+    assert {"train_loss", "test_accuracy", "images_per_second", "learning_rate"} <= set(lines[0])
+    assert lines[1]["test_accuracy"] > 0.5
+    assert load_checkpoint(ckpt).state.epoch == 2
+
+    assert main(["evaluate", str(ckpt), *common]) == 0
+    out = capsys.readouterr().out
+    assert f"test accuracy {lines[1]['test_accuracy']:.2%}" in out and "Coat" in out
+
+    assert main(["predict", str(ckpt), "--index", "3", *common]) == 0
+    out = capsys.readouterr().out
+    assert out.count("\u2580") == 28 * 14
+    assert "test image 3: true class" in out and "Predicted probabilities" in out
+
+    assert main(["predict", str(ckpt), "--index", "200", *common]) == 2
+    assert "--index 200: the test set has images 0 to 199" in capsys.readouterr().err
+
+
+def test_metrics_are_appended(isolated: Path, synthetic_dir: Path, small_scenario: Path) -> None:
+    metrics = isolated / "m.jsonl"
+    metrics.write_text('{"earlier": true}\n')
+    args = ["train", str(small_scenario), "--data-dir", str(synthetic_dir), "--no-verify", "--epochs", "1",
+            "--checkpoint", str(isolated / "c.npz"), "--metrics", str(metrics)]
+    assert main(args) == 0
+    assert len(metrics.read_text().splitlines()) == 2
+
+
+def test_missing_data_is_one_clear_error(isolated: Path, capsys) -> None:
+    assert main(["train", "--data-dir", str(isolated / "nowhere"), "--epochs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: Fashion-MNIST was not found. Looked in, in this order:")
+    assert f"1. {isolated / 'nowhere'}" in err and str(isolated / "no-debian") in err
+    assert "apt-get install dataset-fashion-mnist" in err and "Traceback" not in err
+
+
+def test_data_command_lists_places(isolated: Path, synthetic_dir: Path, capsys) -> None:
+    assert main(["data"]) == 1
+    assert "Not found" in capsys.readouterr().out
+    assert main(["data", "--data-dir", str(synthetic_dir)]) == 0
+    out = capsys.readouterr().out
+    assert f"1. {synthetic_dir}  (--data-dir: all four files)   <- used" in out
+
+
+def test_bad_scenario_and_flags(isolated: Path, synthetic_dir: Path, small_scenario: Path, capsys) -> None:
+    small_scenario.write_text(SMALL_TOML.replace("kernel = 3", "kernel = 3\nstrid = 2"))
+    assert main(["train", str(small_scenario), "--data-dir", str(synthetic_dir)]) == 2
+    assert 'small.toml: model.layer[1].strid: unknown key (did you mean "stride"?)' in capsys.readouterr().err
+    assert main(["train", "--resume", "--checkpoint", str(isolated / "none.npz")]) == 2
+    assert "no checkpoint" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["train", "--epochs", "0"])
+    assert "expected at least 1" in capsys.readouterr().err
+
+
+def test_resume_refuses_changed_settings(isolated: Path, synthetic_dir: Path, small_scenario: Path, capsys) -> None:
+    ckpt = str(isolated / "c.npz")
+    common = ["--data-dir", str(synthetic_dir), "--no-verify", "--checkpoint", ckpt]
+    assert main(["train", str(small_scenario), "--epochs", "1", *common]) == 0
+    assert main(["train", "--resume", "--lr", "0.5", *common]) == 2
+    assert "drop --lr" in capsys.readouterr().err
+    # Raising --epochs continues the stored run.
+    assert main(["train", "--resume", "--epochs", "2", *common]) == 0
+    assert "resuming at epoch 2, batch 0" in capsys.readouterr().out
+    assert load_checkpoint(ckpt).state.epoch == 2
+
+
+def test_ctrl_c_checkpoints_and_resume_matches(tmp_path: Path, synthetic_dir: Path, small_scenario: Path) -> None:
+    """A real SIGINT to a real process: exit 130 with a checkpoint; --resume ends where an
+    uninterrupted run ends, weight for weight. The signal is sent as soon as the header shows
+    (the handler is in place by then), so the run stops after exactly one batch."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    base = [sys.executable, "-m", "backprop_tui", "train", "--data-dir", str(synthetic_dir), "--no-verify"]
+    stopped = tmp_path / "stopped.npz"
+    process = subprocess.Popen([*base, str(small_scenario), "--checkpoint", str(stopped)], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    assert process.stdout is not None
+    header = process.stdout.readline()
+    assert header.startswith("small: 600 training images")
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 130, err
+    assert "interrupted: finished batch 1 of epoch 1" in err and "--resume" in err and "Traceback" not in err
+    state = load_checkpoint(stopped).state
+    assert (state.epoch, state.batch) == (0, 1)
+    resumed = subprocess.run([*base, "--resume", "--checkpoint", str(stopped)], env=env, capture_output=True,
+                             text=True, cwd=tmp_path, timeout=120)
+    assert resumed.returncode == 0, resumed.stderr
+    assert "resuming at epoch 1, batch 1" in resumed.stdout
+    whole = tmp_path / "whole.npz"
+    complete = subprocess.run([*base, str(small_scenario), "--checkpoint", str(whole)], env=env,
+                              capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert complete.returncode == 0, complete.stderr
+    a, b = load_checkpoint(stopped), load_checkpoint(whole)
+    assert a.state.epoch == b.state.epoch == 2
+    for name in b.params:
+        assert np.array_equal(a.params[name], b.params[name]), name

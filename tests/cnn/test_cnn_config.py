@@ -1,0 +1,134 @@
+"""The CNN scenario loader: the bundled default, and errors with key paths."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from backprop_tui.cnn.config import (
+    LayerSpec,
+    is_cnn_document,
+    load_cnn_scenario,
+    scenario_from_data,
+    scenario_from_json,
+)
+from backprop_tui.scenario.errors import ScenarioError
+from backprop_tui.scenario.toml_source import read_toml
+
+GOOD_LAYERS = """
+[model]
+input = [1, 28, 28]
+[[model.layer]]
+type = "conv2d"
+filters = 4
+kernel = 3
+padding = 1
+[[model.layer]]
+type = "relu"
+[[model.layer]]
+type = "maxpool"
+size = 2
+[[model.layer]]
+type = "flatten"
+[[model.layer]]
+type = "dense"
+units = 10
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "net.toml"
+    path.write_text(text)
+    return path
+
+
+def problems(tmp_path: Path, text: str) -> list[str]:
+    with pytest.raises(ScenarioError) as caught:
+        load_cnn_scenario(write(tmp_path, text))
+    return [f"{p.path}: {p.message}" for p in caught.value.problems]
+
+
+def test_bundled_default_is_the_issue_architecture() -> None:
+    scenario = load_cnn_scenario("fashion_cnn")
+    assert scenario.input == (1, 28, 28)
+    assert scenario.layers == (
+        LayerSpec("conv2d", filters=16, kernel=3, stride=1, padding=1),
+        LayerSpec("relu"),
+        LayerSpec("maxpool", size=2),
+        LayerSpec("conv2d", filters=32, kernel=3, stride=1, padding=1),
+        LayerSpec("relu"),
+        LayerSpec("maxpool", size=2),
+        LayerSpec("flatten"),
+        LayerSpec("dense", units=128),
+        LayerSpec("relu"),
+        LayerSpec("dense", units=10),
+    )
+    assert scenario.training.epochs == 10
+    assert is_cnn_document(read_toml(Path(__file__).parents[2] / "scenarios" / "fashion_cnn.toml"))
+    assert not is_cnn_document({"title": "dense", "layer": []})
+
+
+def test_json_round_trip() -> None:
+    scenario = load_cnn_scenario("fashion_cnn").with_training(epochs=3, learning_rate=0.2)
+    assert scenario_from_json(scenario.to_json(), "x") == scenario
+
+
+def test_minimal_file_gets_defaults(tmp_path: Path) -> None:
+    scenario = load_cnn_scenario(write(tmp_path, GOOD_LAYERS))
+    assert scenario.training.optimizer == "momentum" and scenario.seed == 0
+
+
+def test_unknown_key_with_suggestion(tmp_path: Path) -> None:
+    text = GOOD_LAYERS.replace("filters = 4", "filter = 4") + "\n[training]\nlearning_rat = 0.1\n"
+    found = problems(tmp_path, text)
+    assert any(p.startswith('model.layer[1].filter: unknown key (did you mean "filters"?)') for p in found)
+    assert "model.layer[1].filters: required key is missing" in found
+    assert any(p.startswith('training.learning_rat: unknown key (did you mean "learning_rate"?)') for p in found)
+
+
+def test_dense_after_conv_without_flatten(tmp_path: Path) -> None:
+    text = GOOD_LAYERS.replace('type = "flatten"', 'type = "relu"')
+    assert problems(tmp_path, text) == [
+        'model.layer[5]: dense needs a flat input, got 4x14x14 (channels x height x width); add { type = "flatten" } before it'
+    ]
+
+
+def test_pool_that_does_not_divide(tmp_path: Path) -> None:
+    text = GOOD_LAYERS.replace("size = 2", "size = 3")
+    assert problems(tmp_path, text) == ["model.layer[3].size: pool size 3 does not divide the input 28x28"]
+
+
+def test_conv_after_flatten_and_bad_last_layer(tmp_path: Path) -> None:
+    text = GOOD_LAYERS.replace("units = 10", "units = 7") + '[[model.layer]]\ntype = "conv2d"\nfilters = 2\nkernel = 3\n'
+    found = problems(tmp_path, text)
+    assert "model.layer[6]: conv2d needs an image-shaped input (channels x height x width), got a flat vector of 7" in found
+    assert any(p.startswith("model.layer[6]: the last layer must be a dense layer with 10 units") for p in found)
+
+
+def test_type_errors_and_choices(tmp_path: Path) -> None:
+    text = GOOD_LAYERS.replace('type = "relu"', 'type = "rellu"').replace("filters = 4", "filters = 0") + (
+        '\n[training]\noptimizer = "adamw"\nbatch_size = "64"\nbetas = [0.9, 1.5]\n')
+    found = problems(tmp_path, text)
+    assert "model.layer[1].filters: expected at least 1, got 0" in found
+    assert any(p.startswith('model.layer[2].type: expected one of conv2d, relu') and 'did you mean "relu"' in p for p in found)
+    assert any(p.startswith('training.optimizer: expected one of sgd, momentum, adam, got "adamw"') for p in found)
+    assert 'training.batch_size: expected a whole number, got the string "64"' in found
+    assert "training.betas: expected two numbers from 0 up to (not including) 1, got [0.9, 1.5]" in found
+
+
+def test_missing_model_and_wrong_input(tmp_path: Path) -> None:
+    assert problems(tmp_path, 'title = "x"\n')[0].startswith("model: required table is missing")
+    found = problems(tmp_path, GOOD_LAYERS.replace("input = [1, 28, 28]", "input = [3, 32, 32]"))
+    assert found == ["model.input: expected [1, 28, 28] (channels, height, width of a Fashion-MNIST image), got [3, 32, 32]"]
+
+
+def test_bad_toml_names_line_and_column(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError, match=r"net.toml: line 4, column 1: not valid TOML"):
+        load_cnn_scenario(write(tmp_path, GOOD_LAYERS.replace("input = [1, 28, 28]", "input = [1, 28")))
+
+
+def test_error_file_name_and_scenario_from_data() -> None:
+    with pytest.raises(ScenarioError) as caught:
+        scenario_from_data({"model": {"layer": []}}, "stored.json")
+    assert str(caught.value) == "stored.json: model.layer: expected at least one layer"
