@@ -1,0 +1,85 @@
+"""`backprop-tui compare`: exit codes, table contents, JSON shape, divergence reporting."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from backprop_tui.cli import main
+from backprop_tui.engine.compare import compare, default_points, plot_points
+from backprop_tui.scenario.load import load
+
+
+def run_cli(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_default_points_spread_over_the_run_and_include_the_last():
+    assert default_points(300) == [0, 1, 10, 100, 150, 300]
+    assert default_points(3) == [0, 1, 3]
+    assert default_points(1) == [0, 1]
+
+
+def test_compare_curves_and_divergence():
+    comparison = compare(load("learning-rate"), 300)
+    assert [c.name for c in comparison.curves] == ["too-small", "right", "too-large"]
+    assert all(len(c.losses) == 301 for c in comparison.curves)
+    large = comparison.curves[2]
+    k = large.diverged_at
+    assert np.isfinite(large.losses[k - 1]) and not np.isfinite(large.losses[k])
+    xs, ys = plot_points(large, cap=10.0)
+    assert len(xs) == k and max(ys) == 10.0
+
+
+def test_compare_without_variants_compares_the_base():
+    comparison = compare(load("lecture"))
+    assert [c.name for c in comparison.curves] == ["base"]
+    assert comparison.iterations == 3
+    assert abs(comparison.curves[0].at(0) - 0.0725) < 1e-3
+
+
+def test_text_table_and_plot(capsys):
+    code, out, err = run_cli(capsys, "compare", "learning-rate", "--at", "0,10,300")
+    assert code == 0, err
+    lines = out.splitlines()
+    header = next(line for line in lines if line.lstrip().startswith("iteration"))
+    assert header.split() == ["iteration", "too-small", "right", "too-large"]
+    row = next(line for line in lines if line.split()[:1] == ["300"])
+    assert row.split()[-1] == "nan"
+    assert "too-large: diverged at iteration 278" in out
+    assert "legend:" in out and "too-large (diverged at iteration 278)" in out
+    assert "\x1b[" not in out                        # plain text, no colour codes
+    assert "┤" in out                                 # the plot's axis
+
+
+def test_json_shape(capsys):
+    code, out, _ = run_cli(capsys, "compare", "learning_rate", "--iterations", "300", "--at", "1,10,300",
+                           "--format", "json")
+    assert code == 0
+    data = json.loads(out)                            # strict JSON: no NaN or Infinity
+    assert data["iterations"] == 300 and data["at"] == [1, 10, 300]
+    names = [v["name"] for v in data["variants"]]
+    assert names == ["too-small", "right", "too-large"]
+    for variant in data["variants"]:
+        assert set(variant) == {"name", "description", "losses", "final", "diverged_at", "curve"}
+        assert len(variant["losses"]) == 3 and len(variant["curve"]) == 301
+    large = data["variants"][2]
+    assert large["diverged_at"] == 278 and large["final"] is None and large["losses"][2] is None
+    assert data["variants"][1]["final"] < 0.001
+
+
+def test_at_beyond_the_run_extends_it_unless_iterations_is_given(capsys):
+    code, out, _ = run_cli(capsys, "compare", "lecture", "--at", "5", "--format", "json")
+    assert code == 0 and json.loads(out)["iterations"] == 5
+    code, _, err = run_cli(capsys, "compare", "lecture", "--iterations", "2", "--at", "5")
+    assert code == 2 and "--at" in err and "Traceback" not in err
+
+
+def test_user_errors_exit_2_without_traceback(capsys):
+    code, _, err = run_cli(capsys, "compare", "no-such-scenario")
+    assert code == 2 and "no such file or bundled scenario" in err
+    code, _, err = run_cli(capsys, "compare", "fashion_cnn")
+    assert code == 2 and "CNN" in err

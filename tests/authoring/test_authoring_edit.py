@@ -1,0 +1,142 @@
+"""In-place edits: values change, comments and layout stay, undo restores, bad values are refused."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+
+from backprop_tui.scenario.bundled import resolve
+from backprop_tui.scenario.edit import edit_file, path_text, restore_file, set_value
+from backprop_tui.scenario.errors import ScenarioError
+from backprop_tui.scenario.load import load, loads
+
+
+@pytest.fixture
+def lecture(tmp_path):
+    path = tmp_path / "lecture.toml"
+    shutil.copy(resolve("lecture"), path)
+    return path
+
+
+def comments(text: str) -> list[str]:
+    return [line[line.index("#"):] for line in text.splitlines() if "#" in line]
+
+
+def changed_lines(a: str, b: str) -> list[tuple[str, str]]:
+    return [(x, y) for x, y in zip(a.splitlines(), b.splitlines()) if x != y]
+
+
+def test_set_value_changes_one_number_and_keeps_everything_else():
+    text = resolve("lecture").read_text(encoding="utf-8")
+    new = set_value(text, ("layer", 0, "weights", 1, 2), 0.9)
+    assert comments(new) == comments(text)
+    assert changed_lines(text, new) == [("           [0.3, 0.7, 0.3]]", "           [0.3, 0.7, 0.9]]")]
+    assert loads(new).layers[0].weights[1, 2] == 0.9
+
+
+@pytest.mark.parametrize(
+    "path, value, read",
+    [(("training", "learning_rate"), 0.05, lambda s: s.training.learning_rate),
+     (("data", "inputs", 0, 1), 0.75, lambda s: s.x[0, 1]),
+     (("data", "targets", 0, 0), 0.5, lambda s: s.y[0, 0]),
+     (("layer", 1, "weights", 2, 0), -0.4, lambda s: s.layers[1].weights[2, 0]),
+     (("training", "iterations"), 7.0, lambda s: s.training.iterations)],
+)
+def test_edit_file_round_trip_with_undo(lecture, path, value, read):
+    before = lecture.read_text(encoding="utf-8")
+    old = edit_file(lecture, path, value)
+    assert old == before
+    after = lecture.read_text(encoding="utf-8")
+    assert read(load(lecture)) == value
+    assert comments(after) == comments(before)
+    assert len(changed_lines(before, after)) == 1
+    restore_file(lecture, old)
+    assert lecture.read_text(encoding="utf-8") == before
+
+
+def test_integers_stay_integers(lecture):
+    edit_file(lecture, ("training", "iterations"), 7.0)
+    assert "iterations = 7\n" in lecture.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "path, value, message",
+    [(("training", "learning_rate"), -1.0, "training.learning_rate: expected a number above 0, got -1"),
+     (("training", "learning_rate"), float("nan"), "training.learning_rate: expected a finite number"),
+     (("training", "iterations"), 2.5, "training.iterations: expected a whole number"),
+     (("layer", 0, "weights", 0, 0), float("inf"), "layer[1].weights: expected finite numbers only")],
+)
+def test_invalid_values_are_refused_with_the_loaders_message(lecture, path, value, message):
+    before = lecture.read_text(encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        edit_file(lecture, path, value)
+    assert f"lecture.toml: {message}" in str(caught.value)
+    assert lecture.read_text(encoding="utf-8") == before
+
+
+@pytest.mark.parametrize(
+    "path, where",
+    [(("layer", 5, "weights", 0, 0), "layer[6]"), (("data", "inputs", 0, 9), "data.inputs[1][10]"),
+     (("layer", 0, "bias", 0), "layer[1].bias")],
+)
+def test_paths_that_lead_nowhere_are_refused(lecture, path, where):
+    before = lecture.read_text(encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        edit_file(lecture, path, 1.0)
+    assert where in str(caught.value)
+    assert lecture.read_text(encoding="utf-8") == before
+
+
+def test_missing_tables_and_keys_are_created():
+    text = 'title = "t"  # kept\n[network]\ninputs = 1\n[[layer]]\nunits = 1\nweights = [[0.5]]\n[data]\ninputs = [[1.0]]\ntargets = [[0.0]]\n'
+    new = set_value(text, ("training", "learning_rate"), 0.25)
+    assert "# kept" in new and loads(new).training.learning_rate == 0.25
+    newer = set_value(new, ("training", "momentum"), 0.5)
+    assert loads(newer).training.momentum == 0.5 and loads(newer).training.learning_rate == 0.25
+
+
+def test_a_random_layer_is_written_out_and_nothing_else_changes(tmp_path):
+    path = tmp_path / "xor.toml"
+    shutil.copy(resolve("xor"), path)
+    before = load(path)
+    old = edit_file(path, ("layer", 0, "weights", 1, 0), 0.25)
+    after = load(path)
+    expected = before.layers[0].weights.copy()
+    expected[1, 0] = 0.25
+    assert np.array_equal(after.layers[0].weights, expected)
+    assert np.array_equal(after.layers[1].weights, before.layers[1].weights)   # same random stream
+    assert all(layer.weights_given for layer in after.layers)
+    new_text = path.read_text(encoding="utf-8")
+    assert "written out by an edit" in new_text
+    assert [line for line in new_text.splitlines() if line in old.splitlines()] == old.splitlines()  # only additions
+    restore_file(path, old)
+    assert np.array_equal(load(path).layers[0].weights, before.layers[0].weights)
+
+
+def test_editing_a_later_random_layer_leaves_earlier_ones_random():
+    text = resolve("xor").read_text(encoding="utf-8")
+    new = set_value(text, ("layer", 1, "weights", 0, 0), 1.0)
+    before, after = loads(text), loads(new)
+    assert not after.layers[0].weights_given
+    assert np.array_equal(after.layers[0].weights, before.layers[0].weights)
+    assert after.layers[1].weights[0, 0] == 1.0
+
+
+def test_variant_overrides_can_be_edited():
+    text = resolve("learning-rate").read_text(encoding="utf-8")
+    new = set_value(text, ("variant", 2, "training", "learning_rate"), 3.0)
+    assert loads(new).variants[2].training["learning_rate"] == 3.0
+
+
+def test_not_toml_and_missing_files_are_scenario_errors(tmp_path):
+    with pytest.raises(ScenarioError, match="not valid TOML"):
+        set_value("title = ", ("title",), 1.0)
+    with pytest.raises(ScenarioError, match="no such file"):
+        edit_file(tmp_path / "absent.toml", ("training", "learning_rate"), 0.1)
+
+
+def test_path_text_matches_the_loaders_one_based_paths():
+    assert path_text(("layer", 1, "weights", 0, 2)) == "layer[2].weights[1][3]"
+    assert path_text(("training", "learning_rate")) == "training.learning_rate"
