@@ -165,6 +165,10 @@ def _training(c: Checker, table: dict[str, Any], path: str, base: Training) -> T
 def _data(
     c: Checker, table: dict[str, Any], inputs: Any, layers: list[Layer | None]
 ) -> tuple[np.ndarray | None, np.ndarray | None]:
+    if not any(problem.path == "data" for problem in c.problems):  # [data] present, keys may be missing
+        for key in DATA_KEYS:
+            if key not in table:
+                c.add(join_path("data", key), "required key is missing")
     if not table:
         return None, None
     x = c.matrix(c.get(table, "inputs", "data"), "data.inputs") if "inputs" in table else None
