@@ -1,0 +1,182 @@
+"""`data download` against local HTTP servers on 127.0.0.1: checksums, resume, retry, mirrors."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from backprop_tui.cli import main
+from backprop_tui.cnn import download
+from backprop_tui.cnn.idx import encode_idx
+from backprop_tui.errors import UserError
+
+NAMES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
+
+
+def fake_files() -> dict[str, bytes]:
+    rng = np.random.default_rng(0)
+    shapes = {"train-images-idx3-ubyte": (50, 28, 28), "train-labels-idx1-ubyte": (50,),
+              "t10k-images-idx3-ubyte": (20, 28, 28), "t10k-labels-idx1-ubyte": (20,)}
+    return {f"{name}.gz": gzip.compress(encode_idx(rng.integers(0, 10, shapes[name]).astype(np.uint8)), mtime=0)
+            for name in NAMES}
+
+
+FILES = fake_files()
+
+
+class Mirror:
+    """A tiny HTTP server: serves FILES (or `override`), honours Range, can break connections."""
+
+    def __init__(self) -> None:
+        self.requests: list[tuple[str, str | None]] = []
+        self.override: dict[str, bytes] = {}
+        self.break_after: dict[str, int] = {}  # name -> bytes sent before dropping, once
+        self.ranges = True
+        mirror = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                name = self.path.rsplit("/", 1)[-1]
+                wanted = self.headers.get("Range")
+                mirror.requests.append((name, wanted))
+                body = mirror.override.get(name, FILES.get(name))
+                if body is None:
+                    self.send_error(404)
+                    return
+                start = 0
+                if wanted and mirror.ranges:
+                    start = int(wanted.split("=")[1].rstrip("-"))
+                    if start >= len(body):
+                        self.send_response(416)
+                        self.send_header("Content-Length", "0")
+                        self.end_headers()
+                        return
+                    self.send_response(206)
+                    self.send_header("Content-Range", f"bytes {start}-{len(body) - 1}/{len(body)}")
+                else:
+                    self.send_response(200)
+                payload = body[start:]
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                cut = mirror.break_after.pop(name, None)
+                if cut is not None:
+                    self.wfile.write(payload[:cut])
+                    self.wfile.flush()
+                    self.close_connection = True
+                    return
+                self.wfile.write(payload)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/data/"
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.02,), daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def mirrors(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Mirror, Mirror]]:
+    """Two local mirrors, and the published checksums replaced by the fake files' ones."""
+    published = {name: (hashlib.md5(FILES[f"{name}.gz"]).hexdigest(), "unused") for name in NAMES}
+    monkeypatch.setattr(download, "FILES", published)
+    first, second = Mirror(), Mirror()
+    monkeypatch.setattr(download, "MIRRORS", (first.url, second.url))
+    yield first, second
+    first.close()
+    second.close()
+
+
+def fetch(dest: Path, first: Mirror, second: Mirror, retries: int = 2) -> list[str]:
+    lines: list[str] = []
+    download.download_all(dest, (first.url, second.url), retries=retries, log=lines.append, timeout=5, backoff=0)
+    return lines
+
+
+def test_downloads_all_four_and_verifies(tmp_path: Path, mirrors) -> None:
+    first, second = mirrors
+    lines = fetch(tmp_path, first, second)
+    for name in NAMES:
+        assert (tmp_path / f"{name}.gz").read_bytes() == FILES[f"{name}.gz"]
+    assert not list(tmp_path.glob("*.part"))
+    assert second.requests == [] and len(lines) == 4
+    # Second run: nothing fetched again.
+    first.requests.clear()
+    assert all("already present" in line for line in fetch(tmp_path, first, second))
+    assert first.requests == []
+
+
+def test_resumes_a_partial_download(tmp_path: Path, mirrors) -> None:
+    first, second = mirrors
+    name = "train-images-idx3-ubyte.gz"
+    (tmp_path / f"{name}.part").write_bytes(FILES[name][:1000])
+    lines = fetch(tmp_path, first, second)
+    assert (name, "bytes=1000-") in first.requests
+    assert f"{tmp_path / name}: downloaded (resumed), checksum OK" in lines
+    assert (tmp_path / name).read_bytes() == FILES[name]
+
+
+def test_server_without_ranges_restarts_from_zero(tmp_path: Path, mirrors) -> None:
+    first, second = mirrors
+    first.ranges = False
+    name = "train-labels-idx1-ubyte.gz"
+    (tmp_path / f"{name}.part").write_bytes(b"stale bytes from somewhere else")
+    fetch(tmp_path, first, second)
+    assert (tmp_path / name).read_bytes() == FILES[name]
+
+
+def test_broken_connection_is_retried_and_resumed(tmp_path: Path, mirrors) -> None:
+    first, second = mirrors
+    name = "t10k-images-idx3-ubyte.gz"
+    first.break_after[name] = 5000
+    lines = fetch(tmp_path, first, second)
+    assert [r for r in first.requests if r[0] == name] == [(name, None), (name, "bytes=5000-")]
+    assert any("connection" in line and "retrying" in line for line in lines)
+    assert (tmp_path / name).read_bytes() == FILES[name]
+
+
+def test_wrong_content_fails_checksum_and_next_mirror_is_used(tmp_path: Path, mirrors) -> None:
+    first, second = mirrors
+    name = "t10k-labels-idx1-ubyte.gz"
+    first.override[name] = b"<html>moved elsewhere</html>"
+    lines = fetch(tmp_path, first, second)
+    assert any("checksum mismatch" in line for line in lines)
+    assert (name, None) in second.requests
+    assert (tmp_path / name).read_bytes() == FILES[name]
+
+
+def test_everything_failing_is_one_user_error(tmp_path: Path, mirrors) -> None:
+    first, second = mirrors
+    for mirror in mirrors:
+        mirror.override = {f"{name}.gz": b"nope" for name in NAMES}
+    with pytest.raises(UserError) as caught:
+        fetch(tmp_path, first, second)
+    message = str(caught.value)
+    assert message.startswith("could not download Fashion-MNIST:")
+    assert "checksum mismatch" in message and "apt-get install dataset-fashion-mnist" in message
+    assert not list(tmp_path.glob("*.gz"))
+
+
+def test_unreachable_mirror(tmp_path: Path) -> None:
+    with pytest.raises(UserError, match=r"cannot connect"):
+        download.download_all(tmp_path, ("http://127.0.0.1:9/",), retries=1, log=lambda _: None,
+                              timeout=2, backoff=0)
+
+
+def test_cli_download_into_cache(tmp_path: Path, mirrors, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert main(["data", "download"]) == 0
+    cache = tmp_path / "cache" / "backprop-tui" / "fashion-mnist"
+    assert sorted(p.name for p in cache.iterdir()) == sorted(f"{n}.gz" for n in NAMES)
+    assert f"done: {cache}" in capsys.readouterr().out
