@@ -17,6 +17,9 @@ from backprop_tui.tui.screens.open_dialog import OpenScenarioDialog
 from backprop_tui.tui.screens.stepper import StepperScreen
 from backprop_tui.tui.watch import FileWatcher, try_load
 
+STYLES = Path(__file__).parent / "styles"
+"""Absolute, so subclasses defined elsewhere (tests) find the styles too."""
+
 
 def _path_of(name_or_path: str | Path) -> Path | None:
     try:
@@ -28,7 +31,7 @@ def _path_of(name_or_path: str | Path) -> Path | None:
 class BackpropApp(App[None]):
     """backprop-tui: step through a scenario; saving its file reloads it in place."""
 
-    CSS_PATH = ["styles/stepper.tcss", "styles/dialogs.tcss"]
+    CSS_PATH = [STYLES / "stepper.tcss", STYLES / "dialogs.tcss"]
     TITLE = "backprop-tui"
     BINDINGS = [
         Binding("question_mark", "help", "Help", show=True, key_display="?"),

