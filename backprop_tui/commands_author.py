@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from backprop_tui.engine.compare import Comparison, ceiling, compare, default_iterations, default_points, plot_points
 from backprop_tui.errors import UserError
 from backprop_tui.fileio import atomic_write_text
@@ -129,25 +131,38 @@ def loss_plot(comparison: Comparison, width: int = 100, height: int = 24) -> str
     plt.limitsize(False, False)
     plt.plotsize(width, height)
     plt.theme("clear")
-    logscale = True
     legend = []
+    plotted: list[float] = []
     for curve, marker in zip(comparison.curves, MARKERS * 4):
         xs, ys = plot_points(curve, cap)
-        diverged = f" (diverged at iteration {curve.diverged_at})" if curve.diverged_at is not None else ""
+        diverged = "" if curve.diverged_at is None else (
+            f" (diverged at iteration {curve.diverged_at})" if curve.diverged_at else " (inf/NaN from the start)")
         legend.append(f"{marker * 2} {curve.name}{diverged}")
         if not xs:
             continue
-        logscale = logscale and min(ys) > 0
         plt.plot(xs, ys, marker=marker)
+        plotted += ys
+    key = "legend: " + "   ".join(legend) + "\n"
+    if not plotted:
+        plt.clear_figure()
+        return "(nothing to plot: every loss is inf/NaN from the start)\n" + key
+    # Log scale where it helps (a wide positive range); plotext mislabels a flat log axis.
+    logscale = min(plotted) > 0 and max(plotted) >= 10 * min(plotted)
     if logscale:
         plt.yscale("log")
+    end = max(comparison.iterations, 1)
+    plt.xticks(sorted({round(end * i / 4) for i in range(5)}))
     plt.title("loss E on all the data" + (" (log scale)" if logscale else ""))
     plt.xlabel("iteration (updates done)")
-    plt.xlim(0, max(comparison.iterations, 1))
-    text = _ANSI.sub("", plt.build())
-    plt.clear_figure()
+    plt.xlim(0, end)
+    try:
+        text = _ANSI.sub("", plt.build())
+    except Exception as error:  # noqa: BLE001 - a plotting quirk must not hide the table above
+        return f"(no plot: plotext failed: {error})\n" + key
+    finally:
+        plt.clear_figure()
     lines = [line.rstrip() for line in text.splitlines()]
-    return "\n".join(lines) + "\n" + "legend: " + "   ".join(legend) + "\n"
+    return "\n".join(lines) + "\n" + key
 
 
 def comparison_text(comparison: Comparison, points: list[int], width: int = 100, height: int = 24) -> str:
@@ -160,9 +175,10 @@ def comparison_text(comparison: Comparison, points: list[int], width: int = 100,
         loss_table(comparison, points),
     ]
     notes = [f"{c.name}: diverged at iteration {c.diverged_at} (the loss is inf/NaN from there on)"
+             if c.diverged_at else f"{c.name}: the loss is inf/NaN from the start"
              for c in comparison.curves if c.diverged_at is not None]
     cap = ceiling(comparison)
-    if notes:
+    if any(np.nanmax(np.where(np.isfinite(c.losses), c.losses, np.nan), initial=0.0) > cap for c in comparison.curves):
         notes.append(f"(in the plot, losses above {cap:.4g} are drawn at {cap:.4g})")
     if notes:
         parts.append("\n" + "\n".join(notes) + "\n")
