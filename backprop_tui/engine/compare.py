@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from backprop_tui.engine.run import losses
-from backprop_tui.scenario.load import apply_variant
+from backprop_tui.scenario.load import apply_variant, load
 from backprop_tui.scenario.model import Scenario
 
 BASE_NAME = "base"
@@ -48,11 +48,22 @@ class Comparison:
 def variant_scenarios(scenario: Scenario) -> list[tuple[str, str, Scenario]]:
     """(name, description, scenario) per variant, or the base alone when there are none.
 
-    `scenario` must be the base (loaded without a variant): variants apply to the base.
+    Variants apply to the base: a scenario with a variant already applied is reloaded from its
+    file without it (the app may hold one); without a file it is refused.
     """
+    scenario = base_of(scenario)
     if not scenario.variants:
         return [(BASE_NAME, scenario.description.strip().split("\n")[0], scenario)]
     return [(v.name, v.description, apply_variant(scenario, v.name)) for v in scenario.variants]
+
+
+def base_of(scenario: Scenario) -> Scenario:
+    """The scenario without its applied variant (overrides do not stack)."""
+    if scenario.variant is None:
+        return scenario
+    if scenario.source is None:
+        raise ValueError("compare needs the base scenario; this one has a variant applied and no file")
+    return load(scenario.source)
 
 
 def default_iterations(scenario: Scenario) -> int:
@@ -68,7 +79,7 @@ def compare(scenario: Scenario, iterations: int | None = None) -> Comparison:
         values = losses(variant, count + 1)
         bad = np.flatnonzero(~np.isfinite(values))
         curves.append(Curve(name, description, values, int(bad[0]) if bad.size else None))
-    return Comparison(scenario.title, count, tuple(curves))
+    return Comparison(base_of(scenario).title, count, tuple(curves))
 
 
 def default_points(iterations: int) -> list[int]:

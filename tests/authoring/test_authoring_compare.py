@@ -83,3 +83,31 @@ def test_user_errors_exit_2_without_traceback(capsys):
     assert code == 2 and "no such file or bundled scenario" in err
     code, _, err = run_cli(capsys, "compare", "fashion_cnn")
     assert code == 2 and "CNN" in err
+
+
+def test_a_scenario_with_a_variant_applied_is_compared_from_its_base():
+    comparison = compare(load("sgd", "sgd-1"), 20)
+    assert [c.name for c in comparison.curves] == ["gd", "sgd-4", "sgd-1"]
+    assert np.array_equal(comparison.curves[0].losses, compare(load("sgd"), 20).curves[0].losses)
+
+
+def write(tmp_path, name, layer, data):
+    path = tmp_path / name
+    path.write_text(f"[network]\ninputs = 1\n[[layer]]\nunits = 1\n{layer}\n[data]\n{data}\n"
+                    "[training]\niterations = 3\n", encoding="utf-8")
+    return str(path)
+
+
+def test_a_loss_that_is_never_finite_is_reported_not_plotted(tmp_path, capsys):
+    path = write(tmp_path, "inf.toml", 'activation = "identity"\nweights = [[1e200]]',
+                 "inputs = [[1e200]]\ntargets = [[0.0]]")
+    code, out, err = run_cli(capsys, "compare", path)
+    assert code == 0, err
+    assert "base: the loss is inf/NaN from the start" in out and "nothing to plot" in out
+
+
+def test_a_flat_curve_is_plotted_on_a_linear_axis(tmp_path, capsys):
+    path = write(tmp_path, "flat.toml", 'activation = "step"\nweights = [[1.0]]',
+                 "inputs = [[1.0]]\ntargets = [[0.0]]")
+    code, out, _ = run_cli(capsys, "compare", path)
+    assert code == 0 and "log scale" not in out and "┤" in out
