@@ -62,7 +62,7 @@ class RichProgress:
         )
 
     def on_epoch_end(self, result: dict[str, Any], state: TrainState) -> None:
-        self.progress.console.print(epoch_line(result, self.epochs))
+        self.progress.console.print(epoch_line(result, self.epochs), highlight=False)
 
 
 class PlainProgress:
