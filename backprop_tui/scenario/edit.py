@@ -9,7 +9,7 @@ the loader's)::
     ("data", "inputs", 0, 1)            # sample 1, input 2
     ("data", "targets", 3, 0)
     ("training", "learning_rate")       # created (with its table) when missing
-    ("variant", 0, "training", "learning_rate")
+    ("variant", 0, "training", "learning_rate")   # see training_path() for the stepped variant
 
 Typical use::
 
@@ -38,6 +38,7 @@ from tomlkit.items import Integer
 from backprop_tui.fileio import atomic_write_text
 from backprop_tui.scenario.errors import Problem, ScenarioError
 from backprop_tui.scenario.load import loads
+from backprop_tui.scenario.model import Scenario
 
 Key = str | int
 Value = float | int | str | bool
@@ -66,6 +67,17 @@ def set_value(text: str, path: tuple[Key, ...], value: Value, file: str = "scena
     key = path[-1]
     _assign(parent, key, value, path, file)
     return tomlkit.dumps(document)
+
+
+def training_path(scenario: Scenario, key: str) -> tuple[Key, ...]:
+    """Where a [training] key of the scenario as stepped lives: the applied variant's override
+    when it has one (editing the base there would change nothing), else the base's table."""
+    if scenario.variant is not None:
+        names = [variant.name for variant in scenario.variants]
+        index = names.index(scenario.variant)
+        if key in scenario.variants[index].training:
+            return ("variant", index, "training", key)
+    return ("training", key)
 
 
 def edit_file(path: str | Path, key_path: tuple[Key, ...], value: Value) -> str:

@@ -140,3 +140,20 @@ def test_not_toml_and_missing_files_are_scenario_errors(tmp_path):
 def test_path_text_matches_the_loaders_one_based_paths():
     assert path_text(("layer", 1, "weights", 0, 2)) == "layer[2].weights[1][3]"
     assert path_text(("training", "learning_rate")) == "training.learning_rate"
+
+
+def test_training_path_follows_the_stepped_variant():
+    from backprop_tui.scenario.edit import training_path
+
+    assert training_path(load("learning-rate"), "learning_rate") == ("training", "learning_rate")
+    assert training_path(load("learning-rate", "too-large"), "learning_rate") == ("variant", 2, "training", "learning_rate")
+    assert training_path(load("learning-rate", "too-large"), "iterations") == ("training", "iterations")
+
+
+def test_a_variant_training_table_is_created_when_missing():
+    text = resolve("activations").read_text(encoding="utf-8")
+    new = set_value(text, ("variant", 1, "training", "learning_rate"), 0.5)
+    scenario = loads(new)
+    assert scenario.variants[1].training == {"learning_rate": 0.5}
+    assert scenario.variants[1].activations == ("sigmoid", "sigmoid")
+    assert all(v.training == {} for i, v in enumerate(scenario.variants) if i != 1)
