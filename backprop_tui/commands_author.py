@@ -178,7 +178,7 @@ def comparison_text(comparison: Comparison, points: list[int], width: int = 100,
              if c.diverged_at else f"{c.name}: the loss is inf/NaN from the start"
              for c in comparison.curves if c.diverged_at is not None]
     cap = ceiling(comparison)
-    if any(np.nanmax(np.where(np.isfinite(c.losses), c.losses, np.nan), initial=0.0) > cap for c in comparison.curves):
+    if any(np.any(c.losses[np.isfinite(c.losses)] > cap) for c in comparison.curves):
         notes.append(f"(in the plot, losses above {cap:.4g} are drawn at {cap:.4g})")
     if notes:
         parts.append("\n" + "\n".join(notes) + "\n")

@@ -98,9 +98,16 @@ def ceiling(comparison: Comparison, factor: float = 100.0) -> float:
     return factor * max(starts) if starts and max(starts) > 0 else float("inf")
 
 
-def plot_points(curve: Curve, cap: float = float("inf")) -> tuple[list[int], list[float]]:
+def plot_points(curve: Curve, cap: float = float("inf"), max_points: int = 2000) -> tuple[list[int], list[float]]:
     """The curve's finite part as (x, y) for a chart, with y clipped to `cap` (a diverging
-    curve runs along the top edge instead of squashing the others)."""
+    curve runs along the top edge instead of squashing the others), thinned to about
+    `max_points` points (always keeping the last finite one) so long runs plot quickly."""
     end = curve.diverged_at if curve.diverged_at is not None else len(curve.losses)
-    ys = np.minimum(curve.losses[:end], cap)
-    return list(range(end)), [float(v) for v in ys]
+    if end == 0:
+        return [], []
+    stride = max(1, -(-end // max_points))
+    xs = list(range(0, end, stride))
+    if xs[-1] != end - 1:
+        xs.append(end - 1)
+    ys = np.minimum(curve.losses[xs], cap)
+    return xs, [float(v) for v in ys]

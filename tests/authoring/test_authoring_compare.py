@@ -111,3 +111,10 @@ def test_a_flat_curve_is_plotted_on_a_linear_axis(tmp_path, capsys):
                  "inputs = [[1.0]]\ntargets = [[0.0]]")
     code, out, _ = run_cli(capsys, "compare", path)
     assert code == 0 and "log scale" not in out and "┤" in out
+
+
+def test_long_runs_are_thinned_for_plotting_but_keep_their_ends():
+    comparison = compare(load("lecture"), 1000)
+    xs, ys = plot_points(comparison.curves[0], max_points=30)
+    assert len(xs) <= 31 and xs[0] == 0 and xs[-1] == 1000
+    assert ys[-1] == comparison.curves[0].final
