@@ -11,7 +11,8 @@ the loader's)::
     ("training", "learning_rate")       # created (with its table) when missing
     ("variant", 0, "training", "learning_rate")   # see training_path() for the stepped variant
 
-Typical use::
+weight_path, bias_path, input_path, target_path and training_path build these paths from what
+the stepper shows. Typical use::
 
     old = edit_file(path, ("training", "learning_rate"), 0.05)   # validated, written atomically
     ...
@@ -67,6 +68,28 @@ def set_value(text: str, path: tuple[Key, ...], value: Value, file: str = "scena
     key = path[-1]
     _assign(parent, key, value, path, file)
     return tomlkit.dumps(document)
+
+
+def weight_path(layer: int, row: int, col: int) -> tuple[Key, ...]:
+    """θ^layer[row, col]; `layer` is 1-based like Step.layer and θ¹, row/col 0-based."""
+    return ("layer", layer - 1, "weights", row, col)
+
+
+def bias_path(layer: int, unit: int) -> tuple[Key, ...]:
+    """b^layer[unit]; `layer` 1-based, `unit` 0-based. The layer must already have a bias."""
+    return ("layer", layer - 1, "bias", unit)
+
+
+def input_path(sample: int, feature: int) -> tuple[Key, ...]:
+    """Sample `sample`'s input `feature` (both 0-based). The steps show x with samples as
+    columns, so cell (i, j) of a batch's x is input_path(iteration.batch[j], i)."""
+    return ("data", "inputs", sample, feature)
+
+
+def target_path(sample: int, output: int) -> tuple[Key, ...]:
+    """Sample `sample`'s target for `output` (both 0-based); y cell (k, j) of a batch is
+    target_path(iteration.batch[j], k)."""
+    return ("data", "targets", sample, output)
 
 
 def training_path(scenario: Scenario, key: str) -> tuple[Key, ...]:

@@ -157,3 +157,16 @@ def test_a_variant_training_table_is_created_when_missing():
     assert scenario.variants[1].training == {"learning_rate": 0.5}
     assert scenario.variants[1].activations == ("sigmoid", "sigmoid")
     assert all(v.training == {} for i, v in enumerate(scenario.variants) if i != 1)
+
+
+def test_path_helpers_map_step_cells_to_the_file(lecture):
+    from backprop_tui.engine.run import run
+    from backprop_tui.scenario.edit import input_path, target_path, weight_path
+
+    edit_file(lecture, weight_path(2, 1, 0), 0.35)
+    assert load(lecture).layers[1].weights[1, 0] == 0.35
+    iteration = run(load(lecture), 1)[0]
+    edit_file(lecture, input_path(int(iteration.batch[0]), 1), 0.25)   # x cell (1, 0)
+    edit_file(lecture, target_path(int(iteration.batch[0]), 0), 0.5)   # y cell (0, 0)
+    again = run(load(lecture), 1)[0]
+    assert again.x[1, 0] == 0.25 and again.y[0, 0] == 0.5
