@@ -52,7 +52,7 @@ async def test_a_784_128_10_network_steps_without_blocking(tmp_path: Path) -> No
         assert screen.focus_weight().row == 20
         screen_now = app.screen
         assert "Chain rule for θ¹[21,1]" in widget_text(screen_now.query_one("#chain", Static))
-        matrices = widget_text(screen_now.query_one("#step-matrices", Static))
+        matrices = screen_now.query_one("#step-matrices").text
         assert "θ¹ᵀ 128×784" in matrices and " 21 " in matrices
         await app.workers.wait_for_complete()
 

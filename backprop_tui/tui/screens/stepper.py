@@ -19,7 +19,7 @@ from textual.widgets import Footer
 
 from backprop_tui.engine import chain
 from backprop_tui.engine.chain import DrillDown
-from backprop_tui.engine.steps import first_divergent_step
+from backprop_tui.engine.steps import Step, first_divergent_step
 from backprop_tui.stepper import Position, Stepper
 from backprop_tui.tui.commands import StepperCommands
 from backprop_tui.tui.focus import Focus, focus_layer
@@ -27,7 +27,7 @@ from backprop_tui.tui.widgets.chain_panel import ChainPanel
 from backprop_tui.tui.widgets.error_panel import ErrorPanel
 from backprop_tui.tui.widgets.loss_chart import LossChart
 from backprop_tui.tui.widgets.network import NetworkDiagram
-from backprop_tui.tui.widgets.status_line import StatusLine, TitleLine
+from backprop_tui.tui.widgets.status_line import StatusLine
 from backprop_tui.tui.widgets.step_view import StepView
 
 SPEEDS = (4.0, 2.0, 1.0, 0.5, 0.25, 0.1, 0.05)
@@ -87,9 +87,7 @@ class StepperScreen(Screen[None]):
         self._ready = False
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="top"):
-            yield TitleLine(id="title")
-            yield StatusLine(id="status")
+        yield StatusLine(id="top")
         with Horizontal(id="body"):
             with VerticalScroll(id="side", can_focus=False):
                 yield NetworkDiagram(id="network")
@@ -113,6 +111,7 @@ class StepperScreen(Screen[None]):
         """Show a new stepper (reloaded or opened); drill-downs of the old one are stale."""
         self.stepper = stepper
         self._drills.clear()
+        self.query_one(StepView).cache.clear()
         self.busy = False
         self.position = stepper.position
         self.redraw()
@@ -125,8 +124,11 @@ class StepperScreen(Screen[None]):
     # -- drawing --------------------------------------------------------------------------------
 
     def focus_weight(self) -> Focus:
-        """The weight under the cursor for the current step, clamped to its layer's shape."""
-        step = self.stepper.step
+        """The weight under the cursor for the current step."""
+        return self.focus_for(self.stepper.step)
+
+    def focus_for(self, step: Step) -> Focus:
+        """The weight under the cursor in `step`, clamped to its layer's shape."""
         layer = focus_layer(step, len(self.stepper.scenario.layers))
         parameter = "bias" if step.parameter == "bias" else "weights"
         rows, cols = self.stepper.scenario.layers[layer - 1].weights.shape
@@ -155,13 +157,22 @@ class StepperScreen(Screen[None]):
         focus = self.focus_weight()
         divergent = first_divergent_step(s.steps)
         with self.app.batch_update():
-            self.query_one(TitleLine).show(s)
             self.query_one(StatusLine).show(s, self.busy, self.playing)
-            self.query_one(NetworkDiagram).show(s)
-            self.query_one(StepView).show(step, focus, self.decimals, self.show_sources,
+            self.query_one(NetworkDiagram).show_network(s)
+            self.query_one(StepView).show(s.position.iteration, step, focus, self.decimals, self.show_sources,
                                           divergent is not None and divergent.index == step.index)
             self.query_one(ChainPanel).show(self.drilldown(focus), self.decimals)
             self.query_one(LossChart).show(s.losses())
+        self.call_after_refresh(self._warm_next)
+
+    def _warm_next(self) -> None:
+        """Render the next step's matrices once this frame is out, so the next → only blits them."""
+        s = self.stepper
+        following = s.position.step + 1
+        if following < len(s.steps):
+            step = s.steps[following]
+            self.query_one(StepView).cache.get(s.position.iteration, step, self.focus_for(step),
+                                               self.decimals, self.show_sources)
 
     def watch_position(self) -> None:
         self.redraw()

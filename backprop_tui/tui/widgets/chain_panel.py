@@ -43,4 +43,8 @@ class ChainPanel(Static):
     """Shows the drill-down the screen computed for the focused weight."""
 
     def show(self, drill: DrillDown | None, decimals: int) -> None:
+        """Redraw only when the weight, the iteration or the decimals changed."""
+        if (drill, decimals) == getattr(self, "_shown", None):
+            return
+        self._shown = (drill, decimals)
         self.update(chain_group(drill, decimals) if drill is not None else Text(""))

@@ -40,5 +40,9 @@ class LossChart(Vertical):
         yield Sparkline([], id="loss-sparkline")
 
     def show(self, losses: list[float]) -> None:
-        self.query_one("#loss-caption", Static).update(caption(losses))
+        """Redraw only when the losses walked changed (a new iteration reached)."""
+        if losses == getattr(self, "_shown", None):
+            return
+        self._shown = losses
+        self.query_one("#loss-caption", Static).update(caption(losses), layout=False)
         self.query_one(Sparkline).data = chart_data(losses)

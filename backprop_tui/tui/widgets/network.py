@@ -9,11 +9,11 @@ from __future__ import annotations
 import numpy as np
 from rich.table import Table
 from rich.text import Text
-from textual.widgets import Static
 
 from backprop_tui.engine import notation as n
 from backprop_tui.render.numbers import cell
 from backprop_tui.stepper import Stepper
+from backprop_tui.tui.widgets.prerendered import Prerendered, render_side_by_side
 
 MAX_NODES = 7
 """Larger layers show their first and last units around an ellipsis."""
@@ -75,12 +75,11 @@ def diagram(stepper: Stepper) -> Table:
     return grid
 
 
-class NetworkDiagram(Static):
+class NetworkDiagram(Prerendered):
     """Layers as columns of nodes with their current values; the active layer highlighted."""
 
-    def show(self, stepper: Stepper) -> None:
-        m = stepper.iteration.x.shape[1]
-        caption = Text(f"sample 1 of {m}", style="dim") if m > 1 else Text("")
+    def show_network(self, stepper: Stepper) -> None:
         table = diagram(stepper)
-        table.caption = caption if m > 1 else None
-        self.update(table)
+        m = stepper.iteration.x.shape[1]
+        table.caption = Text(f"sample 1 of {m}", style="dim") if m > 1 else None
+        self.show(render_side_by_side([table]))

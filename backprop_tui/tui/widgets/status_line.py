@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
@@ -35,17 +36,19 @@ def status_text(stepper: Stepper, busy: bool = False, playing: bool = False) -> 
     return text
 
 
-class TitleLine(Static):
-    """The scenario's title (and variant), cut with an ellipsis when the terminal is narrow."""
-
-    def show(self, stepper: Stepper) -> None:
-        scenario = stepper.scenario
-        variant = f" [{scenario.variant}]" if scenario.variant else ""
-        self.update(Text(scenario.title + variant, style="bold", no_wrap=True, overflow="ellipsis"))
+def header_grid(stepper: Stepper, busy: bool = False, playing: bool = False) -> Table:
+    """The title (cut with an ellipsis when narrow) on the left, the status on the right."""
+    scenario = stepper.scenario
+    variant = f" [{scenario.variant}]" if scenario.variant else ""
+    grid = Table.grid(expand=True, padding=(0, 1))
+    grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+    grid.add_column(no_wrap=True, justify="right")
+    grid.add_row(Text(scenario.title + variant, style="bold"), status_text(stepper, busy, playing))
+    return grid
 
 
 class StatusLine(Static):
-    """Iteration, phase, step and loss: what changes on every key press."""
+    """One line that never changes size, so updating it never lays the screen out again."""
 
     def show(self, stepper: Stepper, busy: bool = False, playing: bool = False) -> None:
-        self.update(status_text(stepper, busy, playing))
+        self.update(header_grid(stepper, busy, playing), layout=False)

@@ -1,38 +1,76 @@
 """The step itself: its title, its equation, and its matrices side by side in equation order.
 
 Everything numeric is drawn by backprop_tui.render, the same code the `trace` command prints
-with; this widget only chooses what to show (transposes' sources, decimals, the cursor window).
+with; this widget only chooses what to show (transposes' sources, decimals, the cursor window)
+and keeps the rendered matrices in a small cache, so stepping back and forth redraws nothing.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 from rich.console import Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import HorizontalScroll, Vertical
+from textual.strip import Strip
 from textual.widgets import Static
 
 from backprop_tui.engine.gradcheck import GradCheck
 from backprop_tui.engine.steps import Step
-from backprop_tui.render.matrix import View
-from backprop_tui.render.step import header_text, matrices_row, shown_matrices, update_table
+from backprop_tui.render.matrix import View, matrix_table
+from backprop_tui.render.step import header_text, shown_matrices, update_table
 from backprop_tui.tui.focus import Focus, view_for
+from backprop_tui.tui.widgets.prerendered import Prerendered, render_side_by_side
+
+CACHE_SIZE = 64
 
 
-def matrices_part(step: Step, focus: Focus, decimals: int, show_sources: bool) -> RenderableType:
-    """The step's matrices side by side, the cursor (and its scroll window) in the focused one."""
+def matrix_tables(step: Step, focus: Focus, decimals: int, show_sources: bool) -> list[Table]:
+    """One table per shown matrix, as render.step.matrices_row builds them (cursor in the focused one)."""
     shown = shown_matrices(step, show_sources)
     view, cursor_matrix = view_for(step, shown, focus, View(decimals=decimals))
-    return matrices_row(shown, view, cursor_matrix)
+    tables = []
+    for m in shown:
+        cursor = view.cursor if m.name == cursor_matrix else None
+        offsets = (view.row_offset, view.col_offset) if cursor else (0, 0)
+        tables.append(matrix_table(m, View(decimals, view.max_rows, view.max_cols, *offsets, cursor, m.role == "out")))
+    return tables
+
+
+class StripCache:
+    """Rendered matrix rows by (iteration, step, focus, decimals, transposes); least recently used go first."""
+
+    def __init__(self, size: int = CACHE_SIZE) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple, list[Strip]] = OrderedDict()
+
+    def get(self, iteration: int, step: Step, focus: Focus, decimals: int, show_sources: bool) -> list[Strip]:
+        key = (iteration, step.index, focus, decimals, show_sources)
+        strips = self._items.get(key)
+        if strips is None:
+            strips = render_side_by_side(matrix_tables(step, focus, decimals, show_sources))
+            self._items[key] = strips
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        else:
+            self._items.move_to_end(key)
+        return strips
+
+    def clear(self) -> None:
+        self._items.clear()
 
 
 def heading(step: Step, diverged_here: bool) -> Text:
-    """Phase, layer and title, then the equation on its own line."""
+    """Phase, layer and title, then the equation on its own line: always two lines."""
     header = header_text(step)
     if diverged_here:
         header.append("  ⚠ DIVERGED HERE", "bold red reverse")
     header.append("\n")
     header.append(step.equation, "bold")
+    header.no_wrap = True
+    header.overflow = "ellipsis"
     return header
 
 
@@ -43,31 +81,38 @@ def check_line(check: GradCheck) -> Text:
                          f"differences: max relative error {check.max_relative_error:.1e} ", (verdict, "bold"))
 
 
-def notes_part(step: Step, decimals: int) -> RenderableType:
+def notes_part(step: Step) -> RenderableType:
     """The notes, and the gradient check of a backward step."""
-    parts: list[RenderableType] = []
-    parts.extend(Text(f"• {note}") for note in step.notes)
+    parts: list[RenderableType] = [Text(f"• {note}") for note in step.notes]
     if step.check is not None:
         parts.append(check_line(step.check))
     return Group(*parts)
 
 
 class StepView(Vertical):
-    """The current step: heading, a horizontally scrollable row of matrices, then the notes."""
+    """The current step: heading, a horizontally scrollable row of matrices, old → new, notes."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.cache = StripCache()
 
     def compose(self) -> ComposeResult:
         yield Static(id="step-heading")
         with HorizontalScroll(id="step-matrices-scroll", can_focus=False):
-            yield Static(id="step-matrices")
+            yield Prerendered(id="step-matrices")
         with HorizontalScroll(id="step-update-scroll", can_focus=False):
-            yield Static(id="step-update")
+            yield Prerendered(id="step-update")
         yield Static(id="step-notes")
 
-    def show(self, step: Step, focus: Focus, decimals: int, show_sources: bool, diverged_here: bool) -> None:
-        self.query_one("#step-heading", Static).update(heading(step, diverged_here))
-        self.query_one("#step-matrices", Static).update(matrices_part(step, focus, decimals, show_sources))
+    def show(self, iteration: int, step: Step, focus: Focus, decimals: int, show_sources: bool,
+             diverged_here: bool) -> None:
+        self.query_one("#step-heading", Static).update(heading(step, diverged_here), layout=False)
+        self.query_one("#step-matrices", Prerendered).show(self.cache.get(iteration, step, focus, decimals, show_sources))
         changes = update_table(step, decimals)
         self.query_one("#step-update-scroll").display = changes is not None
         if changes is not None:
-            self.query_one("#step-update", Static).update(changes)
-        self.query_one("#step-notes", Static).update(notes_part(step, decimals))
+            self.query_one("#step-update", Prerendered).show(render_side_by_side([changes]))
+        notes = self.query_one("#step-notes", Static)
+        if getattr(notes, "_step", None) is not step:
+            notes._step = step
+            notes.update(notes_part(step))

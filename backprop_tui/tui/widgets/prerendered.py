@@ -1,0 +1,78 @@
+"""A widget that shows lines rendered beforehand, so Textual neither measures nor re-renders them.
+
+Rich tables are the costly part of a frame; rendering them once (possibly ahead of time, in a
+worker) and handing Textual finished strips keeps a key press well inside one frame.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+from rich.console import Console, RenderableType
+from rich.segment import Segment
+from textual.geometry import Size
+from textual.strip import Strip
+from textual.widget import Widget
+
+WIDE = 10_000
+"""Render width: tables take their natural width, never wrapped by the terminal's."""
+
+
+def render_side_by_side(renderables: Sequence[RenderableType], gap: int = 2) -> list[Strip]:
+    """Each renderable at its natural width, placed left to right, tops aligned (like a grid row)."""
+    console = Console(width=WIDE, file=io.StringIO(), force_terminal=True, color_system="truecolor")
+    blocks = []
+    for renderable in renderables:
+        lines = console.render_lines(renderable, console.options.update(width=WIDE), pad=False)
+        width = max((Segment.get_line_length(line) for line in lines), default=0)
+        blocks.append((lines, width))
+    height = max((len(lines) for lines, _ in blocks), default=0)
+    rows = []
+    for y in range(height):
+        segments: list[Segment] = []
+        for index, (lines, width) in enumerate(blocks):
+            if index:
+                segments.append(Segment(" " * gap))
+            line = lines[y] if y < len(lines) else []
+            segments.extend(line)
+            missing = width - Segment.get_line_length(line)
+            if missing > 0:
+                segments.append(Segment(" " * missing))
+        rows.append(Strip(segments))
+    return rows
+
+
+class Prerendered(Widget):
+    """Shows a list of strips at their own width; `show` swaps them in."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._strips: list[Strip] = []
+        self._width = 0
+
+    def show(self, strips: list[Strip]) -> None:
+        """Swap in new lines; the screen is laid out again only when the size changed."""
+        if strips is self._strips:
+            return
+        old = (self._width, len(self._strips))
+        self._strips = strips
+        self._width = max((strip.cell_length for strip in strips), default=0)
+        self.refresh(layout=(self._width, len(strips)) != old)
+
+    @property
+    def text(self) -> str:
+        """The lines as plain text (for tests and screen readers)."""
+        return "\n".join(strip.text for strip in self._strips)
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return self._width
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._strips)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        if y >= len(self._strips):
+            return Strip.blank(width, self.rich_style)
+        return self._strips[y].crop_extend(0, width, self.rich_style)
