@@ -43,6 +43,7 @@ class StepperScreen(Screen[None]):
     """Walks one scenario's steps; the app hands it a new Stepper on reload or open."""
 
     COMMANDS = {StepperCommands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (96, "-wide")]
     BINDINGS = [
         _move("right,n", "next_step", "Next step", show=True, key_display="→"),
         _move("left,p", "prev_step", "Prev step", show=True, key_display="←"),

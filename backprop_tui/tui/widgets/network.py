@@ -27,16 +27,15 @@ def node_indices(units: int, limit: int = MAX_NODES) -> list[int | None]:
 
 
 def _column(label: str, values: np.ndarray | None, active: bool, units: int) -> Text:
-    """One layer: its label, then one line per (shown) unit with its value for sample 1."""
+    """One layer: its label, then one line per (shown) unit with its value for sample 1 (bold if active)."""
     text = Text(label, style="bold reverse" if active else "bold")
     for u in node_indices(units):
         text.append("\n")
         if u is None:
             text.append("  ⋮", "dim")
         elif values is None:
-            text.append("○ ·", "dim")
+            text.append("·", "dim")
         else:
-            text.append("● " if active else "○ ", "bold" if active else "")
             text.append(cell(float(values[u, 0]), 3), "bold" if active else "")
     return text
 

@@ -19,14 +19,22 @@ WIDE = 10_000
 """Render width: tables take their natural width, never wrapped by the terminal's."""
 
 
-def render_side_by_side(renderables: Sequence[RenderableType], gap: int = 2) -> list[Strip]:
-    """Each renderable at its natural width, placed left to right, tops aligned (like a grid row)."""
+Block = tuple[list[list[Segment]], int]
+"""One renderable's lines and their width."""
+
+
+def render_blocks(renderables: Sequence[RenderableType]) -> list[Block]:
+    """Each renderable rendered once at its natural width."""
     console = Console(width=WIDE, file=io.StringIO(), force_terminal=True, color_system="truecolor")
     blocks = []
     for renderable in renderables:
         lines = console.render_lines(renderable, console.options.update(width=WIDE), pad=False)
-        width = max((Segment.get_line_length(line) for line in lines), default=0)
-        blocks.append((lines, width))
+        blocks.append((lines, max((Segment.get_line_length(line) for line in lines), default=0)))
+    return blocks
+
+
+def _row(blocks: list[Block], gap: int) -> list[Strip]:
+    """Blocks placed left to right, tops aligned, each padded to its width."""
     height = max((len(lines) for lines, _ in blocks), default=0)
     rows = []
     for y in range(height):
@@ -41,6 +49,28 @@ def render_side_by_side(renderables: Sequence[RenderableType], gap: int = 2) -> 
                 segments.append(Segment(" " * missing))
         rows.append(Strip(segments))
     return rows
+
+
+def pack(blocks: list[Block], max_width: int = WIDE, gap: int = 2) -> list[Strip]:
+    """Blocks left to right in order, starting a new row where the next would pass `max_width`."""
+    rows: list[list[Block]] = [[]]
+    used = 0
+    for block in blocks:
+        needed = block[1] + (gap if rows[-1] else 0)
+        if rows[-1] and used + needed > max_width:
+            rows.append([])
+            used, needed = 0, block[1]
+        rows[-1].append(block)
+        used += needed
+    strips: list[Strip] = []
+    for row in rows:
+        strips.extend(_row(row, gap))
+    return strips
+
+
+def render_side_by_side(renderables: Sequence[RenderableType], gap: int = 2) -> list[Strip]:
+    """Each renderable at its natural width, left to right, tops aligned (like a grid row)."""
+    return _row(render_blocks(renderables), gap)
 
 
 class Prerendered(Widget):

@@ -14,7 +14,6 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import HorizontalScroll, Vertical
-from textual.strip import Strip
 from textual.widgets import Static
 
 from backprop_tui.engine.gradcheck import GradCheck
@@ -22,7 +21,7 @@ from backprop_tui.engine.steps import Step
 from backprop_tui.render.matrix import View, matrix_table
 from backprop_tui.render.step import header_text, shown_matrices, update_table
 from backprop_tui.tui.focus import Focus, view_for
-from backprop_tui.tui.widgets.prerendered import Prerendered, render_side_by_side
+from backprop_tui.tui.widgets.prerendered import Block, Prerendered, pack, render_blocks, render_side_by_side
 
 CACHE_SIZE = 64
 
@@ -39,24 +38,24 @@ def matrix_tables(step: Step, focus: Focus, decimals: int, show_sources: bool) -
     return tables
 
 
-class StripCache:
-    """Rendered matrix rows by (iteration, step, focus, decimals, transposes); least recently used go first."""
+class BlockCache:
+    """Rendered matrices by (iteration, step, focus, decimals, transposes); least recently used go first."""
 
     def __init__(self, size: int = CACHE_SIZE) -> None:
         self.size = size
-        self._items: OrderedDict[tuple, list[Strip]] = OrderedDict()
+        self._items: OrderedDict[tuple, list[Block]] = OrderedDict()
 
-    def get(self, iteration: int, step: Step, focus: Focus, decimals: int, show_sources: bool) -> list[Strip]:
+    def get(self, iteration: int, step: Step, focus: Focus, decimals: int, show_sources: bool) -> list[Block]:
         key = (iteration, step.index, focus, decimals, show_sources)
-        strips = self._items.get(key)
-        if strips is None:
-            strips = render_side_by_side(matrix_tables(step, focus, decimals, show_sources))
-            self._items[key] = strips
+        blocks = self._items.get(key)
+        if blocks is None:
+            blocks = render_blocks(matrix_tables(step, focus, decimals, show_sources))
+            self._items[key] = blocks
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
         else:
             self._items.move_to_end(key)
-        return strips
+        return blocks
 
     def clear(self) -> None:
         self._items.clear()
@@ -94,7 +93,9 @@ class StepView(Vertical):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.cache = StripCache()
+        self.cache = BlockCache()
+        self._blocks: list[Block] = []
+        self._packed: tuple[int, int] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="step-heading")
@@ -107,12 +108,23 @@ class StepView(Vertical):
     def show(self, iteration: int, step: Step, focus: Focus, decimals: int, show_sources: bool,
              diverged_here: bool) -> None:
         self.query_one("#step-heading", Static).update(heading(step, diverged_here), layout=False)
-        self.query_one("#step-matrices", Prerendered).show(self.cache.get(iteration, step, focus, decimals, show_sources))
+        self._blocks = self.cache.get(iteration, step, focus, decimals, show_sources)
+        self._pack()
         changes = update_table(step, decimals)
         self.query_one("#step-update-scroll").display = changes is not None
         if changes is not None:
             self.query_one("#step-update", Prerendered).show(render_side_by_side([changes]))
-        notes = self.query_one("#step-notes", Static)
+        notes = self.query_one("#step-notes", Static)  # redrawn only for a new step: it wraps, so it costs a layout
         if getattr(notes, "_step", None) is not step:
             notes._step = step
             notes.update(notes_part(step))
+
+    def _pack(self) -> None:
+        """Lay the matrices out in rows that fit the pane (in equation order), once per blocks and width."""
+        width = self.content_size.width or self.app.size.width
+        if self._packed != (id(self._blocks), width):
+            self._packed = (id(self._blocks), width)
+            self.query_one("#step-matrices", Prerendered).show(pack(self._blocks, width))
+
+    def on_resize(self) -> None:
+        self._pack()

@@ -1,0 +1,69 @@
+"""Snapshots of the stepper at a fixed size: forward, backward, update, errors, divergence, 80x24.
+
+Regenerate after an intended change with `pytest tests/tui --snapshot-update` and review the SVGs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from backprop_tui.scenario.bundled import resolve
+from backprop_tui.tui.app import BackpropApp
+from backprop_tui.tui.widgets.error_panel import ErrorPanel
+
+from .helpers import wait_for
+
+SIZE = (100, 32)
+
+
+class QuietApp(BackpropApp):
+    """The app with a fast file poll, so snapshots that edit the file need not wait long."""
+
+    WATCH_SECONDS = 0.05
+
+
+def lecture() -> BackpropApp:
+    return QuietApp(resolve("lecture"))
+
+
+class TestStepper:
+    def test_forward(self, snap_compare) -> None:
+        assert snap_compare(lecture(), terminal_size=SIZE)
+
+    def test_forward_with_transposed_sources(self, snap_compare) -> None:
+        assert snap_compare(lecture(), terminal_size=SIZE, press=["t", "l", "j"])
+
+    def test_backward(self, snap_compare) -> None:
+        assert snap_compare(lecture(), terminal_size=SIZE, press=["down", "down", "right"])
+
+    def test_update(self, snap_compare) -> None:
+        assert snap_compare(lecture(), terminal_size=SIZE, press=["down", "down", "down", "d"])
+
+    def test_80x24(self, snap_compare) -> None:
+        assert snap_compare(lecture(), terminal_size=(80, 24), press=["right", "right"])
+
+    def test_help(self, snap_compare) -> None:
+        assert snap_compare(lecture(), terminal_size=SIZE, press=["question_mark"])
+
+
+class TestErrorsAndDivergence:
+    def test_error_panel_over_the_last_good_scenario(self, snap_compare, lecture_copy: Path) -> None:
+        async def break_the_file(pilot: Pilot) -> None:
+            text = lecture_copy.read_text(encoding="utf-8")
+            lecture_copy.write_text(text.replace("learning_rate = 0.5", "learning_rate = -1"), encoding="utf-8")
+            panel = pilot.app.screen.query_one(ErrorPanel)
+            await wait_for(pilot, lambda: panel.display)
+
+        assert snap_compare(QuietApp(lecture_copy), terminal_size=SIZE, run_before=break_the_file)
+
+    def test_error_screen_without_a_good_scenario(self, snap_compare, lecture_copy: Path) -> None:
+        text = lecture_copy.read_text(encoding="utf-8")
+        lecture_copy.write_text(text.replace("units = 3", "units = 0").replace("iterations = 3", "iterations = x"),
+                                encoding="utf-8")
+        assert snap_compare(QuietApp(lecture_copy), terminal_size=SIZE)
+
+    def test_diverged_step(self, snap_compare, diverging: Path) -> None:
+        press = ["pagedown"] * 3 + ["down"]  # iteration 4, its loss step: where E first overflows
+        assert snap_compare(QuietApp(diverging), terminal_size=SIZE, press=press)
