@@ -5,7 +5,7 @@ contiguous floats; im2col is one `np.copyto` from a strided view into a prealloc
 its rows ordered (dy, dx, py, px, n) so that the four members of each pooling window sit in
 four contiguous blocks and max-pooling is an element-wise max; bias and ReLU are applied after
 pooling (max commutes with adding a per-channel bias and with ReLU); the input gradient is one
-GEMM per kernel tap added into a padded buffer. Parameters have the generic layers' layout, and
+GEMM for all kernel taps, summed with long strided adds into a polyphase buffer. Parameters have the generic layers' layout, and
 the tests hold this block to the generic Conv2D -> ReLU -> MaxPool2D.
 """
 
@@ -31,15 +31,31 @@ class _Buffers:
         self.pooled = np.empty((cout, q), dtype)
         self.tmp = np.empty((cout, q), dtype)
         self.out = np.empty((cout, ph, pw, n), dtype)
-        self.grad = np.empty((cout, q), dtype)
         self.mask = np.empty((cout, q), bool)
-        self.dconv = np.empty((cout, 4, q), dtype)
-        self.dxp = np.zeros((cin, h + 2 * p, w + 2 * p, n), dtype)
-        self.tap = np.empty((cin, 4 * q), dtype)
+        self.grad = self.dconv = self.dcols = self.poly = self.dxp = None
+        self._backward_shapes = (block, n, dtype)
         sc, sh, sw, sn = self.xp.strides
         self.window = as_strided(
             self.xp, self.cols.shape, (sc, sh, sw, sh, sw, 2 * sh, 2 * sw, sn), writeable=False
         )
+
+    def for_backward(self) -> "_Buffers":
+        """Allocate the backward pass's arrays on first use (evaluation never needs them)."""
+        block, n, dtype = self._backward_shapes
+        if self.dconv is None or (block.need_input_grad and self.dcols is None):
+            cin, h, w = block.in_shape
+            cout, _, kh, kw = block.weight_shape
+            p = block.padding
+            ph, pw = block.out_shape[1:]
+            q = ph * pw * n
+            self.grad = np.empty((cout, q), dtype)
+            self.dconv = np.empty((cout, 4, q), dtype)
+            if block.need_input_grad:
+                qh, qw = -(-(h + 2 * p) // 2), -(-(w + 2 * p) // 2)
+                self.dcols = np.empty((cin, kh, kw, 2, 2, ph, pw, n), dtype)
+                self.poly = np.empty((cin, 2, 2, qh, qw, n), dtype)
+                self.dxp = np.empty((cin, 2 * qh, 2 * qw, n), dtype)
+        return self
 
 
 class ConvReluPool:
@@ -92,7 +108,7 @@ class ConvReluPool:
 
     def backward(self, dout: np.ndarray) -> np.ndarray | None:
         """dout: (Cout, H', W', N) -> gradient for the input (C, H, W, N), or None."""
-        b = self._last
+        b = self._last.for_backward()
         weight = self.params["weight"]
         cout = weight.shape[0]
         g, mask = b.grad, b.mask
@@ -115,24 +131,32 @@ class ConvReluPool:
         return self._input_grad(b, dmat)
 
     def _input_grad(self, b: _Buffers, dmat: np.ndarray) -> np.ndarray:
+        """col2im without its cost: one GEMM for every tap's contribution, then long adds.
+
+        The sums are gathered in a polyphase buffer (rows and columns split by parity), where
+        each (tap, pool offset) block lands on a contiguous run of Pw*N floats, and one copy
+        turns it back into the C-H-W-N image.
+        """
         weight = self.params["weight"]
-        _, cin, kh, kw = weight.shape
+        cout, cin, kh, kw = weight.shape
+        _, ph, pw = self.out_shape
+        np.matmul(weight.reshape(cout, -1).T, dmat, out=b.dcols.reshape(cin * kh * kw, -1))
+        dcols = b.dcols  # (cin, kh, kw, dy, dx, py, px, n)
+        poly = b.poly  # (cin, ry, rx, qy, qx, n): padded row 2*qy+ry, column 2*qx+rx
+        poly.fill(0)
+        for i in range(kh):
+            for dy in range(2):
+                ry, qy = (i + dy) % 2, (i + dy) // 2
+                for j in range(kw):
+                    for dx in range(2):
+                        rx, qx = (j + dx) % 2, (j + dx) // 2
+                        target = poly[:, ry, rx, qy:qy + ph, qx:qx + pw, :]
+                        np.add(target, dcols[:, i, j, dy, dx], out=target)
+        cin_, _, _, qh, qw, n = poly.shape
+        np.copyto(b.dxp.reshape(cin_, qh, 2, qw, 2, n), poly.transpose(0, 3, 1, 4, 2, 5))
         p = self.padding
         _, h, w = self.in_shape
-        _, ph, pw = self.out_shape
-        n = b.xp.shape[3]
-        dxp = b.dxp
-        dxp.fill(0)
-        sc, sh, sw, sn = dxp.strides
-        shape = (cin, 2, 2, ph, pw, n)
-        strides = (sc, sh, sw, 2 * sh, 2 * sw, sn)
-        tap = b.tap.reshape(shape)
-        for i in range(kh):
-            for j in range(kw):
-                np.matmul(weight[:, :, i, j].T, dmat, out=b.tap)
-                target = as_strided(dxp[:, i:, j:, :], shape, strides)
-                np.add(target, tap, out=target)
-        return dxp[:, p:p + h, p:p + w, :]
+        return b.dxp[:, p:p + h, p:p + w, :]
 
 
 class ToCHWN:
