@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from backprop_tui.cli_args import natural, positive
 from backprop_tui.engine.compare import Comparison, ceiling, compare, default_iterations, default_points, plot_points
 from backprop_tui.errors import UserError
 from backprop_tui.fileio import atomic_write_text
@@ -27,11 +28,11 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("compare", help="the loss of every variant of a scenario, as a table and a plot")
     p.add_argument("scenario", help="a path or a bundled name, e.g. learning-rate")
-    p.add_argument("--iterations", type=_count, help="updates per variant (default: the longest variant's)")
+    p.add_argument("--iterations", type=positive, help="updates per variant (default: the longest variant's)")
     p.add_argument("--at", type=_points, help="iterations for the table, e.g. 0,10,100 (default: a handful)")
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--width", type=_count, default=100, help="plot width in characters (default 100)")
-    p.add_argument("--height", type=_count, default=24, help="plot height in lines (default 24)")
+    p.add_argument("--width", type=positive, default=100, help="plot width in characters (default 100)")
+    p.add_argument("--height", type=positive, default=24, help="plot height in lines (default 24)")
     p.set_defaults(func=cmd_compare)
 
     p = subparsers.add_parser("new", help="write a commented scenario file that validates as written")
@@ -39,7 +40,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--layers", type=_sizes, default=[2, 3, 1], help="units per layer, inputs first (default 2,3,1)")
     p.add_argument("--activation", default="sigmoid", help="hidden (and, where the loss allows, output) activation")
     p.add_argument("--loss", default="squared_error", help="squared_error, mse, cross_entropy or binary_cross_entropy")
-    p.add_argument("--seed", type=_natural, default=0, help="seed of the initial weights and sample data (default 0)")
+    p.add_argument("--seed", type=natural, default=0, help="seed of the initial weights and sample data (default 0)")
     p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     p.set_defaults(func=cmd_new)
 
@@ -47,29 +48,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 # -- argument types -------------------------------------------------------------------------------
 
 
-def _natural(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
-    return value
-
-
-def _count(text: str) -> int:
-    value = _natural(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
-    return value
-
-
 def _points(text: str) -> list[int]:
-    return sorted({_natural(part.strip()) for part in text.split(",") if part.strip()})
+    return sorted({natural(part.strip()) for part in text.split(",") if part.strip()})
 
 
 def _sizes(text: str) -> list[int]:
-    return [_count(part.strip()) for part in text.split(",")]
+    return [positive(part.strip()) for part in text.split(",")]
 
 
 # -- compare --------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import sys
 
 from rich.console import Console
 
+from backprop_tui.cli_args import positive
 from backprop_tui.engine.run import run
 from backprop_tui.engine.steps import build_steps, first_divergent_step
 from backprop_tui.errors import UserError
@@ -29,10 +30,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     p = subparsers.add_parser("trace", help="print every step of the first iterations")
     p.add_argument("scenario", help="a path or a bundled name, e.g. lecture")
-    p.add_argument("--iterations", type=_positive, help="how many updates (default: the scenario's)")
+    p.add_argument("--iterations", type=positive, help="how many updates (default: the scenario's)")
     p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     p.add_argument("--variant", help="apply one of the scenario's [[variant]] tables")
-    p.add_argument("--decimals", type=_positive, default=4)
+    p.add_argument("--decimals", type=positive, default=4)
     p.add_argument("--output", "-o", help="write to this file (atomically) instead of stdout")
     p.set_defaults(func=cmd_trace)
 
@@ -42,16 +43,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     p = subparsers.add_parser("scenarios", help="list the bundled scenarios")
     p.set_defaults(func=cmd_scenarios)
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
-    return value
 
 
 def cmd_open(args: argparse.Namespace) -> int:

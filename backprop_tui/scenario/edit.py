@@ -40,6 +40,7 @@ from backprop_tui.fileio import atomic_write_text
 from backprop_tui.scenario.errors import Problem, ScenarioError
 from backprop_tui.scenario.load import loads
 from backprop_tui.scenario.model import Scenario
+from backprop_tui.scenario.toml_source import read_text
 
 Key = str | int
 Value = float | int | str | bool
@@ -120,18 +121,6 @@ def edit_file(path: str | Path, key_path: tuple[Key, ...], value: Value) -> str:
 def restore_file(path: str | Path, text: str) -> None:
     """Put back the text `edit_file` returned: the undo of an edit."""
     atomic_write_text(path, text)
-
-
-def read_text(path: Path) -> str:
-    """The file's text; a missing or unreadable file is a ScenarioError, like the loader's."""
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError(str(path), [Problem("", "no such file")]) from None
-    except UnicodeDecodeError:
-        raise ScenarioError(str(path), [Problem("", "is not UTF-8 text; TOML files must be UTF-8")]) from None
-    except OSError as error:
-        raise ScenarioError(str(path), [Problem("", f"cannot be read: {error.strerror}")]) from None
 
 
 # -- internals ------------------------------------------------------------------------------------

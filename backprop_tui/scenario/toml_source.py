@@ -30,10 +30,9 @@ def parse_toml_text(text: str, file: str) -> dict[str, Any]:
         raise ScenarioError(file, [Problem("", "not valid TOML: nested too deeply")]) from None
 
 
-def read_toml(path: Path | str) -> dict[str, Any]:
-    """Read and parse a TOML file; a missing file or a non-UTF-8 byte is reported, not raised raw."""
+def read_text(path: Path | str) -> str:
+    """A scenario file's text; a missing file or a non-UTF-8 byte is reported, not raised raw."""
     path = Path(path)
-    file = path.name
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -43,13 +42,17 @@ def read_toml(path: Path | str) -> dict[str, Any]:
     except OSError as error:
         raise ScenarioError(str(path), [Problem("", f"cannot be read: {error.strerror}")]) from None
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
         byte = raw[error.start]
         raise ScenarioError(
-            file,
+            path.name,
             [Problem(f"line {line}, column {column}", f"byte 0x{byte:02x} is not UTF-8 text; TOML files must be UTF-8")],
         ) from None
-    return parse_toml_text(text, file)
+
+
+def read_toml(path: Path | str) -> dict[str, Any]:
+    """Read and parse a TOML file into plain data."""
+    return parse_toml_text(read_text(path), Path(path).name)
