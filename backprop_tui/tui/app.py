@@ -11,6 +11,7 @@ from backprop_tui.errors import UserError
 from backprop_tui.scenario.bundled import resolve
 from backprop_tui.scenario.model import Scenario
 from backprop_tui.stepper import Stepper
+from backprop_tui.tui.authoring import UndoStack, editable_copy, is_bundled
 from backprop_tui.tui.screens.error import ErrorScreen
 from backprop_tui.tui.screens.help import HelpScreen
 from backprop_tui.tui.screens.open_dialog import OpenScenarioDialog
@@ -21,7 +22,7 @@ STYLES = Path(__file__).parent / "styles"
 """Absolute, so subclasses defined elsewhere (tests) find the styles too."""
 
 
-def _path_of(name_or_path: str | Path) -> Path | None:
+def _path_of(name_or_path: str | Path) -> Path:
     try:
         return resolve(name_or_path)
     except UserError:
@@ -47,6 +48,8 @@ class BackpropApp(App[None]):
         self.source: str | Path = scenario
         self.variant = variant
         self.watcher = FileWatcher(_path_of(scenario))
+        self.undo = UndoStack()
+        """File texts before each in-app edit."""
 
     def on_mount(self) -> None:
         result = self._stepper(try_load(self.source, self.variant))
@@ -103,6 +106,22 @@ class BackpropApp(App[None]):
         self.source, self.variant = scenario.source or self.source, scenario.variant
         self.watcher = FileWatcher(scenario.source)
         self._show(self._stepper(scenario), keep_place=False)
+
+    def set_variant(self, variant: str | None) -> None:
+        """Step through another variant of the same file, at the same place."""
+        self.variant = variant
+        self.action_reload()
+
+    def editable_path(self) -> Path:
+        """The file in-app edits go to: the scenario's own, or a copy in the working folder for a
+        bundled one (which then becomes the watched source)."""
+        path = _path_of(self.source)
+        if path is None or not is_bundled(path):
+            return path
+        copy = editable_copy(path, Path.cwd())
+        self.source, self.watcher = copy, FileWatcher(copy)
+        self.notify(f"{path.name} ships with the app, so the edit goes to a copy: {copy}", timeout=6)
+        return copy
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

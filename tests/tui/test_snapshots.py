@@ -67,3 +67,19 @@ class TestErrorsAndDivergence:
     def test_diverged_step(self, snap_compare, diverging: Path) -> None:
         press = ["pagedown"] * 3 + ["down"]  # iteration 4, its loss step: where E first overflows
         assert snap_compare(QuietApp(diverging), terminal_size=SIZE, press=press)
+
+
+class TestCompare:
+    def test_compare_view(self, snap_compare) -> None:
+        async def wait_for_curves(pilot: Pilot) -> None:
+            await pilot.press("c")
+            await wait_for(pilot, lambda: getattr(pilot.app.screen, "comparison", None) is not None)
+
+        assert snap_compare(QuietApp(resolve("learning-rate")), terminal_size=SIZE, run_before=wait_for_curves)
+
+    def test_compare_view_80x24(self, snap_compare) -> None:
+        async def wait_for_curves(pilot: Pilot) -> None:
+            await pilot.press("c")
+            await wait_for(pilot, lambda: getattr(pilot.app.screen, "comparison", None) is not None)
+
+        assert snap_compare(QuietApp(resolve("local-minimum")), terminal_size=(80, 24), run_before=wait_for_curves)

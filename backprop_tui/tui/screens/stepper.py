@@ -23,6 +23,7 @@ from backprop_tui.engine.steps import Step, first_divergent_step
 from backprop_tui.stepper import Position, Stepper
 from backprop_tui.tui.commands import StepperCommands
 from backprop_tui.tui.focus import Focus, focus_layer
+from backprop_tui.tui.screens.stepper_authoring import AuthoringActions
 from backprop_tui.tui.widgets.chain_panel import ChainPanel
 from backprop_tui.tui.widgets.error_panel import ErrorPanel
 from backprop_tui.tui.widgets.loss_chart import LossChart
@@ -39,7 +40,7 @@ def _move(key: str, action: str, description: str, show: bool = False, key_displ
     return Binding(key, f"move('{action}')", description, show=show, key_display=key_display)
 
 
-class StepperScreen(Screen[None]):
+class StepperScreen(AuthoringActions, Screen[None]):
     """Walks one scenario's steps; the app hands it a new Stepper on reload or open."""
 
     COMMANDS = {StepperCommands}
@@ -67,6 +68,11 @@ class StepperScreen(Screen[None]):
         Binding("left_square_bracket", "scroll(-1)", "Scroll the step up", show=False),
         Binding("d", "decimals(1)", "More decimals", show=False),
         Binding("D", "decimals(-1)", "Fewer decimals", show=False),
+        Binding("e", "edit", "Edit a value in the file", show=False),
+        Binding("u", "undo", "Undo the last edit", show=False),
+        Binding("x", "export", "Export the walk as markdown", show=False),
+        Binding("v", "variant", "Switch variant", show=False),
+        Binding("c", "compare", "Compare variants", show=False),
     ]
 
     position: reactive[Position] = reactive(Position, init=False)

@@ -17,7 +17,9 @@ def status_text(stepper: Stepper, busy: bool = False, playing: bool = False) -> 
     p = stepper.position
     step = stepper.step
     loss = stepper.iteration.loss
+    variant = stepper.scenario.variant
     text = Text.assemble(
+        (f"[{variant}]  " if variant else "", "bold"),
         ("iteration ", "dim"), (f"{p.iteration + 1}/{stepper.planned}", "bold"), "  ",
         (f" {step.phase.upper()} ", "bold reverse"), "  ",
         ("step ", "dim"), (f"{p.step + 1}/{len(stepper.steps)}", "bold"), "  ",
@@ -37,13 +39,12 @@ def status_text(stepper: Stepper, busy: bool = False, playing: bool = False) -> 
 
 
 def header_grid(stepper: Stepper, busy: bool = False, playing: bool = False) -> Table:
-    """The title (cut with an ellipsis when narrow) on the left, the status on the right."""
+    """The title (cut with an ellipsis when narrow) on the left, the variant and status on the right."""
     scenario = stepper.scenario
-    variant = f" [{scenario.variant}]" if scenario.variant else ""
     grid = Table.grid(expand=True, padding=(0, 1))
     grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
     grid.add_column(no_wrap=True, justify="right")
-    grid.add_row(Text(scenario.title + variant, style="bold"), status_text(stepper, busy, playing))
+    grid.add_row(Text(scenario.title, style="bold"), status_text(stepper, busy, playing))
     return grid
 
 

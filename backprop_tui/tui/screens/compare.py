@@ -1,0 +1,51 @@
+"""The comparing mode: every variant's loss curve over the same iterations, on one chart."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from backprop_tui.engine.compare import Comparison, compare
+from backprop_tui.scenario.model import Scenario
+from backprop_tui.tui.widgets.loss_curves import LossCurves, curves_table
+
+
+class CompareScreen(Screen[None]):
+    """Computes the curves in a worker (a long run must not freeze the app), then draws them."""
+
+    BINDINGS = [Binding("escape,c", "app.pop_screen", "Back to the stepper", show=True)]
+
+    def __init__(self, scenario: Scenario) -> None:
+        super().__init__()
+        self.scenario = scenario
+        self.comparison: Comparison | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(f"Comparing the variants of {self.scenario.title}", style="bold"), id="compare-title")
+        yield LossCurves(id="compare-plot")
+        yield Static(Text("computing the curves…", style="italic"), id="compare-table")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._compute()
+
+    @work(thread=True, exclusive=True)
+    def _compute(self) -> None:
+        try:
+            result: Comparison | str = compare(self.scenario)
+        except Exception as error:  # a comparison that cannot run is explained, not raised
+            result = f"could not compare: {error}"
+        self.app.call_from_thread(self._show, result)
+
+    def _show(self, result: Comparison | str) -> None:
+        table = self.query_one("#compare-table", Static)
+        if isinstance(result, str):
+            table.update(Text(result, style="bold"))
+            return
+        self.comparison = result
+        self.query_one(LossCurves).show(result)
+        table.update(curves_table(result))

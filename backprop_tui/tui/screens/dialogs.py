@@ -1,0 +1,127 @@
+"""Small modal dialogs: choose a variant, edit a value, name the export file.
+
+Each explains a refused input in place (the loader's message, a bad path) and stays open, so a
+mistake never closes the dialog or the app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from backprop_tui.render.numbers import cell
+from backprop_tui.scenario.model import Scenario
+from backprop_tui.tui.authoring import EditTarget
+
+BASE = "(base)"
+
+
+class VariantDialog(ModalScreen[str | None]):
+    """Returns a variant name, BASE for the scenario without a variant, or None when cancelled."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, scenario: Scenario) -> None:
+        super().__init__()
+        self.scenario = scenario
+
+    def compose(self) -> ComposeResult:
+        options = [Option(Text.assemble(("base scenario", "bold"), "  no variant"), id=BASE)]
+        options += [Option(Text.assemble((v.name, "bold"), f"  {v.description}"), id=v.name) for v in self.scenario.variants]
+        with Vertical(classes="dialog-box"):
+            yield Static(Text("Step through which variant?", style="bold"))
+            yield OptionList(*options, id="variant-list")
+
+    def on_mount(self) -> None:
+        chosen = self.scenario.variant or BASE
+        option_list = self.query_one(OptionList)
+        option_list.highlighted = option_list.get_option_index(chosen)
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(str(event.option.id))
+
+
+class EditDialog(ModalScreen[bool]):
+    """Pick a number (weight under the cursor, learning rate, an input or target) and type its value.
+
+    `apply(target, value)` writes the file and returns None, or the message to show.
+    """
+
+    BINDINGS = [Binding("escape", "dismiss(False)", "Cancel")]
+
+    def __init__(self, targets: list[EditTarget], apply: Callable[[EditTarget, float], str | None]) -> None:
+        super().__init__()
+        self.targets = targets
+        self.apply = apply
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Static(Text("Edit the scenario file (comments and layout are kept; u undoes)", style="bold"))
+            yield OptionList(*[Option(f"{t.label} = {cell(t.value, 4)}", id=str(i)) for i, t in enumerate(self.targets)],
+                             id="edit-list")
+            yield Input(value=self._text(0), id="edit-value")
+            yield Static(id="edit-error")
+
+    def _text(self, index: int) -> str:
+        return repr(self.targets[index].value)
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(OptionList.OptionHighlighted)
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self.query_one(Input).value = self._text(int(event.option.id or 0))
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        index = self.query_one(OptionList).highlighted or 0
+        try:
+            value = float(event.value)
+        except ValueError:
+            self.query_one("#edit-error", Static).update(f"expected a number, got {event.value!r}")
+            return
+        error = self.apply(self.targets[index], value)
+        if error is None:
+            self.dismiss(True)
+        else:
+            self.query_one("#edit-error", Static).update(Text(error))
+
+
+class ExportDialog(ModalScreen[bool]):
+    """Asks for the markdown file's name; `write(name)` returns None or the message to show."""
+
+    BINDINGS = [Binding("escape", "dismiss(False)", "Cancel")]
+
+    def __init__(self, suggestion: str, write: Callable[[str], str | None]) -> None:
+        super().__init__()
+        self.suggestion = suggestion
+        self.write = write
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Static(Text("Export the steps walked so far as a markdown handout to:", style="bold"))
+            yield Input(value=self.suggestion, id="export-path")
+            yield Static(id="export-error")
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        if not event.value.strip():
+            return
+        error = self.write(event.value.strip())
+        if error is None:
+            self.dismiss(True)
+        else:
+            self.query_one("#export-error", Static).update(Text(error))
