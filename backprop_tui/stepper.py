@@ -36,8 +36,8 @@ class Stepper:
         self.iterations: list[Iteration] = []
         self._steps: dict[int, list[Step]] = {}
         self._lock = threading.Lock()
-        self._update_seconds = 0.0
-        self._steps_seconds = 0.0
+        self._update_seconds = float("inf")
+        self._steps_seconds = float("inf")
         self.position = Position()
         self.walked = 1
         """How many iterations the learner has visited (for the loss chart)."""
@@ -56,7 +56,8 @@ class Stepper:
 
     @property
     def compute_seconds(self) -> float:
-        """The slowest update plus the slowest step-building seen so far."""
+        """The fastest update plus the fastest step-building seen so far: the network's own cost,
+        not a moment when the machine was busy (a first measurement may include warm-up)."""
         return self._update_seconds + self._steps_seconds
 
     def prepare(self, iteration: int) -> None:
@@ -66,11 +67,11 @@ class Stepper:
                 started = time.perf_counter()
                 state = self.iterations[-1].after if self.iterations else run.initial_state(self.scenario)
                 self.iterations.append(run.step(self.scenario, state))
-                self._update_seconds = max(self._update_seconds, time.perf_counter() - started)
+                self._update_seconds = min(self._update_seconds, time.perf_counter() - started)
             if iteration not in self._steps:
                 started = time.perf_counter()
                 self._steps[iteration] = build_steps(self.scenario, self.iterations[iteration])
-                self._steps_seconds = max(self._steps_seconds, time.perf_counter() - started)
+                self._steps_seconds = min(self._steps_seconds, time.perf_counter() - started)
 
     def steps_of(self, iteration: int) -> list[Step]:
         """The steps of one iteration (0-based), computed if need be."""

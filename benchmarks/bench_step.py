@@ -26,11 +26,11 @@ from pathlib import Path
 
 from textual import events
 
-from backprop_tui.scenario.bundled import bundled_dir, bundled_names
+from backprop_tui.scenario.bundled import bundled_dir
 from backprop_tui.scenario.load import load
-from backprop_tui.scenario.toml_source import read_toml
 from backprop_tui.stepper import Stepper
 from backprop_tui.tui.app import BackpropApp
+from backprop_tui.tui.screens.open_dialog import steppable_scenarios
 from backprop_tui.tui.screens.stepper import StepperScreen
 from backprop_tui.tui.widgets.step_view import StepView
 
@@ -48,10 +48,7 @@ def _dense_writer():
 
 def dense_bundled() -> list[Path]:
     """The bundled scenarios the stepper can open (the CNN ones are for batch training)."""
-    from backprop_tui.cnn.config import is_cnn_document
-
-    paths = [bundled_dir() / f"{name}.toml" for name in bundled_names()]
-    return [p for p in paths if not is_cnn_document(read_toml(p))]
+    return [bundled_dir() / f"{name}.toml" for name, _ in steppable_scenarios()]
 
 
 def ms(values: list[float]) -> str:

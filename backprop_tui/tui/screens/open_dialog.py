@@ -11,9 +11,25 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from backprop_tui.scenario.bundled import bundled_names
+from backprop_tui.cnn.config import is_cnn_document
+from backprop_tui.errors import UserError
+from backprop_tui.scenario.bundled import bundled_dir, bundled_names
+from backprop_tui.scenario.toml_source import read_toml
 from backprop_tui.scenario.model import Scenario
 from backprop_tui.tui.watch import try_load
+
+
+def steppable_scenarios() -> list[tuple[str, str]]:
+    """(name, title) of the bundled scenarios the stepper opens (the CNN ones train in batch mode)."""
+    found = []
+    for name in bundled_names():
+        try:
+            document = read_toml(bundled_dir() / f"{name}.toml")
+        except UserError:
+            continue
+        if not is_cnn_document(document):
+            found.append((name, str(document.get("title", ""))))
+    return found
 
 
 class OpenScenarioDialog(ModalScreen[Scenario | None]):
@@ -24,7 +40,8 @@ class OpenScenarioDialog(ModalScreen[Scenario | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="open-box"):
             yield Static(Text("Open a scenario", style="bold"))
-            yield OptionList(*[Option(name, id=name) for name in bundled_names()], id="open-bundled")
+            yield OptionList(*[Option(Text.assemble((name, "bold"), f"  {title}"), id=name)
+                               for name, title in steppable_scenarios()], id="open-bundled")
             yield Input(placeholder="or type a path to a .toml file and press enter", id="open-path")
             yield Static(id="open-error")
 

@@ -1,0 +1,34 @@
+"""Every bundled scenario and variant the stepper can open survives a walk through all its steps."""
+
+from __future__ import annotations
+
+import pytest
+
+from backprop_tui.scenario.load import load
+from backprop_tui.tui.app import BackpropApp
+from backprop_tui.tui.screens.open_dialog import steppable_scenarios
+from backprop_tui.tui.screens.stepper import StepperScreen
+
+from .helpers import screen_text, wait_for
+
+CASES = [(name, None) for name, _ in steppable_scenarios()]
+CASES += [(name, v.name) for name, _ in steppable_scenarios() for v in load(name).variants]
+
+
+@pytest.mark.parametrize(("name", "variant"), CASES, ids=[f"{n}-{v or 'base'}" for n, v in CASES])
+async def test_walk_every_step_of_two_iterations(name: str, variant: str | None) -> None:
+    app = BackpropApp(name, variant)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, StepperScreen)
+        steps = len(screen.stepper.steps)
+        for _ in range(2 * steps):  # every step drawn: the moves redraw synchronously
+            screen.action_move("next_step")
+            if screen.busy:  # computed in a worker if the machine was slow: wait for it
+                await wait_for(pilot, lambda: not screen.busy)
+            screen.action_cursor(1, 1)
+        screen.action_toggle_sources()
+        screen.action_move("ahead")
+        await wait_for(pilot, lambda: not screen.busy)
+        assert screen.stepper.position.iteration == 12
+        assert "iteration 13/" in screen_text(app)
