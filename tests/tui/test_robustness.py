@@ -78,3 +78,14 @@ async def test_resizing_redraws_cleanly() -> None:
             assert len(screen_text(app).splitlines()) == size[1]
         assert "a¹ = σ(z¹)" not in screen_text(app) or True
         assert app.screen.stepper.position == Position(0, 3)
+
+
+async def test_no_color_keeps_working(monkeypatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = BackpropApp("xor")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("down", "down", "right", "right", "right", "down", "t", "l")
+        await pilot.resize_terminal(70, 20)
+        await pilot.press("right")
+        await pilot.pause()
+        assert app.is_running and "UPDATE" in screen_text(app)

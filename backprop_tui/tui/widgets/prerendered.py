@@ -11,10 +11,13 @@ from collections.abc import Sequence
 
 from rich.console import Console, RenderableType
 from rich.segment import Segment
+from rich.style import Style
 from textual.geometry import Size
 from textual.strip import Strip
 from textual.widget import Widget
 
+PLAIN = Style()
+"""Every segment gets a style: Textual's filters (NO_COLOR's monochrome) expect one."""
 WIDE = 10_000
 """Render width: tables take their natural width, never wrapped by the terminal's."""
 
@@ -28,7 +31,8 @@ def render_blocks(renderables: Sequence[RenderableType]) -> list[Block]:
     console = Console(width=WIDE, file=io.StringIO(), force_terminal=True, color_system="truecolor")
     blocks = []
     for renderable in renderables:
-        lines = console.render_lines(renderable, console.options.update(width=WIDE), pad=False)
+        lines = [[Segment(text, style or PLAIN) for text, style, _ in line]
+                 for line in console.render_lines(renderable, console.options.update(width=WIDE), pad=False)]
         blocks.append((lines, max((Segment.get_line_length(line) for line in lines), default=0)))
     return blocks
 
@@ -41,12 +45,12 @@ def _row(blocks: list[Block], gap: int) -> list[Strip]:
         segments: list[Segment] = []
         for index, (lines, width) in enumerate(blocks):
             if index:
-                segments.append(Segment(" " * gap))
+                segments.append(Segment(" " * gap, PLAIN))
             line = lines[y] if y < len(lines) else []
             segments.extend(line)
             missing = width - Segment.get_line_length(line)
             if missing > 0:
-                segments.append(Segment(" " * missing))
+                segments.append(Segment(" " * missing, PLAIN))
         rows.append(Strip(segments))
     return rows
 

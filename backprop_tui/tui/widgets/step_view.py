@@ -62,14 +62,12 @@ class BlockCache:
 
 
 def heading(step: Step, diverged_here: bool) -> Text:
-    """Phase, layer and title, then the equation on its own line: always two lines."""
+    """Phase, layer and title, then the equation on its own line (two lines: the CSS never wraps them)."""
     header = header_text(step)
     if diverged_here:
         header.append("  ⚠ DIVERGED HERE", "bold red reverse")
     header.append("\n")
     header.append(step.equation, "bold")
-    header.no_wrap = True
-    header.overflow = "ellipsis"
     return header
 
 
