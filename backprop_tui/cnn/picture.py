@@ -11,6 +11,7 @@ from rich.style import Style
 from rich.text import Text
 
 UPPER_HALF = "\u2580"
+RAMP = " .:-=+*#%@"
 
 
 def half_block_image(image: np.ndarray) -> Text:
@@ -26,3 +27,14 @@ def half_block_image(image: np.ndarray) -> Text:
         if row + 2 < pixels.shape[0]:
             text.append("\n")
     return text
+
+
+def ascii_image(image: np.ndarray) -> str:
+    """The same picture without colours (a pipe, a file): one ramp character per pixel column,
+    each line the mean of two pixel rows so the aspect ratio stays close to square."""
+    pixels = np.asarray(image, dtype=np.float64)
+    if pixels.shape[0] % 2:
+        pixels = np.vstack([pixels, np.zeros((1, pixels.shape[1]))])
+    pairs = (pixels[0::2] + pixels[1::2]) / 2
+    index = np.minimum((pairs / 256 * len(RAMP)).astype(int), len(RAMP) - 1)
+    return "\n".join("".join(RAMP[i] for i in row).rstrip() for row in index)

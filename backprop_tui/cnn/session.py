@@ -23,7 +23,7 @@ from backprop_tui.cnn.config import CnnScenario, load_cnn_scenario
 from backprop_tui.cnn.data import CLASS_NAMES, Dataset, cache_dir, describe, load_dataset, search_places, to_input
 from backprop_tui.cnn.model import build_network, init_params
 from backprop_tui.cnn.optim import Optimizer
-from backprop_tui.cnn.picture import half_block_image
+from backprop_tui.cnn.picture import ascii_image, half_block_image
 from backprop_tui.cnn.progress import PlainProgress, RichProgress
 from backprop_tui.cnn.report import full_report
 from backprop_tui.cnn.train import Hooks, TrainState, evaluate, train
@@ -213,7 +213,7 @@ def predict_command(args: argparse.Namespace) -> int:
     truth = int(data.test_labels[args.index])
     best = int(probs.argmax())
     console = _console()
-    console.print(half_block_image(image))
+    console.print(half_block_image(image) if console.color_system else ascii_image(image))
     console.print(f"test image {args.index}: true class {truth} {CLASS_NAMES[truth]}; "
                   f"predicted {best} {CLASS_NAMES[best]} "
                   f"({'correct' if best == truth else 'wrong'})")

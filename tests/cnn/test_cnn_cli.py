@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -87,7 +86,7 @@ def test_train_evaluate_predict(isolated: Path, synthetic_dir: Path, small_scena
 
     assert main(["predict", str(ckpt), "--index", "3", *common]) == 0
     out = capsys.readouterr().out
-    assert out.count("\u2580") == 28 * 14
+    assert len(out.splitlines()[0]) <= 28 and "\u2580" not in out  # no colours in a pipe: a character ramp
     assert "test image 3: true class" in out and "Predicted probabilities" in out
 
     assert main(["predict", str(ckpt), "--index", "200", *common]) == 2

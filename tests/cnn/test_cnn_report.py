@@ -7,7 +7,7 @@ import io
 import numpy as np
 from rich.console import Console
 
-from backprop_tui.cnn.picture import UPPER_HALF, half_block_image
+from backprop_tui.cnn.picture import UPPER_HALF, ascii_image, half_block_image
 from backprop_tui.cnn.progress import PlainProgress, RichProgress
 from backprop_tui.cnn.report import confusion_matrix, full_report, per_class_accuracy
 from backprop_tui.cnn.train import TrainState
@@ -40,6 +40,13 @@ def test_half_block_image_pairs_rows() -> None:
     colored = render(text, color=True)
     assert "38;2;255;255;255" in colored and "48;2;0;0;0" in colored  # white above black
     assert half_block_image(np.zeros((3, 2), np.uint8)).plain.count("\n") == 1  # odd height padded
+
+
+def test_ascii_image_for_pipes() -> None:
+    image = np.zeros((4, 3), np.uint8)
+    image[0:2, 0] = 255
+    image[2:4, 1] = 128
+    assert ascii_image(image) == "@\n +"
 
 
 def result(epoch: int) -> dict:
