@@ -26,6 +26,21 @@ CHUNK = 1 << 16
 class DownloadError(Exception):
     """One attempt at one URL failed; the message says how."""
 
+    def __init__(self, message: str, unreachable: bool = False):
+        super().__init__(message)
+        self.unreachable = unreachable
+
+
+class DownloadFailed(UserError):
+    """Some files could not be fetched from any mirror; `problems` says what happened where."""
+
+    def __init__(self, dest: Path, problems: list[str]):
+        self.problems = problems
+        super().__init__(
+            "could not download Fashion-MNIST into " + str(dest) + ":\n  " + "\n  ".join(problems) + "\n"
+            "Partial downloads are kept as .part files and resumed next time."
+        )
+
 
 def file_md5(path: Path) -> str:
     digest = hashlib.md5()
@@ -49,42 +64,53 @@ def download_all(
     except OSError as error:
         raise UserError(f"cannot create {dest}: {error.strerror}") from None
     failures: list[str] = []
+    dead: set[str] = set()
+    not_tried: list[str] = []
     for name, (gz_md5, _) in FILES.items():
         target = dest / f"{name}.gz"
         if target.is_file() and file_md5(target) == gz_md5:
             log(f"{target}: already present, checksum OK")
             continue
-        problems = fetch_file(name, gz_md5, dest, mirrors, retries, log, timeout, backoff)
-        if problems:
-            failures.append(f"{name}.gz:\n" + "\n".join(f"    {p}" for p in problems))
+        if dead.issuperset(mirrors):
+            not_tried.append(f"{name}.gz")
+            continue
+        problems = fetch_file(name, gz_md5, dest, mirrors, retries, log, timeout, backoff, dead)
+        failures += [f"{name}.gz: {problem}" for problem in problems]
+    if not_tried:
+        failures.append(f"not tried, as no mirror could be reached: {', '.join(not_tried)}")
     if failures:
-        raise UserError(
-            "could not download Fashion-MNIST:\n  " + "\n  ".join(failures) + "\n"
-            "Partial downloads are kept as .part files and resumed next time. Without internet "
-            "access, install the Debian package instead: sudo apt-get install dataset-fashion-mnist, "
-            "or copy the four .gz files from another machine into " + str(dest) + "."
-        )
+        raise DownloadFailed(dest, failures)
 
 
 def fetch_file(
     name: str, gz_md5: str, dest: Path, mirrors: Sequence[str], retries: int,
-    log: Callable[[str], None], timeout: float, backoff: float,
+    log: Callable[[str], None], timeout: float, backoff: float, dead: set[str] | None = None,
 ) -> list[str]:
-    """Try every mirror `retries` times; returns the problems met ([] on success)."""
+    """Try every mirror up to `retries` times; returns the problems met ([] on success).
+
+    A mirror that could not be reached at all goes into `dead` and is not tried for the
+    remaining files, so an offline machine fails in seconds, not minutes.
+    """
+    dead = set() if dead is None else dead
     target = dest / f"{name}.gz"
     part = dest / f"{name}.gz.part"
     problems: list[str] = []
     for mirror in mirrors:
         url = mirror.rstrip("/") + f"/{name}.gz"
+        if mirror in dead:
+            problems.append(f"{url}: skipped, the mirror could not be reached for an earlier file")
+            continue
+        last: DownloadError | None = None
         for attempt in range(1, retries + 1):
             try:
                 resumed = _stream(url, part, timeout)
             except DownloadError as error:
-                problems.append(f"{url} (attempt {attempt}): {error}")
+                last = error
                 log(f"{url}: {error}" + ("; retrying" if attempt < retries else ""))
                 if attempt < retries and backoff:
                     time.sleep(backoff * 2 ** (attempt - 1))
                 continue
+            last = None
             digest = file_md5(part)
             if digest != gz_md5:
                 part.unlink(missing_ok=True)
@@ -94,6 +120,10 @@ def fetch_file(
             part.replace(target)
             log(f"{target}: downloaded{' (resumed)' if resumed else ''}, checksum OK")
             return []
+        if last is not None:
+            problems.append(f"{url}: {last} ({retries} attempt{'s' if retries > 1 else ''})")
+            if last.unreachable:
+                dead.add(mirror)
     return problems
 
 
@@ -111,7 +141,7 @@ def _stream(url: str, part: Path, timeout: float) -> bool:
         raise DownloadError(f"HTTP {error.code} {error.reason}") from None
     except (urllib.error.URLError, OSError, http.client.HTTPException) as error:
         reason = getattr(error, "reason", error)
-        raise DownloadError(f"cannot connect ({reason})") from None
+        raise DownloadError(f"cannot connect ({reason})", unreachable=True) from None
     with response:
         resumed = have > 0 and response.status == 206 and _range_start(response) == have
         mode = "ab" if resumed else "wb"

@@ -20,7 +20,9 @@ from backprop_tui.cnn import download
 from backprop_tui.cnn.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
 from backprop_tui.cnn.commands import DEFAULT_SCENARIO
 from backprop_tui.cnn.config import CnnScenario, load_cnn_scenario
-from backprop_tui.cnn.data import CLASS_NAMES, Dataset, cache_dir, describe, load_dataset, search_places, to_input
+from backprop_tui.cnn.data import (
+    CLASS_NAMES, Dataset, cache_dir, describe, find_data, load_dataset, search_places, to_input,
+)
 from backprop_tui.cnn.model import build_network, init_params
 from backprop_tui.cnn.optim import Optimizer
 from backprop_tui.cnn.picture import ascii_image, half_block_image
@@ -254,7 +256,16 @@ def download_command(args: argparse.Namespace) -> int:
     """Fetch the four files into the cache (or --to) with checksums, resume and retries."""
     dest = Path(args.to) if args.to else cache_dir()
     print(f"downloading Fashion-MNIST into {dest}", flush=True)
-    download.download_all(dest, mirrors=download.MIRRORS, retries=args.retries,
-                          log=lambda line: print(line, flush=True))
+    try:
+        download.download_all(dest, mirrors=download.MIRRORS, retries=args.retries,
+                              log=lambda line: print(line, flush=True))
+    except download.DownloadFailed as error:
+        places = search_places()
+        try:
+            found = find_data(places)
+        except UserError as missing:
+            raise UserError(f"{error}\n{missing}") from None
+        raise UserError(f"{error}\nFashion-MNIST is already on this machine, though: {found} "
+                        "(train, evaluate and predict find it there).") from None
     print(f"done: {dest} holds the four files; train finds them there.")
     return 0

@@ -163,15 +163,47 @@ def test_everything_failing_is_one_user_error(tmp_path: Path, mirrors) -> None:
     with pytest.raises(UserError) as caught:
         fetch(tmp_path, first, second)
     message = str(caught.value)
-    assert message.startswith("could not download Fashion-MNIST:")
-    assert "checksum mismatch" in message and "apt-get install dataset-fashion-mnist" in message
+    assert message.startswith(f"could not download Fashion-MNIST into {tmp_path}:")
+    assert message.count("checksum mismatch") == 8  # four files, two mirrors each
     assert not list(tmp_path.glob("*.gz"))
 
 
-def test_unreachable_mirror(tmp_path: Path) -> None:
-    with pytest.raises(UserError, match=r"cannot connect"):
-        download.download_all(tmp_path, ("http://127.0.0.1:9/",), retries=1, log=lambda _: None,
+def test_unreachable_mirror_is_given_up_after_the_first_file(tmp_path: Path, mirrors) -> None:
+    _, second = mirrors
+    lines: list[str] = []
+    download.download_all(tmp_path, ("http://127.0.0.1:9/", second.url), retries=2, log=lines.append,
+                          timeout=2, backoff=0)
+    assert sum("127.0.0.1:9" in line for line in lines) == 2  # two attempts, for the first file only
+    assert len(second.requests) == 4
+    with pytest.raises(UserError) as caught:
+        download.download_all(tmp_path / "offline", ("http://127.0.0.1:9/",), retries=1, log=lambda _: None,
                               timeout=2, backoff=0)
+    message = str(caught.value)
+    assert "train-images-idx3-ubyte.gz: http://127.0.0.1:9/train-images-idx3-ubyte.gz: cannot connect" in message
+    assert "not tried, as no mirror could be reached: train-labels-idx1-ubyte.gz, t10k-images" in message
+
+
+def test_cli_offline_lists_places_and_ways(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    from backprop_tui.cnn import data
+
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("FASHION_MNIST_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(data, "DEBIAN_DIR", tmp_path / "no-debian")
+    monkeypatch.setattr(download, "MIRRORS", ("http://127.0.0.1:9/",))
+    assert main(["data", "download", "--retries", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot connect" in err and "Looked in, in this order:" in err
+    assert str(tmp_path / "no-debian") in err and "apt-get install dataset-fashion-mnist" in err
+    for url in data.MIRRORS:
+        assert url in err
+    # With the data elsewhere on the machine, the failure says so.
+    from cnn_support import write_dataset
+
+    write_dataset(tmp_path / "no-debian", n_train=10, n_test=10)
+    assert main(["data", "download", "--retries", "1"]) == 2
+    assert f"Fashion-MNIST is already on this machine, though: {tmp_path / 'no-debian'}" in capsys.readouterr().err
 
 
 def test_cli_download_into_cache(tmp_path: Path, mirrors, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
