@@ -1,8 +1,9 @@
 """Time one training epoch of the default CNN in NumPy and, if installed, in PyTorch (CPU).
 
-This machine's speed drifts by up to 1.6x from minute to minute, so the two are alternated
-several times in one run (the order flips every round) and only medians and the median of the
-per-round ratios are reported. Both sides do the same work per batch: shuffle, uint8 -> float32
+This machine's speed drifts by up to 1.6x from minute to minute (and other work on it comes and
+goes), so the two are alternated finely: each round is one epoch of each, run as interleaved
+slices (NumPy slice 1, PyTorch slice 1, NumPy slice 2, ...; the order flips every round), so
+both see the same conditions. Only medians and the median of the per-round ratios are reported. Both sides do the same work per batch: shuffle, uint8 -> float32
 standardised input, forward, softmax cross-entropy, backward, SGD-with-momentum update.
 
     python benchmarks/bench_cnn.py                 # 3 rounds of full 60,000-image epochs
@@ -30,19 +31,17 @@ from backprop_tui.cnn.model import build_network, init_params
 from backprop_tui.cnn.optim import Optimizer
 
 
-def numpy_epoch(images: np.ndarray, labels: np.ndarray, batch_size: int, seed: int) -> Callable[[], float]:
-    """A function that trains one epoch with the package's fast path and returns its seconds."""
+def numpy_epoch(images: np.ndarray, labels: np.ndarray, batch_size: int, seed: int) -> Callable[[np.ndarray], float]:
+    """A function that trains on the given image indices with the package's fast path; returns seconds."""
     scenario = load_cnn_scenario("fashion_cnn").with_training(optimizer="momentum", learning_rate=0.01,
                                                               batch_size=batch_size, schedule="constant")
     params = init_params(scenario)
     network = build_network(scenario, params)
     optimizer = Optimizer(scenario.training, params)
-    rng = np.random.default_rng(seed)
 
-    def run() -> float:
+    def run(order: np.ndarray) -> float:
         started = time.perf_counter()
-        order = rng.permutation(len(images))
-        for start in range(0, len(images), batch_size):
+        for start in range(0, len(order), batch_size):
             index = order[start:start + batch_size]
             x = to_input(images[index])
             y = labels[index].astype(np.intp)
@@ -55,7 +54,7 @@ def numpy_epoch(images: np.ndarray, labels: np.ndarray, batch_size: int, seed: i
     return run
 
 
-def torch_epoch(images: np.ndarray, labels: np.ndarray, batch_size: int, seed: int) -> Callable[[], float]:
+def torch_epoch(images: np.ndarray, labels: np.ndarray, batch_size: int, seed: int) -> Callable[[np.ndarray], float]:
     """The same architecture and loop in PyTorch on the CPU."""
     import torch
     from torch import nn
@@ -68,12 +67,10 @@ def torch_epoch(images: np.ndarray, labels: np.ndarray, batch_size: int, seed: i
     )
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
     loss_fn = nn.CrossEntropyLoss()
-    rng = np.random.default_rng(seed)
 
-    def run() -> float:
+    def run(order: np.ndarray) -> float:
         started = time.perf_counter()
-        order = rng.permutation(len(images))
-        for start in range(0, len(images), batch_size):
+        for start in range(0, len(order), batch_size):
             index = order[start:start + batch_size]
             x = torch.from_numpy(to_input(images[index]))
             y = torch.from_numpy(labels[index].astype(np.int64))
@@ -91,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="alternations of NumPy and PyTorch (default 3)")
     parser.add_argument("--images", type=int, default=60000, help="training images per epoch (default 60000)")
     parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--slices", type=int, default=10, help="interleaved slices per epoch (default 10)")
     parser.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)),
                         help="PyTorch threads; match OpenBLAS's (default: the CPUs available)")
     parser.add_argument("--data-dir", help="Fashion-MNIST folder (default: the usual search)")
@@ -113,13 +111,20 @@ def main(argv: list[str] | None = None) -> int:
           f"{args.rounds} rounds; OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}")
     times: dict[str, list[float]] = {name: [] for name in contenders}
     names = list(contenders)
+    rng = np.random.default_rng(0)
+    batches = -(-len(images) // args.batch_size)
+    bounds = np.linspace(0, batches, args.slices + 1).round().astype(int) * args.batch_size
     for round_number in range(args.rounds):
-        order = names if round_number % 2 == 0 else names[::-1]
-        for name in order:
-            seconds = contenders[name]()
-            times[name].append(seconds)
-            print(f"round {round_number + 1}: {name:5s} {seconds:6.2f} s/epoch  {len(images) / seconds:7.0f} images/s",
-                  flush=True)
+        order = rng.permutation(len(images))
+        turn = names if round_number % 2 == 0 else names[::-1]
+        spent = dict.fromkeys(names, 0.0)
+        for lo, hi in zip(bounds[:-1], bounds[1:]):
+            for name in turn:
+                spent[name] += contenders[name](order[lo:hi])
+        for name in turn:
+            times[name].append(spent[name])
+            print(f"round {round_number + 1}: {name:5s} {spent[name]:6.2f} s/epoch  "
+                  f"{len(images) / spent[name]:7.0f} images/s", flush=True)
     print()
     for name, values in times.items():
         median = statistics.median(values)
