@@ -23,6 +23,7 @@ STYLES = Path(__file__).parent / "styles"
 
 
 def _path_of(name_or_path: str | Path) -> Path:
+    """The file behind a name or path (a missing one is watched for, in case it appears)."""
     try:
         return resolve(name_or_path)
     except UserError:
@@ -68,7 +69,7 @@ class BackpropApp(App[None]):
     def _find(self, kind: type) -> object | None:
         return next((s for s in self.screen_stack if isinstance(s, kind)), None)
 
-    def _show(self, result: Stepper | str, keep_place: bool) -> None:
+    def _show(self, result: Stepper | str) -> None:
         """Show a stepper, or show messages over the last good one (or alone if there is none)."""
         stepper_screen = self._find(StepperScreen)
         if isinstance(result, str):
@@ -94,7 +95,7 @@ class BackpropApp(App[None]):
         self.watcher.changed()
         screen = self._find(StepperScreen)
         old = screen.stepper if isinstance(screen, StepperScreen) else None
-        self._show(self._stepper(try_load(self.source, self.variant), old), keep_place=True)
+        self._show(self._stepper(try_load(self.source, self.variant), old))
 
     def action_open(self) -> None:
         if not isinstance(self.screen, OpenScenarioDialog):
@@ -105,7 +106,8 @@ class BackpropApp(App[None]):
             return
         self.source, self.variant = scenario.source or self.source, scenario.variant
         self.watcher = FileWatcher(scenario.source)
-        self._show(self._stepper(scenario), keep_place=False)
+        self.undo = UndoStack()  # the edits were to the other file
+        self._show(self._stepper(scenario))
 
     def set_variant(self, variant: str | None) -> None:
         """Step through another variant of the same file, at the same place."""
@@ -116,7 +118,7 @@ class BackpropApp(App[None]):
         """The file in-app edits go to: the scenario's own, or a copy in the working folder for a
         bundled one (which then becomes the watched source)."""
         path = _path_of(self.source)
-        if path is None or not is_bundled(path):
+        if not is_bundled(path):
             return path
         copy = editable_copy(path, Path.cwd())
         self.source, self.watcher = copy, FileWatcher(copy)

@@ -11,7 +11,7 @@ import numpy as np
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
@@ -173,13 +173,20 @@ class StepperScreen(AuthoringActions, Screen[None]):
         self.call_after_refresh(self._warm_next)
 
     def _warm_next(self) -> None:
-        """Render the next step's matrices once this frame is out, so the next → only blits them."""
+        """Once this frame is out, prepare what → shows next (its matrices rendered, the next
+        iteration computed when this is the last step), so the next key press only blits."""
         s = self.stepper
-        following = s.position.step + 1
-        if following < len(s.steps):
-            step = s.steps[following]
-            self.query_one(StepView).cache.get(s.position.iteration, step, self.focus_for(step),
-                                               self.decimals, self.show_sources)
+        iteration, following = s.position.iteration, s.position.step + 1
+        if following == len(s.steps):
+            if s.slow or self.busy:
+                return  # the prefetch worker computes it
+            iteration, following = iteration + 1, 0
+            try:
+                s.prepare(iteration)
+            except Exception:  # the move itself will compute it again and report the error
+                return
+        step = s.steps_of(iteration)[following]
+        self.query_one(StepView).cache.get(iteration, step, self.focus_for(step), self.decimals, self.show_sources)
 
     def watch_position(self) -> None:
         self.redraw()
