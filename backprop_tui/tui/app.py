@@ -37,7 +37,7 @@ class BackpropApp(App[None]):
     TITLE = "backprop-tui"
     BINDINGS = [
         Binding("question_mark", "help", "Help", show=True, key_display="?"),
-        Binding("o", "open", "Open", show=True),
+        Binding("o", "open", "Open", show=False),
         Binding("r", "reload", "Reload from disk", show=False),
         Binding("q", "quit", "Quit", show=True),
     ]

@@ -50,7 +50,7 @@ class StepperScreen(AuthoringActions, Screen[None]):
         _move("left,p", "prev_step", "Prev step", show=True, key_display="←"),
         _move("down,full_stop", "next_phase", "Next phase", show=True, key_display="↓"),
         _move("up,comma", "prev_phase", "Previous phase"),
-        _move("pagedown,N", "next_iteration", "Next iteration", show=True, key_display="PgDn"),
+        _move("pagedown,N", "next_iteration", "Next iteration", key_display="PgDn"),
         _move("pageup,P", "prev_iteration", "Previous iteration"),
         _move("greater_than_sign", "ahead", "10 iterations ahead"),
         _move("less_than_sign", "back", "10 iterations back"),
@@ -63,7 +63,7 @@ class StepperScreen(AuthoringActions, Screen[None]):
         Binding("l,shift+right", "cursor(0,1)", "Cursor right", show=False),
         Binding("k,shift+up", "cursor(-1,0)", "Cursor up", show=False),
         Binding("j,shift+down", "cursor(1,0)", "Cursor down", show=False),
-        Binding("t", "toggle_sources", "Show/hide transposed sources", show=True, key_display="t"),
+        Binding("t", "toggle_sources", "Show/hide transposed sources", show=False),
         Binding("right_square_bracket", "scroll(1)", "Scroll the step down", show=False),
         Binding("left_square_bracket", "scroll(-1)", "Scroll the step up", show=False),
         Binding("d", "decimals(1)", "More decimals", show=False),
@@ -103,7 +103,7 @@ class StepperScreen(AuthoringActions, Screen[None]):
                 yield StepView(id="step")
                 yield ChainPanel(id="chain")
         yield ErrorPanel(id="errors")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(ErrorPanel).show_error(None)
