@@ -114,7 +114,8 @@ class ConvReluPool:
         g, mask = b.grad, b.mask
         out = b.out.reshape(cout, -1)
         np.greater(out, 0, out=mask)
-        np.multiply(dout.reshape(cout, -1), mask, out=g)
+        # dout may be a strided view (the next block's input gradient): no reshape copy.
+        np.multiply(dout, mask.reshape(dout.shape), out=g.reshape(dout.shape))
         np.sum(g, axis=1, out=self.grads["bias"])
         # Route each window's gradient to its first maximal member; what is left goes on.
         conv, dconv = b.conv, b.dconv
