@@ -53,3 +53,40 @@ def write_dataset(folder: Path, n_train: int = 300, n_test: int = 100, gz: bool 
     write_idx(folder / f"t10k-images-idx3-ubyte{suffix}", test[0])
     write_idx(folder / f"t10k-labels-idx1-ubyte{suffix}", test[1])
     return folder
+
+
+EPS = 1e-6
+
+
+def numeric_grad(f, array: np.ndarray, max_entries: int = 400, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Central differences of scalar f() w.r.t. (a sample of) the entries of `array`."""
+    flat = array.reshape(-1)
+    rng = np.random.default_rng(seed)
+    index = np.arange(flat.size) if flat.size <= max_entries else rng.choice(flat.size, max_entries, replace=False)
+    grads = np.empty(len(index))
+    for k, i in enumerate(index):
+        old = flat[i]
+        flat[i] = old + EPS
+        plus = f()
+        flat[i] = old - EPS
+        minus = f()
+        flat[i] = old
+        grads[k] = (plus - minus) / (2 * EPS)
+    return index, grads
+
+
+def naive_conv(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int, padding: int) -> np.ndarray:
+    """The definition, loop by loop: the oracle for the fast convolution."""
+    n, c, h, width = x.shape
+    cout, _, kh, kw = w.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    ho = (h + 2 * padding - kh) // stride + 1
+    wo = (width + 2 * padding - kw) // stride + 1
+    out = np.zeros((n, cout, ho, wo))
+    for i in range(n):
+        for o in range(cout):
+            for y in range(ho):
+                for z in range(wo):
+                    patch = xp[i, :, y * stride:y * stride + kh, z * stride:z * stride + kw]
+                    out[i, o, y, z] = (patch * w[o]).sum() + b[o]
+    return out

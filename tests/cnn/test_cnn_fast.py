@@ -9,7 +9,7 @@ from backprop_tui.cnn.fast import ConvReluPool
 from backprop_tui.cnn.layers import Conv2D, MaxPool2D, ReLU, softmax_cross_entropy
 from backprop_tui.cnn.model import build_network, init_params
 
-from cnn_support import make_scenario, synthetic_images
+from cnn_support import make_scenario, naive_conv, numeric_grad, synthetic_images
 
 
 def generic_block(weight, bias, padding):
@@ -76,3 +76,28 @@ def test_block_reuses_buffers_across_batch_sizes() -> None:
             expected = layer.forward(expected)
         got = block.forward(x.transpose(1, 2, 3, 0)).transpose(3, 0, 1, 2)
         np.testing.assert_allclose(got, expected, atol=1e-12)
+
+
+def test_block_against_the_naive_oracle_and_finite_differences() -> None:
+    """Directly against the loop convolution, and its input and weight gradients numerically."""
+    rng = np.random.default_rng(9)
+    weight = rng.standard_normal((3, 2, 3, 3))
+    bias = rng.standard_normal(3)
+    x = rng.standard_normal((2, 2, 6, 6))
+    block = ConvReluPool(weight, bias, 1, (2, 6, 6))
+    conv = np.maximum(naive_conv(x, weight, bias, 1, 1), 0)
+    expected = conv.reshape(2, 3, 3, 2, 3, 2).max(axis=(3, 5))
+    got = block.forward(x.transpose(1, 2, 3, 0)).transpose(3, 0, 1, 2)
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
+    r = rng.standard_normal(expected.shape)
+
+    def loss() -> float:
+        return float((block.forward(x.transpose(1, 2, 3, 0)).transpose(3, 0, 1, 2) * r).sum())
+
+    loss()
+    dx = block.backward(np.ascontiguousarray(r.transpose(1, 2, 3, 0))).transpose(3, 0, 1, 2).copy()
+    dw = block.grads["weight"].copy()
+    index, numeric = numeric_grad(loss, x)
+    np.testing.assert_allclose(dx.reshape(-1)[index], numeric, rtol=1e-5, atol=1e-7)
+    index, numeric = numeric_grad(loss, weight)
+    np.testing.assert_allclose(dw.reshape(-1)[index], numeric, rtol=1e-5, atol=1e-7)

@@ -14,26 +14,7 @@ from backprop_tui.cnn.config import LayerSpec
 from backprop_tui.cnn.layers import Conv2D, Dense, Dropout, Flatten, MaxPool2D, ReLU, softmax_cross_entropy
 from backprop_tui.cnn.model import build_network, init_params
 
-from cnn_support import make_scenario
-
-EPS = 1e-6
-
-
-def numeric_grad(f, array: np.ndarray, max_entries: int = 400, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Central differences of scalar f() w.r.t. (a sample of) the entries of `array`."""
-    flat = array.reshape(-1)
-    rng = np.random.default_rng(seed)
-    index = np.arange(flat.size) if flat.size <= max_entries else rng.choice(flat.size, max_entries, replace=False)
-    grads = np.empty(len(index))
-    for k, i in enumerate(index):
-        old = flat[i]
-        flat[i] = old + EPS
-        plus = f()
-        flat[i] = old - EPS
-        minus = f()
-        flat[i] = old
-        grads[k] = (plus - minus) / (2 * EPS)
-    return index, grads
+from cnn_support import make_scenario, naive_conv, numeric_grad
 
 
 def check_layer(layer, x: np.ndarray, rng: np.random.Generator, train: bool = True) -> None:
@@ -52,23 +33,6 @@ def check_layer(layer, x: np.ndarray, rng: np.random.Generator, train: bool = Tr
         index, numeric = numeric_grad(loss, param)
         np.testing.assert_allclose(analytic[name].reshape(-1)[index], numeric, rtol=1e-5, atol=1e-7,
                                    err_msg=name)
-
-
-def naive_conv(x: np.ndarray, w: np.ndarray, b: np.ndarray, stride: int, padding: int) -> np.ndarray:
-    """The definition, loop by loop: the oracle for the fast convolution."""
-    n, c, h, width = x.shape
-    cout, _, kh, kw = w.shape
-    xp = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
-    ho = (h + 2 * padding - kh) // stride + 1
-    wo = (width + 2 * padding - kw) // stride + 1
-    out = np.zeros((n, cout, ho, wo))
-    for i in range(n):
-        for o in range(cout):
-            for y in range(ho):
-                for z in range(wo):
-                    patch = xp[i, :, y * stride:y * stride + kh, z * stride:z * stride + kw]
-                    out[i, o, y, z] = (patch * w[o]).sum() + b[o]
-    return out
 
 
 @pytest.mark.parametrize("stride,padding,kernel", [(1, 1, 3), (2, 1, 3), (1, 0, 3), (2, 2, 5), (3, 1, 2)])
