@@ -77,7 +77,7 @@ def train_command(args: argparse.Namespace) -> int:
         print(
             f"{scenario.title}: {len(train_images)} training images, {len(data.test_images)} test images "
             f"from {data.source}; checkpoint {checkpoint_path}"
-            + (f" (resuming at epoch {run.state.epoch + 1}, batch {run.state.batch})" if args.resume else ""),
+            + _resume_note(args.resume, run.state, epochs),
             file=out, flush=True,
         )
         hooks = Hooks(reporter.on_epoch_start, reporter.on_batch, epoch_done, lambda state: stop.is_set())
@@ -94,6 +94,14 @@ def train_command(args: argparse.Namespace) -> int:
     result = evaluate(network, data.test_images, data.test_labels)
     console.print(full_report(result.labels, result.predictions, f"{scenario.title} after {epochs} epochs"))
     return 0
+
+
+def _resume_note(resuming: bool, state: TrainState, epochs: int) -> str:
+    if not resuming:
+        return ""
+    if state.epoch >= epochs:
+        return f" (already trained all {epochs} epochs; raise --epochs to continue)"
+    return f" (resuming at epoch {state.epoch + 1}, batch {state.batch})"
 
 
 def _scenario_with_overrides(args: argparse.Namespace) -> CnnScenario:
