@@ -87,8 +87,8 @@ class StepperScreen(AuthoringActions, Screen[None]):
     def __init__(self, stepper: Stepper) -> None:
         super().__init__()
         self.stepper = stepper
-        self.cursors: dict[tuple[int, str], tuple[int, int]] = {}
-        """The cursor per (layer, parameter), so each layer keeps its own."""
+        self.cursors: dict[int, tuple[int, int]] = {}
+        """The cursor (row, column of θ) per layer, so each layer keeps its own."""
         self._drills: dict[tuple, DrillDown | None] = {}
         self._timer: Timer | None = None
         self._ready = False
@@ -109,8 +109,7 @@ class StepperScreen(AuthoringActions, Screen[None]):
         self.query_one(ErrorPanel).show_error(None)
         self._timer = self.set_interval(SPEEDS[self.speed], self._tick, pause=True)
         self._ready = True
-        self.position = self.stepper.position
-        self.redraw()
+        self._go(self.stepper.position)
 
     # -- the scenario ---------------------------------------------------------------------------
 
@@ -120,8 +119,7 @@ class StepperScreen(AuthoringActions, Screen[None]):
         self._drills.clear()
         self.query_one(StepView).cache.clear()
         self.busy = False
-        self.position = stepper.position
-        self.redraw()
+        self._go(stepper.position)
 
     def show_error(self, message: str | None) -> None:
         """Show (or clear, with None) the loader's messages below the still-usable stepper."""
@@ -139,7 +137,7 @@ class StepperScreen(AuthoringActions, Screen[None]):
         layer = focus_layer(step, len(self.stepper.scenario.layers))
         parameter = "bias" if step.parameter == "bias" else "weights"
         rows, cols = self.stepper.scenario.layers[layer - 1].weights.shape
-        r, c = self.cursors.get((layer, "weights"), (0, 0))
+        r, c = self.cursors.get(layer, (0, 0))
         return Focus(layer, min(r, rows - 1), min(c, cols - 1), parameter)
 
     def drilldown(self, focus: Focus) -> DrillDown | None:
@@ -221,31 +219,40 @@ class StepperScreen(AuthoringActions, Screen[None]):
             wanted = self.stepper.needs_compute(move)
             if wanted is not None and self.stepper.slow:
                 self.busy = True
-                self._compute(move, wanted)
+                self._compute(self.stepper, move, wanted)
                 return
-            self.position = self.stepper.move(move)
+            self._go(self.stepper.move(move))
         except Exception as error:  # the engine never raises on numbers, but the app must not die
             self.notify(f"Could not compute that step: {error}", severity="error")
             return
         self._prefetch()
 
     @work(thread=True, exclusive=True, group="compute")
-    def _compute(self, move: str, wanted: int) -> None:
+    def _compute(self, stepper: Stepper, move: str, wanted: int) -> None:
         """Compute iteration `wanted` off the UI thread, then take the move on it."""
         try:
-            self.stepper.prepare(wanted)
+            stepper.prepare(wanted)
             error = None
         except Exception as exc:
             error = exc
-        self.app.call_from_thread(self._computed, move, error)
+        self.app.call_from_thread(self._computed, stepper, move, error)
 
-    def _computed(self, move: str, error: Exception | None) -> None:
+    def _computed(self, stepper: Stepper, move: str, error: Exception | None) -> None:
+        if stepper is not self.stepper:
+            return  # the scenario was reloaded meanwhile; that move belonged to the old one
         self.busy = False
         if error is not None:
             self.notify(f"Could not compute that step: {error}", severity="error")
             return
-        self.position = self.stepper.move(move)
+        self._go(self.stepper.move(move))
         self._prefetch()
+
+    def _go(self, position: Position) -> None:
+        """Show `position` (redrawn through the watcher, or directly when it did not change)."""
+        if position == self.position:
+            self.redraw()
+        else:
+            self.position = position
 
     def _prefetch(self) -> None:
         """For slow scenarios, compute the next iteration while the learner reads this one."""
@@ -278,7 +285,7 @@ class StepperScreen(AuthoringActions, Screen[None]):
             rows, cols = 0, rows + cols
         r = min(max(focus.row + rows, 0), total_rows - 1)
         c = min(max(focus.col + cols, 0), total_cols - 1)
-        self.cursors[(focus.layer, "weights")] = (r, c)
+        self.cursors[focus.layer] = (r, c)
         self.redraw()
 
     def action_scroll(self, direction: int) -> None:

@@ -42,9 +42,11 @@ def chain_group(drill: DrillDown, decimals: int) -> Group:
 class ChainPanel(Static):
     """Shows the drill-down the screen computed for the focused weight."""
 
+    _shown: tuple[DrillDown | None, int] | None = None
+
     def show(self, drill: DrillDown | None, decimals: int) -> None:
-        """Redraw only when the weight, the iteration or the decimals changed."""
-        if (drill, decimals) == getattr(self, "_shown", None):
+        """Redraw only for another drill-down (the screen caches them) or other decimals."""
+        if self._shown is not None and self._shown[0] is drill and self._shown[1] == decimals:
             return
         self._shown = (drill, decimals)
         self.update(chain_group(drill, decimals) if drill is not None else Text(""))

@@ -35,13 +35,15 @@ def caption(losses: list[float]) -> Text:
 class LossChart(Vertical):
     """A caption over a Sparkline of the batch loss before each update."""
 
+    _shown: list[float] | None = None
+
     def compose(self) -> ComposeResult:
         yield Static(id="loss-caption")
         yield Sparkline([], id="loss-sparkline")
 
     def show(self, losses: list[float]) -> None:
         """Redraw only when the losses walked changed (a new iteration reached)."""
-        if losses == getattr(self, "_shown", None):
+        if losses == self._shown:
             return
         self._shown = losses
         self.query_one("#loss-caption", Static).update(caption(losses), layout=False)

@@ -94,6 +94,7 @@ class StepView(Vertical):
         self.cache = BlockCache()
         self._blocks: list[Block] = []
         self._packed: tuple[int, int] | None = None
+        self._notes_of: Step | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="step-heading")
@@ -112,10 +113,9 @@ class StepView(Vertical):
         self.query_one("#step-update-scroll").display = changes is not None
         if changes is not None:
             self.query_one("#step-update", Prerendered).show(render_side_by_side([changes]))
-        notes = self.query_one("#step-notes", Static)  # redrawn only for a new step: it wraps, so it costs a layout
-        if getattr(notes, "_step", None) is not step:
-            notes._step = step
-            notes.update(notes_part(step))
+        if self._notes_of is not step:  # redrawn only for a new step: it wraps, so it costs a layout
+            self._notes_of = step
+            self.query_one("#step-notes", Static).update(notes_part(step))
 
     def _pack(self) -> None:
         """Lay the matrices out in rows that fit the pane (in equation order), once per blocks and width."""
