@@ -124,3 +124,13 @@ def test_losses_cover_the_iterations_walked(stepper: Stepper) -> None:
     stepper.move("next_iteration")
     stepper.move("prev_iteration")
     assert len(stepper.losses()) == 2
+
+
+def test_the_stepping_state_does_not_import_textual() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, backprop_tui.stepper, backprop_tui.tui.focus, backprop_tui.tui.watch, "
+            "backprop_tui.tui.authoring; print('textual' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
