@@ -52,6 +52,9 @@ def train_command(args: argparse.Namespace) -> int:
         run = _resumed_run(args, checkpoint_path)
     else:
         scenario = _scenario_with_overrides(args)
+        if checkpoint_path.exists():
+            print(f"note: {checkpoint_path} exists and will be replaced after the first epoch "
+                  "(use --resume to continue it instead)", file=sys.stderr, flush=True)
         params = init_params(scenario)
         run = Checkpoint(scenario, params, {}, TrainState(limit=args.limit))
     scenario = run.scenario

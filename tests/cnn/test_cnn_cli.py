@@ -135,6 +135,8 @@ def test_resume_refuses_changed_settings(isolated: Path, synthetic_dir: Path, sm
     assert main(["train", str(small_scenario), "--epochs", "1", *common]) == 0
     assert main(["train", "--resume", "--lr", "0.5", *common]) == 2
     assert "drop --lr" in capsys.readouterr().err
+    assert main(["train", str(small_scenario), "--epochs", "1", *common]) == 0
+    assert f"note: {ckpt} exists and will be replaced" in capsys.readouterr().err
     # Raising --epochs continues the stored run.
     assert main(["train", "--resume", "--epochs", "2", *common]) == 0
     assert "resuming at epoch 2, batch 0" in capsys.readouterr().out
