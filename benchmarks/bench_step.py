@@ -29,7 +29,7 @@ from textual import events
 from backprop_tui.scenario.bundled import bundled_dir
 from backprop_tui.scenario.load import load
 from backprop_tui.stepper import Stepper
-from backprop_tui.tui.app import BackpropApp
+from backprop_tui.tui.app import BackpropApp, quiet_gc
 from backprop_tui.tui.screens.open_dialog import steppable_scenarios
 from backprop_tui.tui.screens.stepper import StepperScreen
 from backprop_tui.tui.widgets.step_view import StepView
@@ -68,6 +68,7 @@ async def key_to_frame(path: Path, presses: int) -> dict[str, list[float]]:
     """Time `presses` presses of → in the real app: to the next composed frame, and with Pilot."""
     app = BackpropApp(path)
     app.WATCH_SECONDS = 3600.0
+    quiet_gc()  # as BackpropApp.run() does
     watch: dict = {"before": None, "frame": None}
     display = app._display
 
