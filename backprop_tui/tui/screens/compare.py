@@ -33,7 +33,7 @@ class CompareScreen(Screen[None]):
     def on_mount(self) -> None:
         self._compute()
 
-    @work(thread=True, exclusive=True)
+    @work(thread=True, exclusive=True, exit_on_error=False)
     def _compute(self) -> None:
         try:
             result: Comparison | str = compare(self.scenario)

@@ -176,13 +176,14 @@ class StepperScreen(AuthoringActions, Screen[None]):
         s = self.stepper
         iteration, following = s.position.iteration, s.position.step + 1
         if following == len(s.steps):
-            if s.slow or self.busy:
-                return  # the prefetch worker computes it
             iteration, following = iteration + 1, 0
-            try:
-                s.prepare(iteration)
-            except Exception:  # the move itself will compute it again and report the error
-                return
+            if not s.is_cached(iteration):
+                if s.slow or self.busy:
+                    return  # the prefetch worker computes it, then calls this again
+                try:
+                    s.prepare(iteration)
+                except Exception:  # the move itself will compute it again and report the error
+                    return
         step = s.steps_of(iteration)[following]
         self.query_one(StepView).cache.get(iteration, step, self.focus_for(step), self.decimals, self.show_sources)
 
@@ -227,7 +228,7 @@ class StepperScreen(AuthoringActions, Screen[None]):
             return
         self._prefetch()
 
-    @work(thread=True, exclusive=True, group="compute")
+    @work(thread=True, exclusive=True, group="compute", exit_on_error=False)
     def _compute(self, stepper: Stepper, move: str, wanted: int) -> None:
         """Compute iteration `wanted` off the UI thread, then take the move on it."""
         try:
@@ -260,12 +261,14 @@ class StepperScreen(AuthoringActions, Screen[None]):
         if self.stepper.slow and not self.stepper.is_cached(following):
             self._prefetch_worker(self.stepper, following)
 
-    @work(thread=True, exclusive=True, group="prefetch")
+    @work(thread=True, exclusive=True, group="prefetch", exit_on_error=False)
     def _prefetch_worker(self, stepper: Stepper, iteration: int) -> None:
         try:
             stepper.prepare(iteration)
         except Exception:  # the move that needs this iteration computes it again and reports the error
             return
+        if self.app.is_running:
+            self.app.call_from_thread(self._warm_next)
 
     def _tick(self) -> None:
         if not self.busy:
