@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 
 
 def whole_number(minimum: int):
@@ -24,3 +25,30 @@ def whole_number(minimum: int):
 
 positive = whole_number(1)
 natural = whole_number(0)
+
+
+def finite_number(text: str) -> float:
+    """An argparse type: a finite float."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected a finite number, got {text}")
+    return value
+
+
+def positive_number(text: str) -> float:
+    """An argparse type: a float above 0 (a learning rate)."""
+    value = finite_number(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a number above 0, got {text}")
+    return value
+
+
+def unit_fraction(text: str) -> float:
+    """An argparse type: a float in [0, 1) (a momentum coefficient)."""
+    value = finite_number(text)
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number from 0 up to (not including) 1, got {text}")
+    return value

@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from backprop_tui.cli_args import positive, positive_number, unit_fraction
+
 DEFAULT_SCENARIO = "fashion_cnn"
 
 
@@ -44,12 +46,12 @@ def _add_train(subparsers: Any) -> None:
     )
     parser.add_argument("scenario", nargs="?", default=None, metavar="SCENARIO",
                         help=f"CNN scenario file or bundled name (default: {DEFAULT_SCENARIO})")
-    parser.add_argument("--epochs", type=_positive_int, metavar="N", help="override training.epochs")
-    parser.add_argument("--batch-size", type=_positive_int, metavar="B", help="override training.batch_size")
-    parser.add_argument("--lr", type=_positive_float, metavar="X", help="override training.learning_rate")
-    parser.add_argument("--momentum", type=_unit_float, metavar="M", help="override training.momentum")
+    parser.add_argument("--epochs", type=positive, metavar="N", help="override training.epochs")
+    parser.add_argument("--batch-size", type=positive, metavar="B", help="override training.batch_size")
+    parser.add_argument("--lr", type=positive_number, metavar="X", help="override training.learning_rate")
+    parser.add_argument("--momentum", type=unit_fraction, metavar="M", help="override training.momentum")
     parser.add_argument("--seed", type=int, metavar="S", help="override the scenario's seed")
-    parser.add_argument("--limit", type=_positive_int, metavar="N",
+    parser.add_argument("--limit", type=positive, metavar="N",
                         help="train on the first N training images only (the test set stays whole)")
     _data_dir_option(parser)
     parser.add_argument("--checkpoint", metavar="PATH", default="fashion_cnn.npz",
@@ -93,7 +95,7 @@ def _add_data(subparsers: Any) -> None:
         "verifying each file's MD5, resuming partial downloads and retrying other mirrors.",
     )
     download.add_argument("--to", metavar="DIR", help="destination folder (default: the cache folder)")
-    download.add_argument("--retries", type=_positive_int, default=3, metavar="N",
+    download.add_argument("--retries", type=positive, default=3, metavar="N",
                           help="attempts per mirror and file (default: 3)")
     download.set_defaults(func=_data_download)
 
@@ -129,42 +131,3 @@ def _data_download(args: argparse.Namespace) -> int:
     from backprop_tui.cnn.session import download_command
 
     return download_command(args)
-
-
-# -- argument types -------------------------------------------------------------------------------
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    value = _float(text)
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"expected a number above 0, got {text}")
-    return value
-
-
-def _unit_float(text: str) -> float:
-    value = _float(text)
-    if not 0 <= value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number from 0 up to (not including) 1, got {text}")
-    return value
-
-
-def _float(text: str) -> float:
-    import math
-
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"expected a finite number, got {text}")
-    return value
