@@ -185,7 +185,7 @@ class StepperScreen(AuthoringActions, Screen[None]):
                 except Exception:  # the move itself will compute it again and report the error
                     return
         step = s.steps_of(iteration)[following]
-        self.query_one(StepView).cache.get(iteration, step, self.focus_for(step), self.decimals, self.show_sources)
+        self.query_one(StepView).warm(iteration, step, self.focus_for(step), self.decimals, self.show_sources)
 
     def watch_position(self) -> None:
         self.redraw()

@@ -8,12 +8,14 @@ and keeps the rendered matrices in a small cache, so stepping back and forth red
 from __future__ import annotations
 
 from collections import OrderedDict
+from dataclasses import dataclass, field
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import HorizontalScroll, Vertical
+from textual.strip import Strip
 from textual.widgets import Static
 
 from backprop_tui.engine.gradcheck import GradCheck
@@ -38,24 +40,40 @@ def matrix_tables(step: Step, focus: Focus, decimals: int, show_sources: bool) -
     return tables
 
 
-class BlockCache:
-    """Rendered matrices by (iteration, step, focus, decimals, transposes); least recently used go first."""
+@dataclass
+class RenderedStep:
+    """A step's matrices rendered once, packed into rows per pane width, and its old → new table."""
+
+    blocks: list[Block]
+    update: list[Strip] | None
+    packed: dict[int, list[Strip]] = field(default_factory=dict)
+
+    def rows(self, width: int) -> list[Strip]:
+        if width not in self.packed:
+            self.packed[width] = pack(self.blocks, width)
+        return self.packed[width]
+
+
+class StepCache:
+    """Rendered steps by (iteration, step, focus, decimals, transposes); least recently used go first."""
 
     def __init__(self, size: int = CACHE_SIZE) -> None:
         self.size = size
-        self._items: OrderedDict[tuple, list[Block]] = OrderedDict()
+        self._items: OrderedDict[tuple, RenderedStep] = OrderedDict()
 
-    def get(self, iteration: int, step: Step, focus: Focus, decimals: int, show_sources: bool) -> list[Block]:
+    def get(self, iteration: int, step: Step, focus: Focus, decimals: int, show_sources: bool) -> RenderedStep:
         key = (iteration, step.index, focus, decimals, show_sources)
-        blocks = self._items.get(key)
-        if blocks is None:
-            blocks = render_blocks(matrix_tables(step, focus, decimals, show_sources))
-            self._items[key] = blocks
+        rendered = self._items.get(key)
+        if rendered is None:
+            changes = update_table(step, decimals)
+            rendered = RenderedStep(render_blocks(matrix_tables(step, focus, decimals, show_sources)),
+                                    None if changes is None else render_side_by_side([changes]))
+            self._items[key] = rendered
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
         else:
             self._items.move_to_end(key)
-        return blocks
+        return rendered
 
     def clear(self) -> None:
         self._items.clear()
@@ -91,9 +109,8 @@ class StepView(Vertical):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.cache = BlockCache()
-        self._blocks: list[Block] = []
-        self._packed: tuple[int, int] | None = None
+        self.cache = StepCache()
+        self._shown: RenderedStep | None = None
         self._notes_of: Step | None = None
 
     def compose(self) -> ComposeResult:
@@ -107,22 +124,28 @@ class StepView(Vertical):
     def show(self, iteration: int, step: Step, focus: Focus, decimals: int, show_sources: bool,
              diverged_here: bool) -> None:
         self.query_one("#step-heading", Static).update(heading(step, diverged_here), layout=False)
-        self._blocks = self.cache.get(iteration, step, focus, decimals, show_sources)
-        self._pack()
-        changes = update_table(step, decimals)
-        self.query_one("#step-update-scroll").display = changes is not None
-        if changes is not None:
-            self.query_one("#step-update", Prerendered).show(render_side_by_side([changes]))
+        self._shown = self.cache.get(iteration, step, focus, decimals, show_sources)
+        self._place()
         if self._notes_of is not step:  # redrawn only for a new step: it wraps, so it costs a layout
             self._notes_of = step
             self.query_one("#step-notes", Static).update(notes_part(step))
 
-    def _pack(self) -> None:
-        """Lay the matrices out in rows that fit the pane (in equation order), once per blocks and width."""
-        width = self.content_size.width or self.app.size.width
-        if self._packed != (id(self._blocks), width):
-            self._packed = (id(self._blocks), width)
-            self.query_one("#step-matrices", Prerendered).show(pack(self._blocks, width))
+    def warm(self, iteration: int, step: Step, focus: Focus, decimals: int, show_sources: bool) -> None:
+        """Render (and pack for the current width) a step before it is shown."""
+        self.cache.get(iteration, step, focus, decimals, show_sources).rows(self._width())
+
+    def _width(self) -> int:
+        return self.content_size.width or self.app.size.width
+
+    def _place(self) -> None:
+        """Matrices in rows that fit the pane (in equation order); old → new below for an update."""
+        if self._shown is None:
+            return
+        self.query_one("#step-matrices", Prerendered).show(self._shown.rows(self._width()))
+        update = self._shown.update
+        self.query_one("#step-update-scroll").display = update is not None
+        if update is not None:
+            self.query_one("#step-update", Prerendered).show(update)
 
     def on_resize(self) -> None:
-        self._pack()
+        self._place()
