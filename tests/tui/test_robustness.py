@@ -43,8 +43,12 @@ async def test_a_784_128_10_network_steps_without_blocking(tmp_path: Path) -> No
         assert screen.stepper.slow
         text = screen_text(app)
         assert "θ¹ᵀ 128×784" in text and "⋮" in text and "…" in text
-        await pilot.press("pagedown")
-        await wait_for(pilot, lambda: screen.stepper.position == Position(1, 0))
+        assert not screen.stepper.is_cached(1)
+        screen.action_move("next_iteration")  # computed in a worker ...
+        assert screen.busy and "computing…" in screen_text(app)
+        screen.action_move("next_iteration")  # ... and a key pressed meanwhile is taken after it
+        await wait_for(pilot, lambda: screen.stepper.position == Position(2, 0) and not screen.busy)
+        await pilot.press("pageup")
         await pilot.press("right", "right", "left", "left")  # back on z¹ = θ¹ᵀ·x
         # move the cursor deep into θ¹ (stored 784×128): the window scrolls to keep it visible
         for _ in range(20):

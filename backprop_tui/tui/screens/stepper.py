@@ -92,6 +92,8 @@ class StepperScreen(AuthoringActions, Screen[None]):
         self._drills: dict[tuple, DrillDown | None] = {}
         self._timer: Timer | None = None
         self._ready = False
+        self._pending: str | None = None
+        """A move pressed while a worker was computing."""
 
     def compose(self) -> ComposeResult:
         yield StatusLine(id="top")
@@ -117,6 +119,7 @@ class StepperScreen(AuthoringActions, Screen[None]):
         """Show a new stepper (reloaded or opened); drill-downs of the old one are stale."""
         self.stepper = stepper
         self._drills.clear()
+        self._pending = None
         self.query_one(StepView).cache.clear()
         self.busy = False
         self._go(stepper.position)
@@ -215,6 +218,7 @@ class StepperScreen(AuthoringActions, Screen[None]):
     def action_move(self, move: str) -> None:
         """Take a move; one that needs a slow iteration computed runs the computation in a worker."""
         if self.busy:
+            self._pending = move  # taken once the computation lands (the latest key wins)
             return
         try:
             wanted = self.stepper.needs_compute(move)
@@ -243,10 +247,15 @@ class StepperScreen(AuthoringActions, Screen[None]):
             return  # the scenario was reloaded meanwhile; that move belonged to the old one
         self.busy = False
         if error is not None:
+            self._pending = None
             self.notify(f"Could not compute that step: {error}", severity="error")
             return
         self._go(self.stepper.move(move))
-        self._prefetch()
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            self.action_move(pending)
+        else:
+            self._prefetch()
 
     def _go(self, position: Position) -> None:
         """Show `position` (redrawn through the watcher, or directly when it did not change)."""
