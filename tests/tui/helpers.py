@@ -11,6 +11,8 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Static
 
+from backprop_tui.tui.app import BackpropApp
+
 
 def screen_text(app: App) -> str:
     """What the terminal shows now, line by line, without styles."""
@@ -33,3 +35,9 @@ def widget_text(widget: Static, width: int = 400) -> str:
     console = Console(width=width, record=True, file=io.StringIO(), color_system=None)
     console.print(widget.content)
     return console.export_text()
+
+
+class FastWatchApp(BackpropApp):
+    """The app polling its file every 50 ms, so tests that save the file wait less."""
+
+    WATCH_SECONDS = 0.05

@@ -13,15 +13,10 @@ from backprop_tui.tui.screens.open_dialog import OpenScenarioDialog
 from backprop_tui.tui.screens.stepper import StepperScreen
 from backprop_tui.tui.widgets.error_panel import ErrorPanel
 
-from .helpers import screen_text, wait_for
+from .helpers import FastWatchApp, screen_text, wait_for
 
 SIZE = (100, 32)
 
-
-class FastWatchApp(BackpropApp):
-    """Polls the file more often, so the tests wait less for a save to be seen."""
-
-    WATCH_SECONDS = 0.05
 
 
 def edit(path: Path, old: str, new: str) -> None:

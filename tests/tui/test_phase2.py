@@ -14,13 +14,10 @@ from backprop_tui.tui.screens.compare import CompareScreen
 from backprop_tui.tui.screens.dialogs import EditDialog, ExportDialog, VariantDialog
 from backprop_tui.tui.screens.stepper import StepperScreen
 
-from .helpers import screen_text, wait_for
+from .helpers import FastWatchApp, screen_text, wait_for
 
 SIZE = (100, 32)
 
-
-class FastWatchApp(BackpropApp):
-    WATCH_SECONDS = 0.05
 
 
 @pytest.fixture

@@ -13,19 +13,14 @@ from backprop_tui.scenario.bundled import resolve
 from backprop_tui.tui.app import BackpropApp
 from backprop_tui.tui.widgets.error_panel import ErrorPanel
 
-from .helpers import wait_for
+from .helpers import FastWatchApp, wait_for
 
 SIZE = (100, 32)
 
 
-class QuietApp(BackpropApp):
-    """The app with a fast file poll, so snapshots that edit the file need not wait long."""
-
-    WATCH_SECONDS = 0.05
-
 
 def lecture() -> BackpropApp:
-    return QuietApp(resolve("lecture"))
+    return FastWatchApp(resolve("lecture"))
 
 
 class TestStepper:
@@ -56,17 +51,17 @@ class TestErrorsAndDivergence:
             panel = pilot.app.screen.query_one(ErrorPanel)
             await wait_for(pilot, lambda: panel.display)
 
-        assert snap_compare(QuietApp(lecture_copy), terminal_size=SIZE, run_before=break_the_file)
+        assert snap_compare(FastWatchApp(lecture_copy), terminal_size=SIZE, run_before=break_the_file)
 
     def test_error_screen_without_a_good_scenario(self, snap_compare, lecture_copy: Path) -> None:
         text = lecture_copy.read_text(encoding="utf-8")
         lecture_copy.write_text(text.replace("units = 3", "units = 0").replace("iterations = 3", "iterations = x"),
                                 encoding="utf-8")
-        assert snap_compare(QuietApp(lecture_copy), terminal_size=SIZE)
+        assert snap_compare(FastWatchApp(lecture_copy), terminal_size=SIZE)
 
     def test_diverged_step(self, snap_compare, diverging: Path) -> None:
         press = ["pagedown"] * 3 + ["down"]  # iteration 4, its loss step: where E first overflows
-        assert snap_compare(QuietApp(diverging), terminal_size=SIZE, press=press)
+        assert snap_compare(FastWatchApp(diverging), terminal_size=SIZE, press=press)
 
 
 class TestCompare:
@@ -75,11 +70,11 @@ class TestCompare:
             await pilot.press("c")
             await wait_for(pilot, lambda: getattr(pilot.app.screen, "comparison", None) is not None)
 
-        assert snap_compare(QuietApp(resolve("learning-rate")), terminal_size=SIZE, run_before=wait_for_curves)
+        assert snap_compare(FastWatchApp(resolve("learning-rate")), terminal_size=SIZE, run_before=wait_for_curves)
 
     def test_compare_view_80x24(self, snap_compare) -> None:
         async def wait_for_curves(pilot: Pilot) -> None:
             await pilot.press("c")
             await wait_for(pilot, lambda: getattr(pilot.app.screen, "comparison", None) is not None)
 
-        assert snap_compare(QuietApp(resolve("local-minimum")), terminal_size=(80, 24), run_before=wait_for_curves)
+        assert snap_compare(FastWatchApp(resolve("local-minimum")), terminal_size=(80, 24), run_before=wait_for_curves)
