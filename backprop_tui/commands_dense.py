@@ -46,10 +46,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def cmd_open(args: argparse.Namespace) -> int:
-    scenario = load(args.scenario, args.variant)  # a bad file fails here, before the screen opens
+    """Open the app. A missing file is an error here; a file with errors opens on the error
+    screen, which reloads as soon as the file is fixed (the authoring loop)."""
+    from backprop_tui.cnn.config import is_cnn_document
+
+    path = resolve(args.scenario)
+    try:
+        is_cnn = is_cnn_document(read_toml(path))
+    except ScenarioError:
+        is_cnn = False
+    if is_cnn:
+        raise UserError(f"{path.name}: a CNN scenario is trained, not stepped through: "
+                        f"run `backprop-tui train {args.scenario}`")
     from backprop_tui.tui.app import BackpropApp
 
-    BackpropApp(scenario.source or args.scenario, variant=args.variant).run()
+    BackpropApp(path, variant=args.variant).run()
     return 0
 
 

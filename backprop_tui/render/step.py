@@ -24,18 +24,22 @@ def header_text(step: Step) -> Text:
     return Text.assemble((f"{step.phase.upper()}{layer}", "bold reverse"), "  ", (step.title, "bold"))
 
 
+def matrix_tables(matrices: list[Matrix], view: View, cursor_matrix: str | None = None) -> list[Table]:
+    """One table per matrix; the cursor and the scroll window apply to `cursor_matrix` only."""
+    tables = []
+    for m in matrices:
+        cursor = view.cursor if m.name == cursor_matrix else None
+        offsets = (view.row_offset, view.col_offset) if cursor else (0, 0)
+        tables.append(matrix_table(m, View(view.decimals, view.max_rows, view.max_cols, *offsets, cursor, m.role == "out")))
+    return tables
+
+
 def matrices_row(matrices: list[Matrix], view: View, cursor_matrix: str | None = None) -> Table:
     """Matrices side by side, in order, as one grid row."""
     grid = Table.grid(padding=(0, 2))
     for _ in matrices:
         grid.add_column(vertical="top")
-    tables = []
-    for m in matrices:
-        cursor = view.cursor if m.name == cursor_matrix else None
-        tables.append(matrix_table(m, View(view.decimals, view.max_rows, view.max_cols,
-                                           view.row_offset if cursor else 0, view.col_offset if cursor else 0,
-                                           cursor, m.role == "out")))
-    grid.add_row(*tables)
+    grid.add_row(*matrix_tables(matrices, view, cursor_matrix))
     return grid
 
 

@@ -20,24 +20,19 @@ from textual.widgets import Static
 
 from backprop_tui.engine.gradcheck import GradCheck
 from backprop_tui.engine.steps import Step
-from backprop_tui.render.matrix import View, matrix_table
-from backprop_tui.render.step import header_text, shown_matrices, update_table
+from backprop_tui.render.matrix import View
+from backprop_tui.render.step import header_text, matrix_tables, shown_matrices, update_table
 from backprop_tui.tui.focus import Focus, view_for
 from backprop_tui.tui.widgets.prerendered import Block, Prerendered, pack, render_blocks, render_side_by_side
 
 CACHE_SIZE = 64
 
 
-def matrix_tables(step: Step, focus: Focus, decimals: int, show_sources: bool) -> list[Table]:
-    """One table per shown matrix, as render.step.matrices_row builds them (cursor in the focused one)."""
+def step_tables(step: Step, focus: Focus, decimals: int, show_sources: bool) -> list[Table]:
+    """One table per shown matrix, exactly as the CLI draws them (cursor in the focused one)."""
     shown = shown_matrices(step, show_sources)
     view, cursor_matrix = view_for(step, shown, focus, View(decimals=decimals))
-    tables = []
-    for m in shown:
-        cursor = view.cursor if m.name == cursor_matrix else None
-        offsets = (view.row_offset, view.col_offset) if cursor else (0, 0)
-        tables.append(matrix_table(m, View(decimals, view.max_rows, view.max_cols, *offsets, cursor, m.role == "out")))
-    return tables
+    return matrix_tables(shown, view, cursor_matrix)
 
 
 @dataclass
@@ -66,7 +61,7 @@ class StepCache:
         rendered = self._items.get(key)
         if rendered is None:
             changes = update_table(step, decimals)
-            rendered = RenderedStep(render_blocks(matrix_tables(step, focus, decimals, show_sources)),
+            rendered = RenderedStep(render_blocks(step_tables(step, focus, decimals, show_sources)),
                                     None if changes is None else render_side_by_side([changes]))
             self._items[key] = rendered
             while len(self._items) > self.size:
