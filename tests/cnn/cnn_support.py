@@ -9,6 +9,27 @@ import numpy as np
 from backprop_tui.cnn.config import CnnScenario, LayerSpec, TrainingSpec
 from backprop_tui.cnn.idx import write_idx
 
+GOOD_LAYERS = """
+[model]
+input = [1, 28, 28]
+[[model.layer]]
+type = "conv2d"
+filters = 4
+kernel = 3
+padding = 1
+[[model.layer]]
+type = "relu"
+[[model.layer]]
+type = "maxpool"
+size = 2
+[[model.layer]]
+type = "flatten"
+[[model.layer]]
+type = "dense"
+units = 10
+"""
+"""A small valid [model] in TOML, for loader and CLI tests."""
+
 DEFAULT_LAYERS = (
     LayerSpec("conv2d", filters=16, kernel=3, padding=1),
     LayerSpec("relu"),

@@ -16,29 +16,12 @@ from backprop_tui.cli import main
 from backprop_tui.cnn import data as data_module
 from backprop_tui.cnn.checkpoint import load_checkpoint
 
-from cnn_support import write_dataset
+from cnn_support import GOOD_LAYERS, write_dataset
 
 SMALL_TOML = """
 title = "small"
 seed = 5
-[model]
-input = [1, 28, 28]
-[[model.layer]]
-type = "conv2d"
-filters = 4
-kernel = 3
-padding = 1
-[[model.layer]]
-type = "relu"
-[[model.layer]]
-type = "maxpool"
-size = 2
-[[model.layer]]
-type = "flatten"
-[[model.layer]]
-type = "dense"
-units = 10
-[training]
+""" + GOOD_LAYERS + """[training]
 optimizer = "momentum"
 learning_rate = 0.02
 batch_size = 32

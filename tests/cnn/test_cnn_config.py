@@ -16,25 +16,8 @@ from backprop_tui.cnn.config import (
 from backprop_tui.scenario.errors import ScenarioError
 from backprop_tui.scenario.toml_source import read_toml
 
-GOOD_LAYERS = """
-[model]
-input = [1, 28, 28]
-[[model.layer]]
-type = "conv2d"
-filters = 4
-kernel = 3
-padding = 1
-[[model.layer]]
-type = "relu"
-[[model.layer]]
-type = "maxpool"
-size = 2
-[[model.layer]]
-type = "flatten"
-[[model.layer]]
-type = "dense"
-units = 10
-"""
+from cnn_support import GOOD_LAYERS
+
 
 
 def write(tmp_path: Path, text: str) -> Path:
