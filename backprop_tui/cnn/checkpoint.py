@@ -7,8 +7,6 @@ second Ctrl-C never leaves half a checkpoint; read with `allow_pickle=False`.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +16,7 @@ import numpy as np
 from backprop_tui.cnn.config import CnnScenario, scenario_from_json
 from backprop_tui.cnn.train import TrainState
 from backprop_tui.errors import UserError
+from backprop_tui.fileio import atomic_writer
 
 FORMAT = "backprop-tui-cnn-checkpoint/1"
 
@@ -42,23 +41,12 @@ def save_checkpoint(path: Path | str, checkpoint: Checkpoint) -> None:
     }
     arrays.update({f"param/{k}": v for k, v in checkpoint.params.items()})
     arrays.update({f"optim/{k}": v for k, v in checkpoint.optimizer_state.items()})
-    folder = path.parent if str(path.parent) else Path(".")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        path.parent.mkdir(parents=True, exist_ok=True)  # `--checkpoint runs/a.npz` makes runs/
     except OSError as error:
-        raise UserError(f"cannot write the checkpoint {path}: {error.strerror}") from None
-    try:
-        with os.fdopen(handle, "wb") as file:
-            np.savez(file, **arrays)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temp, path)
-    except BaseException as error:
-        Path(temp).unlink(missing_ok=True)
-        if isinstance(error, OSError):
-            raise UserError(f"cannot write the checkpoint {path}: {error.strerror}") from None
-        raise
+        raise UserError(f"{path}: cannot create its folder: {error.strerror}") from None
+    with atomic_writer(path, "checkpoint") as handle:
+        np.savez(handle, **arrays)
 
 
 def load_checkpoint(path: Path | str) -> Checkpoint:
