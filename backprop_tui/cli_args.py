@@ -6,8 +6,8 @@ import argparse
 import math
 
 
-def whole_number(minimum: int):
-    """An argparse type: an int of at least `minimum`."""
+def whole_number(minimum: int, maximum: int | None = None):
+    """An argparse type: an int of at least `minimum` (and at most `maximum`)."""
 
     def parse(text: str) -> int:
         try:
@@ -17,12 +17,15 @@ def whole_number(minimum: int):
         if value < minimum:
             wanted = "0 or more" if minimum == 0 else f"at least {minimum}"
             raise argparse.ArgumentTypeError(f"expected {wanted}, got {value}")
+        if maximum is not None and value > maximum:
+            raise argparse.ArgumentTypeError(f"expected at most {maximum}, got {value}")
         return value
 
     parse.__name__ = "whole number"
     return parse
 
 
+bounded = whole_number
 positive = whole_number(1)
 natural = whole_number(0)
 

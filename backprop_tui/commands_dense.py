@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from rich.console import Console
 
-from backprop_tui.cli_args import positive
+from backprop_tui.cli_args import bounded
 from backprop_tui.engine.run import run
 from backprop_tui.engine.steps import build_steps, first_divergent_step
 from backprop_tui.errors import UserError
 from backprop_tui.fileio import atomic_write_text
-from backprop_tui.render.export import to_json, to_markdown
+from backprop_tui.render.export import steps_by_iteration, to_json, to_markdown
 from backprop_tui.render.matrix import View
 from backprop_tui.render.step import step_renderable
 from backprop_tui.render.numbers import cell
@@ -20,6 +21,10 @@ from backprop_tui.scenario.bundled import bundled_dir, bundled_names, resolve
 from backprop_tui.scenario.errors import ScenarioError
 from backprop_tui.scenario.load import load
 from backprop_tui.scenario.toml_source import read_toml
+
+
+MAX_TRACE_ITERATIONS = 2000
+"""A trace prints every step of every iteration; beyond this it is a book, not a handout."""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -30,10 +35,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     p = subparsers.add_parser("trace", help="print every step of the first iterations")
     p.add_argument("scenario", help="a path or a bundled name, e.g. lecture")
-    p.add_argument("--iterations", type=positive, help="how many updates (default: the scenario's)")
+    p.add_argument("--iterations", type=bounded(1, MAX_TRACE_ITERATIONS),
+                   help=f"how many updates (default: the scenario's; at most {MAX_TRACE_ITERATIONS})")
     p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     p.add_argument("--variant", help="apply one of the scenario's [[variant]] tables")
-    p.add_argument("--decimals", type=positive, default=4)
+    p.add_argument("--decimals", type=bounded(1, 12), default=4, help="decimals per cell (1 to 12, default 4)")
     p.add_argument("--output", "-o", help="write to this file (atomically) instead of stdout")
     p.set_defaults(func=cmd_trace)
 
@@ -45,19 +51,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_scenarios)
 
 
-def cmd_open(args: argparse.Namespace) -> int:
-    """Open the app. A missing file is an error here; a file with errors opens on the error
-    screen, which reloads as soon as the file is fixed (the authoring loop)."""
+def stepping_scenario_path(name: str) -> Path:
+    """The file of a scenario to step through; a CNN scenario is pointed to `train` instead."""
     from backprop_tui.cnn.config import is_cnn_document
 
-    path = resolve(args.scenario)
+    path = resolve(name)
     try:
         is_cnn = is_cnn_document(read_toml(path))
     except ScenarioError:
-        is_cnn = False
+        is_cnn = False  # the loader reports it properly
     if is_cnn:
         raise UserError(f"{path.name}: a CNN scenario is trained, not stepped through: "
-                        f"run `backprop-tui train {args.scenario}`")
+                        f"run `backprop-tui train {name}`")
+    return path
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    """Open the app. A missing file is an error here; a file with errors opens on the error
+    screen, which reloads as soon as the file is fixed (the authoring loop)."""
+    path = stepping_scenario_path(args.scenario)
     from backprop_tui.tui.app import BackpropApp
 
     BackpropApp(path, variant=args.variant).run()
@@ -69,9 +81,7 @@ def trace_text(scenario, iterations, steps, decimals: int, width: int | None = N
     console = Console(record=True, width=width or 120, force_terminal=False, color_system=None, file=_Null())
     view = View(decimals=decimals)
     console.print(f"[bold]{scenario.title}[/]")
-    by_iteration = {}
-    for s in steps:
-        by_iteration.setdefault(s.iteration, []).append(s)
+    by_iteration = steps_by_iteration(steps)
     for it in iterations:
         first_bad = first_divergent_step(by_iteration[it.number])
         diverged = f"  (diverged at step {first_bad.index + 1})" if first_bad else ("  (diverged)" if it.diverged else "")
@@ -90,8 +100,13 @@ class _Null:
 
 
 def cmd_trace(args: argparse.Namespace) -> int:
-    scenario = load(args.scenario, args.variant)
-    iterations = run(scenario, args.iterations)
+    scenario = load(stepping_scenario_path(args.scenario), args.variant)
+    count = args.iterations or scenario.training.iterations
+    if count > MAX_TRACE_ITERATIONS:
+        print(f"note: tracing the first {MAX_TRACE_ITERATIONS} of the scenario's {count} iterations "
+              f"(pass --iterations N; `compare` shows whole runs)", file=sys.stderr)
+        count = MAX_TRACE_ITERATIONS
+    iterations = run(scenario, count)
     steps = [s for it in iterations for s in build_steps(scenario, it)]
     if args.format == "json":
         text = to_json(scenario, iterations, steps) + "\n"

@@ -120,3 +120,25 @@ iterations = 70
     assert doc["iterations"][-1]["loss"] in ("inf", "NaN")
     code, out, _ = run_cli(capsys, "trace", str(path), "--iterations", "70")
     assert code == 0 and "(diverged at step" in out
+
+
+def test_the_bundled_too_large_learning_rate_traces_to_divergence(capsys):
+    code, out, err = run_cli(capsys, "trace", "learning-rate", "--variant", "too-large", "--format", "json")
+    assert code == 0, err
+    assert any(it["diverged"] for it in json.loads(out)["iterations"])
+
+
+def test_trace_refuses_a_cnn_scenario_and_directories(capsys, tmp_path):
+    code, _, err = run_cli(capsys, "trace", "fashion_cnn")
+    assert code == 2 and "backprop-tui train fashion_cnn" in err
+    code, _, err = run_cli(capsys, "trace", str(tmp_path))
+    assert code == 2 and "is a directory" in err
+
+
+def test_long_scenarios_are_traced_up_to_the_cap(capsys, monkeypatch):
+    from backprop_tui import commands_dense
+    monkeypatch.setattr(commands_dense, "MAX_TRACE_ITERATIONS", 5)
+    code, out, err = run_cli(capsys, "trace", "xor", "--format", "json")
+    assert code == 0
+    assert len(json.loads(out)["iterations"]) == 5
+    assert "tracing the first 5 of the scenario's 200 iterations" in err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -45,7 +46,12 @@ class GradCheck:
 
 
 def relative_error(analytic: float, numeric: float) -> float:
-    """|a − n| / max(|a|, |n|), with differences far below the FD noise counted as zero."""
+    """|a − n| / max(|a|, |n|), with differences far below the FD noise counted as zero.
+
+    Where either value is inf or NaN there is nothing to compare: the error is inf.
+    """
+    if not (math.isfinite(analytic) and math.isfinite(numeric)):
+        return math.inf
     difference = abs(analytic - numeric)
     scale = max(abs(analytic), abs(numeric))
     if difference < 1e-10:

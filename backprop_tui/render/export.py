@@ -66,7 +66,8 @@ def step_json(step: Step) -> dict[str, Any]:
 
 
 def iteration_json(it: Iteration, steps: list[Step]) -> dict[str, Any]:
-    first_bad = first_divergent_step([s for s in steps if s.iteration == it.number])
+    """One iteration's summary; `steps` are that iteration's steps."""
+    first_bad = first_divergent_step(steps)
     return {
         "iteration": it.number,
         "batch": [int(i) + 1 for i in it.batch],
@@ -78,11 +79,20 @@ def iteration_json(it: Iteration, steps: list[Step]) -> dict[str, Any]:
     }
 
 
+def steps_by_iteration(steps: list[Step]) -> dict[int, list[Step]]:
+    """Steps grouped by their iteration number, in order."""
+    grouped: dict[int, list[Step]] = {}
+    for step in steps:
+        grouped.setdefault(step.iteration, []).append(step)
+    return grouped
+
+
 def to_json(scenario: Scenario, iterations: list[Iteration], steps: list[Step]) -> str:
+    by_iteration = steps_by_iteration(steps)
     document = {
         "scenario": scenario_summary(scenario),
         "steps": [step_json(s) for s in steps],
-        "iterations": [iteration_json(it, steps) for it in iterations],
+        "iterations": [iteration_json(it, by_iteration.get(it.number, [])) for it in iterations],
     }
     return json.dumps(document, ensure_ascii=False, indent=1)
 
@@ -106,9 +116,7 @@ def to_markdown(scenario: Scenario, iterations: list[Iteration], steps: list[Ste
     lines += [f"Network {sizes}, activations {', '.join(l.activation for l in scenario.layers)}, "
               f"loss `{scenario.loss}`, optimizer `{t.optimizer}`, learning rate γ = {t.learning_rate:g}"
               + (f", momentum μ = {t.momentum:g}" if t.optimizer == "momentum" else "") + ".", ""]
-    by_iteration: dict[int, list[Step]] = {}
-    for s in steps:
-        by_iteration.setdefault(s.iteration, []).append(s)
+    by_iteration = steps_by_iteration(steps)
     for it in iterations:
         lines += [f"## Iteration {it.number}", "",
                   f"Batch: samples {', '.join(str(int(i) + 1) for i in it.batch)}; loss before the update E = {cell(it.loss, 6)}.", ""]

@@ -31,6 +31,8 @@ def resolve(name_or_path: str | Path) -> Path:
     path = Path(name_or_path)
     if path.is_file():
         return path
+    if path.is_dir() and str(name_or_path):
+        raise ScenarioError(str(path), [Problem("", "is a directory, not a scenario file")])
     text = str(name_or_path)
     stem = text[:-5] if text.endswith(".toml") else text
     names = bundled_names()

@@ -138,9 +138,9 @@ class Checker:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.add(where, f"expected a number, got {type_name(value)}")
             return MISSING
-        value = float(value)
+        value = _as_float(value)
         if not math.isfinite(value):
-            self.add(where, f"expected a finite number, got {value}")
+            self.add(where, f"expected a finite number, got {_short(table[key])}")
             return MISSING
         if above is not None and value <= above:
             self.add(where, f"expected a number above {above:g}, got {value:g}")
@@ -229,7 +229,21 @@ class Checker:
             if isinstance(item, bool) or not isinstance(item, (int, float)):
                 self.add(path, f"expected numbers only, got {type_name(item)} at position {index + 1}")
                 return None
-            if not math.isfinite(item):
-                self.add(path, f"expected finite numbers only, got {item} at position {index + 1}")
+            if not math.isfinite(_as_float(item)):
+                self.add(path, f"expected finite numbers only, got {_short(item)} at position {index + 1}")
                 return None
         return np.array(value, dtype=np.float64)
+
+
+def _as_float(value: int | float) -> float:
+    """float(value), with integers too large for a float (TOML allows any size) as inf."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+
+
+def _short(value: object) -> str:
+    """A value for a message, long integers abbreviated."""
+    text = str(value)
+    return text if len(text) <= 24 else f"{text[:12]}… ({len(text)} digits)"

@@ -33,7 +33,7 @@ def load(name_or_path: str | Path, variant: str | None = None) -> Scenario:
     """Load a scenario by path or bundled name, optionally with one of its variants applied."""
     path = resolve(name_or_path)
     scenario = from_document(read_toml(path), path.name, source=path)
-    return apply_variant(scenario, variant) if variant else scenario
+    return apply_variant(scenario, variant) if variant is not None else scenario
 
 
 def loads(text: str, file: str = "<text>") -> Scenario:
@@ -101,10 +101,11 @@ def _scenario(c: Checker, doc: dict[str, Any]) -> Scenario | None:
 
     training = _training(c, c.table(doc.get("training", MISSING), "training", TRAINING_KEYS), "training", Training())
     x, y = _data(c, c.table(c.get(doc, "data", ""), "data", DATA_KEYS), inputs, layers)
-    if training is not None and x is not None and training.batch_size > x.shape[0] and "batch_size" in doc.get("training", {}):
-        c.add("training.batch_size", f"expected at most {x.shape[0]} (the number of samples), got {training.batch_size}")
-    _loss_fits_output(c, loss, layers, y)
-    variants = _variants(c, doc.get("variant", MISSING), training, len(layers))
+    samples = x.shape[0] if x is not None else None
+    _batch_fits(c, doc.get("training", {}), "training", samples)
+    output = layers[-1].activation if layers and layers[-1] is not None else None
+    _loss_fits_output(c, loss, output, "network.loss", y)
+    variants = _variants(c, doc.get("variant", MISSING), training, len(layers), loss, samples)
 
     if c.problems or None in layers or x is None or y is None or training is None:
         return None
@@ -186,14 +187,21 @@ def _data(
     return x, y
 
 
-def _loss_fits_output(c: Checker, loss: Any, layers: list[Layer | None], y: np.ndarray | None) -> None:
-    if not layers or layers[-1] is None or loss is MISSING:
+def _batch_fits(c: Checker, table: Any, path: str, samples: int | None) -> None:
+    """A batch_size given explicitly must not exceed the number of samples."""
+    size = table.get("batch_size") if isinstance(table, dict) else None
+    if samples is not None and isinstance(size, int) and not isinstance(size, bool) and size > samples:
+        c.add(f"{path}.batch_size", f"expected at most {samples} (the number of samples), got {size}")
+
+
+def _loss_fits_output(c: Checker, loss: Any, output: str | None, path: str, y: np.ndarray | None) -> None:
+    """The loss needs a matching output activation (and, below, matching targets)."""
+    if output is None or loss is MISSING:
         return
-    output = layers[-1].activation
     if loss == "cross_entropy" and output != "softmax":
-        c.add("network.loss", f'cross_entropy expects a softmax output layer, got "{output}" (use binary_cross_entropy for sigmoid outputs)')
+        c.add(path, f'cross_entropy expects a softmax output layer, got "{output}" (use binary_cross_entropy for sigmoid outputs)')
     if loss == "binary_cross_entropy" and output != "sigmoid":
-        c.add("network.loss", f'binary_cross_entropy expects a sigmoid output layer, got "{output}"')
+        c.add(path, f'binary_cross_entropy expects a sigmoid output layer, got "{output}"')
     if y is None:
         return
     if loss in ("cross_entropy", "binary_cross_entropy") and (np.any(y < 0) or np.any(y > 1)):
@@ -202,7 +210,9 @@ def _loss_fits_output(c: Checker, loss: Any, layers: list[Layer | None], y: np.n
         c.add("data.targets", "cross_entropy expects each target row to sum to 1 (one-hot or probabilities)")
 
 
-def _variants(c: Checker, value: Any, base: Training | None, n_layers: int) -> tuple[Variant, ...]:
+def _variants(
+    c: Checker, value: Any, base: Training | None, n_layers: int, loss: Any, samples: int | None
+) -> tuple[Variant, ...]:
     variants = []
     seen: set[str] = set()
     for index, table in enumerate(c.tables(value, "variant"), start=1):
@@ -216,9 +226,12 @@ def _variants(c: Checker, value: Any, base: Training | None, n_layers: int) -> t
         overrides = c.table(table.get("training", MISSING), join_path(path, "training"), TRAINING_KEYS)
         if base is not None:
             _training(c, overrides, join_path(path, "training"), base)
+        _batch_fits(c, overrides, join_path(path, "training"), samples)
         activations = None
         if "activations" in table:
             activations = _activation_list(c, table["activations"], join_path(path, "activations"), n_layers)
+            if activations:
+                _loss_fits_output(c, loss, activations[-1], join_path(path, "activations"), None)
         seed = c.integer(table, "seed", path, None, minimum=0)
         if MISSING not in (name, description, seed):
             variants.append(Variant(name, description, dict(overrides), activations, seed))

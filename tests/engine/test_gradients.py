@@ -164,3 +164,24 @@ def test_drilldown_paths_sum_to_the_gradient(hidden, output, loss):
     d = drilldown(scenario, it, 1, 2, 0, parameter="bias")
     assert d.path_sum == pytest.approx(it.backward.grad_b[0][2], rel=1e-9)
     assert len(d.terms) == 2 * 3  # two samples, three output paths
+
+
+def test_relative_error_of_non_finite_values_is_inf_not_an_exception():
+    import math
+    assert relative_error(0.0, float("nan")) == math.inf
+    assert relative_error(float("inf"), 1.0) == math.inf
+    assert relative_error(0.0, 0.0) == 0.0
+
+
+def test_steps_of_an_overflowing_network_are_built_without_error():
+    text = scenario_text("tanh", "identity", "squared_error", seed=2).replace("learning_rate = 0.1", "learning_rate = 50.0")
+    scenario = loads(text)
+    from backprop_tui.engine.steps import first_divergent_step
+    iterations = run(scenario, 200)
+    assert iterations[-1].diverged
+    for it in iterations[-3:]:
+        steps = build_steps(scenario, it)
+        assert first_divergent_step(steps) is not None
+        for s in steps:
+            if s.check is not None and not all(np.isfinite([e.numeric for e in s.check.entries])):
+                assert not s.check.agrees  # nothing finite to compare is never called agreement

@@ -133,3 +133,32 @@ def test_mutated_lecture_loads_or_raises_the_loaders_error(data):
         loads(text[:position] + insert + text[position + cut:], "fuzz.toml")
     except ScenarioError:
         pass
+
+
+def test_variants_are_checked_like_the_base():
+    text = lecture_text() + ('\n[[variant]]\nname = "big"\n[variant.training]\nbatch_size = 5\n'
+                             '\n[[variant]]\nname = "ce"\nactivations = ["tanh", "identity"]\n')
+    text = text.replace('loss = "squared_error"', 'loss = "binary_cross_entropy"')
+    lines = problems(text)
+    assert any("variant[1].training.batch_size: expected at most 1 (the number of samples), got 5" in l for l in lines)
+    assert any('variant[2].activations: binary_cross_entropy expects a sigmoid output layer, got "identity"' in l
+               for l in lines)
+
+
+def test_an_empty_variant_name_is_not_ignored():
+    with pytest.raises(ScenarioError, match="no variant named"):
+        load("lecture", variant="")
+
+
+def test_integers_too_large_for_a_float_are_reported(tmp_path):
+    digits = "1" + "0" * 400
+    text = lecture_text().replace("learning_rate = 0.5", f"learning_rate = {digits}").replace(
+        "targets = [[1.0]]", f"targets = [[{digits}]]")
+    lines = problems(text)
+    assert any("training.learning_rate: expected a finite number, got 100000000000… (401 digits)" in l for l in lines)
+    assert any("data.targets: expected finite numbers only" in l for l in lines)
+
+
+def test_a_directory_is_not_a_scenario(tmp_path):
+    with pytest.raises(ScenarioError, match="is a directory"):
+        load(tmp_path)
