@@ -25,7 +25,6 @@ def whole_number(minimum: int, maximum: int | None = None):
     return parse
 
 
-bounded = whole_number
 positive = whole_number(1)
 natural = whole_number(0)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from backprop_tui.cli_args import bounded
+from backprop_tui.cli_args import whole_number
 from backprop_tui.engine.run import run
 from backprop_tui.engine.steps import build_steps, first_divergent_step
 from backprop_tui.errors import UserError
@@ -35,11 +35,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     p = subparsers.add_parser("trace", help="print every step of the first iterations")
     p.add_argument("scenario", help="a path or a bundled name, e.g. lecture")
-    p.add_argument("--iterations", type=bounded(1, MAX_TRACE_ITERATIONS),
+    p.add_argument("--iterations", type=whole_number(1, MAX_TRACE_ITERATIONS),
                    help=f"how many updates (default: the scenario's; at most {MAX_TRACE_ITERATIONS})")
     p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     p.add_argument("--variant", help="apply one of the scenario's [[variant]] tables")
-    p.add_argument("--decimals", type=bounded(1, 12), default=4, help="decimals per cell (1 to 12, default 4)")
+    p.add_argument("--decimals", type=whole_number(1, 12), default=4, help="decimals per cell (1 to 12, default 4)")
     p.add_argument("--output", "-o", help="write to this file (atomically) instead of stdout")
     p.set_defaults(func=cmd_trace)
 
