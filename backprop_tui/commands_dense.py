@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from pathlib import Path
 
@@ -78,7 +79,7 @@ def cmd_open(args: argparse.Namespace) -> int:
 
 def trace_text(scenario, iterations, steps, decimals: int, width: int | None = None) -> str:
     """The text trace, rendered to a string through the shared rich renderer."""
-    console = Console(record=True, width=width or 120, force_terminal=False, color_system=None, file=_Null())
+    console = Console(record=True, width=width or 120, force_terminal=False, color_system=None, file=io.StringIO())
     view = View(decimals=decimals)
     console.print(f"[bold]{scenario.title}[/]")
     by_iteration = steps_by_iteration(steps)
@@ -89,14 +90,6 @@ def trace_text(scenario, iterations, steps, decimals: int, width: int | None = N
         for s in by_iteration[it.number]:
             console.print(step_renderable(s, view))
     return console.export_text()
-
-
-class _Null:
-    def write(self, text: str) -> int:
-        return len(text)
-
-    def flush(self) -> None:
-        pass
 
 
 def cmd_trace(args: argparse.Namespace) -> int:
