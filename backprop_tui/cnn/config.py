@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from backprop_tui.cnn import limits
 from backprop_tui.scenario import bundled
 from backprop_tui.scenario.check import MISSING, Checker, join_path, type_name
 from backprop_tui.scenario.toml_source import read_toml
@@ -130,6 +131,11 @@ def scenario_from_data(data: dict[str, Any], file: str) -> CnnScenario:
     input_shape = _input(check, model)
     layers = _layers(check, model, input_shape)
     training = _training(check, top.get("training", MISSING))
+    if not check.problems:
+        found = memory_problem(tuple(layers), input_shape, training.batch_size)
+        if found is not None:
+            path, message = found
+            check.add(path, f"{message}; use fewer filters or units, or a smaller training.batch_size")
     check.raise_if_any(file)
     return CnnScenario(title, description, seed, input_shape, tuple(layers), training)
 
@@ -150,6 +156,7 @@ def _layers(check: Checker, model: dict[str, Any], input_shape: tuple[int, int, 
         check.add("model.layer", "required key is missing; add [[model.layer]] entries")
     layers: list[LayerSpec] = []
     shape: tuple[int, ...] | None = input_shape
+    parameters = 0
     for index, entry in enumerate(entries, start=1):
         path = f"model.layer[{index}]"
         kind = check.choice(entry, "type", path, LAYER_TYPES)
@@ -163,7 +170,16 @@ def _layers(check: Checker, model: dict[str, Any], input_shape: tuple[int, int, 
             continue
         layers.append(layer)
         if shape is not None:
+            before = shape
             shape = _next_shape(check, path, layer, shape)
+            if shape is not None and parameters <= limits.MAX_PARAMETERS:
+                added = layer_parameters(layer, before)
+                parameters += added
+                if parameters > limits.MAX_PARAMETERS:
+                    check.add(join_path(path, "filters" if layer.type == "conv2d" else "units"),
+                              f"{_describe(layer)} on an input of {_dims(before)} adds {added:,} parameters, "
+                              f"making {parameters:,} so far, more than this tool's limit of "
+                              f"{limits.MAX_PARAMETERS:,}; use fewer filters or units (or pool before this layer)")
     if entries and layers and len(layers) == len(entries):
         last = layers[-1]
         if last.type != "dense" or last.units != CLASSES:
@@ -196,7 +212,83 @@ def _layer(check: Checker, entry: dict[str, Any], path: str, kind: str) -> Layer
 def _describe(layer: LayerSpec) -> str:
     if layer.type == "dense":
         return f"dense with {layer.units} units"
+    if layer.type == "conv2d":
+        return f"conv2d with {layer.filters} filters of {layer.kernel}x{layer.kernel}"
     return f"a {layer.type} layer"
+
+
+def _dims(shape: tuple[int, ...]) -> str:
+    return "x".join(str(n) for n in shape)
+
+
+def layer_output_shape(layer: LayerSpec, shape: tuple[int, ...]) -> tuple[int, ...]:
+    """Output shape (without batch) of a validated layer."""
+    if layer.type == "conv2d":
+        _, h, w = shape
+        k, s, p = layer.kernel, layer.stride, layer.padding
+        return (layer.filters, (h + 2 * p - k) // s + 1, (w + 2 * p - k) // s + 1)
+    if layer.type == "maxpool":
+        c, h, w = shape
+        return (c, h // layer.size, w // layer.size)
+    if layer.type == "flatten":
+        return (shape[0] * shape[1] * shape[2],)
+    if layer.type == "dense":
+        return (layer.units,)
+    return shape
+
+
+def layer_parameters(layer: LayerSpec, shape: tuple[int, ...]) -> int:
+    """Weights and biases of `layer` on an input of `shape`."""
+    if layer.type == "conv2d":
+        return layer.filters * (shape[0] * layer.kernel * layer.kernel + 1)
+    if layer.type == "dense":
+        return (shape[0] + 1) * layer.units
+    return 0
+
+
+def _layer_floats(layer: LayerSpec, shape: tuple[int, ...]) -> int:
+    """Floats one image keeps for `layer`: its output, and for a convolution its im2col matrix."""
+    out = layer_output_shape(layer, shape)
+    floats = 1
+    for n in out:
+        floats *= n
+    if layer.type == "conv2d":
+        floats += shape[0] * layer.kernel * layer.kernel * out[1] * out[2]
+    return floats
+
+
+def batch_bytes(layers: tuple[LayerSpec, ...], input_shape: tuple[int, ...], batch_size: int) -> list[int]:
+    """Estimated activation memory after each layer, cumulative: a training batch of
+    `batch_size` (forward and backward) or an evaluation batch, whichever needs more."""
+    images = max(2 * batch_size, limits.EVAL_BATCH)
+    total, shape, result = 0, input_shape, []
+    for layer in layers:
+        total += _layer_floats(layer, shape) * images * limits.BYTES_PER_FLOAT
+        shape = layer_output_shape(layer, shape)
+        result.append(total)
+    return result
+
+
+def memory_problem(layers: tuple[LayerSpec, ...], input_shape: tuple[int, ...],
+                   batch_size: int) -> tuple[str, str] | None:
+    """(key path of the layer that goes over, message) when a batch needs too much memory."""
+    sized = 0  # the last conv2d or dense layer: it sets the size of what follows it
+    for index, total in enumerate(batch_bytes(layers, input_shape, batch_size), start=1):
+        if layers[index - 1].type in ("conv2d", "dense"):
+            sized = index
+        if total > limits.MAX_BATCH_BYTES:
+            blamed = sized or index
+            key = {"conv2d": ".filters", "dense": ".units"}.get(layers[blamed - 1].type, "")
+            batch = (f"a training batch of {batch_size} images" if 2 * batch_size >= limits.EVAL_BATCH
+                     else f"an evaluation batch of {limits.EVAL_BATCH} images")
+            return (f"model.layer[{blamed}]{key}",
+                    f"{batch} would need about {_gib(total)} of activations up to layer {index}, "
+                    f"more than this tool's limit of {_gib(limits.MAX_BATCH_BYTES)}")
+    return None
+
+
+def _gib(size: int) -> str:
+    return f"{size / 1024**3:.1f} GiB"
 
 
 def _next_shape(check: Checker, path: str, layer: LayerSpec, shape: tuple[int, ...]) -> tuple[int, ...] | None:
@@ -245,8 +337,8 @@ def _training(check: Checker, value: Any) -> TrainingSpec:
     d = TrainingSpec()
     path = "training"
     optimizer = check.choice(t, "optimizer", path, OPTIMIZERS, d.optimizer)
-    lr = check.number(t, "learning_rate", path, d.learning_rate, above=0.0, maximum=10.0)
-    momentum = check.number(t, "momentum", path, d.momentum, minimum=0.0, maximum=0.999)
+    lr = check.number(t, "learning_rate", path, d.learning_rate, above=0.0, maximum=limits.MAX_LEARNING_RATE)
+    momentum = check.number(t, "momentum", path, d.momentum, minimum=0.0, maximum=limits.MAX_MOMENTUM)
     betas = d.betas
     if "betas" in t:
         vector = check.vector(t["betas"], "training.betas", 2)
@@ -257,8 +349,8 @@ def _training(check: Checker, value: Any) -> TrainingSpec:
                 check.add("training.betas", f"expected two numbers from 0 up to (not including) 1, got [{', '.join(f'{v:g}' for v in vector)}]")
     epsilon = check.number(t, "epsilon", path, d.epsilon, above=0.0, maximum=1.0)
     weight_decay = check.number(t, "weight_decay", path, d.weight_decay, minimum=0.0, maximum=1.0)
-    batch_size = check.integer(t, "batch_size", path, d.batch_size, minimum=1, maximum=60000)
-    epochs = check.integer(t, "epochs", path, d.epochs, minimum=1, maximum=1000)
+    batch_size = check.integer(t, "batch_size", path, d.batch_size, minimum=1, maximum=limits.MAX_BATCH_SIZE)
+    epochs = check.integer(t, "epochs", path, d.epochs, minimum=1, maximum=limits.MAX_EPOCHS)
     schedule = check.choice(t, "schedule", path, SCHEDULES, d.schedule)
     step_epochs = check.integer(t, "step_epochs", path, d.step_epochs, minimum=1)
     gamma = check.number(t, "gamma", path, d.gamma, above=0.0, maximum=1.0)

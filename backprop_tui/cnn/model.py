@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from backprop_tui.cnn.config import CnnScenario, LayerSpec
+from backprop_tui.cnn.config import CnnScenario, LayerSpec, layer_output_shape
 from backprop_tui.cnn.fast import ConvReluPool, ToCHWN, ToNCHW
 from backprop_tui.cnn.layers import Conv2D, Dense, Dropout, Flatten, MaxPool2D, ReLU
 
@@ -46,6 +46,21 @@ class Network:
         return np.concatenate(parts)
 
 
+def param_shapes(scenario: CnnScenario) -> dict[str, tuple[int, ...]]:
+    """The name and shape of every parameter, in layer order (weight, then bias)."""
+    shapes: dict[str, tuple[int, ...]] = {}
+    shape: tuple[int, ...] = scenario.input
+    for index, layer in enumerate(scenario.layers, start=1):
+        if layer.type == "conv2d":
+            shapes[f"{index}.weight"] = (layer.filters, shape[0], layer.kernel, layer.kernel)
+            shapes[f"{index}.bias"] = (layer.filters,)
+        elif layer.type == "dense":
+            shapes[f"{index}.weight"] = (shape[0], layer.units)
+            shapes[f"{index}.bias"] = (layer.units,)
+        shape = layer_output_shape(layer, shape)
+    return shapes
+
+
 def init_params(scenario: CnnScenario, dtype: Any = np.float32) -> dict[str, np.ndarray]:
     """He-normal weights and zero biases, drawn from the scenario's seed in layer order."""
     rng = np.random.default_rng(scenario.seed)
@@ -63,22 +78,6 @@ def init_params(scenario: CnnScenario, dtype: Any = np.float32) -> dict[str, np.
             params[f"{index}.bias"] = np.zeros(layer.units, dtype)
         shape = layer_output_shape(layer, shape)
     return params
-
-
-def layer_output_shape(layer: LayerSpec, shape: tuple[int, ...]) -> tuple[int, ...]:
-    """Output shape (without batch) of a validated layer."""
-    if layer.type == "conv2d":
-        _, h, w = shape
-        k, s, p = layer.kernel, layer.stride, layer.padding
-        return (layer.filters, (h + 2 * p - k) // s + 1, (w + 2 * p - k) // s + 1)
-    if layer.type == "maxpool":
-        c, h, w = shape
-        return (c, h // layer.size, w // layer.size)
-    if layer.type == "flatten":
-        return (int(np.prod(shape)),)
-    if layer.type == "dense":
-        return (layer.units,)
-    return shape
 
 
 def build_network(scenario: CnnScenario, params: dict[str, np.ndarray], fused: bool = True) -> Network:

@@ -19,7 +19,7 @@ from rich.table import Table
 from backprop_tui.cnn import download
 from backprop_tui.cnn.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
 from backprop_tui.cnn.commands import DEFAULT_SCENARIO
-from backprop_tui.cnn.config import CnnScenario, load_cnn_scenario
+from backprop_tui.cnn.config import CnnScenario, load_cnn_scenario, memory_problem
 from backprop_tui.cnn.data import (
     CLASS_NAMES, Dataset, cache_dir, describe, find_data, load_dataset, search_places, to_input,
 )
@@ -121,6 +121,11 @@ def _scenario_with_overrides(args: argparse.Namespace) -> CnnScenario:
         raise UserError(f"--lr {args.lr:g} is below the scenario's min_learning_rate "
                         f"{scenario.training.min_learning_rate:g}")
     scenario = scenario.with_training(**changes)
+    if args.batch_size is not None:
+        found = memory_problem(scenario.layers, scenario.input, args.batch_size)
+        if found is not None:
+            raise UserError(f"--batch-size {args.batch_size}: with this model ({found[0]}), {found[1]}; "
+                            "pass a smaller --batch-size")
     if args.seed is not None:
         if not 0 <= args.seed < 2**32:
             raise UserError(f"--seed must be from 0 to {2**32 - 1}, got {args.seed}")

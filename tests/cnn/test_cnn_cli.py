@@ -159,3 +159,11 @@ def test_ctrl_c_checkpoints_and_resume_matches(tmp_path: Path, small_scenario: P
     assert a.state.epoch == b.state.epoch == 3
     for name in b.params:
         assert np.array_equal(a.params[name], b.params[name]), name
+
+
+def test_batch_size_flag_is_held_to_the_memory_limit(isolated: Path, small_scenario: Path, capsys) -> None:
+    assert main(["train", str(small_scenario), "--batch-size", "60000", "--checkpoint", str(isolated / "c.npz")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --batch-size 60000: with this model (model.layer[1].filters), a training batch "
+                          "of 60000 images would need about ")
+    assert "more than this tool's limit of 4.0 GiB; pass a smaller --batch-size" in err

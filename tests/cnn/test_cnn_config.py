@@ -115,3 +115,55 @@ def test_error_file_name_and_scenario_from_data() -> None:
     with pytest.raises(ScenarioError) as caught:
         scenario_from_data({"model": {"layer": []}}, "stored.json")
     assert str(caught.value) == "stored.json: model.layer: expected at least one layer"
+
+
+HUGE = """
+title = "huge"
+[model]
+[[model.layer]]
+type = "conv2d"
+filters = FILTERS
+kernel = 3
+padding = 1
+[[model.layer]]
+type = "relu"
+[[model.layer]]
+type = "maxpool"
+size = 2
+[[model.layer]]
+type = "flatten"
+[[model.layer]]
+type = "dense"
+units = UNITS
+[[model.layer]]
+type = "dense"
+units = 10
+"""
+
+
+def test_too_many_parameters_is_refused_at_the_layer(tmp_path: Path) -> None:
+    found = problems(tmp_path, HUGE.replace("FILTERS", "4096").replace("UNITS", "65536"))
+    assert found == [
+        "model.layer[5].units: dense with 65536 units on an input of 802816 adds 52,613,414,912 parameters, "
+        "making 52,613,455,872 so far, more than this tool's limit of 50,000,000; use fewer filters or units "
+        "(or pool before this layer)"
+    ]
+
+
+def test_too_much_activation_memory_is_refused(tmp_path: Path) -> None:
+    found = problems(tmp_path, HUGE.replace("FILTERS", "4096").replace("UNITS", "8"))
+    assert found == ["model.layer[1].filters: an evaluation batch of 250 images would need about 6.0 GiB of "
+                     "activations up to layer 2, more than this tool's limit of 4.0 GiB; use fewer filters or "
+                     "units, or a smaller training.batch_size"]
+    wide = HUGE.replace("FILTERS", "512").replace("UNITS", "8")
+    assert load_cnn_scenario(write(tmp_path, wide)).training.batch_size == 64
+    found = problems(tmp_path, wide + "[training]\nbatch_size = 4096\n")
+    assert len(found) == 1
+    assert found[0].startswith("model.layer[1].filters: a training batch of 4096 images would need about 12.5 GiB")
+
+
+def test_stored_scenario_is_held_to_the_same_limits(tmp_path: Path) -> None:
+    scenario = load_cnn_scenario(write(tmp_path, HUGE.replace("FILTERS", "8").replace("UNITS", "64")))
+    text = scenario.to_json().replace('"units": 64', '"units": 65536')
+    with pytest.raises(ScenarioError, match=r"model.layer\[5\].units: .* more than this tool's limit of 50,000,000"):
+        scenario_from_json(text, "c.npz (stored scenario)")
