@@ -28,7 +28,7 @@ from backprop_tui.cnn.optim import Optimizer
 from backprop_tui.cnn.picture import ascii_image, half_block_image
 from backprop_tui.cnn.progress import PlainProgress, RichProgress
 from backprop_tui.cnn.report import full_report
-from backprop_tui.cnn.train import Hooks, TrainState, evaluate, train
+from backprop_tui.cnn.train import Hooks, TrainState, batch_count, evaluate, train
 from backprop_tui.errors import UserError
 
 INTERRUPTED = 130
@@ -59,7 +59,14 @@ def train_command(args: argparse.Namespace) -> int:
         run = Checkpoint(scenario, params, {}, TrainState(limit=args.limit))
     scenario = run.scenario
     data = _dataset(args)
-    train_images, train_labels = _limited(data, run.state.limit)
+    train_images, train_labels = _limited(data, run.state.limit, checkpoint_path if args.resume else None)
+    batches = batch_count(len(train_images), scenario.training.batch_size)
+    if run.state.batch > batches:
+        raise UserError(
+            f"{checkpoint_path}: the checkpoint stopped after batch {run.state.batch} of epoch {run.state.epoch + 1}, "
+            f"but {len(train_images)} training images make only {batches} batches of "
+            f"{scenario.training.batch_size}; resume with the data it was trained on"
+        )
     network = build_network(scenario, run.params)
     optimizer = Optimizer(scenario.training, run.params)
     _restore_optimizer(optimizer, run.optimizer_state, checkpoint_path)
@@ -154,11 +161,17 @@ def _resumed_run(args: argparse.Namespace, path: Path) -> Checkpoint:
     return run
 
 
-def _limited(data: Dataset, limit: int | None) -> tuple[np.ndarray, np.ndarray]:
+def _limited(data: Dataset, limit: int | None, checkpoint: Path | None) -> tuple[np.ndarray, np.ndarray]:
+    """The first `limit` training images; `checkpoint` when the limit was read from one."""
     if limit is None:
         return data.train_images, data.train_labels
-    if limit > len(data.train_images):
-        raise UserError(f"--limit {limit}: there are only {len(data.train_images)} training images")
+    count = len(data.train_images)
+    if limit > count:
+        if checkpoint is not None:
+            raise UserError(f"{checkpoint}: the checkpoint was trained on the first {limit} training images "
+                            f"(train --limit {limit}), but {data.source} holds only {count}; resume with "
+                            "the data it was trained on")
+        raise UserError(f"--limit {limit}: there are only {count} training images in {data.source}")
     return data.train_images[:limit], data.train_labels[:limit]
 
 

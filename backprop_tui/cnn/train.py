@@ -7,9 +7,11 @@ after any batch and resumed ends with exactly the weights of an uninterrupted ru
 
 from __future__ import annotations
 
+import json
+import math
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 import numpy as np
@@ -38,8 +40,50 @@ class TrainState:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "TrainState":
-        return cls(**data)
+    def from_dict(cls, data: Any, epochs: int | None = None) -> "TrainState":
+        """A state read back from a checkpoint (of a scenario with `epochs` epochs).
+
+        Raises ValueError saying what does not make sense, so a damaged checkpoint is an error
+        message rather than a crash somewhere in the training loop.
+        """
+        if not isinstance(data, dict):
+            raise ValueError(f"expected a JSON object, got {type(data).__name__}")
+        names = [f.name for f in fields(cls)]
+        for key in data:
+            if key not in names:
+                raise ValueError(f'unknown key "{key}"')
+        for key in names:
+            if key not in data:
+                raise ValueError(f'"{key}" is missing')
+
+        def whole(key: str, minimum: int) -> int:
+            value = data[key]
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ValueError(f'"{key}" should be a whole number, got {json.dumps(value)}')
+            if value < minimum:
+                raise ValueError(f'"{key}" should be at least {minimum}, got {value}')
+            return value
+
+        def number(key: str) -> float:
+            value = data[key]
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ValueError(f'"{key}" should be a number, got {json.dumps(value)}')
+            if not math.isfinite(value) or value < 0:
+                raise ValueError(f'"{key}" should be a finite number from 0, got {value}')
+            return float(value)
+
+        epoch = whole("epoch", 0)
+        if epochs is not None and epoch > epochs:
+            raise ValueError(f'"epoch" is {epoch}, but the stored scenario trains {epochs} epochs')
+        correct, seen = whole("correct", 0), whole("seen", 0)
+        if correct > seen:
+            raise ValueError(f'"correct" ({correct}) is more than "seen" ({seen})')
+        history = data["history"]
+        if not isinstance(history, list) or not all(isinstance(row, dict) for row in history):
+            raise ValueError('"history" should be a list of JSON objects')
+        limit = None if data["limit"] is None else whole("limit", 1)
+        return cls(whole("epoch", 0), whole("batch", 0), number("loss_sum"), correct, seen, number("seconds"),
+                   history, limit)
 
 
 @dataclass(frozen=True)

@@ -167,3 +167,43 @@ def test_batch_size_flag_is_held_to_the_memory_limit(isolated: Path, small_scena
     assert err.startswith("error: --batch-size 60000: with this model (model.layer[1].filters), a training batch "
                           "of 60000 images would need about ")
     assert "more than this tool's limit of 4.0 GiB; pass a smaller --batch-size" in err
+
+
+def _rewrite(path: Path, **changes) -> None:
+    with np.load(path, allow_pickle=False) as npz:
+        arrays = {key: npz[key] for key in npz.files}
+    arrays.update(changes)
+    np.savez(path, **arrays)
+
+
+def test_not_a_checkpoint_and_damaged_checkpoints(isolated: Path, synthetic_dir: Path, small_scenario: Path,
+                                                  capsys) -> None:
+    common = ["--data-dir", str(synthetic_dir), "--no-verify"]
+    array = isolated / "arr.npy"
+    np.save(array, np.arange(5))
+    for command in (["evaluate", str(array)], ["predict", str(array), "--index", "0"]):
+        assert main([*command, *common]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"error: {array}: not a .npz checkpoint (it is a single NumPy .npy array")
+    ckpt = isolated / "c.npz"
+    assert main(["train", str(small_scenario), "--epochs", "1", "--checkpoint", str(ckpt), *common]) == 0
+    original = ckpt.read_bytes()
+    _rewrite(ckpt, **{"optim/step": np.array("x")})
+    assert main(["train", "--resume", "--epochs", "2", "--checkpoint", str(ckpt), *common]) == 2
+    assert f"error: {ckpt}: damaged checkpoint: optimizer state step" in capsys.readouterr().err
+    ckpt.write_bytes(original)
+    _rewrite(ckpt, **{"param/5.weight": np.full((784, 10), "w")})
+    assert main(["evaluate", str(ckpt), *common]) == 2
+    assert f"error: {ckpt}: damaged checkpoint: parameter 5.weight holds str" in capsys.readouterr().err
+    ckpt.write_bytes(original)
+    state = json.loads(str(np.load(ckpt)["state_json"]))
+    _rewrite(ckpt, state_json=np.array(json.dumps({**state, "limit": 999999})))
+    assert main(["train", "--resume", "--epochs", "2", "--checkpoint", str(ckpt), *common]) == 2
+    err = capsys.readouterr().err
+    assert err == (f"error: {ckpt}: the checkpoint was trained on the first 999999 training images "
+                   f"(train --limit 999999), but {synthetic_dir} holds only 600; resume with the data it "
+                   "was trained on\n")
+    _rewrite(ckpt, state_json=np.array(json.dumps({**state, "batch": 50})))
+    assert main(["train", "--resume", "--epochs", "2", "--checkpoint", str(ckpt), *common]) == 2
+    assert "the checkpoint stopped after batch 50 of epoch 2, but 600 training images make only 19 batches" \
+        in capsys.readouterr().err

@@ -3,6 +3,7 @@ interrupted-then-resumed run ends with exactly the weights of an uninterrupted o
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -127,15 +128,25 @@ def test_bad_checkpoints_are_user_errors(tmp_path: Path) -> None:
         load_checkpoint(tmp_path / "none.npz")
     junk = tmp_path / "junk.npz"
     junk.write_bytes(b"not a zip")
-    with pytest.raises(UserError, match="junk.npz: not a readable .npz checkpoint"):
+    with pytest.raises(UserError, match=r"junk.npz: not a .npz checkpoint \(not a zip archive") as caught:
         load_checkpoint(junk)
+    assert "allow_pickle" not in str(caught.value)
+    array = tmp_path / "arr.npy"
+    np.save(array, np.arange(5))
+    with pytest.raises(UserError, match=r"arr.npy: not a .npz checkpoint \(it is a single NumPy .npy array"):
+        load_checkpoint(array)
+    truncated = tmp_path / "truncated.npz"
+    np.savez(truncated, format=np.array("x"), big=np.arange(10000))
+    truncated.write_bytes(truncated.read_bytes()[:-300])
+    with pytest.raises(UserError, match="truncated.npz: not a .npz checkpoint"):
+        load_checkpoint(truncated)
     other = tmp_path / "other.npz"
     np.savez(other, a=np.zeros(3))
     with pytest.raises(UserError, match="not a backprop-tui CNN checkpoint"):
         load_checkpoint(other)
     objects = tmp_path / "objects.npz"
     np.savez(objects, format=np.array([{"x": 1}], dtype=object))
-    with pytest.raises(UserError, match="objects.npz: not a readable .npz checkpoint"):
+    with pytest.raises(UserError, match="objects.npz: not a backprop-tui CNN checkpoint"):
         load_checkpoint(objects)
 
 
@@ -144,7 +155,7 @@ def test_checkpoint_with_wrong_shapes(tmp_path: Path, data) -> None:
     params = init_params(scenario)
     params["9.weight"] = np.zeros((3, 3), np.float32)
     save_checkpoint(tmp_path / "c.npz", Checkpoint(scenario, params, {}, TrainState()))
-    with pytest.raises(UserError, match=r"parameter 9.weight has shape \(3, 3\), the stored architecture needs \(392, 32\)"):
+    with pytest.raises(UserError, match=r"c.npz: damaged checkpoint: parameter 9.weight has shape \(3, 3\), the stored architecture needs \(392, 32\)"):
         load_checkpoint(tmp_path / "c.npz")
 
 
@@ -177,3 +188,75 @@ def test_schedules() -> None:
     assert learning_rate(cosine, 4) == pytest.approx(0.01)
     assert learning_rate(TrainingSpec(learning_rate=0.3), 7) == 0.3
     assert math.isclose(learning_rate(cosine, 1), 0.01 + 0.045 * (1 + math.cos(math.pi / 4)))
+
+
+def _rewrite(path: Path, **changes: np.ndarray) -> None:
+    """Replace some entries of a saved checkpoint, keeping the rest."""
+    with np.load(path, allow_pickle=False) as npz:
+        arrays = {key: npz[key] for key in npz.files}
+    arrays.update(changes)
+    np.savez(path, **arrays)
+
+
+@pytest.fixture
+def saved(tmp_path: Path, data) -> Path:
+    """A checkpoint of a momentum run stopped in its second epoch."""
+    scenario = make_scenario(SMALL, learning_rate=0.01, batch_size=100, epochs=2)
+    _, checkpoint, _ = run(scenario, data, stop_after=6)
+    path = tmp_path / "c.npz"
+    save_checkpoint(path, checkpoint)
+    return path
+
+
+STATE = {"epoch": 1, "batch": 2, "loss_sum": 3.0, "correct": 4, "seen": 5, "seconds": 1.0,
+         "history": [{"epoch": 1}], "limit": None}
+
+
+@pytest.mark.parametrize("change,message", [
+    ({"epoch": "x"}, '"epoch" should be a whole number, got "x"'),
+    ({"epoch": -3}, '"epoch" should be at least 0, got -3'),
+    ({"epoch": 7}, '"epoch" is 7, but the stored scenario trains 2 epochs'),
+    ({"batch": 1.5}, '"batch" should be a whole number, got 1.5'),
+    ({"limit": 0}, '"limit" should be at least 1, got 0'),
+    ({"limit": True}, '"limit" should be a whole number, got true'),
+    ({"loss_sum": float("nan")}, '"loss_sum" should be a finite number from 0, got nan'),
+    ({"seconds": "1"}, '"seconds" should be a number, got "1"'),
+    ({"correct": 9}, '"correct" (9) is more than "seen" (5)'),
+    ({"history": {}}, '"history" should be a list of JSON objects'),
+    ({"extra": 1}, 'unknown key "extra"'),
+])
+def test_damaged_training_state(saved: Path, change: dict, message: str) -> None:
+    _rewrite(saved, state_json=np.array(json.dumps({**STATE, **change})))
+    with pytest.raises(UserError) as caught:
+        load_checkpoint(saved)
+    assert str(caught.value) == f"{saved}: damaged checkpoint: the stored training state: {message}"
+
+
+def test_damaged_arrays(saved: Path) -> None:
+    good = load_checkpoint(saved)
+    cases = [
+        ({"param/1.weight": np.full(good.params["1.weight"].shape, "x")},
+         "parameter 1.weight holds str32 values of shape 4x1x3x3, not floating-point numbers"),
+        ({"param/1.bias": np.array([np.nan, 0, 0, 0], np.float32)}, "parameter 1.bias holds NaN or infinite values"),
+        ({"param/99.weight": np.zeros(3, np.float32)}, "parameter 99.weight does not belong to the stored architecture"),
+        ({"optim/step": np.array("7")}, "optimizer state step should be a whole number from 0, holds a str32 scalar"),
+        ({"optim/step": np.array(-1)}, "optimizer state step should be a whole number from 0, holds a int64 scalar"),
+        ({"optim/velocity/1.weight": np.full(good.params["1.weight"].shape, "x")},
+         "optimizer state velocity/1.weight holds str32 values of shape 4x1x3x3, not floating-point numbers"),
+        ({"optim/velocity/1.bias": np.zeros(3, np.float32)},
+         "optimizer state velocity/1.bias has shape (3,), needs (4,)"),
+        ({"optim/m/1.bias": np.zeros(4, np.float32)},
+         'the optimizer state has m/1.bias, which does not fit optimizer "momentum"'),
+        ({"state_json": np.array([1, 2])}, "entry state_json should hold one string, holds int64 values of shape 2"),
+        ({"param/1.bias": np.array([{"a": 1}], dtype=object)}, "entry param/1.bias holds Python objects, not numbers"),
+    ]
+    original = saved.read_bytes()
+    for change, message in cases:
+        saved.write_bytes(original)
+        _rewrite(saved, **change)
+        with pytest.raises(UserError) as caught:
+            load_checkpoint(saved)
+        assert str(caught.value) == f"{saved}: damaged checkpoint: {message}"
+    saved.write_bytes(original)
+    _rewrite(saved, **{"param/1.bias": good.params["1.bias"].astype(np.float64)})
+    assert load_checkpoint(saved).params["1.bias"].dtype == np.float32
