@@ -11,6 +11,10 @@ Search order (first folder holding all four files wins):
 5. Keras' cache ``~/.keras/datasets/fashion-mnist``
 6. Debian's package ``dataset-fashion-mnist``: ``/usr/share/datasets/fashion-mnist``
 
+A folder named explicitly -- ``--data-dir``, or else ``$FASHION_MNIST_DIR`` -- is the only one
+used by train, evaluate and predict: if it lacks a file, that is an error naming the folder and
+the file, never a silent fall-back to another copy. ``backprop-tui data`` lists every place.
+
 Files may be gzip-compressed or plain. Found files are verified by the MD5 of their
 *decompressed* contents, because Debian re-compressed its copies.
 """
@@ -122,6 +126,48 @@ def describe(place: Place) -> str:
     return f"incomplete, missing {', '.join(missing)}"
 
 
+def _problems(folder: Path) -> tuple[list[str], list[str]]:
+    """The files `folder` lacks, and the entries named like one that are not files (directories)."""
+    missing, odd = [], []
+    for name in FILES:
+        if file_in(folder, name) is not None:
+            continue
+        strange = [c.name for c in (folder / f"{name}.gz", folder / name) if c.exists() or c.is_symlink()]
+        (odd if strange else missing).append(strange[0] if strange else name)
+    return missing, odd
+
+
+def given_folder(path: Path, label: str) -> Path:
+    """The folder the user named (`label` is "--data-dir" or "$FASHION_MNIST_DIR"): it, or the
+    torchvision layout FashionMNIST/raw inside it, must hold all four files."""
+    if not path.is_dir():
+        state = "is not a folder" if path.exists() else "no such folder"
+        raise UserError(f"{label} {path}: {state}; it must hold the four Fashion-MNIST files "
+                        f"{', '.join(FILES)} (each .gz or plain)")
+    missing, odd = _problems(path)
+    raw = path / "FashionMNIST" / "raw"
+    if len(missing) == len(FILES) and raw.is_dir():
+        path = raw
+        missing, odd = _problems(raw)
+    parts = []
+    if missing:
+        parts.append(f"missing {', '.join(missing)} (each .gz or plain)")
+    parts += [f"{name} is not a regular file" for name in odd]
+    if parts:
+        raise UserError(f"{label} {path}: " + "; ".join(parts))
+    return path
+
+
+def places_to_load(data_dir: str | Path | None = None, env: Mapping[str, str] | None = None) -> list[Place]:
+    """Where train, evaluate and predict read the data: only the folder the user named, if any."""
+    env = os.environ if env is None else env
+    if data_dir:
+        return [Place("--data-dir", given_folder(Path(data_dir), "--data-dir"))]
+    if env.get("FASHION_MNIST_DIR"):
+        return [Place("$FASHION_MNIST_DIR", given_folder(Path(env["FASHION_MNIST_DIR"]), "$FASHION_MNIST_DIR"))]
+    return search_places(env=env)
+
+
 def find_data(places: list[Place]) -> Path:
     """The first place holding all four files; otherwise a UserError listing every place."""
     for place in places:
@@ -147,8 +193,9 @@ def missing_data_message(places: list[Place]) -> str:
     return "\n".join(lines)
 
 
-def load_dataset(places: list[Place], verify: bool = True) -> Dataset:
-    """Find and read the four files; checks checksums (if `verify`), shapes and labels."""
+def load_dataset(places: list[Place], verify: bool = True, image_size: tuple[int, int] | None = None) -> Dataset:
+    """Find and read the four files; checks checksums (if `verify`), shapes and labels, and
+    that the images are `image_size` (height, width) when given: what the model takes."""
     folder = find_data(places)
     arrays = {}
     for name, (_, content_md5) in FILES.items():
@@ -164,7 +211,12 @@ def load_dataset(places: list[Place], verify: bool = True) -> Dataset:
                     "(`backprop-tui data download`), or pass --no-verify for other data in the same format."
                 )
         arrays[name] = parse_idx(data, str(path), expect_dims=3 if "images" in name else 1)
-    return _checked(folder, arrays)
+    dataset = _checked(folder, arrays)
+    size = dataset.train_images.shape[1:]
+    if image_size is not None and size != tuple(image_size):
+        raise IdxError(f"{folder}: images are {size[0]}x{size[1]}, the model needs "
+                       f"{image_size[0]}x{image_size[1]}")
+    return dataset
 
 
 def _checked(folder: Path, arrays: dict[str, np.ndarray]) -> Dataset:

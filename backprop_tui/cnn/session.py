@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import threading
@@ -21,7 +22,8 @@ from backprop_tui.cnn.checkpoint import Checkpoint, load_checkpoint, save_checkp
 from backprop_tui.cnn.commands import DEFAULT_SCENARIO
 from backprop_tui.cnn.config import CnnScenario, load_cnn_scenario, memory_problem
 from backprop_tui.cnn.data import (
-    CLASS_NAMES, Dataset, cache_dir, describe, find_data, load_dataset, search_places, to_input,
+    CLASS_NAMES, Dataset, cache_dir, describe, find_data, load_dataset, places_to_load, search_places,
+    to_input,
 )
 from backprop_tui.cnn.model import build_network, init_params
 from backprop_tui.cnn.optim import Optimizer
@@ -38,8 +40,10 @@ def _console() -> Console:
     return Console(highlight=False)
 
 
-def _dataset(args: argparse.Namespace) -> Dataset:
-    return load_dataset(search_places(args.data_dir), verify=not getattr(args, "no_verify", False))
+def _dataset(args: argparse.Namespace, scenario: CnnScenario) -> Dataset:
+    """The data for `scenario`, from the folder the user named or the first place holding it."""
+    return load_dataset(places_to_load(args.data_dir), verify=not getattr(args, "no_verify", False),
+                        image_size=scenario.input[1:])
 
 
 # -- train ----------------------------------------------------------------------------------------
@@ -58,7 +62,7 @@ def train_command(args: argparse.Namespace) -> int:
         params = init_params(scenario)
         run = Checkpoint(scenario, params, {}, TrainState(limit=args.limit))
     scenario = run.scenario
-    data = _dataset(args)
+    data = _dataset(args, run.scenario)
     train_images, train_labels = _limited(data, run.state.limit, checkpoint_path if args.resume else None)
     batches = batch_count(len(train_images), scenario.training.batch_size)
     if run.state.batch > batches:
@@ -222,7 +226,7 @@ def _stop_on_sigint() -> Iterator[threading.Event]:
 def evaluate_command(args: argparse.Namespace) -> int:
     """Accuracy, per-class table and confusion matrix of a checkpoint on the test set."""
     run = load_checkpoint(args.checkpoint)
-    data = _dataset(args)
+    data = _dataset(args, run.scenario)
     network = build_network(run.scenario, run.params)
     result = evaluate(network, data.test_images, data.test_labels)
     done = f"epoch {run.state.epoch}/{run.scenario.training.epochs}"
@@ -234,7 +238,7 @@ def evaluate_command(args: argparse.Namespace) -> int:
 def predict_command(args: argparse.Namespace) -> int:
     """Draw test image I and list the predicted probabilities, most likely first."""
     run = load_checkpoint(args.checkpoint)
-    data = _dataset(args)
+    data = _dataset(args, run.scenario)
     count = len(data.test_images)
     if not 0 <= args.index < count:
         raise UserError(f"--index {args.index}: the test set has images 0 to {count - 1}")
@@ -266,17 +270,24 @@ def predict_command(args: argparse.Namespace) -> int:
 def data_command(args: argparse.Namespace) -> int:
     """List the places searched, in order, and which one is used."""
     places = search_places(args.data_dir)
-    used = None
+    try:
+        used: Path | None = find_data(places_to_load(args.data_dir))
+        problem = None
+    except UserError as error:
+        used, problem = None, str(error)
     print("Fashion-MNIST is looked for in these places, in this order:")
+    marked = False
     for number, place in enumerate(places, start=1):
-        state = describe(place)
         mark = ""
-        if used is None and state == "all four files":
-            used = place
+        if not marked and place.path == used:
+            marked = True
             mark = "   <- used"
-        print(f"  {number}. {place.path}  ({place.label}: {state}){mark}")
+        print(f"  {number}. {place.path}  ({place.label}: {describe(place)}){mark}")
     if used is None:
-        print("Not found. Run `backprop-tui data download`, or: sudo apt-get install dataset-fashion-mnist")
+        if args.data_dir or os.environ.get("FASHION_MNIST_DIR"):
+            print(f"Not usable: {problem}\nA folder named with --data-dir or $FASHION_MNIST_DIR is the only one used.")
+        else:
+            print("Not found. Run `backprop-tui data download`, or: sudo apt-get install dataset-fashion-mnist")
         return 1
     return 0
 

@@ -86,11 +86,70 @@ def test_metrics_are_appended(isolated: Path, synthetic_dir: Path, small_scenari
 
 
 def test_missing_data_is_one_clear_error(isolated: Path, capsys) -> None:
-    assert main(["train", "--data-dir", str(isolated / "nowhere"), "--epochs", "1"]) == 2
+    assert main(["train", "--epochs", "1"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: Fashion-MNIST was not found. Looked in, in this order:")
-    assert f"1. {isolated / 'nowhere'}" in err and str(isolated / "no-debian") in err
+    assert f"1. {isolated / 'cache'}" in err and str(isolated / "no-debian") in err
     assert "apt-get install dataset-fashion-mnist" in err and "Traceback" not in err
+
+
+def test_a_named_data_folder_is_used_or_an_error(isolated: Path, small_scenario: Path, monkeypatch, capsys) -> None:
+    """--data-dir (or $FASHION_MNIST_DIR) never falls back to another copy, here the cache's."""
+    write_dataset(isolated / "cache" / "backprop-tui" / "fashion-mnist", n_train=64, n_test=20)
+    train = ["train", str(small_scenario), "--epochs", "1", "--no-verify", "--checkpoint", str(isolated / "c.npz")]
+    nowhere = isolated / "nowhere"
+    assert main([*train, "--data-dir", str(nowhere)]) == 2
+    assert capsys.readouterr().err.startswith(f"error: --data-dir {nowhere}: no such folder; it must hold the four "
+                                              "Fashion-MNIST files train-images-idx3-ubyte, ")
+    part = write_dataset(isolated / "part", n_train=64, n_test=20)
+    (part / "t10k-labels-idx1-ubyte.gz").unlink()
+    (part / "t10k-images-idx3-ubyte.gz").unlink()
+    (part / "t10k-images-idx3-ubyte.gz").mkdir()
+    assert main([*train, "--data-dir", str(part)]) == 2
+    assert capsys.readouterr().err == (f"error: --data-dir {part}: missing t10k-labels-idx1-ubyte (each .gz or "
+                                       "plain); t10k-images-idx3-ubyte.gz is not a regular file\n")
+    assert main(["data", "--data-dir", str(part)]) == 1
+    out = capsys.readouterr().out
+    assert "<- used" not in out and f"Not usable: --data-dir {part}: missing" in out
+    monkeypatch.setenv("FASHION_MNIST_DIR", str(part))
+    assert main(train) == 2
+    assert capsys.readouterr().err.startswith(f"error: $FASHION_MNIST_DIR {part}: missing t10k-labels")
+    # A torchvision root is fine; --data-dir wins over $FASHION_MNIST_DIR.
+    root = isolated / "tv"
+    write_dataset(root / "FashionMNIST" / "raw", n_train=64, n_test=20)
+    assert main([*train, "--data-dir", str(root)]) == 0
+    assert f"from {root / 'FashionMNIST' / 'raw'}" in capsys.readouterr().out
+    monkeypatch.delenv("FASHION_MNIST_DIR")
+    assert main(train) == 0
+    assert f"from {isolated / 'cache' / 'backprop-tui' / 'fashion-mnist'}" in capsys.readouterr().out
+
+
+def test_data_of_another_image_size(isolated: Path, small_scenario: Path, capsys) -> None:
+    from backprop_tui.cnn.idx import write_idx
+
+    folder = isolated / "big"
+    folder.mkdir()
+    rng = np.random.default_rng(0)
+    for split, n in (("train", 40), ("t10k", 20)):
+        write_idx(folder / f"{split}-images-idx3-ubyte", rng.integers(0, 255, (n, 32, 32)).astype(np.uint8))
+        write_idx(folder / f"{split}-labels-idx1-ubyte", rng.integers(0, 10, n).astype(np.uint8))
+    common = ["--data-dir", str(folder), "--no-verify"]
+    ckpt = str(isolated / "c.npz")
+    assert main(["train", str(small_scenario), "--checkpoint", ckpt, *common]) == 2
+    assert capsys.readouterr().err == f"error: {folder}: images are 32x32, the model needs 28x28\n"
+    good = write_dataset(isolated / "good", n_train=40, n_test=20)
+    assert main(["train", str(small_scenario), "--epochs", "1", "--checkpoint", ckpt, "--data-dir", str(good),
+                 "--no-verify"]) == 0
+    capsys.readouterr()
+    for command in (["evaluate", ckpt], ["predict", ckpt, "--index", "1"]):
+        assert main([*command, *common]) == 2
+        assert capsys.readouterr().err == f"error: {folder}: images are 32x32, the model needs 28x28\n"
+    # Label files that do not match their image files are refused too.
+    write_idx(folder / "t10k-labels-idx1-ubyte", np.zeros(7, np.uint8))
+    write_idx(folder / "t10k-images-idx3-ubyte", np.zeros((20, 28, 28), np.uint8))
+    write_idx(folder / "train-images-idx3-ubyte", np.zeros((40, 28, 28), np.uint8))
+    assert main(["evaluate", ckpt, *common]) == 2
+    assert "t10k-images holds 20 images but t10k-labels holds 7 labels" in capsys.readouterr().err
 
 
 def test_data_command_lists_places(isolated: Path, synthetic_dir: Path, capsys) -> None:
