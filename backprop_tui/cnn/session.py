@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -56,12 +57,17 @@ def train_command(args: argparse.Namespace) -> int:
         run = _resumed_run(args, checkpoint_path)
     else:
         scenario = _scenario_with_overrides(args)
-        if checkpoint_path.exists():
-            print(f"note: {checkpoint_path} exists and will be replaced after the first epoch "
-                  "(use --resume to continue it instead)", file=sys.stderr, flush=True)
         params = init_params(scenario)
         run = Checkpoint(scenario, params, {}, TrainState(limit=args.limit))
     scenario = run.scenario
+    _check_writable(checkpoint_path, "--checkpoint", "checkpoint", replaced=True)
+    if args.metrics:
+        _check_writable(Path(args.metrics), "--metrics", "metrics file", replaced=False)
+        if os.path.realpath(args.metrics) == os.path.realpath(checkpoint_path):
+            raise UserError(f"--metrics {args.metrics}: that is the checkpoint file too; give another file name")
+    if not args.resume and checkpoint_path.is_file():
+        print(f"note: {checkpoint_path} exists and will be replaced after the first epoch "
+              "(use --resume to continue it instead)", file=sys.stderr, flush=True)
     data = _dataset(args, run.scenario)
     train_images, train_labels = _limited(data, run.state.limit, checkpoint_path if args.resume else None)
     batches = batch_count(len(train_images), scenario.training.batch_size)
@@ -188,6 +194,31 @@ def _restore_optimizer(optimizer: Optimizer, saved: dict[str, np.ndarray], path:
         if value.shape != optimizer.state[key].shape:
             raise UserError(f"{path}: optimizer state {key} has the wrong shape")
         optimizer.state[key][...] = value
+
+
+def _check_writable(path: Path, flag: str, what: str, replaced: bool) -> None:
+    """Refuse now, not after the first epoch, a path that cannot be written: a directory, a folder
+    that cannot be created, or one where no file can be made. Creates missing folders, as
+    writing would. `replaced`: the file is replaced atomically (else it is appended to)."""
+    target = Path(os.path.realpath(path))
+    if target.is_dir():
+        raise UserError(f"{flag} {path}: is a directory; give a file name for the {what}")
+    folder = target.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        blocker = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), None)
+        reason = f"{blocker} is a file, not a folder" if blocker is not None else error.strerror
+        raise UserError(f"{flag} {path}: cannot create the folder {folder} for the {what}: {reason}") from None
+    try:
+        if target.exists() and (not replaced or not target.is_file()):
+            with target.open("ab"):  # appended to, or a device written in place: open it as writing will
+                pass
+        else:
+            with tempfile.TemporaryFile(dir=folder):  # the atomic writer's temporary file goes here
+                pass
+    except OSError as error:
+        raise UserError(f"{flag} {path}: cannot write the {what} there: {error.strerror}") from None
 
 
 def _append_metrics(path: Path, result: dict[str, Any]) -> None:

@@ -266,3 +266,33 @@ def test_not_a_checkpoint_and_damaged_checkpoints(isolated: Path, synthetic_dir:
     assert main(["train", "--resume", "--epochs", "2", "--checkpoint", str(ckpt), *common]) == 2
     assert "the checkpoint stopped after batch 50 of epoch 2, but 600 training images make only 19 batches" \
         in capsys.readouterr().err
+
+
+def test_output_paths_are_checked_before_training(isolated: Path, synthetic_dir: Path, small_scenario: Path,
+                                                   capsys) -> None:
+    train = ["train", str(small_scenario), "--data-dir", str(synthetic_dir), "--no-verify", "--epochs", "1"]
+    folder = isolated / "runs"
+    folder.mkdir()
+    blocker = isolated / "afile"
+    blocker.write_text("x")
+    cases = [
+        (["--checkpoint", str(folder)], f"--checkpoint {folder}: is a directory; give a file name for the checkpoint"),
+        (["--checkpoint", str(blocker / "sub" / "c.npz")],
+         f"--checkpoint {blocker / 'sub' / 'c.npz'}: cannot create the folder {blocker / 'sub'} for the "
+         f"checkpoint: {blocker} is a file, not a folder"),
+        (["--checkpoint", str(isolated / "c.npz"), "--metrics", str(folder)],
+         f"--metrics {folder}: is a directory; give a file name for the metrics file"),
+        (["--checkpoint", str(isolated / "c.npz"), "--metrics", str(blocker / "m.jsonl")],
+         f"--metrics {blocker / 'm.jsonl'}: cannot create the folder {blocker} for the metrics file: "
+         f"{blocker} is a file, not a folder"),
+        (["--checkpoint", str(isolated / "c.npz"), "--metrics", str(isolated / "c.npz")],
+         f"--metrics {isolated / 'c.npz'}: that is the checkpoint file too; give another file name"),
+    ]
+    for flags, message in cases:
+        assert main([*train, *flags]) == 2
+        captured = capsys.readouterr()
+        assert captured.err == f"error: {message}\n"
+        assert captured.out == ""  # refused before any training
+    # Missing folders are made, as writing would.
+    assert main([*train, "--checkpoint", str(isolated / "a" / "c.npz"), "--metrics", str(isolated / "b" / "m.jsonl")]) == 0
+    assert (isolated / "a" / "c.npz").is_file() and (isolated / "b" / "m.jsonl").is_file()
