@@ -54,3 +54,29 @@ def unit_fraction(text: str) -> float:
     if not 0 <= value < 1:
         raise argparse.ArgumentTypeError(f"expected a number from 0 up to (not including) 1, got {text}")
     return value
+
+
+def positive_number_up_to(maximum: float):
+    """An argparse type: a float above 0 and at most `maximum` (a capped learning rate)."""
+
+    def parse(text: str) -> float:
+        value = positive_number(text)
+        if value > maximum:
+            raise argparse.ArgumentTypeError(f"expected at most {maximum:g}, got {text}")
+        return value
+
+    parse.__name__ = "number"
+    return parse
+
+
+def fraction_up_to(maximum: float):
+    """An argparse type: a float from 0 to `maximum` (below 1; a capped momentum coefficient)."""
+
+    def parse(text: str) -> float:
+        value = unit_fraction(text)
+        if value > maximum:
+            raise argparse.ArgumentTypeError(f"expected a number from 0 to {maximum:g}, got {text}")
+        return value
+
+    parse.__name__ = "number"
+    return parse

@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from backprop_tui.cli_args import positive, positive_number, unit_fraction
+from backprop_tui.cli_args import fraction_up_to, positive, positive_number_up_to, whole_number
+from backprop_tui.cnn import limits
 
 DEFAULT_SCENARIO = "fashion_cnn"
 
@@ -27,7 +28,8 @@ def _data_dir_option(parser: argparse.ArgumentParser) -> None:
         "--data-dir",
         metavar="D",
         help="folder with the four Fashion-MNIST IDX files (.gz or plain); also a torchvision "
-        "root holding FashionMNIST/raw. Searched first; see `backprop-tui data`.",
+        "root holding FashionMNIST/raw. The only place used when given (as is $FASHION_MNIST_DIR "
+        "otherwise): a missing file is an error. See `backprop-tui data`.",
     )
     parser.add_argument(
         "--no-verify",
@@ -42,14 +44,20 @@ def _add_train(subparsers: Any) -> None:
         help="train the NumPy CNN on Fashion-MNIST",
         description="Train a CNN scenario on Fashion-MNIST, evaluating on the test set after "
         "every epoch. Ctrl-C finishes the batch, writes the checkpoint and stops; --resume "
-        "continues exactly where it stopped.",
+        "continues exactly where it stopped. If the loss becomes NaN or infinite (a learning rate "
+        "too high), training stops with exit code 1 and the checkpoint is left as the last good "
+        "epoch wrote it. Bad input (a flag, a scenario, the data) exits with 2.",
     )
     parser.add_argument("scenario", nargs="?", default=None, metavar="SCENARIO",
                         help=f"CNN scenario file or bundled name (default: {DEFAULT_SCENARIO})")
-    parser.add_argument("--epochs", type=positive, metavar="N", help="override training.epochs")
-    parser.add_argument("--batch-size", type=positive, metavar="B", help="override training.batch_size")
-    parser.add_argument("--lr", type=positive_number, metavar="X", help="override training.learning_rate")
-    parser.add_argument("--momentum", type=unit_fraction, metavar="M", help="override training.momentum")
+    parser.add_argument("--epochs", type=whole_number(1, limits.MAX_EPOCHS), metavar="N",
+                        help="override training.epochs")
+    parser.add_argument("--batch-size", type=whole_number(1, limits.MAX_BATCH_SIZE), metavar="B",
+                        help="override training.batch_size")
+    parser.add_argument("--lr", type=positive_number_up_to(limits.MAX_LEARNING_RATE), metavar="X",
+                        help=f"override training.learning_rate (above 0, at most {limits.MAX_LEARNING_RATE:g})")
+    parser.add_argument("--momentum", type=fraction_up_to(limits.MAX_MOMENTUM), metavar="M",
+                        help=f"override training.momentum (0 to {limits.MAX_MOMENTUM:g})")
     parser.add_argument("--seed", type=int, metavar="S", help="override the scenario's seed")
     parser.add_argument("--limit", type=positive, metavar="N",
                         help="train on the first N training images only (the test set stays whole)")

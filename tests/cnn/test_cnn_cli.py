@@ -296,3 +296,17 @@ def test_output_paths_are_checked_before_training(isolated: Path, synthetic_dir:
     # Missing folders are made, as writing would.
     assert main([*train, "--checkpoint", str(isolated / "a" / "c.npz"), "--metrics", str(isolated / "b" / "m.jsonl")]) == 0
     assert (isolated / "a" / "c.npz").is_file() and (isolated / "b" / "m.jsonl").is_file()
+
+
+@pytest.mark.parametrize("flag,value,message", [
+    ("--lr", "11", "argument --lr: expected at most 10, got 11"),
+    ("--lr", "0", "argument --lr: expected a number above 0, got 0"),
+    ("--momentum", "0.9995", "argument --momentum: expected a number from 0 to 0.999, got 0.9995"),
+    ("--epochs", "1001", "argument --epochs: expected at most 1000, got 1001"),
+    ("--batch-size", "60001", "argument --batch-size: expected at most 60000, got 60001"),
+])
+def test_training_flags_have_the_scenario_file_limits(flag: str, value: str, message: str, capsys) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["train", flag, value])
+    assert caught.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == f"backprop-tui train: error: {message}"
