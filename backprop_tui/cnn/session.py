@@ -31,7 +31,7 @@ from backprop_tui.cnn.optim import Optimizer
 from backprop_tui.cnn.picture import ascii_image, half_block_image
 from backprop_tui.cnn.progress import PlainProgress, RichProgress
 from backprop_tui.cnn.report import full_report
-from backprop_tui.cnn.train import Hooks, TrainState, batch_count, evaluate, train
+from backprop_tui.cnn.train import Hooks, TrainState, TrainingDiverged, batch_count, evaluate, train
 from backprop_tui.errors import UserError
 
 INTERRUPTED = 130
@@ -86,8 +86,12 @@ def train_command(args: argparse.Namespace) -> int:
     epochs = scenario.training.epochs
     reporter: Any = RichProgress(console, epochs) if out.isatty() else PlainProgress(out, epochs)
 
+    saved = False
+
     def epoch_done(result: dict[str, Any], state: TrainState) -> None:
+        nonlocal saved
         save_checkpoint(checkpoint_path, run)
+        saved = True
         if args.metrics:
             _append_metrics(Path(args.metrics), result)
         reporter.on_epoch_end(result, state)
@@ -101,8 +105,14 @@ def train_command(args: argparse.Namespace) -> int:
             file=out, flush=True,
         )
         hooks = Hooks(reporter.on_epoch_start, reporter.on_batch, epoch_done, lambda state: stop.is_set())
-        finished = train(network, optimizer, scenario, train_images, train_labels,
-                         data.test_images, data.test_labels, run.state, hooks)
+        try:
+            finished = train(network, optimizer, scenario, train_images, train_labels,
+                             data.test_images, data.test_labels, run.state, hooks)
+        except TrainingDiverged as error:
+            kept = (f"The checkpoint {checkpoint_path} is left as it was last written" if saved or args.resume
+                    else f"Nothing was written to {checkpoint_path}")
+            raise TrainingDiverged(f"{error}. {kept}. Lower the learning rate (--lr, or training.learning_rate "
+                                   "in the scenario) and train again.") from None
     if not finished:
         save_checkpoint(checkpoint_path, run)
         print(

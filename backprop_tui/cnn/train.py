@@ -21,6 +21,7 @@ from backprop_tui.cnn.data import to_input
 from backprop_tui.cnn.layers import softmax_cross_entropy
 from backprop_tui.cnn.model import Network
 from backprop_tui.cnn.optim import Optimizer, learning_rate
+from backprop_tui.errors import UserError
 
 
 @dataclass
@@ -86,6 +87,16 @@ class TrainState:
                    history, limit)
 
 
+class TrainingDiverged(UserError):
+    """The loss (or a weight) became NaN or infinite, usually from a learning rate too high.
+
+    Exit code 1, not 2: the input was valid, the run failed. Training stops before anything is
+    written, so the checkpoint keeps the last good epoch.
+    """
+
+    exit_code = 1
+
+
 @dataclass(frozen=True)
 class Evaluation:
     """Loss, accuracy and every prediction on a labelled set."""
@@ -129,8 +140,25 @@ def train(
     """Train from `state` to the last epoch; returns False if `should_stop` ended it early.
 
     `state` is updated in place after every batch, so it is always ready to be checkpointed.
+    A NaN or infinite loss raises TrainingDiverged (NumPy's overflow warnings are silenced: the
+    check says it once, clearly).
     """
-    hooks = hooks or Hooks()
+    with np.errstate(all="ignore"):
+        return _train(network, optimizer, scenario, train_images, train_labels, test_images, test_labels,
+                      state, hooks or Hooks())
+
+
+def _train(
+    network: Network,
+    optimizer: Optimizer,
+    scenario: CnnScenario,
+    train_images: np.ndarray,
+    train_labels: np.ndarray,
+    test_images: np.ndarray,
+    test_labels: np.ndarray,
+    state: TrainState,
+    hooks: Hooks,
+) -> bool:
     spec = scenario.training
     n = len(train_images)
     batches = batch_count(n, spec.batch_size)
@@ -147,8 +175,11 @@ def train(
             rng = np.random.default_rng([scenario.seed, epoch, b, 1])
             logits = network.forward(x, train=True, rng=rng)
             loss, dlogits, _ = softmax_cross_entropy(logits, y)
-            network.backward(dlogits)
             lr = learning_rate(spec, epoch + b / batches)
+            if not math.isfinite(loss):
+                raise TrainingDiverged(f"training diverged: the loss became {_name(loss)} in batch {b + 1} of epoch "
+                                       f"{epoch + 1} (learning rate {lr:g})")
+            network.backward(dlogits)
             optimizer.step(network.grads, lr)
             state.batch += 1
             state.loss_sum += loss * len(index)
@@ -157,13 +188,28 @@ def train(
             state.seconds += time.perf_counter() - started
             hooks.on_batch(state, batches, lr)
             if hooks.should_stop(state):
+                _check_weights(network, f"after batch {b + 1} of epoch {epoch + 1}")
                 return False
         result = _finish_epoch(network, scenario, state, test_images, test_labels, batches)
+        _check_weights(network, f"at the end of epoch {epoch + 1}")
+        if not math.isfinite(result["test_loss"]):
+            raise TrainingDiverged(f"training diverged: the test loss became {_name(result['test_loss'])} at the end "
+                                   f"of epoch {epoch + 1}")
         state.history.append(result)
         state.epoch += 1
         state.batch, state.loss_sum, state.correct, state.seen, state.seconds = 0, 0.0, 0, 0, 0.0
         hooks.on_epoch_end(result, state)
     return True
+
+
+def _name(value: float) -> str:
+    return "NaN" if math.isnan(value) else "infinite"
+
+
+def _check_weights(network: Network, when: str) -> None:
+    for name, value in network.params.items():
+        if not np.isfinite(value).all():
+            raise TrainingDiverged(f"training diverged: weights {name} became NaN or infinite {when}")
 
 
 def _finish_epoch(

@@ -310,3 +310,24 @@ def test_training_flags_have_the_scenario_file_limits(flag: str, value: str, mes
         main(["train", flag, value])
     assert caught.value.code == 2
     assert capsys.readouterr().err.splitlines()[-1] == f"backprop-tui train: error: {message}"
+
+
+def test_a_diverging_run_stops_without_touching_the_checkpoint(isolated: Path, synthetic_dir: Path,
+                                                               small_scenario: Path, capsys) -> None:
+    import warnings
+
+    ckpt = isolated / "c.npz"
+    common = ["--data-dir", str(synthetic_dir), "--no-verify", "--checkpoint", str(ckpt)]
+    assert main(["train", str(small_scenario), "--epochs", "1", *common]) == 0
+    good = ckpt.read_bytes()
+    capsys.readouterr()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert main(["train", str(small_scenario), "--lr", "10", *common]) == 1
+    assert not [w for w in caught if issubclass(w.category, RuntimeWarning)]
+    err = capsys.readouterr().err.splitlines(keepends=True)[-1]
+    assert err.startswith("error: training diverged: the loss became NaN in batch ")
+    assert err.endswith(f"(learning rate 10). Nothing was written to {ckpt}. Lower the learning rate (--lr, or "
+                        "training.learning_rate in the scenario) and train again.\n")
+    assert ckpt.read_bytes() == good
+    assert load_checkpoint(ckpt).state.epoch == 1

@@ -260,3 +260,30 @@ def test_damaged_arrays(saved: Path) -> None:
     saved.write_bytes(original)
     _rewrite(saved, **{"param/1.bias": good.params["1.bias"].astype(np.float64)})
     assert load_checkpoint(saved).params["1.bias"].dtype == np.float32
+
+
+def test_non_finite_loss_or_weights_stop_training(data) -> None:
+    import warnings
+
+    from backprop_tui.cnn.train import TrainingDiverged
+
+    scenario = make_scenario(SMALL, learning_rate=0.01, batch_size=100, epochs=3)
+
+    def poisoned(**hooks):
+        params = init_params(scenario)
+        network = build_network(scenario, params)
+        state = TrainState()
+        poison = lambda *_: params["1.weight"].fill(np.inf)  # noqa: E731
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # NumPy's overflow warnings are silenced inside train()
+            with pytest.raises(TrainingDiverged) as caught:
+                train(network, Optimizer(scenario.training, params), scenario, *data, state,
+                      Hooks(**{name: poison if value == "poison" else value for name, value in hooks.items()}))
+        assert caught.value.exit_code == 1
+        return str(caught.value), state
+
+    message, state = poisoned(on_epoch_end="poison")
+    assert message == "training diverged: the loss became NaN in batch 1 of epoch 2 (learning rate 0.01)"
+    assert (state.epoch, state.batch) == (1, 0)
+    message, _ = poisoned(on_batch="poison", should_stop=lambda state: True)
+    assert message == "training diverged: weights 1.weight became NaN or infinite after batch 1 of epoch 1"
