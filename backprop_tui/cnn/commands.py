@@ -11,6 +11,7 @@ from typing import Any
 
 from backprop_tui.cli_args import fraction_up_to, positive, positive_number_up_to, whole_number
 from backprop_tui.cnn import limits
+from backprop_tui.errors import UserError
 
 DEFAULT_SCENARIO = "fashion_cnn"
 
@@ -111,22 +112,36 @@ def _add_data(subparsers: Any) -> None:
 # -- handlers -------------------------------------------------------------------------------------
 
 
+def _out_of_memory() -> UserError:
+    return UserError("out of memory: this model or batch is too large for this machine's memory; use a "
+                     "smaller training.batch_size (or --batch-size), or fewer filters or units")
+
+
 def _train(args: argparse.Namespace) -> int:
     from backprop_tui.cnn.session import train_command
 
-    return train_command(args)
+    try:
+        return train_command(args)
+    except MemoryError:
+        raise _out_of_memory() from None
 
 
 def _evaluate(args: argparse.Namespace) -> int:
     from backprop_tui.cnn.session import evaluate_command
 
-    return evaluate_command(args)
+    try:
+        return evaluate_command(args)
+    except MemoryError:
+        raise _out_of_memory() from None
 
 
 def _predict(args: argparse.Namespace) -> int:
     from backprop_tui.cnn.session import predict_command
 
-    return predict_command(args)
+    try:
+        return predict_command(args)
+    except MemoryError:
+        raise _out_of_memory() from None
 
 
 def _data_where(args: argparse.Namespace) -> int:

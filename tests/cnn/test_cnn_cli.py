@@ -331,3 +331,14 @@ def test_a_diverging_run_stops_without_touching_the_checkpoint(isolated: Path, s
                         "training.learning_rate in the scenario) and train again.\n")
     assert ckpt.read_bytes() == good
     assert load_checkpoint(ckpt).state.epoch == 1
+
+
+def test_out_of_memory_is_a_message(isolated: Path, monkeypatch, capsys) -> None:
+    from backprop_tui.cnn import session
+
+    def exhausted(args):
+        raise MemoryError("Unable to allocate 12.0 GiB")
+
+    monkeypatch.setattr(session, "evaluate_command", exhausted)
+    assert main(["evaluate", "c.npz"]) == 2
+    assert capsys.readouterr().err.startswith("error: out of memory: this model or batch is too large")
