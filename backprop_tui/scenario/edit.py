@@ -15,7 +15,7 @@ weight_path, bias_path, input_path, target_path and training_path build these pa
 the stepper shows. Typical use::
 
     old = edit_file(path, ("training", "learning_rate"), 0.05)   # validated, written atomically
-    ...
+    # … later, to undo:
     restore_file(path, old)                                        # undo
 
 `set_value` only rewrites text; `edit_file` also validates with the loader and refuses (raising

@@ -117,28 +117,8 @@ def test_error_file_name_and_scenario_from_data() -> None:
     assert str(caught.value) == "stored.json: model.layer: expected at least one layer"
 
 
-HUGE = """
-title = "huge"
-[model]
-[[model.layer]]
-type = "conv2d"
-filters = FILTERS
-kernel = 3
-padding = 1
-[[model.layer]]
-type = "relu"
-[[model.layer]]
-type = "maxpool"
-size = 2
-[[model.layer]]
-type = "flatten"
-[[model.layer]]
-type = "dense"
-units = UNITS
-[[model.layer]]
-type = "dense"
-units = 10
-"""
+HUGE = 'title = "huge"\n' + GOOD_LAYERS.replace("filters = 4", "filters = FILTERS").replace(
+    "units = 10", "units = UNITS") + '[[model.layer]]\ntype = "dense"\nunits = 10\n'
 
 
 def test_too_many_parameters_is_refused_at_the_layer(tmp_path: Path) -> None:
