@@ -8,6 +8,7 @@ the walk is not limited to the scenario's planned count. The app drives it; test
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 import time
 from dataclasses import dataclass
 
@@ -15,6 +16,9 @@ from backprop_tui.engine import run
 from backprop_tui.engine.run import Iteration
 from backprop_tui.engine.steps import PHASES, Step, build_steps
 from backprop_tui.scenario.model import Scenario
+
+STEP_CACHE = 64
+"""Iterations whose steps are kept; older ones are rebuilt (identically) when visited again."""
 
 SLOW_SECONDS = 0.005
 """An iteration that takes longer than this to compute is computed off the UI thread."""
@@ -34,7 +38,7 @@ class Stepper:
     def __init__(self, scenario: Scenario, position: Position = Position()):
         self.scenario = scenario
         self.iterations: list[Iteration] = []
-        self._steps: dict[int, list[Step]] = {}
+        self._steps: OrderedDict[int, list[Step]] = OrderedDict()
         self._lock = threading.Lock()
         self._update_seconds = float("inf")
         self._steps_seconds = float("inf")
@@ -60,7 +64,7 @@ class Stepper:
         not a moment when the machine was busy (a first measurement may include warm-up)."""
         return self._update_seconds + self._steps_seconds
 
-    def prepare(self, iteration: int) -> None:
+    def prepare(self, iteration: int) -> list[Step]:
         """Compute iterations up to `iteration` (0-based) and its steps; safe from a worker thread."""
         with self._lock:
             while len(self.iterations) <= iteration:
@@ -72,12 +76,15 @@ class Stepper:
                 started = time.perf_counter()
                 self._steps[iteration] = build_steps(self.scenario, self.iterations[iteration])
                 self._steps_seconds = min(self._steps_seconds, time.perf_counter() - started)
+                while len(self._steps) > STEP_CACHE:  # a long walk on a big network stays in memory
+                    self._steps.popitem(last=False)
+            self._steps.move_to_end(iteration)
+            return self._steps[iteration]
 
     def steps_of(self, iteration: int) -> list[Step]:
         """The steps of one iteration (0-based), computed if need be."""
-        if iteration not in self._steps:
-            self.prepare(iteration)
-        return self._steps[iteration]
+        cached = self._steps.get(iteration)
+        return cached if cached is not None else self.prepare(iteration)
 
     # -- where we are ---------------------------------------------------------------------------
 

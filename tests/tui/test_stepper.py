@@ -134,3 +134,23 @@ def test_the_stepping_state_does_not_import_textual() -> None:
             "backprop_tui.tui.authoring; print('textual' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_a_long_walk_keeps_a_bounded_step_cache_and_rebuilds_identical_steps(monkeypatch):
+    import numpy as np
+
+    from backprop_tui import stepper as stepper_module
+    from backprop_tui.scenario.load import load
+
+    monkeypatch.setattr(stepper_module, "STEP_CACHE", 3)
+    walker = stepper_module.Stepper(load("xor"))
+    first = walker.steps_of(0)
+    for iteration in range(1, 8):
+        walker.steps_of(iteration)
+    assert not walker.is_cached(0) and walker.is_cached(7)
+    again = walker.steps_of(0)
+    assert again is not first
+    for a, b in zip(first, again):
+        assert a.title == b.title
+        for m, n in zip(a.matrices, b.matrices):
+            assert np.array_equal(m.values, n.values)
