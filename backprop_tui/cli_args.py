@@ -40,42 +40,20 @@ def finite_number(text: str) -> float:
     return value
 
 
-def positive_number(text: str) -> float:
-    """An argparse type: a float above 0 (a learning rate)."""
-    value = finite_number(text)
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"expected a number above 0, got {text}")
-    return value
+def number_in(minimum: float, maximum: float, above: bool = False):
+    """An argparse type: a finite float from `minimum` (or, with `above`, above it) to `maximum`.
 
-
-def unit_fraction(text: str) -> float:
-    """An argparse type: a float in [0, 1) (a momentum coefficient)."""
-    value = finite_number(text)
-    if not 0 <= value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number from 0 up to (not including) 1, got {text}")
-    return value
-
-
-def positive_number_up_to(maximum: float):
-    """An argparse type: a float above 0 and at most `maximum` (a capped learning rate)."""
+    `above` suits a learning rate (0 excluded), the default a momentum coefficient.
+    """
 
     def parse(text: str) -> float:
-        value = positive_number(text)
-        if value > maximum:
+        value = finite_number(text)
+        if above and not value > minimum:
+            raise argparse.ArgumentTypeError(f"expected a number above {minimum:g}, got {text}")
+        if above and value > maximum:
             raise argparse.ArgumentTypeError(f"expected at most {maximum:g}, got {text}")
-        return value
-
-    parse.__name__ = "number"
-    return parse
-
-
-def fraction_up_to(maximum: float):
-    """An argparse type: a float from 0 to `maximum` (below 1; a capped momentum coefficient)."""
-
-    def parse(text: str) -> float:
-        value = unit_fraction(text)
-        if value > maximum:
-            raise argparse.ArgumentTypeError(f"expected a number from 0 to {maximum:g}, got {text}")
+        if not above and not minimum <= value <= maximum:
+            raise argparse.ArgumentTypeError(f"expected a number from {minimum:g} to {maximum:g}, got {text}")
         return value
 
     parse.__name__ = "number"

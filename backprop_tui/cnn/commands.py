@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from backprop_tui.cli_args import fraction_up_to, positive, positive_number_up_to, whole_number
+from backprop_tui.cli_args import number_in, positive, whole_number
 from backprop_tui.cnn import limits
 from backprop_tui.errors import UserError
 
@@ -55,9 +55,9 @@ def _add_train(subparsers: Any) -> None:
                         help="override training.epochs")
     parser.add_argument("--batch-size", type=whole_number(1, limits.MAX_BATCH_SIZE), metavar="B",
                         help="override training.batch_size")
-    parser.add_argument("--lr", type=positive_number_up_to(limits.MAX_LEARNING_RATE), metavar="X",
+    parser.add_argument("--lr", type=number_in(0, limits.MAX_LEARNING_RATE, above=True), metavar="X",
                         help=f"override training.learning_rate (above 0, at most {limits.MAX_LEARNING_RATE:g})")
-    parser.add_argument("--momentum", type=fraction_up_to(limits.MAX_MOMENTUM), metavar="M",
+    parser.add_argument("--momentum", type=number_in(0, limits.MAX_MOMENTUM), metavar="M",
                         help=f"override training.momentum (0 to {limits.MAX_MOMENTUM:g})")
     parser.add_argument("--seed", type=int, metavar="S", help="override the scenario's seed")
     parser.add_argument("--limit", type=positive, metavar="N",

@@ -126,6 +126,7 @@ def batch_count(n: int, batch_size: int) -> int:
     return -(-n // batch_size)
 
 
+@np.errstate(all="ignore")
 def train(
     network: Network,
     optimizer: Optimizer,
@@ -143,22 +144,7 @@ def train(
     A NaN or infinite loss raises TrainingDiverged (NumPy's overflow warnings are silenced: the
     check says it once, clearly).
     """
-    with np.errstate(all="ignore"):
-        return _train(network, optimizer, scenario, train_images, train_labels, test_images, test_labels,
-                      state, hooks or Hooks())
-
-
-def _train(
-    network: Network,
-    optimizer: Optimizer,
-    scenario: CnnScenario,
-    train_images: np.ndarray,
-    train_labels: np.ndarray,
-    test_images: np.ndarray,
-    test_labels: np.ndarray,
-    state: TrainState,
-    hooks: Hooks,
-) -> bool:
+    hooks = hooks or Hooks()
     spec = scenario.training
     n = len(train_images)
     batches = batch_count(n, spec.batch_size)
