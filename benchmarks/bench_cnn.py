@@ -24,11 +24,11 @@ from collections.abc import Callable
 
 import numpy as np
 
-from backprop_tui.cnn.config import load_cnn_scenario
-from backprop_tui.cnn.data import load_dataset, search_places, to_input
-from backprop_tui.cnn.layers import softmax_cross_entropy
-from backprop_tui.cnn.model import build_network, init_params
-from backprop_tui.cnn.optim import Optimizer
+from backprop_tui.core.cnn.config import load_cnn_scenario
+from backprop_tui.core.cnn.data import load_dataset, search_places, to_input
+from backprop_tui.core.cnn.layers import softmax_cross_entropy
+from backprop_tui.core.cnn.model import build_network, init_params
+from backprop_tui.core.cnn.optim import Optimizer
 
 
 def numpy_epoch(images: np.ndarray, labels: np.ndarray, batch_size: int, seed: int) -> Callable[[np.ndarray], float]:

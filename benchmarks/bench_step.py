@@ -26,9 +26,9 @@ from pathlib import Path
 
 from textual import events
 
-from backprop_tui.scenario.bundled import bundled_dir
-from backprop_tui.scenario.load import load
-from backprop_tui.stepper import Stepper
+from backprop_tui.core.scenario.bundled import bundled_dir
+from backprop_tui.core.scenario.load import load
+from backprop_tui.walk.stepper import Stepper
 from backprop_tui.tui.app import BackpropApp, quiet_gc
 from backprop_tui.tui.screens.open_dialog import steppable_scenarios
 from backprop_tui.tui.screens.stepper import StepperScreen

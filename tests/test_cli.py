@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from backprop_tui.cli import main
+from backprop_tui.cli.main import main
 
 
 def run_cli(capsys, *args):
@@ -136,7 +136,7 @@ def test_trace_refuses_a_cnn_scenario_and_directories(capsys, tmp_path):
 
 
 def test_long_scenarios_are_traced_up_to_the_cap(capsys, monkeypatch):
-    from backprop_tui import commands_dense
+    from backprop_tui.cli import dense as commands_dense
     monkeypatch.setattr(commands_dense, "MAX_TRACE_ITERATIONS", 5)
     code, out, err = run_cli(capsys, "trace", "xor", "--format", "json")
     assert code == 0

@@ -5,8 +5,8 @@ import stat
 
 import pytest
 
-from backprop_tui.errors import UserError
-from backprop_tui.fileio import atomic_write_text, atomic_writer
+from backprop_tui.core.errors import UserError
+from backprop_tui.core.fileio import atomic_write_text, atomic_writer
 
 
 def test_writes_and_replaces(tmp_path):

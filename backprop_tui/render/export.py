@@ -7,11 +7,11 @@ from typing import Any
 
 import numpy as np
 
-from backprop_tui.engine.run import Iteration
-from backprop_tui.engine.steps import Step, first_divergent_step
+from backprop_tui.core.dense.run import Iteration
+from backprop_tui.core.dense.steps import Step, first_divergent_step
 from backprop_tui.render.matrix import matrix_text
 from backprop_tui.render.numbers import cell, shape
-from backprop_tui.scenario.model import Scenario
+from backprop_tui.core.scenario.model import Scenario
 
 
 def scenario_summary(scenario: Scenario) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from backprop_tui.engine.steps import Matrix
+from backprop_tui.core.dense.steps import Matrix
 from backprop_tui.render.numbers import cell, shape
 
 ELLIPSIS_ROW = "⋮"

@@ -7,8 +7,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from backprop_tui.engine.gradcheck import AGREES, GradCheck
-from backprop_tui.engine.steps import Matrix, Step
+from backprop_tui.core.dense.gradcheck import AGREES, GradCheck
+from backprop_tui.core.dense.steps import Matrix, Step
 from backprop_tui.render.matrix import View, matrix_table, visible_indices
 from backprop_tui.render.numbers import cell, shape
 

@@ -9,16 +9,16 @@ from typing import Any
 from textual.app import App
 from textual.binding import Binding
 
-from backprop_tui.errors import UserError
-from backprop_tui.scenario.bundled import resolve
-from backprop_tui.scenario.model import Scenario
-from backprop_tui.stepper import Stepper
-from backprop_tui.tui.authoring import UndoStack, editable_copy, is_bundled
+from backprop_tui.core.errors import UserError
+from backprop_tui.core.scenario.bundled import resolve
+from backprop_tui.core.scenario.model import Scenario
+from backprop_tui.walk.stepper import Stepper
+from backprop_tui.walk.authoring import UndoStack, editable_copy, is_bundled
 from backprop_tui.tui.screens.error import ErrorScreen
 from backprop_tui.tui.screens.help import HelpScreen
 from backprop_tui.tui.screens.open_dialog import OpenScenarioDialog
 from backprop_tui.tui.screens.stepper import StepperScreen
-from backprop_tui.tui.watch import FileWatcher, try_load
+from backprop_tui.walk.watch import FileWatcher, try_load
 
 STYLES = Path(__file__).parent / "styles"
 """Absolute, so subclasses defined elsewhere (tests) find the styles too."""

@@ -13,8 +13,8 @@ import sys
 
 import numpy as np
 
-from backprop_tui.engine.run import losses
-from backprop_tui.scenario.load import loads
+from backprop_tui.core.dense.run import losses
+from backprop_tui.core.scenario.load import loads
 
 SCALE = 2.0
 ITERATIONS = 1000

@@ -92,8 +92,8 @@ def _targets(y: np.ndarray, per_line: int = 6) -> str:
 
 def render(iterations: int = 300) -> str:
     """The whole scenario file; the loss numbers quoted in its description are measured here."""
-    from backprop_tui.engine.run import losses
-    from backprop_tui.scenario.load import loads
+    from backprop_tui.core.dense.run import losses
+    from backprop_tui.core.scenario.load import loads
 
     x, y = generate()
     body = (f"inputs  = [{_rows(x, '{:.2f}')}]\n"

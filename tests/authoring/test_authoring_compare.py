@@ -6,9 +6,9 @@ import json
 
 import numpy as np
 
-from backprop_tui.cli import main
-from backprop_tui.engine.compare import compare, default_points, plot_points
-from backprop_tui.scenario.load import load
+from backprop_tui.cli.main import main
+from backprop_tui.core.dense.compare import compare, default_points, plot_points
+from backprop_tui.core.scenario.load import load
 
 
 def run_cli(capsys, *args):

@@ -7,10 +7,10 @@ import shutil
 import numpy as np
 import pytest
 
-from backprop_tui.scenario.bundled import resolve
-from backprop_tui.scenario.edit import edit_file, path_text, restore_file, set_value
-from backprop_tui.scenario.errors import ScenarioError
-from backprop_tui.scenario.load import load, loads
+from backprop_tui.core.scenario.bundled import resolve
+from backprop_tui.core.scenario.edit import edit_file, path_text, restore_file, set_value
+from backprop_tui.core.scenario.errors import ScenarioError
+from backprop_tui.core.scenario.load import load, loads
 
 
 @pytest.fixture
@@ -143,7 +143,7 @@ def test_path_text_matches_the_loaders_one_based_paths():
 
 
 def test_training_path_follows_the_stepped_variant():
-    from backprop_tui.scenario.edit import training_path
+    from backprop_tui.core.scenario.edit import training_path
 
     assert training_path(load("learning-rate"), "learning_rate") == ("training", "learning_rate")
     assert training_path(load("learning-rate", "too-large"), "learning_rate") == ("variant", 2, "training", "learning_rate")
@@ -160,8 +160,8 @@ def test_a_variant_training_table_is_created_when_missing():
 
 
 def test_path_helpers_map_step_cells_to_the_file(lecture):
-    from backprop_tui.engine.run import run
-    from backprop_tui.scenario.edit import input_path, target_path, weight_path
+    from backprop_tui.core.dense.run import run
+    from backprop_tui.core.scenario.edit import input_path, target_path, weight_path
 
     edit_file(lecture, weight_path(2, 1, 0), 0.35)
     assert load(lecture).layers[1].weights[1, 0] == 0.35

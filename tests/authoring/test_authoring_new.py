@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from backprop_tui.cli import main
-from backprop_tui.errors import UserError
-from backprop_tui.scenario.load import load, loads
-from backprop_tui.scenario.template import scenario_text
+from backprop_tui.cli.main import main
+from backprop_tui.core.errors import UserError
+from backprop_tui.core.scenario.load import load, loads
+from backprop_tui.core.scenario.template import scenario_text
 
 
 def test_new_writes_a_valid_commented_file(tmp_path, capsys):

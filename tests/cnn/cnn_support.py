@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 
-from backprop_tui.cnn.config import CnnScenario, LayerSpec, TrainingSpec
-from backprop_tui.cnn.idx import write_idx
+from backprop_tui.core.cnn.config import CnnScenario, LayerSpec, TrainingSpec
+from backprop_tui.core.cnn.idx import write_idx
 
 GOOD_LAYERS = """
 [model]

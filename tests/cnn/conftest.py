@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from backprop_tui.cnn.data import Dataset, load_dataset, search_places
-from backprop_tui.errors import UserError
+from backprop_tui.core.cnn.data import Dataset, load_dataset, search_places
+from backprop_tui.core.errors import UserError
 
 from cnn_support import write_dataset
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from backprop_tui.cli import main
-from backprop_tui.cnn import data as data_module
-from backprop_tui.cnn.checkpoint import load_checkpoint
+from backprop_tui.cli.main import main
+from backprop_tui.core.cnn import data as data_module
+from backprop_tui.core.cnn.checkpoint import load_checkpoint
 
 from cnn_support import GOOD_LAYERS, write_dataset
 
@@ -125,7 +125,7 @@ def test_a_named_data_folder_is_used_or_an_error(isolated: Path, small_scenario:
 
 
 def test_data_of_another_image_size(isolated: Path, small_scenario: Path, capsys) -> None:
-    from backprop_tui.cnn.idx import write_idx
+    from backprop_tui.core.cnn.idx import write_idx
 
     folder = isolated / "big"
     folder.mkdir()
@@ -334,7 +334,7 @@ def test_a_diverging_run_stops_without_touching_the_checkpoint(isolated: Path, s
 
 
 def test_out_of_memory_is_a_message(isolated: Path, monkeypatch, capsys) -> None:
-    from backprop_tui.cnn import session
+    from backprop_tui.cli import cnn_session as session
 
     def exhausted(args):
         raise MemoryError("Unable to allocate 12.0 GiB")

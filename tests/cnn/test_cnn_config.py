@@ -6,15 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from backprop_tui.cnn.config import (
+from backprop_tui.core.cnn.config import (
     LayerSpec,
-    is_cnn_document,
     load_cnn_scenario,
     scenario_from_data,
     scenario_from_json,
 )
-from backprop_tui.scenario.errors import ScenarioError
-from backprop_tui.scenario.toml_source import read_toml
+from backprop_tui.core.scenario.errors import ScenarioError
+from backprop_tui.core.scenario.kind import scenario_kind
+from backprop_tui.core.vocab import ScenarioKind
+from backprop_tui.core.scenario.toml_source import read_toml
 
 from cnn_support import GOOD_LAYERS
 
@@ -48,8 +49,8 @@ def test_bundled_default_is_the_issue_architecture() -> None:
         LayerSpec("dense", units=10),
     )
     assert scenario.training.epochs == 10
-    assert is_cnn_document(read_toml(Path(__file__).parents[2] / "scenarios" / "fashion_cnn.toml"))
-    assert not is_cnn_document({"title": "dense", "layer": []})
+    assert scenario_kind(read_toml(Path(__file__).parents[2] / "scenarios" / "fashion_cnn.toml")) is ScenarioKind.CNN
+    assert scenario_kind({"title": "dense", "layer": []}) is ScenarioKind.DENSE
 
 
 def test_json_round_trip() -> None:

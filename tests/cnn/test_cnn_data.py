@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from backprop_tui.cnn import data
-from backprop_tui.cnn.data import FILES, find_data, load_dataset, search_places, to_input
-from backprop_tui.cnn.idx import IdxError, write_idx
-from backprop_tui.errors import UserError
+from backprop_tui.core.cnn import data
+from backprop_tui.core.cnn.data import FILES, find_data, load_dataset, search_places, to_input
+from backprop_tui.core.cnn.idx import IdxError, write_idx
+from backprop_tui.core.errors import UserError
 
 
 @pytest.fixture

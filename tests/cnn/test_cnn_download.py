@@ -12,10 +12,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from backprop_tui.cli import main
-from backprop_tui.cnn import download
-from backprop_tui.cnn.idx import encode_idx
-from backprop_tui.errors import UserError
+from backprop_tui.cli.main import main
+from backprop_tui.core.cnn import download
+from backprop_tui.core.cnn.idx import encode_idx
+from backprop_tui.core.errors import UserError
 
 NAMES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
 
@@ -184,7 +184,7 @@ def test_unreachable_mirror_is_given_up_after_the_first_file(tmp_path: Path, mir
 
 
 def test_cli_offline_lists_places_and_ways(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
-    from backprop_tui.cnn import data
+    from backprop_tui.core.cnn import data
 
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))

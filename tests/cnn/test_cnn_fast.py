@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from backprop_tui.cnn.fast import ConvReluPool
-from backprop_tui.cnn.layers import Conv2D, MaxPool2D, ReLU, softmax_cross_entropy
-from backprop_tui.cnn.model import build_network, init_params
+from backprop_tui.core.cnn.fast import ConvReluPool
+from backprop_tui.core.cnn.layers import Conv2D, MaxPool2D, ReLU, softmax_cross_entropy
+from backprop_tui.core.cnn.model import build_network, init_params
 
 from cnn_support import make_scenario, naive_conv, numeric_grad, synthetic_images
 

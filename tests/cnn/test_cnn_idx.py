@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from backprop_tui.cnn.idx import IdxError, encode_idx, read_idx, write_idx
-from backprop_tui.errors import UserError
+from backprop_tui.core.cnn.idx import IdxError, encode_idx, read_idx, write_idx
+from backprop_tui.core.errors import UserError
 
 
 @pytest.mark.parametrize("name", ["images-idx3-ubyte", "images-idx3-ubyte.gz"])

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import pytest
 
-from backprop_tui.cnn.config import load_cnn_scenario
-from backprop_tui.cnn.model import build_network, init_params
-from backprop_tui.cnn.optim import Optimizer
-from backprop_tui.cnn.report import confusion_matrix
-from backprop_tui.cnn.train import TrainState, evaluate, train
+from backprop_tui.core.cnn.config import load_cnn_scenario
+from backprop_tui.core.cnn.model import build_network, init_params
+from backprop_tui.core.cnn.optim import Optimizer
+from backprop_tui.render.cnn_report import confusion_matrix
+from backprop_tui.core.cnn.train import TrainState, evaluate, train
 
 
 @pytest.mark.slow

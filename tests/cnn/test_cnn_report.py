@@ -7,10 +7,10 @@ import io
 import numpy as np
 from rich.console import Console
 
-from backprop_tui.cnn.picture import UPPER_HALF, ascii_image, half_block_image
-from backprop_tui.cnn.progress import PlainProgress, RichProgress
-from backprop_tui.cnn.report import confusion_matrix, full_report, per_class_accuracy
-from backprop_tui.cnn.train import TrainState
+from backprop_tui.render.picture import UPPER_HALF, ascii_image, half_block_image
+from backprop_tui.cli.progress import PlainProgress, RichProgress
+from backprop_tui.render.cnn_report import confusion_matrix, full_report, per_class_accuracy
+from backprop_tui.core.cnn.train import TrainState
 
 
 def render(renderable, color: bool = False) -> str:

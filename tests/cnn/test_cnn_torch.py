@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from backprop_tui.cnn.layers import softmax_cross_entropy
-from backprop_tui.cnn.model import build_network, init_params
+from backprop_tui.core.cnn.layers import softmax_cross_entropy
+from backprop_tui.core.cnn.model import build_network, init_params
 
 from cnn_support import make_scenario, synthetic_images
 

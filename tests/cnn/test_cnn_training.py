@@ -10,12 +10,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from backprop_tui.cnn.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
-from backprop_tui.cnn.config import LayerSpec, TrainingSpec
-from backprop_tui.cnn.model import build_network, init_params
-from backprop_tui.cnn.optim import Optimizer, learning_rate
-from backprop_tui.cnn.train import Hooks, TrainState, evaluate, train
-from backprop_tui.errors import UserError
+from backprop_tui.core.cnn.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
+from backprop_tui.core.cnn.config import LayerSpec, TrainingSpec
+from backprop_tui.core.cnn.model import build_network, init_params
+from backprop_tui.core.cnn.optim import Optimizer, learning_rate
+from backprop_tui.core.cnn.train import Hooks, TrainState, evaluate, train
+from backprop_tui.core.errors import UserError
 
 from cnn_support import make_scenario, synthetic_images
 
@@ -265,7 +265,7 @@ def test_damaged_arrays(saved: Path) -> None:
 def test_non_finite_loss_or_weights_stop_training(data) -> None:
     import warnings
 
-    from backprop_tui.cnn.train import TrainingDiverged
+    from backprop_tui.core.cnn.train import TrainingDiverged
 
     scenario = make_scenario(SMALL, learning_rate=0.01, batch_size=100, epochs=3)
 

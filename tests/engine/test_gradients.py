@@ -5,14 +5,14 @@ import itertools
 import numpy as np
 import pytest
 
-from backprop_tui.engine.activations import ACTIVATIONS
-from backprop_tui.engine.chain import drilldown
-from backprop_tui.engine.gradcheck import numeric_gradient, relative_error
-from backprop_tui.engine.losses import LOSSES
-from backprop_tui.engine.network import Params, backward, forward, loss_of
-from backprop_tui.engine.run import run
-from backprop_tui.engine.steps import build_steps
-from backprop_tui.scenario.load import loads
+from backprop_tui.core.dense.activations import ACTIVATIONS
+from backprop_tui.core.dense.chain import drilldown
+from backprop_tui.core.dense.gradcheck import numeric_gradient, relative_error
+from backprop_tui.core.dense.losses import LOSSES
+from backprop_tui.core.dense.network import Params, backward, forward, loss_of
+from backprop_tui.core.dense.run import run
+from backprop_tui.core.dense.steps import build_steps
+from backprop_tui.core.scenario.load import loads
 
 HIDDEN = ["identity", "sigmoid", "tanh", "relu", "leaky_relu"]
 OUTPUT_FOR_LOSS = {
@@ -120,7 +120,7 @@ def test_softmax_jacobian_against_finite_differences():
     z = rng.normal(size=(4, 2))
     g = rng.normal(size=(4, 2))
     f = lambda v: float(np.sum(ACTIVATIONS["softmax"].f(v) * g))
-    from backprop_tui.engine.activations import softmax_backward
+    from backprop_tui.core.dense.activations import softmax_backward
     analytic = softmax_backward(ACTIVATIONS["softmax"].f(z), g)
     for index in np.ndindex(z.shape):
         assert relative_error(analytic[index], numeric_gradient(f, z, index)) < 1e-6
@@ -176,7 +176,7 @@ def test_relative_error_of_non_finite_values_is_inf_not_an_exception():
 def test_steps_of_an_overflowing_network_are_built_without_error():
     text = scenario_text("tanh", "identity", "squared_error", seed=2).replace("learning_rate = 0.1", "learning_rate = 50.0")
     scenario = loads(text)
-    from backprop_tui.engine.steps import first_divergent_step
+    from backprop_tui.core.dense.steps import first_divergent_step
     iterations = run(scenario, 200)
     assert iterations[-1].diverged
     for it in iterations[-3:]:

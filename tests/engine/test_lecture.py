@@ -5,10 +5,10 @@ import math
 import numpy as np
 import pytest
 
-from backprop_tui.engine.chain import drilldown
-from backprop_tui.engine.run import run
-from backprop_tui.engine.steps import build_steps
-from backprop_tui.scenario.load import load
+from backprop_tui.core.dense.chain import drilldown
+from backprop_tui.core.dense.run import run
+from backprop_tui.core.dense.steps import build_steps
+from backprop_tui.core.scenario.load import load
 
 
 def sigmoid(v: float) -> float:

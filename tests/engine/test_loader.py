@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from backprop_tui.scenario.errors import ScenarioError
-from backprop_tui.scenario.load import apply_variant, load, loads
-from backprop_tui.scenario.toml_source import read_toml
+from backprop_tui.core.scenario.errors import ScenarioError
+from backprop_tui.core.scenario.load import apply_variant, load, loads
+from backprop_tui.core.scenario.toml_source import read_toml
 
 GOOD = Path(__file__).parents[2] / "scenarios" / "lecture.toml"
 

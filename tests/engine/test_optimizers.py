@@ -3,12 +3,12 @@
 import numpy as np
 import pytest
 
-from backprop_tui.engine.gradcheck import numeric_gradient
-from backprop_tui.engine.network import Params, loss_of
-from backprop_tui.engine.optimizers import batch_indices
-from backprop_tui.engine.run import activations_of, initial_state, losses, run, step
-from backprop_tui.scenario.load import load, loads
-from backprop_tui.scenario.model import Training
+from backprop_tui.core.dense.gradcheck import numeric_gradient
+from backprop_tui.core.dense.network import Params, loss_of
+from backprop_tui.core.dense.optimizers import batch_indices
+from backprop_tui.core.dense.run import activations_of, initial_state, losses, run, step
+from backprop_tui.core.scenario.load import load, loads
+from backprop_tui.core.scenario.model import Training
 
 BASE = """
 seed = 5
@@ -105,7 +105,7 @@ def test_iterations_continue_without_limit():
 def test_divergence_is_flagged_not_raised():
     linear = BASE.replace('"tanh"', '"identity"').replace('"sigmoid"', '"identity"')
     scenario = loads(linear + 'optimizer = "gd"\nlearning_rate = 50.0\n')
-    from backprop_tui.engine.steps import build_steps, first_divergent_step
+    from backprop_tui.core.dense.steps import build_steps, first_divergent_step
     iterations = run(scenario, 300)
     assert any(it.diverged for it in iterations)
     assert not iterations[0].diverged

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from backprop_tui.engine.activations import NAMES as ACTIVATIONS
-from backprop_tui.engine.losses import NAMES as LOSSES
-from backprop_tui.scenario import load as loader
-from backprop_tui.scenario.errors import ScenarioError
-from backprop_tui.scenario.model import INITS, OPTIMIZERS
+from backprop_tui.core.dense.activations import NAMES as ACTIVATIONS
+from backprop_tui.core.dense.losses import NAMES as LOSSES
+from backprop_tui.core.scenario import load as loader
+from backprop_tui.core.scenario.errors import ScenarioError
+from backprop_tui.core.scenario.model import INITS, OPTIMIZERS
 
 README = Path(__file__).resolve().parents[2] / "scenarios" / "README.md"
 

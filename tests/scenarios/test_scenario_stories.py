@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from backprop_tui.engine.compare import compare
-from backprop_tui.engine.run import losses, run
-from backprop_tui.scenario.bundled import bundled_dir, resolve
-from backprop_tui.scenario.load import apply_variant, load
+from backprop_tui.core.dense.compare import compare
+from backprop_tui.core.dense.run import losses, run
+from backprop_tui.core.scenario.bundled import bundled_dir, resolve
+from backprop_tui.core.scenario.load import apply_variant, load
 
 MINE = ["activations", "learning-rate", "local-minimum", "sgd", "softmax", "solar"]
 ROOT = Path(__file__).resolve().parents[2]

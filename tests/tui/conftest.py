@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from backprop_tui.scenario.bundled import resolve
+from backprop_tui.core.scenario.bundled import resolve
 
 DIVERGING = """\
 title = "Diverging: a learning rate far too large"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.widgets import Input
 
-from backprop_tui.stepper import Position
+from backprop_tui.walk.stepper import Position
 from backprop_tui.tui.app import BackpropApp
 from backprop_tui.tui.screens.error import ErrorScreen
 from backprop_tui.tui.screens.open_dialog import OpenScenarioDialog

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from backprop_tui.scenario.load import load
+from backprop_tui.core.scenario.load import load
 from backprop_tui.tui.app import BackpropApp
 from backprop_tui.tui.screens.open_dialog import steppable_scenarios
 from backprop_tui.tui.screens.stepper import StepperScreen

@@ -6,9 +6,9 @@ import pytest
 
 from backprop_tui.render.matrix import visible_indices
 from backprop_tui.render.step import shown_matrices
-from backprop_tui.scenario.load import load
-from backprop_tui.stepper import Stepper
-from backprop_tui.tui.focus import Focus, cursor_cell, window_offset
+from backprop_tui.core.scenario.load import load
+from backprop_tui.walk.stepper import Stepper
+from backprop_tui.walk.focus import Focus, cursor_cell, window_offset
 
 
 @pytest.mark.parametrize(("total", "limit"), [(784, 10), (128, 6), (10, 6), (6, 6), (7, 6)])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from backprop_tui.stepper import Position
+from backprop_tui.walk.stepper import Position
 from backprop_tui.tui.app import BackpropApp
 from backprop_tui.tui.screens.help import HelpScreen
 from backprop_tui.tui.screens.stepper import SPEEDS, StepperScreen

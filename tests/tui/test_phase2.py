@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, OptionList
 
-from backprop_tui.scenario.bundled import resolve
-from backprop_tui.stepper import Position
+from backprop_tui.core.scenario.bundled import resolve
+from backprop_tui.walk.stepper import Position
 from backprop_tui.tui.app import BackpropApp
 from backprop_tui.tui.screens.compare import CompareScreen
 from backprop_tui.tui.screens.dialogs import EditDialog, ExportDialog, VariantDialog
@@ -57,10 +57,26 @@ async def test_compare_draws_every_variant(rates: Path) -> None:
         assert isinstance(screen, CompareScreen)
         await wait_for(pilot, lambda: screen.comparison is not None)
         text = screen_text(app)
-        for name in ("too-small", "right", "too-large (diverged at 278)", "diverged at update 278"):
+        for name in ("too-small", "right", "too-large (diverged at iteration 278)"):
             assert name in text
         await pilot.press("escape")
         assert isinstance(app.screen, StepperScreen)
+
+
+@pytest.mark.parametrize("name", ["learning-rate", "local-minimum", "solar"])
+async def test_the_compare_view_survives_resizing(name: str) -> None:
+    """Every redraw plots the curves afresh: a resize never takes the log of logged data."""
+    app = BackpropApp(resolve(name))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        await wait_for(pilot, lambda: screen.comparison is not None)
+        for size in [(80, 24), (200, 50), (120, 36), SIZE]:
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+        assert app.is_running and app.return_code is None
+        assert app.screen is screen and "log scale" in screen_text(app)
 
 
 async def test_editing_a_weight_keeps_comments_reloads_and_undoes(lecture_copy: Path) -> None:

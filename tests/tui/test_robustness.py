@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.widgets import Static
 
-from backprop_tui.stepper import Position
+from backprop_tui.walk.stepper import Position
 from backprop_tui.tui.app import BackpropApp
 from backprop_tui.tui.screens.stepper import StepperScreen
 

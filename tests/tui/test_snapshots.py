@@ -9,7 +9,7 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from backprop_tui.scenario.bundled import resolve
+from backprop_tui.core.scenario.bundled import resolve
 from backprop_tui.tui.app import BackpropApp
 from backprop_tui.tui.widgets.error_panel import ErrorPanel
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from backprop_tui.engine.run import run
-from backprop_tui.scenario.load import load
-from backprop_tui.stepper import Position, Stepper
+from backprop_tui.core.dense.run import run
+from backprop_tui.core.scenario.load import load
+from backprop_tui.walk.stepper import Position, Stepper
 
 
 @pytest.fixture
@@ -130,8 +130,8 @@ def test_the_stepping_state_does_not_import_textual() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, backprop_tui.stepper, backprop_tui.tui.focus, backprop_tui.tui.watch, "
-            "backprop_tui.tui.authoring; print('textual' in sys.modules)")
+    code = ("import sys, backprop_tui.walk.stepper, backprop_tui.walk.focus, backprop_tui.walk.watch, "
+            "backprop_tui.walk.authoring; print('textual' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
 
@@ -139,8 +139,8 @@ def test_the_stepping_state_does_not_import_textual() -> None:
 def test_a_long_walk_keeps_a_bounded_step_cache_and_rebuilds_identical_steps(monkeypatch):
     import numpy as np
 
-    from backprop_tui import stepper as stepper_module
-    from backprop_tui.scenario.load import load
+    from backprop_tui.walk import stepper as stepper_module
+    from backprop_tui.core.scenario.load import load
 
     monkeypatch.setattr(stepper_module, "STEP_CACHE", 3)
     walker = stepper_module.Stepper(load("xor"))

@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from backprop_tui.scenario.bundled import resolve
-from backprop_tui.scenario.load import load
-from backprop_tui.stepper import Stepper
-from backprop_tui.tui.authoring import UndoStack, edit_targets, editable_copy, export_markdown, is_bundled
-from backprop_tui.tui.focus import Focus
-from backprop_tui.tui.watch import FileWatcher, try_load
+from backprop_tui.core.scenario.bundled import resolve
+from backprop_tui.core.scenario.load import load
+from backprop_tui.walk.stepper import Stepper
+from backprop_tui.walk.authoring import UndoStack, edit_targets, editable_copy, export_markdown, is_bundled
+from backprop_tui.walk.focus import Focus
+from backprop_tui.walk.watch import FileWatcher, try_load
 
 
 def test_try_load_returns_messages_instead_of_raising(tmp_path: Path) -> None:

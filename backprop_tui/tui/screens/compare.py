@@ -9,9 +9,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from backprop_tui.engine.compare import Comparison, compare
-from backprop_tui.scenario.model import Scenario
-from backprop_tui.tui.widgets.loss_curves import LossCurves, curves_table
+from backprop_tui.core.dense.compare import Comparison, compare
+from backprop_tui.core.scenario.model import Scenario
+from backprop_tui.render.compare import curves_table
+from backprop_tui.tui.widgets.loss_curves import LossCurves
 
 
 class CompareScreen(Screen[None]):

@@ -18,8 +18,8 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from backprop_tui.render.numbers import cell
-from backprop_tui.scenario.model import Scenario
-from backprop_tui.tui.authoring import EditTarget
+from backprop_tui.core.scenario.model import Scenario
+from backprop_tui.walk.authoring import EditTarget
 
 BASE = "(base)"
 

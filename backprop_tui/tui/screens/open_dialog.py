@@ -11,12 +11,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from backprop_tui.cnn.config import is_cnn_document
-from backprop_tui.errors import UserError
-from backprop_tui.scenario.bundled import bundled_dir, bundled_names
-from backprop_tui.scenario.toml_source import read_toml
-from backprop_tui.scenario.model import Scenario
-from backprop_tui.tui.watch import try_load
+from backprop_tui.core.scenario.kind import scenario_kind
+from backprop_tui.core.vocab import ScenarioKind
+from backprop_tui.core.errors import UserError
+from backprop_tui.core.scenario.bundled import bundled_dir, bundled_names
+from backprop_tui.core.scenario.toml_source import read_toml
+from backprop_tui.core.scenario.model import Scenario
+from backprop_tui.walk.watch import try_load
 
 
 def steppable_scenarios() -> list[tuple[str, str]]:
@@ -27,7 +28,7 @@ def steppable_scenarios() -> list[tuple[str, str]]:
             document = read_toml(bundled_dir() / f"{name}.toml")
         except UserError:
             continue
-        if not is_cnn_document(document):
+        if scenario_kind(document) is ScenarioKind.DENSE:
             found.append((name, str(document.get("title", ""))))
     return found
 

@@ -17,12 +17,12 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer
 
-from backprop_tui.engine import chain
-from backprop_tui.engine.chain import DrillDown
-from backprop_tui.engine.steps import Step, first_divergent_step
-from backprop_tui.stepper import Position, Stepper
+from backprop_tui.core.dense import chain
+from backprop_tui.core.dense.chain import DrillDown
+from backprop_tui.core.dense.steps import Step, first_divergent_step
+from backprop_tui.walk.stepper import Position, Stepper
 from backprop_tui.tui.commands import StepperCommands
-from backprop_tui.tui.focus import Focus, focus_layer
+from backprop_tui.walk.focus import Focus, focus_layer
 from backprop_tui.tui.screens.stepper_authoring import AuthoringActions
 from backprop_tui.tui.widgets.chain_panel import ChainPanel
 from backprop_tui.tui.widgets.error_panel import ErrorPanel

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from backprop_tui.errors import UserError
-from backprop_tui.scenario.edit import edit_file, restore_file
-from backprop_tui.tui.authoring import EditTarget, edit_targets, export_markdown
+from backprop_tui.core.errors import UserError
+from backprop_tui.core.scenario.edit import edit_file, restore_file
+from backprop_tui.walk.authoring import EditTarget, edit_targets, export_markdown
 from backprop_tui.tui.screens.compare import CompareScreen
 from backprop_tui.tui.screens.dialogs import BASE, EditDialog, ExportDialog, VariantDialog
 

@@ -9,8 +9,8 @@ from rich.console import Group
 from rich.text import Text
 from textual.widgets import Static
 
-from backprop_tui.engine.chain import DrillDown
-from backprop_tui.engine.gradcheck import AGREES, relative_error
+from backprop_tui.core.dense.chain import DrillDown
+from backprop_tui.core.dense.gradcheck import AGREES, relative_error
 from backprop_tui.render.numbers import cell
 
 MAX_TERMS = 6

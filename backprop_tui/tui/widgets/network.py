@@ -10,9 +10,9 @@ import numpy as np
 from rich.table import Table
 from rich.text import Text
 
-from backprop_tui.engine import notation as n
+from backprop_tui.core.dense import notation as n
 from backprop_tui.render.numbers import cell
-from backprop_tui.stepper import Stepper
+from backprop_tui.walk.stepper import Stepper
 from backprop_tui.tui.widgets.prerendered import Prerendered, render_side_by_side
 
 MAX_NODES = 7

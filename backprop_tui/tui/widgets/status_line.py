@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from backprop_tui.render.numbers import cell
-from backprop_tui.stepper import Stepper
+from backprop_tui.walk.stepper import Stepper
 
 
 def status_text(stepper: Stepper, busy: bool = False, playing: bool = False) -> Text:

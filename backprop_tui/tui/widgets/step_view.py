@@ -18,11 +18,11 @@ from textual.containers import HorizontalScroll, Vertical
 from textual.strip import Strip
 from textual.widgets import Static
 
-from backprop_tui.engine.gradcheck import GradCheck
-from backprop_tui.engine.steps import Step
+from backprop_tui.core.dense.gradcheck import GradCheck
+from backprop_tui.core.dense.steps import Step
 from backprop_tui.render.matrix import View
 from backprop_tui.render.step import header_text, matrix_tables, shown_matrices, update_table
-from backprop_tui.tui.focus import Focus, view_for
+from backprop_tui.walk.focus import Focus, view_for
 from backprop_tui.tui.widgets.prerendered import Block, Prerendered, pack, render_blocks, render_side_by_side
 
 CACHE_SIZE = 64

@@ -1,0 +1,1 @@
+"""The `backprop-tui` command line: one module per area, each with `register()`."""

@@ -1,0 +1,99 @@
+"""CLI subcommands for scenario authors: `compare` variants side by side, write a `new` scenario."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from backprop_tui.cli.args import natural, positive
+from backprop_tui.core.errors import UserError
+
+
+def register(subparsers: Any) -> None:
+    """Add `compare` and `new` to the CLI's subparsers."""
+    p = subparsers.add_parser("compare", help="the loss of every variant of a scenario, as a table and a plot")
+    p.add_argument("scenario", help="a path or a bundled name, e.g. learning-rate")
+    p.add_argument("--iterations", type=positive, help="updates per variant (default: the longest variant's)")
+    p.add_argument("--at", type=_points, help="iterations for the table, e.g. 0,10,100 (default: a handful)")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--width", type=positive, default=100, help="plot width in characters (default 100)")
+    p.add_argument("--height", type=positive, default=24, help="plot height in lines (default 24)")
+    p.set_defaults(func=cmd_compare)
+
+    p = subparsers.add_parser("new", help="write a commented scenario file that validates as written")
+    p.add_argument("file", help="the scenario file to write, e.g. my.toml")
+    p.add_argument("--layers", type=_sizes, default=[2, 3, 1], help="units per layer, inputs first (default 2,3,1)")
+    p.add_argument("--activation", default="sigmoid", help="hidden (and, where the loss allows, output) activation")
+    p.add_argument("--loss", default="squared_error", help="squared_error, mse, cross_entropy or binary_cross_entropy")
+    p.add_argument("--seed", type=natural, default=0, help="seed of the initial weights and sample data (default 0)")
+    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    p.set_defaults(func=cmd_new)
+
+
+# -- argument types -------------------------------------------------------------------------------
+
+
+def _points(text: str) -> list[int]:
+    return sorted({natural(part.strip()) for part in text.split(",") if part.strip()})
+
+
+def _sizes(text: str) -> list[int]:
+    return [positive(part.strip()) for part in text.split(",")]
+
+
+# -- compare --------------------------------------------------------------------------------------
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from backprop_tui.core.dense.compare import compare, default_iterations, default_points
+    from backprop_tui.core.scenario.load import load
+    from backprop_tui.render.compare import comparison_json, comparison_text
+
+    _refuse_cnn(args.scenario)
+    scenario = load(args.scenario)
+    iterations = args.iterations
+    if iterations is None:
+        iterations = max([default_iterations(scenario), *(args.at or [])])
+    points = args.at or default_points(iterations)
+    if points and points[-1] > iterations:
+        raise UserError(f"--at: {points[-1]} is beyond --iterations {iterations}")
+    comparison = compare(scenario, iterations)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(comparison_json(comparison, points), indent=2) + "\n")
+    else:
+        sys.stdout.write(comparison_text(comparison, points, args.width, args.height))
+    return 0
+
+
+def _refuse_cnn(name: str) -> None:
+    """A CNN scenario has no variants or steps: say so instead of listing its keys as unknown."""
+    from backprop_tui.core.scenario.bundled import resolve
+    from backprop_tui.core.scenario.kind import file_kind
+    from backprop_tui.core.vocab import ScenarioKind
+
+    if file_kind(resolve(name)) is ScenarioKind.CNN:
+        raise UserError(f"{name}: a CNN scenario; compare works on step-through (dense) scenarios. "
+                        "Train it with `backprop-tui train`.")
+
+
+# -- new ------------------------------------------------------------------------------------------
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from backprop_tui.core.fileio import atomic_write_text
+    from backprop_tui.core.scenario.template import scenario_text
+
+    path = Path(args.file)
+    if path.exists() and not args.force:
+        raise UserError(f"{path}: already exists; use --force to overwrite it")
+    if path.is_dir():
+        raise UserError(f"{path}: is a directory")
+    title = path.stem.replace("_", " ").replace("-", " ").strip().capitalize() or "My scenario"
+    text = scenario_text(args.layers, args.activation, args.loss, args.seed, title=title)
+    atomic_write_text(path, text)
+    print(f"wrote {path}: a {'-'.join(map(str, args.layers))} network; "
+          f"try `backprop-tui trace {path}` or `backprop-tui {path}`", file=sys.stderr)
+    return 0

@@ -1,0 +1,156 @@
+"""The CNN subcommands: train, evaluate, predict, data (and data download).
+
+Only argument parsing and wiring live here; each handler imports its heavy modules lazily so
+`backprop-tui --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from backprop_tui.cli.args import number_in, positive, whole_number
+from backprop_tui.core.cnn import limits
+from backprop_tui.core.errors import UserError
+
+DEFAULT_SCENARIO = limits.DEFAULT_SCENARIO
+
+
+def register(subparsers: Any) -> None:
+    """Add `train`, `evaluate`, `predict` and `data` to the CLI's subparsers."""
+    _add_train(subparsers)
+    _add_evaluate(subparsers)
+    _add_predict(subparsers)
+    _add_data(subparsers)
+
+
+def _data_dir_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-dir",
+        metavar="D",
+        help="folder with the four Fashion-MNIST IDX files (.gz or plain); also a torchvision "
+        "root holding FashionMNIST/raw. The only place used when given (as is $FASHION_MNIST_DIR "
+        "otherwise): a missing file is an error. See `backprop-tui data`.",
+    )
+    parser.add_argument(
+        "--no-verify",
+        action="store_true",
+        help="skip the MD5 check of the files' contents (for other data in the same format)",
+    )
+
+
+def _add_train(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "train",
+        help="train the NumPy CNN on Fashion-MNIST",
+        description="Train a CNN scenario on Fashion-MNIST, evaluating on the test set after "
+        "every epoch. Ctrl-C finishes the batch, writes the checkpoint and stops; --resume "
+        "continues exactly where it stopped. If the loss becomes NaN or infinite (a learning rate "
+        "too high), training stops with exit code 1 and the checkpoint is left as the last good "
+        "epoch wrote it. Bad input (a flag, a scenario, the data) exits with 2.",
+    )
+    parser.add_argument("scenario", nargs="?", default=None, metavar="SCENARIO",
+                        help=f"CNN scenario file or bundled name (default: {DEFAULT_SCENARIO})")
+    parser.add_argument("--epochs", type=whole_number(1, limits.MAX_EPOCHS), metavar="N",
+                        help="override training.epochs")
+    parser.add_argument("--batch-size", type=whole_number(1, limits.MAX_BATCH_SIZE), metavar="B",
+                        help="override training.batch_size")
+    parser.add_argument("--lr", type=number_in(0, limits.MAX_LEARNING_RATE, above=True), metavar="X",
+                        help=f"override training.learning_rate (above 0, at most {limits.MAX_LEARNING_RATE:g})")
+    parser.add_argument("--momentum", type=number_in(0, limits.MAX_MOMENTUM), metavar="M",
+                        help=f"override training.momentum (0 to {limits.MAX_MOMENTUM:g})")
+    parser.add_argument("--seed", type=int, metavar="S", help="override the scenario's seed")
+    parser.add_argument("--limit", type=positive, metavar="N",
+                        help="train on the first N training images only (the test set stays whole)")
+    _data_dir_option(parser)
+    parser.add_argument("--checkpoint", metavar="PATH", default="fashion_cnn.npz",
+                        help="checkpoint written after every epoch (default: fashion_cnn.npz)")
+    parser.add_argument("--resume", action="store_true",
+                        help="continue from --checkpoint instead of starting afresh")
+    parser.add_argument("--metrics", metavar="FILE", help="append one JSON line per epoch to FILE")
+    parser.set_defaults(func=_train)
+
+
+def _add_evaluate(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "evaluate", help="test accuracy, per-class table and confusion matrix of a checkpoint"
+    )
+    parser.add_argument("checkpoint", metavar="CHECKPOINT", help="a .npz written by `train`")
+    _data_dir_option(parser)
+    parser.set_defaults(func=_evaluate)
+
+
+def _add_predict(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "predict", help="draw one test image and show the checkpoint's predicted probabilities"
+    )
+    parser.add_argument("checkpoint", metavar="CHECKPOINT", help="a .npz written by `train`")
+    parser.add_argument("--index", type=int, required=True, metavar="I", help="test image index, 0-9999")
+    _data_dir_option(parser)
+    parser.set_defaults(func=_predict)
+
+
+def _add_data(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "data", help="show where Fashion-MNIST was found; `data download` fetches it",
+        description="Without a subcommand: list the places searched, in order, and which one holds the data.",
+    )
+    parser.add_argument("--data-dir", metavar="D", help="folder searched first")
+    parser.set_defaults(func=_data_where)
+    actions = parser.add_subparsers(dest="data_command", metavar="ACTION")
+    download = actions.add_parser(
+        "download", help="fetch the four files from the official mirrors into the cache",
+        description="Download the four Fashion-MNIST files into the cache folder (or --to), "
+        "verifying each file's MD5, resuming partial downloads and retrying other mirrors.",
+    )
+    download.add_argument("--to", metavar="DIR", help="destination folder (default: the cache folder)")
+    download.add_argument("--retries", type=positive, default=3, metavar="N",
+                          help="attempts per mirror and file (default: 3)")
+    download.set_defaults(func=_data_download)
+
+
+# -- handlers -------------------------------------------------------------------------------------
+
+
+def _out_of_memory() -> UserError:
+    return UserError("out of memory: this model or batch is too large for this machine's memory; use a "
+                     "smaller training.batch_size (or --batch-size), or fewer filters or units")
+
+
+def _train(args: argparse.Namespace) -> int:
+    from backprop_tui.cli.cnn_session import train_command
+
+    try:
+        return train_command(args)
+    except MemoryError:
+        raise _out_of_memory() from None
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from backprop_tui.cli.cnn_session import evaluate_command
+
+    try:
+        return evaluate_command(args)
+    except MemoryError:
+        raise _out_of_memory() from None
+
+
+def _predict(args: argparse.Namespace) -> int:
+    from backprop_tui.cli.cnn_session import predict_command
+
+    try:
+        return predict_command(args)
+    except MemoryError:
+        raise _out_of_memory() from None
+
+
+def _data_where(args: argparse.Namespace) -> int:
+    from backprop_tui.cli.cnn_session import data_command
+
+    return data_command(args)
+
+
+def _data_download(args: argparse.Namespace) -> int:
+    from backprop_tui.cli.cnn_session import download_command
+
+    return download_command(args)

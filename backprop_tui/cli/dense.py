@@ -1,0 +1,173 @@
+"""CLI subcommands for the step-through engine: open, trace, validate, scenarios."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from backprop_tui.cli.args import whole_number
+from backprop_tui.core.errors import UserError
+
+
+MAX_TRACE_ITERATIONS = 2000
+"""A trace prints every step of every iteration; beyond this it is a book, not a handout."""
+
+
+def register(subparsers: Any) -> None:
+    """Add `open`, `trace`, `validate` and `scenarios` to the CLI's subparsers."""
+    p = subparsers.add_parser("open", help="open the app on SCENARIO (the default when no command is given)")
+    p.add_argument("scenario", nargs="?", default="lecture", help="a path or a bundled name (default: lecture)")
+    p.add_argument("--variant", help="step through one of the scenario's variants")
+    p.set_defaults(func=cmd_open)
+
+    p = subparsers.add_parser("trace", help="print every step of the first iterations")
+    p.add_argument("scenario", help="a path or a bundled name, e.g. lecture")
+    p.add_argument("--iterations", type=whole_number(1, MAX_TRACE_ITERATIONS),
+                   help=f"how many updates (default: the scenario's; at most {MAX_TRACE_ITERATIONS})")
+    p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    p.add_argument("--variant", help="apply one of the scenario's [[variant]] tables")
+    p.add_argument("--decimals", type=whole_number(1, 12), default=4, help="decimals per cell (1 to 12, default 4)")
+    p.add_argument("--output", "-o", help="write to this file (atomically) instead of stdout")
+    p.set_defaults(func=cmd_trace)
+
+    p = subparsers.add_parser("validate", help="check scenario files and report every problem")
+    p.add_argument("scenarios", nargs="+", metavar="SCENARIO")
+    p.set_defaults(func=cmd_validate)
+
+    p = subparsers.add_parser("scenarios", help="list the bundled scenarios")
+    p.set_defaults(func=cmd_scenarios)
+
+
+def stepping_scenario_path(name: str) -> Path:
+    """The file of a scenario to step through; a CNN scenario is pointed to `train` instead."""
+    from backprop_tui.core.scenario.bundled import resolve
+    from backprop_tui.core.scenario.errors import ScenarioError
+    from backprop_tui.core.scenario.kind import file_kind
+    from backprop_tui.core.vocab import ScenarioKind
+
+    path = resolve(name)
+    try:
+        is_cnn = file_kind(path) is ScenarioKind.CNN
+    except ScenarioError:
+        is_cnn = False  # the loader reports it properly
+    if is_cnn:
+        raise UserError(f"{path.name}: a CNN scenario is trained, not stepped through: "
+                        f"run `backprop-tui train {name}`")
+    return path
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    """Open the app. A missing file is an error here; a file with errors opens on the error
+    screen, which reloads as soon as the file is fixed (the authoring loop)."""
+    path = stepping_scenario_path(args.scenario)
+    from backprop_tui.tui.app import BackpropApp
+
+    BackpropApp(path, variant=args.variant).run()
+    return 0
+
+
+def trace_text(scenario, iterations, steps, decimals: int, width: int | None = None) -> str:
+    """The text trace, rendered to a string through the shared rich renderer."""
+    import io
+
+    from rich.console import Console
+
+    from backprop_tui.core.dense.steps import first_divergent_step
+    from backprop_tui.render.export import steps_by_iteration
+    from backprop_tui.render.matrix import View
+    from backprop_tui.render.numbers import cell
+    from backprop_tui.render.step import step_renderable
+
+    console = Console(record=True, width=width or 120, force_terminal=False, color_system=None, file=io.StringIO())
+    view = View(decimals=decimals)
+    console.print(f"[bold]{scenario.title}[/]")
+    by_iteration = steps_by_iteration(steps)
+    for it in iterations:
+        first_bad = first_divergent_step(by_iteration[it.number])
+        diverged = f"  (diverged at step {first_bad.index + 1})" if first_bad else ("  (diverged)" if it.diverged else "")
+        console.rule(f"Iteration {it.number}: loss before the update E = {cell(it.loss, 6)}{diverged}")
+        for s in by_iteration[it.number]:
+            console.print(step_renderable(s, view))
+    return console.export_text()
+
+
+def cmd_trace(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from backprop_tui.core.dense.run import run
+    from backprop_tui.core.dense.steps import build_steps
+    from backprop_tui.core.fileio import atomic_write_text
+    from backprop_tui.core.scenario.load import load
+    from backprop_tui.render.export import to_json, to_markdown
+    from backprop_tui.render.matrix import View
+    from backprop_tui.render.step import step_renderable
+
+    scenario = load(stepping_scenario_path(args.scenario), args.variant)
+    count = args.iterations or scenario.training.iterations
+    if count > MAX_TRACE_ITERATIONS:
+        print(f"note: tracing the first {MAX_TRACE_ITERATIONS} of the scenario's {count} iterations "
+              f"(pass --iterations N; `compare` shows whole runs)", file=sys.stderr)
+        count = MAX_TRACE_ITERATIONS
+    iterations = run(scenario, count)
+    steps = [s for it in iterations for s in build_steps(scenario, it)]
+    if args.format == "json":
+        text = to_json(scenario, iterations, steps) + "\n"
+    elif args.format == "markdown":
+        text = to_markdown(scenario, iterations, steps, args.decimals)
+    elif args.output is None and sys.stdout.isatty():
+        console = Console()
+        for s in steps:
+            console.print(step_renderable(s, View(decimals=args.decimals)))
+        return 0
+    else:
+        text = trace_text(scenario, iterations, steps, args.decimals)
+    if args.output:
+        atomic_write_text(args.output, text)
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from backprop_tui.core.cnn.config import load_cnn_scenario
+    from backprop_tui.core.scenario.bundled import resolve
+    from backprop_tui.core.scenario.errors import ScenarioError
+    from backprop_tui.core.scenario.kind import file_kind
+    from backprop_tui.core.scenario.load import load
+    from backprop_tui.core.vocab import ScenarioKind
+
+    failures = 0
+    for name in args.scenarios:
+        try:
+            path = resolve(name)
+            if file_kind(path) is ScenarioKind.CNN:
+                load_cnn_scenario(path)
+            else:
+                load(path)
+            print(f"{name}: OK")
+        except ScenarioError as error:
+            failures += 1
+            print(error.render(), file=sys.stderr)
+    return 2 if failures else 0
+
+
+def cmd_scenarios(args: argparse.Namespace) -> int:
+    from backprop_tui.core.scenario.bundled import bundled_dir, bundled_names
+    from backprop_tui.core.scenario.kind import scenario_kind
+    from backprop_tui.core.scenario.toml_source import read_toml
+    from backprop_tui.core.vocab import ScenarioKind
+
+    names = bundled_names()
+    width = max((len(n) for n in names), default=0)
+    for name in names:
+        try:
+            document = read_toml(bundled_dir() / f"{name}.toml")
+            kind = "cnn  " if scenario_kind(document) is ScenarioKind.CNN else "steps"
+            title = document.get("title", "")
+        except UserError as error:
+            kind, title = "error", str(error)
+        print(f"{name:<{width}}  {kind}  {title}")
+    return 0

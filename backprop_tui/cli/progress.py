@@ -1,0 +1,100 @@
+"""Progress while training: a rich bar per epoch on a terminal, plain log lines otherwise."""
+
+from __future__ import annotations
+
+import time
+from typing import IO, Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
+
+from backprop_tui.core.cnn.train import TrainState
+
+
+def epoch_line(result: dict[str, Any], epochs: int) -> str:
+    """One line summarising a finished epoch."""
+    return (
+        f"epoch {result['epoch']}/{epochs}: train loss {result['train_loss']:.4f}, "
+        f"train accuracy {result['train_accuracy']:.2%}, test loss {result['test_loss']:.4f}, "
+        f"test accuracy {result['test_accuracy']:.2%}, {result['images_per_second']:.0f} images/s, "
+        f"{result['train_seconds']:.1f} s"
+    )
+
+
+class RichProgress:
+    """A rich progress bar per epoch with loss, accuracy, images/s and ETA."""
+
+    def __init__(self, console: Console, epochs: int):
+        self.console = console
+        self.epochs = epochs
+        self.progress = Progress(
+            TextColumn("[bold]epoch {task.fields[epoch]}/{task.fields[epochs]}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("loss {task.fields[loss]:.4f}  acc {task.fields[acc]:.2%}  {task.fields[rate]:.0f} img/s"),
+            TimeRemainingColumn(),
+            console=console,
+            transient=False,
+        )
+        self.task: TaskID | None = None
+        self._last = 0.0
+
+    def __enter__(self) -> "RichProgress":
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+    def on_epoch_start(self, epoch: int, batches: int, state: TrainState) -> None:
+        self.task = self.progress.add_task("train", total=batches, completed=state.batch, epoch=epoch + 1,
+                                           epochs=self.epochs, loss=0.0, acc=0.0, rate=0.0)
+
+    def on_batch(self, state: TrainState, batches: int, lr: float) -> None:
+        now = time.monotonic()
+        if now - self._last < 0.1 and state.batch < batches:
+            return
+        self._last = now
+        assert self.task is not None
+        self.progress.update(
+            self.task, completed=state.batch, loss=state.loss_sum / max(state.seen, 1),
+            acc=state.correct / max(state.seen, 1), rate=state.seen / state.seconds if state.seconds else 0.0,
+        )
+
+    def on_epoch_end(self, result: dict[str, Any], state: TrainState) -> None:
+        self.progress.console.print(epoch_line(result, self.epochs), highlight=False)
+
+
+class PlainProgress:
+    """Log lines for pipes and files: a few per epoch, and one per finished epoch."""
+
+    def __init__(self, stream: IO[str], epochs: int, lines_per_epoch: int = 5):
+        self.stream = stream
+        self.epochs = epochs
+        self.lines_per_epoch = lines_per_epoch
+        self._every = 1
+
+    def __enter__(self) -> "PlainProgress":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stream.flush()
+
+    def on_epoch_start(self, epoch: int, batches: int, state: TrainState) -> None:
+        self._every = max(1, batches // self.lines_per_epoch)
+        print(f"epoch {epoch + 1}/{self.epochs}: {batches} batches", file=self.stream, flush=True)
+
+    def on_batch(self, state: TrainState, batches: int, lr: float) -> None:
+        if state.batch % self._every and state.batch != batches:
+            return
+        rate = state.seen / state.seconds if state.seconds else 0.0
+        eta = (batches - state.batch) * (state.seconds / max(state.batch, 1))
+        print(
+            f"  batch {state.batch}/{batches}: loss {state.loss_sum / max(state.seen, 1):.4f}, "
+            f"accuracy {state.correct / max(state.seen, 1):.2%}, {rate:.0f} images/s, "
+            f"lr {lr:.4g}, ETA {eta:.0f} s",
+            file=self.stream, flush=True,
+        )
+
+    def on_epoch_end(self, result: dict[str, Any], state: TrainState) -> None:
+        print(epoch_line(result, self.epochs), file=self.stream, flush=True)

@@ -1,0 +1,257 @@
+"""Find Fashion-MNIST on this machine and load it, checked, as uint8 arrays.
+
+Search order (first folder holding all four files wins):
+
+1. ``--data-dir D``
+2. ``$FASHION_MNIST_DIR``
+3. the tool's cache, ``$XDG_CACHE_HOME/backprop-tui/fashion-mnist`` (``~/.cache/...``),
+   where ``backprop-tui data download`` puts the files
+4. torchvision's layout ``<root>/FashionMNIST/raw`` for root in ``--data-dir``, ``./data``,
+   ``~/.torch``
+5. Keras' cache ``~/.keras/datasets/fashion-mnist``
+6. Debian's package ``dataset-fashion-mnist``: ``/usr/share/datasets/fashion-mnist``
+
+A folder named explicitly -- ``--data-dir``, or else ``$FASHION_MNIST_DIR`` -- is the only one
+used by train, evaluate and predict: if it lacks a file, that is an error naming the folder and
+the file, never a silent fall-back to another copy. ``backprop-tui data`` lists every place.
+
+Files may be gzip-compressed or plain. Found files are verified by the MD5 of their
+*decompressed* contents, because Debian re-compressed its copies.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from backprop_tui.core.cnn.idx import IdxError, parse_idx, read_bytes
+from backprop_tui.core.errors import UserError
+
+CLASS_NAMES = (
+    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+)
+
+# name -> (MD5 of the .gz as the mirrors serve it, MD5 of the decompressed file)
+FILES: dict[str, tuple[str, str]] = {
+    "train-images-idx3-ubyte": ("8d4fb7e6c68d591d4c3dfef9ec88bf0d", "f4a8712d7a061bf5bd6d2ca38dc4d50a"),
+    "train-labels-idx1-ubyte": ("25c81989df183df01b3e8a0aad5dffbe", "9018921c3c673c538a1fc5bad174d6f9"),
+    "t10k-images-idx3-ubyte": ("bef4ecab320f06d8554ea6380940ec79", "8181f5470baa50b63fa0f6fddb340f0a"),
+    "t10k-labels-idx1-ubyte": ("bb300cfdad3c16e7a12a480ee83cd310", "15d484375f8d13e6eb1aabb0c3f46965"),
+}
+
+MIRRORS = (
+    "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
+    "https://storage.googleapis.com/tensorflow/tf-keras-datasets/",
+)
+
+DEBIAN_DIR = Path("/usr/share/datasets/fashion-mnist")
+
+
+@dataclass(frozen=True)
+class Place:
+    """One folder searched for the data, and why it is on the list."""
+
+    label: str
+    path: Path
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The four arrays: images uint8 (N, 28, 28), labels uint8 (N,), and where they came from."""
+
+    train_images: np.ndarray
+    train_labels: np.ndarray
+    test_images: np.ndarray
+    test_labels: np.ndarray
+    source: Path
+
+
+def cache_dir(env: Mapping[str, str] | None = None, home: Path | None = None) -> Path:
+    """Where `data download` stores the files."""
+    env = os.environ if env is None else env
+    home = Path.home() if home is None else home
+    base = Path(env["XDG_CACHE_HOME"]) if env.get("XDG_CACHE_HOME") else home / ".cache"
+    return base / "backprop-tui" / "fashion-mnist"
+
+
+def search_places(
+    data_dir: str | Path | None = None,
+    env: Mapping[str, str] | None = None,
+    home: Path | None = None,
+    cwd: Path | None = None,
+    system_dir: Path | None = None,
+) -> list[Place]:
+    """Every folder searched, in order (see the module docstring)."""
+    system_dir = DEBIAN_DIR if system_dir is None else system_dir
+    env = os.environ if env is None else env
+    home = Path.home() if home is None else home
+    cwd = Path.cwd() if cwd is None else cwd
+    places = []
+    if data_dir:
+        places.append(Place("--data-dir", Path(data_dir)))
+    if env.get("FASHION_MNIST_DIR"):
+        places.append(Place("$FASHION_MNIST_DIR", Path(env["FASHION_MNIST_DIR"])))
+    places.append(Place("backprop-tui cache", cache_dir(env, home)))
+    roots = ([Path(data_dir)] if data_dir else []) + [cwd / "data", home / ".torch"]
+    for root in roots:
+        places.append(Place("torchvision layout", root / "FashionMNIST" / "raw"))
+    places.append(Place("Keras cache", home / ".keras" / "datasets" / "fashion-mnist"))
+    places.append(Place("Debian package dataset-fashion-mnist", system_dir))
+    return places
+
+
+def file_in(folder: Path, name: str) -> Path | None:
+    """`name.gz` or plain `name` inside `folder`, whichever exists (gz first)."""
+    for candidate in (folder / f"{name}.gz", folder / name):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def describe(place: Place) -> str:
+    """What a search place holds, for listings: complete, partial or nothing."""
+    if not place.path.is_dir():
+        return "no such folder"
+    missing = [name for name in FILES if file_in(place.path, name) is None]
+    if not missing:
+        return "all four files"
+    if len(missing) == len(FILES):
+        return "no Fashion-MNIST files"
+    return f"incomplete, missing {', '.join(missing)}"
+
+
+def _problems(folder: Path) -> tuple[list[str], list[str]]:
+    """The files `folder` lacks, and the entries named like one that are not files (directories)."""
+    missing, odd = [], []
+    for name in FILES:
+        if file_in(folder, name) is not None:
+            continue
+        strange = [c.name for c in (folder / f"{name}.gz", folder / name) if c.exists() or c.is_symlink()]
+        (odd if strange else missing).append(strange[0] if strange else name)
+    return missing, odd
+
+
+def given_folder(path: Path, label: str) -> Path:
+    """The folder the user named (`label` is "--data-dir" or "$FASHION_MNIST_DIR"): it, or the
+    torchvision layout FashionMNIST/raw inside it, must hold all four files."""
+    if not path.is_dir():
+        state = "is not a folder" if path.exists() else "no such folder"
+        raise UserError(f"{label} {path}: {state}; it must hold the four Fashion-MNIST files "
+                        f"{', '.join(FILES)} (each .gz or plain)")
+    missing, odd = _problems(path)
+    raw = path / "FashionMNIST" / "raw"
+    if len(missing) == len(FILES) and raw.is_dir():
+        path = raw
+        missing, odd = _problems(raw)
+    parts = []
+    if missing:
+        parts.append(f"missing {', '.join(missing)} (each .gz or plain)")
+    parts += [f"{name} is not a regular file" for name in odd]
+    if parts:
+        raise UserError(f"{label} {path}: " + "; ".join(parts))
+    return path
+
+
+def places_to_load(data_dir: str | Path | None = None, env: Mapping[str, str] | None = None) -> list[Place]:
+    """Where train, evaluate and predict read the data: only the folder the user named, if any."""
+    env = os.environ if env is None else env
+    if data_dir:
+        return [Place("--data-dir", given_folder(Path(data_dir), "--data-dir"))]
+    if env.get("FASHION_MNIST_DIR"):
+        return [Place("$FASHION_MNIST_DIR", given_folder(Path(env["FASHION_MNIST_DIR"]), "$FASHION_MNIST_DIR"))]
+    return search_places(env=env)
+
+
+def find_data(places: list[Place]) -> Path:
+    """The first place holding all four files; otherwise a UserError listing every place."""
+    for place in places:
+        if place.path.is_dir() and all(file_in(place.path, name) for name in FILES):
+            return place.path
+    raise UserError(missing_data_message(places))
+
+
+def missing_data_message(places: list[Place]) -> str:
+    """Where we looked, in order, and the ways to get the data."""
+    lines = ["Fashion-MNIST was not found. Looked in, in this order:"]
+    for number, place in enumerate(places, start=1):
+        lines.append(f"  {number}. {place.path}  ({place.label}: {describe(place)})")
+    lines += [
+        "Get it in one of these ways:",
+        "  - sudo apt-get install dataset-fashion-mnist   (Debian/Ubuntu; installs to "
+        f"{DEBIAN_DIR})",
+        "  - backprop-tui data download                   (into the cache folder above)",
+        "  - download " + ", ".join(f"{name}.gz" for name in FILES) + " from",
+        *[f"      {url}" for url in MIRRORS],
+        "    and pass the folder with --data-dir or $FASHION_MNIST_DIR.",
+    ]
+    return "\n".join(lines)
+
+
+def load_dataset(places: list[Place], verify: bool = True, image_size: tuple[int, int] | None = None) -> Dataset:
+    """Find and read the four files; checks checksums (if `verify`), shapes and labels, and
+    that the images are `image_size` (height, width) when given: what the model takes."""
+    folder = find_data(places)
+    arrays = {}
+    for name, (_, content_md5) in FILES.items():
+        path = file_in(folder, name)
+        assert path is not None
+        data = read_bytes(path)
+        if verify:
+            digest = hashlib.md5(data).hexdigest()
+            if digest != content_md5:
+                raise IdxError(
+                    f"{path}: contents have MD5 {digest}, but Fashion-MNIST's {name} has "
+                    f"{content_md5}: the file is damaged, or not Fashion-MNIST. Fetch it again "
+                    "(`backprop-tui data download`), or pass --no-verify for other data in the same format."
+                )
+        arrays[name] = parse_idx(data, str(path), expect_dims=3 if "images" in name else 1)
+    dataset = _checked(folder, arrays)
+    size = dataset.train_images.shape[1:]
+    if image_size is not None and size != tuple(image_size):
+        raise IdxError(f"{folder}: images are {size[0]}x{size[1]}, the model needs "
+                       f"{image_size[0]}x{image_size[1]}")
+    return dataset
+
+
+def _checked(folder: Path, arrays: dict[str, np.ndarray]) -> Dataset:
+    for split in ("train", "t10k"):
+        images = arrays[f"{split}-images-idx3-ubyte"]
+        labels = arrays[f"{split}-labels-idx1-ubyte"]
+        if images.dtype != np.uint8 or labels.dtype != np.uint8:
+            raise IdxError(f"{folder}: {split} files must hold unsigned bytes (IDX type 0x08)")
+        if images.shape[0] != labels.shape[0]:
+            raise IdxError(
+                f"{folder}: {split}-images holds {images.shape[0]} images but {split}-labels "
+                f"holds {labels.shape[0]} labels; the two files do not belong together"
+            )
+        if images.shape[0] == 0:
+            raise IdxError(f"{folder}: {split}-images holds no images")
+        if labels.max() > 9:
+            raise IdxError(f"{folder}: {split}-labels holds label {labels.max()}; expected 0-9")
+    train = arrays["train-images-idx3-ubyte"]
+    test = arrays["t10k-images-idx3-ubyte"]
+    if train.shape[1:] != test.shape[1:]:
+        raise IdxError(f"{folder}: training images are {train.shape[1]}x{train.shape[2]} but test "
+                       f"images {test.shape[1]}x{test.shape[2]}")
+    return Dataset(train, arrays["train-labels-idx1-ubyte"], test, arrays["t10k-labels-idx1-ubyte"], folder)
+
+
+# Fashion-MNIST's pixel mean and standard deviation (of x/255 over the training set).
+PIXEL_MEAN = 0.2860
+PIXEL_STD = 0.3530
+
+
+def to_input(images: np.ndarray, dtype: type = np.float32) -> np.ndarray:
+    """uint8 images (N, H, W) -> standardized float input (N, 1, H, W)."""
+    scale = 1.0 / (255.0 * PIXEL_STD)
+    shift = PIXEL_MEAN / PIXEL_STD
+    out = images.astype(dtype)[:, None, :, :]
+    out *= dtype(scale)
+    out -= dtype(shift)
+    return out

@@ -1,0 +1,98 @@
+"""Read and write IDX files (the MNIST format), gzip-compressed or plain.
+
+The reader checks everything that can go wrong with a downloaded or copied file (magic number,
+element type, dimensions, length) so a bad file is a clear message, never a reshape error.
+"""
+
+from __future__ import annotations
+
+import gzip
+import struct
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+from backprop_tui.core.errors import UserError
+
+# IDX type byte -> big-endian NumPy dtype.
+_TYPES: dict[int, str] = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
+_CODES = {np.dtype(v).newbyteorder("="): k for k, v in _TYPES.items()}
+
+
+class IdxError(UserError):
+    """An IDX file that is missing, damaged or not what was expected."""
+
+
+def read_bytes(path: Path) -> bytes:
+    """The decompressed bytes of `path` (gzip detected by its magic bytes, not by its name)."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise IdxError(f"{path}: no such file") from None
+    except OSError as error:
+        raise IdxError(f"{path}: cannot be read: {error.strerror}") from None
+    if raw[:2] == b"\x1f\x8b":
+        try:
+            return gzip.decompress(raw)
+        except (EOFError, OSError, zlib.error) as error:
+            raise IdxError(
+                f"{path}: the gzip data is damaged or truncated ({error}); delete the file and "
+                "fetch it again (`backprop-tui data download`)"
+            ) from None
+    return raw
+
+
+def parse_idx(data: bytes, name: str, expect_dims: int | None = None) -> np.ndarray:
+    """Decode IDX bytes into an array; `name` is used in error messages."""
+    if len(data) < 4:
+        raise IdxError(f"{name}: too short to be an IDX file ({len(data)} bytes)")
+    zero, code, ndim = struct.unpack(">HBB", data[:4])
+    if zero != 0 or code not in _TYPES or ndim == 0:
+        raise IdxError(
+            f"{name}: not an IDX file (magic number 0x{data[:4].hex()}; expected 0x0000 followed "
+            "by a type byte such as 08 and the number of dimensions)"
+        )
+    if expect_dims is not None and ndim != expect_dims:
+        what = {1: "labels", 3: "images"}.get(expect_dims, f"{expect_dims}-d data")
+        raise IdxError(f"{name}: has {ndim} dimension(s), expected {expect_dims} ({what})")
+    header = 4 + 4 * ndim
+    if len(data) < header:
+        raise IdxError(f"{name}: truncated inside the header ({len(data)} bytes)")
+    shape = struct.unpack(f">{ndim}I", data[4:header])
+    dtype = np.dtype(_TYPES[code])
+    expected = header + int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    if len(data) != expected:
+        dims = "x".join(str(n) for n in shape)
+        problem = "truncated" if len(data) < expected else "longer than its header says"
+        raise IdxError(
+            f"{name}: {problem}: the header promises {dims} values ({expected} bytes), "
+            f"the file holds {len(data)} bytes"
+        )
+    array = np.frombuffer(data, dtype=dtype, offset=header).reshape(shape)
+    return array.astype(dtype.newbyteorder("="), copy=False)
+
+
+def read_idx(path: Path | str, expect_dims: int | None = None) -> np.ndarray:
+    """Read an IDX file (plain or .gz) into a native-endian array."""
+    path = Path(path)
+    return parse_idx(read_bytes(path), str(path), expect_dims)
+
+
+def encode_idx(array: np.ndarray) -> bytes:
+    """The IDX bytes of `array` (used to write test fixtures and converted data)."""
+    array = np.asarray(array)
+    code = _CODES.get(array.dtype.newbyteorder("="))
+    if code is None:
+        raise ValueError(f"IDX cannot store dtype {array.dtype}")
+    header = struct.pack(">HBB", 0, code, array.ndim) + struct.pack(f">{array.ndim}I", *array.shape)
+    return header + array.astype(np.dtype(_TYPES[code]), copy=False).tobytes()
+
+
+def write_idx(path: Path | str, array: np.ndarray, compress: bool | None = None) -> None:
+    """Write `array` as IDX; gzip when `compress` is true or the name ends in .gz."""
+    path = Path(path)
+    data = encode_idx(array)
+    if compress if compress is not None else path.suffix == ".gz":
+        data = gzip.compress(data, compresslevel=6, mtime=0)
+    path.write_bytes(data)

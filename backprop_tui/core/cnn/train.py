@@ -1,0 +1,232 @@
+"""The training loop: epochs of shuffled mini-batches, a test evaluation after each epoch.
+
+Everything random derives from (seed, epoch, batch): the shuffle of an epoch and the dropout
+masks of a batch. With the weights, the optimizer state and `TrainState` saved, a run stopped
+after any batch and resumed ends with exactly the weights of an uninterrupted run.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+import numpy as np
+
+from backprop_tui.core.cnn.config import CnnScenario
+from backprop_tui.core.cnn.data import to_input
+from backprop_tui.core.cnn.layers import softmax_cross_entropy
+from backprop_tui.core.cnn.model import Network
+from backprop_tui.core.cnn.optim import Optimizer, learning_rate
+from backprop_tui.core.errors import UserError
+
+
+@dataclass
+class TrainState:
+    """Where training stands: completed epochs, batches done in the current one, running sums."""
+
+    epoch: int = 0
+    batch: int = 0
+    loss_sum: float = 0.0
+    correct: int = 0
+    seen: int = 0
+    seconds: float = 0.0
+    history: list[dict[str, Any]] = field(default_factory=list)
+    limit: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Any, epochs: int | None = None) -> "TrainState":
+        """A state read back from a checkpoint (of a scenario with `epochs` epochs).
+
+        Raises ValueError saying what does not make sense, so a damaged checkpoint is an error
+        message rather than a crash somewhere in the training loop.
+        """
+        if not isinstance(data, dict):
+            raise ValueError(f"expected a JSON object, got {type(data).__name__}")
+        names = [f.name for f in fields(cls)]
+        for key in data:
+            if key not in names:
+                raise ValueError(f'unknown key "{key}"')
+        for key in names:
+            if key not in data:
+                raise ValueError(f'"{key}" is missing')
+
+        def whole(key: str, minimum: int) -> int:
+            value = data[key]
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ValueError(f'"{key}" should be a whole number, got {json.dumps(value)}')
+            if value < minimum:
+                raise ValueError(f'"{key}" should be at least {minimum}, got {value}')
+            return value
+
+        def number(key: str) -> float:
+            value = data[key]
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ValueError(f'"{key}" should be a number, got {json.dumps(value)}')
+            if not math.isfinite(value) or value < 0:
+                raise ValueError(f'"{key}" should be a finite number from 0, got {value}')
+            return float(value)
+
+        epoch = whole("epoch", 0)
+        if epochs is not None and epoch > epochs:
+            raise ValueError(f'"epoch" is {epoch}, but the stored scenario trains {epochs} epochs')
+        correct, seen = whole("correct", 0), whole("seen", 0)
+        if correct > seen:
+            raise ValueError(f'"correct" ({correct}) is more than "seen" ({seen})')
+        history = data["history"]
+        if not isinstance(history, list) or not all(isinstance(row, dict) for row in history):
+            raise ValueError('"history" should be a list of JSON objects')
+        limit = None if data["limit"] is None else whole("limit", 1)
+        return cls(whole("epoch", 0), whole("batch", 0), number("loss_sum"), correct, seen, number("seconds"),
+                   history, limit)
+
+
+class TrainingDiverged(UserError):
+    """The loss (or a weight) became NaN or infinite, usually from a learning rate too high.
+
+    Exit code 1, not 2: the input was valid, the run failed. Training stops before anything is
+    written, so the checkpoint keeps the last good epoch.
+    """
+
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Loss, accuracy and every prediction on a labelled set."""
+
+    loss: float
+    accuracy: float
+    predictions: np.ndarray
+    labels: np.ndarray
+
+
+@dataclass
+class Hooks:
+    """What the caller wants to hear about; all optional."""
+
+    on_epoch_start: Callable[[int, int, TrainState], None] = lambda epoch, batches, state: None
+    on_batch: Callable[[TrainState, int, float], None] = lambda state, batches, lr: None
+    on_epoch_end: Callable[[dict[str, Any], TrainState], None] = lambda result, state: None
+    should_stop: Callable[[TrainState], bool] = lambda state: False
+
+
+def epoch_order(seed: int, epoch: int, n: int) -> np.ndarray:
+    """The shuffled image order of one epoch."""
+    return np.random.default_rng([seed, epoch]).permutation(n)
+
+
+def batch_count(n: int, batch_size: int) -> int:
+    return -(-n // batch_size)
+
+
+@np.errstate(all="ignore")
+def train(
+    network: Network,
+    optimizer: Optimizer,
+    scenario: CnnScenario,
+    train_images: np.ndarray,
+    train_labels: np.ndarray,
+    test_images: np.ndarray,
+    test_labels: np.ndarray,
+    state: TrainState,
+    hooks: Hooks | None = None,
+) -> bool:
+    """Train from `state` to the last epoch; returns False if `should_stop` ended it early.
+
+    `state` is updated in place after every batch, so it is always ready to be checkpointed.
+    A NaN or infinite loss raises TrainingDiverged (NumPy's overflow warnings are silenced: the
+    check says it once, clearly).
+    """
+    hooks = hooks or Hooks()
+    spec = scenario.training
+    n = len(train_images)
+    batches = batch_count(n, spec.batch_size)
+    while state.epoch < spec.epochs:
+        epoch = state.epoch
+        order = epoch_order(scenario.seed, epoch, n)
+        hooks.on_epoch_start(epoch, batches, state)
+        while state.batch < batches:
+            b = state.batch
+            started = time.perf_counter()
+            index = order[b * spec.batch_size:(b + 1) * spec.batch_size]
+            x = to_input(train_images[index])
+            y = train_labels[index].astype(np.intp)
+            rng = np.random.default_rng([scenario.seed, epoch, b, 1])
+            logits = network.forward(x, train=True, rng=rng)
+            loss, dlogits, _ = softmax_cross_entropy(logits, y)
+            lr = learning_rate(spec, epoch + b / batches)
+            if not math.isfinite(loss):
+                raise TrainingDiverged(f"training diverged: the loss became {_name(loss)} in batch {b + 1} of epoch "
+                                       f"{epoch + 1} (learning rate {lr:g})")
+            network.backward(dlogits)
+            optimizer.step(network.grads, lr)
+            state.batch += 1
+            state.loss_sum += loss * len(index)
+            state.correct += int((logits.argmax(axis=1) == y).sum())
+            state.seen += len(index)
+            state.seconds += time.perf_counter() - started
+            hooks.on_batch(state, batches, lr)
+            if hooks.should_stop(state):
+                _check_weights(network, f"after batch {b + 1} of epoch {epoch + 1}")
+                return False
+        result = _finish_epoch(network, scenario, state, test_images, test_labels, batches)
+        _check_weights(network, f"at the end of epoch {epoch + 1}")
+        if not math.isfinite(result["test_loss"]):
+            raise TrainingDiverged(f"training diverged: the test loss became {_name(result['test_loss'])} at the end "
+                                   f"of epoch {epoch + 1}")
+        state.history.append(result)
+        state.epoch += 1
+        state.batch, state.loss_sum, state.correct, state.seen, state.seconds = 0, 0.0, 0, 0, 0.0
+        hooks.on_epoch_end(result, state)
+    return True
+
+
+def _name(value: float) -> str:
+    return "NaN" if math.isnan(value) else "infinite"
+
+
+def _check_weights(network: Network, when: str) -> None:
+    for name, value in network.params.items():
+        if not np.isfinite(value).all():
+            raise TrainingDiverged(f"training diverged: weights {name} became NaN or infinite {when}")
+
+
+def _finish_epoch(
+    network: Network, scenario: CnnScenario, state: TrainState, test_images: np.ndarray,
+    test_labels: np.ndarray, batches: int,
+) -> dict[str, Any]:
+    started = time.perf_counter()
+    test = evaluate(network, test_images, test_labels)
+    return {
+        "epoch": state.epoch + 1,
+        "train_loss": state.loss_sum / max(state.seen, 1),
+        "train_accuracy": state.correct / max(state.seen, 1),
+        "test_loss": test.loss,
+        "test_accuracy": test.accuracy,
+        "learning_rate": learning_rate(scenario.training, state.epoch + (batches - 1) / batches),
+        "train_seconds": state.seconds,
+        "images_per_second": state.seen / state.seconds if state.seconds else 0.0,
+        "eval_seconds": time.perf_counter() - started,
+    }
+
+
+def evaluate(network: Network, images: np.ndarray, labels: np.ndarray, batch_size: int = 250) -> Evaluation:
+    """Mean loss, accuracy and predictions of `network` on uint8 images (N, H, W)."""
+    predictions = np.empty(len(images), np.intp)
+    loss_sum = 0.0
+    for start in range(0, len(images), batch_size):
+        x = to_input(images[start:start + batch_size])
+        y = labels[start:start + batch_size].astype(np.intp)
+        logits = network.forward(x, train=False)
+        loss, _, _ = softmax_cross_entropy(logits, y)
+        loss_sum += loss * len(y)
+        predictions[start:start + len(y)] = logits.argmax(axis=1)
+    accuracy = float((predictions == labels).mean()) if len(labels) else 0.0
+    return Evaluation(loss_sum / max(len(labels), 1), accuracy, predictions, np.asarray(labels))

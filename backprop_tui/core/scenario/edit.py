@@ -1,0 +1,213 @@
+"""Change one number in a scenario file in place, keeping its comments and layout (tomlkit).
+
+For the app's "select a cell, type a value" edits. A key path names the value the way the
+TOML file nests it, with 0-based indices into arrays (error messages show them 1-based, like
+the loader's)::
+
+    ("layer", 1, "weights", 0, 2)       # [[layer]] number 2, θ row 1, column 3
+    ("layer", 0, "bias", 1)
+    ("data", "inputs", 0, 1)            # sample 1, input 2
+    ("data", "targets", 3, 0)
+    ("training", "learning_rate")       # created (with its table) when missing
+    ("variant", 0, "training", "learning_rate")   # see training_path() for the stepped variant
+
+weight_path, bias_path, input_path, target_path and training_path build these paths from what
+the stepper shows. Typical use::
+
+    old = edit_file(path, ("training", "learning_rate"), 0.05)   # validated, written atomically
+    # … later, to undo:
+    restore_file(path, old)                                        # undo
+
+`set_value` only rewrites text; `edit_file` also validates with the loader and refuses (raising
+ScenarioError, the loader's message, file untouched) anything the loader would refuse.
+A weight of a randomly initialised layer (no `weights` key) is edited by first writing that
+layer's current θ out as an explicit `weights` matrix (and every later random layer's too,
+since they draw from the same random stream), so nothing else in the network changes.
+Note: these edit the file they are given; for a bundled scenario, copy it first.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import tomlkit
+from tomlkit.exceptions import TOMLKitError
+from tomlkit.items import Integer
+
+from backprop_tui.core.fileio import atomic_write_text
+from backprop_tui.core.scenario.errors import Problem, ScenarioError
+from backprop_tui.core.scenario.load import loads
+from backprop_tui.core.scenario.model import Scenario
+from backprop_tui.core.scenario.toml_source import read_text
+
+Key = str | int
+Value = float | int | str | bool
+
+
+def path_text(path: tuple[Key, ...]) -> str:
+    """A key path as the loader prints it: ("layer", 1, "weights", 0, 2) -> layer[2].weights[1][3]."""
+    text = ""
+    for key in path:
+        text += f"[{key + 1}]" if isinstance(key, int) else (f".{key}" if text else key)
+    return text
+
+
+def set_value(text: str, path: tuple[Key, ...], value: Value, file: str = "scenario") -> str:
+    """`text` with the value at `path` replaced (or added); comments and layout are kept.
+
+    Raises ScenarioError when the text is not TOML or the path does not lead to a value.
+    The result is not validated: pass it to `load.loads` (or use `edit_file`).
+    """
+    if not path:
+        raise ScenarioError(file, [Problem("", "expected a key path, got an empty one")])
+    document = _parse(text, file)
+    if _needs_weights(document, path):
+        _materialise_weights(document, text, path[1], file)
+    parent = _walk(document, path, file)
+    key = path[-1]
+    _assign(parent, key, value, path, file)
+    return tomlkit.dumps(document)
+
+
+def weight_path(layer: int, row: int, col: int) -> tuple[Key, ...]:
+    """θ^layer[row, col]; `layer` is 1-based like Step.layer and θ¹, row/col 0-based."""
+    return ("layer", layer - 1, "weights", row, col)
+
+
+def bias_path(layer: int, unit: int) -> tuple[Key, ...]:
+    """b^layer[unit]; `layer` 1-based, `unit` 0-based. The layer must already have a bias."""
+    return ("layer", layer - 1, "bias", unit)
+
+
+def input_path(sample: int, feature: int) -> tuple[Key, ...]:
+    """Sample `sample`'s input `feature` (both 0-based). The steps show x with samples as
+    columns, so cell (i, j) of a batch's x is input_path(iteration.batch[j], i)."""
+    return ("data", "inputs", sample, feature)
+
+
+def target_path(sample: int, output: int) -> tuple[Key, ...]:
+    """Sample `sample`'s target for `output` (both 0-based); y cell (k, j) of a batch is
+    target_path(iteration.batch[j], k)."""
+    return ("data", "targets", sample, output)
+
+
+def training_path(scenario: Scenario, key: str) -> tuple[Key, ...]:
+    """Where a [training] key of the scenario as stepped lives: the applied variant's override
+    when it has one (editing the base there would change nothing), else the base's table."""
+    if scenario.variant is not None:
+        names = [variant.name for variant in scenario.variants]
+        index = names.index(scenario.variant)
+        if key in scenario.variants[index].training:
+            return ("variant", index, "training", key)
+    return ("training", key)
+
+
+def edit_file(path: str | Path, key_path: tuple[Key, ...], value: Value) -> str:
+    """Set one value in a scenario file, validate it with the loader, write it atomically.
+
+    Returns the old text (for undo with `restore_file`). On an invalid result raises
+    ScenarioError (the loader's message) and leaves the file untouched.
+    """
+    path = Path(path)
+    old = read_text(path)
+    new = set_value(old, key_path, value, path.name)
+    loads(new, path.name)
+    atomic_write_text(path, new)
+    return old
+
+
+def restore_file(path: str | Path, text: str) -> None:
+    """Put back the text `edit_file` returned: the undo of an edit."""
+    atomic_write_text(path, text)
+
+
+# -- internals ------------------------------------------------------------------------------------
+
+
+def _parse(text: str, file: str) -> tomlkit.TOMLDocument:
+    try:
+        return tomlkit.parse(text)
+    except TOMLKitError as error:
+        raise ScenarioError(file, [Problem("", f"not valid TOML: {error}")]) from None
+
+
+def _walk(document: Any, path: tuple[Key, ...], file: str) -> Any:
+    """The container holding path[-1]; missing tables on the way are created (string keys only)."""
+    node = document
+    for depth, key in enumerate(path[:-1]):
+        here = path_text(path[: depth + 1])
+        if isinstance(key, int):
+            if not isinstance(node, list) or not 0 <= key < len(node):
+                size = len(node) if isinstance(node, list) else 0
+                raise ScenarioError(file, [Problem(here, f"no such entry (there are {size})")])
+            node = node[key]
+        elif isinstance(node, dict):
+            if key not in node:
+                if isinstance(path[depth + 1], int):
+                    raise ScenarioError(file, [Problem(here, "no such array; add it to the file first")])
+                node.add(key, tomlkit.table()) if hasattr(node, "add") else node.__setitem__(key, tomlkit.table())
+            node = node[key]
+        else:
+            raise ScenarioError(file, [Problem(here, "is not a table")])
+    return node
+
+
+def _assign(parent: Any, key: Key, value: Value, path: tuple[Key, ...], file: str) -> None:
+    where = path_text(path)
+    if isinstance(key, int):
+        if not isinstance(parent, list) or not 0 <= key < len(parent):
+            size = len(parent) if isinstance(parent, list) else 0
+            raise ScenarioError(file, [Problem(where, f"no such entry (there are {size})")])
+        parent[key] = _typed(parent[key], value)
+    elif isinstance(parent, dict):
+        parent[key] = _typed(parent.get(key), value)
+    else:
+        raise ScenarioError(file, [Problem(where, "is not inside a table")])
+
+
+def _typed(old: Any, value: Value) -> Value:
+    """Keep integers integers (iterations, batch_size); write every other number as a float."""
+    if isinstance(value, bool) or isinstance(value, str):
+        return value
+    if isinstance(old, (int, Integer)) and not isinstance(old, bool) and float(value).is_integer():
+        return int(value)
+    if old is None and isinstance(value, int):
+        return value
+    return float(value)
+
+
+def _needs_weights(document: Any, path: tuple[Key, ...]) -> bool:
+    """True for an edit of θ in a [[layer]] that has no `weights` key (random initialisation)."""
+    if len(path) < 3 or path[0] != "layer" or not isinstance(path[1], int) or path[2] != "weights":
+        return False
+    layers = document.get("layer")
+    return isinstance(layers, list) and 0 <= path[1] < len(layers) and "weights" not in layers[path[1]]
+
+
+def _materialise_weights(document: Any, text: str, index: int, file: str) -> None:
+    """Write the current θ of layer `index` and of every later random layer into the document."""
+    scenario = loads(text, file)
+    tables = document["layer"]
+    for i in range(index, len(tables)):
+        if "weights" in tables[i]:
+            continue
+        item = _matrix_item(scenario.layers[i].weights)
+        item.comment(f"θ from the random initialisation (seed {scenario.seed}), written out by an edit")
+        _add_after_last_key(tables[i], "weights", item)
+
+
+def _add_after_last_key(table: Any, key: str, item: Any) -> None:
+    """Add `key` right after the table's last key, before any blank lines that end the table."""
+    keys = list(table.keys())
+    try:
+        table.value._insert_after(keys[-1], key, item)  # tomlkit's own insert, keeps the layout
+    except (AttributeError, IndexError, KeyError, TypeError):
+        table.add(key, item)
+
+
+def _matrix_item(values: np.ndarray) -> Any:
+    """A multi-line TOML array of rows, the exact float64 values (shortest round-trip text)."""
+    rows = ",\n           ".join("[" + ", ".join(repr(float(v)) for v in row) + "]" for row in values)
+    return tomlkit.parse(f"weights = [{rows}]\n")["weights"]

@@ -1,0 +1,27 @@
+"""The one place that decides what kind of scenario a parsed TOML document describes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from backprop_tui.core.scenario.toml_source import read_toml
+from backprop_tui.core.vocab import ScenarioKind
+
+
+def scenario_kind(document: Any) -> ScenarioKind:
+    """`ScenarioKind.CNN` for a document with a `[model]` table, else `ScenarioKind.DENSE`.
+
+    The dense loader reports everything else that is wrong with a document, so any other
+    document (even an invalid one) is dense here.
+    """
+    return ScenarioKind.CNN if isinstance(document, dict) and "model" in document else ScenarioKind.DENSE
+
+
+def file_kind(path: Path) -> ScenarioKind:
+    """The kind of the scenario in a TOML file.
+
+    Raises:
+        ScenarioError: the file cannot be read or is not TOML (with its line and column).
+    """
+    return scenario_kind(read_toml(path))

@@ -1,0 +1,78 @@
+"""The validated scenario as plain frozen dataclasses; arrays are float64 and never mutated."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+OPTIMIZERS = ("gd", "sgd", "momentum")
+INITS = ("he", "xavier", "uniform")
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One dense layer: z = θᵀ·a + b, a' = f(z); θ is (inputs × units) as in the lecture."""
+
+    units: int
+    activation: str
+    weights: np.ndarray
+    bias: np.ndarray | None
+    train_bias: bool = True
+    weights_given: bool = True
+    """False where the weights came from random init rather than the file."""
+
+
+@dataclass(frozen=True)
+class Training:
+    optimizer: str = "gd"
+    learning_rate: float = 0.1
+    batch_size: int = 1
+    momentum: float = 0.9
+    iterations: int = 1
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A named override of the base scenario: training keys, activations or the init seed."""
+
+    name: str
+    description: str = ""
+    training: dict = field(default_factory=dict)
+    activations: tuple[str, ...] | None = None
+    seed: int | None = None
+
+
+@dataclass(frozen=True)
+class Scenario:
+    title: str
+    description: str
+    seed: int
+    inputs: int
+    loss: str
+    layers: tuple[Layer, ...]
+    x: np.ndarray
+    """Data inputs, one row per sample (m × inputs)."""
+    y: np.ndarray
+    """Targets, one row per sample (m × outputs)."""
+    training: Training
+    init: str = "xavier"
+    variants: tuple[Variant, ...] = ()
+    variant: str | None = None
+    """The name of the variant applied, if any."""
+    base: "Scenario | None" = field(default=None, repr=False, compare=False)
+    """The scenario before `variant` was applied (variants apply to it, never stack)."""
+    source: Path | None = None
+
+    @property
+    def samples(self) -> int:
+        return int(self.x.shape[0])
+
+    @property
+    def sizes(self) -> tuple[int, ...]:
+        """Units per layer, inputs first: (2, 3, 1) for the lecture."""
+        return (self.inputs, *(layer.units for layer in self.layers))
+
+    def with_training(self, **changes: object) -> "Scenario":
+        return replace(self, training=replace(self.training, **changes))

@@ -1,0 +1,64 @@
+"""The final report as rich tables: test accuracy, per-class accuracy, confusion matrix."""
+
+from __future__ import annotations
+
+import numpy as np
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from backprop_tui.core.cnn.data import CLASS_NAMES
+
+
+def confusion_matrix(labels: np.ndarray, predictions: np.ndarray, classes: int = 10) -> np.ndarray:
+    """counts[true, predicted]."""
+    counts = np.zeros((classes, classes), np.int64)
+    np.add.at(counts, (np.asarray(labels, np.intp), np.asarray(predictions, np.intp)), 1)
+    return counts
+
+
+def per_class_accuracy(confusion: np.ndarray) -> np.ndarray:
+    """Recall of each class (NaN for a class absent from the labels)."""
+    totals = confusion.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(totals > 0, np.diag(confusion) / np.maximum(totals, 1), np.nan)
+
+
+def class_table(confusion: np.ndarray) -> Table:
+    """One row per class: name, images, correct, accuracy."""
+    table = Table(title="Per-class test accuracy", title_justify="left")
+    table.add_column("label", justify="right")
+    table.add_column("class")
+    table.add_column("images", justify="right")
+    table.add_column("correct", justify="right")
+    table.add_column("accuracy", justify="right")
+    accuracy = per_class_accuracy(confusion)
+    for label, name in enumerate(CLASS_NAMES):
+        total = int(confusion[label].sum())
+        value = "-" if np.isnan(accuracy[label]) else f"{accuracy[label]:.1%}"
+        table.add_row(str(label), name, str(total), str(int(confusion[label, label])), value)
+    return table
+
+
+def confusion_table(confusion: np.ndarray) -> Table:
+    """Rows: true class; columns: predicted class (by label number); the diagonal in bold."""
+    table = Table(title="Confusion matrix (rows: true class, columns: predicted label)", title_justify="left")
+    table.add_column("true \\ predicted")
+    for label in range(len(CLASS_NAMES)):
+        table.add_column(str(label), justify="right")
+    for label, name in enumerate(CLASS_NAMES):
+        cells = [
+            Text(str(int(v)), style="bold green" if j == label else ("red" if v else "dim"))
+            for j, v in enumerate(confusion[label])
+        ]
+        table.add_row(f"{label} {name}", *cells)
+    return table
+
+
+def full_report(labels: np.ndarray, predictions: np.ndarray, heading: str) -> Group:
+    """Heading with overall accuracy, then both tables."""
+    confusion = confusion_matrix(labels, predictions)
+    accuracy = float(np.trace(confusion) / max(confusion.sum(), 1))
+    title = Text(f"{heading}: test accuracy {accuracy:.2%} ({int(np.trace(confusion))}/{int(confusion.sum())})",
+                 style="bold")
+    return Group(title, class_table(confusion), confusion_table(confusion))

@@ -1,0 +1,177 @@
+"""The variants' loss curves drawn: a text table, a plotext chart and plain JSON data.
+
+One drawing rule for the CLI (`compare`) and the app's compare view: `draw_curves` puts the
+same curves, with the same log-scale rule and the same ceiling, on any plotext figure (the
+`plotext` module itself, or a textual-plotext widget's `plt`).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from backprop_tui.core.dense.compare import Comparison, Curve, ceiling, plot_points
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+MARKERS = ("•", "x", "+", "o", "*", "#", "%", "@")
+"""Plot markers for the CLI, one per variant, so curves stay apart without colour."""
+
+LOG_SCALE_RATIO = 100.0
+"""A chart switches to a log scale when its largest positive value is at least this many times
+its smallest: curves that crawl and curves that fall fast stay readable side by side."""
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def number(value: float) -> str:
+    """A loss as the comparison table prints it: 4 significant digits, or inf / nan."""
+    return f"{value:.4g}" if math.isfinite(value) else ("nan" if math.isnan(value) else "inf")
+
+
+def finite_or_none(value: float) -> float | None:
+    """A float for strict JSON: inf and NaN become null."""
+    return float(value) if math.isfinite(value) else None
+
+
+def use_log_scale(values: list[float]) -> bool:
+    """True when the positive values span at least `LOG_SCALE_RATIO` (see there)."""
+    positive = [v for v in values if v > 0]
+    return bool(positive) and len(positive) == len(values) and max(positive) >= LOG_SCALE_RATIO * min(positive)
+
+
+def divergence_label(curve: Curve) -> str:
+    """' (diverged at iteration k)', ' (inf/NaN from the start)' or ''."""
+    if curve.diverged_at is None:
+        return ""
+    return f" (diverged at iteration {curve.diverged_at})" if curve.diverged_at else " (inf/NaN from the start)"
+
+
+def draw_curves(plt: Any, comparison: Comparison, markers: tuple[str, ...] | None = None) -> bool:
+    """Plot every curve on the plotext figure `plt` (cleared first); True where anything was drawn.
+
+    Curves are cut at `ceiling` and thinned by `plot_points`. `markers`: one per curve, with the
+    legend left to the caller (the CLI prints it below the chart); None: braille lines, each
+    labelled in plotext's own legend (the app). The data are given afresh on every call, so a
+    redraw (a resize) never re-applies the log scale to values already transformed.
+    """
+    plt.clear_data()
+    plt.clear_figure()
+    cap = ceiling(comparison)
+    points = [plot_points(curve, cap) for curve in comparison.curves]
+    values = [y for _, ys in points for y in ys]
+    if not values:
+        return False
+    log = use_log_scale(values)
+    if log:
+        plt.yscale("log")
+    for index, (curve, (xs, ys)) in enumerate(zip(comparison.curves, points)):
+        if not xs:
+            continue
+        if markers is None:
+            plt.plot(xs, ys, label=curve.name + divergence_label(curve), marker="braille")
+        else:
+            plt.plot(xs, ys, marker=markers[index % len(markers)])
+    end = max(comparison.iterations, 1)
+    plt.xticks(sorted({round(end * i / 4) for i in range(5)}))
+    plt.xlim(0, end)
+    plt.title("loss E on all the data" + (" (log scale)" if log else ""))
+    plt.xlabel("iteration (updates done)")
+    plt.ylabel("E" + ("" if math.isinf(cap) else f", cut at {cap:.4g}"))
+    return True
+
+
+def loss_table(comparison: Comparison, points: list[int]) -> str:
+    """Rows: iterations; columns: variants; cells: the full-data loss after that many updates."""
+    header = ["iteration", *(curve.name for curve in comparison.curves)]
+    rows = [[str(k), *(number(curve.at(k)) for curve in comparison.curves)] for k in points]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(text.rjust(w) for text, w in zip(row, widths)).rstrip() for row in [header, *rows]]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines) + "\n"
+
+
+def loss_plot(comparison: Comparison, width: int = 100, height: int = 24) -> str:
+    """All variants' loss curves on one plotext chart as text, a legend line under it.
+
+    The legend is printed below rather than by plotext, whose legend box covers the curves' start.
+    """
+    import plotext as plt
+
+    legend = "legend: " + "   ".join(
+        f"{marker * 2} {curve.name}{divergence_label(curve)}" for curve, marker in zip(comparison.curves, MARKERS * 4)
+    ) + "\n"
+    plt.limitsize(False, False)
+    try:
+        if not draw_curves(plt, comparison, MARKERS):
+            return "(nothing to plot: every loss is inf/NaN from the start)\n" + legend
+        plt.plotsize(width, height)
+        plt.theme("clear")
+        text = _ANSI.sub("", plt.build())
+    except Exception as error:  # noqa: BLE001 - a plotting quirk must not hide the table above
+        return f"(no plot: plotext failed: {error})\n" + legend
+    finally:
+        plt.clear_figure()
+    return "\n".join(line.rstrip() for line in text.splitlines()) + "\n" + legend
+
+
+def comparison_text(comparison: Comparison, points: list[int], width: int = 100, height: int = 24) -> str:
+    """The table, the divergence notes and the plot, as `compare` prints them."""
+    names = ", ".join(curve.name for curve in comparison.curves)
+    parts = [
+        f"{comparison.title}\n",
+        f"Loss E on all the data after k updates (k = 0: the initial weights), "
+        f"{comparison.iterations} updates per variant: {names}\n\n",
+        loss_table(comparison, points),
+    ]
+    notes = [f"{c.name}: diverged at iteration {c.diverged_at} (the loss is inf/NaN from there on)"
+             if c.diverged_at else f"{c.name}: the loss is inf/NaN from the start"
+             for c in comparison.curves if c.diverged_at is not None]
+    cap = ceiling(comparison)
+    if any(np.any(c.losses[np.isfinite(c.losses)] > cap) for c in comparison.curves):
+        notes.append(f"(in the plot, losses above {cap:.4g} are drawn at {cap:.4g})")
+    if notes:
+        parts.append("\n" + "\n".join(notes) + "\n")
+    parts.append("\n" + loss_plot(comparison, width, height))
+    return "".join(parts)
+
+
+def comparison_json(comparison: Comparison, points: list[int]) -> dict[str, Any]:
+    """Plain data for strict JSON: losses at the chosen points and the whole curve; inf/NaN are null."""
+    return {
+        "title": comparison.title,
+        "iterations": comparison.iterations,
+        "at": points,
+        "variants": [
+            {
+                "name": curve.name,
+                "description": curve.description,
+                "losses": [finite_or_none(curve.at(k)) for k in points],
+                "final": finite_or_none(curve.final),
+                "diverged_at": curve.diverged_at,
+                "curve": [finite_or_none(v) for v in curve.losses],
+            }
+            for curve in comparison.curves
+        ],
+    }
+
+
+def curves_table(comparison: Comparison) -> Table:
+    """A rich table per variant: the loss at the start and at the end, or where it diverged."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from backprop_tui.render.numbers import cell
+
+    table = Table(box=None, padding=(0, 2), header_style="bold")
+    for name in ("variant", "E at start", f"E after {comparison.iterations}", "what it shows"):
+        table.add_column(name, justify="right" if name.startswith("E") else "left")
+    for curve in comparison.curves:
+        end = (Text(divergence_label(curve).strip(" ()"), style="bold red reverse")
+               if curve.diverged_at is not None else Text(cell(curve.final, 4)))
+        table.add_row(curve.name, cell(curve.at(0), 4), end, curve.description)
+    return table

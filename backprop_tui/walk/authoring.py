@@ -1,0 +1,97 @@
+"""In-app authoring without Textual: what can be edited, a private copy of a bundled scenario,
+the undo stack of file texts, and the markdown export of the walk so far."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from backprop_tui.core.dense import notation as n
+from backprop_tui.core.fileio import atomic_write_text
+from backprop_tui.render.export import to_markdown
+from backprop_tui.core.scenario.bundled import bundled_dir
+from backprop_tui.core.scenario.edit import Key, bias_path, input_path, target_path, training_path, weight_path
+from backprop_tui.walk.stepper import Stepper
+from backprop_tui.walk.focus import Focus
+
+MAX_DATA_TARGETS = 24
+"""Inputs and targets offered for editing: those of the current batch, up to this many."""
+
+
+@dataclass(frozen=True)
+class EditTarget:
+    """One number of the scenario file the learner may change: a label, its key path, its value."""
+
+    label: str
+    path: tuple[Key, ...]
+    value: float
+
+
+def _ij(i: int, j: int) -> str:
+    return f"{n.sub(i + 1)}{n.sub(j + 1)}" if max(i, j) < 9 else f"[{i + 1},{j + 1}]"
+
+
+def edit_targets(stepper: Stepper, focus: Focus) -> list[EditTarget]:
+    """The focused weight (or bias), the learning rate, then the current batch's inputs and targets.
+
+    Weights are the file's initial values: an edit changes where training starts.
+    """
+    scenario = stepper.scenario
+    layer = scenario.layers[focus.layer - 1]
+    targets = []
+    if focus.parameter == "bias" and layer.bias is not None:
+        targets.append(EditTarget(f"b{n.sup(focus.layer)}{n.sub(focus.col + 1)} initial bias (under the cursor)",
+                                  bias_path(focus.layer, focus.col), float(layer.bias[focus.col])))
+    targets.append(EditTarget(f"θ{n.sup(focus.layer)}{_ij(focus.row, focus.col)} initial weight (under the cursor)",
+                              weight_path(focus.layer, focus.row, focus.col), float(layer.weights[focus.row, focus.col])))
+    targets.append(EditTarget("γ learning rate", training_path(scenario, "learning_rate"), scenario.training.learning_rate))
+    data = []
+    for sample in stepper.iteration.batch:
+        s = int(sample)
+        data += [EditTarget(f"x input {i + 1} of sample {s + 1}", input_path(s, i), float(scenario.x[s, i]))
+                 for i in range(scenario.x.shape[1])]
+        data += [EditTarget(f"y target {k + 1} of sample {s + 1}", target_path(s, k), float(scenario.y[s, k]))
+                 for k in range(scenario.y.shape[1])]
+    return targets + data[:MAX_DATA_TARGETS]
+
+
+def is_bundled(path: Path) -> bool:
+    """Whether `path` is one of the scenarios shipped with the package (not to be edited in place)."""
+    return path.resolve().parent == bundled_dir().resolve()
+
+
+def editable_copy(path: Path, folder: Path) -> Path:
+    """A copy of a bundled scenario in `folder` to edit (name-edited.toml, numbered if taken)."""
+    candidate = folder / f"{path.stem}-edited.toml"
+    number = 2
+    while candidate.exists():
+        candidate = folder / f"{path.stem}-edited-{number}.toml"
+        number += 1
+    shutil.copyfile(path, candidate)
+    return candidate
+
+
+class UndoStack:
+    """The file texts before each edit, newest last; undo writes the newest back."""
+
+    def __init__(self) -> None:
+        self._entries: list[tuple[Path, str]] = []
+
+    def push(self, path: Path, text: str) -> None:
+        self._entries.append((path, text))
+
+    def pop(self) -> tuple[Path, str] | None:
+        return self._entries.pop() if self._entries else None
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def export_markdown(stepper: Stepper, path: Path, decimals: int) -> int:
+    """Write the iterations walked so far as the markdown handout; returns how many iterations."""
+    count = stepper.walked
+    iterations = stepper.iterations[:count]
+    steps = [s for i in range(count) for s in stepper.steps_of(i)]
+    atomic_write_text(path, to_markdown(stepper.scenario, iterations, steps, decimals))
+    return count

@@ -1,0 +1,180 @@
+"""Where the learner is in the walk through a scenario, with no Textual in sight.
+
+The stepper caches every iteration (and its steps) computed so far, so stepping back shows
+exactly the earlier numbers, and computes further iterations on demand from the last state, so
+the walk is not limited to the scenario's planned count. The app drives it; tests drive it alone.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+import time
+from dataclasses import dataclass
+
+from backprop_tui.core.dense import run
+from backprop_tui.core.dense.run import Iteration
+from backprop_tui.core.dense.steps import PHASES, Step, build_steps
+from backprop_tui.core.scenario.model import Scenario
+
+STEP_CACHE = 64
+"""Iterations whose steps are kept; older ones are rebuilt (identically) when visited again."""
+
+SLOW_SECONDS = 0.005
+"""An iteration that takes longer than this to compute is computed off the UI thread."""
+
+
+@dataclass(frozen=True)
+class Position:
+    """An iteration (0-based index) and a step (0-based index within that iteration)."""
+
+    iteration: int = 0
+    step: int = 0
+
+
+class Stepper:
+    """The cached iterations and steps of one scenario, and the position of the learner."""
+
+    def __init__(self, scenario: Scenario, position: Position = Position()):
+        self.scenario = scenario
+        self.iterations: list[Iteration] = []
+        self._steps: OrderedDict[int, list[Step]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._update_seconds = float("inf")
+        self._steps_seconds = float("inf")
+        self.position = Position()
+        self.walked = 1
+        """How many iterations the learner has visited (for the loss chart)."""
+        self.go(position)
+
+    # -- computing ------------------------------------------------------------------------------
+
+    def is_cached(self, iteration: int) -> bool:
+        """Whether iteration `iteration` (0-based) and its steps are ready."""
+        return iteration in self._steps
+
+    @property
+    def slow(self) -> bool:
+        """Whether computing one more iteration is too slow to do between two frames."""
+        return self.compute_seconds > SLOW_SECONDS
+
+    @property
+    def compute_seconds(self) -> float:
+        """The fastest update plus the fastest step-building seen so far: the network's own cost,
+        not a moment when the machine was busy (a first measurement may include warm-up)."""
+        return self._update_seconds + self._steps_seconds
+
+    def prepare(self, iteration: int) -> list[Step]:
+        """Compute iterations up to `iteration` (0-based) and its steps; safe from a worker thread."""
+        with self._lock:
+            while len(self.iterations) <= iteration:
+                started = time.perf_counter()
+                state = self.iterations[-1].after if self.iterations else run.initial_state(self.scenario)
+                self.iterations.append(run.step(self.scenario, state))
+                self._update_seconds = min(self._update_seconds, time.perf_counter() - started)
+            if iteration not in self._steps:
+                started = time.perf_counter()
+                self._steps[iteration] = build_steps(self.scenario, self.iterations[iteration])
+                self._steps_seconds = min(self._steps_seconds, time.perf_counter() - started)
+                while len(self._steps) > STEP_CACHE:  # a long walk on a big network stays in memory
+                    self._steps.popitem(last=False)
+            self._steps.move_to_end(iteration)
+            return self._steps[iteration]
+
+    def steps_of(self, iteration: int) -> list[Step]:
+        """The steps of one iteration (0-based), computed if need be."""
+        cached = self._steps.get(iteration)
+        return cached if cached is not None else self.prepare(iteration)
+
+    # -- where we are ---------------------------------------------------------------------------
+
+    @property
+    def iteration(self) -> Iteration:
+        return self.iterations[self.position.iteration]
+
+    @property
+    def steps(self) -> list[Step]:
+        return self.steps_of(self.position.iteration)
+
+    @property
+    def step(self) -> Step:
+        return self.steps[self.position.step]
+
+    @property
+    def planned(self) -> int:
+        """The scenario's own iteration count (the N of "iteration i/N")."""
+        return self.scenario.training.iterations
+
+    def losses(self) -> list[float]:
+        """The batch loss before each update, for the iterations walked so far."""
+        return [it.loss for it in self.iterations[: self.walked]]
+
+    # -- moving ---------------------------------------------------------------------------------
+
+    def go(self, position: Position) -> Position:
+        """Move to `position`, clamped to a valid step; iterations below 0 clamp to the first."""
+        iteration = max(0, position.iteration)
+        steps = self.steps_of(iteration)
+        step = min(max(0, position.step), len(steps) - 1)
+        self.position = Position(iteration, step)
+        self.walked = max(self.walked, iteration + 1)
+        return self.position
+
+    def target(self, move: str) -> Position:
+        """Where `move` would lead, without going there (may compute the next iteration)."""
+        p = self.position
+        steps = self.steps
+        last = len(steps) - 1
+        if move == "next_step":
+            return Position(p.iteration, p.step + 1) if p.step < last else Position(p.iteration + 1, 0)
+        if move == "prev_step":
+            if p.step > 0:
+                return Position(p.iteration, p.step - 1)
+            return Position(p.iteration - 1, len(self.steps_of(p.iteration - 1)) - 1) if p.iteration > 0 else p
+        if move == "next_phase":
+            later = [s.index for s in steps if PHASES.index(s.phase) > PHASES.index(self.step.phase)]
+            return Position(p.iteration, later[0]) if later else Position(p.iteration + 1, 0)
+        if move == "prev_phase":
+            return self._prev_phase()
+        if move == "next_iteration":
+            return Position(p.iteration + 1, p.step)
+        if move == "prev_iteration":
+            return Position(max(0, p.iteration - 1), p.step)
+        if move == "ahead":
+            return Position(p.iteration + 10, p.step)
+        if move == "back":
+            return Position(max(0, p.iteration - 10), p.step)
+        if move == "first_step":
+            return Position(p.iteration, 0)
+        if move == "last_step":
+            return Position(p.iteration, last)
+        raise ValueError(f"unknown move {move!r}")
+
+    def _prev_phase(self) -> Position:
+        """The start of this phase, or of the previous phase when already at its start."""
+        p = self.position
+        phase = self.step.phase
+        start = next(s.index for s in self.steps if s.phase == phase)
+        if p.step > start:
+            return Position(p.iteration, start)
+        if start > 0:
+            before = self.steps[start - 1].phase
+            return Position(p.iteration, next(s.index for s in self.steps if s.phase == before))
+        if p.iteration == 0:
+            return p
+        earlier = self.steps_of(p.iteration - 1)
+        last_phase = earlier[-1].phase
+        return Position(p.iteration - 1, next(s.index for s in earlier if s.phase == last_phase))
+
+    def move(self, move: str) -> Position:
+        """Take one of the named moves (see `target`) and return the new position."""
+        return self.go(self.target(move))
+
+    def needs_compute(self, move: str) -> int | None:
+        """The iteration a move would have to compute first, or None when it is ready."""
+        wanted = self.target(move).iteration
+        return None if self.is_cached(wanted) else wanted
+
+    def reload(self, scenario: Scenario) -> "Stepper":
+        """A stepper for the changed scenario at the same place, where that place still exists."""
+        return Stepper(scenario, self.position)
