@@ -13,7 +13,7 @@ import numpy as np
 from backprop_tui.core.dense import network, notation as n
 from backprop_tui.core.dense.activations import ACTIVATIONS
 from backprop_tui.core.dense.gradcheck import GradCheck, gradient_check
-from backprop_tui.core.dense.losses import LOSSES
+from backprop_tui.core.dense.losses import LOSSES, from_logits
 from backprop_tui.core.dense.network import Params
 from backprop_tui.core.dense.run import Iteration, activations_of
 from backprop_tui.core.scenario.model import Scenario
@@ -166,12 +166,22 @@ class _Builder:
         if act.name == "step":
             notes.append("The step function's derivative is 0 wherever it is defined, so δ is 0: "
                          "no gradient flows through this layer and the weights feeding it cannot learn.")
-        if l == self.last and self.s.loss == "cross_entropy" and act.name == "softmax":
+        logits = from_logits(self.s.loss, act.name) if l == self.last else None
+        unshown = None
+        if logits is not None and act.derivative is not None:
+            unshown = network.unshown_factors(act.name, fwd.z[i], fwd.a[l], bwd.grad_a[i],
+                                              act.derivative(fwd.z[i], fwd.a[l]), bwd.delta[i])
+        if logits is not None and act.derivative is None:
             equation, latex = f"{dl.text} = (ŷ − y)/m", f"{dl.latex} = \\frac{{\\hat y - y}}{{m}}"
             matrices = [_m(n.Symbol("ŷ", "\\hat y"), fwd.a[-1]), _m(n.Symbol("y", "y"), self.it.y),
                         _m(dl, bwd.delta[i], "out")]
             notes.append("Softmax with cross-entropy: the softmax Jacobian and ∂E/∂ŷ = −y/(m·ŷ) "
-                         "multiply out to (ŷ − y)/m.")
+                         "multiply out to (ŷ − y)/m, computed from z (see docs/losses.md).")
+        elif unshown is not None:
+            equation, latex = f"{dl.text} = (ŷ − y)/(m·k)", f"{dl.latex} = \\frac{{\\hat y - y}}{{mk}}"
+            matrices = [_m(n.Symbol("ŷ", "\\hat y"), fwd.a[-1]), _m(n.Symbol("y", "y"), self.it.y),
+                        _m(dl, bwd.delta[i], "out")]
+            notes += [unshown, "Sigmoid with binary cross-entropy: ∂E/∂ŷ ⊙ σ′(z) multiply out to (ŷ − y)/(m·k)."]
         elif act.derivative is None:
             equation = f"{dl.text} = J_softmax({zl.text})ᵀ·{dA.text}"
             latex = f"{dl.latex} = J_{{\\mathrm{{softmax}}}}({zl.latex})^\\top {dA.latex}"
@@ -189,7 +199,7 @@ class _Builder:
             notes.insert(0, loss.gradient_text + ("" if self.m == 1 else f" (m = {self.m})"))
         else:
             notes.insert(0, f"{dA.text} came from layer {l + 1} (the previous backward step).")
-        check = self._check(dl.text, lambda v: self._loss_from_z(i, v), fwd.z[i], bwd.delta[i])
+        check = self._check(dl.text, lambda v: self._loss_from_z(i, v), fwd.z[i], bwd.delta[i], i)
         self.add("backward", l, f"Layer {l}: δ{n.sup(l)} = ∂E/∂z{n.sup(l)}", equation, latex, matrices, notes, check)
 
         a_prev, th = n.activation(l - 1, self.last), n.theta(l)
@@ -201,7 +211,7 @@ class _Builder:
                  [_m(a_prev, fwd.a[i]), _m(dl, bwd.delta[i]), _m(dlT, bwd.delta[i].T, transpose_of=dl.text),
                   _m(dth, bwd.grad_w[i], "out")],
                  batch + [f"Same shape as {th.text}: one partial derivative per weight."],
-                 self._check(dth.text, lambda w: self._loss_with_weight(i, w), params.weights[i], bwd.grad_w[i]),
+                 self._check(dth.text, lambda w: self._loss_with_weight(i, w), params.weights[i], bwd.grad_w[i], i),
                  parameter="weights")
 
         if params.biases[i] is not None:
@@ -211,7 +221,7 @@ class _Builder:
                      f"{dbl.text} = Σ_samples {dl.text}", f"{dbl.latex} = \\sum_{{\\text{{samples}}}} {dl.latex}",
                      [_m(dl, bwd.delta[i]), _m(dbl, bwd.grad_b[i], "out")],
                      ["∂z/∂b = 1, so the bias gradient is δ summed over the batch."],
-                     self._check(dbl.text, lambda b: self._loss_with_bias(i, b), params.biases[i], bwd.grad_b[i]),
+                     self._check(dbl.text, lambda b: self._loss_with_bias(i, b), params.biases[i], bwd.grad_b[i], i),
                      parameter="bias")
 
         if l > 1:
@@ -220,7 +230,7 @@ class _Builder:
                      f"{dprev.text} = {th.text}·{dl.text}", f"{dprev.latex} = {th.latex}\\,{dl.latex}",
                      [_m(th, params.weights[i]), _m(dl, bwd.delta[i]), _m(dprev, bwd.grad_a_prev[i], "out")],
                      [f"Each unit of layer {l - 1} collects the δ of every unit it feeds, weighted by θ."],
-                     self._check(dprev.text, lambda a: self._loss_from_a(i, a), fwd.a[i], bwd.grad_a_prev[i]))
+                     self._check(dprev.text, lambda a: self._loss_from_a(i, a), fwd.a[i], bwd.grad_a_prev[i], i))
 
     # -- update ---------------------------------------------------------------------------------
 
@@ -265,20 +275,18 @@ class _Builder:
 
     # -- finite differences ---------------------------------------------------------------------
 
-    def _check(self, name: str, f, x: np.ndarray, analytic: np.ndarray) -> GradCheck | None:
+    def _check(self, name: str, f, x: np.ndarray, analytic: np.ndarray, i: int) -> GradCheck | None:
+        """Central differences of f (the loss through layers i+1..L) against `analytic`."""
         if not self.checks or not np.all(np.isfinite(analytic)):
             return None
-        return gradient_check(name, f, x, analytic)
-
-    def _tail_loss(self, start: int, a_in: np.ndarray) -> float:
-        fwd = network.forward(self.acts, self.it.before.params, a_in, start=start)
-        return LOSSES[self.s.loss].value(fwd.a[-1], self.it.y)
+        kinks = network.kinks_at_zero(self.acts, self.it.forward, i)
+        return gradient_check(name, f, x, analytic, kinks=kinks)
 
     def _loss_from_z(self, i: int, z: np.ndarray) -> float:
-        return self._tail_loss(i + 1, ACTIVATIONS[self.acts[i]].f(z))
+        return network.loss_from_z(self.s.loss, self.acts, self.it.before.params, i, z, self.it.y)
 
     def _loss_from_a(self, i: int, a: np.ndarray) -> float:
-        return self._tail_loss(i, a)
+        return network.loss_from_input(self.s.loss, self.acts, self.it.before.params, i, a, self.it.y)
 
     def _loss_with_weight(self, i: int, w: np.ndarray) -> float:
         params = self.it.before.params
