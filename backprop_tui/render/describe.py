@@ -79,6 +79,8 @@ def _equation(step: Step, spell, unicode: bool) -> str:  # noqa: C901 - one bran
         return loss.formula if unicode else loss.latex
     if op.kind is OpKind.SOFTMAX_CE_DELTA:
         return f"{result} = (ŷ − y)/m" if unicode else f"{result} = \\frac{{\\hat y - y}}{{m}}"
+    if op.kind is OpKind.SIGMOID_BCE_DELTA:
+        return f"{result} = (ŷ − y)/(m·k)" if unicode else f"{result} = \\frac{{\\hat y - y}}{{mk}}"
     if op.kind is OpKind.SOFTMAX_BACKWARD:
         z = s(Quantity(Kind.Z, op.result.layer))
         if unicode:

@@ -92,9 +92,11 @@ def step_json(step: Step) -> dict[str, Any]:
     if step.check is not None:
         data["gradient_check"] = {
             "name": check_symbol(step.check), "key": step.check.name,
-            "max_relative_error": step.check.max_relative_error,
+            "max_relative_error": _finite_or_text(step.check.max_relative_error),
+            "status": step.check.status.value, "verdict": step.check.verdict,
             "entries": [{"index": [i + 1 for i in e.index], "analytic": _finite_or_text(e.analytic),
-                         "numeric": _finite_or_text(e.numeric), "relative_error": e.relative_error}
+                         "numeric": _finite_or_text(e.numeric), "relative_error": _finite_or_text(e.relative_error),
+                         "status": e.status.value}
                         for e in step.check.entries],
         }
     return data
@@ -170,6 +172,6 @@ def to_markdown(scenario: Scenario, iterations: list[Iteration], steps: list[Ste
             lines += [f"- {note}" for note in notes(s)]
             if s.check is not None:
                 lines.append(f"- Gradient check of {check_symbol(s.check)}: max relative error "
-                             f"{s.check.max_relative_error:.1e} against central differences.")
+                             f"{s.check.max_relative_error:.1e} against central differences ({s.check.verdict}).")
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"

@@ -7,7 +7,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from backprop_tui.core.dense.gradcheck import AGREES, GradCheck
+from backprop_tui.core.dense.gradcheck import GradCheck, Status
 from backprop_tui.core.dense.steps import Matrix, Step
 from backprop_tui.core.vocab import Phase, Quantity, Role, parse_quantity
 from backprop_tui.render.describe import equation, matrix_symbol, notes, title
@@ -81,18 +81,23 @@ def update_table(step: Step, decimals: int, max_rows: int = 10, max_cols: int = 
 
 
 def check_table(check: GradCheck, decimals: int = 6, limit: int = 6) -> Table:
-    """Analytic against central-difference values for (up to `limit` of) the checked entries."""
-    verdict = "agrees" if check.agrees else "DISAGREES"
+    """Analytic against central-difference values for (up to `limit` of) the checked entries.
+
+    The title gives the check's finding in words (gradcheck.verdict); each entry's relative error
+    is its true value, and an entry that does not simply agree says why in the last column.
+    """
     sampled = "" if len(check.entries) == check.total else f", {len(check.entries)} of {check.total} entries"
     table = Table(
-        title=Text(f"Gradient check of {check_symbol(check)}: max relative error {check.max_relative_error:.1e} ({verdict}{sampled})"),
+        title=Text(f"Gradient check of {check_symbol(check)}: max relative error {check.max_relative_error:.1e} "
+                   f"({check.verdict}{sampled})"),
         box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left",
     )
     for name in ("entry", "analytic", "numeric (central diff.)", "rel. error"):
         table.add_column(name, justify="right")
     for entry in check.entries[:limit]:
         index = ",".join(str(i + 1) for i in entry.index)
-        mark = "" if entry.relative_error < AGREES else " ✗"
+        status = entry.status
+        mark = "" if status is Status.AGREES else " ✗" if status is Status.DISAGREES else f" ({status.value})"
         table.add_row(index, cell(entry.analytic, decimals), cell(entry.numeric, decimals), f"{entry.relative_error:.1e}{mark}")
     if len(check.entries) > limit:
         table.add_row("…", "", "", "")

@@ -56,6 +56,23 @@ WRITTEN = {
     "softmax-ce-three-layers": _written("cross_entropy", "relu", "softmax", layers=3),
     "momentum-minibatch": _written("squared_error", "tanh", "identity", optimizer="momentum", batch=2),
     "diverging": _written("squared_error", "identity", "identity", rate=1e6),
+    # ŷ = σ(800) rounds to 1: δ is shown from z, not as ∂E/∂ŷ ⊙ σ′(z) (both out of float64's range)
+    "bce-saturated": """title = "saturated sigmoid with binary cross-entropy"
+[network]
+inputs = 1
+loss = "binary_cross_entropy"
+[[layer]]
+units = 1
+activation = "sigmoid"
+weights = [[800.0]]
+bias = [0.0]
+[data]
+inputs = [[1.0]]
+targets = [[0.0]]
+[training]
+learning_rate = 0.001
+iterations = 2
+""",
 }
 
 

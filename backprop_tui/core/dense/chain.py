@@ -14,7 +14,7 @@ import numpy as np
 
 from backprop_tui.core.dense import network, notation as n
 from backprop_tui.core.dense.activations import ACTIVATIONS
-from backprop_tui.core.dense.gradcheck import numeric_gradient
+from backprop_tui.core.dense.gradcheck import CheckEntry, Status, check_entry, verdict
 from backprop_tui.core.dense.network import Params
 from backprop_tui.core.dense.run import Iteration, activations_of
 from backprop_tui.core.scenario.model import Scenario
@@ -42,7 +42,13 @@ class Term:
 
     @property
     def value(self) -> float:
-        return float(np.prod([f.value for f in self.factors]))
+        """The product; 0 if any factor is exactly 0 (a zero partial blocks the path even where
+        another factor overflowed to inf)."""
+        values = [f.value for f in self.factors]
+        if any(v == 0 for v in values):
+            return 0.0
+        with np.errstate(over="ignore", invalid="ignore"):
+            return float(np.prod(values))
 
 
 @dataclass(frozen=True)
@@ -57,11 +63,24 @@ class DrillDown:
     """One term per sample: a^{l-1}ᵢ · δˡⱼ."""
     analytic: float
     numeric: float
+    check: CheckEntry | None = None
+    """The central-difference check of `analytic`, with its one-sided differences and noise."""
+    kinks: tuple[str, ...] = ()
+    """Conventions f′(0) used at units exactly at z = 0 on the way from this weight to the loss."""
 
     @property
     def path_sum(self) -> float:
         source = self.terms or self.compact
         return float(sum(t.value for t in source))
+
+    @property
+    def status(self) -> Status:
+        """What the central-difference check found for this weight."""
+        return self.check.status if self.check is not None else Status.IMPRECISE
+
+    @property
+    def verdict(self) -> str:
+        return verdict(self.status, self.kinks)
 
 
 def _unit(key: Quantity, u: int) -> Cell:
@@ -95,8 +114,9 @@ def drilldown(scenario: Scenario, it: Iteration, layer: int, row: int, col: int,
                 units = (j, *path)
                 terms.append(Term(s, tuple(_path_factors(scenario, it, layer, units, s)) + tuple(last_factor(s))))
     analytic = float(bwd.grad_w[li][row, col] if weights else bwd.grad_b[li][row])
-    numeric = _numeric(scenario, it, li, row, col, parameter)
-    return DrillDown(target, tuple(terms), compact, analytic, numeric)
+    kinks = network.kinks_at_zero(acts, fwd, li)
+    check = _check(scenario, it, li, row, col, parameter, analytic, kinks)
+    return DrillDown(target, tuple(terms), compact, analytic, check.numeric, check, kinks)
 
 
 def _path_factors(scenario: Scenario, it: Iteration, layer: int, units: tuple[int, ...], s: int) -> list[Factor]:
@@ -108,12 +128,15 @@ def _path_factors(scenario: Scenario, it: Iteration, layer: int, units: tuple[in
     out_unit = units[-1]
     out_act = acts[-1]
     yhat, z_last = _unit(n.activation(last, last), out_unit), _unit(n.z(last), out_unit)
-    if ACTIVATIONS[out_act].derivative is None:  # softmax: δ already holds the Jacobian's product
-        factors.append(Factor(None, z_last, float(bwd.delta[-1][out_unit, s])))
+    derivative = ACTIVATIONS[out_act].derivative
+    fprime_out = None if derivative is None else float(derivative(fwd.z[-1], fwd.a[-1])[out_unit, s])
+    grad_out, delta_out = float(bwd.grad_a[-1][out_unit, s]), float(bwd.delta[-1][out_unit, s])
+    if fprime_out is None or not _shows_as_product(grad_out, fprime_out, delta_out):
+        # softmax's Jacobian is not diagonal; and where ŷ rounds to 0 or 1 the factors are out of range
+        factors.append(Factor(None, z_last, delta_out))
     else:
-        factors.append(Factor(None, yhat, float(bwd.grad_a[-1][out_unit, s])))
-        fprime = ACTIVATIONS[out_act].derivative(fwd.z[-1], fwd.a[-1])
-        factors.append(Factor(yhat, z_last, float(fprime[out_unit, s])))
+        factors.append(Factor(None, yhat, grad_out))
+        factors.append(Factor(yhat, z_last, fprime_out))
     for k in range(last, layer, -1):
         ki = k - 1
         upper, lower = units[k - layer], units[k - 1 - layer]
@@ -125,7 +148,15 @@ def _path_factors(scenario: Scenario, it: Iteration, layer: int, units: tuple[in
     return factors
 
 
-def _numeric(scenario: Scenario, it: Iteration, li: int, row: int, col: int, parameter: Parameter) -> float:
+def _shows_as_product(grad: float, fprime: float, delta: float) -> bool:
+    """∂E/∂ŷ · f′(z) reproduces δ (false where one factor overflowed or underflowed)."""
+    with np.errstate(all="ignore"):
+        product = np.float64(grad) * np.float64(fprime)
+    return bool(np.isfinite(product) and abs(product - delta) <= 1e-9 * abs(delta))
+
+
+def _check(scenario: Scenario, it: Iteration, li: int, row: int, col: int, parameter: Parameter,
+           analytic: float, kinks: tuple[str, ...]) -> CheckEntry:
     acts = activations_of(scenario)
     params = it.before.params
 
@@ -141,4 +172,4 @@ def _numeric(scenario: Scenario, it: Iteration, li: int, row: int, col: int, par
     start = params.weights[li] if parameter is Parameter.WEIGHTS else params.biases[li]
     index = (row, col) if parameter is Parameter.WEIGHTS else (row,)
     with np.errstate(all="ignore"):
-        return numeric_gradient(loss_with, start, index)
+        return check_entry(loss_with, start, index, analytic, kinked=bool(kinks))

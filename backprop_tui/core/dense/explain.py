@@ -113,12 +113,30 @@ def recompute(explanation: Explanation) -> float:
             g = np.array([t.cells[1].value for t in e.terms])
             return float(a[e.position] * (g[e.position] - np.sum(a * g)))
         if e.rule is Rule.LOSS:
-            loss = LOSSES[e.operation.function]
-            total = 0.0
-            for t in e.terms:
-                total = total + loss.value(_cell(t.cells[0]), _cell(t.cells[1]))
-            return float(total / e.divisor)
+            return _loss_value(e)
         return _function(e)
+
+
+def _loss_value(e: Explanation) -> float:
+    """E from its terms: per cell from (ŷ, y), or from (z, y) where the loss reads the logits,
+    per column for log-softmax (it needs the whole column), per cell for log-sigmoid."""
+    loss = LOSSES[e.operation.function]
+    total = 0.0
+    if len(e.operation.operands) == 2:
+        for t in e.terms:
+            total = total + loss.value(_cell(t.cells[0]), _cell(t.cells[1]))
+        return float(total / e.divisor)
+    logits = loss.logits
+    if ACTIVATIONS[logits.activation].derivative is None:  # softmax: one column per sample
+        for sample in sorted({t.sample for t in e.terms}):
+            column = [t for t in e.terms if t.sample == sample]
+            z = np.array([[t.cells[2].value] for t in column])
+            y = np.array([[t.cells[1].value] for t in column])
+            total = total + logits.value(z, y)
+    else:
+        for t in e.terms:
+            total = total + logits.value(_cell(t.cells[2]), _cell(t.cells[1]))
+    return float(total / e.divisor)
 
 
 def _function(e: Explanation) -> float:
@@ -180,7 +198,11 @@ def _elementwise_product(op: Operation, key: Quantity, i: int, j: int, at: _Cell
 
 
 def _difference(op: Operation, key: Quantity, i: int, j: int, at: _Cells):
-    divisor = float(op.samples) if op.kind is OpKind.SOFTMAX_CE_DELTA else 1.0
+    divisor = 1.0
+    if op.kind is OpKind.SOFTMAX_CE_DELTA:
+        divisor = float(op.samples)
+    elif op.kind is OpKind.SIGMOID_BCE_DELTA:
+        divisor = float(op.samples * at.shape(op.operands[0])[0])
     return Rule.DIFFERENCE, [Term((at(op.operands[0], i, j),)), Term((at(op.operands[1], i, j),))], divisor, 0
 
 
@@ -205,9 +227,10 @@ def _loss_divisor(op: Operation, outputs: int) -> float:
 
 
 def _loss(op: Operation, key: Quantity, i: int, j: int, at: _Cells):
-    yhat, y = op.operands
+    yhat, y = op.operands[:2]
     rows, cols = at.shape(yhat)
-    terms = [Term((at(yhat, k, s), at(y, k, s)), s) for s in range(cols) for k in range(rows)]
+    # A third operand is the output layer's z: the loss is then computed from it (losses.FromLogits)
+    terms = [Term(tuple(at(q, k, s) for q in op.operands), s) for s in range(cols) for k in range(rows)]
     return Rule.LOSS, terms, _loss_divisor(op, rows), 0
 
 
@@ -241,6 +264,7 @@ _TERMS = {
     OpKind.HADAMARD: _elementwise_product,
     OpKind.DIFFERENCE: _difference,
     OpKind.SOFTMAX_CE_DELTA: _difference,
+    OpKind.SIGMOID_BCE_DELTA: _difference,
     OpKind.ACTIVATION: _activation,
     OpKind.DERIVATIVE: _derivative,
     OpKind.SOFTMAX_BACKWARD: _softmax_backward,

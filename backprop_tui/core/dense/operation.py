@@ -30,6 +30,10 @@ class OpKind(StrEnum):
     """(g, a) → (δ,): δ = J_softmax(z)ᵀ·g per column, i.e. δᵢ = aᵢ·(gᵢ − Σₖ aₖ·gₖ)."""
     SOFTMAX_CE_DELTA = "softmax_cross_entropy_delta"
     """(ŷ, y) → (δ,): softmax with cross-entropy, δ = (ŷ − y)/m element-wise, m = `samples`."""
+    SIGMOID_BCE_DELTA = "sigmoid_binary_cross_entropy_delta"
+    """(ŷ, y) → (δ,): a sigmoid output with binary cross-entropy, computed from z where ŷ rounds to 0
+    or 1 and the factors ∂E/∂ŷ, σ′(z) leave float64's range: δ = (ŷ − y)/(m·k) element-wise,
+    m = `samples`, k = the outputs (rows of ŷ)."""
     DIFFERENCE = "difference"
     """(L, R) → (L − R,), element-wise."""
     LOSS = "loss"

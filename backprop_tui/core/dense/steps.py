@@ -16,7 +16,7 @@ import numpy as np
 from backprop_tui.core.dense import network, notation as n
 from backprop_tui.core.dense.activations import ACTIVATIONS
 from backprop_tui.core.dense.gradcheck import GradCheck, gradient_check
-from backprop_tui.core.dense.losses import LOSSES
+from backprop_tui.core.dense.losses import LOSSES, from_logits
 from backprop_tui.core.dense.network import Params
 from backprop_tui.core.dense.operation import OpKind, Operation
 from backprop_tui.core.dense.run import Iteration, activations_of
@@ -195,8 +195,13 @@ class _Builder:
         yhat, y = self.it.forward.a[-1], self.it.y
         matrices = [_m(n.OUTPUT, yhat), _m(n.TARGET, y), _m(n.RESIDUAL, y - yhat, Role.OUT),
                     _m(n.LOSS, self.it.loss, Role.OUT)]
+        operands = (n.OUTPUT, n.TARGET)
+        if from_logits(self.s.loss, self.acts[-1]) is not None:
+            # E is computed from z (log-softmax, log-sigmoid): exact where ŷ rounds to 0 or 1
+            operands += (n.z(self.last),)
+            matrices.append(_m(n.z(self.last), self.it.forward.z[-1], shown=False))
         ops = [Operation(OpKind.DIFFERENCE, (n.TARGET, n.OUTPUT), (n.RESIDUAL,)),
-               Operation(OpKind.LOSS, (n.OUTPUT, n.TARGET), (n.LOSS,), function=self.s.loss, samples=self.m)]
+               Operation(OpKind.LOSS, operands, (n.LOSS,), function=self.s.loss, samples=self.m)]
         self.add(Phase.LOSS, None, ops, matrices, [_note("E = ", Number(self.it.loss, 6)), *self.batch_notes()])
 
     # -- backward -------------------------------------------------------------------------------
@@ -218,17 +223,27 @@ class _Builder:
         if act.name == ActivationName.STEP:
             notes.append(_note("The step function's derivative is 0 wherever it is defined, so δ is 0: "
                                "no gradient flows through this layer and the weights feeding it cannot learn."))
-        shortcut = l == self.last and self.s.loss == LossName.CROSS_ENTROPY and act.name == ActivationName.SOFTMAX
+        logits = from_logits(self.s.loss, act.name) if l == self.last else None
+        unshown = None
+        if logits is not None and act.derivative is not None:
+            unshown = network.unshown_factors(act.name, fwd.z[i], fwd.a[l], bwd.grad_a[i],
+                                              act.derivative(fwd.z[i], fwd.a[l]), bwd.delta[i])
+        shortcut = logits is not None and (act.derivative is None or unshown is not None)
         if l == self.last and not shortcut:
             ops.append(Operation(OpKind.LOSS_GRADIENT, (n.OUTPUT, n.TARGET), (dA,), function=self.s.loss,
                                  samples=self.m))
             hidden.append(_m(n.TARGET, self.it.y, shown=False))
         if shortcut:
-            ops.append(Operation(OpKind.SOFTMAX_CE_DELTA, (n.OUTPUT, n.TARGET), (dl,), samples=self.m))
+            kind = OpKind.SOFTMAX_CE_DELTA if act.derivative is None else OpKind.SIGMOID_BCE_DELTA
+            ops.append(Operation(kind, (n.OUTPUT, n.TARGET), (dl,), samples=self.m))
             matrices = [_m(n.OUTPUT, fwd.a[-1]), _m(n.TARGET, self.it.y), _m(dl, bwd.delta[i], Role.OUT)]
             hidden = []
-            notes.append(_note("Softmax with cross-entropy: the softmax Jacobian and ∂E/∂ŷ = −y/(m·ŷ) "
-                               "multiply out to (ŷ − y)/m."))
+            if act.derivative is None:
+                notes.append(_note("Softmax with cross-entropy: the softmax Jacobian and ∂E/∂ŷ = −y/(m·ŷ) "
+                                   "multiply out to (ŷ − y)/m, computed from z (see docs/losses.md)."))
+            else:
+                notes += [_note(unshown), _note("Sigmoid with binary cross-entropy: ∂E/∂ŷ ⊙ σ′(z) multiply "
+                                                "out to (ŷ − y)/(m·k), computed from z (see docs/losses.md).")]
         elif act.derivative is None:
             ops.append(Operation(OpKind.SOFTMAX_BACKWARD, (dA, al), (dl,)))
             matrices = [_m(dA, bwd.grad_a[i]), _m(al, fwd.a[l]), _m(dl, bwd.delta[i], Role.OUT)]
@@ -246,7 +261,7 @@ class _Builder:
             notes.insert(0, _note(loss.gradient_text + ("" if self.m == 1 else f" (m = {self.m})")))
         else:
             notes.insert(0, _note(dA, f" came from layer {l + 1} (the previous backward step)."))
-        check = self._check(dl, lambda v: self._loss_from_z(i, v), fwd.z[i], bwd.delta[i])
+        check = self._check(dl, lambda v: self._loss_from_z(i, v), fwd.z[i], bwd.delta[i], i)
         self.add(Phase.BACKWARD, l, ops, matrices + hidden, notes, check)
 
     def gradients(self, l: int) -> None:
@@ -260,7 +275,7 @@ class _Builder:
         self.add(Phase.BACKWARD, l, ops,
                  [_m(a_prev, fwd.a[i]), _m(dl, bwd.delta[i]), _m(dlT, bwd.delta[i].T), _m(dth, bwd.grad_w[i], Role.OUT)],
                  self.batch_notes() + [_note("Same shape as ", th, ": one partial derivative per weight.")],
-                 self._check(dth, lambda w: self._loss_with_weight(i, w), params.weights[i], bwd.grad_w[i]),
+                 self._check(dth, lambda w: self._loss_with_weight(i, w), params.weights[i], bwd.grad_w[i], i),
                  parameter=Parameter.WEIGHTS)
 
         if params.biases[i] is not None:
@@ -268,7 +283,7 @@ class _Builder:
             self.add(Phase.BACKWARD, l, [Operation(OpKind.BATCH_SUM, (dl,), (dbl,), samples=self.m)],
                      [_m(dl, bwd.delta[i]), _m(dbl, bwd.grad_b[i], Role.OUT)],
                      [_note("∂z/∂b = 1, so the bias gradient is δ summed over the batch.")],
-                     self._check(dbl, lambda b: self._loss_with_bias(i, b), params.biases[i], bwd.grad_b[i]),
+                     self._check(dbl, lambda b: self._loss_with_bias(i, b), params.biases[i], bwd.grad_b[i], i),
                      parameter=Parameter.BIAS)
 
         if l > 1:
@@ -276,7 +291,7 @@ class _Builder:
             self.add(Phase.BACKWARD, l, [Operation(OpKind.MATMUL, (th, dl), (dprev,))],
                      [_m(th, params.weights[i]), _m(dl, bwd.delta[i]), _m(dprev, bwd.grad_a_prev[i], Role.OUT)],
                      [_note(f"Each unit of layer {l - 1} collects the δ of every unit it feeds, weighted by θ.")],
-                     self._check(dprev, lambda a: self._loss_from_a(i, a), fwd.a[i], bwd.grad_a_prev[i]))
+                     self._check(dprev, lambda a: self._loss_from_a(i, a), fwd.a[i], bwd.grad_a_prev[i], i))
 
     # -- update ---------------------------------------------------------------------------------
 
@@ -315,21 +330,19 @@ class _Builder:
     # -- finite differences ---------------------------------------------------------------------
 
     def _check(self, key: Quantity, f: Callable[[np.ndarray], float], x: np.ndarray,
-               analytic: np.ndarray) -> GradCheck | None:
-        """The gradient check of `key`, named by its ASCII name (render spells the symbol)."""
+               analytic: np.ndarray, i: int) -> GradCheck | None:
+        """Central differences of f (the loss through layers i+1..L) against `analytic`, named by
+        the key's ASCII name (render spells the symbol); kinks at z = 0 are named, not failed."""
         if not self.checks or not np.all(np.isfinite(analytic)):
             return None
-        return gradient_check(key.ascii, f, x, analytic)
-
-    def _tail_loss(self, start: int, a_in: np.ndarray) -> float:
-        fwd = network.forward(self.acts, self.it.before.params, a_in, start=start)
-        return LOSSES[self.s.loss].value(fwd.a[-1], self.it.y)
+        kinks = network.kinks_at_zero(self.acts, self.it.forward, i)
+        return gradient_check(key.ascii, f, x, analytic, kinks=kinks)
 
     def _loss_from_z(self, i: int, z: np.ndarray) -> float:
-        return self._tail_loss(i + 1, ACTIVATIONS[self.acts[i]].f(z))
+        return network.loss_from_z(self.s.loss, self.acts, self.it.before.params, i, z, self.it.y)
 
     def _loss_from_a(self, i: int, a: np.ndarray) -> float:
-        return self._tail_loss(i, a)
+        return network.loss_from_input(self.s.loss, self.acts, self.it.before.params, i, a, self.it.y)
 
     def _loss_with_weight(self, i: int, w: np.ndarray) -> float:
         params = self.it.before.params

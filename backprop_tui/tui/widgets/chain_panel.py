@@ -10,7 +10,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from backprop_tui.core.dense.chain import DrillDown
-from backprop_tui.core.dense.gradcheck import AGREES, relative_error
+from backprop_tui.core.dense.gradcheck import mark, relative_error
 from backprop_tui.render.chain import target_text, term_text
 from backprop_tui.render.numbers import cell
 
@@ -32,7 +32,7 @@ def chain_group(drill: DrillDown, decimals: int) -> Group:
         lines.append(Text(f"  … {len(terms) - MAX_TERMS} more terms", style="dim"))
     error = relative_error(drill.analytic, drill.numeric)
     finite = math.isfinite(drill.analytic) and math.isfinite(drill.numeric)
-    verdict = ("✓ agrees" if error < AGREES else "✗ DISAGREES") if finite else "not a finite number"
+    verdict = f"{mark(drill.status)} {drill.verdict}" if math.isfinite(drill.analytic) else "not a finite number"
     lines.append(Text.assemble(("  Σ = ", "dim"), (cell(drill.path_sum, decimals + 3), "bold"),
                                ("   analytic ", "dim"), (cell(drill.analytic, decimals + 3), "bold"),
                                ("   numeric (central diff.) ", "dim"), (cell(drill.numeric, decimals + 3), "bold"),

@@ -18,7 +18,7 @@ from textual.containers import HorizontalScroll, Vertical
 from textual.strip import Strip
 from textual.widgets import Static
 
-from backprop_tui.core.dense.gradcheck import GradCheck
+from backprop_tui.core.dense.gradcheck import GradCheck, mark
 from backprop_tui.core.dense.steps import Step
 from backprop_tui.render.describe import equation, notes
 from backprop_tui.render.matrix import View
@@ -87,9 +87,8 @@ def heading(step: Step, diverged_here: bool) -> Text:
 
 def check_line(check: GradCheck) -> Text:
     """The step's gradient check in one line (the chain-rule panel has the focused entry in full)."""
-    verdict = "agrees" if check.agrees else "DISAGREES"
-    return Text.assemble(("✓ " if check.agrees else "✗ ", "bold"), f"gradient check of {check_symbol(check)} against central "
-                         f"differences: max relative error {check.max_relative_error:.1e} ", (verdict, "bold"))
+    return Text.assemble((f"{mark(check.status)} ", "bold"), f"gradient check of {check_symbol(check)} against central "
+                         f"differences: max relative error {check.max_relative_error:.1e} ", (check.verdict, "bold"))
 
 
 def notes_part(step: Step) -> RenderableType:
