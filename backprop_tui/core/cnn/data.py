@@ -55,6 +55,10 @@ MIRRORS = (
 DEBIAN_DIR = Path("/usr/share/datasets/fashion-mnist")
 
 
+class ChecksumMismatch(IdxError):
+    """A file whose decompressed contents are not Fashion-MNIST's (by the published MD5)."""
+
+
 @dataclass(frozen=True)
 class Place:
     """One folder searched for the data, and why it is on the list."""
@@ -134,16 +138,32 @@ def search_places(
     cwd = Path.cwd() if cwd is None else cwd
     places = []
     if data_dir:
-        places.append(Place("--data-dir", Path(data_dir)))
+        places.append(_named_place("--data-dir", Path(data_dir)))
     if env.get("FASHION_MNIST_DIR"):
-        places.append(Place("$FASHION_MNIST_DIR", Path(env["FASHION_MNIST_DIR"])))
+        places.append(_named_place("$FASHION_MNIST_DIR", Path(env["FASHION_MNIST_DIR"])))
     places.append(Place("backprop-tui cache", cache_dir(env, home)))
     roots = ([Path(data_dir)] if data_dir else []) + [cwd / "data", home / ".torch"]
     for root in roots:
         places.append(Place("torchvision layout", root / "FashionMNIST" / "raw"))
     places.append(Place("Keras cache", home / ".keras" / "datasets" / "fashion-mnist"))
     places.append(Place("Debian package dataset-fashion-mnist", system_dir))
-    return places
+    unique: dict[Path, Place] = {}
+    for place in places:  # a named torchvision root is listed once, as the folder it resolves to
+        unique.setdefault(place.path, place)
+    return list(unique.values())
+
+
+def _holds_none(folder: Path) -> bool:
+    return all(file_in(folder, name) is None for name in FILES)
+
+
+def _named_place(label: str, path: Path) -> Place:
+    """A folder the user named, or the torchvision layout FashionMNIST/raw inside it when the
+    folder holds no file itself: the folder train reads (see `given_folder`)."""
+    raw = path / "FashionMNIST" / "raw"
+    if path.is_dir() and _holds_none(path) and raw.is_dir():
+        return Place(f"{label}, torchvision layout", raw)
+    return Place(label, path)
 
 
 def file_in(folder: Path, name: str) -> Path | None:
@@ -194,7 +214,13 @@ def given_folder(path: Path, label: str) -> Path:
         parts.append(f"missing {', '.join(missing)} (each .gz or plain)")
     parts += [f"{name} is not a regular file" for name in odd]
     if parts:
-        raise UserError(f"{label} {path}: " + "; ".join(parts))
+        hint = ""
+        if len(missing) == len(FILES) and (path / "raw").is_dir() and not _holds_none(path / "raw"):
+            # torchvision's <root>/FashionMNIST: the files are one level down
+            named = "--data-dir" if label == "--data-dir" else "FASHION_MNIST_DIR"
+            hint = (f". They are in {path / 'raw'}: name that folder ({named} {path / 'raw'}), or the "
+                    f"torchvision root {path.parent}")
+        raise UserError(f"{label} {path}: " + "; ".join(parts) + hint)
     return path
 
 
@@ -245,7 +271,7 @@ def load_dataset(places: list[Place], verify: bool = True, image_size: tuple[int
         digest = checksums[name] = hashlib.md5(data).hexdigest()  # recorded in checkpoints, too
         if verify:
             if digest != content_md5:
-                raise IdxError(
+                raise ChecksumMismatch(
                     f"{path}: contents have MD5 {digest}, but Fashion-MNIST's {name} has "
                     f"{content_md5}: the file is damaged, or not Fashion-MNIST. Fetch it again "
                     "(`backprop-tui data download`), or pass --no-verify for other data in the same format."
