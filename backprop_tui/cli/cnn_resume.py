@@ -22,22 +22,13 @@ from backprop_tui.core.cnn.optim import learning_rate
 from backprop_tui.core.cnn.train import TrainState
 from backprop_tui.core.errors import UserError
 from backprop_tui.core.vocab import CnnOptimizerName, ScheduleName
+from backprop_tui.render.cnn_report import plural
 
 _TRAINING_FLAGS = (("batch_size", "batch_size"), ("lr", "learning_rate"), ("momentum", "momentum"))
 """(argparse dest, training key) of the flags that override the scenario's [training]."""
 
 _IGNORED_WHEN_COMPARING = ("title", "description", "training.epochs")
 """Scenario keys a resumed run may differ in: names, and the epochs (--epochs says those)."""
-
-
-def plural(count: int, noun: str) -> str:
-    """"1 epoch", "2 epochs", "1 batch", "3 batches"."""
-    if count == 1:
-        return f"{count} {noun}"
-    return f"{count} {_PLURALS.get(noun, noun + 's')}"
-
-
-_PLURALS = {"batch": "batches"}
 
 
 def flag(dest: str) -> str:

@@ -28,10 +28,10 @@ from backprop_tui.cli.cnn_output import (
 )
 from backprop_tui.cli.cnn_paths import MetricsFile, check_writable, leftover_temporaries, same_file
 from backprop_tui.cli.cnn_resume import (
-    check_same_data, plural, refuse_existing, resume_command, resumed_run, scenario_with_overrides, schedule_note,
+    check_same_data, refuse_existing, resume_command, resumed_run, scenario_with_overrides, schedule_note,
 )
 from backprop_tui.cli.progress import PlainProgress, RichProgress
-from backprop_tui.render.cnn_report import full_report
+from backprop_tui.render.cnn_report import full_report, plural
 from backprop_tui.core.cnn.train import Hooks, TrainState, TrainingDiverged, batch_count, evaluate, train
 from backprop_tui.core.errors import UserError
 
@@ -181,7 +181,7 @@ def _limited(data: Dataset, limit: int | None, checkpoint: Path | None) -> tuple
     count = len(data.train_images)
     if limit > count:
         if checkpoint is not None:
-            raise UserError(f"{checkpoint}: the checkpoint was trained on the first {limit} training images "
+            raise UserError(f"{checkpoint}: the checkpoint was trained on the first {plural(limit, 'training image')} "
                             f"(train --limit {limit}), but {data.source} holds only {count}; resume with "
                             "the data it was trained on")
         raise UserError(f"--limit {limit}: there are only {plural(count, 'training image')} in {data.source}")
@@ -220,7 +220,8 @@ def predict_command(args: argparse.Namespace) -> int:
     data = _dataset(args, run.scenario)
     count = len(data.test_images)
     if not 0 <= args.index < count:
-        raise UserError(f"--index {args.index}: the test set has images 0 to {count - 1}")
+        raise UserError(f"--index {args.index}: the test set has images 0 to {count - 1}" if count > 1 else
+                        f"--index {args.index}: the test set has one image, index 0")
     network = build_network(run.scenario, run.params)
     image = data.test_images[args.index]
     probs = network.predict_proba(to_input(image[None]))[0]

@@ -388,3 +388,15 @@ def test_data_lists_the_folder_train_reads(isolated: Path, monkeypatch, capsys) 
     assert main(["train", "--data-dir", str(root / "FashionMNIST"), "--checkpoint", "c.npz"]) == 2
     assert capsys.readouterr().err.endswith(f". They are in {raw}: name that folder (--data-dir {raw}), or the "
                                             f"torchvision root {root}\n")
+
+
+def test_counts_agree_with_their_nouns(isolated: Path, synthetic_dir: Path, small_scenario: Path,  # noqa: F811
+                                       capsys) -> None:
+    ckpt = isolated / "c.npz"
+    common = ["--data-dir", str(synthetic_dir), "--no-verify", "--checkpoint", str(ckpt)]
+    assert main(["train", str(small_scenario), "--epochs", "1", "--limit", "1", *common]) == 0
+    out = capsys.readouterr().out
+    assert "small: 1 training image, 200 test images from" in out
+    assert "epoch 1/1: 1 batch\n" in out and "small after 1 epoch: test accuracy" in out
+    assert main(["train", "--resume", *common]) == 0
+    assert "(already trained all 1 epoch; raise --epochs to continue)" in capsys.readouterr().out
