@@ -1,5 +1,5 @@
-"""The names the whole product shares: activations, losses, scenario kinds, phases, roles,
-moves, and the key of every quantity a step shows.
+"""The names the whole product shares: activations, losses, the CNN's optimizers and schedules,
+scenario kinds, phases, roles, moves, and the key of every quantity a step shows.
 
 Enums keyed by the words a scenario file uses (they are `StrEnum`s, so a member equals its
 file spelling). The dense engine, the CNN and the views import these instead of spelling the
@@ -50,6 +50,31 @@ class ScenarioKind(StrEnum):
 
 ACTIVATION_NAMES: tuple[str, ...] = tuple(ActivationName)
 LOSS_NAMES: tuple[str, ...] = tuple(LossName)
+
+
+class CnnOptimizerName(StrEnum):
+    """The update rules of batch mode's CNN (`[training] optimizer` of a CNN scenario)."""
+
+    SGD = "sgd"
+    MOMENTUM = "momentum"
+    ADAM = "adam"
+
+
+class ScheduleName(StrEnum):
+    """How batch mode's learning rate changes over the epochs (`[training] schedule`).
+
+    The decay by `gamma` every `step_epochs` epochs is "step_decay", not "step": "step" is the
+    dense threshold activation (and the stepper's unit of motion). Files and checkpoints written
+    before the rename say "step"; `LEGACY_SCHEDULE_NAMES` maps them.
+    """
+
+    CONSTANT = "constant"
+    STEP_DECAY = "step_decay"
+    COSINE = "cosine"
+
+
+LEGACY_SCHEDULE_NAMES: dict[str, ScheduleName] = {"step": ScheduleName.STEP_DECAY}
+"""Old spellings of schedule names, still read from scenario files and checkpoints."""
 
 
 # -- the stepper's vocabulary -------------------------------------------------------------------
