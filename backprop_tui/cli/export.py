@@ -66,8 +66,23 @@ def cmd_export(args: argparse.Namespace) -> int:
         atomic_write_text(args.output, text, "script")
         print(f"wrote {args.output}", file=sys.stderr)
     else:
-        sys.stdout.write(text)
+        _write_source(text)
     return 0
+
+
+def _write_source(text: str) -> None:
+    """The script on stdout. Python reads source as UTF-8 (PEP 3120), so where the output
+    encoding cannot hold the script's θ and σ (an ASCII locale), its UTF-8 bytes are written
+    as they are: redirected to a file, it is still the same script."""
+    encoding = sys.stdout.encoding or "utf-8"
+    try:
+        text.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.buffer.flush()
+        return
+    sys.stdout.write(text)
 
 
 def _check_output(output: Path, scenario: Path, force: bool) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -144,3 +146,23 @@ def test_exporting_never_imports_torch() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_an_ascii_stdout_still_gets_the_script_as_python_reads_it(tmp_path) -> None:
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    result = subprocess.run([sys.executable, "-m", "backprop_tui", "export", "lecture"], capture_output=True,
+                            cwd=REPO, env=env)
+    assert result.returncode == 0, result.stderr.decode()
+    text = result.stdout.decode("utf-8")  # source files are UTF-8 (PEP 3120), whatever the terminal
+    compile(text, "lecture.py", "exec")
+    assert "θ¹ᵀ" in text
+
+
+def test_the_docs_example_shows_the_lecture_s_losses(capsys, tmp_path) -> None:
+    trace = tmp_path / "lecture.json"
+    code, _, _ = run_cli(capsys, "trace", "lecture", "--format", "json", "-o", str(trace))
+    assert code == 0
+    losses = [it["loss"] for it in json.loads(trace.read_text(encoding="utf-8"))["iterations"]]
+    docs = (REPO / "docs" / "pytorch.md").read_text(encoding="utf-8")
+    example = "\n".join(f"    iteration {n}: loss {loss:.12g}" for n, loss in enumerate(losses, start=1))
+    assert "    python lecture.py\n" + example + "\n" in docs
