@@ -240,16 +240,16 @@ loss_fn = nn.MSELoss()'''
 _CROSS_ENTROPY = '''\
 # cross_entropy: E = −(1/m)·Σ Σₖ yₖ·log ŷₖ with ŷ = softmax(z). nn.CrossEntropyLoss takes the
 # logits z (the model above stops before the softmax), applies log-softmax itself and, for targets
-# given as probabilities (one-hot rows here), averages over the m samples: backprop-tui's loss,
-# computed from z as backprop-tui computes it. Its gradient is ∂E/∂z = (ŷ − y)/m.
+# given as probabilities (one-hot rows here), averages over the m samples: backprop-tui's loss
+# with backprop-tui's reduction. Its gradient is ∂E/∂z = (ŷ − y)/m, as in backprop-tui.
 loss_fn = nn.CrossEntropyLoss()'''
 
 _BCE = '''\
 # binary_cross_entropy: E = −(1/(m·k))·ΣΣ[y·log ŷ + (1 − y)·log(1 − ŷ)] with ŷ = σ(z).
 # nn.BCEWithLogitsLoss takes the logits z (the model above stops before the sigmoid), applies
 # the sigmoid inside the log in a way that never overflows, and averages over the m samples and
-# k outputs (reduction="mean"): backprop-tui's loss, computed from z as backprop-tui computes it.
-# Its gradient is ∂E/∂z = (ŷ − y)/(m·k).
+# k outputs (reduction="mean"): backprop-tui's loss with backprop-tui's reduction. Its gradient
+# is ∂E/∂z = (ŷ − y)/(m·k), as in backprop-tui.
 loss_fn = nn.BCEWithLogitsLoss()'''
 
 _PLAIN = Template('''\
