@@ -13,6 +13,8 @@ from backprop_tui.core.dense.network import Params, backward, forward, loss_of
 from backprop_tui.core.dense.run import run
 from backprop_tui.core.dense.steps import build_steps
 from backprop_tui.core.scenario.load import loads
+from backprop_tui.core.vocab import Kind, Quantity
+from backprop_tui.render.describe import notes
 
 HIDDEN = ["identity", "sigmoid", "tanh", "relu", "leaky_relu"]
 OUTPUT_FOR_LOSS = {
@@ -91,7 +93,7 @@ def test_every_backward_step_passes_its_own_gradient_check(hidden, output, loss)
     backward_steps = [s for s in steps if s.phase == "backward"]
     assert backward_steps and all(s.check is not None for s in backward_steps)
     for s in backward_steps:
-        assert s.check.agrees, (s.title, s.check.max_relative_error)
+        assert s.check.agrees, (s.check.name, s.check.max_relative_error)
 
 
 @pytest.mark.parametrize("name", [n for n in ACTIVATIONS if n not in ("softmax", "step")])
@@ -109,9 +111,9 @@ def test_step_activation_has_zero_gradient_and_says_so():
     scenario = loads(text)
     it = run(scenario, 1)[0]
     steps = build_steps(scenario, it)
-    delta1 = next(s for s in steps if s.phase == "backward" and s.layer == 1 and s.title.startswith("Layer 1: δ"))
-    assert np.all(delta1.matrix("δ¹").values == 0)
-    assert any("cannot learn" in note for note in delta1.notes)
+    delta1 = next(s for s in steps if s.phase == "backward" and s.layer == 1 and s.operation.result.kind is Kind.DELTA)
+    assert np.all(delta1.matrix(Quantity(Kind.DELTA, 1)).values == 0)
+    assert any("cannot learn" in note for note in notes(delta1))
     assert np.all(it.backward.grad_w[0] == 0)
 
 
