@@ -207,7 +207,7 @@ def test_ctrl_c_checkpoints_and_resume_matches(tmp_path: Path, small_scenario: P
     assert process.returncode == 130, err
     assert "Traceback" not in err and "--resume" in err
     state = load_checkpoint(stopped).state
-    assert f"interrupted: finished batch {state.batch} of epoch {state.epoch + 1} " in err
+    assert f"interrupted (Ctrl-C): finished batch {state.batch} of epoch {state.epoch + 1} " in err
     assert state.epoch < 3 and state.batch >= 1
     resumed = subprocess.run([*base, "--resume", "--checkpoint", str(stopped)], env=env, capture_output=True,
                              text=True, cwd=tmp_path, timeout=120)
