@@ -9,11 +9,29 @@ from rich.console import Group
 from rich.text import Text
 from textual.widgets import Static
 
-from backprop_tui.core.dense.chain import DrillDown
+from backprop_tui.core.dense import notation as n
+from backprop_tui.core.dense.chain import DrillDown, Term
 from backprop_tui.core.dense.gradcheck import AGREES, relative_error
 from backprop_tui.render.numbers import cell
 
 MAX_TERMS = 6
+
+NAN_WHY = ("NaN: no value: the numbers overflowed to inf, and inf − inf or 0·inf has no value "
+           "(nor has anything computed from it)")
+
+
+def inline(value: float, decimals: int = 4) -> str:
+    """A scalar in a chain term: -0 shown as 0 (a sign on zero tells nothing), NaN as NaN."""
+    if math.isnan(value):
+        return "NaN"
+    return "0" if value == 0 else n.number(value, decimals)
+
+
+def term_text(term: Term) -> str:
+    """'names = values = product', with inline() numbers (Term.text prints -0 and nan)."""
+    names = " · ".join(f.name for f in term.factors)
+    values = " · ".join(inline(f.value) for f in term.factors)
+    return f"{names} = {values} = {inline(term.value, 6)}"
 
 
 def chain_group(drill: DrillDown, decimals: int) -> Group:
@@ -26,7 +44,7 @@ def chain_group(drill: DrillDown, decimals: int) -> Group:
         lines.append(Text("(too many paths to list: the compact form δ · a per sample)", style="dim"))
     for term in terms[:MAX_TERMS]:
         prefix = f"sample {term.sample + 1}: " if len({t.sample for t in terms}) > 1 else ""
-        lines.append(Text(f"  {prefix}{term.text}"))
+        lines.append(Text(f"  {prefix}{term_text(term)}"))
     if len(terms) > MAX_TERMS:
         lines.append(Text(f"  … {len(terms) - MAX_TERMS} more terms", style="dim"))
     error = relative_error(drill.analytic, drill.numeric)
@@ -36,6 +54,10 @@ def chain_group(drill: DrillDown, decimals: int) -> Group:
                                ("   analytic ", "dim"), (cell(drill.analytic, decimals + 3), "bold"),
                                ("   numeric (central diff.) ", "dim"), (cell(drill.numeric, decimals + 3), "bold"),
                                ("   rel. error ", "dim"), f"{error:.1e} " if finite else "", (verdict, "bold")))
+    shown = [drill.path_sum, drill.analytic, drill.numeric, *(t.value for t in terms[:MAX_TERMS]),
+             *(f.value for t in terms[:MAX_TERMS] for f in t.factors)]
+    if any(math.isnan(v) for v in shown):
+        lines.append(Text(f"  {NAN_WHY}", style="italic"))
     return Group(*lines)
 
 
