@@ -96,7 +96,7 @@ def _inner(value: float, digits: int = SIGNIFICANT) -> str:
 Symbols = Callable[[Operand], str]
 """How a worked line names an operand cell: `operand_symbol` (θ¹ᵀ₂₁) or `operand_ascii` (theta1_T[2,1])."""
 
-_ASCII = (("Σₖ", "sum_k "), ("Σ", "sum "), ("·", "*"), ("−", "-"), ("←", "<-"), ("σ", "sigma"), ("½", "0.5"),
+_ASCII = (("Σₖ", "sum_k"), ("Σ", "sum"), ("ŷ", "yhat"), ("ᵀ", "_T"), ("δ", "delta"), ("·", "*"), ("−", "-"), ("←", "<-"), ("σ", "sigma"), ("½", "0.5"),
           ("²", "^2"), ("′", "'"), ("≥", ">="), ("…", "..."), ("ₖ", "_k"))
 """The characters of a worked line's templates, spelt in ASCII for an output that cannot encode them."""
 
@@ -161,20 +161,23 @@ def count(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else fmt(value)
 
 
-def _sum(sym: Symbols, terms: tuple[Term, ...]) -> tuple[str, str, str]:
-    """Σ of products, shortened past LONG_SUM terms; negatives after the first in parentheses."""
+def _sum(sym: Symbols, terms: tuple[Term, ...], bias: bool = False) -> tuple[str, str, str]:
+    """Σ of products (then + b with `bias`), shortened past LONG_SUM products to the first two and
+    the last; negatives after the first in parentheses."""
     pairs = [_products(sym, t, i == 0) for i, t in enumerate(terms)]
+    tail = [pairs.pop()] if bias else []
     note = ""
     if len(pairs) > LONG_SUM:
-        note = f"{len(pairs)} terms; the first two and the last shown"
+        note = f"a sum of {len(pairs)} products; the first two and the last shown"
         pairs = [*pairs[:2], ("…", "…"), pairs[-1]]
+    pairs += tail
     return " + ".join(p[0] for p in pairs), " + ".join(p[1] for p in pairs), note
 
 
 def _samples_note(e: Explanation) -> str:
     samples = sorted({t.sample for t in e.terms if t.sample is not None})
     if len(samples) > 1:
-        return f"one term per sample, m = {len(samples)}; the 1/m of the batch average is inside ∂E/∂ŷ"
+        return f"one term per sample, m = {len(samples)}; the batch average's 1/m is already in each sample's δ"
     return ""
 
 
@@ -283,7 +286,7 @@ def worked(step: Step, key: Quantity, cell: tuple[int, int], ascii: bool = False
     value = fmt(e.result.value, digits)
     note = ""
     if e.rule is Rule.SUM:
-        symbolic, numeric, note = _sum(sym, e.terms)
+        symbolic, numeric, note = _sum(sym, e.terms, bias=op.kind is OpKind.MATMUL and len(op.operands) > 2)
         if len(e.terms) == 1 and len(e.terms[0].cells) == 1:
             numeric = ""  # a copy (θᵀ's cell is θ's): the number is the value
         note = "; ".join(p for p in (note, _samples_note(e)) if p)
