@@ -27,13 +27,16 @@ def header_text(step: Step) -> Text:
     return Text.assemble((f"{step.phase.upper()}{layer}", "bold reverse"), "  ", (title(step), "bold"))
 
 
-def matrix_tables(step: Step, matrices: list[Matrix], view: View, cursor_key: Quantity | None = None) -> list[Table]:
-    """One table per matrix of `step`; the cursor and the scroll window apply to `cursor_key` only."""
+def matrix_tables(step: Step, matrices: list[Matrix], view: View, cursor_key: Quantity | None = None,
+                  marks: dict[Quantity, frozenset[tuple[int, int]]] | None = None) -> list[Table]:
+    """One table per matrix of `step`; the cursor and the scroll window apply to `cursor_key` only,
+    `marks` underlines, per matrix, the cells that feed the cell under the cursor."""
     tables = []
     for m in matrices:
         cursor = view.cursor if m.key == cursor_key else None
         offsets = (view.row_offset, view.col_offset) if cursor else (0, 0)
-        style = View(view.decimals, view.max_rows, view.max_cols, *offsets, cursor, m.role is Role.OUT)
+        style = View(view.decimals, view.max_rows, view.max_cols, *offsets, cursor, m.role is Role.OUT,
+                     (marks or {}).get(m.key, frozenset()), view.clickable)
         tables.append(matrix_table(m, style, matrix_symbol(step, m.key)))
     return tables
 

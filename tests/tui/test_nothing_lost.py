@@ -85,7 +85,7 @@ async def test_undo_reverts_the_edit_only_and_keeps_what_was_typed_since(lecture
     app = FastWatchApp(lecture_copy)
     async with app.run_test(size=SIZE) as pilot:
         screen = stepper_screen(app)
-        await pilot.press("l", "e")  # θ¹₁₂, 1.1 in the file
+        await pilot.press("j", "e")  # θ¹ᵀ₂₁ is θ¹₁₂, 1.1 in the file
         dialog = app.screen
         assert isinstance(dialog, EditDialog)
         dialog.query_one(Input).value = "2.5"

@@ -51,14 +51,14 @@ async def test_a_784_128_10_network_steps_without_blocking(tmp_path: Path) -> No
         await wait_for(pilot, lambda: screen.stepper.position == Position(2, 0) and not screen.busy)
         await pilot.press("pageup")
         await pilot.press("right", "right", "left", "left")  # back on z¹ = θ¹ᵀ·x
-        # move the cursor deep into θ¹ (stored 784×128): the window scrolls to keep it visible
+        # move the cursor deep into θ¹ᵀ (shown 128×784): the window scrolls to keep it visible
         for _ in range(20):
             await pilot.press("j")
-        assert screen.focus_weight().row == 20
+        assert screen.focus_weight().col == 20  # θ¹ᵀ's row 21 is θ¹'s column 21
         screen_now = app.screen
-        assert "Chain rule for θ¹[21,1]" in widget_text(screen_now.query_one("#chain", Static))
+        assert "Chain rule for θ¹[1,21]" in widget_text(screen_now.query_one("#chain", Static))
         matrices = screen_now.query_one("#step-matrices").text
-        assert "θ¹ᵀ 128×784" in matrices and " 21 " in matrices
+        assert "θ¹ᵀ 128×784" in matrices and "│21 │" in matrices  # its row 21, scrolled into view
         await app.workers.wait_for_complete()
 
 
