@@ -55,6 +55,14 @@ def check_symbol(check: GradCheck) -> str:
     return symbol(parse_quantity(check.name))
 
 
+def change_decimals(old: float, new: float, decimals: int, most: int = 12) -> int:
+    """At least `decimals`, and as many more as it takes for a change to show: an update of 0.0007
+    reads 0.3000 → 0.3007, never 0.300 → 0.300 ↑ (up to `most` decimals)."""
+    while old != new and decimals < most and cell(old, decimals) == cell(new, decimals):
+        decimals += 1
+    return decimals
+
+
 def update_table(step: Step, decimals: int, max_rows: int = 10, max_cols: int = 6) -> Table | None:
     """For an update step: each parameter's old value → new value, with ↑/↓ for the direction."""
     if step.phase is not Phase.UPDATE:
@@ -78,7 +86,8 @@ def update_table(step: Step, decimals: int, max_rows: int = 10, max_cols: int = 
                 continue
             a, b = float(old.values[r, c]), float(new.values[r, c])
             arrow, style = ("↑", "bold") if b > a else ("↓", "italic") if b < a else ("=", "dim")
-            cells.append(Text(f"{cell(a, decimals)} → {cell(b, decimals)} {arrow}", style=style))
+            d = change_decimals(a, b, decimals)
+            cells.append(Text(f"{cell(a, d)} → {cell(b, d)} {arrow}", style=style))
         table.add_row(str(r + 1), *cells)
     return table
 
