@@ -67,7 +67,7 @@ async def test_80x24_shows_every_part() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert "The lecture's worked example" in screen_text(app)  # the description, until a key hides it
-        await pilot.press("i")
+        await pilot.press("i", "w")  # the chain rule too, asked for in the forward phase
         text = screen_text(app)
         for part in ("iteration 1/3", "FORWARD", "step 1/12", "E = 0.0725", "z¹ = θ¹ᵀ·x", "θ¹ᵀ 3×2",
                      "loss over 1 iteration", "Chain rule for θ¹₁₁", "Next step"):

@@ -49,7 +49,7 @@ def worked_text(app: BackpropApp) -> str:
 
 
 async def opened(pilot: Pilot) -> None:
-    await pilot.press("i")  # hide the description shown on opening
+    await pilot.press("i", "w")  # hide the description; show the chain rule in the forward phase too
     await pilot.pause()
 
 

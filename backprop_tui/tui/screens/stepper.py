@@ -22,7 +22,7 @@ from textual.widgets import Footer
 from backprop_tui.core.dense import chain
 from backprop_tui.core.dense.chain import DrillDown
 from backprop_tui.core.dense.steps import Step, first_divergent_step
-from backprop_tui.core.vocab import Move, Parameter, Quantity
+from backprop_tui.core.vocab import Move, Parameter, Phase, Quantity
 from backprop_tui.walk.stepper import Position, Stepper
 from backprop_tui.tui.commands import StepperCommands
 from backprop_tui.render.step import shown_matrices
@@ -69,6 +69,7 @@ class StepperScreen(AuthoringActions, Screen[None]):
         Binding("l,shift+right", "cursor(0,1)", "Cursor right", show=False),
         Binding("k,shift+up", "cursor(-1,0)", "Cursor up", show=False),
         Binding("j,shift+down", "cursor(1,0)", "Cursor down", show=False),
+        Binding("w", "toggle_chain", "Show/hide the chain rule in the forward phase", show=False),
         Binding("s", "scalar_step", "Next cell of the result (then the next step)", show=False),
         Binding("t", "toggle_sources", "Show/hide transposed sources", show=False),
         Binding("right_square_bracket", "scroll(1)", "Scroll the step down", show=False),
@@ -88,6 +89,8 @@ class StepperScreen(AuthoringActions, Screen[None]):
     position: reactive[Position] = reactive(Position, init=False)
     decimals: reactive[int] = reactive(3, init=False)
     show_sources: reactive[bool] = reactive(False, init=False)
+    chain_in_forward: reactive[bool] = reactive(False, init=False)
+    """Whether the chain rule shows in the forward phase too (it is about gradients, so it is hidden there)."""
     playing: reactive[bool] = reactive(False, init=False)
     speed: reactive[int] = reactive(2, init=False)
     """Index into SPEEDS."""
@@ -187,7 +190,9 @@ class StepperScreen(AuthoringActions, Screen[None]):
             self.query_one(NetworkDiagram).show_network(s)
             self.query_one(StepView).show(s.position.iteration, step, focus, self.decimals, self.show_sources,
                                           divergent is not None and divergent.index == step.index, self.pointer)
-            self.query_one(ChainPanel).show(self.drilldown(focus), self.decimals)
+            chain_panel = self.query_one(ChainPanel)
+            chain_panel.show(self.drilldown(focus), self.decimals)
+            chain_panel.display = step.phase is not Phase.FORWARD or self.chain_in_forward
             self.query_one(LossChart).show(s.losses())
         self.call_after_refresh(self._warm_next)
 
@@ -215,6 +220,9 @@ class StepperScreen(AuthoringActions, Screen[None]):
         self.redraw()
 
     def watch_show_sources(self) -> None:
+        self.redraw()
+
+    def watch_chain_in_forward(self) -> None:
         self.redraw()
 
     def watch_busy(self) -> None:
@@ -387,6 +395,11 @@ class StepperScreen(AuthoringActions, Screen[None]):
         panel.show_about(None if panel.display else self.stepper.scenario)
         if panel.display:
             self.query_one("#main", VerticalScroll).scroll_home(animate=False)
+
+    def action_toggle_chain(self) -> None:
+        """Show the chain rule in the forward phase too, or hide it there again."""
+        self._hide_about()
+        self.chain_in_forward = not self.chain_in_forward
 
     def action_toggle_sources(self) -> None:
         self._hide_about()
