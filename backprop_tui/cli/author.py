@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -62,7 +61,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise UserError(f"--at: {points[-1]} is beyond --iterations {iterations}")
     comparison = compare(scenario, iterations)
     if args.format == "json":
-        sys.stdout.write(json.dumps(comparison_json(comparison, points), indent=2) + "\n")
+        from backprop_tui.cli.textout import json_for
+        from backprop_tui.core import strict_json
+
+        sys.stdout.write(json_for(sys.stdout, strict_json.dumps(comparison_json(comparison, points), indent=2)) + "\n")
     else:
         sys.stdout.write(comparison_text(comparison, points, args.width, args.height))
     return 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import signal
 import sys
@@ -31,6 +30,7 @@ from backprop_tui.render.picture import ascii_image, half_block_image
 from backprop_tui.cli.progress import PlainProgress, RichProgress
 from backprop_tui.render.cnn_report import full_report
 from backprop_tui.core.cnn.train import Hooks, TrainState, TrainingDiverged, batch_count, evaluate, train
+from backprop_tui.core import strict_json
 from backprop_tui.core.errors import UserError
 
 INTERRUPTED = 130
@@ -233,7 +233,7 @@ def _check_writable(path: Path, flag: str, what: str, replaced: bool) -> None:
 def _append_metrics(path: Path, result: dict[str, Any]) -> None:
     try:
         with path.open("a", encoding="utf-8") as file:
-            file.write(json.dumps(result) + "\n")
+            file.write(strict_json.dumps(result) + "\n")
     except OSError as error:
         raise UserError(f"cannot append metrics to {path}: {error.strerror}") from None
 

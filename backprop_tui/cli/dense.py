@@ -96,6 +96,7 @@ def trace_text(scenario, iterations, steps, decimals: int, width: int | None = N
 def cmd_trace(args: argparse.Namespace) -> int:
     from rich.console import Console
 
+    from backprop_tui.cli.textout import json_for
     from backprop_tui.core.dense.run import run
     from backprop_tui.core.dense.steps import build_steps
     from backprop_tui.core.fileio import atomic_write_text
@@ -127,7 +128,7 @@ def cmd_trace(args: argparse.Namespace) -> int:
         atomic_write_text(args.output, text)
         print(f"wrote {args.output}", file=sys.stderr)
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(json_for(sys.stdout, text) if args.format == "json" else text)
     return 0
 
 

@@ -33,11 +33,6 @@ def number(value: float) -> str:
     return f"{value:.4g}" if math.isfinite(value) else ("nan" if math.isnan(value) else "inf")
 
 
-def finite_or_none(value: float) -> float | None:
-    """A float for strict JSON: inf and NaN become null."""
-    return float(value) if math.isfinite(value) else None
-
-
 def use_log_scale(values: list[float]) -> bool:
     """True when the positive values span at least `LOG_SCALE_RATIO` (see there)."""
     positive = [v for v in values if v > 0]
@@ -141,7 +136,11 @@ def comparison_text(comparison: Comparison, points: list[int], width: int = 100,
 
 
 def comparison_json(comparison: Comparison, points: list[int]) -> dict[str, Any]:
-    """Plain data for strict JSON: losses at the chosen points and the whole curve; inf/NaN are null."""
+    """Plain data for JSON: losses at the chosen points and the whole curve.
+
+    Losses that diverged stay inf or NaN here; `core.strict_json.dumps` writes them as the
+    strings "inf" and "NaN", as every JSON output of the product does.
+    """
     return {
         "title": comparison.title,
         "iterations": comparison.iterations,
@@ -150,10 +149,10 @@ def comparison_json(comparison: Comparison, points: list[int]) -> dict[str, Any]
             {
                 "name": curve.name,
                 "description": curve.description,
-                "losses": [finite_or_none(curve.at(k)) for k in points],
-                "final": finite_or_none(curve.final),
+                "losses": [float(curve.at(k)) for k in points],
+                "final": float(curve.final),
                 "diverged_at": curve.diverged_at,
-                "curve": [finite_or_none(v) for v in curve.losses],
+                "curve": [float(v) for v in curve.losses],
             }
             for curve in comparison.curves
         ],

@@ -16,6 +16,7 @@ import numpy as np
 
 from backprop_tui.core.cnn.config import CnnScenario, scenario_from_json
 from backprop_tui.core.cnn.train import TrainState
+from backprop_tui.core import strict_json
 from backprop_tui.core.errors import UserError
 from backprop_tui.core.fileio import atomic_writer
 
@@ -38,7 +39,7 @@ def save_checkpoint(path: Path | str, checkpoint: Checkpoint) -> None:
     arrays: dict[str, np.ndarray] = {
         "format": np.array(FORMAT),
         "scenario_json": np.array(checkpoint.scenario.to_json()),
-        "state_json": np.array(json.dumps(checkpoint.state.to_dict())),
+        "state_json": np.array(strict_json.dumps(checkpoint.state.to_dict())),
     }
     arrays.update({f"param/{k}": v for k, v in checkpoint.params.items()})
     arrays.update({f"optim/{k}": v for k, v in checkpoint.optimizer_state.items()})
