@@ -6,8 +6,8 @@ advance, goes through these, so no message says "1 epochs" or "a int64".
 
 from __future__ import annotations
 
-_AN_PREFIXES_NOT = ("uni", "use", "usu", "uti", "one", "once", "eu")
-"""Words spelt with a vowel but spoken with a consonant first: "a unit", "a one-hot row"."""
+_AN_PREFIXES_NOT = ("uni", "uint", "use", "usu", "uti", "one", "once", "eu")
+"""Words spelt with a vowel but spoken with a consonant first: "a unit", "a uint8", "a one-hot row"."""
 
 _LETTERS_SPOKEN_WITH_A_VOWEL = frozenset("aefhilmnorsx")
 """Single letters (and letter names such as "x" or "f") spoken with a vowel: "an x", "an f"."""

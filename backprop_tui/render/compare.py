@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from backprop_tui.core.dense.compare import Comparison, Curve, ceiling, plot_points
+from backprop_tui.core.wording import count
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -120,7 +121,7 @@ def comparison_text(comparison: Comparison, points: list[int], width: int = 100,
     parts = [
         f"{comparison.title}\n",
         f"Loss E on all the data after k updates (k = 0: the initial weights), "
-        f"{comparison.iterations} updates per variant: {names}\n\n",
+        f"{count(comparison.iterations, 'update')} per variant: {names}\n\n",
         loss_table(comparison, points),
     ]
     notes = [f"{c.name}: diverged at iteration {c.diverged_at} (the loss is inf/NaN from there on)"

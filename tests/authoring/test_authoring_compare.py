@@ -120,3 +120,8 @@ def test_long_runs_are_thinned_for_plotting_but_keep_their_ends():
     xs, ys = plot_points(comparison.curves[0], max_points=30)
     assert len(xs) <= 31 and xs[0] == 0 and xs[-1] == 1000
     assert ys[-1] == comparison.curves[0].final
+
+
+def test_one_update_is_singular(capsys):
+    code, out, _ = run_cli(capsys, "compare", "lecture", "--iterations", "1")
+    assert code == 0 and "1 update per variant" in out

@@ -170,3 +170,10 @@ def test_path_helpers_map_step_cells_to_the_file(lecture):
     edit_file(lecture, target_path(int(iteration.batch[0]), 0), 0.5)   # y cell (0, 0)
     again = run(load(lecture), 1)[0]
     assert again.x[1, 0] == 0.25 and again.y[0, 0] == 0.5
+
+
+def test_a_file_with_a_byte_order_mark_can_be_edited(lecture):
+    """A BOM (Notepad's UTF-8) is accepted by the loader, so the in-app editor accepts it too."""
+    lecture.write_bytes(b"\xef\xbb\xbf" + lecture.read_bytes())
+    edit_file(lecture, ("training", "learning_rate"), 0.25)
+    assert load(lecture).training.learning_rate == 0.25
