@@ -157,8 +157,8 @@ def test_a_utf8_output_is_left_alone():
 def test_output_piped_into_head_ends_quietly(tmp_path):
     """`backprop-tui trace xor | head -3`: the reader goes away, no BrokenPipeError is printed."""
     env = {**os.environ, "NO_COLOR": "1", "TERM": "dumb", "PYTHONPATH": str(ROOT)}
-    for args in (["trace", "xor", "--iterations", "200"], ["trace", "xor", "--format", "json"],
-                 ["compare", "learning-rate", "--format", "json", "--iterations", "20000"]):
+    for args in (["trace", "xor", "--iterations", "10"], ["trace", "xor", "--format", "json"],
+                 ["compare", "learning-rate", "--format", "json", "--iterations", "3000"]):
         with subprocess.Popen([sys.executable, "-m", "backprop_tui", *args], stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, env=env, cwd=ROOT) as process:
             assert process.stdout is not None and process.stderr is not None
@@ -233,9 +233,13 @@ def _has_loaded(pid: int, library: str) -> bool:
 @pytest.mark.parametrize("after", [0.0, 0.02, 0.05, 0.1, 0.2])
 def test_ctrl_c_sent_by_the_terminal_while_a_command_starts(after):
     """A real SIGINT from outside, at several moments after NumPy's library is mapped (the command
-    is loading its modules): one line, 130; or, if the command won the race, its normal end."""
+    is loading its modules): one line and exactly 130 (not death by SIGINT), or a normal end.
+
+    A normal end happens when the command won the race, or when the Ctrl-C landed inside the
+    set-up of NumPy's Cython random module, which swallows it (not this product's code)."""
     env = {**os.environ, "NO_COLOR": "1", "TERM": "dumb", "PYTHONPATH": str(ROOT)}
-    with subprocess.Popen([sys.executable, "-m", "backprop_tui", "trace", "xor", "--iterations", "300"],
+    with subprocess.Popen([sys.executable, "-m", "backprop_tui", "trace", "xor", "--iterations", "300",
+                           "--format", "json"],
                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=ROOT) as process:
         deadline = time.monotonic() + 60
         while not _has_loaded(process.pid, "numpy") and process.poll() is None and time.monotonic() < deadline:

@@ -1,5 +1,8 @@
 """The `backprop-tui` command line: one module per area, each with `register()`."""
 
+INTERRUPTED = 130
+"""The exit code after Ctrl-C (128 + SIGINT), as shells report a process stopped by Ctrl-C."""
+
 
 def entry() -> None:
     """The process entry point of the `backprop-tui` script and `python -m backprop_tui`.
@@ -19,6 +22,8 @@ def entry() -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the process is ending: nothing left to interrupt
+    if code == INTERRUPTED:
+        _exit_now(code)
     sys.exit(code)
 
 
@@ -31,4 +36,23 @@ def _interrupted() -> int:
         print("interrupted", file=sys.stderr, flush=True)
     except (OSError, ValueError):
         pass
-    return 130
+    return INTERRUPTED
+
+
+def _exit_now(code: int) -> None:
+    """Exit with `code` after flushing the standard streams, without the interpreter's shutdown.
+
+    Why: when Ctrl-C lands inside code that an extension runs through PyRun_String (Cython's
+    module set-up, as in numpy.random), CPython marks the KeyboardInterrupt as unhandled even
+    though `main` handled it, and at shutdown kills the process with SIGINT instead of exiting
+    130. Every file the product writes is closed (and atomically renamed) before this point.
+    """
+    import os
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):
+            pass
+    os._exit(code)

@@ -16,6 +16,8 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from backprop_tui.cli import INTERRUPTED
+
 if TYPE_CHECKING:
     import argparse
 
@@ -25,8 +27,6 @@ AREAS = ("backprop_tui.cli.dense", "backprop_tui.cli.author", "backprop_tui.cli.
 DEFAULT_COMMAND = "open"
 """What runs when the first argument is not a subcommand: `backprop-tui xor` opens xor."""
 
-INTERRUPTED = 130
-"""The exit code after Ctrl-C (128 + SIGINT), as shells report a process stopped by Ctrl-C."""
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, frozenset[str]]:
