@@ -1,7 +1,8 @@
 """The `backprop-tui` command line: one module per area, each with `register()`."""
 
 INTERRUPTED = 130
-"""The exit code after Ctrl-C (128 + SIGINT), as shells report a process stopped by Ctrl-C."""
+"""`cli.main.INTERRUPTED`, for a Ctrl-C that lands before `cli.main` is loaded (this package must
+not import `cli.main` at its top, nor `cli.main` this package: that would be an import cycle)."""
 
 
 def entry() -> None:

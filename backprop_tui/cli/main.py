@@ -16,13 +16,14 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from backprop_tui.cli import INTERRUPTED
-
 if TYPE_CHECKING:
     import argparse
 
 AREAS = ("backprop_tui.cli.dense", "backprop_tui.cli.author", "backprop_tui.cli.cnn")
 """The modules that each add their subcommands with `register(subparsers)`."""
+
+INTERRUPTED = 130
+"""The exit code after Ctrl-C (128 + SIGINT), as shells report a process stopped by Ctrl-C."""
 
 DEFAULT_COMMAND = "open"
 """What runs when the first argument is not a subcommand: `backprop-tui xor` opens xor."""
