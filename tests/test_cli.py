@@ -19,7 +19,7 @@ def test_trace_json_shape(capsys):
     code, out, _ = run_cli(capsys, "trace", "lecture", "--format", "json", "--iterations", "2")
     assert code == 0
     doc = json.loads(out)
-    assert set(doc) == {"scenario", "steps", "iterations"}
+    assert set(doc) == {"format_version", "scenario", "steps", "iterations"}
     assert doc["scenario"]["title"].startswith("Lecture")
     assert [it["iteration"] for it in doc["iterations"]] == [1, 2]
     first = doc["iterations"][0]

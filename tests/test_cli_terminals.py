@@ -303,11 +303,16 @@ def test_training_metrics_are_strict_json_lines(tmp_path, trained):
 
 
 def test_every_json_writer_in_the_package_uses_the_strict_helper():
-    """The kind, not one instance: no module but core/strict_json.py calls json.dump or json.dumps."""
+    """The kind, not one instance: no module but core/strict_json.py calls json.dump or json.dumps.
+
+    Except the text of the PyTorch script `export --format pytorch` writes: a standalone program
+    that cannot import the package, which spells inf and NaN the same way and passes allow_nan=False.
+    """
     package = ROOT / "backprop_tui"
+    standalone = {package / "core" / "strict_json.py", package / "render" / "pytorch_script.py"}
     offenders = [
         f"{path.relative_to(ROOT)}:{number}"
-        for path in package.rglob("*.py") if path.name != "strict_json.py"
+        for path in package.rglob("*.py") if path not in standalone
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
         if re.search(r"\bjson\.dumps?\(", line)
     ]

@@ -7,6 +7,7 @@ Only argument parsing and wiring live here; each handler imports its heavy modul
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from backprop_tui.cli.args import number_in, positive, whole_number
@@ -44,10 +45,13 @@ def _add_train(subparsers: Any) -> None:
         "train",
         help="train the NumPy CNN on Fashion-MNIST",
         description="Train a CNN scenario on Fashion-MNIST, evaluating on the test set after "
-        "every epoch. Ctrl-C finishes the batch, writes the checkpoint and stops; --resume "
-        "continues exactly where it stopped. If the loss becomes NaN or infinite (a learning rate "
-        "too high), training stops with exit code 1 and the checkpoint is left as the last good "
-        "epoch wrote it. Bad input (a flag, a scenario, the data) exits with 2.",
+        "every epoch. Ctrl-C (or SIGTERM, SIGHUP, or a closed output such as `| head`) finishes the "
+        "batch, writes the checkpoint and stops with a non-zero exit code; the same command plus "
+        "--resume continues exactly where it stopped. An existing checkpoint is never replaced "
+        "unless --fresh says so. If the loss becomes NaN, infinite or explodes (an epoch's mean loss "
+        "above 4 times the starting loss: a learning rate too high), training stops with exit code 1 "
+        "and the checkpoint is left as the last good epoch wrote it. Bad input (a flag, a scenario, "
+        "the data) exits with 2.",
     )
     parser.add_argument("scenario", nargs="?", default=None, metavar="SCENARIO",
                         help=f"CNN scenario file or bundled name (default: {DEFAULT_SCENARIO})")
@@ -65,9 +69,15 @@ def _add_train(subparsers: Any) -> None:
     _data_dir_option(parser)
     parser.add_argument("--checkpoint", metavar="PATH", default="fashion_cnn.npz",
                         help="checkpoint written after every epoch (default: fashion_cnn.npz)")
-    parser.add_argument("--resume", action="store_true",
-                        help="continue from --checkpoint instead of starting afresh")
-    parser.add_argument("--metrics", metavar="FILE", help="append one JSON line per epoch to FILE")
+    start = parser.add_mutually_exclusive_group()
+    start.add_argument("--resume", action="store_true",
+                       help="continue the run in --checkpoint (flags that repeat its settings are fine)")
+    start.add_argument("--fresh", action="store_true",
+                       help="start a new run even though --checkpoint exists: it is replaced after the "
+                       "first epoch (without --resume or --fresh, an existing checkpoint is refused)")
+    parser.add_argument("--metrics", metavar="FILE",
+                        help="append one JSON line per epoch to FILE (on --resume, FILE is brought back to "
+                        "exactly the epochs the checkpoint holds)")
     parser.set_defaults(func=_train)
 
 
@@ -117,40 +127,39 @@ def _out_of_memory() -> UserError:
                      "smaller training.batch_size (or --batch-size), or fewer filters or units")
 
 
-def _train(args: argparse.Namespace) -> int:
-    from backprop_tui.cli.cnn_session import train_command
-
+def _run(command: str, args: argparse.Namespace) -> int:
+    """Run cnn_session's `command` with stdout guarded (closed pipe, narrow encoding) and any
+    interruption ending as one line on stderr and exit 130, at any moment."""
     try:
-        return train_command(args)
+        from backprop_tui.cli import cnn_session
+        from backprop_tui.cli.cnn_output import guarded_stdout
+
+        if command == "train_command":  # train guards its own output: a closed pipe stops it
+            return cnn_session.train_command(args)
+        with guarded_stdout():
+            return int(getattr(cnn_session, command)(args))
     except MemoryError:
         raise _out_of_memory() from None
+    except KeyboardInterrupt:
+        print(f"interrupted: {args.command} stopped; nothing was written", file=sys.stderr, flush=True)
+        return 130
+
+
+def _train(args: argparse.Namespace) -> int:
+    return _run("train_command", args)
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from backprop_tui.cli.cnn_session import evaluate_command
-
-    try:
-        return evaluate_command(args)
-    except MemoryError:
-        raise _out_of_memory() from None
+    return _run("evaluate_command", args)
 
 
 def _predict(args: argparse.Namespace) -> int:
-    from backprop_tui.cli.cnn_session import predict_command
-
-    try:
-        return predict_command(args)
-    except MemoryError:
-        raise _out_of_memory() from None
+    return _run("predict_command", args)
 
 
 def _data_where(args: argparse.Namespace) -> int:
-    from backprop_tui.cli.cnn_session import data_command
-
-    return data_command(args)
+    return _run("data_command", args)
 
 
 def _data_download(args: argparse.Namespace) -> int:
-    from backprop_tui.cli.cnn_session import download_command
-
-    return download_command(args)
+    return _run("download_command", args)

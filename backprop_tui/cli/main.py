@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import argparse
 
-AREAS = ("backprop_tui.cli.dense", "backprop_tui.cli.author", "backprop_tui.cli.cnn")
+AREAS = ("backprop_tui.cli.dense", "backprop_tui.cli.author", "backprop_tui.cli.cnn", "backprop_tui.cli.export")
 """The modules that each add their subcommands with `register(subparsers)`."""
 
 INTERRUPTED = 130

@@ -1,4 +1,7 @@
-"""A walked trace as a markdown handout (LaTeX equations) or as JSON: the exports of `trace`."""
+"""A walked trace as a markdown handout (LaTeX equations) or as JSON: the exports of `trace`.
+
+The JSON's layout is documented in docs/trace-format.md; change TRACE_FORMAT_VERSION with it.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +9,20 @@ from typing import Any
 
 import numpy as np
 
+from backprop_tui.core.dense.operation import Operation
 from backprop_tui.core.dense.run import Iteration
-from backprop_tui.core.dense.steps import Step, first_divergent_step
-from backprop_tui.render.matrix import matrix_text
-from backprop_tui.render.numbers import cell, shape
+from backprop_tui.core.dense.steps import Matrix, Step, first_divergent_step
 from backprop_tui.core.scenario.model import Scenario
 from backprop_tui.core import strict_json
+from backprop_tui.core.vocab import Quantity
+from backprop_tui.render.describe import equation, equation_latex, matrix_latex, matrix_symbol, notes, title
+from backprop_tui.render.matrix import matrix_text
+from backprop_tui.render.notation import symbol
+from backprop_tui.render.numbers import cell, shape
+from backprop_tui.render.step import check_symbol
+
+TRACE_FORMAT_VERSION = 1
+"""The version of the JSON trace's layout (docs/trace-format.md), written as "format_version"."""
 
 
 def scenario_summary(scenario: Scenario) -> dict[str, Any]:
@@ -47,19 +58,45 @@ def _nested(values: np.ndarray) -> Any:
     return [[_finite_or_text(v) for v in row] for row in np.atleast_2d(values)] if values.ndim == 2 else [_finite_or_text(v) for v in values]
 
 
+def key_json(key: Quantity) -> dict[str, Any]:
+    """A quantity's key: which quantity, its layer (1-based, null for x, y, ŷ, E …), whether
+    transposed, and the ASCII name a user types (theta1_T)."""
+    return {"quantity": key.kind.value.replace("{}", ""), "layer": key.layer, "transposed": key.transposed,
+            "ascii": key.ascii}
+
+
+def matrix_json(step: Step, m: Matrix) -> dict[str, Any]:
+    return {"name": matrix_symbol(step, m.key), "key": key_json(m.key), "shape": list(m.shape), "role": str(m.role),
+            "shown": m.shown, "transpose_of": None if m.transpose_of is None else symbol(m.transpose_of),
+            "values": _nested(m.values)}
+
+
+def operation_json(op: Operation) -> dict[str, Any]:
+    """An operation by ASCII names, with only the constants its kind uses."""
+    constants = {"function": op.function, "learning_rate": op.learning_rate, "momentum": op.momentum,
+                 "samples": op.samples}
+    return {"kind": str(op.kind), "operands": [k.ascii for k in op.operands], "results": [k.ascii for k in op.results],
+            "constants": {name: _finite_or_text(value) if isinstance(value, float) else value
+                          for name, value in constants.items() if value is not None}}
+
+
 def step_json(step: Step) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "iteration": step.iteration, "index": step.index, "phase": step.phase, "layer": step.layer,
-        "title": step.title, "equation": step.equation, "latex": step.latex,
-        "matrices": [{"name": m.name, "shape": list(m.shape), "role": m.role, "transpose_of": m.transpose_of,
-                      "values": _nested(m.values)} for m in step.matrices],
-        "notes": list(step.notes),
+        "iteration": step.iteration, "index": step.index, "phase": str(step.phase), "layer": step.layer,
+        "parameter": None if step.parameter is None else str(step.parameter),
+        "title": title(step), "equation": equation(step), "latex": equation_latex(step),
+        "operations": [operation_json(op) for op in step.operations],
+        "matrices": [matrix_json(step, m) for m in step.matrices],
+        "notes": notes(step),
     }
     if step.check is not None:
         data["gradient_check"] = {
-            "name": step.check.name, "max_relative_error": step.check.max_relative_error,
+            "name": check_symbol(step.check), "key": step.check.name,
+            "max_relative_error": _finite_or_text(step.check.max_relative_error),
+            "status": step.check.status.value, "verdict": step.check.verdict,
             "entries": [{"index": [i + 1 for i in e.index], "analytic": _finite_or_text(e.analytic),
-                         "numeric": _finite_or_text(e.numeric), "relative_error": e.relative_error}
+                         "numeric": _finite_or_text(e.numeric), "relative_error": _finite_or_text(e.relative_error),
+                         "status": e.status.value}
                         for e in step.check.entries],
         }
     return data
@@ -90,6 +127,7 @@ def steps_by_iteration(steps: list[Step]) -> dict[int, list[Step]]:
 def to_json(scenario: Scenario, iterations: list[Iteration], steps: list[Step]) -> str:
     by_iteration = steps_by_iteration(steps)
     document = {
+        "format_version": TRACE_FORMAT_VERSION,
         "scenario": scenario_summary(scenario),
         "steps": [step_json(s) for s in steps],
         "iterations": [iteration_json(it, by_iteration.get(it.number, [])) for it in iterations],
@@ -97,13 +135,13 @@ def to_json(scenario: Scenario, iterations: list[Iteration], steps: list[Step]) 
     return strict_json.dumps(document, indent=1)  # inf and NaN anywhere (gradient checks too) spelt out
 
 
-def _markdown_matrix(step: Step, index: int, decimals: int) -> str:
-    m = step.matrices[index]
+def _markdown_matrix(step: Step, m: Matrix, decimals: int) -> str:
     rows = matrix_text(m, decimals)
     header = "| " + " | ".join(f"{c + 1}" for c in range(m.shape[1])) + " |"
     rule = "|" + "---:|" * m.shape[1]
     body = "\n".join("| " + " | ".join(r) + " |" for r in rows)
-    return f"**${m.latex}$** ({m.name}, {shape(*m.shape)})\n\n{header}\n{rule}\n{body}\n"
+    return (f"**${matrix_latex(step, m.key)}$** ({matrix_symbol(step, m.key)}, {shape(*m.shape)})\n\n"
+            f"{header}\n{rule}\n{body}\n")
 
 
 def to_markdown(scenario: Scenario, iterations: list[Iteration], steps: list[Step], decimals: int = 4) -> str:
@@ -123,16 +161,17 @@ def to_markdown(scenario: Scenario, iterations: list[Iteration], steps: list[Ste
         walked = by_iteration.get(it.number, [])
         first_bad = first_divergent_step(walked)
         if it.diverged or first_bad is not None:
-            where = f" (first at step {first_bad.index + 1}, {first_bad.title})" if first_bad else ""
+            where = f" (first at step {first_bad.index + 1}, {title(first_bad)})" if first_bad else ""
             lines += [f"**This iteration diverged: values overflowed to infinity or NaN{where}.**", ""]
         for s in walked:
             layer = f", layer {s.layer}" if s.layer else ""
-            lines += [f"### {s.index + 1}. {s.title} ({s.phase}{layer})", "", f"$$ {s.latex} $$", ""]
-            for i in range(len(s.matrices)):
-                lines.append(_markdown_matrix(s, i, decimals))
-            lines += [f"- {note}" for note in s.notes]
+            lines += [f"### {s.index + 1}. {title(s)} ({s.phase}{layer})", "", f"$$ {equation_latex(s)} $$", ""]
+            for m in s.matrices:
+                if m.shown:
+                    lines.append(_markdown_matrix(s, m, decimals))
+            lines += [f"- {note}" for note in notes(s)]
             if s.check is not None:
-                lines.append(f"- Gradient check of {s.check.name}: max relative error "
-                             f"{s.check.max_relative_error:.1e} against central differences.")
+                lines.append(f"- Gradient check of {check_symbol(s.check)}: max relative error "
+                             f"{s.check.max_relative_error:.1e} against central differences ({s.check.verdict}).")
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from backprop_tui.core.dense.steps import Matrix
+from backprop_tui.render.notation import symbol
 from backprop_tui.render.numbers import cell, shape
 
 ELLIPSIS_ROW = "⋮"
@@ -50,14 +51,15 @@ def visible_indices(total: int, limit: int, offset: int) -> list[int | None]:
     return result
 
 
-def matrix_table(matrix: Matrix, view: View = View()) -> Table:
-    """The rich Table for one matrix: name and shape as title, 1-based row and column labels."""
+def matrix_table(matrix: Matrix, view: View = View(), name: str | None = None) -> Table:
+    """The rich Table for one matrix: its symbol (or `name`) and shape as title, 1-based row and
+    column labels."""
     values = matrix.values
     rows, cols = values.shape
     row_idx = visible_indices(rows, view.max_rows, view.row_offset)
     col_idx = visible_indices(cols, view.max_cols, view.col_offset)
     table = Table(
-        title=Text.assemble((matrix.name, "bold"), f" {shape(rows, cols)}"),
+        title=Text.assemble((name or symbol(matrix.key), "bold"), f" {shape(rows, cols)}"),
         box=box.SQUARE,
         show_header=cols > 1 or rows > 1,
         header_style="dim",

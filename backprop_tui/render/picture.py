@@ -11,6 +11,7 @@ from rich.style import Style
 from rich.text import Text
 
 UPPER_HALF = "\u2580"
+FULL_BLOCK = "\u2588"
 RAMP = " .:-=+*#%@"
 
 

@@ -7,49 +7,59 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from backprop_tui.core.dense.gradcheck import AGREES, GradCheck
+from backprop_tui.core.dense.gradcheck import GradCheck, Status
 from backprop_tui.core.dense.steps import Matrix, Step
+from backprop_tui.core.vocab import Phase, Quantity, Role, parse_quantity
+from backprop_tui.render.describe import equation, matrix_symbol, notes, title
 from backprop_tui.render.matrix import View, matrix_table, visible_indices
-from backprop_tui.render.numbers import cell, shape
+from backprop_tui.render.notation import symbol
+from backprop_tui.render.numbers import cell
 
 
 def shown_matrices(step: Step, show_sources: bool) -> list[Matrix]:
-    """The step's matrices in equation order; a transposed operand hides its source unless asked."""
-    sources = {m.transpose_of for m in step.matrices if m.transpose_of}
-    return [m for m in step.matrices if show_sources or m.name not in sources]
+    """The step's shown matrices in equation order; a transposed operand hides its source unless asked."""
+    sources = {m.key.stored for m in step.matrices if m.key.transposed}
+    return [m for m in step.matrices if m.shown and (show_sources or m.key not in sources)]
 
 
 def header_text(step: Step) -> Text:
     layer = f" · layer {step.layer}" if step.layer else ""
-    return Text.assemble((f"{step.phase.upper()}{layer}", "bold reverse"), "  ", (step.title, "bold"))
+    return Text.assemble((f"{step.phase.upper()}{layer}", "bold reverse"), "  ", (title(step), "bold"))
 
 
-def matrix_tables(matrices: list[Matrix], view: View, cursor_matrix: str | None = None) -> list[Table]:
-    """One table per matrix; the cursor and the scroll window apply to `cursor_matrix` only."""
+def matrix_tables(step: Step, matrices: list[Matrix], view: View, cursor_key: Quantity | None = None) -> list[Table]:
+    """One table per matrix of `step`; the cursor and the scroll window apply to `cursor_key` only."""
     tables = []
     for m in matrices:
-        cursor = view.cursor if m.name == cursor_matrix else None
+        cursor = view.cursor if m.key == cursor_key else None
         offsets = (view.row_offset, view.col_offset) if cursor else (0, 0)
-        tables.append(matrix_table(m, View(view.decimals, view.max_rows, view.max_cols, *offsets, cursor, m.role == "out")))
+        style = View(view.decimals, view.max_rows, view.max_cols, *offsets, cursor, m.role is Role.OUT)
+        tables.append(matrix_table(m, style, matrix_symbol(step, m.key)))
     return tables
 
 
-def matrices_row(matrices: list[Matrix], view: View, cursor_matrix: str | None = None) -> Table:
-    """Matrices side by side, in order, as one grid row."""
+def matrices_row(step: Step, matrices: list[Matrix], view: View, cursor_key: Quantity | None = None) -> Table:
+    """Matrices of `step` side by side, in order, as one grid row."""
     grid = Table.grid(padding=(0, 2))
     for _ in matrices:
         grid.add_column(vertical="top")
-    grid.add_row(*matrix_tables(matrices, view, cursor_matrix))
+    grid.add_row(*matrix_tables(step, matrices, view, cursor_key))
     return grid
+
+
+def check_symbol(check: GradCheck) -> str:
+    """The symbol of the checked gradient (a check is named by the quantity's ASCII name)."""
+    return symbol(parse_quantity(check.name))
 
 
 def update_table(step: Step, decimals: int, max_rows: int = 10, max_cols: int = 6) -> Table | None:
     """For an update step: each parameter's old value → new value, with ↑/↓ for the direction."""
-    if step.phase != "update":
+    if step.phase is not Phase.UPDATE:
         return None
-    old, new = step.matrices[0], step.matrices[-1]
+    op = step.operation
+    old, new = step.matrix(op.operands[0]), step.matrix(op.result)
     rows, cols = old.values.shape
-    table = Table(title=Text(f"{old.name}: old → new", style="bold"), box=box.SIMPLE_HEAD, pad_edge=False)
+    table = Table(title=Text(f"{symbol(old.key)}: old → new", style="bold"), box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("", style="dim", justify="right")
     col_idx = visible_indices(cols, max_cols, 0)
     for c in col_idx:
@@ -71,18 +81,23 @@ def update_table(step: Step, decimals: int, max_rows: int = 10, max_cols: int = 
 
 
 def check_table(check: GradCheck, decimals: int = 6, limit: int = 6) -> Table:
-    """Analytic against central-difference values for (up to `limit` of) the checked entries."""
-    verdict = "agrees" if check.agrees else "DISAGREES"
+    """Analytic against central-difference values for (up to `limit` of) the checked entries.
+
+    The title gives the check's finding in words (gradcheck.verdict); each entry's relative error
+    is its true value, and an entry that does not simply agree says why in the last column.
+    """
     sampled = "" if len(check.entries) == check.total else f", {len(check.entries)} of {check.total} entries"
     table = Table(
-        title=Text(f"Gradient check of {check.name}: max relative error {check.max_relative_error:.1e} ({verdict}{sampled})"),
+        title=Text(f"Gradient check of {check_symbol(check)}: max relative error {check.max_relative_error:.1e} "
+                   f"({check.verdict}{sampled})"),
         box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left",
     )
     for name in ("entry", "analytic", "numeric (central diff.)", "rel. error"):
         table.add_column(name, justify="right")
     for entry in check.entries[:limit]:
         index = ",".join(str(i + 1) for i in entry.index)
-        mark = "" if entry.relative_error < AGREES else " ✗"
+        status = entry.status
+        mark = "" if status is Status.AGREES else " ✗" if status is Status.DISAGREES else f" ({status.value})"
         table.add_row(index, cell(entry.analytic, decimals), cell(entry.numeric, decimals), f"{entry.relative_error:.1e}{mark}")
     if len(check.entries) > limit:
         table.add_row("…", "", "", "")
@@ -91,17 +106,13 @@ def check_table(check: GradCheck, decimals: int = 6, limit: int = 6) -> Table:
 
 def step_renderable(step: Step, view: View = View(), show_sources: bool = True, checks: bool = True) -> RenderableType:
     """Everything about one step, for the text trace (the app lays the same pieces out itself)."""
-    parts: list[RenderableType] = [header_text(step), Text(step.equation, style="bold"),
-                                   matrices_row(shown_matrices(step, show_sources), view)]
+    parts: list[RenderableType] = [header_text(step), Text(equation(step), style="bold"),
+                                   matrices_row(step, shown_matrices(step, show_sources), view)]
     changes = update_table(step, view.decimals, view.max_rows, view.max_cols)
     if changes is not None:
         parts.append(changes)
-    parts.extend(Text(f"• {note}") for note in step.notes)
+    parts.extend(Text(f"• {note}") for note in notes(step))
     if checks and step.check is not None:
         parts.append(check_table(step.check))
     return Group(*parts, Text(""))
 
-
-def matrix_shapes(step: Step) -> str:
-    """The shapes of a step's matrices in one line: θ¹ᵀ 3×2 · x 2×1 → z¹ 3×1."""
-    return "  ".join(f"{m.name} {shape(*m.shape)}" for m in step.matrices)

@@ -9,7 +9,9 @@ from pathlib import Path
 
 from backprop_tui.core.dense import notation as n
 from backprop_tui.core.fileio import atomic_write_text
+from backprop_tui.core.vocab import Cell, Parameter
 from backprop_tui.render.export import to_markdown
+from backprop_tui.render.notation import cell_symbol
 from backprop_tui.core.scenario.bundled import bundled_dir
 from backprop_tui.core.scenario.edit import Key, bias_path, input_path, target_path, training_path, weight_path
 from backprop_tui.walk.stepper import Stepper
@@ -28,10 +30,6 @@ class EditTarget:
     value: float
 
 
-def _ij(i: int, j: int) -> str:
-    return f"{n.sub(i + 1)}{n.sub(j + 1)}" if max(i, j) < 9 else f"[{i + 1},{j + 1}]"
-
-
 def edit_targets(stepper: Stepper, focus: Focus) -> list[EditTarget]:
     """The focused weight (or bias), the learning rate, then the current batch's inputs and targets.
 
@@ -40,10 +38,12 @@ def edit_targets(stepper: Stepper, focus: Focus) -> list[EditTarget]:
     scenario = stepper.scenario
     layer = scenario.layers[focus.layer - 1]
     targets = []
-    if focus.parameter == "bias" and layer.bias is not None:
-        targets.append(EditTarget(f"b{n.sup(focus.layer)}{n.sub(focus.col + 1)} initial bias (under the cursor)",
+    if focus.parameter is Parameter.BIAS and layer.bias is not None:
+        bias = cell_symbol(Cell(n.bias(focus.layer), (focus.col,)))
+        targets.append(EditTarget(f"{bias} initial bias (under the cursor)",
                                   bias_path(focus.layer, focus.col), float(layer.bias[focus.col])))
-    targets.append(EditTarget(f"θ{n.sup(focus.layer)}{_ij(focus.row, focus.col)} initial weight (under the cursor)",
+    weight = cell_symbol(Cell(n.theta(focus.layer), (focus.row, focus.col)))
+    targets.append(EditTarget(f"{weight} initial weight (under the cursor)",
                               weight_path(focus.layer, focus.row, focus.col), float(layer.weights[focus.row, focus.col])))
     targets.append(EditTarget("γ learning rate", training_path(scenario, "learning_rate"), scenario.training.learning_rate))
     data = []

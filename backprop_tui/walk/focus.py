@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from backprop_tui.core.dense.notation import theta
+from backprop_tui.core.dense import notation as n
 from backprop_tui.core.dense.steps import Matrix, Step
+from backprop_tui.core.vocab import Parameter, Quantity
 from backprop_tui.render.matrix import View
 
 
 @dataclass(frozen=True)
 class Focus:
-    """The weight under the cursor: θ^layer[row, col], or b^layer[col] in a bias step."""
+    """The weight under the cursor: θ^layer[row, col], or b^layer[col] in a bias step (0-based)."""
 
     layer: int
     row: int
     col: int
-    parameter: str = "weights"
+    parameter: Parameter = Parameter.WEIGHTS
 
 
 def focus_layer(step: Step, layers: int) -> int:
@@ -24,21 +25,19 @@ def focus_layer(step: Step, layers: int) -> int:
     return step.layer or layers
 
 
-def cursor_cell(step: Step, shown: list[Matrix], focus: Focus) -> tuple[str, tuple[int, int]] | None:
-    """The shown matrix that holds the focused weight (its gradient or update first) and the cell there."""
-    th = theta(focus.layer).text
-    if focus.parameter == "bias":
-        names = [m.name for m in shown]
-        for name in (f"∂E/∂b{th[1:]}", f"b{th[1:]} new", f"b{th[1:]}"):
-            if name in names:
-                return name, (focus.col, 0)
-        return None
-    by_name = {m.name: m for m in shown}
-    for name in (f"∂E/∂{th}", f"{th} new", th):
-        if name in by_name:
-            return name, (focus.row, focus.col)
-    if f"{th}ᵀ" in by_name:
-        return f"{th}ᵀ", (focus.col, focus.row)
+def cursor_cell(step: Step, shown: list[Matrix], focus: Focus) -> tuple[Quantity, tuple[int, int]] | None:
+    """The shown matrix that holds the focused weight (its gradient or update first) and the cell there.
+
+    Bias vectors are columns, so b[col] is the cell (col, 0); θᵀ holds θ[row, col] at (col, row).
+    """
+    keys = {m.key for m in shown}
+    stored = n.bias(focus.layer) if focus.parameter is Parameter.BIAS else n.theta(focus.layer)
+    cell = (focus.col, 0) if focus.parameter is Parameter.BIAS else (focus.row, focus.col)
+    for key in (n.partial(stored), n.new(stored), stored):
+        if key in keys:
+            return key, cell
+    if focus.parameter is Parameter.WEIGHTS and stored.transpose() in keys:
+        return stored.transpose(), (focus.col, focus.row)
     return None
 
 
@@ -59,13 +58,13 @@ def window_offset(index: int, total: int, limit: int) -> int:
     return min(max(index - size // 2, 1), total - (limit - 1))
 
 
-def view_for(step: Step, shown: list[Matrix], focus: Focus, view: View) -> tuple[View, str | None]:
-    """The View (cursor, scroll offsets) and the name of the matrix the cursor is drawn in."""
+def view_for(step: Step, shown: list[Matrix], focus: Focus, view: View) -> tuple[View, Quantity | None]:
+    """The View (cursor, scroll offsets) and the key of the matrix the cursor is drawn in."""
     target = cursor_cell(step, shown, focus)
     if target is None:
         return view, None
-    name, (r, c) = target
-    rows, cols = next(m for m in shown if m.name == name).shape
+    key, (r, c) = target
+    rows, cols = next(m for m in shown if m.key == key).shape
     row_offset = window_offset(r, rows, view.max_rows)
     col_offset = window_offset(c, cols, view.max_cols)
-    return View(view.decimals, view.max_rows, view.max_cols, row_offset, col_offset, (r, c), False), name
+    return View(view.decimals, view.max_rows, view.max_cols, row_offset, col_offset, (r, c), False), key

@@ -8,14 +8,16 @@ the walk is not limited to the scenario's planned count. The app drives it; test
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 import time
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from backprop_tui.core.dense import run
 from backprop_tui.core.dense.run import Iteration
-from backprop_tui.core.dense.steps import PHASES, Step, build_steps
+from backprop_tui.core.dense.steps import Step, build_steps
 from backprop_tui.core.scenario.model import Scenario
+from backprop_tui.core.vocab import Move
 
 STEP_CACHE = 64
 """Iterations whose steps are kept; older ones are rebuilt (identically) when visited again."""
@@ -120,35 +122,31 @@ class Stepper:
         self.walked = max(self.walked, iteration + 1)
         return self.position
 
-    def target(self, move: str) -> Position:
-        """Where `move` would lead, without going there (may compute the next iteration)."""
+    def target(self, move: Move | str) -> Position:
+        """Where `move` would lead, without going there (may compute the next iteration).
+
+        Raises ValueError for a string that names no Move.
+        """
+        return _MOVES[Move(move)](self)
+
+    def _next_step(self) -> Position:
         p = self.position
-        steps = self.steps
-        last = len(steps) - 1
-        if move == "next_step":
-            return Position(p.iteration, p.step + 1) if p.step < last else Position(p.iteration + 1, 0)
-        if move == "prev_step":
-            if p.step > 0:
-                return Position(p.iteration, p.step - 1)
-            return Position(p.iteration - 1, len(self.steps_of(p.iteration - 1)) - 1) if p.iteration > 0 else p
-        if move == "next_phase":
-            later = [s.index for s in steps if PHASES.index(s.phase) > PHASES.index(self.step.phase)]
-            return Position(p.iteration, later[0]) if later else Position(p.iteration + 1, 0)
-        if move == "prev_phase":
-            return self._prev_phase()
-        if move == "next_iteration":
-            return Position(p.iteration + 1, p.step)
-        if move == "prev_iteration":
-            return Position(max(0, p.iteration - 1), p.step)
-        if move == "ahead":
-            return Position(p.iteration + 10, p.step)
-        if move == "back":
-            return Position(max(0, p.iteration - 10), p.step)
-        if move == "first_step":
-            return Position(p.iteration, 0)
-        if move == "last_step":
-            return Position(p.iteration, last)
-        raise ValueError(f"unknown move {move!r}")
+        return Position(p.iteration, p.step + 1) if p.step < len(self.steps) - 1 else Position(p.iteration + 1, 0)
+
+    def _prev_step(self) -> Position:
+        p = self.position
+        if p.step > 0:
+            return Position(p.iteration, p.step - 1)
+        return Position(p.iteration - 1, len(self.steps_of(p.iteration - 1)) - 1) if p.iteration > 0 else p
+
+    def _next_phase(self) -> Position:
+        p = self.position
+        later = [s.index for s in self.steps if s.phase.order > self.step.phase.order]
+        return Position(p.iteration, later[0]) if later else Position(p.iteration + 1, 0)
+
+    def _iterations(self, count: int) -> Position:
+        """The same step `count` iterations on (or back, never before the first)."""
+        return Position(max(0, self.position.iteration + count), self.position.step)
 
     def _prev_phase(self) -> Position:
         """The start of this phase, or of the previous phase when already at its start."""
@@ -166,11 +164,11 @@ class Stepper:
         last_phase = earlier[-1].phase
         return Position(p.iteration - 1, next(s.index for s in earlier if s.phase == last_phase))
 
-    def move(self, move: str) -> Position:
+    def move(self, move: Move | str) -> Position:
         """Take one of the named moves (see `target`) and return the new position."""
         return self.go(self.target(move))
 
-    def needs_compute(self, move: str) -> int | None:
+    def needs_compute(self, move: Move | str) -> int | None:
         """The iteration a move would have to compute first, or None when it is ready."""
         wanted = self.target(move).iteration
         return None if self.is_cached(wanted) else wanted
@@ -178,3 +176,18 @@ class Stepper:
     def reload(self, scenario: Scenario) -> "Stepper":
         """A stepper for the changed scenario at the same place, where that place still exists."""
         return Stepper(scenario, self.position)
+
+
+_MOVES: dict[Move, Callable[[Stepper], Position]] = {
+    Move.NEXT_STEP: Stepper._next_step,
+    Move.PREV_STEP: Stepper._prev_step,
+    Move.NEXT_PHASE: Stepper._next_phase,
+    Move.PREV_PHASE: Stepper._prev_phase,
+    Move.NEXT_ITERATION: lambda s: s._iterations(1),
+    Move.PREV_ITERATION: lambda s: s._iterations(-1),
+    Move.AHEAD: lambda s: s._iterations(10),
+    Move.BACK: lambda s: s._iterations(-10),
+    Move.FIRST_STEP: lambda s: Position(s.position.iteration, 0),
+    Move.LAST_STEP: lambda s: Position(s.position.iteration, len(s.steps) - 1),
+}
+"""What each move does; every Move has an entry (checked by the tests)."""

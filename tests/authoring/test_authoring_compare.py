@@ -25,9 +25,9 @@ def test_default_points_spread_over_the_run_and_include_the_last():
 
 
 def test_compare_curves_and_divergence():
-    comparison = compare(load("learning-rate"), 300)
+    comparison = compare(load("learning-rate"), 320)
     assert [c.name for c in comparison.curves] == ["too-small", "right", "too-large"]
-    assert all(len(c.losses) == 301 for c in comparison.curves)
+    assert all(len(c.losses) == 321 for c in comparison.curves)
     large = comparison.curves[2]
     k = large.diverged_at
     assert np.isfinite(large.losses[k - 1]) and not np.isfinite(large.losses[k])
@@ -43,33 +43,33 @@ def test_compare_without_variants_compares_the_base():
 
 
 def test_text_table_and_plot(capsys):
-    code, out, err = run_cli(capsys, "compare", "learning-rate", "--at", "0,10,300")
+    code, out, err = run_cli(capsys, "compare", "learning-rate", "--at", "0,10,320")
     assert code == 0, err
     lines = out.splitlines()
     header = next(line for line in lines if line.lstrip().startswith("iteration"))
     assert header.split() == ["iteration", "too-small", "right", "too-large"]
-    row = next(line for line in lines if line.split()[:1] == ["300"])
+    row = next(line for line in lines if line.split()[:1] == ["320"])
     assert row.split()[-1] == "nan"
-    assert "too-large: diverged at iteration 278" in out
-    assert "legend:" in out and "too-large (diverged at iteration 278)" in out
+    assert "too-large: diverged at iteration 301" in out
+    assert "legend:" in out and "too-large (diverged at iteration 301)" in out
     assert "\x1b[" not in out                        # plain text, no colour codes
     assert "┤" in out                                 # the plot's axis
 
 
 def test_json_shape(capsys):
-    code, out, _ = run_cli(capsys, "compare", "learning_rate", "--iterations", "300", "--at", "1,10,300",
+    code, out, _ = run_cli(capsys, "compare", "learning_rate", "--iterations", "320", "--at", "1,10,320",
                            "--format", "json")
     assert code == 0
     data = loads_strict(out)                          # strict JSON: no bare NaN or Infinity
-    assert data["iterations"] == 300 and data["at"] == [1, 10, 300]
+    assert data["iterations"] == 320 and data["at"] == [1, 10, 320]
     names = [v["name"] for v in data["variants"]]
     assert names == ["too-small", "right", "too-large"]
     for variant in data["variants"]:
         assert set(variant) == {"name", "description", "losses", "final", "diverged_at", "curve"}
-        assert len(variant["losses"]) == 3 and len(variant["curve"]) == 301
+        assert len(variant["losses"]) == 3 and len(variant["curve"]) == 321
     large = data["variants"][2]
     # a diverged loss is spelt out as every JSON output of the product spells it: "NaN", "inf"
-    assert large["diverged_at"] == 278 and large["final"] == "NaN" and large["losses"][2] == "NaN"
+    assert large["diverged_at"] == 301 and large["final"] == "NaN" and large["losses"][2] == "NaN"
     assert data["variants"][1]["final"] < 0.001
 
 

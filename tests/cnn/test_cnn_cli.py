@@ -96,7 +96,8 @@ def test_missing_data_is_one_clear_error(isolated: Path, capsys) -> None:
 def test_a_named_data_folder_is_used_or_an_error(isolated: Path, small_scenario: Path, monkeypatch, capsys) -> None:
     """--data-dir (or $FASHION_MNIST_DIR) never falls back to another copy, here the cache's."""
     write_dataset(isolated / "cache" / "backprop-tui" / "fashion-mnist", n_train=64, n_test=20)
-    train = ["train", str(small_scenario), "--epochs", "1", "--no-verify", "--checkpoint", str(isolated / "c.npz")]
+    train = ["train", str(small_scenario), "--epochs", "1", "--no-verify", "--checkpoint", str(isolated / "c.npz"),
+             "--fresh"]
     nowhere = isolated / "nowhere"
     assert main([*train, "--data-dir", str(nowhere)]) == 2
     assert capsys.readouterr().err.startswith(f"error: --data-dir {nowhere}: no such folder; it must hold the four "
@@ -155,9 +156,10 @@ def test_data_of_another_image_size(isolated: Path, small_scenario: Path, capsys
 def test_data_command_lists_places(isolated: Path, synthetic_dir: Path, capsys) -> None:
     assert main(["data"]) == 1
     assert "Not found" in capsys.readouterr().out
-    assert main(["data", "--data-dir", str(synthetic_dir)]) == 0
+    # The synthetic files load, but they are not Fashion-MNIST's: train needs --no-verify for them.
+    assert main(["data", "--data-dir", str(synthetic_dir)]) == 1
     out = capsys.readouterr().out
-    assert f"1. {synthetic_dir}  (--data-dir: all four files)   <- used" in out
+    assert f"1. {synthetic_dir}  (--data-dir: all four files)   <- used only with --no-verify" in out
 
 
 def test_bad_scenario_and_flags(isolated: Path, synthetic_dir: Path, small_scenario: Path, capsys) -> None:
@@ -176,9 +178,10 @@ def test_resume_refuses_changed_settings(isolated: Path, synthetic_dir: Path, sm
     common = ["--data-dir", str(synthetic_dir), "--no-verify", "--checkpoint", ckpt]
     assert main(["train", str(small_scenario), "--epochs", "1", *common]) == 0
     assert main(["train", "--resume", "--lr", "0.5", *common]) == 2
-    assert "drop --lr" in capsys.readouterr().err
-    assert main(["train", str(small_scenario), "--epochs", "1", *common]) == 0
-    assert f"note: {ckpt} exists and will be replaced" in capsys.readouterr().err
+    assert "--lr 0.5 (stored: 0.02); drop --lr" in capsys.readouterr().err
+    # Without --resume, an existing checkpoint is refused up front; --fresh replaces it.
+    assert main(["train", str(small_scenario), "--epochs", "1", *common, "--fresh"]) == 0
+    assert f"note: {ckpt} will be replaced by this run's checkpoint after its first epoch" in capsys.readouterr().err
     # Raising --epochs continues the stored run.
     assert main(["train", "--resume", "--epochs", "2", *common]) == 0
     assert "resuming at epoch 2, batch 0" in capsys.readouterr().out
@@ -204,7 +207,7 @@ def test_ctrl_c_checkpoints_and_resume_matches(tmp_path: Path, small_scenario: P
     assert process.returncode == 130, err
     assert "Traceback" not in err and "--resume" in err
     state = load_checkpoint(stopped).state
-    assert f"interrupted: finished batch {state.batch} of epoch {state.epoch + 1} " in err
+    assert f"interrupted (Ctrl-C): finished batch {state.batch} of epoch {state.epoch + 1} " in err
     assert state.epoch < 3 and state.batch >= 1
     resumed = subprocess.run([*base, "--resume", "--checkpoint", str(stopped)], env=env, capture_output=True,
                              text=True, cwd=tmp_path, timeout=120)
@@ -323,12 +326,12 @@ def test_a_diverging_run_stops_without_touching_the_checkpoint(isolated: Path, s
     capsys.readouterr()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        assert main(["train", str(small_scenario), "--lr", "10", *common]) == 1
+        assert main(["train", str(small_scenario), "--lr", "10", "--fresh", *common]) == 1
     assert not [w for w in caught if issubclass(w.category, RuntimeWarning)]
     err = capsys.readouterr().err.splitlines(keepends=True)[-1]
-    assert err.startswith("error: training diverged: the loss became NaN in batch ")
-    assert err.endswith(f"(learning rate 10). Nothing was written to {ckpt}. Lower the learning rate (--lr, or "
-                        "training.learning_rate in the scenario) and train again.\n")
+    assert err.startswith("error: training diverged: the ")
+    assert err.endswith(f"(learning rate 10). The checkpoint {ckpt} is left as it was last written. Lower the "
+                        "learning rate (--lr, or training.learning_rate in the scenario) and train again.\n")
     assert ckpt.read_bytes() == good
     assert load_checkpoint(ckpt).state.epoch == 1
 

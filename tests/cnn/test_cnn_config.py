@@ -148,3 +148,25 @@ def test_stored_scenario_is_held_to_the_same_limits(tmp_path: Path) -> None:
     text = scenario.to_json().replace('"units": 64', '"units": 65536')
     with pytest.raises(ScenarioError, match=r"model.layer\[5\].units: .* more than this tool's limit of 50,000,000"):
         scenario_from_json(text, "c.npz (stored scenario)")
+
+
+def test_the_decay_schedule_is_step_decay_and_old_step_still_reads(tmp_path: Path) -> None:
+    """Issue 9: "step" is the dense threshold activation; the CNN schedule is "step_decay". Files
+    and checkpoints that say "step" still load, as the same schedule, and are written back new."""
+    import json
+
+    from backprop_tui.core.cnn.config import OPTIMIZERS, SCHEDULES
+    from backprop_tui.core.vocab import CnnOptimizerName, ScheduleName
+
+    assert SCHEDULES == tuple(ScheduleName) == ("constant", "step_decay", "cosine")
+    assert OPTIMIZERS == tuple(CnnOptimizerName) == ("sgd", "momentum", "adam")
+    base = "seed = 1\n" + GOOD_LAYERS + '[training]\nstep_epochs = 2\nschedule = '
+    new = load_cnn_scenario(write(tmp_path, base + '"step_decay"\n'))
+    old = load_cnn_scenario(write(tmp_path, base + '"step"\n'))
+    assert new.training.schedule == old.training.schedule == ScheduleName.STEP_DECAY
+    assert json.loads(old.to_json())["training"]["schedule"] == "step_decay"
+    stored = json.loads(new.to_json())
+    stored["training"]["schedule"] = "step"  # a checkpoint written before the rename
+    assert scenario_from_json(json.dumps(stored), "old.npz").training.schedule == ScheduleName.STEP_DECAY
+    assert problems(tmp_path, base + '"stepdecay"\n') == [
+        'training.schedule: expected one of constant, step_decay, cosine, got "stepdecay" (did you mean "step_decay"?)']

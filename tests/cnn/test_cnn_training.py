@@ -180,7 +180,7 @@ def test_optimizer_rules_on_one_parameter() -> None:
 
 
 def test_schedules() -> None:
-    step = TrainingSpec(learning_rate=0.1, schedule="step", step_epochs=2, gamma=0.5, epochs=6)
+    step = TrainingSpec(learning_rate=0.1, schedule="step_decay", step_epochs=2, gamma=0.5, epochs=6)
     assert [learning_rate(step, e) for e in (0, 1.9, 2, 5.5)] == [0.1, 0.1, 0.05, 0.025]
     cosine = TrainingSpec(learning_rate=0.1, schedule="cosine", epochs=4, min_learning_rate=0.01)
     assert learning_rate(cosine, 0) == pytest.approx(0.1)

@@ -9,6 +9,9 @@ from backprop_tui.core.dense.chain import drilldown
 from backprop_tui.core.dense.run import run
 from backprop_tui.core.dense.steps import build_steps
 from backprop_tui.core.scenario.load import load
+from backprop_tui.core.vocab import Parameter, parse_quantity as q
+from backprop_tui.render.chain import factor_text
+from backprop_tui.render.describe import equation
 
 
 def sigmoid(v: float) -> float:
@@ -50,21 +53,21 @@ def test_hand_values_match_the_lecture_text():
 def test_forward_steps(lecture):
     _, _, steps = lecture
     first = steps[0]
-    assert first.phase == "forward" and first.equation == "z¹ = θ¹ᵀ·x"
-    assert first.matrix("θ¹").shape == (2, 3)
-    assert first.matrix("θ¹ᵀ").shape == (3, 2)
-    assert first.matrix("θ¹ᵀ").transpose_of == "θ¹"
-    np.testing.assert_allclose(first.matrix("z¹").values.ravel(), Z1, rtol=1e-12)
-    np.testing.assert_allclose(steps[1].matrix("a¹").values.ravel(), H, rtol=1e-12)
-    assert steps[3].matrix("ŷ").values[0, 0] == pytest.approx(YHAT, rel=1e-12)
+    assert first.phase == "forward" and equation(first) == "z¹ = θ¹ᵀ·x"
+    assert first.matrix(q("theta1")).shape == (2, 3)
+    assert first.matrix(q("theta1_T")).shape == (3, 2)
+    assert first.matrix(q("theta1_T")).transpose_of == q("theta1")
+    np.testing.assert_allclose(first.matrix(q("z1")).values.ravel(), Z1, rtol=1e-12)
+    np.testing.assert_allclose(steps[1].matrix(q("a1")).values.ravel(), H, rtol=1e-12)
+    assert steps[3].matrix(q("yhat")).values[0, 0] == pytest.approx(YHAT, rel=1e-12)
 
 
 def test_loss_step(lecture):
     _, iteration, steps = lecture
     loss = next(s for s in steps if s.phase == "loss")
-    assert loss.matrix("E").values[0, 0] == pytest.approx(E, rel=1e-12)
+    assert loss.matrix(q("E")).values[0, 0] == pytest.approx(E, rel=1e-12)
     assert iteration.loss == pytest.approx(E, rel=1e-12)
-    assert loss.matrix("y − ŷ").values[0, 0] == pytest.approx(1.0 - YHAT)
+    assert loss.matrix(q("y_minus_yhat")).values[0, 0] == pytest.approx(1.0 - YHAT)
 
 
 def test_backward_steps(lecture):
@@ -72,15 +75,15 @@ def test_backward_steps(lecture):
     backward = [s for s in steps if s.phase == "backward"]
     delta2 = backward[0]
     assert delta2.layer == 2
-    assert delta2.matrix("∂E/∂ŷ").values[0, 0] == pytest.approx(DE_DYHAT, rel=1e-12)
-    assert delta2.matrix("δ²").values[0, 0] == pytest.approx(DELTA2, rel=1e-12)
+    assert delta2.matrix(q("dE_dyhat")).values[0, 0] == pytest.approx(DE_DYHAT, rel=1e-12)
+    assert delta2.matrix(q("delta2")).values[0, 0] == pytest.approx(DELTA2, rel=1e-12)
     grad2 = backward[1]
-    assert grad2.equation == "∂E/∂θ² = a¹·δ²ᵀ"
-    np.testing.assert_allclose(grad2.matrix("∂E/∂θ²").values.ravel(), GRAD_T2, rtol=1e-12)
-    delta1 = next(s for s in backward if s.title.startswith("Layer 1: δ"))
-    np.testing.assert_allclose(delta1.matrix("δ¹").values.ravel(), DELTA1, rtol=1e-12)
-    grad1 = next(s for s in backward if s.parameter == "weights" and s.layer == 1)
-    np.testing.assert_allclose(grad1.matrix("∂E/∂θ¹").values, GRAD_T1, rtol=1e-12)
+    assert equation(grad2) == "∂E/∂θ² = a¹·δ²ᵀ"
+    np.testing.assert_allclose(grad2.matrix(q("dE_dtheta2")).values.ravel(), GRAD_T2, rtol=1e-12)
+    delta1 = next(s for s in backward if s.operation.result == q("delta1"))
+    np.testing.assert_allclose(delta1.matrix(q("delta1")).values.ravel(), DELTA1, rtol=1e-12)
+    grad1 = next(s for s in backward if s.parameter is Parameter.WEIGHTS and s.layer == 1)
+    np.testing.assert_allclose(grad1.matrix(q("dE_dtheta1")).values, GRAD_T1, rtol=1e-12)
     assert all(s.check is not None and s.check.agrees for s in backward)
 
 
@@ -90,9 +93,9 @@ def test_update_steps(lecture):
     assert [s.layer for s in updates] == [1, 2]
     expected1 = np.array(T1) - RATE * np.array(GRAD_T1)
     expected2 = np.array(T2)[:, None] - RATE * np.array(GRAD_T2)[:, None]
-    np.testing.assert_allclose(updates[0].matrix("θ¹ new").values, expected1, rtol=1e-12)
+    np.testing.assert_allclose(updates[0].matrix(q("theta1_new")).values, expected1, rtol=1e-12)
     np.testing.assert_allclose(iteration.after.params.weights[1], expected2, rtol=1e-12)
-    assert updates[0].matrix("γ").values[0, 0] == RATE
+    assert updates[0].matrix(q("gamma")).values[0, 0] == RATE
 
 
 def test_step_sequence_is_the_lecture_order(lecture):
@@ -121,5 +124,5 @@ def test_drilldown_of_an_output_weight_is_the_lecture_product(lecture):
 def test_drilldown_of_a_hidden_weight(lecture):
     scenario, iteration, _ = lecture
     d = drilldown(scenario, iteration, layer=1, row=1, col=2)
-    assert [f.name for f in d.terms[0].factors] == ["∂E/∂ŷ₁", "∂ŷ₁/∂z²₁", "∂z²₁/∂a¹₃", "∂a¹₃/∂z¹₃", "∂z¹₃/∂θ¹₂₃"]
+    assert [factor_text(f) for f in d.terms[0].factors] == ["∂E/∂ŷ₁", "∂ŷ₁/∂z²₁", "∂z²₁/∂a¹₃", "∂a¹₃/∂z¹₃", "∂z¹₃/∂θ¹₂₃"]
     assert d.path_sum == pytest.approx(GRAD_T1[1][2], rel=1e-12)

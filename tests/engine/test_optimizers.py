@@ -106,6 +106,7 @@ def test_divergence_is_flagged_not_raised():
     linear = BASE.replace('"tanh"', '"identity"').replace('"sigmoid"', '"identity"')
     scenario = loads(linear + 'optimizer = "gd"\nlearning_rate = 50.0\n')
     from backprop_tui.core.dense.steps import build_steps, first_divergent_step
+    from backprop_tui.render.describe import notes
     iterations = run(scenario, 300)
     assert any(it.diverged for it in iterations)
     assert not iterations[0].diverged
@@ -113,5 +114,5 @@ def test_divergence_is_flagged_not_raised():
         steps = build_steps(scenario, it)
         if it.diverged:
             first = first_divergent_step(steps)
-            assert first is not None and any("Diverged" in n for n in first.notes)
+            assert first is not None and any("Diverged" in n for n in notes(first))
             break

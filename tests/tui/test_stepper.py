@@ -7,6 +7,8 @@ import pytest
 
 from backprop_tui.core.dense.run import run
 from backprop_tui.core.scenario.load import load
+from backprop_tui.core.vocab import parse_quantity
+from backprop_tui.render.describe import equation
 from backprop_tui.walk.stepper import Position, Stepper
 
 
@@ -18,8 +20,8 @@ def stepper() -> Stepper:
 def test_starts_at_the_first_forward_step(stepper: Stepper) -> None:
     assert stepper.position == Position(0, 0)
     assert stepper.step.phase == "forward"
-    assert stepper.step.equation == "z¹ = θ¹ᵀ·x"
-    np.testing.assert_allclose(stepper.step.matrix("z¹").values.ravel(), [1.35, 1.45, 1.65])
+    assert equation(stepper.step) == "z¹ = θ¹ᵀ·x"
+    np.testing.assert_allclose(stepper.step.matrix(parse_quantity("z1")).values.ravel(), [1.35, 1.45, 1.65])
 
 
 def test_next_step_walks_the_lecture_and_wraps_into_the_next_iteration(stepper: Stepper) -> None:
@@ -151,6 +153,6 @@ def test_a_long_walk_keeps_a_bounded_step_cache_and_rebuilds_identical_steps(mon
     again = walker.steps_of(0)
     assert again is not first
     for a, b in zip(first, again):
-        assert a.title == b.title
+        assert a.operations == b.operations and a.notes == b.notes
         for m, n in zip(a.matrices, b.matrices):
             assert np.array_equal(m.values, n.values)

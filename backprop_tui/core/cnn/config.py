@@ -15,6 +15,7 @@ from typing import Any
 
 from backprop_tui.core.cnn import limits
 from backprop_tui.core import strict_json
+from backprop_tui.core.vocab import LEGACY_SCHEDULE_NAMES, CnnOptimizerName, ScheduleName
 from backprop_tui.core.scenario import bundled
 from backprop_tui.core.scenario.check import MISSING, Checker, join_path, type_name
 from backprop_tui.core.scenario.toml_source import read_toml
@@ -22,8 +23,8 @@ from backprop_tui.core.scenario.toml_source import read_toml
 INPUT_SHAPE = (1, 28, 28)
 CLASSES = 10
 LAYER_TYPES = ("conv2d", "relu", "maxpool", "flatten", "dense", "dropout")
-OPTIMIZERS = ("sgd", "momentum", "adam")
-SCHEDULES = ("constant", "step", "cosine")
+OPTIMIZERS: tuple[str, ...] = tuple(CnnOptimizerName)
+SCHEDULES: tuple[str, ...] = tuple(ScheduleName)
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class LayerSpec:
 class TrainingSpec:
     """The `[training]` table."""
 
-    optimizer: str = "momentum"
+    optimizer: str = CnnOptimizerName.MOMENTUM
     learning_rate: float = 0.01
     momentum: float = 0.9
     betas: tuple[float, float] = (0.9, 0.999)
@@ -52,7 +53,7 @@ class TrainingSpec:
     weight_decay: float = 0.0
     batch_size: int = 64
     epochs: int = 10
-    schedule: str = "constant"
+    schedule: str = ScheduleName.CONSTANT
     step_epochs: int = 1
     gamma: float = 0.1
     min_learning_rate: float = 0.0
@@ -347,6 +348,9 @@ def _training(check: Checker, value: Any) -> TrainingSpec:
     weight_decay = check.number(t, "weight_decay", path, d.weight_decay, minimum=0.0, maximum=1.0)
     batch_size = check.integer(t, "batch_size", path, d.batch_size, minimum=1, maximum=limits.MAX_BATCH_SIZE)
     epochs = check.integer(t, "epochs", path, d.epochs, minimum=1, maximum=limits.MAX_EPOCHS)
+    if isinstance(t.get("schedule"), str) and t["schedule"] in LEGACY_SCHEDULE_NAMES:
+        # Files and checkpoints from before the rename say "step"; it means the same schedule.
+        t = {**t, "schedule": str(LEGACY_SCHEDULE_NAMES[t["schedule"]])}
     schedule = check.choice(t, "schedule", path, SCHEDULES, d.schedule)
     step_epochs = check.integer(t, "step_epochs", path, d.step_epochs, minimum=1)
     gamma = check.number(t, "gamma", path, d.gamma, above=0.0, maximum=1.0)

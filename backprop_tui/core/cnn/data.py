@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -53,6 +55,10 @@ MIRRORS = (
 DEBIAN_DIR = Path("/usr/share/datasets/fashion-mnist")
 
 
+class ChecksumMismatch(IdxError):
+    """A file whose decompressed contents are not Fashion-MNIST's (by the published MD5)."""
+
+
 @dataclass(frozen=True)
 class Place:
     """One folder searched for the data, and why it is on the list."""
@@ -62,14 +68,52 @@ class Place:
 
 
 @dataclass(frozen=True)
+class DataRecord:
+    """Which data a run trained on, as a checkpoint stores it: the folder, and the MD5 of each
+    of the four files' decompressed contents (so a .gz and a plain copy of the same data match)."""
+
+    folder: str
+    checksums: dict[str, str]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form: {"folder": str, "md5": {file name: hex digest}}."""
+        return {"folder": self.folder, "md5": dict(self.checksums)}
+
+    @classmethod
+    def from_dict(cls, data: Any) -> "DataRecord":
+        """Read back `to_dict`'s form; ValueError saying what does not fit."""
+        if not isinstance(data, dict) or set(data) != {"folder", "md5"}:
+            raise ValueError('expected a JSON object with "folder" and "md5"')
+        folder, md5 = data["folder"], data["md5"]
+        if not isinstance(folder, str):
+            raise ValueError('"folder" should be a string')
+        if not isinstance(md5, dict) or set(md5) != set(FILES):
+            raise ValueError(f'"md5" should give the checksum of each of {", ".join(FILES)}')
+        for name, digest in md5.items():
+            if not isinstance(digest, str) or not re.fullmatch(r"[0-9a-f]{32}", digest):
+                raise ValueError(f'"md5"."{name}" should be 32 hexadecimal digits')
+        return cls(folder, dict(md5))
+
+    def differing(self, other: "DataRecord") -> list[str]:
+        """The files whose contents differ between the two records, in FILES order."""
+        return [name for name in FILES if self.checksums.get(name) != other.checksums.get(name)]
+
+
+@dataclass(frozen=True)
 class Dataset:
-    """The four arrays: images uint8 (N, 28, 28), labels uint8 (N,), and where they came from."""
+    """The four arrays: images uint8 (N, 28, 28), labels uint8 (N,), where they came from, and
+    the MD5 of each file's decompressed contents (keyed by the names in FILES)."""
 
     train_images: np.ndarray
     train_labels: np.ndarray
     test_images: np.ndarray
     test_labels: np.ndarray
     source: Path
+    checksums: dict[str, str] = field(default_factory=dict)
+
+    def record(self) -> DataRecord:
+        """What a checkpoint stores about this data."""
+        return DataRecord(str(self.source.resolve()), dict(self.checksums))
 
 
 def cache_dir(env: Mapping[str, str] | None = None, home: Path | None = None) -> Path:
@@ -94,16 +138,32 @@ def search_places(
     cwd = Path.cwd() if cwd is None else cwd
     places = []
     if data_dir:
-        places.append(Place("--data-dir", Path(data_dir)))
+        places.append(_named_place("--data-dir", Path(data_dir)))
     if env.get("FASHION_MNIST_DIR"):
-        places.append(Place("$FASHION_MNIST_DIR", Path(env["FASHION_MNIST_DIR"])))
+        places.append(_named_place("$FASHION_MNIST_DIR", Path(env["FASHION_MNIST_DIR"])))
     places.append(Place("backprop-tui cache", cache_dir(env, home)))
     roots = ([Path(data_dir)] if data_dir else []) + [cwd / "data", home / ".torch"]
     for root in roots:
         places.append(Place("torchvision layout", root / "FashionMNIST" / "raw"))
     places.append(Place("Keras cache", home / ".keras" / "datasets" / "fashion-mnist"))
     places.append(Place("Debian package dataset-fashion-mnist", system_dir))
-    return places
+    unique: dict[Path, Place] = {}
+    for place in places:  # a named torchvision root is listed once, as the folder it resolves to
+        unique.setdefault(place.path, place)
+    return list(unique.values())
+
+
+def _holds_none(folder: Path) -> bool:
+    return all(file_in(folder, name) is None for name in FILES)
+
+
+def _named_place(label: str, path: Path) -> Place:
+    """A folder the user named, or the torchvision layout FashionMNIST/raw inside it when the
+    folder holds no file itself: the folder train reads (see `given_folder`)."""
+    raw = path / "FashionMNIST" / "raw"
+    if path.is_dir() and _holds_none(path) and raw.is_dir():
+        return Place(f"{label}, torchvision layout", raw)
+    return Place(label, path)
 
 
 def file_in(folder: Path, name: str) -> Path | None:
@@ -154,7 +214,13 @@ def given_folder(path: Path, label: str) -> Path:
         parts.append(f"missing {', '.join(missing)} (each .gz or plain)")
     parts += [f"{name} is not a regular file" for name in odd]
     if parts:
-        raise UserError(f"{label} {path}: " + "; ".join(parts))
+        hint = ""
+        if len(missing) == len(FILES) and (path / "raw").is_dir() and not _holds_none(path / "raw"):
+            # torchvision's <root>/FashionMNIST: the files are one level down
+            named = "--data-dir" if label == "--data-dir" else "FASHION_MNIST_DIR"
+            hint = (f". They are in {path / 'raw'}: name that folder ({named} {path / 'raw'}), or the "
+                    f"torchvision root {path.parent}")
+        raise UserError(f"{label} {path}: " + "; ".join(parts) + hint)
     return path
 
 
@@ -197,21 +263,21 @@ def load_dataset(places: list[Place], verify: bool = True, image_size: tuple[int
     """Find and read the four files; checks checksums (if `verify`), shapes and labels, and
     that the images are `image_size` (height, width) when given: what the model takes."""
     folder = find_data(places)
-    arrays = {}
+    arrays, checksums = {}, {}
     for name, (_, content_md5) in FILES.items():
         path = file_in(folder, name)
         assert path is not None
         data = read_bytes(path)
+        digest = checksums[name] = hashlib.md5(data).hexdigest()  # recorded in checkpoints, too
         if verify:
-            digest = hashlib.md5(data).hexdigest()
             if digest != content_md5:
-                raise IdxError(
+                raise ChecksumMismatch(
                     f"{path}: contents have MD5 {digest}, but Fashion-MNIST's {name} has "
                     f"{content_md5}: the file is damaged, or not Fashion-MNIST. Fetch it again "
                     "(`backprop-tui data download`), or pass --no-verify for other data in the same format."
                 )
         arrays[name] = parse_idx(data, str(path), expect_dims=3 if "images" in name else 1)
-    dataset = _checked(folder, arrays)
+    dataset = _checked(folder, arrays, checksums)
     size = dataset.train_images.shape[1:]
     if image_size is not None and size != tuple(image_size):
         raise IdxError(f"{folder}: images are {size[0]}x{size[1]}, the model needs "
@@ -219,7 +285,7 @@ def load_dataset(places: list[Place], verify: bool = True, image_size: tuple[int
     return dataset
 
 
-def _checked(folder: Path, arrays: dict[str, np.ndarray]) -> Dataset:
+def _checked(folder: Path, arrays: dict[str, np.ndarray], checksums: dict[str, str]) -> Dataset:
     for split in ("train", "t10k"):
         images = arrays[f"{split}-images-idx3-ubyte"]
         labels = arrays[f"{split}-labels-idx1-ubyte"]
@@ -239,7 +305,8 @@ def _checked(folder: Path, arrays: dict[str, np.ndarray]) -> Dataset:
     if train.shape[1:] != test.shape[1:]:
         raise IdxError(f"{folder}: training images are {train.shape[1]}x{train.shape[2]} but test "
                        f"images {test.shape[1]}x{test.shape[2]}")
-    return Dataset(train, arrays["train-labels-idx1-ubyte"], test, arrays["t10k-labels-idx1-ubyte"], folder)
+    return Dataset(train, arrays["train-labels-idx1-ubyte"], test, arrays["t10k-labels-idx1-ubyte"], folder,
+                   checksums)
 
 
 # Fashion-MNIST's pixel mean and standard deviation (of x/255 over the training set).

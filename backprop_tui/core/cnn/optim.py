@@ -11,13 +11,14 @@ import math
 import numpy as np
 
 from backprop_tui.core.cnn.config import TrainingSpec
+from backprop_tui.core.vocab import CnnOptimizerName, ScheduleName
 
 
 def learning_rate(spec: TrainingSpec, progress: float) -> float:
     """The learning rate after `progress` epochs (fractional: epoch + batch / batches)."""
-    if spec.schedule == "step":
+    if spec.schedule == ScheduleName.STEP_DECAY:
         return spec.learning_rate * spec.gamma ** int(progress // spec.step_epochs)
-    if spec.schedule == "cosine":
+    if spec.schedule == ScheduleName.COSINE:
         fraction = min(progress / spec.epochs, 1.0)
         low = spec.min_learning_rate
         return low + 0.5 * (spec.learning_rate - low) * (1.0 + math.cos(math.pi * fraction))
@@ -32,9 +33,9 @@ class Optimizer:
         self.params = params
         self.state: dict[str, np.ndarray] = {"step": np.zeros((), np.int64)}
         for name, value in params.items():
-            if spec.optimizer == "momentum":
+            if spec.optimizer == CnnOptimizerName.MOMENTUM:
                 self.state[f"velocity/{name}"] = np.zeros_like(value)
-            elif spec.optimizer == "adam":
+            elif spec.optimizer == CnnOptimizerName.ADAM:
                 self.state[f"m/{name}"] = np.zeros_like(value)
                 self.state[f"v/{name}"] = np.zeros_like(value)
         self._scratch = {name: np.empty_like(value) for name, value in params.items()}
@@ -51,9 +52,9 @@ class Optimizer:
                 grad = self._decayed[name]
                 np.multiply(param, param.dtype.type(spec.weight_decay), out=grad)
                 grad += grads[name]
-            if spec.optimizer == "sgd":
+            if spec.optimizer == CnnOptimizerName.SGD:
                 param -= param.dtype.type(lr) * grad
-            elif spec.optimizer == "momentum":
+            elif spec.optimizer == CnnOptimizerName.MOMENTUM:
                 # The lecture's form: v <- mu v - lr g;  w <- w + v.
                 velocity = self.state[f"velocity/{name}"]
                 velocity *= param.dtype.type(spec.momentum)

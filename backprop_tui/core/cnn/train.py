@@ -36,6 +36,8 @@ class TrainState:
     seconds: float = 0.0
     history: list[dict[str, Any]] = field(default_factory=list)
     limit: int | None = None
+    start_loss: float | None = None
+    """The loss of the run's first batch: divergence is measured against it."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -54,7 +56,7 @@ class TrainState:
             if key not in names:
                 raise ValueError(f'unknown key "{key}"')
         for key in names:
-            if key not in data:
+            if key not in data and key not in _ADDED_LATER:
                 raise ValueError(f'"{key}" is missing')
 
         def whole(key: str, minimum: int) -> int:
@@ -83,12 +85,25 @@ class TrainState:
         if not isinstance(history, list) or not all(isinstance(row, dict) for row in history):
             raise ValueError('"history" should be a list of JSON objects')
         limit = None if data["limit"] is None else whole("limit", 1)
+        start_loss = None if data.get("start_loss") is None else number("start_loss")
         return cls(whole("epoch", 0), whole("batch", 0), number("loss_sum"), correct, seen, number("seconds"),
-                   history, limit)
+                   history, limit, start_loss)
+
+
+_ADDED_LATER = ("start_loss",)
+"""TrainState keys that older checkpoints lack; they load as None."""
+
+DIVERGENCE_FACTOR = 4.0
+"""Training has diverged when the epoch's mean loss exceeds this multiple of the run's first
+batch loss. The same rule as fastai's learning-rate finder, which stops once the loss passes
+4x its best; PyTorch Lightning's EarlyStopping(divergence_threshold=...) and Keras'
+TerminateOnNaN stop a run the same way. A 10-class network starts near ln 10 = 2.3, so the
+line is at about 9.2: far above any loss a learning run passes through."""
 
 
 class TrainingDiverged(UserError):
-    """The loss (or a weight) became NaN or infinite, usually from a learning rate too high.
+    """The loss exploded (NaN, infinite, or far above its start) or a weight became NaN or
+    infinite, usually from a learning rate too high.
 
     Exit code 1, not 2: the input was valid, the run failed. Training stops before anything is
     written, so the checkpoint keeps the last good epoch.
@@ -115,6 +130,9 @@ class Hooks:
     on_batch: Callable[[TrainState, int, float], None] = lambda state, batches, lr: None
     on_epoch_end: Callable[[dict[str, Any], TrainState], None] = lambda result, state: None
     should_stop: Callable[[TrainState], bool] = lambda state: False
+    """Asked after every batch: True stops the loop there."""
+    stop_between_epochs: Callable[[TrainState], bool] = lambda state: False
+    """Asked after every epoch but the last (a stop asked for during the test evaluation)."""
 
 
 def epoch_order(seed: int, epoch: int, n: int) -> np.ndarray:
@@ -141,8 +159,9 @@ def train(
     """Train from `state` to the last epoch; returns False if `should_stop` ended it early.
 
     `state` is updated in place after every batch, so it is always ready to be checkpointed.
-    A NaN or infinite loss raises TrainingDiverged (NumPy's overflow warnings are silenced: the
-    check says it once, clearly).
+    A NaN or infinite loss, or an epoch whose mean loss climbs above DIVERGENCE_FACTOR times
+    the first batch's, raises TrainingDiverged before the update (NumPy's overflow warnings are
+    silenced: the check says it once, clearly).
     """
     hooks = hooks or Hooks()
     spec = scenario.training
@@ -165,6 +184,14 @@ def train(
             if not math.isfinite(loss):
                 raise TrainingDiverged(f"training diverged: the loss became {_name(loss)} in batch {b + 1} of epoch "
                                        f"{epoch + 1} (learning rate {lr:g})")
+            if state.start_loss is None:
+                state.start_loss = loss
+            mean = (state.loss_sum + loss * len(index)) / (state.seen + len(index))
+            if mean > DIVERGENCE_FACTOR * state.start_loss:
+                raise TrainingDiverged(
+                    f"training diverged: the mean loss of epoch {epoch + 1} reached {mean:.4g} in batch {b + 1}, "
+                    f"more than {DIVERGENCE_FACTOR:g} times the starting loss {state.start_loss:.4g} "
+                    f"(learning rate {lr:g})")
             network.backward(dlogits)
             optimizer.step(network.grads, lr)
             state.batch += 1
@@ -185,6 +212,8 @@ def train(
         state.epoch += 1
         state.batch, state.loss_sum, state.correct, state.seen, state.seconds = 0, 0.0, 0, 0, 0.0
         hooks.on_epoch_end(result, state)
+        if state.epoch < spec.epochs and hooks.stop_between_epochs(state):
+            return False  # asked to stop while the epoch was being evaluated: not one batch more
     return True
 
 

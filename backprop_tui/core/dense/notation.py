@@ -1,67 +1,70 @@
-"""How the lecture writes each quantity, in Unicode for the screen and LaTeX for handouts."""
+"""The keys of a dense network's quantities, layer by layer (their display lives in render).
+
+θ of layer l is `theta(l)`, its gradient `partial(theta(l))`, its updated value `new(theta(l))`;
+the input layer's activation is x and the last layer's is ŷ, as the lecture writes them.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from backprop_tui.core.vocab import Kind, Quantity
 
-_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_PARTIAL = {Kind.THETA: Kind.DE_DTHETA, Kind.BIAS: Kind.DE_DB, Kind.ACTIVATION: Kind.DE_DA,
+            Kind.OUTPUT: Kind.DE_DYHAT}
+_NEW = {Kind.THETA: Kind.THETA_NEW, Kind.BIAS: Kind.B_NEW, Kind.V_THETA: Kind.V_THETA_NEW,
+        Kind.V_B: Kind.V_B_NEW}
 
-
-def sup(n: int) -> str:
-    return str(n).translate(_SUPERSCRIPT)
-
-
-def sub(n: int) -> str:
-    return str(n).translate(_SUBSCRIPT)
-
-
-@dataclass(frozen=True)
-class Symbol:
-    """A quantity's name on screen and in LaTeX."""
-
-    text: str
-    latex: str
-
-    def transposed(self) -> "Symbol":
-        return Symbol(self.text + "ᵀ", f"{{{self.latex}}}^{{\\top}}")
-
-    def partial(self) -> "Symbol":
-        """∂E/∂(this)."""
-        return Symbol(f"∂E/∂{self.text}", f"\\frac{{\\partial E}}{{\\partial {self.latex}}}")
+LEARNING_RATE = Quantity(Kind.LEARNING_RATE)
+MOMENTUM = Quantity(Kind.MOMENTUM)
+TARGET = Quantity(Kind.TARGET)
+OUTPUT = Quantity(Kind.OUTPUT)
+LOSS = Quantity(Kind.LOSS)
+RESIDUAL = Quantity(Kind.RESIDUAL)
 
 
-def theta(layer: int) -> Symbol:
-    return Symbol(f"θ{sup(layer)}", f"\\theta^{{{layer}}}")
+def theta(layer: int) -> Quantity:
+    """θ of `layer` (1-based), stored inputs × units."""
+    return Quantity(Kind.THETA, layer)
 
 
-def bias(layer: int) -> Symbol:
-    return Symbol(f"b{sup(layer)}", f"b^{{{layer}}}")
+def bias(layer: int) -> Quantity:
+    return Quantity(Kind.BIAS, layer)
 
 
-def z(layer: int) -> Symbol:
-    return Symbol(f"z{sup(layer)}", f"z^{{{layer}}}")
+def z(layer: int) -> Quantity:
+    return Quantity(Kind.Z, layer)
 
 
-def delta(layer: int) -> Symbol:
-    return Symbol(f"δ{sup(layer)}", f"\\delta^{{{layer}}}")
+def delta(layer: int) -> Quantity:
+    return Quantity(Kind.DELTA, layer)
 
 
-def velocity(layer: int, of_bias: bool = False) -> Symbol:
-    if of_bias:
-        return Symbol(f"v_b{sup(layer)}", f"v_{{b}}^{{{layer}}}")
-    return Symbol(f"v{sup(layer)}", f"v^{{{layer}}}")
+def fprime(layer: int) -> Quantity:
+    """f′(zˡ), the activation's derivative at the layer's weighted sums."""
+    return Quantity(Kind.FPRIME, layer)
 
 
-def activation(layer: int, last: int) -> Symbol:
+def velocity(layer: int, of_bias: bool = False) -> Quantity:
+    return Quantity(Kind.V_B if of_bias else Kind.V_THETA, layer)
+
+
+def activation(layer: int, last: int) -> Quantity:
     """a⁰ is the input x, the last layer's output is ŷ, hidden layers are aˡ."""
     if layer == 0:
-        return Symbol("x", "x")
+        return Quantity(Kind.INPUT)
     if layer == last:
-        return Symbol("ŷ", "\\hat y")
-    return Symbol(f"a{sup(layer)}", f"a^{{{layer}}}")
+        return OUTPUT
+    return Quantity(Kind.ACTIVATION, layer)
 
 
-def number(value: float, decimals: int = 4) -> str:
-    """A scalar as the steps quote it inline."""
-    return f"{value:.{decimals}g}" if abs(value) >= 1e5 or (value != 0 and abs(value) < 1e-3) else f"{value:.{decimals}f}".rstrip("0").rstrip(".") or "0"
+def partial(key: Quantity) -> Quantity:
+    """∂E/∂(key) for θ, b, a hidden activation or ŷ; ValueError for anything else."""
+    if key.kind not in _PARTIAL or key.transposed:
+        raise ValueError(f"no ∂E/∂ quantity for {key.ascii}")
+    return Quantity(_PARTIAL[key.kind], key.layer)
+
+
+def new(key: Quantity) -> Quantity:
+    """The value after the update of θ, b or a velocity."""
+    if key.kind not in _NEW or key.transposed:
+        raise ValueError(f"no updated quantity for {key.ascii}")
+    return Quantity(_NEW[key.kind], key.layer)

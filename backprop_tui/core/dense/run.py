@@ -11,7 +11,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from backprop_tui.core.dense import network
-from backprop_tui.core.dense.losses import LOSSES
 from backprop_tui.core.dense.network import Backward, Forward, Params
 from backprop_tui.core.dense.optimizers import batch_indices, gd_step, momentum_step
 from backprop_tui.core.scenario.model import Scenario
@@ -76,7 +75,7 @@ def step(scenario: Scenario, state: State) -> Iteration:
     y = scenario.y[batch].T
     with np.errstate(all="ignore"):
         fwd = network.forward(activations, state.params, x)
-        loss = LOSSES[scenario.loss].value(fwd.a[-1], y)
+        loss = network.loss_of_forward(scenario.loss, activations, fwd, y)
         bwd = network.backward(activations, scenario.loss, state.params, fwd, y)
         after = _update(scenario, state, bwd)
     return Iteration(state.updates + 1, batch, x, y, state, fwd, bwd, loss, after)

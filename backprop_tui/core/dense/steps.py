@@ -1,11 +1,14 @@
 """Turn one Iteration into the ordered steps a learner walks: forward, loss, backward, update.
 
-Each Step is data: a title, the equation (Unicode and LaTeX), the named matrices it involves
-(transposes included as their own matrices), notes, and for backward steps a gradient check.
+Each Step is data: its phase and layer, the operations it performed (kind, keyed operands and
+results, constants; see operation.py), the keyed matrices it involves (transposes included as
+their own matrices, and any operand the picture leaves out marked as not shown), notes, and for
+backward steps a gradient check. Titles, equations and symbols are made from these by `render`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -13,62 +16,105 @@ import numpy as np
 from backprop_tui.core.dense import network, notation as n
 from backprop_tui.core.dense.activations import ACTIVATIONS
 from backprop_tui.core.dense.gradcheck import GradCheck, gradient_check
-from backprop_tui.core.dense.losses import LOSSES
+from backprop_tui.core.dense.losses import LOSSES, from_logits
 from backprop_tui.core.dense.network import Params
+from backprop_tui.core.dense.operation import OpKind, Operation
 from backprop_tui.core.dense.run import Iteration, activations_of
 from backprop_tui.core.scenario.model import Scenario
+from backprop_tui.core.vocab import ActivationName, Kind, LossName, Parameter, Phase, Quantity, Role
 
-PHASES = ("forward", "loss", "backward", "update")
+PHASES: tuple[Phase, ...] = tuple(Phase)
 
 
 @dataclass(frozen=True)
 class Matrix:
-    """A named matrix of a step; `transpose_of` names the stored matrix this one transposes."""
+    """A keyed matrix of a step (vectors are columns, scalars 1×1)."""
 
-    name: str
-    latex: str
+    key: Quantity
     values: np.ndarray
-    role: str = "in"
-    """"in" (read by the step) or "out" (written by it)."""
-    transpose_of: str | None = None
+    role: Role = Role.IN
+    """IN (read by the step) or OUT (written by it)."""
+    shown: bool = True
+    """False for an operand the step's picture leaves out (z and a behind f′(z), say); it is
+    still here, so every operation can be recomputed from the step alone."""
 
     @property
     def shape(self) -> tuple[int, int]:
         return (int(self.values.shape[0]), int(self.values.shape[1]))
 
+    @property
+    def transpose_of(self) -> Quantity | None:
+        """The stored matrix this one transposes, if it is a transpose."""
+        return self.key.stored if self.key.transposed else None
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number quoted in a note, shown with `digits` significant decimals by the renderer."""
+
+    value: float
+    digits: int = 4
+
+
+NotePart = str | Quantity | Number
+
+
+@dataclass(frozen=True)
+class Note:
+    """A sentence about a step: text, with the quantities it names kept as keys (render spells them)."""
+
+    parts: tuple[NotePart, ...]
+
 
 @dataclass(frozen=True)
 class Step:
+    """One step of an iteration: what was computed (operations) from what (matrices), and notes."""
+
     iteration: int
     index: int
-    phase: str
+    phase: Phase
     layer: int | None
-    title: str
-    equation: str
-    latex: str
+    operations: tuple[Operation, ...]
+    """In the order they were done; the last one computes what the step is about."""
     matrices: tuple[Matrix, ...]
-    notes: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()
     check: GradCheck | None = None
-    parameter: str | None = None
-    """"weights" or "bias" where the chain-rule drill-down applies to this step's result."""
+    parameter: Parameter | None = None
+    """The parameter whose gradient or update this step writes (the chain-rule drill-down applies)."""
 
-    def matrix(self, name: str) -> Matrix:
-        return next(m for m in self.matrices if m.name == name)
+    @property
+    def operation(self) -> Operation:
+        """The step's own operation (the last one: the ones before it make its intermediates)."""
+        return self.operations[-1]
+
+    def matrix(self, key: Quantity) -> Matrix:
+        """The matrix with this key; KeyError if the step has none."""
+        for m in self.matrices:
+            if m.key == key:
+                return m
+        raise KeyError(key.ascii)
+
+    def has(self, key: Quantity) -> bool:
+        return any(m.key == key for m in self.matrices)
+
+    def producer(self, key: Quantity) -> Operation | None:
+        """The operation of this step that wrote `key`, or None when the step only reads it."""
+        return next((op for op in self.operations if key in op.results), None)
 
     @property
     def finite(self) -> bool:
         return all(np.all(np.isfinite(m.values)) for m in self.matrices)
 
 
-def _m(symbol: n.Symbol, values: np.ndarray | float, role: str = "in", transpose_of: str | None = None) -> Matrix:
+def _m(key: Quantity, values: np.ndarray | float, role: Role = Role.IN, shown: bool = True) -> Matrix:
     array = np.atleast_2d(np.asarray(values, dtype=np.float64))
     if array.ndim == 2 and np.ndim(values) == 1:
         array = array.T  # vectors (biases) are columns, like everything else in the lecture
-    return Matrix(symbol.text, symbol.latex, array.copy(), role, transpose_of)
+    return Matrix(key, array.copy(), role, shown)
 
 
-def _scalar(text: str, latex: str, value: float, role: str = "in") -> Matrix:
-    return Matrix(text, latex, np.array([[value]], dtype=np.float64), role)
+def _note(*parts: NotePart) -> Note:
+    return Note(tuple(parts))
 
 
 def build_steps(scenario: Scenario, it: Iteration, checks: bool = True) -> list[Step]:
@@ -103,18 +149,19 @@ class _Builder:
                 self.update(layer)
         return self.steps
 
-    def add(self, phase: str, layer: int | None, title: str, equation: str, latex: str,
-            matrices: list[Matrix], notes: list[str] | None = None, check: GradCheck | None = None,
-            parameter: str | None = None) -> None:
-        notes = list(notes or [])
-        step = Step(self.it.number, len(self.steps), phase, layer, title, equation, latex,
-                    tuple(matrices), tuple(notes), check, parameter)
+    def add(self, phase: Phase, layer: int | None, operations: list[Operation], matrices: list[Matrix],
+            notes: list[Note] | None = None, check: GradCheck | None = None,
+            parameter: Parameter | None = None) -> None:
+        step = Step(self.it.number, len(self.steps), phase, layer, tuple(operations), tuple(matrices),
+                    tuple(notes or ()), check, parameter)
         if not step.finite and not any(s for s in self.steps if not s.finite):
-            step = replace(step, notes=(*step.notes, "Diverged here: a value overflowed to ±inf or became NaN."))
+            step = replace(step, notes=(*step.notes, _note("Diverged here: a value overflowed to ±inf or became NaN.")))
         self.steps.append(step)
 
-    def batch_note(self) -> str:
-        return f"Averaged over the batch of m = {self.m} samples (one column each)." if self.m > 1 else ""
+    def batch_notes(self) -> list[Note]:
+        if self.m == 1:
+            return []
+        return [_note(f"Averaged over the batch of m = {self.m} samples (one column each).")]
 
     # -- forward --------------------------------------------------------------------------------
 
@@ -123,104 +170,128 @@ class _Builder:
         params, fwd = self.it.before.params, self.it.forward
         th, a_prev, zl, al = n.theta(l), n.activation(l - 1, self.last), n.z(l), n.activation(l, self.last)
         w, b = params.weights[i], params.biases[i]
-        thT = th.transposed()
-        matrices = [_m(th, w), _m(thT, w.T, transpose_of=th.text), _m(a_prev, fwd.a[i])]
-        equation = f"{zl.text} = {thT.text}·{a_prev.text}"
-        latex = f"{zl.latex} = {thT.latex}\\,{a_prev.latex}"
+        thT = th.transpose()
+        matrices = [_m(th, w), _m(thT, w.T), _m(a_prev, fwd.a[i])]
+        operands = (thT, a_prev)
         if b is not None:
             matrices.append(_m(n.bias(l), b))
-            equation += f" + {n.bias(l).text}"
-            latex += f" + {n.bias(l).latex}"
-        matrices.append(_m(zl, fwd.z[i], "out"))
+            operands += (n.bias(l),)
+        matrices.append(_m(zl, fwd.z[i], Role.OUT))
         rows, cols = w.shape
-        note = (f"{th.text} is {rows}×{cols} (inputs × units); it cannot multiply the {rows}×{self.m} "
-                f"{a_prev.text}, so it is transposed to {cols}×{rows}.")
-        self.add("forward", l, f"Layer {l}: weighted sums", equation, latex, matrices, [note])
+        # The real reason for θᵀ (a square θ could multiply a too): θ is stored inputs × units, as
+        # in the lecture, so each unit's weights are a column and z = θᵀ·a + b gives a row per unit.
+        plus = [" + ", n.bias(l)] if b is not None else []
+        note = _note(th, f" is stored {rows}×{cols}, inputs × units as in the lecture, so the layer computes ",
+                     zl, " = ", thT, "·", a_prev, *plus, f" with its {cols}×{rows} transpose.")
+        ops = [Operation(OpKind.TRANSPOSE, (th,), (thT,)), Operation(OpKind.MATMUL, operands, (zl,))]
+        self.add(Phase.FORWARD, l, ops, matrices, [note])
 
-        act = ACTIVATIONS[self.acts[i]]
-        self.add("forward", l, f"Layer {l}: activation ({act.name})",
-                 f"{al.text} = {act.symbol}({zl.text})", f"{al.latex} = {act.latex}({zl.latex})",
-                 [_m(zl, fwd.z[i]), _m(al, fwd.a[l], "out")])
+        self.add(Phase.FORWARD, l, [Operation(OpKind.ACTIVATION, (zl,), (al,), function=self.acts[i])],
+                 [_m(zl, fwd.z[i]), _m(al, fwd.a[l], Role.OUT)])
 
     # -- loss -----------------------------------------------------------------------------------
 
     def loss(self) -> None:
-        loss = LOSSES[self.s.loss]
         yhat, y = self.it.forward.a[-1], self.it.y
-        matrices = [_m(n.Symbol("ŷ", "\\hat y"), yhat), _m(n.Symbol("y", "y"), y),
-                    _m(n.Symbol("y − ŷ", "y - \\hat y"), y - yhat, "out"),
-                    _scalar("E", "E", self.it.loss, "out")]
-        notes = [f"E = {n.number(self.it.loss, 6)}", self.batch_note()]
-        self.add("loss", None, f"Error ({loss.name})", loss.formula, loss.latex, matrices,
-                 [note for note in notes if note])
+        matrices = [_m(n.OUTPUT, yhat), _m(n.TARGET, y), _m(n.RESIDUAL, y - yhat, Role.OUT),
+                    _m(n.LOSS, self.it.loss, Role.OUT)]
+        operands = (n.OUTPUT, n.TARGET)
+        if from_logits(self.s.loss, self.acts[-1]) is not None:
+            # E is computed from z (log-softmax, log-sigmoid): exact where ŷ rounds to 0 or 1
+            operands += (n.z(self.last),)
+            matrices.append(_m(n.z(self.last), self.it.forward.z[-1], shown=False))
+        ops = [Operation(OpKind.DIFFERENCE, (n.TARGET, n.OUTPUT), (n.RESIDUAL,)),
+               Operation(OpKind.LOSS, operands, (n.LOSS,), function=self.s.loss, samples=self.m)]
+        self.add(Phase.LOSS, None, ops, matrices, [_note("E = ", Number(self.it.loss, 6)), *self.batch_notes()])
 
     # -- backward -------------------------------------------------------------------------------
 
     def backward(self, l: int) -> None:
+        self.delta(l)
+        self.gradients(l)
+
+    def delta(self, l: int) -> None:
+        """δˡ = ∂E/∂zˡ: through f′ element-wise, through softmax's Jacobian, or the softmax/CE shortcut."""
         i = l - 1
-        fwd, bwd, params = self.it.forward, self.it.backward, self.it.before.params
+        fwd, bwd = self.it.forward, self.it.backward
         act = ACTIVATIONS[self.acts[i]]
         al, zl, dl = n.activation(l, self.last), n.z(l), n.delta(l)
-        dA = al.partial()
-        notes = []
-        if act.name == "step":
-            notes.append("The step function's derivative is 0 wherever it is defined, so δ is 0: "
-                         "no gradient flows through this layer and the weights feeding it cannot learn.")
-        if l == self.last and self.s.loss == "cross_entropy" and act.name == "softmax":
-            equation, latex = f"{dl.text} = (ŷ − y)/m", f"{dl.latex} = \\frac{{\\hat y - y}}{{m}}"
-            matrices = [_m(n.Symbol("ŷ", "\\hat y"), fwd.a[-1]), _m(n.Symbol("y", "y"), self.it.y),
-                        _m(dl, bwd.delta[i], "out")]
-            notes.append("Softmax with cross-entropy: the softmax Jacobian and ∂E/∂ŷ = −y/(m·ŷ) "
-                         "multiply out to (ŷ − y)/m.")
+        dA = n.partial(al)
+        notes: list[Note] = []
+        ops: list[Operation] = []
+        hidden: list[Matrix] = []
+        if act.name == ActivationName.STEP:
+            notes.append(_note("The step function's derivative is 0 wherever it is defined, so δ is 0: "
+                               "no gradient flows through this layer and the weights feeding it cannot learn."))
+        logits = from_logits(self.s.loss, act.name) if l == self.last else None
+        unshown = None
+        if logits is not None and act.derivative is not None:
+            unshown = network.unshown_factors(act.name, fwd.z[i], fwd.a[l], bwd.grad_a[i],
+                                              act.derivative(fwd.z[i], fwd.a[l]), bwd.delta[i])
+        shortcut = logits is not None and (act.derivative is None or unshown is not None)
+        if l == self.last and not shortcut:
+            ops.append(Operation(OpKind.LOSS_GRADIENT, (n.OUTPUT, n.TARGET), (dA,), function=self.s.loss,
+                                 samples=self.m))
+            hidden.append(_m(n.TARGET, self.it.y, shown=False))
+        if shortcut:
+            kind = OpKind.SOFTMAX_CE_DELTA if act.derivative is None else OpKind.SIGMOID_BCE_DELTA
+            ops.append(Operation(kind, (n.OUTPUT, n.TARGET), (dl,), samples=self.m))
+            matrices = [_m(n.OUTPUT, fwd.a[-1]), _m(n.TARGET, self.it.y), _m(dl, bwd.delta[i], Role.OUT)]
+            hidden = []
+            if act.derivative is None:
+                notes.append(_note("Softmax with cross-entropy: the softmax Jacobian and ∂E/∂ŷ = −y/(m·ŷ) "
+                                   "multiply out to (ŷ − y)/m, computed from z (see docs/losses.md)."))
+            else:
+                notes += [_note(unshown), _note("Sigmoid with binary cross-entropy: ∂E/∂ŷ ⊙ σ′(z) multiply "
+                                                "out to (ŷ − y)/(m·k), computed from z (see docs/losses.md).")]
         elif act.derivative is None:
-            equation = f"{dl.text} = J_softmax({zl.text})ᵀ·{dA.text}"
-            latex = f"{dl.latex} = J_{{\\mathrm{{softmax}}}}({zl.latex})^\\top {dA.latex}"
-            matrices = [_m(dA, bwd.grad_a[i]), _m(al, fwd.a[l]), _m(dl, bwd.delta[i], "out")]
-            notes.append("Softmax mixes its outputs: each column is a ⊙ (g − Σ a⊙g) with g = ∂E/∂a.")
+            ops.append(Operation(OpKind.SOFTMAX_BACKWARD, (dA, al), (dl,)))
+            matrices = [_m(dA, bwd.grad_a[i]), _m(al, fwd.a[l]), _m(dl, bwd.delta[i], Role.OUT)]
+            notes.append(_note("Softmax mixes its outputs: each column is a ⊙ (g − Σ a⊙g) with g = ∂E/∂a."))
         else:
-            fprime = n.Symbol(f"{act.symbol}′({zl.text})", f"{act.latex}'({zl.latex})")
-            equation = f"{dl.text} = {dA.text} ⊙ {fprime.text}"
-            latex = f"{dl.latex} = {dA.latex} \\odot {fprime.latex}"
-            matrices = [_m(dA, bwd.grad_a[i]), _m(fprime, act.derivative(fwd.z[i], fwd.a[l])),
-                        _m(dl, bwd.delta[i], "out")]
-            notes.append(act.derivative_text)
+            fp = n.fprime(l)
+            ops += [Operation(OpKind.DERIVATIVE, (zl, al), (fp,), function=act.name),
+                    Operation(OpKind.HADAMARD, (dA, fp), (dl,))]
+            matrices = [_m(dA, bwd.grad_a[i]), _m(fp, act.derivative(fwd.z[i], fwd.a[l])),
+                        _m(dl, bwd.delta[i], Role.OUT)]
+            hidden = [_m(zl, fwd.z[i], shown=False), _m(al, fwd.a[l], shown=False), *hidden]
+            notes.append(_note(act.derivative_text))
         if l == self.last:
             loss = LOSSES[self.s.loss]
-            notes.insert(0, loss.gradient_text + ("" if self.m == 1 else f" (m = {self.m})"))
+            notes.insert(0, _note(loss.gradient_text + ("" if self.m == 1 else f" (m = {self.m})")))
         else:
-            notes.insert(0, f"{dA.text} came from layer {l + 1} (the previous backward step).")
-        check = self._check(dl.text, lambda v: self._loss_from_z(i, v), fwd.z[i], bwd.delta[i])
-        self.add("backward", l, f"Layer {l}: δ{n.sup(l)} = ∂E/∂z{n.sup(l)}", equation, latex, matrices, notes, check)
+            notes.insert(0, _note(dA, f" came from layer {l + 1} (the previous backward step)."))
+        check = self._check(dl, lambda v: self._loss_from_z(i, v), fwd.z[i], bwd.delta[i], i)
+        self.add(Phase.BACKWARD, l, ops, matrices + hidden, notes, check)
 
-        a_prev, th = n.activation(l - 1, self.last), n.theta(l)
-        dlT = dl.transposed()
-        dth = th.partial()
-        batch = [self.batch_note()] if self.m > 1 else []
-        self.add("backward", l, f"Layer {l}: gradient of θ{n.sup(l)}",
-                 f"{dth.text} = {a_prev.text}·{dlT.text}", f"{dth.latex} = {a_prev.latex}\\,{dlT.latex}",
-                 [_m(a_prev, fwd.a[i]), _m(dl, bwd.delta[i]), _m(dlT, bwd.delta[i].T, transpose_of=dl.text),
-                  _m(dth, bwd.grad_w[i], "out")],
-                 batch + [f"Same shape as {th.text}: one partial derivative per weight."],
-                 self._check(dth.text, lambda w: self._loss_with_weight(i, w), params.weights[i], bwd.grad_w[i]),
-                 parameter="weights")
+    def gradients(self, l: int) -> None:
+        """∂E/∂θˡ, ∂E/∂bˡ, and the error sent back to layer l − 1."""
+        i = l - 1
+        fwd, bwd, params = self.it.forward, self.it.backward, self.it.before.params
+        a_prev, th, dl = n.activation(l - 1, self.last), n.theta(l), n.delta(l)
+        dlT, dth = dl.transpose(), n.partial(th)
+        ops = [Operation(OpKind.TRANSPOSE, (dl,), (dlT,)),
+               Operation(OpKind.OUTER_SUM, (a_prev, dlT), (dth,), samples=self.m)]
+        self.add(Phase.BACKWARD, l, ops,
+                 [_m(a_prev, fwd.a[i]), _m(dl, bwd.delta[i]), _m(dlT, bwd.delta[i].T), _m(dth, bwd.grad_w[i], Role.OUT)],
+                 self.batch_notes() + [_note("Same shape as ", th, ": one partial derivative per weight.")],
+                 self._check(dth, lambda w: self._loss_with_weight(i, w), params.weights[i], bwd.grad_w[i], i),
+                 parameter=Parameter.WEIGHTS)
 
         if params.biases[i] is not None:
-            bl = n.bias(l)
-            dbl = bl.partial()
-            self.add("backward", l, f"Layer {l}: gradient of b{n.sup(l)}",
-                     f"{dbl.text} = Σ_samples {dl.text}", f"{dbl.latex} = \\sum_{{\\text{{samples}}}} {dl.latex}",
-                     [_m(dl, bwd.delta[i]), _m(dbl, bwd.grad_b[i], "out")],
-                     ["∂z/∂b = 1, so the bias gradient is δ summed over the batch."],
-                     self._check(dbl.text, lambda b: self._loss_with_bias(i, b), params.biases[i], bwd.grad_b[i]),
-                     parameter="bias")
+            dbl = n.partial(n.bias(l))
+            self.add(Phase.BACKWARD, l, [Operation(OpKind.BATCH_SUM, (dl,), (dbl,), samples=self.m)],
+                     [_m(dl, bwd.delta[i]), _m(dbl, bwd.grad_b[i], Role.OUT)],
+                     [_note("∂z/∂b = 1, so the bias gradient is δ summed over the batch.")],
+                     self._check(dbl, lambda b: self._loss_with_bias(i, b), params.biases[i], bwd.grad_b[i], i),
+                     parameter=Parameter.BIAS)
 
         if l > 1:
-            dprev = a_prev.partial()
-            self.add("backward", l, f"Layer {l}: error sent back to layer {l - 1}",
-                     f"{dprev.text} = {th.text}·{dl.text}", f"{dprev.latex} = {th.latex}\\,{dl.latex}",
-                     [_m(th, params.weights[i]), _m(dl, bwd.delta[i]), _m(dprev, bwd.grad_a_prev[i], "out")],
-                     [f"Each unit of layer {l - 1} collects the δ of every unit it feeds, weighted by θ."],
-                     self._check(dprev.text, lambda a: self._loss_from_a(i, a), fwd.a[i], bwd.grad_a_prev[i]))
+            dprev = n.partial(a_prev)
+            self.add(Phase.BACKWARD, l, [Operation(OpKind.MATMUL, (th, dl), (dprev,))],
+                     [_m(th, params.weights[i]), _m(dl, bwd.delta[i]), _m(dprev, bwd.grad_a_prev[i], Role.OUT)],
+                     [_note(f"Each unit of layer {l - 1} collects the δ of every unit it feeds, weighted by θ.")],
+                     self._check(dprev, lambda a: self._loss_from_a(i, a), fwd.a[i], bwd.grad_a_prev[i], i))
 
     # -- update ---------------------------------------------------------------------------------
 
@@ -229,56 +300,49 @@ class _Builder:
         layer = self.s.layers[i]
         before, after, bwd = self.it.before, self.it.after, self.it.backward
         self._update_one(l, n.theta(l), before.params.weights[i], bwd.grad_w[i], after.params.weights[i],
-                         None if before.velocity is None else (before.velocity.weights[i], after.velocity.weights[i]),
-                         n.velocity(l))
-        if before.params.biases[i] is None:
-            return
-        if not layer.train_bias:
+                         None if before.velocity is None else (before.velocity.weights[i], after.velocity.weights[i]))
+        if before.params.biases[i] is None or not layer.train_bias:
             return
         self._update_one(l, n.bias(l), before.params.biases[i], bwd.grad_b[i], after.params.biases[i],
-                         None if before.velocity is None else (before.velocity.biases[i], after.velocity.biases[i]),
-                         n.velocity(l, of_bias=True))
+                         None if before.velocity is None else (before.velocity.biases[i], after.velocity.biases[i]))
 
-    def _update_one(self, l: int, p: n.Symbol, old: np.ndarray, grad: np.ndarray, new: np.ndarray,
-                    velocities: tuple[np.ndarray, np.ndarray] | None, v: n.Symbol) -> None:
+    def _update_one(self, l: int, p: Quantity, old: np.ndarray, grad: np.ndarray, new: np.ndarray,
+                    velocities: tuple[np.ndarray, np.ndarray] | None) -> None:
         training = self.s.training
-        rate = _scalar("γ", "\\gamma", training.learning_rate)
-        newp = n.Symbol(p.text + " new", p.latex + "_{\\text{new}}")
-        dp = p.partial()
+        rate = _m(n.LEARNING_RATE, training.learning_rate)
+        newp, dp = n.new(p), n.partial(p)
+        parameter = Parameter.WEIGHTS if p.kind is Kind.THETA else Parameter.BIAS
         if velocities is None:
-            equation = f"{p.text} ← {p.text} − γ·{dp.text}"
-            latex = f"{p.latex} \\leftarrow {p.latex} - \\gamma\\,{dp.latex}"
-            matrices = [_m(p, old), _m(dp, grad), rate, _m(newp, new, "out")]
-            notes = [f"Learning rate γ = {n.number(training.learning_rate)}."]
+            op = Operation(OpKind.GD_UPDATE, (p, dp, n.LEARNING_RATE), (newp,), learning_rate=training.learning_rate)
+            matrices = [_m(p, old), _m(dp, grad), rate, _m(newp, new, Role.OUT)]
+            notes = [_note("Learning rate γ = ", Number(training.learning_rate), ".")]
         else:
             v_old, v_new = velocities
-            vnew = n.Symbol(v.text + " new", v.latex + "_{\\text{new}}")
-            equation = f"{v.text} ← μ·{v.text} − γ·{dp.text};  {p.text} ← {p.text} + {v.text}"
-            latex = (f"{v.latex} \\leftarrow \\mu {v.latex} - \\gamma\\,{dp.latex};\\quad "
-                     f"{p.latex} \\leftarrow {p.latex} + {v.latex}")
-            matrices = [_m(p, old), _m(dp, grad), rate, _scalar("μ", "\\mu", training.momentum),
-                        _m(v, v_old), _m(vnew, v_new, "out"), _m(newp, new, "out")]
-            notes = [f"Momentum μ = {n.number(training.momentum)}: the velocity keeps a share of the last "
-                     f"step, so consistent gradients speed up and oscillating ones cancel."]
-        kind = "weights" if p.text.startswith("θ") else "bias"
-        self.add("update", l, f"Layer {l}: update {p.text}", equation, latex, matrices, notes, parameter=kind)
+            v = n.velocity(l, of_bias=parameter is Parameter.BIAS)
+            op = Operation(OpKind.MOMENTUM_UPDATE, (p, dp, n.LEARNING_RATE, n.MOMENTUM, v), (n.new(v), newp),
+                           learning_rate=training.learning_rate, momentum=training.momentum)
+            matrices = [_m(p, old), _m(dp, grad), rate, _m(n.MOMENTUM, training.momentum),
+                        _m(v, v_old), _m(n.new(v), v_new, Role.OUT), _m(newp, new, Role.OUT)]
+            notes = [_note("Momentum μ = ", Number(training.momentum), ": the velocity keeps a share of the last "
+                           "step, so consistent gradients speed up and oscillating ones cancel.")]
+        self.add(Phase.UPDATE, l, [op], matrices, notes, parameter=parameter)
 
     # -- finite differences ---------------------------------------------------------------------
 
-    def _check(self, name: str, f, x: np.ndarray, analytic: np.ndarray) -> GradCheck | None:
+    def _check(self, key: Quantity, f: Callable[[np.ndarray], float], x: np.ndarray,
+               analytic: np.ndarray, i: int) -> GradCheck | None:
+        """Central differences of f (the loss through layers i+1..L) against `analytic`, named by
+        the key's ASCII name (render spells the symbol); kinks at z = 0 are named, not failed."""
         if not self.checks or not np.all(np.isfinite(analytic)):
             return None
-        return gradient_check(name, f, x, analytic)
-
-    def _tail_loss(self, start: int, a_in: np.ndarray) -> float:
-        fwd = network.forward(self.acts, self.it.before.params, a_in, start=start)
-        return LOSSES[self.s.loss].value(fwd.a[-1], self.it.y)
+        kinks = network.kinks_at_zero(self.acts, self.it.forward, i)
+        return gradient_check(key.ascii, f, x, analytic, kinks=kinks)
 
     def _loss_from_z(self, i: int, z: np.ndarray) -> float:
-        return self._tail_loss(i + 1, ACTIVATIONS[self.acts[i]].f(z))
+        return network.loss_from_z(self.s.loss, self.acts, self.it.before.params, i, z, self.it.y)
 
     def _loss_from_a(self, i: int, a: np.ndarray) -> float:
-        return self._tail_loss(i, a)
+        return network.loss_from_input(self.s.loss, self.acts, self.it.before.params, i, a, self.it.y)
 
     def _loss_with_weight(self, i: int, w: np.ndarray) -> float:
         params = self.it.before.params

@@ -20,6 +20,7 @@ from textual.widgets import Footer
 from backprop_tui.core.dense import chain
 from backprop_tui.core.dense.chain import DrillDown
 from backprop_tui.core.dense.steps import Step, first_divergent_step
+from backprop_tui.core.vocab import Move, Parameter
 from backprop_tui.walk.stepper import Position, Stepper
 from backprop_tui.tui.commands import StepperCommands
 from backprop_tui.walk.focus import Focus, focus_layer
@@ -92,7 +93,7 @@ class StepperScreen(AuthoringActions, Screen[None]):
         self._drills: dict[tuple, DrillDown | None] = {}
         self._timer: Timer | None = None
         self._ready = False
-        self._pending: str | None = None
+        self._pending: Move | None = None
         """A move pressed while a worker was computing."""
 
     def compose(self) -> ComposeResult:
@@ -138,7 +139,7 @@ class StepperScreen(AuthoringActions, Screen[None]):
     def focus_for(self, step: Step) -> Focus:
         """The weight under the cursor in `step`, clamped to its layer's shape."""
         layer = focus_layer(step, len(self.stepper.scenario.layers))
-        parameter = "bias" if step.parameter == "bias" else "weights"
+        parameter = Parameter.BIAS if step.parameter is Parameter.BIAS else Parameter.WEIGHTS
         rows, cols = self.stepper.scenario.layers[layer - 1].weights.shape
         r, c = self.cursors.get(layer, (0, 0))
         return Focus(layer, min(r, rows - 1), min(c, cols - 1), parameter)
@@ -147,7 +148,7 @@ class StepperScreen(AuthoringActions, Screen[None]):
         """The chain rule for the focused weight in this iteration, cached; None if it cannot be made."""
         key = (self.stepper.position.iteration, focus)
         if key not in self._drills:
-            row = focus.col if focus.parameter == "bias" else focus.row
+            row = focus.col if focus.parameter is Parameter.BIAS else focus.row
             try:
                 with np.errstate(all="ignore"):
                     self._drills[key] = chain.drilldown(self.stepper.scenario, self.stepper.iteration,
@@ -215,8 +216,10 @@ class StepperScreen(AuthoringActions, Screen[None]):
 
     # -- moving ---------------------------------------------------------------------------------
 
-    def action_move(self, move: str) -> None:
-        """Take a move; one that needs a slow iteration computed runs the computation in a worker."""
+    def action_move(self, name: str) -> None:
+        """Take a move (by its Move name, as BINDINGS give it); one that needs a slow iteration
+        computed runs the computation in a worker."""
+        move = Move(name)
         if self.busy:
             self._pending = move  # taken once the computation lands (the latest key wins)
             return
@@ -233,7 +236,7 @@ class StepperScreen(AuthoringActions, Screen[None]):
         self._prefetch()
 
     @work(thread=True, exclusive=True, group="compute", exit_on_error=False)
-    def _compute(self, stepper: Stepper, move: str, wanted: int) -> None:
+    def _compute(self, stepper: Stepper, move: Move, wanted: int) -> None:
         """Compute iteration `wanted` off the UI thread, then take the move on it."""
         try:
             stepper.prepare(wanted)
@@ -242,7 +245,7 @@ class StepperScreen(AuthoringActions, Screen[None]):
             error = exc
         self.app.call_from_thread(self._computed, stepper, move, error)
 
-    def _computed(self, stepper: Stepper, move: str, error: Exception | None) -> None:
+    def _computed(self, stepper: Stepper, move: Move, error: Exception | None) -> None:
         if stepper is not self.stepper:
             return  # the scenario was reloaded meanwhile; that move belonged to the old one
         self.busy = False
@@ -281,7 +284,7 @@ class StepperScreen(AuthoringActions, Screen[None]):
 
     def _tick(self) -> None:
         if not self.busy:
-            self.action_move("next_step")
+            self.action_move(Move.NEXT_STEP)
 
     def action_toggle_play(self) -> None:
         self.playing = not self.playing
@@ -293,7 +296,7 @@ class StepperScreen(AuthoringActions, Screen[None]):
         """Move the weight cursor in the current layer's θ (or along the units in a bias step)."""
         focus = self.focus_weight()
         total_rows, total_cols = self.stepper.scenario.layers[focus.layer - 1].weights.shape
-        if focus.parameter == "bias":
+        if focus.parameter is Parameter.BIAS:
             rows, cols = 0, rows + cols
         r = min(max(focus.row + rows, 0), total_rows - 1)
         c = min(max(focus.col + cols, 0), total_cols - 1)

@@ -10,7 +10,8 @@ from rich.text import Text
 from textual.widgets import Static
 
 from backprop_tui.core.dense.chain import DrillDown
-from backprop_tui.core.dense.gradcheck import AGREES, relative_error
+from backprop_tui.core.dense.gradcheck import mark, relative_error
+from backprop_tui.render.chain import target_text, term_text
 from backprop_tui.render.numbers import cell
 
 MAX_TERMS = 6
@@ -18,7 +19,7 @@ MAX_TERMS = 6
 
 def chain_group(drill: DrillDown, decimals: int) -> Group:
     """The drill-down as text: terms (or the compact a·δ form for wide networks) and the check."""
-    name = drill.parameter
+    name = target_text(drill)
     lines = [Text.assemble(("Chain rule for ", "bold"), (name, "bold reverse"),
                            (f"  ∂E/∂{name}: one product of partials per path (h j k l move the cursor)", "dim"))]
     terms = drill.terms or drill.compact
@@ -26,12 +27,12 @@ def chain_group(drill: DrillDown, decimals: int) -> Group:
         lines.append(Text("(too many paths to list: the compact form δ · a per sample)", style="dim"))
     for term in terms[:MAX_TERMS]:
         prefix = f"sample {term.sample + 1}: " if len({t.sample for t in terms}) > 1 else ""
-        lines.append(Text(f"  {prefix}{term.text}"))
+        lines.append(Text(f"  {prefix}{term_text(term)}"))
     if len(terms) > MAX_TERMS:
         lines.append(Text(f"  … {len(terms) - MAX_TERMS} more terms", style="dim"))
     error = relative_error(drill.analytic, drill.numeric)
     finite = math.isfinite(drill.analytic) and math.isfinite(drill.numeric)
-    verdict = ("✓ agrees" if error < AGREES else "✗ DISAGREES") if finite else "not a finite number"
+    verdict = f"{mark(drill.status)} {drill.verdict}" if math.isfinite(drill.analytic) else "not a finite number"
     lines.append(Text.assemble(("  Σ = ", "dim"), (cell(drill.path_sum, decimals + 3), "bold"),
                                ("   analytic ", "dim"), (cell(drill.analytic, decimals + 3), "bold"),
                                ("   numeric (central diff.) ", "dim"), (cell(drill.numeric, decimals + 3), "bold"),

@@ -11,6 +11,10 @@ from rich.table import Table
 from rich.text import Text
 
 from backprop_tui.core.dense import notation as n
+from backprop_tui.core.dense.operation import OpKind
+from backprop_tui.core.dense.steps import Step
+from backprop_tui.core.vocab import Kind, Phase
+from backprop_tui.render.notation import symbol
 from backprop_tui.render.numbers import cell
 from backprop_tui.walk.stepper import Stepper
 from backprop_tui.tui.widgets.prerendered import Prerendered, render_side_by_side
@@ -40,33 +44,47 @@ def _column(label: str, values: np.ndarray | None, active: bool, units: int) -> 
     return text
 
 
+_WEIGHT_KINDS = frozenset({Kind.THETA, Kind.DE_DTHETA, Kind.THETA_NEW})
+
+
+def computes_weighted_sums(step: Step, layer: int) -> bool:
+    """Whether `step` computes layer `layer`'s weighted sums z = θᵀ·a + b."""
+    return step.layer == layer and step.operation.kind is OpKind.MATMUL and step.operation.result == n.z(layer)
+
+
+def uses_weights(step: Step, layer: int) -> bool:
+    """Whether `step` reads or writes layer `layer`'s θ (or its gradient or update), or updates its b."""
+    return step.layer == layer and (step.parameter is not None or any(
+        m.key.kind in _WEIGHT_KINDS and m.key.layer == layer for m in step.matrices))
+
+
 def diagram(stepper: Stepper) -> Table:
     """The whole network for the current step, as a grid of layer columns and edge columns."""
     step, it = stepper.step, stepper.iteration
     layers = len(stepper.scenario.layers)
     sizes = stepper.scenario.sizes
-    backward = step.phase in ("backward", "update")
+    backward = step.phase in (Phase.BACKWARD, Phase.UPDATE)
     grid = Table.grid(padding=(0, 1))
     cells: list[Text] = []
     for l in range(layers + 1):
-        symbol = n.activation(l, layers).text
+        name = symbol(n.activation(l, layers))
         if l == 0:
-            cells.append(_column(symbol, it.forward.a[0], False, sizes[0]))
+            cells.append(_column(name, it.forward.a[0], False, sizes[0]))
             continue
         if backward:
-            label = n.delta(l).text
-            done = step.phase == "update" or (step.layer is not None and l >= step.layer)
+            label = symbol(n.delta(l))
+            done = step.phase is Phase.UPDATE or (step.layer is not None and l >= step.layer)
             values = it.backward.delta[l - 1] if done else None
-        elif step.layer == l and "θ" in step.equation:
-            label, values = n.z(l).text, it.forward.z[l - 1]  # the weighted sums, before f is applied
+        elif computes_weighted_sums(step, l):
+            label, values = symbol(n.z(l)), it.forward.z[l - 1]  # the weighted sums, before f is applied
         else:
-            label = symbol
-            done = step.phase == "loss" or (step.layer is not None and l <= step.layer)
+            label = name
+            done = step.phase is Phase.LOSS or (step.layer is not None and l <= step.layer)
             values = it.forward.a[l] if done else None
-        active = step.layer == l or (step.phase == "loss" and l == layers)
-        uses_theta = step.layer == l and ("θ" in step.equation or step.parameter is not None)
+        active = step.layer == l or (step.phase is Phase.LOSS and l == layers)
+        uses_theta = uses_weights(step, l)
         arrow = ("◀─" if backward else "─▶") if uses_theta else "  "
-        cells.append(Text(f"\n{n.theta(l).text}\n{arrow}", style="bold reverse" if uses_theta else "dim"))
+        cells.append(Text(f"\n{symbol(n.theta(l))}\n{arrow}", style="bold reverse" if uses_theta else "dim"))
         cells.append(_column(label, values, active, sizes[l]))
     for _ in cells:
         grid.add_column(vertical="top")

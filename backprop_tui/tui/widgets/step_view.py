@@ -18,10 +18,11 @@ from textual.containers import HorizontalScroll, Vertical
 from textual.strip import Strip
 from textual.widgets import Static
 
-from backprop_tui.core.dense.gradcheck import GradCheck
+from backprop_tui.core.dense.gradcheck import GradCheck, mark
 from backprop_tui.core.dense.steps import Step
+from backprop_tui.render.describe import equation, notes
 from backprop_tui.render.matrix import View
-from backprop_tui.render.step import header_text, matrix_tables, shown_matrices, update_table
+from backprop_tui.render.step import check_symbol, header_text, matrix_tables, shown_matrices, update_table
 from backprop_tui.walk.focus import Focus, view_for
 from backprop_tui.tui.widgets.prerendered import Block, Prerendered, pack, render_blocks, render_side_by_side
 
@@ -31,8 +32,8 @@ CACHE_SIZE = 64
 def step_tables(step: Step, focus: Focus, decimals: int, show_sources: bool) -> list[Table]:
     """One table per shown matrix, exactly as the CLI draws them (cursor in the focused one)."""
     shown = shown_matrices(step, show_sources)
-    view, cursor_matrix = view_for(step, shown, focus, View(decimals=decimals))
-    return matrix_tables(shown, view, cursor_matrix)
+    view, cursor_key = view_for(step, shown, focus, View(decimals=decimals))
+    return matrix_tables(step, shown, view, cursor_key)
 
 
 @dataclass
@@ -80,20 +81,19 @@ def heading(step: Step, diverged_here: bool) -> Text:
     if diverged_here:
         header.append("  ⚠ DIVERGED HERE", "bold red reverse")
     header.append("\n")
-    header.append(step.equation, "bold")
+    header.append(equation(step), "bold")
     return header
 
 
 def check_line(check: GradCheck) -> Text:
     """The step's gradient check in one line (the chain-rule panel has the focused entry in full)."""
-    verdict = "agrees" if check.agrees else "DISAGREES"
-    return Text.assemble(("✓ " if check.agrees else "✗ ", "bold"), f"gradient check of {check.name} against central "
-                         f"differences: max relative error {check.max_relative_error:.1e} ", (verdict, "bold"))
+    return Text.assemble((f"{mark(check.status)} ", "bold"), f"gradient check of {check_symbol(check)} against central "
+                         f"differences: max relative error {check.max_relative_error:.1e} ", (check.verdict, "bold"))
 
 
 def notes_part(step: Step) -> RenderableType:
     """The notes, and the gradient check of a backward step."""
-    parts: list[RenderableType] = [Text(f"• {note}") for note in step.notes]
+    parts: list[RenderableType] = [Text(f"• {note}") for note in notes(step)]
     if step.check is not None:
         parts.append(check_line(step.check))
     return Group(*parts)

@@ -1,0 +1,126 @@
+"""The `export` subcommand: a scenario as a standalone PyTorch script.
+
+A dense scenario becomes a script that computes the same numbers as `trace` (float64, the same
+batches, the weights written in); a CNN scenario becomes a training script for the same network
+and hyperparameters. The handler imports what it needs lazily so `--help` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from backprop_tui.cli.args import whole_number
+from backprop_tui.core.errors import UserError
+
+MAX_ITERATIONS = 1_000_000
+"""The scenario loader's own limit on training.iterations (core/scenario/load.py), repeated here
+because building the parser must not import NumPy."""
+
+FORMATS = ("pytorch",)
+
+
+def register(subparsers: Any) -> None:
+    """Add `export` to the CLI's subparsers."""
+    p = subparsers.add_parser(
+        "export",
+        help="write SCENARIO as a standalone PyTorch script",
+        description="Write a scenario as a Python script that needs only PyTorch. A dense scenario's "
+        "script runs the same network (the weights written in, float64, the same batches) and prints "
+        "the loss of each iteration, or with --json the iterations as `trace --format json` lists "
+        "them. A CNN scenario's script trains the same network with the same hyperparameters on "
+        "Fashion-MNIST. See docs/pytorch.md.",
+    )
+    p.add_argument("scenario", metavar="SCENARIO", help="a path or a bundled name, e.g. lecture or fashion_cnn")
+    p.add_argument("--format", choices=FORMATS, default="pytorch", help="what to write (default: pytorch)")
+    p.add_argument("--output", "-o", metavar="FILE.py", help="write to this file (atomically) instead of stdout")
+    p.add_argument("--force", action="store_true", help="replace --output if it exists")
+    p.add_argument("--variant", help="dense scenarios: apply one of the scenario's [[variant]] tables")
+    p.add_argument("--iterations", type=whole_number(1, MAX_ITERATIONS), metavar="N",
+                   help="dense scenarios: how many updates the script runs (default: the scenario's)")
+    p.add_argument("--data-dir", metavar="D",
+                   help="CNN scenarios: the Fashion-MNIST folder the script reads by default (default: "
+                   "the one `backprop-tui train` would use, found now)")
+    p.set_defaults(func=cmd_export)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the script to --output (refusing to replace a file without --force) or stdout."""
+    from backprop_tui.core.scenario.bundled import resolve
+    from backprop_tui.core.scenario.kind import file_kind
+    from backprop_tui.core.vocab import ScenarioKind
+
+    path = resolve(args.scenario)
+    if args.output:
+        _check_output(Path(args.output), path, args.force)
+    if file_kind(path) is ScenarioKind.CNN:
+        text = _cnn_text(args, path)
+    else:
+        text = _dense_text(args, path)
+    if args.output:
+        from backprop_tui.core.fileio import atomic_write_text
+
+        atomic_write_text(args.output, text, "script")
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        _write_source(text)
+    return 0
+
+
+def _write_source(text: str) -> None:
+    """The script on stdout. Python reads source as UTF-8 (PEP 3120), so where the output
+    encoding cannot hold the script's θ and σ (an ASCII locale), its UTF-8 bytes are written
+    as they are: redirected to a file, it is still the same script."""
+    encoding = sys.stdout.encoding or "utf-8"
+    try:
+        text.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.buffer.flush()
+        return
+    sys.stdout.write(text)
+
+
+def _check_output(output: Path, scenario: Path, force: bool) -> None:
+    """Nothing a user wrote is replaced unasked, and the scenario itself never."""
+    if output.exists() and os.path.realpath(output) == os.path.realpath(scenario):
+        raise UserError(f"--output {output}: that is the scenario file itself; give the script another name")
+    if output.is_dir():
+        raise UserError(f"--output {output}: is a directory; give a file name for the script")
+    if output.exists() and output.is_file() and not force:
+        raise UserError(f"--output {output}: the file exists; pass --force to replace it")
+
+
+def _dense_text(args: argparse.Namespace, path: Path) -> str:
+    from backprop_tui.core.scenario.load import load
+    from backprop_tui.render.pytorch_script import DenseExport, dense_script
+
+    if args.data_dir is not None:
+        raise UserError(f"--data-dir applies to CNN scenarios; {path.name} is a dense scenario (its data is in the file)")
+    scenario = load(path, args.variant)
+    count = args.iterations or scenario.training.iterations
+    return dense_script(DenseExport(scenario, count, args.scenario))
+
+
+def _cnn_text(args: argparse.Namespace, path: Path) -> str:
+    from backprop_tui.core.cnn.config import load_cnn_scenario
+    from backprop_tui.core.cnn.data import find_data, places_to_load
+    from backprop_tui.render.pytorch_cnn_script import CnnExport, cnn_script
+
+    for flag, value in (("--variant", args.variant), ("--iterations", args.iterations)):
+        if value is not None:
+            raise UserError(f"{flag} applies to dense scenarios; {path.name} is a CNN scenario, whose script "
+                            "trains for its epochs (the script takes --epochs and --limit)")
+    scenario = load_cnn_scenario(path)
+    places = places_to_load(args.data_dir)  # a named folder that lacks a file is an error here
+    try:
+        data_dir: Path | None = find_data(places).resolve()
+    except UserError:
+        data_dir = None
+        print("note: Fashion-MNIST was not found on this machine (see `backprop-tui data`); the script "
+              "will need --data-dir DIR", file=sys.stderr)
+    return cnn_script(CnnExport(scenario, data_dir, args.scenario))

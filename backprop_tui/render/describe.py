@@ -1,0 +1,124 @@
+"""A step's words, made from its operations and keys: title, equation (Unicode and LaTeX), notes.
+
+The step itself holds no display text; the screen, `trace` and the handout all read it here.
+"""
+
+from __future__ import annotations
+
+from backprop_tui.core.dense.activations import ACTIVATIONS
+from backprop_tui.core.dense.losses import LOSSES
+from backprop_tui.core.dense.operation import OpKind
+from backprop_tui.core.dense.steps import Note, Number, Step
+from backprop_tui.core.vocab import Kind, Quantity
+from backprop_tui.render.notation import latex, number, sup, symbol
+
+
+def function_of(step: Step, key: Quantity) -> str | None:
+    """The activation whose derivative `key` is (for f′(z) symbols), from the step's operations."""
+    producer = step.producer(key)
+    return producer.function if producer is not None and producer.kind is OpKind.DERIVATIVE else None
+
+
+def matrix_symbol(step: Step, key: Quantity) -> str:
+    """The symbol a matrix of `step` is titled with (σ′(z²) rather than f′(z²) where the step knows f)."""
+    return symbol(key, function_of(step, key))
+
+
+def matrix_latex(step: Step, key: Quantity) -> str:
+    return latex(key, function_of(step, key))
+
+
+def title(step: Step) -> str:
+    """What the step does, in words: "Layer 1: weighted sums", "Layer 2: gradient of θ²"…"""
+    op = step.operation
+    layer = f"Layer {step.layer}: "
+    if op.kind is OpKind.LOSS:
+        return f"Error ({LOSSES[op.function].name})"
+    if op.kind is OpKind.ACTIVATION:
+        return f"{layer}activation ({ACTIVATIONS[op.function].name})"
+    if op.kind is OpKind.MATMUL and op.result.kind is Kind.Z:
+        return f"{layer}weighted sums"
+    if op.kind is OpKind.MATMUL:
+        return f"{layer}error sent back to layer {step.layer - 1}"
+    if op.result.kind is Kind.DELTA:
+        return f"{layer}δ{sup(step.layer)} = ∂E/∂z{sup(step.layer)}"
+    if op.kind in (OpKind.OUTER_SUM, OpKind.BATCH_SUM):
+        return f"{layer}gradient of {symbol(_gradient_of(op.result))}"
+    return f"{layer}update {symbol(op.operands[0])}"
+
+
+def _gradient_of(key: Quantity) -> Quantity:
+    return Quantity(Kind.THETA if key.kind is Kind.DE_DTHETA else Kind.BIAS, key.layer)
+
+
+def equation(step: Step) -> str:
+    """The step's equation in Unicode, as the lecture writes it."""
+    return _equation(step, symbol, unicode=True)
+
+
+def equation_latex(step: Step) -> str:
+    """The step's equation in LaTeX, for the handout."""
+    return _equation(step, latex, unicode=False)
+
+
+def _equation(step: Step, spell, unicode: bool) -> str:  # noqa: C901 - one branch per kind, read top-down
+    op = step.operation
+    s = lambda key: spell(key, function_of(step, key))  # noqa: E731
+    result = s(op.result)
+    times = "·" if unicode else "\\,"
+    if op.kind is OpKind.MATMUL:
+        text = f"{result} = {s(op.operands[0])}{times}{s(op.operands[1])}"
+        return text + (f" + {s(op.operands[2])}" if len(op.operands) > 2 else "")
+    if op.kind is OpKind.OUTER_SUM:
+        return f"{result} = {s(op.operands[0])}{times}{s(op.operands[1])}"
+    if op.kind is OpKind.ACTIVATION:
+        act = ACTIVATIONS[op.function]
+        return f"{result} = {act.symbol if unicode else act.latex}({s(op.operands[0])})"
+    if op.kind is OpKind.LOSS:
+        loss = LOSSES[op.function]
+        return loss.formula if unicode else loss.latex
+    if op.kind is OpKind.SOFTMAX_CE_DELTA:
+        return f"{result} = (ŷ − y)/m" if unicode else f"{result} = \\frac{{\\hat y - y}}{{m}}"
+    if op.kind is OpKind.SIGMOID_BCE_DELTA:
+        return f"{result} = (ŷ − y)/(m·k)" if unicode else f"{result} = \\frac{{\\hat y - y}}{{mk}}"
+    if op.kind is OpKind.SOFTMAX_BACKWARD:
+        z = s(Quantity(Kind.Z, op.result.layer))
+        if unicode:
+            return f"{result} = J_softmax({z})ᵀ·{s(op.operands[0])}"
+        return f"{result} = J_{{\\mathrm{{softmax}}}}({z})^\\top {s(op.operands[0])}"
+    if op.kind is OpKind.HADAMARD:
+        odot = "⊙" if unicode else "\\odot"
+        return f"{result} = {s(op.operands[0])} {odot} {s(op.operands[1])}"
+    if op.kind is OpKind.BATCH_SUM:
+        total = "Σ_samples" if unicode else "\\sum_{\\text{samples}}"
+        return f"{result} = {total} {s(op.operands[0])}"
+    if op.kind is OpKind.GD_UPDATE:
+        p, dp = s(op.operands[0]), s(op.operands[1])
+        if unicode:
+            return f"{p} ← {p} − γ·{dp}"
+        return f"{p} \\leftarrow {p} - \\gamma\\,{dp}"
+    if op.kind is OpKind.MOMENTUM_UPDATE:
+        p, dp, v = s(op.operands[0]), s(op.operands[1]), s(op.operands[4])
+        if unicode:
+            return f"{v} ← μ·{v} − γ·{dp};  {p} ← {p} + {v}"
+        return f"{v} \\leftarrow \\mu {v} - \\gamma\\,{dp};\\quad {p} \\leftarrow {p} + {v}"
+    raise ValueError(f"no equation for a step whose operation is {op.kind}")
+
+
+def note_text(note: Note) -> str:
+    """A note as a sentence: its quantities spelt as symbols, its numbers formatted."""
+    parts = []
+    for part in note.parts:
+        if isinstance(part, Quantity):
+            parts.append(symbol(part))
+        elif isinstance(part, Number):
+            parts.append(number(part.value, part.digits))
+        else:
+            parts.append(part)
+    return "".join(parts)
+
+
+def notes(step: Step) -> list[str]:
+    """Every note of the step as text."""
+    return [note_text(note) for note in step.notes]
+

@@ -1,0 +1,26 @@
+"""Fixtures for the whole suite: PyTorch, optional locally and required in CI."""
+
+from __future__ import annotations
+
+import os
+from types import ModuleType
+
+import pytest
+
+
+def in_ci() -> bool:
+    """True where the environment variable CI is set (CI=true in .ci/run), unless set to a "no"."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+@pytest.fixture(scope="session")
+def torch() -> ModuleType:
+    """PyTorch, for the cross-checks against it. It is never a dependency of the product: without
+    it these tests skip locally, but in CI (which installs it) they fail, so they always run there."""
+    try:
+        import torch as module
+    except ImportError as error:
+        if in_ci():
+            pytest.fail(f"CI is set but PyTorch cannot be imported ({error}); .ci/run installs torch==2.13.0")
+        pytest.skip("PyTorch is not installed (python -m pip install torch)")
+    return module

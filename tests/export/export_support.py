@@ -1,0 +1,128 @@
+"""Helpers shared by the export tests: running the CLI, synthetic Fashion-MNIST, extra scenarios."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from backprop_tui.cli.main import main
+from backprop_tui.core.cnn.idx import write_idx
+
+REPO = Path(__file__).resolve().parents[2]
+"""This checkout: subprocesses run from here so they import its backprop_tui."""
+
+
+def run_cli(capsys, *args: str) -> tuple[int, str, str]:
+    """Run the CLI in-process: (exit code, stdout, stderr)."""
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def fashion_like(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Learnable images in Fashion-MNIST's format: class k is a bright bar at its own place."""
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(0, 10, n).astype(np.uint8)
+    images = rng.integers(0, 60, (n, 28, 28)).astype(np.uint8)
+    for k in range(10):
+        rows = labels == k
+        if k < 5:
+            images[rows, 3 + 5 * k:6 + 5 * k, 4:24] = 220
+        else:
+            images[rows, 4:24, 3 + 5 * (k - 5):6 + 5 * (k - 5)] = 220
+    return images, labels
+
+
+def write_fashion_like(folder: Path, n_train: int = 400, n_test: int = 200, gz: bool = True) -> Path:
+    """The four IDX files of a small learnable data set in `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    suffix = ".gz" if gz else ""
+    for split, n, seed in (("train", n_train, 0), ("t10k", n_test, 1)):
+        images, labels = fashion_like(n, seed)
+        write_idx(folder / f"{split}-images-idx3-ubyte{suffix}", images)
+        write_idx(folder / f"{split}-labels-idx1-ubyte{suffix}", labels)
+    return folder
+
+
+# Dense scenarios that use what the bundled ones do not: leaky_relu, relu, identity, mse,
+# binary_cross_entropy, softmax without cross-entropy, step with momentum, a layer without bias,
+# an untrained bias, random initial weights, and mini-batches that do not divide the samples.
+EXTRA_SCENARIOS = {
+    "leaky-mse": """
+title = "leaky_relu hidden, identity output, mse, momentum on uneven mini-batches"
+seed = 5
+[network]
+inputs = 2
+loss = "mse"
+[[layer]]
+units = 3
+activation = "leaky_relu"
+weights = [[0.5, -0.6, 0.2], [-0.3, 0.8, -0.9]]
+bias = [0.1, -0.2, 0.05]
+train_bias = false
+[[layer]]
+units = 2
+activation = "identity"
+weights = [[0.4, -0.2], [0.3, 0.6], [-0.5, 0.1]]
+bias = [0.0, 0.1]
+[data]
+inputs = [[0.5, -1.0], [1.0, 0.2], [-0.7, 0.4], [0.1, 0.9], [-1.0, -0.5]]
+targets = [[0.2, -0.1], [0.5, 0.3], [-0.4, 0.2], [0.3, 0.6], [-0.2, -0.5]]
+[training]
+optimizer = "momentum"
+learning_rate = 0.2
+momentum = 0.8
+batch_size = 2
+iterations = 30
+""",
+    "relu-bce": """
+title = "ReLU hidden (random init), sigmoid outputs, binary cross-entropy, SGD"
+seed = 11
+[network]
+inputs = 3
+loss = "binary_cross_entropy"
+init = "he"
+[[layer]]
+units = 4
+activation = "relu"
+bias = [0.1, 0.1, 0.1, 0.1]
+[[layer]]
+units = 2
+activation = "sigmoid"
+[data]
+inputs = [[0.2, 0.7, -0.4], [0.9, -0.3, 0.5], [-0.6, 0.1, 0.8], [0.4, 0.4, 0.4]]
+targets = [[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [0.0, 0.0]]
+[training]
+optimizer = "sgd"
+learning_rate = 0.5
+batch_size = 3
+iterations = 30
+""",
+    "step-softmax-se": """
+title = "step hidden units under momentum; a softmax output trained on squared error"
+seed = 2
+[network]
+inputs = 2
+loss = "squared_error"
+[[layer]]
+units = 3
+activation = "step"
+weights = [[0.4, -0.3, 0.2], [0.1, 0.5, -0.6]]
+bias = [0.05, -0.1, 0.2]
+[[layer]]
+units = 3
+activation = "softmax"
+weights = [[0.3, -0.2, 0.1], [0.2, 0.4, -0.3], [-0.1, 0.2, 0.5]]
+bias = [0.0, 0.0, 0.0]
+[data]
+inputs = [[1.0, 0.2], [-0.5, 0.9], [0.3, -0.8], [-0.9, -0.1]]
+targets = [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0], [0.0, 1.0, 0.0]]
+[training]
+optimizer = "momentum"
+learning_rate = 0.7
+momentum = 0.9
+batch_size = 4
+iterations = 30
+""",
+}
