@@ -103,6 +103,7 @@ def trace_text(scenario, iterations, steps, decimals: int, width: int | None = N
     from rich.console import Console
 
     from backprop_tui.core.dense.steps import first_divergent_step
+    from backprop_tui.render.compare import step_divergence_text
     from backprop_tui.render.export import steps_by_iteration
     from backprop_tui.render.matrix import View
     from backprop_tui.render.numbers import cell
@@ -114,7 +115,7 @@ def trace_text(scenario, iterations, steps, decimals: int, width: int | None = N
     by_iteration = steps_by_iteration(steps)
     for it in iterations:
         first_bad = first_divergent_step(by_iteration[it.number])
-        diverged = f"  (diverged at step {first_bad.index + 1})" if first_bad else ("  (diverged)" if it.diverged else "")
+        diverged = f"  ({step_divergence_text(first_bad.index + 1)})" if first_bad else ("  (diverged)" if it.diverged else "")
         console.rule(f"Iteration {it.number}: loss before the update E = {cell(it.loss, 6)}{diverged}")
         for s in by_iteration[it.number]:
             console.print(step_renderable(s, view))

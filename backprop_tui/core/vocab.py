@@ -41,6 +41,15 @@ class LossName(StrEnum):
     BINARY_CROSS_ENTROPY = "binary_cross_entropy"
 
 
+class OptimizerName(StrEnum):
+    """How the step-through engine updates (`[training] optimizer` of a dense scenario): plain
+    gradient descent on all samples, on mini-batches, or mini-batches with the lecture's momentum."""
+
+    GD = "gd"
+    SGD = "sgd"
+    MOMENTUM = "momentum"
+
+
 class ScenarioKind(StrEnum):
     """What a scenario file describes: a network to step through, or a CNN to train in batch."""
 

@@ -40,11 +40,28 @@ def use_log_scale(values: list[float]) -> bool:
     return bool(positive) and len(positive) == len(values) and max(positive) >= LOG_SCALE_RATIO * min(positive)
 
 
+def divergence_text(updates: int) -> str:
+    """The one way every view names a divergence: 'E is inf/NaN from iteration k+1 (after k
+    updates)', where `updates` = k is how many updates were done when E was first inf or NaN.
+
+    Iterations are numbered as the app's header numbers them: iteration i (1-based) shows the
+    steps that compute E with the weights after i - 1 updates, then make update i. So a curve
+    whose loss after k updates is the first inf/NaN (Curve.diverged_at = k) shows it in
+    iteration k + 1, the iteration whose loss step first shows it.
+    """
+    if updates == 0:
+        return "E is inf/NaN from iteration 1 (before any update)"
+    return f"E is inf/NaN from iteration {updates + 1} (after {updates} update{'s' if updates > 1 else ''})"
+
+
+def step_divergence_text(step: int) -> str:
+    """How `trace` flags an iteration in which some step first shows inf/NaN (1-based step)."""
+    return f"diverged at step {step}, the first to show inf/NaN"
+
+
 def divergence_label(curve: Curve) -> str:
-    """' (diverged at iteration k)', ' (inf/NaN from the start)' or ''."""
-    if curve.diverged_at is None:
-        return ""
-    return f" (diverged at iteration {curve.diverged_at})" if curve.diverged_at else " (inf/NaN from the start)"
+    """' (E is inf/NaN from iteration k+1 (after k updates))' (see divergence_text), or ''."""
+    return "" if curve.diverged_at is None else f" ({divergence_text(curve.diverged_at)})"
 
 
 def draw_curves(plt: Any, comparison: Comparison, markers: tuple[str, ...] | None = None) -> bool:
@@ -124,8 +141,7 @@ def comparison_text(comparison: Comparison, points: list[int], width: int = 100,
         f"{count(comparison.iterations, 'update')} per variant: {names}\n\n",
         loss_table(comparison, points),
     ]
-    notes = [f"{c.name}: diverged at iteration {c.diverged_at} (the loss is inf/NaN from there on)"
-             if c.diverged_at else f"{c.name}: the loss is inf/NaN from the start"
+    notes = [f"{c.name}: {divergence_text(c.diverged_at)}"
              for c in comparison.curves if c.diverged_at is not None]
     cap = ceiling(comparison)
     if any(np.any(c.losses[np.isfinite(c.losses)] > cap) for c in comparison.curves):
@@ -171,7 +187,7 @@ def curves_table(comparison: Comparison) -> Table:
     for name in ("variant", "E at start", f"E after {comparison.iterations}", "what it shows"):
         table.add_column(name, justify="right" if name.startswith("E") else "left")
     for curve in comparison.curves:
-        end = (Text(divergence_label(curve).strip(" ()"), style="bold red reverse")
+        end = (Text(divergence_text(curve.diverged_at), style="bold red reverse")
                if curve.diverged_at is not None else Text(cell(curve.final, 4)))
         table.add_row(curve.name, cell(curve.at(0), 4), end, curve.description)
     return table

@@ -14,7 +14,7 @@ from backprop_tui.core.dense.run import Iteration
 from backprop_tui.core.dense.steps import Matrix, Step, first_divergent_step
 from backprop_tui.core.scenario.model import Scenario
 from backprop_tui.core import strict_json
-from backprop_tui.core.vocab import Quantity
+from backprop_tui.core.vocab import OptimizerName, Quantity
 from backprop_tui.render.describe import equation, equation_latex, matrix_latex, matrix_symbol, notes, title
 from backprop_tui.render.matrix import matrix_text
 from backprop_tui.render.notation import symbol
@@ -153,7 +153,7 @@ def to_markdown(scenario: Scenario, iterations: list[Iteration], steps: list[Ste
     sizes = "-".join(str(s) for s in scenario.sizes)
     lines += [f"Network {sizes}, activations {', '.join(l.activation for l in scenario.layers)}, "
               f"loss `{scenario.loss}`, optimizer `{t.optimizer}`, learning rate γ = {t.learning_rate:g}"
-              + (f", momentum μ = {t.momentum:g}" if t.optimizer == "momentum" else "") + ".", ""]
+              + (f", momentum μ = {t.momentum:g}" if t.optimizer == OptimizerName.MOMENTUM else "") + ".", ""]
     by_iteration = steps_by_iteration(steps)
     for it in iterations:
         lines += [f"## Iteration {it.number}", "",

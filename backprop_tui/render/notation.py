@@ -6,6 +6,8 @@ Nothing else spells a quantity, and nothing compares what is spelt here.
 
 from __future__ import annotations
 
+import math
+
 from collections.abc import Callable
 
 from backprop_tui.core.dense.activations import ACTIVATIONS
@@ -100,5 +102,12 @@ def cell_symbol(cell: Cell) -> str:
 
 
 def number(value: float, decimals: int = 4) -> str:
-    """A scalar as the steps quote it inline."""
+    """A scalar as the steps quote it inline: 0 without a sign (a sign on zero tells nothing),
+    NaN and ±inf spelt out."""
+    if value == 0:
+        return "0"
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "inf" if value > 0 else "-inf"
     return f"{value:.{decimals}g}" if abs(value) >= 1e5 or (value != 0 and abs(value) < 1e-3) else f"{value:.{decimals}f}".rstrip("0").rstrip(".") or "0"

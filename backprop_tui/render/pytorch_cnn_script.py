@@ -17,6 +17,7 @@ from string import Template
 
 from backprop_tui.core.cnn.config import CnnScenario, LayerSpec, TrainingSpec, layer_output_shape
 from backprop_tui.core.cnn.data import FILES, PIXEL_MEAN, PIXEL_STD
+from backprop_tui.core.vocab import CnnOptimizerName, ScheduleName
 from backprop_tui.render.script_text import comment_text, docstring_text, float_text
 
 
@@ -93,23 +94,27 @@ def _module(layer: LayerSpec, shape: tuple[int, ...]) -> str:
 
 def _schedule(t: TrainingSpec) -> str:
     """`learning_rate(progress, epochs)`: backprop-tui's core/cnn/optim.py learning_rate."""
-    if t.schedule == "cosine":
+    schedule = ScheduleName(t.schedule)
+    if schedule is ScheduleName.COSINE:
         return _COSINE.substitute(lr=float_text(t.learning_rate), low=float_text(t.min_learning_rate))
-    if t.schedule == "step":
+    if schedule is ScheduleName.STEP_DECAY:
         return _STEP.substitute(lr=float_text(t.learning_rate), gamma=float_text(t.gamma), every=t.step_epochs)
-    return _CONSTANT.substitute(lr=float_text(t.learning_rate))
+    if schedule is ScheduleName.CONSTANT:
+        return _CONSTANT.substitute(lr=float_text(t.learning_rate))
+    raise ValueError(f"no PyTorch form for the schedule {schedule}")
 
 
 def _optimizer(t: TrainingSpec) -> str:
     """`make_optimizer(parameters)`, with a comment on how it matches backprop-tui's update."""
     decay = float_text(t.weight_decay)
     lr = float_text(t.learning_rate)
-    if t.optimizer == "sgd":
+    optimizer = CnnOptimizerName(t.optimizer)
+    if optimizer is CnnOptimizerName.SGD:
         return _SGD.substitute(lr=lr, decay=decay)
-    if t.optimizer == "adam":
+    if optimizer is CnnOptimizerName.ADAM:
         return _ADAM.substitute(lr=lr, decay=decay, b1=float_text(t.betas[0]), b2=float_text(t.betas[1]),
                                 eps=float_text(t.epsilon))
-    if t.schedule == "constant":
+    if ScheduleName(t.schedule) is ScheduleName.CONSTANT:
         return _TORCH_MOMENTUM.substitute(lr=lr, decay=decay, momentum=float_text(t.momentum))
     return _LECTURE_MOMENTUM.substitute(lr=lr, decay=decay, momentum=float_text(t.momentum),
                                         schedule=comment_text(t.schedule))
@@ -133,7 +138,7 @@ def learning_rate(progress, epochs):
 _STEP = Template('''\
 def learning_rate(progress, epochs):
     """The learning rate γ after `progress` epochs (epoch + batch / batches): $lr, multiplied by
-    $gamma every $every epoch(s), as backprop-tui's "step" schedule."""
+    $gamma every $every epoch(s), as backprop-tui's "step_decay" schedule."""
     return $lr * $gamma ** int(progress // $every)''')
 
 _SGD = Template('''\

@@ -20,7 +20,7 @@ from backprop_tui.core.dense.activations import LEAKY_SLOPE
 from backprop_tui.core.dense.optimizers import batch_indices, batch_size
 from backprop_tui.core.errors import UserError
 from backprop_tui.core.scenario.model import Scenario
-from backprop_tui.core.vocab import ActivationName, LossName
+from backprop_tui.core.vocab import ActivationName, LossName, OptimizerName
 from backprop_tui.render.script_text import docstring_text, float_text, matrix_literal
 
 MAX_WRITTEN_INDICES = 200_000
@@ -161,9 +161,9 @@ def _loss(scenario: Scenario, logits: bool) -> str:
 def _optimizer(scenario: Scenario) -> str:
     t = scenario.training
     rate = float_text(t.learning_rate)
-    if t.optimizer == "momentum":
+    if t.optimizer == OptimizerName.MOMENTUM:
         return _MOMENTUM.substitute(rate=rate, momentum=float_text(t.momentum))
-    what = "gradient descent" if t.optimizer == "gd" else "stochastic gradient descent on mini-batches"
+    what = "gradient descent" if t.optimizer == OptimizerName.GD else "stochastic gradient descent on mini-batches"
     return _PLAIN.substitute(rate=rate, what=what)
 
 

@@ -18,7 +18,7 @@ from backprop_tui.tui.screens.error import ErrorScreen
 from backprop_tui.tui.screens.help import HelpScreen
 from backprop_tui.tui.screens.open_dialog import OpenScenarioDialog
 from backprop_tui.tui.screens.stepper import StepperScreen
-from backprop_tui.walk.watch import FileWatcher, try_load
+from backprop_tui.walk.watch import FileWatcher, open_scenario
 
 STYLES = Path(__file__).parent / "styles"
 """Absolute, so subclasses defined elsewhere (tests) find the styles too."""
@@ -36,6 +36,10 @@ def quiet_gc() -> None:
     gc.freeze()
     first, second, _ = gc.get_threshold()
     gc.set_threshold(first, second, 100)
+
+
+class ComputeFailed(UserError):
+    """The engine could not compute a loaded scenario's first steps (a bug, shown instead of a traceback)."""
 
 
 def _path_of(name_or_path: str | Path) -> Path:
@@ -74,38 +78,48 @@ class BackpropApp(App[None]):
         return super().run(*args, **kwargs)
 
     def on_mount(self) -> None:
-        result = self._stepper(try_load(self.source, self.variant))
-        self.push_screen(StepperScreen(result) if isinstance(result, Stepper) else ErrorScreen(result))
+        try:
+            stepper = self._stepper(open_scenario(self.source, self.variant))
+        except UserError as error:
+            self.push_screen(ErrorScreen(error))
+        else:
+            self.push_screen(StepperScreen(stepper))
         self.set_interval(self.WATCH_SECONDS, self._poll)
 
-    def _stepper(self, loaded: Scenario | str, old: Stepper | None = None) -> Stepper | str:
-        """A stepper for a loaded scenario (at the old one's place), or the messages to show."""
-        if isinstance(loaded, str):
-            return loaded
+    @staticmethod
+    def _stepper(loaded: Scenario, old: Stepper | None = None) -> Stepper:
+        """A stepper for a loaded scenario (at the old one's place).
+
+        Raises ComputeFailed when the engine cannot compute its first steps.
+        """
         try:
             return old.reload(loaded) if old is not None else Stepper(loaded)
         except Exception as error:  # the engine raises nothing on numbers; keep the app alive regardless
-            return f"{loaded.source or 'scenario'}: could not be computed ({type(error).__name__}: {error})"
+            raise ComputeFailed(f"{loaded.source or 'scenario'}: could not be computed "
+                                f"({type(error).__name__}: {error})") from error
 
     def _find(self, kind: type) -> object | None:
         return next((s for s in self.screen_stack if isinstance(s, kind)), None)
 
-    def _show(self, result: Stepper | str) -> None:
-        """Show a stepper, or show messages over the last good one (or alone if there is none)."""
+    def _show(self, stepper: Stepper, opened: bool = False) -> None:
+        """Show a stepper (in place of the last one or of the error screen); `opened`: a scenario
+        the learner has not seen yet, so its description is shown."""
         stepper_screen = self._find(StepperScreen)
-        if isinstance(result, str):
-            if isinstance(stepper_screen, StepperScreen):
-                stepper_screen.show_error(result)
-            elif isinstance(self.screen, ErrorScreen):
-                self.screen.show_error(result)
-            return
         if isinstance(stepper_screen, StepperScreen):
-            stepper_screen.install(result)
+            stepper_screen.install(stepper, opened)
             stepper_screen.show_error(None)
         elif isinstance(self.screen, ErrorScreen):
-            self.switch_screen(StepperScreen(result))
+            self.switch_screen(StepperScreen(stepper))
         else:
-            self.push_screen(StepperScreen(result))
+            self.push_screen(StepperScreen(stepper))
+
+    def _show_error(self, error: UserError) -> None:
+        """Show the messages over the last good stepper, or alone if there is none."""
+        stepper_screen = self._find(StepperScreen)
+        if isinstance(stepper_screen, StepperScreen):
+            stepper_screen.show_error(error)
+        elif isinstance(self.screen, ErrorScreen):
+            self.screen.show_error(error)
 
     def _poll(self) -> None:
         if self.watcher.changed():
@@ -116,19 +130,29 @@ class BackpropApp(App[None]):
         self.watcher.changed()
         screen = self._find(StepperScreen)
         old = screen.stepper if isinstance(screen, StepperScreen) else None
-        self._show(self._stepper(try_load(self.source, self.variant), old))
+        try:
+            stepper = self._stepper(open_scenario(self.source, self.variant), old)
+        except UserError as error:
+            self._show_error(error)
+        else:
+            self._show(stepper, opened=old is None)
 
     def action_open(self) -> None:
         if not isinstance(self.screen, OpenScenarioDialog):
-            self.push_screen(OpenScenarioDialog(), self._opened)
+            self.push_screen(OpenScenarioDialog(_path_of(self.source)), self._opened)
 
     def _opened(self, scenario: Scenario | None) -> None:
         if scenario is None:
             return
+        try:
+            stepper = self._stepper(scenario)
+        except UserError as error:
+            self._show_error(error)
+            return
         self.source, self.variant = scenario.source or self.source, scenario.variant
         self.watcher = FileWatcher(scenario.source)
         self.undo = UndoStack()  # the edits were to the other file
-        self._show(self._stepper(scenario))
+        self._show(stepper, opened=True)
 
     def set_variant(self, variant: str | None) -> None:
         """Step through another variant of the same file, at the same place."""

@@ -1,19 +1,21 @@
 """In-app authoring without Textual: what can be edited, a private copy of a bundled scenario,
-the undo stack of file texts, and the markdown export of the walk so far."""
+the undo stack of edits, and the markdown export of the walk so far (which never writes over the
+scenario, and replaces another file only when told to)."""
 
 from __future__ import annotations
 
-import shutil
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from backprop_tui.core.dense import notation as n
+from backprop_tui.core.errors import UserError
 from backprop_tui.core.fileio import atomic_write_text
 from backprop_tui.core.vocab import Cell, Parameter
 from backprop_tui.render.export import to_markdown
 from backprop_tui.render.notation import cell_symbol
 from backprop_tui.core.scenario.bundled import bundled_dir
-from backprop_tui.core.scenario.edit import Key, bias_path, input_path, target_path, training_path, weight_path
+from backprop_tui.core.scenario.edit import Edit, Key, bias_path, input_path, target_path, training_path, weight_path
 from backprop_tui.walk.stepper import Stepper
 from backprop_tui.walk.focus import Focus
 
@@ -62,34 +64,61 @@ def is_bundled(path: Path) -> bool:
 
 
 def editable_copy(path: Path, folder: Path) -> Path:
-    """A copy of a bundled scenario in `folder` to edit (name-edited.toml, numbered if taken)."""
-    candidate = folder / f"{path.stem}-edited.toml"
-    number = 2
-    while candidate.exists():
-        candidate = folder / f"{path.stem}-edited-{number}.toml"
-        number += 1
-    shutil.copyfile(path, candidate)
-    return candidate
+    """A copy of a bundled scenario in `folder` to edit (name-edited.toml, numbered if taken).
+
+    The copy is created exclusively (O_EXCL), so an existing file, even one made a moment ago by
+    another program, is never written over. Raises UserError when the folder is not writable.
+    """
+    data = path.read_bytes()
+    number = 1
+    while True:
+        candidate = folder / (f"{path.stem}-edited.toml" if number == 1 else f"{path.stem}-edited-{number}.toml")
+        try:
+            with open(candidate, "xb") as handle:
+                handle.write(data)
+            return candidate
+        except FileExistsError:
+            number += 1
+        except OSError as error:
+            raise UserError(f"{candidate}: cannot write an editable copy of {path.name} there: "
+                            f"{error.strerror}") from None
 
 
 class UndoStack:
-    """The file texts before each edit, newest last; undo writes the newest back."""
+    """The in-app edits, newest last; undo reverts the newest one's value alone."""
 
     def __init__(self) -> None:
-        self._entries: list[tuple[Path, str]] = []
+        self._entries: list[Edit] = []
 
-    def push(self, path: Path, text: str) -> None:
-        self._entries.append((path, text))
+    def push(self, edit: Edit) -> None:
+        self._entries.append(edit)
 
-    def pop(self) -> tuple[Path, str] | None:
+    def pop(self) -> Edit | None:
         return self._entries.pop() if self._entries else None
 
     def __len__(self) -> int:
         return len(self._entries)
 
 
-def export_markdown(stepper: Stepper, path: Path, decimals: int) -> int:
-    """Write the iterations walked so far as the markdown handout; returns how many iterations."""
+def same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file (links and relative paths followed); False if either is missing."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def export_markdown(stepper: Stepper, path: Path, decimals: int, replace: bool = False) -> int:
+    """Write the iterations walked so far as the markdown handout; returns how many iterations.
+
+    Raises UserError, writing nothing, when `path` is the scenario's own file (it would turn
+    into markdown), and FileExistsError when `path` exists and `replace` is False (ask first).
+    """
+    source = stepper.scenario.source
+    if source is not None and same_file(path, source):
+        raise UserError(f"{path}: is the scenario being shown; export to another file name")
+    if not replace and path.exists():
+        raise FileExistsError(path)
     count = stepper.walked
     iterations = stepper.iterations[:count]
     steps = [s for i in range(count) for s in stepper.steps_of(i)]

@@ -1,7 +1,8 @@
-"""Loading a scenario for the app without ever raising, and noticing when its file is saved.
+"""Loading a scenario for the app with one typed error, and noticing when its file is saved.
 
-No Textual here: the app polls `FileWatcher.changed()` on a timer and asks `try_load` for either
-a Scenario or the loader's messages.
+No Textual here: the app polls `FileWatcher.changed()` on a timer and calls `open_scenario`,
+which returns a Scenario or raises UserError (the loader's ScenarioError, or a LoadFailed for
+anything unexpected), so the app decides by exception type, never by checking for a string.
 """
 
 from __future__ import annotations
@@ -14,14 +15,22 @@ from backprop_tui.core.scenario.load import load
 from backprop_tui.core.scenario.model import Scenario
 
 
-def try_load(name_or_path: str | Path, variant: str | None = None) -> Scenario | str:
-    """The scenario, or the messages to show (one line per problem); never an exception."""
+class LoadFailed(UserError):
+    """The loader failed in a way it does not describe itself (a bug): shown, never a traceback."""
+
+
+def open_scenario(name_or_path: str | Path, variant: str | None = None) -> Scenario:
+    """The scenario, loaded and validated.
+
+    Raises ScenarioError (one line per problem, from the loader) or another UserError for a file
+    that cannot be used, and LoadFailed (also a UserError) for any other failure of the loader.
+    """
     try:
         return load(name_or_path, variant)
-    except UserError as error:
-        return str(error)
+    except UserError:
+        raise
     except Exception as error:  # a loader bug must not show a traceback to a learner
-        return f"{name_or_path}: could not be loaded ({type(error).__name__}: {error})"
+        raise LoadFailed(f"{name_or_path}: could not be loaded ({type(error).__name__}: {error})") from error
 
 
 class FileWatcher:

@@ -50,8 +50,8 @@ def test_text_table_and_plot(capsys):
     assert header.split() == ["iteration", "too-small", "right", "too-large"]
     row = next(line for line in lines if line.split()[:1] == ["320"])
     assert row.split()[-1] == "nan"
-    assert "too-large: diverged at iteration 301" in out
-    assert "legend:" in out and "too-large (diverged at iteration 301)" in out
+    assert "too-large: E is inf/NaN from iteration 302 (after 301 updates)" in out
+    assert "legend:" in out and "too-large (E is inf/NaN from iteration 302 (after 301 updates))" in out
     assert "\x1b[" not in out                        # plain text, no colour codes
     assert "┤" in out                                 # the plot's axis
 
@@ -105,7 +105,7 @@ def test_a_loss_that_is_never_finite_is_reported_not_plotted(tmp_path, capsys):
                  "inputs = [[1e200]]\ntargets = [[0.0]]")
     code, out, err = run_cli(capsys, "compare", path)
     assert code == 0, err
-    assert "base: the loss is inf/NaN from the start" in out and "nothing to plot" in out
+    assert "base: E is inf/NaN from iteration 1 (before any update)" in out and "nothing to plot" in out
 
 
 def test_a_flat_curve_is_plotted_on_a_linear_axis(tmp_path, capsys):

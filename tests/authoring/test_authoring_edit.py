@@ -1,4 +1,5 @@
-"""In-place edits: values change, comments and layout stay, undo restores, bad values are refused."""
+"""In-place edits: values change, comments and layout stay, undo reverts that value alone (and refuses
+when it was changed since), bad values are refused."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import numpy as np
 import pytest
 
 from backprop_tui.core.scenario.bundled import resolve
-from backprop_tui.core.scenario.edit import edit_file, path_text, restore_file, set_value
+from backprop_tui.core.scenario.edit import edit_file, path_text, set_value, undo_edit
 from backprop_tui.core.scenario.errors import ScenarioError
 from backprop_tui.core.scenario.load import load, loads
 
@@ -46,13 +47,13 @@ def test_set_value_changes_one_number_and_keeps_everything_else():
 )
 def test_edit_file_round_trip_with_undo(lecture, path, value, read):
     before = lecture.read_text(encoding="utf-8")
-    old = edit_file(lecture, path, value)
-    assert old == before
+    edit = edit_file(lecture, path, value)
+    assert edit.after == value and edit.before == read(load(resolve("lecture")))
     after = lecture.read_text(encoding="utf-8")
     assert read(load(lecture)) == value
     assert comments(after) == comments(before)
     assert len(changed_lines(before, after)) == 1
-    restore_file(lecture, old)
+    undo_edit(edit)
     assert lecture.read_text(encoding="utf-8") == before
 
 
@@ -101,7 +102,8 @@ def test_a_random_layer_is_written_out_and_nothing_else_changes(tmp_path):
     path = tmp_path / "xor.toml"
     shutil.copy(resolve("xor"), path)
     before = load(path)
-    old = edit_file(path, ("layer", 0, "weights", 1, 0), 0.25)
+    old = path.read_text(encoding="utf-8")
+    edit = edit_file(path, ("layer", 0, "weights", 1, 0), 0.25)
     after = load(path)
     expected = before.layers[0].weights.copy()
     expected[1, 0] = 0.25
@@ -111,8 +113,8 @@ def test_a_random_layer_is_written_out_and_nothing_else_changes(tmp_path):
     new_text = path.read_text(encoding="utf-8")
     assert "written out by an edit" in new_text
     assert [line for line in new_text.splitlines() if line in old.splitlines()] == old.splitlines()  # only additions
-    restore_file(path, old)
-    assert np.array_equal(load(path).layers[0].weights, before.layers[0].weights)
+    undo_edit(edit)
+    assert path.read_text(encoding="utf-8") == old  # random again: the written-out θ are gone
 
 
 def test_editing_a_later_random_layer_leaves_earlier_ones_random():
@@ -177,3 +179,32 @@ def test_a_file_with_a_byte_order_mark_can_be_edited(lecture):
     lecture.write_bytes(b"\xef\xbb\xbf" + lecture.read_bytes())
     edit_file(lecture, ("training", "learning_rate"), 0.25)
     assert load(lecture).training.learning_rate == 0.25
+
+
+def test_undo_reverts_that_value_alone_and_keeps_what_was_typed_since(lecture):
+    edit = edit_file(lecture, ("training", "learning_rate"), 0.05)
+    typed = lecture.read_text(encoding="utf-8") + '\n[[variant]]\nname = "typed-by-hand"\n\n[variant.training]\nlearning_rate = 0.2\n'
+    lecture.write_text(typed.replace("# ", "# edited: ", 1), encoding="utf-8")
+    undo_edit(edit)
+    text = lecture.read_text(encoding="utf-8")
+    assert 'name = "typed-by-hand"' in text and "# edited: " in text
+    assert load(lecture).training.learning_rate == 0.5
+    assert changed_lines(typed.replace("# ", "# edited: ", 1), text) == [("learning_rate = 0.05", "learning_rate = 0.5")]
+
+
+def test_undo_refuses_when_the_value_was_changed_since(lecture):
+    edit = edit_file(lecture, ("training", "learning_rate"), 0.05)
+    lecture.write_text(lecture.read_text(encoding="utf-8").replace("learning_rate = 0.05", "learning_rate = 0.07"),
+                       encoding="utf-8")
+    changed = lecture.read_text(encoding="utf-8")
+    with pytest.raises(ScenarioError, match=r"lecture.toml: training.learning_rate: is 0.07 now, not the 0.05"):
+        undo_edit(edit)
+    assert lecture.read_text(encoding="utf-8") == changed
+
+
+def test_undo_of_a_key_the_edit_added_removes_it_again(lecture):
+    text = lecture.read_text(encoding="utf-8")
+    edit = edit_file(lecture, ("training", "momentum"), 0.5)
+    assert edit.before is None and "momentum = 0.5" in lecture.read_text(encoding="utf-8")
+    undo_edit(edit)
+    assert lecture.read_text(encoding="utf-8") == text

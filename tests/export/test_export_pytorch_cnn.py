@@ -25,6 +25,7 @@ from backprop_tui.core.cnn.config import load_cnn_scenario
 from backprop_tui.core.cnn.data import Place, load_dataset
 from backprop_tui.core.cnn.model import param_shapes
 from backprop_tui.core.cnn.optim import Optimizer, learning_rate
+from backprop_tui.core.vocab import ScheduleName
 
 from export_support import write_fashion_like
 
@@ -114,7 +115,7 @@ def test_the_script_builds_the_scenario_s_layers(torch, tmp_path) -> None:
         assert [m.p for m in dropout] == ([0.25] if scenario != "fashion_cnn" else [])
 
 
-@pytest.mark.parametrize("schedule", ["constant", "cosine", "step"])
+@pytest.mark.parametrize("schedule", [s.value for s in ScheduleName])
 @pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
 def test_the_script_s_learning_rate_and_update_are_backprop_tui_s(torch, tmp_path, optimizer, schedule) -> None:
     path = _scenario_file(tmp_path, f"""optimizer = "{optimizer}"
@@ -131,7 +132,7 @@ min_learning_rate = 0.001
     batches = 4
     rates = [learning_rate(spec, epoch + b / batches) for epoch in range(3) for b in range(batches)]
     assert [script["learning_rate"](epoch + b / batches, 3) for epoch in range(3) for b in range(batches)] == rates
-    assert len(set(rates)) == (1 if schedule == "constant" else 3 if schedule == "step" else len(rates))
+    assert len(set(rates)) == (1 if schedule == "constant" else 3 if schedule == ScheduleName.STEP_DECAY else len(rates))
 
     rng = np.random.default_rng(0)
     start = {"w": rng.standard_normal((3, 4)), "b": rng.standard_normal(4)}

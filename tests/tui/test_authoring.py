@@ -115,7 +115,8 @@ async def test_open_dialog_explains_a_bad_path_and_opens_a_bundled_scenario(tmp_
         dialog = app.screen
         dialog.query_one("#open-bundled").focus()
         names = [option.id for option in dialog.query_one("#open-bundled").options]
-        await pilot.press(*["down"] * names.index("xor"), "enter")
+        assert dialog.query_one("#open-bundled").highlighted == names.index("lecture")  # the one shown
+        await pilot.press(*["down"] * (names.index("xor") - names.index("lecture")), "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, StepperScreen))
         assert "XOR" in screen_text(app)
         assert app.screen.stepper.position == Position(0, 0)

@@ -73,7 +73,7 @@ async def test_iterations_first_and_last_steps() -> None:
         for _ in range(4):
             await pilot.press("N")
         assert screen.stepper.position == Position(4, 0)
-        assert "iteration 5/3" in screen_text(app)  # past the planned count, computed on demand
+        assert "iteration 5, past the 3 planned" in screen_text(app)  # computed on demand, said in words
         await pilot.press("greater_than_sign")
         assert screen.stepper.position.iteration == 14
         assert "15 iterations" in screen_text(app)
@@ -83,6 +83,7 @@ async def test_the_cursor_moves_and_the_chain_rule_follows() -> None:
     app = BackpropApp("lecture")
     async with app.run_test(size=SIZE) as pilot:
         screen = stepper_screen(app)
+        await pilot.press("i")  # hide the description shown on opening
         assert "Chain rule for θ¹₁₁" in screen_text(app)
         await pilot.press("l", "l", "l", "j", "j")  # clamped to θ¹'s 2×3
         assert screen.focus_weight().row == 1 and screen.focus_weight().col == 2

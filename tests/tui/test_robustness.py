@@ -30,7 +30,8 @@ async def test_a_diverging_scenario_shows_inf_and_keeps_running(diverging: Path)
             await pilot.press("right")
         text = screen_text(app)
         assert "NaN" in text or "inf" in text
-        assert "diverged at iteration 4" in text
+        caption = " ".join(widget_text(screen.query_one("#loss-caption", Static), width=30).split())
+        assert "E is inf/NaN from iteration 4 (after 3 updates)" in caption
         assert app.is_running
 
 
@@ -65,6 +66,8 @@ async def test_80x24_shows_every_part() -> None:
     app = BackpropApp("lecture")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
+        assert "The lecture's worked example" in screen_text(app)  # the description, until a key hides it
+        await pilot.press("i")
         text = screen_text(app)
         for part in ("iteration 1/3", "FORWARD", "step 1/12", "E = 0.0725", "z¹ = θ¹ᵀ·x", "θ¹ᵀ 3×2",
                      "loss over 1 iteration", "Chain rule for θ¹₁₁", "Next step"):

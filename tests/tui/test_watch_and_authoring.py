@@ -1,25 +1,39 @@
-"""The Textual-free helpers: loading without exceptions, noticing saves, edit targets, export."""
+"""The Textual-free helpers: loading with typed errors, noticing saves, edit targets, export."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
+import pytest
+
 from backprop_tui.core.scenario.bundled import resolve
 from backprop_tui.core.scenario.load import load
 from backprop_tui.walk.stepper import Stepper
 from backprop_tui.walk.authoring import UndoStack, edit_targets, editable_copy, export_markdown, is_bundled
 from backprop_tui.walk.focus import Focus
-from backprop_tui.walk.watch import FileWatcher, try_load
+from backprop_tui.core.errors import UserError
+from backprop_tui.core.scenario.edit import edit_file, weight_path
+from backprop_tui.core.scenario.errors import ScenarioError
+from backprop_tui.walk.watch import FileWatcher, LoadFailed, open_scenario
 
 
-def test_try_load_returns_messages_instead_of_raising(tmp_path: Path) -> None:
-    assert "no such file" in try_load(tmp_path / "nope.toml")
+def test_open_scenario_raises_typed_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(UserError, match="no such file"):
+        open_scenario(tmp_path / "nope.toml")
     broken = tmp_path / "broken.toml"
     broken.write_text("title = [", encoding="utf-8")
-    message = try_load(broken)
-    assert isinstance(message, str) and message.startswith("broken.toml")
-    assert try_load("lecture").title.startswith("Lecture")
+    with pytest.raises(ScenarioError) as raised:
+        open_scenario(broken)
+    assert str(raised.value).startswith("broken.toml")
+    assert open_scenario("lecture").title.startswith("Lecture")
+
+    def crash(*_: object) -> None:
+        raise ZeroDivisionError("a loader bug")
+
+    monkeypatch.setattr("backprop_tui.walk.watch.load", crash)
+    with pytest.raises(LoadFailed, match="could not be loaded .ZeroDivisionError: a loader bug"):
+        open_scenario("lecture")
 
 
 def test_file_watcher_sees_each_save_once(lecture_copy: Path) -> None:
@@ -50,12 +64,37 @@ def test_a_bundled_scenario_is_copied_before_editing(tmp_path: Path) -> None:
     assert not is_bundled(first)
 
 
-def test_undo_stack_is_last_in_first_out(tmp_path: Path) -> None:
+def test_undo_stack_is_last_in_first_out(lecture_copy: Path) -> None:
     stack = UndoStack()
     assert stack.pop() is None
-    stack.push(tmp_path / "a", "1")
-    stack.push(tmp_path / "a", "2")
-    assert len(stack) == 2 and stack.pop() == (tmp_path / "a", "2")
+    first = edit_file(lecture_copy, weight_path(1, 0, 0), 0.25)
+    second = edit_file(lecture_copy, weight_path(1, 0, 0), 0.5)
+    stack.push(first)
+    stack.push(second)
+    assert len(stack) == 2 and stack.pop() == second and stack.pop() == first
+
+
+def test_an_editable_copy_never_replaces_a_file(tmp_path: Path) -> None:
+    taken = tmp_path / "lecture-edited.toml"
+    taken.write_text("mine", encoding="utf-8")
+    copy = editable_copy(resolve("lecture"), tmp_path)
+    assert copy.name == "lecture-edited-2.toml" and taken.read_text(encoding="utf-8") == "mine"
+
+
+def test_export_refuses_the_scenario_itself_and_an_existing_file_unless_told(lecture_copy: Path) -> None:
+    stepper = Stepper(load(lecture_copy))
+    original = lecture_copy.read_text(encoding="utf-8")
+    for replace in (False, True):
+        with pytest.raises(UserError, match="is the scenario being shown"):
+            export_markdown(stepper, lecture_copy, 3, replace)
+    assert lecture_copy.read_text(encoding="utf-8") == original
+    other = lecture_copy.parent / "notes.md"
+    other.write_text("my notes", encoding="utf-8")
+    with pytest.raises(FileExistsError):
+        export_markdown(stepper, other, 3)
+    assert other.read_text(encoding="utf-8") == "my notes"
+    assert export_markdown(stepper, other, 3, replace=True) == 1
+    assert other.read_text(encoding="utf-8").startswith("# Lecture")
 
 
 def test_export_writes_only_the_iterations_walked(tmp_path: Path) -> None:

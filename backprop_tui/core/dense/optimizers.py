@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from backprop_tui.core.scenario.model import Training
+from backprop_tui.core.vocab import OptimizerName
 
 
 def gd_step(theta: np.ndarray, grad: np.ndarray, learning_rate: float) -> np.ndarray:
@@ -22,7 +23,7 @@ def momentum_step(
 
 def batch_size(training: Training, samples: int) -> int:
     """GD uses every sample; SGD and momentum use batches of batch_size."""
-    if training.optimizer == "gd":
+    if training.optimizer == OptimizerName.GD:
         return samples
     return min(training.batch_size, samples)
 

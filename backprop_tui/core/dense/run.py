@@ -14,6 +14,7 @@ from backprop_tui.core.dense import network
 from backprop_tui.core.dense.network import Backward, Forward, Params
 from backprop_tui.core.dense.optimizers import batch_indices, gd_step, momentum_step
 from backprop_tui.core.scenario.model import Scenario
+from backprop_tui.core.vocab import OptimizerName
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def initial_state(scenario: Scenario) -> State:
         tuple(layer.bias for layer in scenario.layers),
     )
     velocity = None
-    if scenario.training.optimizer == "momentum":
+    if scenario.training.optimizer == OptimizerName.MOMENTUM:
         velocity = Params(
             tuple(np.zeros_like(w) for w in params.weights),
             tuple(None if b is None else np.zeros_like(b) for b in params.biases),

@@ -14,9 +14,9 @@ the loader's)::
 weight_path, bias_path, input_path, target_path and training_path build these paths from what
 the stepper shows. Typical use::
 
-    old = edit_file(path, ("training", "learning_rate"), 0.05)   # validated, written atomically
-    # … later, to undo:
-    restore_file(path, old)                                        # undo
+    edit = edit_file(path, ("training", "learning_rate"), 0.05)  # validated, written atomically
+    # … later, to undo that value alone (anything else typed into the file since stays):
+    undo_edit(edit)       # raises ScenarioError if the value on disk is no longer edit.after
 
 `set_value` only rewrites text; `edit_file` also validates with the loader and refuses (raising
 ScenarioError, the loader's message, file untouched) anything the loader would refuse.
@@ -28,6 +28,7 @@ Note: these edit the file they are given; for a bundled scenario, copy it first.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,23 @@ Key = str | int
 Value = float | int | str | bool
 
 
+@dataclass(frozen=True)
+class Edit:
+    """One edit written by `edit_file`: what `undo_edit` needs to revert that value alone."""
+
+    file: Path
+    key_path: tuple[Key, ...]
+    before: Value | None
+    """The value before the edit; None when the key did not exist (undo removes it)."""
+    after: Value
+    """The value the edit wrote (undo refuses when the file no longer holds it)."""
+    created: tuple[tuple[Key, ...], ...] = ()
+    """Tables the edit created on the way to the key (undo removes them when left empty)."""
+    written_out: tuple[tuple[tuple[Key, ...], Any], ...] = ()
+    """θ matrices of random layers the edit wrote out (key path, values as lists); undo removes
+    each one that still holds exactly those values, so the layer is random again."""
+
+
 def path_text(path: tuple[Key, ...]) -> str:
     """A key path as the loader prints it: ("layer", 1, "weights", 0, 2) -> layer[2].weights[1][3]."""
     text = ""
@@ -60,15 +78,26 @@ def set_value(text: str, path: tuple[Key, ...], value: Value, file: str = "scena
     Raises ScenarioError when the text is not TOML or the path does not lead to a value.
     The result is not validated: pass it to `load.loads` (or use `edit_file`).
     """
+    return tomlkit.dumps(_edited(text, path, value, file)[0])
+
+
+def _edited(text: str, path: tuple[Key, ...], value: Value, file: str) -> tuple[Any, Value | None,
+                                                                               tuple[tuple[Key, ...], ...],
+                                                                               tuple[tuple[tuple[Key, ...], Any], ...]]:
+    """The edited document, the value before (None: absent), the tables created and the θ
+    matrices written out on the way (with their values before the edit's own change)."""
     if not path:
         raise ScenarioError(file, [Problem("", "expected a key path, got an empty one")])
     document = _parse(text, file)
+    written_out: tuple[tuple[Key, ...], ...] = ()
     if _needs_weights(document, path):
-        _materialise_weights(document, text, path[1], file)
+        written_out = _materialise_weights(document, text, path[1], file)
+    written = tuple((p, _plain(_lookup(document, p))) for p in written_out)
+    created = tuple(path[:depth] for depth in range(1, len(path)) if _lookup(document, path[:depth]) is _MISSING)
+    before = _lookup(document, path)
     parent = _walk(document, path, file)
-    key = path[-1]
-    _assign(parent, key, value, path, file)
-    return tomlkit.dumps(document)
+    _assign(parent, path[-1], value, path, file)
+    return document, (None if before is _MISSING else _plain(before)), created, written
 
 
 def weight_path(layer: int, row: int, col: int) -> tuple[Key, ...]:
@@ -104,26 +133,85 @@ def training_path(scenario: Scenario, key: str) -> tuple[Key, ...]:
     return ("training", key)
 
 
-def edit_file(path: str | Path, key_path: tuple[Key, ...], value: Value) -> str:
+def edit_file(path: str | Path, key_path: tuple[Key, ...], value: Value) -> Edit:
     """Set one value in a scenario file, validate it with the loader, write it atomically.
 
-    Returns the old text (for undo with `restore_file`). On an invalid result raises
-    ScenarioError (the loader's message) and leaves the file untouched.
+    Returns the Edit (for `undo_edit`). On an invalid result raises ScenarioError (the loader's
+    message) and leaves the file untouched.
     """
     path = Path(path)
-    old = read_text(path)
-    new = set_value(old, key_path, value, path.name)
+    document, before, created, written_out = _edited(read_text(path), key_path, value, path.name)
+    new = tomlkit.dumps(document)
     loads(new, path.name)
     atomic_write_text(path, new)
-    return old
+    after = _plain(_lookup(document, key_path))
+    return Edit(path, key_path, before, after, created, written_out)
 
 
-def restore_file(path: str | Path, text: str) -> None:
-    """Put back the text `edit_file` returned: the undo of an edit."""
-    atomic_write_text(path, text)
+def undo_edit(edit: Edit) -> None:
+    """Revert that one edit in the file as it is now, keeping everything else (comments, values
+    or tables typed in since), and write it atomically.
+
+    Raises ScenarioError, leaving the file untouched, when the file cannot be read or parsed, or
+    when the value at the edit's key path is no longer the one the edit wrote (someone changed
+    it since, so putting the old one back would overwrite their change).
+    """
+    file = edit.file.name
+    document = _parse(read_text(edit.file), file)
+    where = path_text(edit.key_path)
+    now = _lookup(document, edit.key_path)
+    if now is _MISSING or not _same(_plain(now), edit.after):
+        shown = "no longer there" if now is _MISSING else f"{_plain(now)!r} now"
+        raise ScenarioError(file, [Problem(where, f"is {shown}, not the {edit.after!r} the edit wrote; "
+                                                  "not undone, so that change is kept")])
+    parent = _walk(document, edit.key_path, file)
+    if edit.before is None:
+        del parent[edit.key_path[-1]]
+    else:
+        _assign(parent, edit.key_path[-1], edit.before, edit.key_path, file)
+    for matrix_path, values in edit.written_out:
+        if _same(_plain(_lookup(document, matrix_path)), values):
+            del _walk(document, matrix_path, file)[matrix_path[-1]]
+    for table_path in sorted(edit.created, key=len, reverse=True):
+        table = _lookup(document, table_path)
+        if isinstance(table, dict) and not table:
+            del _walk(document, table_path, file)[table_path[-1]]
+    atomic_write_text(edit.file, tomlkit.dumps(document))
 
 
 # -- internals ------------------------------------------------------------------------------------
+
+
+_MISSING = object()
+
+
+def _lookup(document: Any, path: tuple[Key, ...]) -> Any:
+    """The item at `path`, or _MISSING when any key or index on the way is absent."""
+    node = document
+    for key in path:
+        if isinstance(key, int):
+            if not isinstance(node, list) or not 0 <= key < len(node):
+                return _MISSING
+        elif not isinstance(node, dict) or key not in node:
+            return _MISSING
+        node = node[key]
+    return node
+
+
+def _plain(item: Any) -> Any:
+    """A tomlkit item as plain Python (floats, lists, dicts)."""
+    return item.unwrap() if hasattr(item, "unwrap") else item
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal values, numbers compared as numbers (1 == 1.0), lists element by element."""
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return float(a) == float(b)
+    return a == b
 
 
 def _parse(text: str, file: str) -> tomlkit.TOMLDocument:
@@ -186,16 +274,20 @@ def _needs_weights(document: Any, path: tuple[Key, ...]) -> bool:
     return isinstance(layers, list) and 0 <= path[1] < len(layers) and "weights" not in layers[path[1]]
 
 
-def _materialise_weights(document: Any, text: str, index: int, file: str) -> None:
-    """Write the current θ of layer `index` and of every later random layer into the document."""
+def _materialise_weights(document: Any, text: str, index: int, file: str) -> tuple[tuple[Key, ...], ...]:
+    """Write the current θ of layer `index` and of every later random layer into the document;
+    returns the key paths written."""
     scenario = loads(text, file)
     tables = document["layer"]
+    written: list[tuple[Key, ...]] = []
     for i in range(index, len(tables)):
         if "weights" in tables[i]:
             continue
         item = _matrix_item(scenario.layers[i].weights)
         item.comment(f"θ from the random initialisation (seed {scenario.seed}), written out by an edit")
         _add_after_last_key(tables[i], "weights", item)
+        written.append(("layer", i, "weights"))
+    return tuple(written)
 
 
 def _add_after_last_key(table: Any, key: str, item: Any) -> None:

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import numpy as np
 
-OPTIMIZERS = ("gd", "sgd", "momentum")
+from backprop_tui.core.vocab import OptimizerName
+
+OPTIMIZERS: tuple[str, ...] = tuple(OptimizerName)
 INITS = ("he", "xavier", "uniform")
 
 

@@ -1,4 +1,4 @@
-"""Small modal dialogs: choose a variant, edit a value, name the export file.
+"""Small modal dialogs: choose a variant, edit a value, name the export file, confirm a replace.
 
 Each explains a refused input in place (the loader's message, a bad path) and stays open, so a
 mistake never closes the dialog or the app.
@@ -12,11 +12,12 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from backprop_tui.core.errors import UserError
 from backprop_tui.render.numbers import cell
 from backprop_tui.core.scenario.model import Scenario
 from backprop_tui.walk.authoring import EditTarget
@@ -101,11 +102,13 @@ class EditDialog(ModalScreen[bool]):
 
 
 class ExportDialog(ModalScreen[bool]):
-    """Asks for the markdown file's name; `write(name)` returns None or the message to show."""
+    """Asks for the markdown file's name and calls `write(name, replace)`, which raises
+    FileExistsError for a file that exists (the dialog then asks before replacing it) or
+    UserError (explained in place; the dialog stays open for another name)."""
 
     BINDINGS = [Binding("escape", "dismiss(False)", "Cancel")]
 
-    def __init__(self, suggestion: str, write: Callable[[str], str | None]) -> None:
+    def __init__(self, suggestion: str, write: Callable[[str, bool], None]) -> None:
         super().__init__()
         self.suggestion = suggestion
         self.write = write
@@ -118,10 +121,50 @@ class ExportDialog(ModalScreen[bool]):
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
-        if not event.value.strip():
+        if event.value.strip():
+            self._write(event.value.strip(), replace=False)
+
+    def _write(self, name: str, replace: bool) -> None:
+        try:
+            self.write(name, replace)
+        except FileExistsError:
+            self.app.push_screen(ConfirmDialog(f"{name} already exists. Replace it with the export?"),
+                                 lambda yes: self._write(name, True) if yes else self.show_error(
+                                     f"Not written: {name} exists and was kept; type another name."))
             return
-        error = self.write(event.value.strip())
-        if error is None:
-            self.dismiss(True)
-        else:
-            self.query_one("#export-error", Static).update(Text(error))
+        except UserError as error:
+            self.show_error(str(error))
+            return
+        self.dismiss(True)
+
+    def show_error(self, message: str) -> None:
+        """Explain why nothing was written; the dialog stays open for another name."""
+        self.query_one("#export-error", Static).update(Text(message))
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """Asks a yes/no question; y or enter on "Replace" says yes, n or escape says no (the default)."""
+
+    BINDINGS = [
+        Binding("escape,n", "dismiss(False)", "No"),
+        Binding("y", "dismiss(True)", "Yes"),
+    ]
+
+    def __init__(self, question: str, yes: str = "Replace", no: str = "Cancel") -> None:
+        super().__init__()
+        self.question = question
+        self.yes, self.no = yes, no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Static(Text(self.question, style="bold"), id="confirm-question")
+            with Horizontal(id="confirm-buttons"):
+                yield Button(f"{self.no} (n)", id="confirm-no", variant="primary")
+                yield Button(f"{self.yes} (y)", id="confirm-yes", variant="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm-no", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "confirm-yes")

@@ -8,15 +8,16 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from backprop_tui.core.errors import UserError
 from backprop_tui.tui.widgets.error_panel import error_text
 
 
 class ErrorScreen(Screen[None]):
     """Waits for the file to be fixed (it is watched), another scenario to be opened, or quit."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, error: UserError) -> None:
         super().__init__()
-        self.message = message
+        self.error = error
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="error-box", can_focus=False):
@@ -26,8 +27,9 @@ class ErrorScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.show_error(self.message)
+        self.show_error(self.error)
 
-    def show_error(self, message: str) -> None:
-        self.message = message
-        self.query_one("#error-text", Static).update(error_text(message, None))
+    def show_error(self, error: UserError) -> None:
+        """Show this error's lines in place of the last ones."""
+        self.error = error
+        self.query_one("#error-text", Static).update(error_text(error, None))

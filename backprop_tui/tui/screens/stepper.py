@@ -7,6 +7,8 @@ redraws its widgets from the Textual-free Stepper; iterations that are slow to c
 
 from __future__ import annotations
 
+from collections import deque
+
 import numpy as np
 from textual import work
 from textual.app import ComposeResult
@@ -25,6 +27,8 @@ from backprop_tui.walk.stepper import Position, Stepper
 from backprop_tui.tui.commands import StepperCommands
 from backprop_tui.walk.focus import Focus, focus_layer
 from backprop_tui.tui.screens.stepper_authoring import AuthoringActions
+from backprop_tui.core.errors import UserError
+from backprop_tui.tui.widgets.about_panel import AboutPanel
 from backprop_tui.tui.widgets.chain_panel import ChainPanel
 from backprop_tui.tui.widgets.error_panel import ErrorPanel
 from backprop_tui.tui.widgets.loss_chart import LossChart
@@ -67,6 +71,9 @@ class StepperScreen(AuthoringActions, Screen[None]):
         Binding("t", "toggle_sources", "Show/hide transposed sources", show=False),
         Binding("right_square_bracket", "scroll(1)", "Scroll the step down", show=False),
         Binding("left_square_bracket", "scroll(-1)", "Scroll the step up", show=False),
+        Binding("right_curly_bracket", "scroll_sideways(1)", "Scroll wide matrices and old → new right", show=False),
+        Binding("left_curly_bracket", "scroll_sideways(-1)", "Scroll wide matrices and old → new left", show=False),
+        Binding("i", "about", "Show/hide the scenario's description", show=False),
         Binding("d", "decimals(1)", "More decimals", show=False),
         Binding("D", "decimals(-1)", "Fewer decimals", show=False),
         Binding("e", "edit", "Edit a value in the file", show=False),
@@ -93,8 +100,8 @@ class StepperScreen(AuthoringActions, Screen[None]):
         self._drills: dict[tuple, DrillDown | None] = {}
         self._timer: Timer | None = None
         self._ready = False
-        self._pending: Move | None = None
-        """A move pressed while a worker was computing."""
+        self._pending: deque[Move] = deque()
+        """Moves pressed while a worker was computing, taken in order once it lands."""
 
     def compose(self) -> ComposeResult:
         yield StatusLine(id="top")
@@ -103,6 +110,7 @@ class StepperScreen(AuthoringActions, Screen[None]):
                 yield NetworkDiagram(id="network")
                 yield LossChart(id="loss")
             with VerticalScroll(id="main", can_focus=False):
+                yield AboutPanel(id="about")
                 yield StepView(id="step")
                 yield ChainPanel(id="chain")
         yield ErrorPanel(id="errors")
@@ -111,24 +119,29 @@ class StepperScreen(AuthoringActions, Screen[None]):
     def on_mount(self) -> None:
         self.query_one(ErrorPanel).show_error(None)
         self._timer = self.set_interval(SPEEDS[self.speed], self._tick, pause=True)
+        self.query_one(AboutPanel).show_about(self.stepper.scenario)
         self._ready = True
         self._go(self.stepper.position)
 
     # -- the scenario ---------------------------------------------------------------------------
 
-    def install(self, stepper: Stepper) -> None:
-        """Show a new stepper (reloaded or opened); drill-downs of the old one are stale."""
+    def install(self, stepper: Stepper, opened: bool = False) -> None:
+        """Show a new stepper (reloaded, or `opened`: another scenario, whose description is shown);
+        drill-downs of the old one are stale, and moves queued for it are dropped."""
         self.stepper = stepper
         self._drills.clear()
-        self._pending = None
+        self._pending.clear()
+        if opened:
+            self.query_one(AboutPanel).show_about(stepper.scenario)
+            self.query_one("#main", VerticalScroll).scroll_home(animate=False)
         self.query_one(StepView).cache.clear()
         self.busy = False
         self._go(stepper.position)
 
-    def show_error(self, message: str | None) -> None:
+    def show_error(self, error: UserError | None) -> None:
         """Show (or clear, with None) the loader's messages below the still-usable stepper."""
         source = self.stepper.scenario.source
-        self.query_one(ErrorPanel).show_error(message, source.name if source else None)
+        self.query_one(ErrorPanel).show_error(error, source.name if source else None)
 
     # -- drawing --------------------------------------------------------------------------------
 
@@ -218,10 +231,14 @@ class StepperScreen(AuthoringActions, Screen[None]):
 
     def action_move(self, name: str) -> None:
         """Take a move (by its Move name, as BINDINGS give it); one that needs a slow iteration
-        computed runs the computation in a worker."""
+        computed runs the computation in a worker.
+
+        Moves pressed while it computes are queued and taken in order, so every press counts.
+        """
         move = Move(name)
+        self._hide_about()
         if self.busy:
-            self._pending = move  # taken once the computation lands (the latest key wins)
+            self._pending.append(move)
             return
         try:
             wanted = self.stepper.needs_compute(move)
@@ -250,14 +267,15 @@ class StepperScreen(AuthoringActions, Screen[None]):
             return  # the scenario was reloaded meanwhile; that move belonged to the old one
         self.busy = False
         if error is not None:
-            self._pending = None
-            self.notify(f"Could not compute that step: {error}", severity="error")
+            dropped = len(self._pending)
+            self._pending.clear()
+            more = f" ({dropped} later key press{'es' if dropped > 1 else ''} dropped)" if dropped else ""
+            self.notify(f"Could not compute that step: {error}{more}", severity="error")
             return
         self._go(self.stepper.move(move))
-        pending, self._pending = self._pending, None
-        if pending is not None:
-            self.action_move(pending)
-        else:
+        while self._pending and not self.busy:  # moves on cached iterations are taken at once
+            self.action_move(self._pending.popleft())
+        if not self.busy:
             self._prefetch()
 
     def _go(self, position: Position) -> None:
@@ -283,10 +301,15 @@ class StepperScreen(AuthoringActions, Screen[None]):
             self.app.call_from_thread(self._warm_next)
 
     def _tick(self) -> None:
-        if not self.busy:
+        if not self.busy and not self._pending:
             self.action_move(Move.NEXT_STEP)
 
+    def _hide_about(self) -> None:
+        """The first key that changes the view hides the description (i shows it again)."""
+        self.query_one(AboutPanel).show_about(None)
+
     def action_toggle_play(self) -> None:
+        self._hide_about()
         self.playing = not self.playing
 
     def action_speed(self, change: int) -> None:
@@ -294,6 +317,7 @@ class StepperScreen(AuthoringActions, Screen[None]):
 
     def action_cursor(self, rows: int, cols: int) -> None:
         """Move the weight cursor in the current layer's θ (or along the units in a bias step)."""
+        self._hide_about()
         focus = self.focus_weight()
         total_rows, total_cols = self.stepper.scenario.layers[focus.layer - 1].weights.shape
         if focus.parameter is Parameter.BIAS:
@@ -308,8 +332,23 @@ class StepperScreen(AuthoringActions, Screen[None]):
         pane = self.query_one("#main", VerticalScroll)
         pane.scroll_relative(y=4 * direction, animate=False)
 
+    def action_scroll_sideways(self, direction: int) -> None:
+        """Scroll the matrices and the old → new table sideways by a quarter of the pane."""
+        step = max(8, self.query_one("#main", VerticalScroll).size.width // 4)
+        for scroll in self.query(".sideways"):
+            scroll.scroll_relative(x=step * direction, animate=False)
+
+    def action_about(self) -> None:
+        """Show the scenario's description above the step, or hide it."""
+        panel = self.query_one(AboutPanel)
+        panel.show_about(None if panel.display else self.stepper.scenario)
+        if panel.display:
+            self.query_one("#main", VerticalScroll).scroll_home(animate=False)
+
     def action_toggle_sources(self) -> None:
+        self._hide_about()
         self.show_sources = not self.show_sources
 
     def action_decimals(self, change: int) -> None:
+        self._hide_about()
         self.decimals = min(max(self.decimals + change, MIN_DECIMALS), MAX_DECIMALS)

@@ -16,6 +16,9 @@ from backprop_tui.render.numbers import cell
 
 MAX_TERMS = 6
 
+NAN_WHY = ("NaN: no value: the numbers overflowed to inf, and inf − inf or 0·inf has no value "
+           "(nor has anything computed from it)")
+
 
 def chain_group(drill: DrillDown, decimals: int) -> Group:
     """The drill-down as text: terms (or the compact a·δ form for wide networks) and the check."""
@@ -37,6 +40,10 @@ def chain_group(drill: DrillDown, decimals: int) -> Group:
                                ("   analytic ", "dim"), (cell(drill.analytic, decimals + 3), "bold"),
                                ("   numeric (central diff.) ", "dim"), (cell(drill.numeric, decimals + 3), "bold"),
                                ("   rel. error ", "dim"), f"{error:.1e} " if finite else "", (verdict, "bold")))
+    shown = [drill.path_sum, drill.analytic, drill.numeric, *(t.value for t in terms[:MAX_TERMS]),
+             *(f.value for t in terms[:MAX_TERMS] for f in t.factors)]
+    if any(math.isnan(v) for v in shown):
+        lines.append(Text(f"  {NAN_WHY}", style="italic"))
     return Group(*lines)
 
 

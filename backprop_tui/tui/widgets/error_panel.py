@@ -5,11 +5,13 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from backprop_tui.core.errors import UserError
 
-def error_text(message: str, still_showing: str | None) -> Text:
+
+def error_text(error: UserError, still_showing: str | None) -> Text:
     """One line per problem, and a reminder of what is still on screen."""
     text = Text("The scenario file has problems:\n", style="bold")
-    for line in message.splitlines():
+    for line in str(error).splitlines():
         text.append(f"  {line}\n")
     if still_showing:
         text.append(f"Still showing the last good version of {still_showing}; save the file again to reload.",
@@ -20,7 +22,8 @@ def error_text(message: str, still_showing: str | None) -> Text:
 class ErrorPanel(Static):
     """Hidden unless the last reload failed; the last good scenario stays usable above it."""
 
-    def show_error(self, message: str | None, still_showing: str | None = None) -> None:
-        self.display = message is not None
-        if message is not None:
-            self.update(error_text(message, still_showing))
+    def show_error(self, error: UserError | None, still_showing: str | None = None) -> None:
+        """Show the error's lines (and what is still on screen), or hide the panel with None."""
+        self.display = error is not None
+        if error is not None:
+            self.update(error_text(error, still_showing))

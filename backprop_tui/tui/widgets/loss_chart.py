@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Sparkline, Static
 
+from backprop_tui.render.compare import divergence_text
 from backprop_tui.render.numbers import cell
 
 
@@ -28,7 +29,7 @@ def caption(losses: list[float]) -> Text:
                          (cell(losses[-1], 4), "bold"))
     bad = next((i for i, v in enumerate(losses) if not math.isfinite(v)), None)
     if bad is not None:
-        text.append(f"\ndiverged at iteration {bad + 1}", "bold red reverse")
+        text.append("\n" + divergence_text(bad), "bold red reverse")  # losses[i]: after i updates
     return text
 
 
@@ -36,6 +37,7 @@ class LossChart(Vertical):
     """A caption over a Sparkline of the batch loss before each update."""
 
     _shown: list[float] | None = None
+    _lines = 0
 
     def compose(self) -> ComposeResult:
         yield Static(id="loss-caption")
@@ -46,5 +48,9 @@ class LossChart(Vertical):
         if losses == self._shown:
             return
         self._shown = losses
-        self.query_one("#loss-caption", Static).update(caption(losses), layout=False)
+        text = caption(losses)
+        # a new line (the divergence note) needs a layout; most updates keep the height and skip it
+        lines = len(text.wrap(self.app.console, max(self.size.width - 2, 10)))
+        grown, self._lines = lines != self._lines, lines
+        self.query_one("#loss-caption", Static).update(text, layout=grown)
         self.query_one(Sparkline).data = chart_data(losses)

@@ -12,6 +12,14 @@ from backprop_tui.render.numbers import cell
 from backprop_tui.walk.stepper import Stepper
 
 
+def iteration_text(number: int, planned: int) -> tuple[tuple[str, str], ...]:
+    """'iteration 2/3' within the scenario's planned iterations; past them, 'iteration 4, past
+    the 3 planned' (the stepper goes on computing; the file plans only `planned`)."""
+    if number <= planned:
+        return ("iteration ", "dim"), (f"{number}/{planned}", "bold")
+    return ("iteration ", "dim"), (str(number), "bold"), (f", past the {planned} planned", "dim")
+
+
 def status_text(stepper: Stepper, busy: bool = False, playing: bool = False) -> Text:
     """Where the learner is, in one line; a diverged loss is spelt out and flagged."""
     p = stepper.position
@@ -20,7 +28,7 @@ def status_text(stepper: Stepper, busy: bool = False, playing: bool = False) -> 
     variant = stepper.scenario.variant
     text = Text.assemble(
         (f"[{variant}]  " if variant else "", "bold"),
-        ("iteration ", "dim"), (f"{p.iteration + 1}/{stepper.planned}", "bold"), "  ",
+        *iteration_text(p.iteration + 1, stepper.planned), "  ",
         (f" {step.phase.upper()} ", "bold reverse"), "  ",
         ("step ", "dim"), (f"{p.step + 1}/{len(stepper.steps)}", "bold"), "  ",
         ("E = ", "dim"),

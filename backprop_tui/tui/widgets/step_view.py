@@ -110,9 +110,9 @@ class StepView(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(id="step-heading")
-        with HorizontalScroll(id="step-matrices-scroll", can_focus=False):
+        with HorizontalScroll(id="step-matrices-scroll", classes="sideways", can_focus=False):
             yield Prerendered(id="step-matrices")
-        with HorizontalScroll(id="step-update-scroll", can_focus=False):
+        with HorizontalScroll(id="step-update-scroll", classes="sideways", can_focus=False):
             yield Prerendered(id="step-update")
         yield Static(id="step-notes")
 

@@ -1,0 +1,48 @@
+"""The scenario's title and description ("what to look for"), shown when the scenario opens."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from backprop_tui.core.scenario.model import Scenario
+
+
+LIST_MARKERS = ("-", "*", "•", "|")
+
+
+def reflow(description: str) -> str:
+    """The description's paragraphs as single lines, so they wrap to the pane's width.
+
+    Files wrap their text by hand at some width; a line break inside a paragraph is a space,
+    except before a list item or table row (a line starting with one of LIST_MARKERS).
+    """
+    paragraphs = []
+    for paragraph in description.strip().split("\n\n"):
+        lines = [line.strip() for line in paragraph.splitlines() if line.strip()]
+        text = lines[0] if lines else ""
+        for line in lines[1:]:
+            text += ("\n" if line.startswith(LIST_MARKERS) else " ") + line
+        paragraphs.append(text)
+    return "\n\n".join(paragraphs)
+
+
+def about_text(scenario: Scenario) -> Text:
+    """Title, description (or a note that the file has none), and how to hide or show it again."""
+    text = Text(scenario.title, style="bold")
+    description = reflow(scenario.description)
+    text.append("\n" + description if description else "\n(this scenario has no description)")
+    text.append("\nThe first move hides this; i shows it again.", style="dim italic")
+    return text
+
+
+class AboutPanel(Static):
+    """Above the step; it never takes a key, so the stepper stays in reach while it shows."""
+
+    def show_about(self, scenario: Scenario | None) -> None:
+        """Show `scenario`'s description, or hide the panel with None."""
+        if scenario is None and not self.display:
+            return  # hidden already: every move calls this, and it must cost nothing then
+        self.display = scenario is not None
+        if scenario is not None:
+            self.update(about_text(scenario))
