@@ -7,13 +7,14 @@ operation, each term's operand cells and values, and the result.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
 from backprop_tui.cli.args import whole_number
 from backprop_tui.core.errors import UserError
 
+UNICODE_SAMPLE = "θ¹ᵀ₂₁·σ′−←Σ½²…≥"
+"""Characters a worked line uses: an output that cannot encode them gets the ASCII names."""
 MAX_ITERATION = 100_000
 """Each earlier iteration is computed first; past this, explain is a training run."""
 
@@ -59,6 +60,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     from backprop_tui.cli.dense import stepping_scenario_path
     from backprop_tui.core.dense.run import run
     from backprop_tui.core.dense.steps import build_steps
+    from backprop_tui.core.strict_json import dumps
     from backprop_tui.core.scenario.load import load
     from backprop_tui.core.vocab import Kind, QuantityNameError, parse_cell
     from backprop_tui.render.worked import worked, worked_json
@@ -93,9 +95,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
         data = [worked_json(step, cell.key, at) for at in cells]
         document = {"scenario": path.name, "variant": args.variant, "iteration": args.iteration,
                     "cells": data} if not cell.index else {"scenario": path.name, "variant": args.variant, **data[0]}
-        sys.stdout.write(json.dumps(document, allow_nan=False, ensure_ascii=not _encodes(sys.stdout, "θ¹ᵀ₂₁·σ′−←Σ½²…≥"), indent=2) + "\n")
+        sys.stdout.write(dumps(document, indent=2, ascii_only=not _encodes(sys.stdout, UNICODE_SAMPLE)) + "\n")
         return 0
-    ascii = not _encodes(sys.stdout, "θ¹ᵀ₂₁·σ′−←Σ½²…≥")
+    ascii = not _encodes(sys.stdout, UNICODE_SAMPLE)
     for at in cells:
         print(worked(step, cell.key, at, ascii=ascii).line)
     return 0
