@@ -93,8 +93,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
         cells = [(r, c) for r in range(shape[0]) for c in range(shape[1])]
     if args.format == "json":
         data = [worked_json(step, cell.key, at) for at in cells]
+        # one cell (named, or a 1×1 quantity such as E) is one document; a whole matrix lists its cells
         document = {"scenario": path.name, "variant": args.variant, "iteration": args.iteration,
-                    "cells": data} if not cell.index else {"scenario": path.name, "variant": args.variant, **data[0]}
+                    "cells": data} if len(cells) > 1 else {"scenario": path.name, "variant": args.variant, **data[0]}
         sys.stdout.write(dumps(document, indent=2, ascii_only=not _encodes(sys.stdout, UNICODE_SAMPLE)) + "\n")
         return 0
     ascii = not _encodes(sys.stdout, UNICODE_SAMPLE)

@@ -63,6 +63,10 @@ def test_the_lecture_s_numbers(capsys) -> None:
 def test_a_name_without_a_cell_explains_every_cell(capsys) -> None:
     code, out, _ = run_cli(capsys, "explain", "lecture", "a1")
     assert code == 0 and [line.split(" = ")[0] for line in out.splitlines()] == ["a¹₁", "a¹₂", "a¹₃"]
+    doc = strict(run_cli(capsys, "explain", "lecture", "a1", "--format", "json")[1])
+    assert [c["result"]["cell"] for c in doc["cells"]] == ["a1[1]", "a1[2]", "a1[3]"]
+    doc = strict(run_cli(capsys, "explain", "lecture", "E", "--format", "json")[1])  # 1×1: one document
+    assert doc["operation"]["kind"] == "loss" and doc["result"]["cell"] == "E"
 
 
 @pytest.mark.parametrize("case,cell,kind", one_cell_of_each_kind(), ids=lambda v: str(v))
