@@ -13,7 +13,8 @@ from collections.abc import Sequence
 
 from backprop_tui.core.errors import UserError
 
-AREAS = ("backprop_tui.cli.dense", "backprop_tui.cli.author", "backprop_tui.cli.cnn", "backprop_tui.cli.export")
+AREAS = ("backprop_tui.cli.dense", "backprop_tui.cli.author", "backprop_tui.cli.cnn", "backprop_tui.cli.export",
+         "backprop_tui.cli.landscape")
 """The modules that each add their subcommands with `register(subparsers)`."""
 
 DEFAULT_COMMAND = "open"
