@@ -230,9 +230,9 @@ def cut_verdict(cut: Cut) -> str:
             f"{number(cut.after)}: {verdict}")
 
 
-def cut_text(cut: Cut, where: str, width: int = 61, height: int = 7) -> Text:
-    """E along the cut through a point as a small ASCII chart ('|' marks s = 0, ':' s = 1), and
-    the verdict line."""
+def cut_chart(cut: Cut, where: str, width: int = 61, height: int = 7) -> Text:
+    """E along the cut through a point as a small ASCII chart ('|' marks s = 0, ':' s = 1) under
+    a title line; lines start with their labels' padding (draw it without wrapping)."""
     values = np.where(np.isfinite(cut.values), cut.values, np.nan)
     finite = bool(np.any(np.isfinite(values)))
     top = min(float(np.nanmax(values)), 10 * max(cut.before, cut.after, 1e-300)) if finite else 1.0
@@ -247,14 +247,18 @@ def cut_text(cut: Cut, where: str, width: int = 61, height: int = 7) -> Text:
         if np.isfinite(values[i]):
             row = height - 1 - int(round((min(values[i], top) - low) / span * (height - 1)))
             chart[row][c] = "*"
-    text = Text(f"Cut along the gradient through {where}: E(theta - s*gamma*dE/dtheta)\n", style="bold")
+    text = Text(f"Cut through {where}:\nE(theta - s*gamma*dE/dtheta)\n", style="bold")
     text.append("\n".join(f"{number(top) if r == 0 else number(low) if r == height - 1 else '':>9} "
                           + "".join(row) for r, row in enumerate(chart)) + "\n")
     ruler = [" "] * width
     ruler[s0], ruler[s1] = "0", "1"
-    text.append(" " * 10 + "".join(ruler).rstrip() + "   s (gradient steps of gamma)\n")
-    text.append(cut_verdict(cut))
+    text.append(" " * 10 + "".join(ruler).rstrip() + "   s: steps of gamma")
     return text
+
+
+def cut_text(cut: Cut, where: str, width: int = 61, height: int = 7) -> Text:
+    """The chart of `cut_chart` and the verdict line under it."""
+    return cut_chart(cut, where, width, height) + Text("\n" + cut_verdict(cut))
 
 
 def landscape_text(scape: Landscape, width: int = 60, height: int = 22,

@@ -10,13 +10,13 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from backprop_tui.core.dense.landscape import WEIGHTS, Landscape, flatten, gradient_cut, landscape, path_name
 from backprop_tui.core.vocab import Move
-from backprop_tui.render.landscape import axis_title, cut_text, framed_map, legend_text, scale_text
+from backprop_tui.render.landscape import axis_title, cut_chart, cut_verdict, framed_map, legend_text, scale_text
 from backprop_tui.walk.stepper import Stepper
 
 LABEL_WIDTH = 10
@@ -44,10 +44,13 @@ class LandscapeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(Text(f"Loss landscape of {self.stepper.scenario.title}", style="bold"), id="landscape-title")
         with Horizontal(id="landscape-body"):
-            yield Static(Text("computing the landscape…", style="italic"), id="landscape-map")
+            with Vertical(id="landscape-left"):
+                yield Static(Text("computing the landscape…", style="italic"), id="landscape-axes")
+                yield Static(id="landscape-map")
             with VerticalScroll(id="landscape-side", can_focus=False):
                 yield Static(id="landscape-legend")
                 yield Static(id="landscape-cut")
+                yield Static(id="landscape-verdict")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -63,7 +66,7 @@ class LandscapeScreen(Screen[None]):
 
     def _show(self, result: Landscape | str) -> None:
         if isinstance(result, str):
-            self.query_one("#landscape-map", Static).update(Text(result, style="bold"))
+            self.query_one("#landscape-axes", Static).update(Text(result, style="bold"))
             return
         self.scape = result
         self.redraw()
@@ -87,21 +90,29 @@ class LandscapeScreen(Screen[None]):
         index, uv, number = self.current()
         area = self.query_one("#landscape-map", Static)
         width = max(area.content_size.width - LABEL_WIDTH, 20)
-        height = max(area.content_size.height - 4, 8)
-        title = Text(axis_title(scape) + "\n", style="italic")
-        area.update(title + framed_map(scape, width, height, (index, uv)))
+        height = max(area.content_size.height - 2, 8)
+        self.query_one("#landscape-axes", Static).update(Text(axis_title(scape), style="italic"))
+        picture = framed_map(scape, width, height, (index, uv))
+        picture.no_wrap = True  # the labels' padding must stay: wrapping would strip it
+        area.update(picture)
         where = f"iteration {number} of {scape.paths[index].name}"
         legend = Text(f"Now: {where}\n", style="bold") + scale_text(scape) + Text("\n") + legend_text(scape, index)
         self.query_one("#landscape-legend", Static).update(legend)
-        self.query_one("#landscape-cut", Static).update(self._cut(where))
+        chart, verdict = self._cut(where)
+        self.query_one("#landscape-cut", Static).update(chart)
+        self.query_one("#landscape-verdict", Static).update(verdict)
 
-    def _cut(self, where: str) -> Text:
+    def _cut(self, where: str) -> tuple[Text, Text]:
+        """The chart of the cut along the gradient through the current point, and its verdict
+        (only on a two-weight plane, where the gradient's direction is a weight's)."""
         if self.scape is None or self.scape.plane.kind != WEIGHTS:
-            return Text("")
+            return Text(""), Text("")
         cut = gradient_cut(self.stepper.scenario, self.stepper.iteration.before.params)
         if cut is None:
-            return Text(f"No cut through {where}: its weights or gradient are inf/NaN.")
-        return cut_text(cut, where, width=36, height=6)
+            return Text(""), Text(f"No cut through {where}: its weights or gradient are inf/NaN.")
+        chart = cut_chart(cut, where, width=36, height=6)
+        chart.no_wrap = True
+        return chart, Text(cut_verdict(cut))
 
     def action_iterate(self, name: str) -> None:
         """Move the stepper by iterations (the stepper shows the same place on return)."""
