@@ -76,6 +76,11 @@ def cmd_landscape(args: argparse.Namespace) -> int:
         return 0
     if args.format == "json":
         text = landscape_json(scape, cuts)
+        if args.output is None:
+            from backprop_tui.cli.textout import json_for
+
+            sys.stdout.write(json_for(sys.stdout, text))
+            return 0
     else:
         if args.output is None:
             Console(highlight=False, soft_wrap=True).print(landscape_text(scape, args.width, args.height, cuts))

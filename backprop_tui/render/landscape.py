@@ -18,7 +18,7 @@ import numpy as np
 from rich.style import Style
 from rich.text import Text
 
-from backprop_tui.core.cnn.jsonout import strict_dumps
+from backprop_tui.core import strict_json
 from backprop_tui.core.dense.landscape import PCA, Cut, Landscape
 
 RAMP = " .:-=+*#"
@@ -284,7 +284,8 @@ def landscape_text(scape: Landscape, width: int = 60, height: int = 22,
 
 def landscape_json(scape: Landscape, cuts: Sequence[tuple[Cut, str]] = ()) -> str:
     """Strict JSON: the plane's definition, the grid (axes and E, rows along y), each path's points
-    (iteration, x, y, E) and, where made, the cuts along the gradient. inf and NaN are null."""
+    (iteration, x, y, E) and, where made, the cuts along the gradient. inf and NaN are written as
+    `core.strict_json` writes them."""
     plane = scape.plane
     document: dict[str, Any] = {
         "title": scape.title,
@@ -320,7 +321,7 @@ def landscape_json(scape: Landscape, cuts: Sequence[tuple[Cut, str]] = ()) -> st
         document["cuts"] = [{"through": where, "learning_rate": c.learning_rate, "s": c.s.tolist(),
                              "E": c.values.tolist(), "before": c.before, "after": c.after, "lowest_s": c.lowest_s}
                             for c, where in cuts]
-    return strict_dumps(document, indent=1) + "\n"
+    return strict_json.dumps(document, indent=1) + "\n"
 
 
 # -- the image ------------------------------------------------------------------------------------
