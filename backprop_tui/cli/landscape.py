@@ -13,7 +13,7 @@ from backprop_tui.core.errors import UserError
 
 MAX_ITERATIONS = 100_000
 """Each path is one engine run; beyond this a landscape takes minutes rather than seconds."""
-IMAGE_FORMATS = {".png": "png", ".svg": "svg"}
+IMAGE_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 
 
 def register(subparsers: Any) -> None:

@@ -28,6 +28,7 @@ class LandscapeScreen(Screen[None]):
     the stepper's current point; PgDn/PgUp (and > <) move the stepper by iterations."""
 
     CSS_PATH = Path(__file__).parent.parent / "styles" / "landscape.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
         Binding("escape,L", "dismiss", "Back to the stepper", show=True),
         Binding("pagedown,N", "iterate('next_iteration')", "Next iteration", show=True, key_display="PgDn"),
@@ -89,7 +90,7 @@ class LandscapeScreen(Screen[None]):
         scape = self.scape
         index, uv, number = self.current()
         area = self.query_one("#landscape-map", Static)
-        width = max(area.content_size.width - LABEL_WIDTH, 20)
+        width = max(area.content_size.width - LABEL_WIDTH, 10)
         height = max(area.content_size.height - 2, 8)
         self.query_one("#landscape-axes", Static).update(Text(axis_title(scape), style="italic"))
         picture = framed_map(scape, width, height, (index, uv))
