@@ -13,7 +13,7 @@ import numpy as np
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
@@ -73,6 +73,8 @@ class StepperScreen(AuthoringActions, Screen[None]):
         Binding("left_square_bracket", "scroll(-1)", "Scroll the step up", show=False),
         Binding("right_curly_bracket", "scroll_sideways(1)", "Scroll wide matrices and old → new right", show=False),
         Binding("left_curly_bracket", "scroll_sideways(-1)", "Scroll wide matrices and old → new left", show=False),
+        Binding("s", "sample(1)", "Next sample of the batch in the network", show=False),
+        Binding("S", "sample(-1)", "Previous sample of the batch in the network", show=False),
         Binding("i", "about", "Show/hide the scenario's description", show=False),
         Binding("d", "decimals(1)", "More decimals", show=False),
         Binding("D", "decimals(-1)", "Fewer decimals", show=False),
@@ -89,6 +91,8 @@ class StepperScreen(AuthoringActions, Screen[None]):
     playing: reactive[bool] = reactive(False, init=False)
     speed: reactive[int] = reactive(2, init=False)
     """Index into SPEEDS."""
+    sample: reactive[int] = reactive(0, init=False)
+    """The batch column the network diagram shows (0-based; clamped to the batch when drawn)."""
     busy: reactive[bool] = reactive(False, init=False)
     """A worker is computing the iteration the last move needs."""
 
@@ -106,7 +110,7 @@ class StepperScreen(AuthoringActions, Screen[None]):
     def compose(self) -> ComposeResult:
         yield StatusLine(id="top")
         with Horizontal(id="body"):
-            with VerticalScroll(id="side", can_focus=False):
+            with Vertical(id="side"):
                 yield NetworkDiagram(id="network")
                 yield LossChart(id="loss")
             with VerticalScroll(id="main", can_focus=False):
@@ -180,7 +184,7 @@ class StepperScreen(AuthoringActions, Screen[None]):
         divergent = first_divergent_step(s.steps)
         with self.app.batch_update():
             self.query_one(StatusLine).show(s, self.busy, self.playing)
-            self.query_one(NetworkDiagram).show_network(s)
+            self.query_one(NetworkDiagram).show_network(s, focus, self.sample, self.decimals)
             self.query_one(StepView).show(s.position.iteration, step, focus, self.decimals, self.show_sources,
                                           divergent is not None and divergent.index == step.index)
             self.query_one(ChainPanel).show(self.drilldown(focus), self.decimals)
@@ -211,6 +215,9 @@ class StepperScreen(AuthoringActions, Screen[None]):
         self.redraw()
 
     def watch_show_sources(self) -> None:
+        self.redraw()
+
+    def watch_sample(self) -> None:
         self.redraw()
 
     def watch_busy(self) -> None:
@@ -352,3 +359,8 @@ class StepperScreen(AuthoringActions, Screen[None]):
     def action_decimals(self, change: int) -> None:
         self._hide_about()
         self.decimals = min(max(self.decimals + change, MIN_DECIMALS), MAX_DECIMALS)
+
+    def action_sample(self, change: int) -> None:
+        """Show the next (or previous) sample of the batch in the network, wrapping around."""
+        m = self.stepper.iteration.x.shape[1]
+        self.sample = (min(self.sample, m - 1) + change) % m
