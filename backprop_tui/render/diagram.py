@@ -88,7 +88,9 @@ def lit(step: Step, layers: int) -> Lit:
     for op in step.operations:
         for key in op.results:
             layer = _node_layer(key, layers)
-            if layer is not None:
+            if layer is not None and key.transposed:
+                read.add(layer)  # a transpose rearranges what the layer holds; it computes nothing
+            elif layer is not None:
                 computed.add(layer)
             elif key.kind is Kind.DE_DTHETA:
                 edges[key.layer] = Flow.GRADIENT
@@ -308,7 +310,7 @@ def draw(picture: Picture, width: int, height: int, palette: Palette = Palette()
             for k, ch in enumerate(text[:node_w]):
                 put(xs[l] + k, y, ch, style)
 
-    key = "━ large |θ|  ─ small  ╍ ╍ negative"
+    key = "━ large |θ|  ─ small  ━ ━ ━ negative"
     if bottom - top > 9:
         caption_rows = [picture.focus_label, key]
     elif len(picture.focus_label) + 2 + len(key) <= width:
