@@ -26,6 +26,7 @@ from backprop_tui.core.vocab import Move, Parameter
 from backprop_tui.walk.stepper import Position, Stepper
 from backprop_tui.tui.commands import StepperCommands
 from backprop_tui.walk.focus import Focus, focus_layer
+from backprop_tui.tui.screens.goto_dialog import GoToIterationDialog
 from backprop_tui.tui.screens.stepper_authoring import AuthoringActions
 from backprop_tui.core.errors import UserError
 from backprop_tui.tui.widgets.about_panel import AboutPanel
@@ -50,6 +51,7 @@ class StepperScreen(AuthoringActions, Screen[None]):
 
     COMMANDS = {StepperCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (96, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     BINDINGS = [
         _move("right,n", "next_step", "Next step", show=True, key_display="→"),
         _move("left,p", "prev_step", "Prev step", show=True, key_display="←"),
@@ -75,6 +77,7 @@ class StepperScreen(AuthoringActions, Screen[None]):
         Binding("left_curly_bracket", "scroll_sideways(-1)", "Scroll wide matrices and old → new left", show=False),
         Binding("s", "sample(1)", "Next sample of the batch in the network", show=False),
         Binding("S", "sample(-1)", "Previous sample of the batch in the network", show=False),
+        Binding("colon", "go_to", "Go to iteration N", show=False, key_display=":"),
         Binding("i", "about", "Show/hide the scenario's description", show=False),
         Binding("d", "decimals(1)", "More decimals", show=False),
         Binding("D", "decimals(-1)", "Fewer decimals", show=False),
@@ -188,7 +191,7 @@ class StepperScreen(AuthoringActions, Screen[None]):
             self.query_one(StepView).show(s.position.iteration, step, focus, self.decimals, self.show_sources,
                                           divergent is not None and divergent.index == step.index)
             self.query_one(ChainPanel).show(self.drilldown(focus), self.decimals)
-            self.query_one(LossChart).show(s.losses())
+            self.query_one(LossChart).show(s.losses(), s.data_losses(), s.position.iteration + 1)
         self.call_after_refresh(self._warm_next)
 
     def _warm_next(self) -> None:
@@ -306,6 +309,46 @@ class StepperScreen(AuthoringActions, Screen[None]):
             return
         if self.app.is_running:
             self.app.call_from_thread(self._warm_next)
+
+    def action_go_to(self) -> None:
+        """Ask for an iteration and go there, at the same step (as > does)."""
+        self._hide_about()
+        current = self.stepper.position.iteration + 1
+        self.app.push_screen(GoToIterationDialog(current, self.stepper.planned),
+                             lambda chosen: None if chosen is None else self.go_to_iteration(chosen - 1))
+
+    def go_to_iteration(self, wanted: int) -> None:
+        """Show iteration `wanted` (0-based) at the current step; iterations not computed yet are
+        computed in a worker (every one up to it, for the loss chart), as `>` does."""
+        if self.busy:
+            self.notify("Still computing the last move; try again when it is done.", severity="warning")
+            return
+        target = Position(wanted, self.stepper.position.step)
+        if self.stepper.is_cached(wanted):
+            self._go(self.stepper.go(target))
+            return
+        self.busy = True
+        self._compute_to(self.stepper, target)
+
+    @work(thread=True, exclusive=True, group="compute", exit_on_error=False)
+    def _compute_to(self, stepper: Stepper, target: Position) -> None:
+        try:
+            stepper.prepare(target.iteration)
+            error = None
+        except Exception as exc:
+            error = exc
+        self.app.call_from_thread(self._computed_to, stepper, target, error)
+
+    def _computed_to(self, stepper: Stepper, target: Position, error: Exception | None) -> None:
+        if stepper is not self.stepper:
+            return  # reloaded meanwhile
+        self.busy = False
+        if error is not None:
+            self.notify(f"Could not compute iteration {target.iteration + 1}: {error}", severity="error")
+        else:
+            self._go(self.stepper.go(target))
+        while self._pending and not self.busy:
+            self.action_move(self._pending.popleft())
 
     def _tick(self) -> None:
         if not self.busy and not self._pending:
