@@ -75,8 +75,8 @@ class StepperScreen(AuthoringActions, Screen[None]):
         Binding("left_square_bracket", "scroll(-1)", "Scroll the step up", show=False),
         Binding("right_curly_bracket", "scroll_sideways(1)", "Scroll wide matrices and old → new right", show=False),
         Binding("left_curly_bracket", "scroll_sideways(-1)", "Scroll wide matrices and old → new left", show=False),
-        Binding("s", "sample(1)", "Next sample of the batch in the network", show=False),
-        Binding("S", "sample(-1)", "Previous sample of the batch in the network", show=False),
+        Binding("s", "sample(1)", "Next sample", show=True),
+        Binding("S", "sample(-1)", "Previous sample in the network", show=False),
         Binding("colon", "go_to", "Go to iteration N", show=False, key_display=":"),
         Binding("i", "about", "Show/hide the scenario's description", show=False),
         Binding("d", "decimals(1)", "More decimals", show=False),
@@ -140,6 +140,9 @@ class StepperScreen(AuthoringActions, Screen[None]):
         self._pending.clear()
         if opened:
             self.query_one(AboutPanel).show_about(stepper.scenario)
+        elif stepper.scenario.source is not None:
+            self.notify(f"Reloaded {stepper.scenario.source.name}", timeout=2)
+        self.refresh_bindings()  # the footer's keys depend on the scenario (a batch has a sample key)
             self.query_one("#main", VerticalScroll).scroll_home(animate=False)
         self.query_one(StepView).cache.clear()
         self.busy = False
@@ -402,6 +405,12 @@ class StepperScreen(AuthoringActions, Screen[None]):
     def action_decimals(self, change: int) -> None:
         self._hide_about()
         self.decimals = min(max(self.decimals + change, MIN_DECIMALS), MAX_DECIMALS)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The footer shows (and the app takes) the sample keys only where a batch has samples to pick."""
+        if action == "sample":
+            return self.stepper.iteration.x.shape[1] > 1
+        return True
 
     def action_sample(self, change: int) -> None:
         """Show the next (or previous) sample of the batch in the network, wrapping around."""
