@@ -77,6 +77,7 @@ class StepperScreen(AuthoringActions, Screen[None]):
         Binding("left_curly_bracket", "scroll_sideways(-1)", "Scroll wide matrices and old → new left", show=False),
         Binding("s", "sample(1)", "Next sample", show=True),
         Binding("S", "sample(-1)", "Previous sample in the network", show=False),
+        Binding("f", "fold", "Fold the network and loss chart away (or back)", show=False),
         Binding("colon", "go_to", "Go to iteration N", show=False, key_display=":"),
         Binding("i", "about", "Show/hide the scenario's description", show=False),
         Binding("d", "decimals(1)", "More decimals", show=False),
@@ -140,10 +141,10 @@ class StepperScreen(AuthoringActions, Screen[None]):
         self._pending.clear()
         if opened:
             self.query_one(AboutPanel).show_about(stepper.scenario)
+            self.query_one("#main", VerticalScroll).scroll_home(animate=False)
         elif stepper.scenario.source is not None:
             self.notify(f"Reloaded {stepper.scenario.source.name}", timeout=2)
         self.refresh_bindings()  # the footer's keys depend on the scenario (a batch has a sample key)
-            self.query_one("#main", VerticalScroll).scroll_home(animate=False)
         self.query_one(StepView).cache.clear()
         self.busy = False
         self._go(stepper.position)
@@ -405,6 +406,10 @@ class StepperScreen(AuthoringActions, Screen[None]):
     def action_decimals(self, change: int) -> None:
         self._hide_about()
         self.decimals = min(max(self.decimals + change, MIN_DECIMALS), MAX_DECIMALS)
+
+    def action_fold(self) -> None:
+        """Hide the side pane (network and chart) so the step has the whole width, or show it again."""
+        self.toggle_class("-folded")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The footer shows (and the app takes) the sample keys only where a batch has samples to pick."""
