@@ -15,7 +15,8 @@ from backprop_tui.render.loss_plot import draw_loss
 from backprop_tui.render.numbers import cell
 
 
-def caption(losses: list[float], data: list[float] | None = None, current: int | None = None) -> Text:
+def caption(losses: list[float], data: list[float] | None = None, current: int | None = None,
+            hint: bool = True) -> Text:
     """First and latest loss (and the whole data set's), and where the loss stopped being finite."""
     if not losses:
         return Text("")
@@ -26,7 +27,8 @@ def caption(losses: list[float], data: list[float] | None = None, current: int |
         text.append_text(Text.assemble(("  all data ", "dim"), cell(data[0], 4), " → ", (cell(data[-1], 4), "bold")))
     if current is not None and current <= len(losses):
         text.append(f"\niteration {current}: E = {cell(losses[current - 1], 4)}", "bold")
-        text.append("  (: goes to any iteration)", "dim")
+        if hint:  # a narrow pane keeps its rows for the chart; the help lists the key
+            text.append("  (: goes to any iteration)", "dim")
     bad = next((i for i, v in enumerate(losses) if not math.isfinite(v)), None)
     if bad is not None:
         text.append("\n" + divergence_text(bad), "bold red reverse")  # losses[i]: after i updates
@@ -60,7 +62,7 @@ class LossChart(Vertical):
         if shown == self._shown:
             return
         self._shown = shown
-        self.query_one("#loss-caption", Static).update(caption(losses, data, current))
+        self.query_one("#loss-caption", Static).update(caption(losses, data, current, hint=self.size.width >= 44))
         plot = self.query_one(LossPlot)
         plot.batch, plot.data, plot.current = losses, data, current
         plot.refresh()
