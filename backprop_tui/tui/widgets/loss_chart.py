@@ -62,7 +62,7 @@ class LossChart(Vertical):
         if shown == self._shown:
             return
         self._shown = shown
-        self.query_one("#loss-caption", Static).update(caption(losses, data, current, hint=self.size.width >= 44))
+        self.query_one("#loss-caption", Static).update(caption(losses, data, current, hint=self.app.size.width >= 100))
         plot = self.query_one(LossPlot)
         plot.batch, plot.data, plot.current = losses, data, current
         plot.refresh()
