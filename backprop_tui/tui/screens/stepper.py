@@ -419,5 +419,6 @@ class StepperScreen(AuthoringActions, Screen[None]):
 
     def action_sample(self, change: int) -> None:
         """Show the next (or previous) sample of the batch in the network, wrapping around."""
+        self._hide_about()
         m = self.stepper.iteration.x.shape[1]
         self.sample = (min(self.sample, m - 1) + change) % m
