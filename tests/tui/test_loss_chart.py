@@ -33,7 +33,7 @@ class Recorder:
         return [(args, kwargs) for call, args, kwargs in self.calls if call == name]
 
 
-def test_a_range_of_ten_or_more_goes_on_a_log_scale_and_the_current_iteration_is_marked() -> None:
+def test_a_range_of_a_hundredfold_goes_on_a_log_scale_and_the_current_iteration_is_marked() -> None:
     wide = [1.0, 0.5, 1.0 / LOG_SCALE_RATIO]
     plt = Recorder()
     assert draw_loss(plt, wide, None, 2)
