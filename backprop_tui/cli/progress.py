@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
 from backprop_tui.core.cnn.train import TrainState
-from backprop_tui.render.cnn_report import plural
+from backprop_tui.core import wording
 
 
 def epoch_line(result: dict[str, Any], epochs: int) -> str:
@@ -83,7 +83,7 @@ class PlainProgress:
 
     def on_epoch_start(self, epoch: int, batches: int, state: TrainState) -> None:
         self._every = max(1, batches // self.lines_per_epoch)
-        print(f"epoch {epoch + 1}/{self.epochs}: {plural(batches, 'batch')}", file=self.stream, flush=True)
+        print(f"epoch {epoch + 1}/{self.epochs}: {wording.count(batches, 'batch')}", file=self.stream, flush=True)
 
     def on_batch(self, state: TrainState, batches: int, lr: float) -> None:
         if state.batch % self._every and state.batch != batches:
