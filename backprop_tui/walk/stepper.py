@@ -13,7 +13,10 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from backprop_tui.core.dense import run
+import numpy as np
+
+from backprop_tui.core.dense import network, run
+from backprop_tui.core.dense.optimizers import batch_size
 from backprop_tui.core.dense.run import Iteration
 from backprop_tui.core.dense.steps import Step, build_steps
 from backprop_tui.core.scenario.model import Scenario
@@ -47,6 +50,8 @@ class Stepper:
         self.position = Position()
         self.walked = 1
         """How many iterations the learner has visited (for the loss chart)."""
+        self._data_losses: list[float] = []
+        """E on the whole data set before each computed update (only where a batch is a part of it)."""
         self.go(position)
 
     # -- computing ------------------------------------------------------------------------------
@@ -74,6 +79,11 @@ class Stepper:
                 state = self.iterations[-1].after if self.iterations else run.initial_state(self.scenario)
                 self.iterations.append(run.step(self.scenario, state))
                 self._update_seconds = min(self._update_seconds, time.perf_counter() - started)
+                if self.batches_are_parts:  # here, so a worker computing ahead computes this too
+                    with np.errstate(all="ignore"):
+                        self._data_losses.append(network.loss_of(
+                            self.scenario.loss, run.activations_of(self.scenario), state.params,
+                            self.scenario.x.T, self.scenario.y.T))
             if iteration not in self._steps:
                 started = time.perf_counter()
                 self._steps[iteration] = build_steps(self.scenario, self.iterations[iteration])
@@ -110,6 +120,16 @@ class Stepper:
     def losses(self) -> list[float]:
         """The batch loss before each update, for the iterations walked so far."""
         return [it.loss for it in self.iterations[: self.walked]]
+
+    @property
+    def batches_are_parts(self) -> bool:
+        """Whether each update sees only part of the data (SGD's mini-batches), so the batch loss
+        and the loss on the whole data set differ."""
+        return batch_size(self.scenario.training, self.scenario.samples) < self.scenario.samples
+
+    def data_losses(self) -> list[float] | None:
+        """E on the whole data set before each update walked so far; None where a batch is the whole data."""
+        return self._data_losses[: self.walked] if self.batches_are_parts else None
 
     # -- moving ---------------------------------------------------------------------------------
 

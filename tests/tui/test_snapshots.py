@@ -43,6 +43,57 @@ class TestStepper:
         assert snap_compare(lecture(), terminal_size=SIZE, press=["question_mark"])
 
 
+LECTURE_STEPS = {"forward": [], "backward": ["down", "down", "right"], "update": ["down", "down", "down"]}
+"""Keys from the start to the lecture's first forward step, a backward step (∂E/∂θ²) and the θ¹ update."""
+
+
+class TestDrawnNetwork:
+    """The drawn network and the loss chart at the three sizes the layout serves (issue 10)."""
+
+    def test_forward_80x24(self, snap_compare) -> None:
+        assert snap_compare(lecture(), terminal_size=(80, 24), press=LECTURE_STEPS["forward"])
+
+    def test_backward_80x24(self, snap_compare) -> None:
+        assert snap_compare(lecture(), terminal_size=(80, 24), press=LECTURE_STEPS["backward"])
+
+    def test_update_80x24(self, snap_compare) -> None:
+        assert snap_compare(lecture(), terminal_size=(80, 24), press=LECTURE_STEPS["update"])
+
+    def test_forward_120x36(self, snap_compare) -> None:
+        assert snap_compare(lecture(), terminal_size=(120, 36), press=LECTURE_STEPS["forward"])
+
+    def test_backward_120x36(self, snap_compare) -> None:
+        assert snap_compare(lecture(), terminal_size=(120, 36), press=LECTURE_STEPS["backward"])
+
+    def test_update_120x36(self, snap_compare) -> None:
+        assert snap_compare(lecture(), terminal_size=(120, 36), press=LECTURE_STEPS["update"])
+
+    def test_forward_200x50(self, snap_compare) -> None:
+        assert snap_compare(lecture(), terminal_size=(200, 50), press=LECTURE_STEPS["forward"])
+
+    def test_backward_200x50(self, snap_compare) -> None:
+        assert snap_compare(lecture(), terminal_size=(200, 50), press=LECTURE_STEPS["backward"])
+
+    def test_update_200x50(self, snap_compare) -> None:
+        assert snap_compare(lecture(), terminal_size=(200, 50), press=LECTURE_STEPS["update"])
+
+    def test_light_theme_120x36(self, snap_compare) -> None:
+        async def light(pilot: Pilot) -> None:
+            pilot.app.theme = "textual-light"
+            await pilot.press(*LECTURE_STEPS["backward"])
+
+        assert snap_compare(lecture(), terminal_size=(120, 36), run_before=light)
+
+    def test_local_minimum_after_going_to_iteration_300(self, snap_compare) -> None:
+        async def go(pilot: Pilot) -> None:
+            screen = pilot.app.screen
+            await pilot.press("colon", "3", "0", "0", "enter")
+            await wait_for(pilot, lambda: pilot.app.screen is screen and not screen.busy
+                           and screen.stepper.position.iteration == 299, timeout=60)
+
+        assert snap_compare(FastWatchApp(resolve("local-minimum")), terminal_size=(120, 36), run_before=go)
+
+
 class TestErrorsAndDivergence:
     def test_error_panel_over_the_last_good_scenario(self, snap_compare, lecture_copy: Path) -> None:
         async def break_the_file(pilot: Pilot) -> None:

@@ -95,12 +95,12 @@ async def test_scalar_stepping_walks_the_result_then_the_next_step() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await opened(pilot)
         screen = stepper_screen(app)
-        await pilot.press("s")
+        await pilot.press("semicolon")
         assert styled_cells(app, "reverse") == {("z1", 0, 0)}
         assert "z¹₁ = θ¹ᵀ₁₁·x₁ + θ¹ᵀ₁₂·x₂ = 1.2·1.0 + 0.3·0.5 = 1.35" in worked_text(app)
-        await pilot.press("s", "s")
+        await pilot.press("semicolon", "semicolon")
         assert styled_cells(app, "reverse") == {("z1", 2, 0)} and screen.stepper.position.step == 0
-        await pilot.press("s")  # past the last cell: the next step, on its result's first cell
+        await pilot.press("semicolon")  # past the last cell: the next step, on its result's first cell
         assert screen.stepper.position.step == 1
         assert styled_cells(app, "reverse") == {("a1", 0, 0)}
         assert "a¹₁ = σ(z¹₁) = 1/(1 + e^-1.35) = 0.7941" in worked_text(app)
@@ -112,7 +112,7 @@ async def test_the_backward_and_update_steps_explain_their_cells() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await opened(pilot)
         await pilot.press("down", "down")  # δ² = ∂E/∂ŷ ⊙ σ′(z²)
-        await pilot.press("s")
+        await pilot.press("semicolon")
         assert "δ²₁ = ∂E/∂ŷ₁·σ′(z²₁) = -0.3809·0.2358 = -0.08982" in worked_text(app)
         await pilot.press("down")  # the update of θ¹: the cursor starts on θ¹ new
         assert "θ¹₁₁ ← θ¹₁₁ − γ·∂E/∂θ¹₁₁ = 1.2 − 0.5·(-0.002937) = 1.201" in worked_text(app)

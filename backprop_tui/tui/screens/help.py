@@ -1,7 +1,9 @@
-"""The `?` screen: every key, generated from the bindings so it cannot fall out of date."""
+"""The `?` screen: every key grouped by task, generated from the bindings so it cannot fall out of
+date, then the legend of the notation and the scenario's description."""
 
 from __future__ import annotations
 
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -11,6 +13,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from backprop_tui.core.scenario.model import Scenario
+from backprop_tui.render.legend import legend
 from backprop_tui.tui.commands import key_text
 from backprop_tui.tui.widgets.about_panel import about_text
 
@@ -20,22 +23,58 @@ INTRO = ("Walk through backpropagation one step at a time. The cursor picks a we
          "and the update's old → new table sideways. Ctrl+P opens the command palette.")
 
 
-def keys_table(screens: list[Screen], app_bindings: list) -> Table:
-    """Key and action pairs, two pairs to a row, for the given screens' bindings and the app's."""
-    table = Table(box=None, show_header=False, padding=(0, 1))
-    for _ in range(2):
-        table.add_column(style="bold", no_wrap=True)
-        table.add_column()
+TASKS: dict[str, frozenset[str]] = {
+    "Stepping": frozenset({"move", "toggle_play", "speed", "go_to"}),
+    "Looking closer": frozenset({"cursor", "toggle_sources", "scroll", "scroll_sideways", "decimals",
+                                 "sample", "about", "help", "fold", "landscape"}),
+    "Changing the scenario": frozenset({"edit", "undo", "variant", "compare", "export", "open", "reload"}),
+}
+"""Keys grouped by what the learner is doing, by action name; any other action goes under "More"."""
+MORE = "More"
+
+
+def task_of(action: str) -> str:
+    """The group of an action (`move('next_step')` → Stepping)."""
+    name = action.split("(", 1)[0]
+    return next((task for task, actions in TASKS.items() if name in actions), MORE)
+
+
+def keys_table(screens: list[Screen], app_bindings: list) -> Group:
+    """Key and action pairs, two pairs to a row, under a heading per task, for the screens'
+    bindings and the app's; the key columns have one width throughout, so the groups align."""
     seen: set[str] = set()
-    pairs = []
+    groups: dict[str, list[tuple[str, str]]] = {task: [] for task in [*TASKS, MORE]}
     for binding in [b for screen in screens for b in screen.BINDINGS] + list(app_bindings):
         if isinstance(binding, Binding) and binding.description and binding.action not in seen:
             seen.add(binding.action)
-            pairs.append((key_text(binding), binding.description))
-    half = (len(pairs) + 1) // 2
-    for left, right in zip(pairs[:half], [*pairs[half:], ("", "")]):
-        table.add_row(*left, *right)
-    return table
+            groups[task_of(binding.action)].append((key_text(binding), binding.description))
+    key_width = max((len(key) for pairs in groups.values() for key, _ in pairs), default=1)
+    parts: list[RenderableType] = []
+    for task, pairs in groups.items():
+        if not pairs:
+            continue
+        table = Table(box=None, show_header=False, padding=(0, 1), expand=True)
+        for _ in range(2):
+            table.add_column(style="bold", no_wrap=True, min_width=key_width)
+            table.add_column(ratio=1)
+        half = (len(pairs) + 1) // 2
+        for left, right in zip(pairs[:half], [*pairs[half:], ("", "")]):
+            table.add_row(*left, *right)
+        parts += [Text(task, style="bold underline"), table]
+    return Group(*parts)
+
+
+def legend_table() -> Group:
+    """The notation, a group per task, each symbol beside what it means."""
+    parts: list[RenderableType] = []
+    for task, rows in legend():
+        table = Table(box=None, show_header=False, padding=(0, 1))
+        table.add_column(style="bold", no_wrap=True, min_width=8)
+        table.add_column()
+        for sign, meaning in rows:
+            table.add_row(sign, meaning)
+        parts += [Text(task, style="bold underline"), table]
+    return Group(*parts)
 
 
 SCROLL_HINT = "↑ ↓ PgUp PgDn Home End scroll this help; escape, q or ? closes it"
@@ -65,6 +104,8 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text("Keys", style="bold"))
             yield Static(Text(INTRO))
             yield Static(keys_table([self.below], self.app.BINDINGS))
+            yield Static(Text("\nNotation", style="bold"))
+            yield Static(legend_table())
             scenario = getattr(getattr(self.below, "stepper", None), "scenario", None)
             if isinstance(scenario, Scenario):
                 yield Static(Text("\nThis scenario", style="bold"))

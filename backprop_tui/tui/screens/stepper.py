@@ -13,7 +13,7 @@ import numpy as np
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
@@ -27,6 +27,7 @@ from backprop_tui.walk.stepper import Position, Stepper
 from backprop_tui.tui.commands import StepperCommands
 from backprop_tui.render.step import shown_matrices
 from backprop_tui.walk.focus import Focus, Pointer, Target, focus_layer, focus_of, moved, resolve
+from backprop_tui.tui.screens.goto_dialog import GoToIterationDialog
 from backprop_tui.tui.screens.stepper_authoring import AuthoringActions
 from backprop_tui.core.errors import UserError
 from backprop_tui.tui.widgets.about_panel import AboutPanel
@@ -51,6 +52,7 @@ class StepperScreen(AuthoringActions, Screen[None]):
 
     COMMANDS = {StepperCommands}
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (96, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     BINDINGS = [
         _move("right,n", "next_step", "Next step", show=True, key_display="→"),
         _move("left,p", "prev_step", "Prev step", show=True, key_display="←"),
@@ -70,12 +72,16 @@ class StepperScreen(AuthoringActions, Screen[None]):
         Binding("k,shift+up", "cursor(-1,0)", "Cursor up", show=False),
         Binding("j,shift+down", "cursor(1,0)", "Cursor down", show=False),
         Binding("w", "toggle_chain", "Show/hide the chain rule in the forward phase", show=False),
-        Binding("s", "scalar_step", "Next cell of the result (then the next step)", show=False),
+        Binding("semicolon", "scalar_step", "Next cell of the result (then the next step)", show=False),
         Binding("t", "toggle_sources", "Show/hide transposed sources", show=False),
         Binding("right_square_bracket", "scroll(1)", "Scroll the step down", show=False),
         Binding("left_square_bracket", "scroll(-1)", "Scroll the step up", show=False),
         Binding("right_curly_bracket", "scroll_sideways(1)", "Scroll wide matrices and old → new right", show=False),
         Binding("left_curly_bracket", "scroll_sideways(-1)", "Scroll wide matrices and old → new left", show=False),
+        Binding("s", "sample(1)", "Next sample", show=True),
+        Binding("S", "sample(-1)", "Previous sample in the network", show=False),
+        Binding("f", "fold", "Fold the network and loss chart away (or back)", show=False),
+        Binding("colon", "go_to", "Go to iteration N", show=False, key_display=":"),
         Binding("i", "about", "Show/hide the scenario's description", show=False),
         Binding("d", "decimals(1)", "More decimals", show=False),
         Binding("D", "decimals(-1)", "Fewer decimals", show=False),
@@ -95,6 +101,8 @@ class StepperScreen(AuthoringActions, Screen[None]):
     playing: reactive[bool] = reactive(False, init=False)
     speed: reactive[int] = reactive(2, init=False)
     """Index into SPEEDS."""
+    sample: reactive[int] = reactive(0, init=False)
+    """The batch column the network diagram shows (0-based; clamped to the batch when drawn)."""
     busy: reactive[bool] = reactive(False, init=False)
     """A worker is computing the iteration the last move needs."""
 
@@ -114,7 +122,7 @@ class StepperScreen(AuthoringActions, Screen[None]):
     def compose(self) -> ComposeResult:
         yield StatusLine(id="top")
         with Horizontal(id="body"):
-            with VerticalScroll(id="side", can_focus=False):
+            with Vertical(id="side"):
                 yield NetworkDiagram(id="network")
                 yield LossChart(id="loss")
             with VerticalScroll(id="main", can_focus=False):
@@ -142,6 +150,9 @@ class StepperScreen(AuthoringActions, Screen[None]):
         if opened:
             self.query_one(AboutPanel).show_about(stepper.scenario)
             self.query_one("#main", VerticalScroll).scroll_home(animate=False)
+        elif stepper.scenario.source is not None:
+            self.notify(f"Reloaded {stepper.scenario.source.name}", timeout=2)
+        self.refresh_bindings()  # the footer's keys depend on the scenario (a batch has a sample key)
         self.query_one(StepView).cache.clear()
         self.busy = False
         self._go(stepper.position)
@@ -188,13 +199,13 @@ class StepperScreen(AuthoringActions, Screen[None]):
         divergent = first_divergent_step(s.steps)
         with self.app.batch_update():
             self.query_one(StatusLine).show(s, self.busy, self.playing)
-            self.query_one(NetworkDiagram).show_network(s)
+            self.query_one(NetworkDiagram).show_network(s, focus, self.sample, self.decimals)
             self.query_one(StepView).show(s.position.iteration, step, focus, self.decimals, self.show_sources,
                                           divergent is not None and divergent.index == step.index, self.pointer)
             chain_panel = self.query_one(ChainPanel)
             chain_panel.show(self.drilldown(focus), self.decimals)
             chain_panel.display = step.phase is not Phase.FORWARD or self.chain_in_forward
-            self.query_one(LossChart).show(s.losses())
+            self.query_one(LossChart).show(s.losses(), s.data_losses(), s.position.iteration + 1)
         self.call_after_refresh(self._warm_next)
 
     def _warm_next(self) -> None:
@@ -224,6 +235,9 @@ class StepperScreen(AuthoringActions, Screen[None]):
         self.redraw()
 
     def watch_chain_in_forward(self) -> None:
+        self.redraw()
+
+    def watch_sample(self) -> None:
         self.redraw()
 
     def watch_busy(self) -> None:
@@ -312,6 +326,46 @@ class StepperScreen(AuthoringActions, Screen[None]):
             return
         if self.app.is_running:
             self.app.call_from_thread(self._warm_next)
+
+    def action_go_to(self) -> None:
+        """Ask for an iteration and go there, at the same step (as > does)."""
+        self._hide_about()
+        current = self.stepper.position.iteration + 1
+        self.app.push_screen(GoToIterationDialog(current, self.stepper.planned),
+                             lambda chosen: None if chosen is None else self.go_to_iteration(chosen - 1))
+
+    def go_to_iteration(self, wanted: int) -> None:
+        """Show iteration `wanted` (0-based) at the current step; iterations not computed yet are
+        computed in a worker (every one up to it, for the loss chart), as `>` does."""
+        if self.busy:
+            self.notify("Still computing the last move; try again when it is done.", severity="warning")
+            return
+        target = Position(wanted, self.stepper.position.step)
+        if self.stepper.is_cached(wanted):
+            self._go(self.stepper.go(target))
+            return
+        self.busy = True
+        self._compute_to(self.stepper, target)
+
+    @work(thread=True, exclusive=True, group="compute", exit_on_error=False)
+    def _compute_to(self, stepper: Stepper, target: Position) -> None:
+        try:
+            stepper.prepare(target.iteration)
+            error = None
+        except Exception as exc:
+            error = exc
+        self.app.call_from_thread(self._computed_to, stepper, target, error)
+
+    def _computed_to(self, stepper: Stepper, target: Position, error: Exception | None) -> None:
+        if stepper is not self.stepper:
+            return  # reloaded meanwhile
+        self.busy = False
+        if error is not None:
+            self.notify(f"Could not compute iteration {target.iteration + 1}: {error}", severity="error")
+        else:
+            self._go(self.stepper.go(target))
+        while self._pending and not self.busy:
+            self.action_move(self._pending.popleft())
 
     def _tick(self) -> None:
         if not self.busy and not self._pending:
@@ -417,3 +471,19 @@ class StepperScreen(AuthoringActions, Screen[None]):
     def action_decimals(self, change: int) -> None:
         self._hide_about()
         self.decimals = min(max(self.decimals + change, MIN_DECIMALS), MAX_DECIMALS)
+
+    def action_fold(self) -> None:
+        """Hide the side pane (network and chart) so the step has the whole width, or show it again."""
+        self.toggle_class("-folded")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The footer shows (and the app takes) the sample keys only where a batch has samples to pick."""
+        if action == "sample":
+            return self.stepper.iteration.x.shape[1] > 1
+        return True
+
+    def action_sample(self, change: int) -> None:
+        """Show the next (or previous) sample of the batch in the network, wrapping around."""
+        self._hide_about()
+        m = self.stepper.iteration.x.shape[1]
+        self.sample = (min(self.sample, m - 1) + change) % m

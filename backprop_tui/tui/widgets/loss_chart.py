@@ -1,56 +1,68 @@
-"""The loss over the iterations walked so far, as a Sparkline, so divergence and smoothing show."""
+"""The loss over the iterations walked so far: a caption and a real chart with axes (plotext)."""
 
 from __future__ import annotations
 
 import math
 
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import ComposeResult, RenderResult
 from textual.containers import Vertical
-from textual.widgets import Sparkline, Static
+from textual.widgets import Static
+from textual_plotext import PlotextPlot
 
 from backprop_tui.render.compare import divergence_text
+from backprop_tui.render.loss_plot import draw_loss
 from backprop_tui.render.numbers import cell
 
 
-def chart_data(losses: list[float]) -> list[float]:
-    """Values a Sparkline can draw: inf and NaN replaced by the largest finite loss (marked in the caption)."""
-    finite = [v for v in losses if math.isfinite(v)]
-    top = max(finite, default=1.0)
-    return [v if math.isfinite(v) else top for v in losses]
-
-
-def caption(losses: list[float]) -> Text:
-    """First and latest loss, and where the loss stopped being a finite number."""
+def caption(losses: list[float], data: list[float] | None = None, current: int | None = None,
+            hint: bool = True) -> Text:
+    """First and latest loss (and the whole data set's), and where the loss stopped being finite."""
     if not losses:
         return Text("")
     count = f"{len(losses)} iteration" + ("s" if len(losses) > 1 else "")
     text = Text.assemble(("loss over ", "dim"), (count, "dim"), "\n", cell(losses[0], 4), " → ",
                          (cell(losses[-1], 4), "bold"))
+    if data:
+        text.append_text(Text.assemble(("  all data ", "dim"), cell(data[0], 4), " → ", (cell(data[-1], 4), "bold")))
+    if current is not None and current <= len(losses):
+        text.append(f"\niteration {current}: E = {cell(losses[current - 1], 4)}", "bold")
+        if hint:  # a narrow pane keeps its rows for the chart; the help lists the key
+            text.append("  (: goes to any iteration)", "dim")
     bad = next((i for i, v in enumerate(losses) if not math.isfinite(v)), None)
     if bad is not None:
         text.append("\n" + divergence_text(bad), "bold red reverse")  # losses[i]: after i updates
     return text
 
 
-class LossChart(Vertical):
-    """A caption over a Sparkline of the batch loss before each update."""
+class LossPlot(PlotextPlot):
+    """The chart: the data are given afresh for every frame, so a resize never re-applies the log."""
 
-    _shown: list[float] | None = None
-    _lines = 0
+    batch: list[float] = []
+    data: list[float] | None = None
+    current = 1
+
+    def render(self) -> RenderResult:
+        draw_loss(self.plt, self.batch, self.data, self.current)
+        return super().render()
+
+
+class LossChart(Vertical):
+    """A caption over a chart of the batch loss before each update (and E on all the data for SGD)."""
+
+    _shown: tuple | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="loss-caption")
-        yield Sparkline([], id="loss-sparkline")
+        yield LossPlot(id="loss-plot")
 
-    def show(self, losses: list[float]) -> None:
-        """Redraw only when the losses walked changed (a new iteration reached)."""
-        if losses == self._shown:
+    def show(self, losses: list[float], data: list[float] | None = None, current: int = 1) -> None:
+        """Redraw only when what is shown changed (a new iteration reached or shown)."""
+        shown = (losses, data, current)
+        if shown == self._shown:
             return
-        self._shown = losses
-        text = caption(losses)
-        # a new line (the divergence note) needs a layout; most updates keep the height and skip it
-        lines = len(text.wrap(self.app.console, max(self.size.width - 2, 10)))
-        grown, self._lines = lines != self._lines, lines
-        self.query_one("#loss-caption", Static).update(text, layout=grown)
-        self.query_one(Sparkline).data = chart_data(losses)
+        self._shown = shown
+        self.query_one("#loss-caption", Static).update(caption(losses, data, current, hint=self.app.size.width >= 100))
+        plot = self.query_one(LossPlot)
+        plot.batch, plot.data, plot.current = losses, data, current
+        plot.refresh()

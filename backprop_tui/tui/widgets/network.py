@@ -1,102 +1,95 @@
-"""The network as columns of nodes: activations in the forward phase, δ in the backward phase.
+"""The network drawn: nodes with their values for one sample, edges weighted by |θ| and coloured by sign.
 
-The active layer's column and the weights in play between two columns are highlighted (reverse
-and bold, so it reads without colour too); values not computed yet at this step show as a dot.
+The drawing itself is `render.diagram` (no Textual); this widget gathers the numbers of the
+current step from the stepper and redraws at whatever size the layout gives it.
 """
 
 from __future__ import annotations
 
-import numpy as np
-from rich.table import Table
-from rich.text import Text
+from rich.console import Group, RenderableType
+
+from textual.widget import Widget
 
 from backprop_tui.core.dense import notation as n
-from backprop_tui.core.dense.operation import OpKind
-from backprop_tui.core.dense.steps import Step
-from backprop_tui.core.vocab import Kind, Phase
-from backprop_tui.render.notation import symbol
+from backprop_tui.core.vocab import Cell, Parameter, Phase
+from backprop_tui.render.diagram import Flow, Palette, Picture, draw, focus_path, lit
+from backprop_tui.render.notation import cell_symbol, symbol
 from backprop_tui.render.numbers import cell
+from backprop_tui.walk.focus import Focus
 from backprop_tui.walk.stepper import Stepper
-from backprop_tui.tui.widgets.prerendered import Prerendered, render_side_by_side
-
-MAX_NODES = 7
-"""Larger layers show their first and last units around an ellipsis."""
 
 
-def node_indices(units: int, limit: int = MAX_NODES) -> list[int | None]:
-    if units <= limit:
-        return list(range(units))
-    head = limit // 2
-    return [*range(head), None, *range(units - (limit - head - 1), units)]
+def picture(stepper: Stepper, focus: Focus | None, sample: int = 0, decimals: int = 3) -> Picture:
+    """The current step's picture for batch column `sample` (0-based, clamped to the batch).
 
-
-def _column(label: str, values: np.ndarray | None, active: bool, units: int) -> Text:
-    """One layer: its label, then one line per (shown) unit with its value for sample 1 (bold if active)."""
-    text = Text(label, style="bold reverse" if active else "bold")
-    for u in node_indices(units):
-        text.append("\n")
-        if u is None:
-            text.append("  ⋮", "dim")
-        elif values is None:
-            text.append("·", "dim")
-        else:
-            text.append(cell(float(values[u, 0]), 3), "bold" if active else "")
-    return text
-
-
-_WEIGHT_KINDS = frozenset({Kind.THETA, Kind.DE_DTHETA, Kind.THETA_NEW})
-
-
-def computes_weighted_sums(step: Step, layer: int) -> bool:
-    """Whether `step` computes layer `layer`'s weighted sums z = θᵀ·a + b."""
-    return step.layer == layer and step.operation.kind is OpKind.MATMUL and step.operation.result == n.z(layer)
-
-
-def uses_weights(step: Step, layer: int) -> bool:
-    """Whether `step` reads or writes layer `layer`'s θ (or its gradient or update), or updates its b."""
-    return step.layer == layer and (step.parameter is not None or any(
-        m.key.kind in _WEIGHT_KINDS and m.key.layer == layer for m in step.matrices))
-
-
-def diagram(stepper: Stepper) -> Table:
-    """The whole network for the current step, as a grid of layer columns and edge columns."""
+    Nodes show a (z while the step computes z, δ once the backward pass has reached the layer);
+    edges show θ before this iteration's update, or its change θ_new − θ in an update step.
+    """
     step, it = stepper.step, stepper.iteration
     layers = len(stepper.scenario.layers)
-    sizes = stepper.scenario.sizes
+    s = min(max(sample, 0), it.x.shape[1] - 1)
+    shown = lit(step, layers)
+    labels, values = [symbol(n.activation(0, layers))], [it.forward.a[0][:, s]]
     backward = step.phase in (Phase.BACKWARD, Phase.UPDATE)
-    grid = Table.grid(padding=(0, 1))
-    cells: list[Text] = []
-    for l in range(layers + 1):
-        name = symbol(n.activation(l, layers))
-        if l == 0:
-            cells.append(_column(name, it.forward.a[0], False, sizes[0]))
-            continue
-        if backward:
-            label = symbol(n.delta(l))
-            done = step.phase is Phase.UPDATE or (step.layer is not None and l >= step.layer)
-            values = it.backward.delta[l - 1] if done else None
-        elif computes_weighted_sums(step, l):
-            label, values = symbol(n.z(l)), it.forward.z[l - 1]  # the weighted sums, before f is applied
+    for l in range(1, layers + 1):
+        delta_done = step.phase is Phase.UPDATE or (backward and step.layer is not None and l >= step.layer)
+        if backward and delta_done:
+            labels.append(symbol(n.delta(l)))
+            values.append(it.backward.delta[l - 1][:, s])
+        elif any(op.result == n.z(l) for op in step.operations):
+            labels.append(symbol(n.z(l)))  # the weighted sums, before f is applied
+            values.append(it.forward.z[l - 1][:, s])
         else:
-            label = name
-            done = step.phase is Phase.LOSS or (step.layer is not None and l <= step.layer)
-            values = it.forward.a[l] if done else None
-        active = step.layer == l or (step.phase is Phase.LOSS and l == layers)
-        uses_theta = uses_weights(step, l)
-        arrow = ("◀─" if backward else "─▶") if uses_theta else "  "
-        cells.append(Text(f"\n{symbol(n.theta(l))}\n{arrow}", style="bold reverse" if uses_theta else "dim"))
-        cells.append(_column(label, values, active, sizes[l]))
-    for _ in cells:
-        grid.add_column(vertical="top")
-    grid.add_row(*cells)
-    return grid
+            done = step.phase is not Phase.FORWARD or (step.layer is not None and l <= step.layer)
+            labels.append(symbol(n.activation(l, layers)))
+            values.append(it.forward.a[l][:, s] if done else None)
+    before, after = it.before.params, it.after.params
+    weights = tuple(after.weights[l] - before.weights[l] if shown.edges.get(l + 1) is Flow.UPDATE
+                    else before.weights[l] for l in range(layers))
+    biases = tuple(None if b is None else
+                   ((after.biases[l] - b) if shown.biases.get(l + 1) is Flow.UPDATE else b).reshape(-1)
+                   for l, b in enumerate(before.biases))
+    edge, path, label = None, frozenset(), ""
+    if focus is not None and focus.parameter is Parameter.WEIGHTS:
+        edge = (focus.layer, focus.row, focus.col)
+        path = focus_path(focus.layer, focus.row, focus.col, stepper.scenario.sizes)
+        flow = shown.edges.get(focus.layer)
+        key = n.theta(focus.layer)
+        value = float(before.weights[focus.layer - 1][focus.row, focus.col])
+        if flow is Flow.GRADIENT:
+            key, value = n.partial(key), float(it.backward.grad_w[focus.layer - 1][focus.row, focus.col])
+        name = cell_symbol(Cell(key, (focus.row, focus.col)))
+        label = f"{name} = {cell(value, decimals)}"
+        if flow is Flow.UPDATE:
+            change = float(weights[focus.layer - 1][focus.row, focus.col])
+            label += f", Δ {'+' if change >= 0 else ''}{cell(change, decimals)}"
+    return Picture(tuple(stepper.scenario.sizes), weights, biases, tuple(labels), tuple(values), shown,
+                   edge, path, label, decimals)
 
 
-class NetworkDiagram(Prerendered):
-    """Layers as columns of nodes with their current values; the active layer highlighted."""
+class NetworkDiagram(Widget):
+    """The drawn network for the current step; fills the space the layout gives it."""
 
-    def show_network(self, stepper: Stepper) -> None:
-        table = diagram(stepper)
+    DEFAULT_CSS = "NetworkDiagram { height: 1fr; }"
+
+    _picture: Picture | None = None
+    caption_text: str = ""
+
+    def show_network(self, stepper: Stepper, focus: Focus | None = None, sample: int = 0,
+                     decimals: int = 3) -> None:
+        """Redraw for the stepper's current step, the weight under the cursor and batch column `sample`."""
+        self._picture = picture(stepper, focus, sample, decimals)
         m = stepper.iteration.x.shape[1]
-        table.caption = Text(f"sample 1 of {m}", style="dim") if m > 1 else None
-        self.show(render_side_by_side([table]))
+        self.border_title = f"network · sample {min(sample, m - 1) + 1} of {m} (s)" if m > 1 else "network"
+        self.refresh()
+
+    def palette(self) -> Palette:
+        """The sign colours and the accent from the app's theme, so light themes read too."""
+        theme = self.app.current_theme
+        return Palette(positive=theme.success or "green", negative=theme.error or "red",
+                       accent=theme.accent or theme.warning or "yellow")
+
+    def render(self) -> RenderableType:
+        if self._picture is None:
+            return ""
+        return Group(*draw(self._picture, self.content_region.width, self.content_region.height, self.palette()))

@@ -109,4 +109,6 @@ class Prerendered(Widget):
         width = self.size.width
         if y >= len(self._strips):
             return Strip.blank(width, self.rich_style)
-        return self._strips[y].crop_extend(0, width, self.rich_style)
+        # the widget's style goes under every segment, so the theme's background (light or dark)
+        # shows behind the tables rather than the terminal's default (a black slab on a light theme)
+        return self._strips[y].crop_extend(0, width, self.rich_style).apply_style(self.rich_style)

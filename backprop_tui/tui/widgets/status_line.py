@@ -47,12 +47,15 @@ def status_text(stepper: Stepper, busy: bool = False, playing: bool = False) -> 
 
 
 def header_grid(stepper: Stepper, busy: bool = False, playing: bool = False) -> Table:
-    """The title (cut with an ellipsis when narrow) on the left, the variant and status on the right."""
+    """The file name and title (cut with an ellipsis when narrow) on the left, the variant and status on the right."""
     scenario = stepper.scenario
     grid = Table.grid(expand=True, padding=(0, 1))
     grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
     grid.add_column(no_wrap=True, justify="right")
-    grid.add_row(Text(scenario.title, style="bold"), status_text(stepper, busy, playing))
+    title = Text(scenario.title, style="bold")
+    if scenario.source is not None:  # which file this is, so a reload or an edit names what it read
+        title = Text.assemble((scenario.source.name, "dim"), " ", title)
+    grid.add_row(title, status_text(stepper, busy, playing))
     return grid
 
 
