@@ -14,8 +14,6 @@ from backprop_tui.core.dense.steps import Matrix
 from backprop_tui.render.notation import symbol
 from backprop_tui.render.numbers import cell, shape
 
-MARK_BACKGROUND = "#303a5a"
-"""Behind the operand cells of the cell under the cursor (they are underlined too, for NO_COLOR)."""
 ELLIPSIS_ROW = "⋮"
 ELLIPSIS_COL = "…"
 
@@ -94,7 +92,7 @@ def matrix_table(matrix: Matrix, view: View = View(), name: str | None = None) -
             if view.cursor == (r, c):
                 style = f"{style} reverse underline".strip()
             elif (r, c) in view.marked:
-                style = f"{style} underline on {MARK_BACKGROUND}".strip()
+                style = f"{style} underline".strip()  # no background: it must read on any theme
             text_style = Style.parse(style) if style else Style()
             if view.clickable:
                 text_style += Style.from_meta({"cell": (matrix.key.ascii, r, c)})
