@@ -30,9 +30,11 @@ from backprop_tui.cli.cnn_paths import MetricsFile, check_writable, leftover_tem
 from backprop_tui.cli.cnn_resume import (
     check_same_data, refuse_existing, resume_command, resumed_run, scenario_with_overrides, schedule_note,
 )
-from backprop_tui.cli.progress import PlainProgress, RichProgress
+from backprop_tui.cli.progress import PlainProgress, RichProgress, live_terminal
 from backprop_tui.render.cnn_report import full_report, plural
-from backprop_tui.core.cnn.train import Hooks, TrainState, TrainingDiverged, batch_count, evaluate, train
+from backprop_tui.core.cnn.train import (
+    Evaluation, Hooks, TrainState, TrainingDiverged, batch_count, evaluate, train,
+)
 from backprop_tui.core.errors import UserError
 
 def _console() -> Console:
@@ -116,8 +118,12 @@ def _train(args: argparse.Namespace, stop: StopRequest, out: GuardedOutput) -> i
               "(--fresh)", file=sys.stderr, flush=True)
     console = Console(file=out, highlight=False)
     epochs = scenario.training.epochs
-    reporter: Any = RichProgress(console, epochs) if out.isatty() else PlainProgress(out, epochs)
+    reporter: Any = RichProgress(console, epochs) if live_terminal(console) else PlainProgress(out, epochs)
     saved = False
+    last_test: list[Evaluation] = []  # the last epoch's test evaluation: the final report reuses it
+
+    def tested(test: Evaluation, state: TrainState) -> None:
+        last_test[:] = [test]
 
     def epoch_done(result: dict[str, Any], state: TrainState) -> None:
         nonlocal saved
@@ -141,7 +147,7 @@ def _train(args: argparse.Namespace, stop: StopRequest, out: GuardedOutput) -> i
                 file=out, flush=True,
             )
             hooks = Hooks(reporter.on_epoch_start, reporter.on_batch, epoch_done, lambda state: stop.is_set(),
-                          lambda state: stop.is_set())
+                          lambda state: stop.is_set(), reporter.on_evaluate, tested)
             try:
                 finished = train(network, optimizer, scenario, train_images, train_labels,
                                  data.test_images, data.test_labels, run.state, hooks)
@@ -160,7 +166,9 @@ def _train(args: argparse.Namespace, stop: StopRequest, out: GuardedOutput) -> i
         print(f"interrupted ({stop.reason}): finished {where} and wrote {checkpoint_path}; continue with: "
               f"{resume_command(args, data)}", file=sys.stderr, flush=True)
         return stop.exit_code
-    result = evaluate(network, data.test_images, data.test_labels)
+    # The last epoch evaluated the test set with these very weights; only a run that was
+    # already finished when resumed has none to reuse.
+    result = last_test[0] if last_test else evaluate(network, data.test_images, data.test_labels)
     console.print(full_report(result.labels, result.predictions,
                               f"{scenario.title} after {plural(epochs, 'epoch')}"))
     return 0
