@@ -9,7 +9,7 @@ from typing import IO, Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
-from backprop_tui.core.cnn.train import TrainState
+from backprop_tui.core.cnn.train import Evaluation, TrainState
 from backprop_tui.render.cnn_report import plural
 
 
@@ -78,6 +78,9 @@ class RichProgress:
                                                     epochs="set", loss=0.0, acc=0.0, rate=0.0)
         self.progress.update(self.test_task, completed=done)
 
+    def on_test(self, test: Evaluation, state: TrainState) -> None:
+        """The epoch's test evaluation: the epoch line that follows says what matters of it."""
+
     def on_epoch_end(self, result: dict[str, Any], state: TrainState) -> None:
         if self.test_task is not None:
             self.progress.remove_task(self.test_task)
@@ -125,6 +128,9 @@ class PlainProgress:
             return
         self._eval_part = part
         print(f"  testing: {done}/{plural(total, 'test image')}", file=self.stream, flush=True)
+
+    def on_test(self, test: Evaluation, state: TrainState) -> None:
+        """The epoch's test evaluation: the epoch line that follows says what matters of it."""
 
     def on_epoch_end(self, result: dict[str, Any], state: TrainState) -> None:
         self._eval_part = None
