@@ -78,6 +78,10 @@ def _add_train(subparsers: Any) -> None:
     parser.add_argument("--metrics", metavar="FILE",
                         help="append one JSON line per epoch to FILE (on --resume, FILE is brought back to "
                         "exactly the epochs the checkpoint holds)")
+    parser.add_argument("--watch", action="store_true",
+                        help="train on the training screen: live charts of the losses, accuracy and learning "
+                        "rate, the confusion matrix, the mistakes and the first layer's filters after each epoch "
+                        "(q stops like Ctrl-C); without a terminal, batch mode's lines instead")
     parser.set_defaults(func=_train)
 
 
@@ -134,7 +138,14 @@ def _run(command: str, args: argparse.Namespace) -> int:
         from backprop_tui.cli import cnn_session
         from backprop_tui.cli.cnn_output import guarded_stdout
 
+        if command == "train_command" and getattr(args, "watch", False) and sys.stdout.isatty():
+            from backprop_tui.cli import cnn_watch
+
+            return cnn_watch.watch_command(args)
         if command == "train_command":  # train guards its own output: a closed pipe stops it
+            if getattr(args, "watch", False):
+                print("note: --watch needs a terminal; training with batch mode's progress lines instead",
+                      file=sys.stderr, flush=True)
             return cnn_session.train_command(args)
         with guarded_stdout():
             return int(getattr(cnn_session, command)(args))

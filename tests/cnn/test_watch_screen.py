@@ -1,0 +1,135 @@
+"""The training screen (train --watch) driven headless on small real runs, and its snapshot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from backprop_tui.core.cnn.checkpoint import load_checkpoint
+from backprop_tui.cli.main import main
+from backprop_tui.tui.screens.training import TrainingScreen
+from backprop_tui.tui.training_app import ScreenApp
+from backprop_tui.tui.widgets.training_panels import ConfusionPanel, GalleryPanel, RecordChart
+from backprop_tui.tui.widgets.training_record import Position
+
+from cnn_support import synthetic_images
+from test_cnn_cli import isolated, small_scenario  # noqa: F401  (fixtures)
+from watch_support import GatedJob, RecordedJob, screen_text, wait_for, watch_job
+
+SIZE = (120, 36)
+
+
+def flags(synthetic_dir: Path, ckpt: Path, *more: str) -> list[str]:
+    return ["--data-dir", str(synthetic_dir), "--no-verify", "--checkpoint", str(ckpt), *more]
+
+
+async def test_a_run_shows_progress_charts_and_the_confusion_matrix(isolated: Path, synthetic_dir: Path,  # noqa: F811
+                                                                    small_scenario: Path) -> None:  # noqa: F811
+    ckpt = isolated / "run.npz"
+    job = watch_job(str(small_scenario), "--epochs", "1", *flags(synthetic_dir, ckpt))
+    app = ScreenApp(TrainingScreen(job))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, TrainingScreen)
+        await wait_for(pilot, lambda: screen.ended is not None)
+        assert job.finished and screen.ended.startswith("finished 1 epoch: test accuracy")
+        assert len(screen.record.history) == 1 and len(screen.record.batch_loss) == 19  # 600 images / 32
+        assert all(chart.record is screen.record for chart in screen.query(RecordChart))
+        text = screen_text(app)
+        assert "training loss per batch" in text and "test loss and accuracy per epoch" in text
+        assert "learning rate" in text
+        assert "test set after epoch 1:" in text and "true \\ said" in text
+        assert "wrong:" in text or "0 of 200" in text
+        assert "first convolution: 4 filters 3x3" in text
+        await pilot.press("q")
+    assert load_checkpoint(ckpt).state.epoch == 1
+
+
+async def test_q_writes_a_checkpoint_that_resume_continues_bit_exactly(isolated: Path, synthetic_dir: Path,  # noqa: F811
+                                                                       small_scenario: Path) -> None:  # noqa: F811
+    stopped, whole = isolated / "stopped.npz", isolated / "whole.npz"
+    job = watch_job(str(small_scenario), *flags(synthetic_dir, stopped))
+    gated = GatedJob(job, epoch=1, batch=1)
+    app = ScreenApp(TrainingScreen(gated))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await wait_for(pilot, lambda: (screen.record.position.epoch, screen.record.position.batch) == (1, 1))
+        await pilot.press("q")
+        assert screen.stopping
+        gated.gate.set()
+        await wait_for(pilot, lambda: screen.ended is not None)
+        assert screen.ended.startswith("interrupted (q): finished batch 1 of epoch 2 and wrote ")
+        assert "continue with: backprop-tui train --resume --checkpoint" in screen.ended
+        assert "continue with:" in screen_text(app)
+        await pilot.press("q")
+    assert job.finished is False
+    state = load_checkpoint(stopped).state
+    assert (state.epoch, state.batch, len(state.history)) == (1, 1, 1)
+
+    resumed = GatedJob(watch_job("--resume", *flags(synthetic_dir, stopped)), epoch=1, batch=2)
+    app = ScreenApp(TrainingScreen(resumed))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.record.position.batch == 2)
+        assert screen.record.history == state.history  # the charts start from the stored history
+        assert "test acc" in screen_text(app)
+        resumed.gate.set()
+        await wait_for(pilot, lambda: screen.ended is not None)
+        assert resumed.finished and len(screen.record.history) == 2
+        await pilot.press("q")
+
+    assert main(["train", str(small_scenario), *flags(synthetic_dir, whole)]) == 0
+    a, b = load_checkpoint(stopped), load_checkpoint(whole)
+    assert a.params.keys() == b.params.keys()
+    for name in a.params:
+        assert np.array_equal(a.params[name], b.params[name]), name
+    assert [row["test_loss"] for row in a.state.history] == [row["test_loss"] for row in b.state.history]
+
+
+def recorded_app() -> ScreenApp:
+    images, labels = synthetic_images(200, 11)
+    job = RecordedJob(images, labels, epochs=4, batches=19)
+    return ScreenApp(TrainingScreen(job, train=False))
+
+
+async def fill_with_a_recorded_run(pilot) -> None:
+    """Three finished epochs and part of the fourth, with fixed numbers."""
+    screen = pilot.app.screen
+    labels = screen.job.test_labels
+    rng = np.random.default_rng(3)
+    for epoch in range(1, 4):
+        wrong = rng.random(len(labels)) < 0.4 / epoch
+        predictions = np.where(wrong, (labels + 1 + rng.integers(0, 3, len(labels))) % 10, labels)
+        probabilities = np.full((len(labels), 10), 0.02, np.float32)
+        probabilities[np.arange(len(labels)), predictions] = 0.82
+        x0 = epoch - 1
+        screen.record.add_batches([(x0 + b / 19, 2.3 / (1 + x0 * 19 + b) ** 0.4, 0.05 * (1 - (x0 + b / 19) / 4))
+                                   for b in range(1, 20)])
+        screen.show_epoch({"epoch": epoch, "train_loss": 1.2 / epoch, "train_accuracy": 0.6 + 0.1 * epoch,
+                           "test_loss": 1.0 / epoch, "test_accuracy": float((predictions == labels).mean()),
+                           "learning_rate": 0.05 * (1 - epoch / 4), "train_seconds": 2.0,
+                           "images_per_second": 300.0, "eval_seconds": 0.5},
+                          labels, predictions, probabilities)
+    screen.record.add_batches([(3 + b / 19, 2.3 / (1 + 57 + b) ** 0.4, 0.05 * (1 - (3 + b / 19) / 4))
+                               for b in range(1, 8)])
+    screen.record.position = Position(3, 7, 19, 224, 0.75)
+    screen.redraw()
+    await pilot.pause()
+
+
+def test_snapshot_of_a_recorded_run(snap_compare) -> None:
+    assert snap_compare(recorded_app(), terminal_size=SIZE, run_before=fill_with_a_recorded_run)
+
+
+async def test_the_gallery_pages(isolated: Path) -> None:  # noqa: F811
+    app = recorded_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await fill_with_a_recorded_run(pilot)
+        gallery = app.screen.query_one(GalleryPanel)
+        assert gallery.pages() > 1 and gallery.page == 0
+        await pilot.press("n")
+        assert gallery.page == 1 and f"(page 2/{gallery.pages()})" in screen_text(app)
+        await pilot.press("p", "p")
+        assert gallery.page == 0
+        assert app.screen.query_one(ConfusionPanel) is not None
