@@ -61,6 +61,11 @@ def stepping_scenario_path(name: str) -> Path:
 def cmd_open(args: argparse.Namespace) -> int:
     """Open the app. A missing file is an error here; a file with errors opens on the error
     screen, which reloads as soon as the file is fixed (the authoring loop)."""
+    from backprop_tui.cli.cnn import open_cnn
+
+    shown = open_cnn(args.scenario)  # a checkpoint, or a CNN scenario: the training screen
+    if shown is not None:
+        return shown
     path = stepping_scenario_path(args.scenario)
     from backprop_tui.tui.app import BackpropApp
 

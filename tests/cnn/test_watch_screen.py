@@ -87,6 +87,17 @@ async def test_q_writes_a_checkpoint_that_resume_continues_bit_exactly(isolated:
     assert [row["test_loss"] for row in a.state.history] == [row["test_loss"] for row in b.state.history]
 
 
+def picker_text(app: ScreenApp) -> str:
+    """The picker's view as plain text."""
+    import io
+
+    from rich.console import Console
+
+    console = Console(width=100, record=True, file=io.StringIO(), color_system=None)
+    console.print(app.screen.query_one("#picker-view").content)
+    return console.export_text()
+
+
 def recorded_app() -> ScreenApp:
     images, labels = synthetic_images(200, 11)
     job = RecordedJob(images, labels, epochs=4, batches=19)
@@ -133,3 +144,44 @@ async def test_the_gallery_pages(isolated: Path) -> None:  # noqa: F811
         await pilot.press("p", "p")
         assert gallery.page == 0
         assert app.screen.query_one(ConfusionPanel) is not None
+
+
+async def test_a_checkpoint_opens_read_only_with_its_gallery_and_picker(isolated: Path, synthetic_dir: Path,  # noqa: F811
+                                                                         small_scenario: Path) -> None:  # noqa: F811
+    import argparse
+
+    from textual.widgets import Input
+
+    from backprop_tui.cli.cnn_browse import browse_screen
+    from backprop_tui.tui.screens.browse import PickerScreen
+
+    ckpt = isolated / "run.npz"
+    assert main(["train", str(small_scenario), "--epochs", "1", *flags(synthetic_dir, ckpt)]) == 0
+    stored = load_checkpoint(ckpt)
+    screen = browse_screen(argparse.Namespace(checkpoint=str(ckpt), data_dir=str(synthetic_dir), no_verify=True))
+    app = ScreenApp(screen)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert screen.record.history == stored.state.history and not screen.running
+        text = screen_text(app)
+        assert "test set with the weights of epoch 1:" in text and "all 1 epoch trained" in text
+        assert "read-only: 1 of 1 epoch trained" in text
+        gallery = screen.query_one(GalleryPanel)
+        accuracy = stored.state.history[-1]["test_accuracy"]
+        assert len(gallery._wrong) == round((1 - accuracy) * 200)  # the same weights, the same mistakes
+        if gallery.pages() > 1:
+            await pilot.press("n")
+            assert gallery.page == 1
+        await pilot.press("i")
+        await wait_for(pilot, lambda: isinstance(app.screen, PickerScreen))
+        await pilot.press("5")
+        await pilot.pause()
+        assert app.screen.query_one(Input).value == "5"
+        text = picker_text(app)
+        assert "test image 5: true class" in text and "probability" in text and "(true)" in text
+        await pilot.press("9", "9", "9")
+        await pilot.pause()
+        assert "5999: the test set has images 0 to 199" in picker_text(app)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen)
+        await pilot.press("q")

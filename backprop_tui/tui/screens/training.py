@@ -23,6 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, ProgressBar, Static
 
 from backprop_tui.core.errors import UserError
+from backprop_tui.render.cnn_report import plural
 from backprop_tui.tui.widgets.training_panels import (
     ConfusionPanel, FiltersPanel, GalleryPanel, RecordChart, draw_batch_loss, draw_learning_rate, draw_test,
 )
@@ -262,10 +263,11 @@ class TrainingScreen(Screen[None]):
     def _draw_progress(self) -> None:
         record, p = self.record, self.record.position
         bar = self.query_one("#epoch-bar", ProgressBar)
-        bar.update(total=max(p.batches, 1), progress=p.batch)
         if p.epoch >= record.epochs:
-            text = f"all {record.epochs} epochs trained"
+            bar.update(total=1, progress=1)
+            text = f"all {plural(record.epochs, 'epoch')} trained"
         else:
+            bar.update(total=max(p.batches, 1), progress=p.batch)
             text = f"epoch {p.epoch + 1}/{record.epochs}  batch {p.batch}/{p.batches}"
             if p.testing is not None:
                 text += f"  testing {p.testing[0]}/{p.testing[1]}"
