@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from backprop_tui.cli.cnn_resume import check_same_data
 from backprop_tui.cli.cnn_session import _dataset, _limited
 from backprop_tui.core.cnn.checkpoint import Checkpoint, load_checkpoint
 from backprop_tui.core.cnn.data import CLASS_NAMES, Dataset
@@ -64,8 +65,15 @@ def browse_screen(args: argparse.Namespace) -> BrowseScreen:
     from backprop_tui.tui.screens.browse import BrowseScreen
 
     run = load_checkpoint(args.checkpoint)
-    data = _dataset(args, run.scenario)
-    train_images, _ = _limited(data, run.state.limit, Path(args.checkpoint))
+    path = Path(args.checkpoint)
+    if args.data_dir is None and run.data is not None and Path(run.data.folder).is_dir():
+        # The data the run was trained on, wherever it is: checked against the checkpoint's
+        # record by content, which is stricter than the published checksums.
+        data = _dataset(argparse.Namespace(data_dir=run.data.folder, no_verify=True), run.scenario)
+        check_same_data(path, run.data, data)
+    else:
+        data = _dataset(args, run.scenario)
+    train_images, _ = _limited(data, run.state.limit, path)
     batches = batch_count(len(train_images), run.scenario.training.batch_size)
     print(f"evaluating {args.checkpoint} on {plural(len(data.test_images), 'test image')}...", file=sys.stderr,
           flush=True)

@@ -185,3 +185,72 @@ async def test_a_checkpoint_opens_read_only_with_its_gallery_and_picker(isolated
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is screen)
         await pilot.press("q")
+
+
+def drive_to_the_end(shown: list) -> object:
+    """A ScreenApp.run that drives the app headless until its run ends, then presses q."""
+    import asyncio
+
+    def run(app: ScreenApp) -> None:
+        async def drive() -> None:
+            async with app.run_test(size=SIZE) as pilot:
+                screen = app.screen
+                shown.append(screen)
+                await wait_for(pilot, lambda: not screen.running)
+                await pilot.press("q")
+
+        asyncio.run(drive())
+
+    return run
+
+
+def test_train_watch_on_a_terminal_trains_on_the_screen_and_prints_the_report(
+        isolated: Path, synthetic_dir: Path, small_scenario: Path, monkeypatch, capsys) -> None:  # noqa: F811
+    import sys
+
+    shown: list = []
+    monkeypatch.setattr(ScreenApp, "run", drive_to_the_end(shown))
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    ckpt = isolated / "run.npz"
+    assert main(["train", "--watch", str(small_scenario), "--epochs", "1", *flags(synthetic_dir, ckpt)]) == 0
+    assert isinstance(shown[0], TrainingScreen) and shown[0].ended.startswith("finished 1 epoch")
+    assert "small after 1 epoch: test accuracy" in capsys.readouterr().out
+    assert load_checkpoint(ckpt).state.epoch == 1
+
+
+def test_train_watch_without_a_terminal_is_batch_mode(isolated: Path, synthetic_dir: Path,  # noqa: F811
+                                                      small_scenario: Path, capsys) -> None:  # noqa: F811
+    ckpt = isolated / "run.npz"
+    assert main(["train", "--watch", str(small_scenario), "--epochs", "1", *flags(synthetic_dir, ckpt)]) == 0
+    out, err = capsys.readouterr()
+    assert "--watch needs a terminal" in err and "epoch 1/1: train loss" in out
+
+
+def test_opening_a_checkpoint_shows_it_read_only(isolated: Path, synthetic_dir: Path,  # noqa: F811
+                                                small_scenario: Path, monkeypatch, capsys) -> None:  # noqa: F811
+    import sys
+
+    from backprop_tui.tui.screens.browse import BrowseScreen
+
+    ckpt = isolated / "run.npz"
+    assert main(["train", str(small_scenario), "--epochs", "1", *flags(synthetic_dir, ckpt)]) == 0
+    shown: list = []
+    monkeypatch.setattr(ScreenApp, "run", drive_to_the_end(shown))
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    # no --data-dir: the test set comes from the folder the checkpoint records, checked by content
+    assert main([str(ckpt)]) == 0
+    assert isinstance(shown[0], BrowseScreen) and len(shown[0].record.history) == 1
+
+
+def test_opening_a_cnn_scenario_trains_it_on_the_screen(isolated: Path, synthetic_dir: Path,  # noqa: F811
+                                                        small_scenario: Path, monkeypatch, capsys) -> None:  # noqa: F811
+    import sys
+
+    shown: list = []
+    monkeypatch.setattr(ScreenApp, "run", drive_to_the_end(shown))
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    monkeypatch.setenv("FASHION_MNIST_DIR", str(synthetic_dir))
+    # the synthetic files fail the official checksums: the same refusal `train` gives, not "stepped through"
+    assert main([str(small_scenario)]) == 2
+    err = capsys.readouterr().err
+    assert "not stepped through" not in err and "--no-verify" in err
