@@ -36,6 +36,7 @@ class BrowseJob:
         self.start = (state.epoch, state.batch)
         self.test_images, self.test_labels = data.test_images, data.test_labels
         self.class_names = tuple(CLASS_NAMES)
+        self.leave = False
         self._first_conv = next((name for name, value in run.params.items()
                                  if name.endswith(".weight") and value.ndim == 4), None)
 

@@ -24,6 +24,9 @@ from backprop_tui.render.cnn_report import full_report, plural
 STOP_EXIT = 130
 """Exit code after q or Ctrl-C on the screen: what batch mode returns after Ctrl-C."""
 
+SCREEN_KEYS = ("q", "Ctrl-C", "Ctrl-Q")
+"""Stop reasons given by keys on the screen; any other reason is a signal or a closed output."""
+
 
 class WatchJob:
     """A TrainingSession as the training screen sees it (tui.screens.training.TrainingJob)."""
@@ -42,6 +45,7 @@ class WatchJob:
         self.finished: bool | None = None
         """True once every epoch is trained, False after a stop, None until the run ends."""
         self.error: UserError | None = None
+        self.leave = False
         self._first_conv = next((name for name in session.network.params if name.endswith(".weight")
                                  and session.network.params[name].ndim == 4), None)
 
@@ -59,6 +63,7 @@ class WatchJob:
             self.error = error
             raise
         if not self.finished:
+            self.leave = session.stop.reason not in SCREEN_KEYS  # SIGTERM, SIGHUP: close, do not wait for q
             return session.stopped_message()
         result = session.final_evaluation()
         return (f"finished {plural(self.epochs, 'epoch')}: test accuracy {result.accuracy:.2%}; "

@@ -61,6 +61,7 @@ async def test_q_writes_a_checkpoint_that_resume_continues_bit_exactly(isolated:
         await wait_for(pilot, lambda: screen.ended is not None)
         assert screen.ended.startswith("interrupted (q): finished batch 1 of epoch 2 and wrote ")
         assert "continue with: backprop-tui train --resume --checkpoint" in screen.ended
+        assert screen.ended.endswith(" --watch")
         assert "continue with:" in screen_text(app)
         await pilot.press("q")
     assert job.finished is False
@@ -254,3 +255,18 @@ def test_opening_a_cnn_scenario_trains_it_on_the_screen(isolated: Path, syntheti
     assert main([str(small_scenario)]) == 2
     err = capsys.readouterr().err
     assert "not stepped through" not in err and "--no-verify" in err
+
+
+async def test_a_signal_writes_the_checkpoint_and_closes_the_screen(isolated: Path, synthetic_dir: Path,  # noqa: F811
+                                                                    small_scenario: Path) -> None:  # noqa: F811
+    ckpt = isolated / "run.npz"
+    job = GatedJob(watch_job(str(small_scenario), *flags(synthetic_dir, ckpt)), epoch=0, batch=3)
+    app = ScreenApp(TrainingScreen(job))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.record.position.batch >= 1)
+        job.session.stop.ask("SIGHUP", 129)  # what stop_on_signals does on SIGHUP
+        job.gate.set()
+        await wait_for(pilot, lambda: app._exit, timeout=30)  # no q needed: the terminal may be gone
+    assert job.finished is False and job.leave
+    assert (load_checkpoint(ckpt).state.epoch, load_checkpoint(ckpt).state.batch) == (0, 3)

@@ -51,6 +51,7 @@ class RecordedJob:
         self.epochs, self.batches = epochs, batches
         self.history: list[dict[str, Any]] = []
         self.start = (0, 0)
+        self.leave = False
         self.test_images, self.test_labels = images, labels
         self.class_names = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
                             "Sneaker", "Bag", "Ankle boot")

@@ -43,6 +43,9 @@ class TrainingJob(Protocol):
     test_images: np.ndarray
     test_labels: np.ndarray
     class_names: tuple[str, ...]
+    leave: bool
+    """Set once the run has ended when the app should close at once (a signal stopped it:
+    SIGHUP means the terminal is gone); otherwise the screen stays until q."""
 
     def filters(self) -> np.ndarray | None:
         """A copy of the first convolution's weights (F, C, k, k), or None without one."""
@@ -220,6 +223,9 @@ class TrainingScreen(Screen[None]):
 
     def on_run_ended(self, message: RunEnded) -> None:
         self.running = False
+        if self.job.leave:
+            self.app.exit()
+            return
         self.ended = message.text
         self._status(message.text + "   (q leaves)", error=message.failed)
         self._draw_progress()
