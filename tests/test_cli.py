@@ -142,3 +142,48 @@ def test_long_scenarios_are_traced_up_to_the_cap(capsys, monkeypatch):
     assert code == 0
     assert len(json.loads(out)["iterations"]) == 5
     assert "tracing the first 5 of the scenario's 200 iterations" in err
+
+
+# -- --variant is a flag: a wrong name is a usage error, not a broken file ---------------------------
+
+
+@pytest.fixture
+def no_app(monkeypatch):
+    """Fail the test if the app would be launched."""
+    from backprop_tui.tui import app
+
+    def launched(self, *args, **kwargs):
+        raise AssertionError("the app was launched")
+
+    monkeypatch.setattr(app.BackpropApp, "run", launched)
+
+
+def test_open_with_an_unknown_variant_is_a_cli_error(capsys, no_app):
+    code, _, err = run_cli(capsys, "learning-rate", "--variant", "huge")
+    assert code == 2
+    assert err.startswith('error: --variant huge: learning-rate.toml has no variant "huge"')
+    assert "too-small, right, too-large" in err
+    assert "Traceback" not in err and "fix" not in err
+
+
+@pytest.mark.parametrize("command", [["open", "learning-rate"], ["trace", "learning-rate"], ["learning-rate"]])
+def test_a_near_miss_variant_gets_did_you_mean(capsys, no_app, command):
+    code, _, err = run_cli(capsys, *command, "--variant", "too-larg")
+    assert code == 2
+    assert '--variant too-larg: learning-rate.toml has no variant "too-larg" (did you mean "too-large"?)' in err
+
+
+def test_a_scenario_without_variants_says_so(capsys):
+    code, _, err = run_cli(capsys, "trace", "lecture", "--variant", "fast")
+    assert code == 2 and 'lecture.toml has no variant "fast"; it has no [[variant]] tables' in err
+
+
+def test_a_broken_file_with_a_variant_still_opens_on_the_error_screen(tmp_path, monkeypatch, capsys):
+    """The variant cannot be checked in a file that does not load: the app shows the file's errors."""
+    from backprop_tui.tui import app
+
+    opened = []
+    monkeypatch.setattr(app.BackpropApp, "run", lambda self, *a, **k: opened.append(self))
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[network]\ninputs = = 2\n", encoding="utf-8")
+    assert run_cli(capsys, str(bad), "--variant", "x")[0] == 0 and opened

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -62,7 +61,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise UserError(f"--at: {points[-1]} is beyond --iterations {iterations}")
     comparison = compare(scenario, iterations)
     if args.format == "json":
-        sys.stdout.write(json.dumps(comparison_json(comparison, points), indent=2) + "\n")
+        from backprop_tui.cli.textout import json_for
+        from backprop_tui.core import strict_json
+
+        sys.stdout.write(json_for(sys.stdout, strict_json.dumps(comparison_json(comparison, points), indent=2)) + "\n")
     else:
         sys.stdout.write(comparison_text(comparison, points, args.width, args.height))
     return 0
@@ -85,6 +87,7 @@ def _refuse_cnn(name: str) -> None:
 def cmd_new(args: argparse.Namespace) -> int:
     from backprop_tui.core.fileio import atomic_write_text
     from backprop_tui.core.scenario.template import scenario_text
+    from backprop_tui.core.wording import with_article
 
     path = Path(args.file)
     if path.exists() and not args.force:
@@ -94,6 +97,25 @@ def cmd_new(args: argparse.Namespace) -> int:
     title = path.stem.replace("_", " ").replace("-", " ").strip().capitalize() or "My scenario"
     text = scenario_text(args.layers, args.activation, args.loss, args.seed, title=title)
     atomic_write_text(path, text)
-    print(f"wrote {path}: a {'-'.join(map(str, args.layers))} network; "
+    for note in _choices_made_for_you(args.layers, args.activation, args.loss):
+        print(f"note: {note}", file=sys.stderr)
+    print(f"wrote {path}: {with_article('-'.join(map(str, args.layers)))} network; "
           f"try `backprop-tui trace {path}` or `backprop-tui {path}`", file=sys.stderr)
     return 0
+
+
+def _choices_made_for_you(sizes: list[int], activation: str, loss: str) -> list[str]:
+    """What `new` wrote differently from what the flags say, naming the flag that decided it."""
+    from backprop_tui.core.scenario.template import output_activation
+    from backprop_tui.core.wording import plural, with_article
+
+    output = output_activation(loss, activation)
+    if output == activation:
+        return []
+    network = with_article("-".join(map(str, sizes)))
+    if len(sizes) == 2:
+        return [f"--loss {loss} needs {with_article(output)} output layer, so the output layer is {output} and "
+                f"--activation {activation} is not used: {network} network has no hidden layer"]
+    hidden = plural(len(sizes) - 2, "layer")
+    return [f"--loss {loss} needs {with_article(output)} output layer: the output layer is {output}, "
+            f"the hidden {hidden} {activation} (--activation)"]

@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from backprop_tui.core import strict_json
 from backprop_tui.core.cnn import limits
 from backprop_tui.core.cnn.checkpoint import Checkpoint, load_checkpoint
 from backprop_tui.core.cnn.config import CnnScenario, load_cnn_scenario, memory_problem
@@ -147,7 +148,7 @@ def _flat(data: Any, prefix: str = "") -> dict[str, Any]:
 
 
 def _show(value: Any) -> str:
-    return "nothing" if value is None else json.dumps(value)
+    return "nothing" if value is None else strict_json.dumps(value)
 
 
 def check_same_data(path: Path, stored: DataRecord | None, data: Dataset) -> None:

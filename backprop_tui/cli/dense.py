@@ -58,15 +58,44 @@ def stepping_scenario_path(name: str) -> Path:
     return path
 
 
+def require_variant(scenario, name: str, flag: str = "--variant") -> None:
+    """Refuse a --variant the scenario does not have: a mistyped flag, not a broken file.
+
+    Raises UserError naming the flag, the file, a near miss and the variants there are.
+    """
+    from backprop_tui.core.scenario.errors import suggestion
+
+    names = [variant.name for variant in scenario.variants]
+    if name in names:
+        return
+    file = scenario.source.name if scenario.source else "the scenario"
+    if not names:
+        raise UserError(f'{flag} {name}: {file} has no variant "{name}"; it has no [[variant]] tables')
+    raise UserError(f'{flag} {name}: {file} has no variant "{name}"{suggestion(name, names)}; '
+                    f'its variants: {", ".join(names)}')
+
+
 def cmd_open(args: argparse.Namespace) -> int:
     """Open the app. A missing file is an error here; a file with errors opens on the error
-    screen, which reloads as soon as the file is fixed (the authoring loop)."""
+    screen, which reloads as soon as the file is fixed (the authoring loop). A --variant the
+    file does not have is an error here too: the file is fine, the flag is wrong. A checkpoint
+    or a CNN scenario opens the training screen instead."""
     from backprop_tui.cli.cnn import open_cnn
 
     shown = open_cnn(args.scenario)  # a checkpoint, or a CNN scenario: the training screen
     if shown is not None:
         return shown
     path = stepping_scenario_path(args.scenario)
+    if args.variant is not None:
+        from backprop_tui.core.scenario.errors import ScenarioError
+        from backprop_tui.core.scenario.load import load
+
+        try:
+            scenario = load(path)
+        except ScenarioError:
+            pass  # the app shows the file's errors, and reloads when they are fixed
+        else:
+            require_variant(scenario, args.variant)
     from backprop_tui.tui.app import BackpropApp
 
     BackpropApp(path, variant=args.variant).run()
@@ -102,18 +131,23 @@ def trace_text(scenario, iterations, steps, decimals: int, width: int | None = N
 def cmd_trace(args: argparse.Namespace) -> int:
     from rich.console import Console
 
+    from backprop_tui.cli.textout import json_for
+    from backprop_tui.core import wording
     from backprop_tui.core.dense.run import run
     from backprop_tui.core.dense.steps import build_steps
     from backprop_tui.core.fileio import atomic_write_text
-    from backprop_tui.core.scenario.load import load
+    from backprop_tui.core.scenario.load import apply_variant, load
     from backprop_tui.render.export import to_json, to_markdown
     from backprop_tui.render.matrix import View
     from backprop_tui.render.step import step_renderable
 
-    scenario = load(stepping_scenario_path(args.scenario), args.variant)
+    scenario = load(stepping_scenario_path(args.scenario))
+    if args.variant is not None:
+        require_variant(scenario, args.variant)
+        scenario = apply_variant(scenario, args.variant)
     count = args.iterations or scenario.training.iterations
     if count > MAX_TRACE_ITERATIONS:
-        print(f"note: tracing the first {MAX_TRACE_ITERATIONS} of the scenario's {count} iterations "
+        print(f"note: tracing the first {MAX_TRACE_ITERATIONS} of the scenario's {wording.count(count, 'iteration')} "
               f"(pass --iterations N; `compare` shows whole runs)", file=sys.stderr)
         count = MAX_TRACE_ITERATIONS
     iterations = run(scenario, count)
@@ -133,7 +167,7 @@ def cmd_trace(args: argparse.Namespace) -> int:
         atomic_write_text(args.output, text)
         print(f"wrote {args.output}", file=sys.stderr)
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(json_for(sys.stdout, text) if args.format == "json" else text)
     return 0
 
 

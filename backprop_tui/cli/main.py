@@ -1,27 +1,40 @@
 """The `backprop-tui` command: argparse subcommands over the engine, the app and batch mode.
 
-Every user error ends as one message on stderr and exit code 2, never a traceback. Building the
-parser imports no NumPy, so `--help` stays fast: each area's handlers import what they need.
+Every user error ends as one message on stderr and exit code 2, never a traceback; Ctrl-C, at
+any moment of any command, ends as the one line "interrupted" and exit code 130. Every command's
+output goes through `textout.ascii_safe_output`, so a terminal that cannot show θ or ∂ gets an
+ASCII form instead of a UnicodeEncodeError. Building the parser imports no NumPy, so `--help`
+stays fast: each area's handlers import what they need.
+
+This module imports only the standard library at the top, and `main` catches a KeyboardInterrupt
+from its first line on, so a Ctrl-C while the heavy modules load is handled like any other.
 """
 
 from __future__ import annotations
 
-import argparse
-import importlib
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from backprop_tui.core.errors import UserError
+if TYPE_CHECKING:
+    import argparse
 
 AREAS = ("backprop_tui.cli.dense", "backprop_tui.cli.author", "backprop_tui.cli.cnn", "backprop_tui.cli.export")
 """The modules that each add their subcommands with `register(subparsers)`."""
+
+INTERRUPTED = 130
+"""The exit code after Ctrl-C (128 + SIGINT), as shells report a process stopped by Ctrl-C."""
 
 DEFAULT_COMMAND = "open"
 """What runs when the first argument is not a subcommand: `backprop-tui xor` opens xor."""
 
 
+
 def build_parser() -> tuple[argparse.ArgumentParser, frozenset[str]]:
     """The full parser and its subcommand names; each area registers its own subcommands."""
+    import argparse
+    import importlib
+
     parser = argparse.ArgumentParser(
         prog="backprop-tui",
         description=(
@@ -36,8 +49,24 @@ def build_parser() -> tuple[argparse.ArgumentParser, frozenset[str]]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI; returns the process exit code."""
-    args_list = list(sys.argv[1:] if argv is None else argv)
+    """Run the CLI on `argv` (default: the process's arguments); returns the exit code.
+
+    0 success, 2 bad input (one message on stderr), 130 after Ctrl-C (one line), or what the
+    command returns (1 for a diverged training run). argparse's own usage errors exit 2 through
+    SystemExit, as argparse does.
+    """
+    try:
+        from backprop_tui.cli.textout import ascii_safe_output
+
+        with ascii_safe_output():
+            return _run(list(sys.argv[1:] if argv is None else argv))
+    except KeyboardInterrupt:
+        return interrupted()
+
+
+def _run(args_list: list[str]) -> int:
+    from backprop_tui.core.errors import UserError
+
     parser, commands = build_parser()
     if not args_list or (args_list[0] not in commands and not args_list[0].startswith("-")):
         args_list = [DEFAULT_COMMAND, *args_list]
@@ -50,8 +79,46 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as error:
         print(f"error: {error}", file=sys.stderr)
         return error.exit_code
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
     except BrokenPipeError:
+        _silence_stdout()
         return 0
+
+
+def interrupted() -> int:
+    """Say "interrupted" on stderr, with further Ctrl-C ignored while saying it; returns 130."""
+    with _sigint_ignored():
+        try:
+            print("interrupted", file=sys.stderr, flush=True)
+        except (OSError, ValueError):  # stderr closed: the exit code still says it
+            pass
+    return INTERRUPTED
+
+
+class _sigint_ignored:
+    """Ignore SIGINT inside the block (main thread only), then restore the previous handler."""
+
+    def __enter__(self) -> None:
+        import signal
+        import threading
+
+        self.previous = None
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def __exit__(self, *exc: object) -> None:
+        import signal
+
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+
+
+def _silence_stdout() -> None:
+    """After the reader of a pipe went away (`| head`): send what is still buffered nowhere, so
+    the interpreter's final flush cannot print a BrokenPipeError either."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from backprop_tui.core.dense.compare import Comparison, Curve, ceiling, plot_points
+from backprop_tui.core.wording import count
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -31,11 +32,6 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 def number(value: float) -> str:
     """A loss as the comparison table prints it: 4 significant digits, or inf / nan."""
     return f"{value:.4g}" if math.isfinite(value) else ("nan" if math.isnan(value) else "inf")
-
-
-def finite_or_none(value: float) -> float | None:
-    """A float for strict JSON: inf and NaN become null."""
-    return float(value) if math.isfinite(value) else None
 
 
 def use_log_scale(values: list[float]) -> bool:
@@ -142,7 +138,7 @@ def comparison_text(comparison: Comparison, points: list[int], width: int = 100,
     parts = [
         f"{comparison.title}\n",
         f"Loss E on all the data after k updates (k = 0: the initial weights), "
-        f"{comparison.iterations} updates per variant: {names}\n\n",
+        f"{count(comparison.iterations, 'update')} per variant: {names}\n\n",
         loss_table(comparison, points),
     ]
     notes = [f"{c.name}: {divergence_text(c.diverged_at)}"
@@ -157,7 +153,11 @@ def comparison_text(comparison: Comparison, points: list[int], width: int = 100,
 
 
 def comparison_json(comparison: Comparison, points: list[int]) -> dict[str, Any]:
-    """Plain data for strict JSON: losses at the chosen points and the whole curve; inf/NaN are null."""
+    """Plain data for JSON: losses at the chosen points and the whole curve.
+
+    Losses that diverged stay inf or NaN here; `core.strict_json.dumps` writes them as the
+    strings "inf" and "NaN", as every JSON output of the product does.
+    """
     return {
         "title": comparison.title,
         "iterations": comparison.iterations,
@@ -166,10 +166,10 @@ def comparison_json(comparison: Comparison, points: list[int]) -> dict[str, Any]
             {
                 "name": curve.name,
                 "description": curve.description,
-                "losses": [finite_or_none(curve.at(k)) for k in points],
-                "final": finite_or_none(curve.final),
+                "losses": [float(curve.at(k)) for k in points],
+                "final": float(curve.final),
                 "diverged_at": curve.diverged_at,
-                "curve": [finite_or_none(v) for v in curve.losses],
+                "curve": [float(v) for v in curve.losses],
             }
             for curve in comparison.curves
         ],

@@ -5,7 +5,6 @@ The JSON's layout is documented in docs/trace-format.md; change TRACE_FORMAT_VER
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import numpy as np
@@ -14,6 +13,7 @@ from backprop_tui.core.dense.operation import Operation
 from backprop_tui.core.dense.run import Iteration
 from backprop_tui.core.dense.steps import Matrix, Step, first_divergent_step
 from backprop_tui.core.scenario.model import Scenario
+from backprop_tui.core import strict_json
 from backprop_tui.core.vocab import OptimizerName, Quantity
 from backprop_tui.render.describe import equation, equation_latex, matrix_latex, matrix_symbol, notes, title
 from backprop_tui.render.matrix import matrix_text
@@ -48,8 +48,8 @@ def scenario_summary(scenario: Scenario) -> dict[str, Any]:
 
 
 def _finite_or_text(value: float) -> float | str:
-    """JSON has no inf or NaN: spell them as strings."""
-    return float(value) if np.isfinite(value) else ("NaN" if np.isnan(value) else ("inf" if value > 0 else "-inf"))
+    """JSON has no inf or NaN: spell them as strings (`core.strict_json` says how)."""
+    return float(value) if np.isfinite(value) else strict_json.non_finite_text(value)
 
 
 def _nested(values: np.ndarray) -> Any:
@@ -132,7 +132,7 @@ def to_json(scenario: Scenario, iterations: list[Iteration], steps: list[Step]) 
         "steps": [step_json(s) for s in steps],
         "iterations": [iteration_json(it, by_iteration.get(it.number, [])) for it in iterations],
     }
-    return json.dumps(document, ensure_ascii=False, indent=1)
+    return strict_json.dumps(document, indent=1)  # inf and NaN anywhere (gradient checks too) spelt out
 
 
 def _markdown_matrix(step: Step, m: Matrix, decimals: int) -> str:

@@ -9,6 +9,7 @@ import numpy as np
 from backprop_tui.cli.main import main
 from backprop_tui.core.dense.compare import compare, default_points, plot_points
 from backprop_tui.core.scenario.load import load
+from backprop_tui.core.strict_json import loads_strict
 
 
 def run_cli(capsys, *args):
@@ -59,7 +60,7 @@ def test_json_shape(capsys):
     code, out, _ = run_cli(capsys, "compare", "learning_rate", "--iterations", "320", "--at", "1,10,320",
                            "--format", "json")
     assert code == 0
-    data = json.loads(out)                            # strict JSON: no NaN or Infinity
+    data = loads_strict(out)                          # strict JSON: no bare NaN or Infinity
     assert data["iterations"] == 320 and data["at"] == [1, 10, 320]
     names = [v["name"] for v in data["variants"]]
     assert names == ["too-small", "right", "too-large"]
@@ -67,7 +68,8 @@ def test_json_shape(capsys):
         assert set(variant) == {"name", "description", "losses", "final", "diverged_at", "curve"}
         assert len(variant["losses"]) == 3 and len(variant["curve"]) == 321
     large = data["variants"][2]
-    assert large["diverged_at"] == 301 and large["final"] is None and large["losses"][2] is None
+    # a diverged loss is spelt out as every JSON output of the product spells it: "NaN", "inf"
+    assert large["diverged_at"] == 301 and large["final"] == "NaN" and large["losses"][2] == "NaN"
     assert data["variants"][1]["final"] < 0.001
 
 
@@ -118,3 +120,8 @@ def test_long_runs_are_thinned_for_plotting_but_keep_their_ends():
     xs, ys = plot_points(comparison.curves[0], max_points=30)
     assert len(xs) <= 31 and xs[0] == 0 and xs[-1] == 1000
     assert ys[-1] == comparison.curves[0].final
+
+
+def test_one_update_is_singular(capsys):
+    code, out, _ = run_cli(capsys, "compare", "lecture", "--iterations", "1")
+    assert code == 0 and "1 update per variant" in out

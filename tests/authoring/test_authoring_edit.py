@@ -174,6 +174,13 @@ def test_path_helpers_map_step_cells_to_the_file(lecture):
     assert again.x[1, 0] == 0.25 and again.y[0, 0] == 0.5
 
 
+def test_a_file_with_a_byte_order_mark_can_be_edited(lecture):
+    """A BOM (Notepad's UTF-8) is accepted by the loader, so the in-app editor accepts it too."""
+    lecture.write_bytes(b"\xef\xbb\xbf" + lecture.read_bytes())
+    edit_file(lecture, ("training", "learning_rate"), 0.25)
+    assert load(lecture).training.learning_rate == 0.25
+
+
 def test_undo_reverts_that_value_alone_and_keeps_what_was_typed_since(lecture):
     edit = edit_file(lecture, ("training", "learning_rate"), 0.05)
     typed = lecture.read_text(encoding="utf-8") + '\n[[variant]]\nname = "typed-by-hand"\n\n[variant.training]\nlearning_rate = 0.2\n'

@@ -53,7 +53,9 @@ def test_the_seed_decides_the_weights():
 @pytest.mark.parametrize(
     "args, message",
     [(["--activation", "sigmod"], 'did you mean "sigmoid"'), (["--loss", "mse2"], "--loss"),
-     (["--layers", "3"], "at least two"), (["--layers", "2,3,1", "--activation", "softmax"], "output layer")],
+     (["--layers", "3"], "at least two"), (["--layers", "2,3,1", "--activation", "softmax"], "output layer"),
+     (["--layers", "2,65,1"], "--layers 2,65,1: a layer of 65 units is more than new writes (at most 64 per layer)"),
+     (["--layers", "70,3,1"], "--layers 70,3,1: 70 inputs are more than new writes (at most 64 per layer)")],
 )
 def test_bad_options_are_user_errors(tmp_path, capsys, args, message):
     path = tmp_path / "x.toml"
@@ -65,3 +67,39 @@ def test_bad_options_are_user_errors(tmp_path, capsys, args, message):
 def test_template_errors_are_user_errors():
     with pytest.raises(UserError):
         scenario_text([2, 3, 1], loss="cross_entropy")   # one output cannot hold classes
+
+
+def test_too_many_units_says_why_and_what_to_do_instead(tmp_path, capsys):
+    assert main(["new", str(tmp_path / "x.toml"), "--layers", "2,100,1"]) == 2
+    err = capsys.readouterr().err
+    assert "--layers 2,100,1: a layer of 100 units is more than new writes (at most 64 per layer)" in err
+    assert "every weight" in err and "4096" in err  # the reason, and the way to a bigger layer
+
+
+@pytest.mark.parametrize("loss, output", [("cross_entropy", "softmax"), ("binary_cross_entropy", "sigmoid")])
+def test_an_output_activation_chosen_by_the_loss_is_announced(tmp_path, capsys, loss, output):
+    path = tmp_path / "x.toml"
+    assert main(["new", str(path), "--layers", "2,3,2", "--activation", "relu", "--loss", loss]) == 0
+    err = capsys.readouterr().err
+    assert f"note: --loss {loss} needs a {output} output layer: the output layer is {output}, " \
+           f"the hidden layer relu (--activation)" in err
+    assert [layer.activation for layer in load(path).layers] == ["relu", output]
+
+
+def test_an_activation_that_no_layer_uses_is_announced(tmp_path, capsys):
+    assert main(["new", str(tmp_path / "x.toml"), "--layers", "4,3", "--activation", "tanh",
+                 "--loss", "cross_entropy"]) == 0
+    err = capsys.readouterr().err
+    assert "--activation tanh is not used: a 4-3 network has no hidden layer" in err
+
+
+def test_an_activation_used_as_asked_is_not_announced(tmp_path, capsys):
+    assert main(["new", str(tmp_path / "y.toml"), "--loss", "mse", "--activation", "tanh"]) == 0
+    assert "note:" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("layers, article", [("8,3,1", "an 8-3-1"), ("2,3,1", "a 2-3-1"), ("11,2", "an 11-2"),
+                                             ("1,2", "a 1-2"), ("18,2,1", "an 18-2-1")])
+def test_the_written_message_has_the_right_article(tmp_path, capsys, layers, article):
+    assert main(["new", str(tmp_path / "x.toml"), "--layers", layers]) == 0
+    assert f"wrote {tmp_path / 'x.toml'}: {article} network" in capsys.readouterr().err

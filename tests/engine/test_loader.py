@@ -48,7 +48,7 @@ def test_misspelt_key_and_value_get_suggestions_and_are_reported_together():
     (('activation = "sigmoid"', 'activation = "sigmoind"'), 'did you mean "sigmoid"'),
     (("inputs  = [[1.0, 0.5]]", "inputs  = [[1.0, 0.5, 2.0]]"), "data.inputs: expected 2 values per sample (network.inputs), got 3"),
     (("targets = [[1.0]]", "targets = [[1.0], [0.0]]"), "data.targets: expected one row per input sample (1), got 2 rows"),
-    (("targets = [[1.0]]", "targets = [[1.0, 2.0]]"), "data.targets: expected 1 values per sample"),
+    (("targets = [[1.0]]", "targets = [[1.0, 2.0]]"), "data.targets: expected 1 value per sample"),
     (("inputs  = [[1.0, 0.5]]", "inputs  = [[1.0, 0.5], [1.0]]"), "data.inputs: rows have different lengths"),
     (("inputs  = [[1.0, 0.5]]", "inputs  = [[1.0, true]]"), "data.inputs: expected numbers only, got a boolean"),
     (("inputs  = [[1.0, 0.5]]", "inputs  = [[1.0, nan]]"), "data.inputs: expected finite numbers only"),
@@ -162,3 +162,69 @@ def test_integers_too_large_for_a_float_are_reported(tmp_path):
 def test_a_directory_is_not_a_scenario(tmp_path):
     with pytest.raises(ScenarioError, match="is a directory"):
         load(tmp_path)
+
+
+# -- messages that tell the truth -----------------------------------------------------------------
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path):
+    """Notepad writes UTF-8 with a BOM; it is not a syntax error at line 1, column 1."""
+    path = tmp_path / "notepad.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + GOOD.read_bytes())
+    assert load(path).sizes == (2, 3, 1)
+    assert loads("\ufeff" + lecture_text()).sizes == (2, 3, 1)
+
+
+@pytest.mark.parametrize("table", ["x = {a = 1,\n  b = 2}", "x = {a = 1, b = {c = 2,\n d = 3}}", "x = {\n}",
+                                   "x = {a = 1, # a comment\n b = 2}"])
+def test_a_multi_line_inline_table_gets_a_hint(table):
+    lines = problems(lecture_text() + "\n[[variant]]\nname = \"v\"\n" + table + "\n")
+    assert len(lines) == 1 and "not valid TOML" in lines[0]
+    assert "inline table" in lines[0] and "one line" in lines[0] and "TOML 1.0" in lines[0], lines
+
+
+def test_other_syntax_errors_get_no_inline_table_hint():
+    for text in ('title = "x"\n[network]\ninputs = = 2\n', 'x = "{"\ny = = 1\n', "x = [1,\n2,\n  = 3]\n"):
+        assert "inline table" not in problems(text)[0]
+
+
+def test_dependent_problems_are_all_reported():
+    """A ragged output-layer matrix does not hide that its sigmoid cannot feed cross_entropy."""
+    text = lecture_text().replace('loss = "squared_error"', 'loss = "cross_entropy"').replace(
+        "weights = [[0.2],\n           [0.3],\n           [0.1]]", "weights = [[0.2], [0.3, 0.5], [0.1]]")
+    lines = problems(text)
+    assert any("layer[2].weights: rows have different lengths" in line for line in lines), lines
+    assert any("network.loss: cross_entropy expects a softmax output layer" in line for line in lines), lines
+
+
+def test_dependent_problems_of_data_are_all_reported():
+    """Ragged inputs do not hide targets of the wrong width for the output layer."""
+    text = lecture_text().replace("inputs  = [[1.0, 0.5]]", "inputs  = [[1.0, 0.5], [1.0]]").replace(
+        "weights = [[0.2],\n           [0.3],\n           [0.1]]", "weights = [[0.2], [0.3, 0.5], [0.1]]").replace(
+        "targets = [[1.0]]", "targets = [[1.0, 0.0], [0.0, 1.0]]")
+    lines = problems(text)
+    assert any("data.inputs: rows have different lengths" in line for line in lines), lines
+    assert any("data.targets: expected 1 value per sample (the last layer's units), got 2" in line
+               for line in lines), lines
+
+
+def test_a_layer_with_bad_weights_still_tells_the_next_layer_its_size():
+    """Layer 1's units are known even when its weights are wrong: layer 2 is checked against them."""
+    lines = problems(lecture_text().replace("units = 3", "units = 1", 1))
+    assert any("layer[1].weights: expected 2x1, got 2x3" in line for line in lines), lines
+    assert any("layer[2].weights: expected 1x1, got 3x1" in line for line in lines), lines
+
+
+def test_articles_agree_with_the_number():
+    text = lecture_text().replace("inputs = 2", "inputs = 8").replace(
+        "weights = [[1.2, 1.1, 1.5],\n           [0.3, 0.7, 0.3]]", "weights = 3")
+    assert any("layer[1].weights: expected an 8x3 matrix" in line for line in problems(text))  # not "a 8x3"
+
+
+def test_one_row_and_one_name_are_singular():
+    text = lecture_text().replace("inputs  = [[1.0, 0.5]]", "inputs  = [[1.0, 0.5], [1.0, 0.5]]")
+    assert any(line.endswith("expected one row per input sample (2), got 1 row") for line in problems(text))
+    text = lecture_text() + '\n[[variant]]\nname = "x"\nactivations = ["tanh", "tanh", "tanh"]\n'
+    assert any("expected 2 activation names (one per layer), got 3" in l for l in problems(text))
+    one_layer = lecture_text() + '\n[[variant]]\nname = "x"\nactivations = ["tanh"]\n'
+    assert any("expected 2 activation names (one per layer), got 1" in l for l in problems(one_layer))

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from backprop_tui.core.cnn import limits
+from backprop_tui.core import strict_json
 from backprop_tui.core.vocab import LEGACY_SCHEDULE_NAMES, CnnOptimizerName, ScheduleName
 from backprop_tui.core.scenario import bundled
 from backprop_tui.core.scenario.check import MISSING, Checker, join_path, type_name
@@ -75,7 +76,7 @@ class CnnScenario:
         data["model"] = {"input": list(data.pop("input")), "layer": [_layer_dict(l) for l in self.layers]}
         data.pop("layers")
         data["training"]["betas"] = list(self.training.betas)
-        return json.dumps(data, sort_keys=True)
+        return strict_json.dumps(data, sort_keys=True)
 
     def with_training(self, **changes: Any) -> "CnnScenario":
         """A copy with some training settings replaced (command-line overrides)."""

@@ -1,28 +1,17 @@
 """Strict JSON for everything batch mode writes (metrics lines, checkpoint metadata).
 
-Python's `json.dumps` writes `NaN` and `Infinity` by default, which RFC 8259 parsers (jq,
-JavaScript's JSON.parse, serde_json) reject. Values that are not finite numbers are written as
-`null` instead, and `allow_nan=False` makes any that slip through an error rather than a token.
+The one JSON writer of the product is `core.strict_json` (strict JSON, `allow_nan=False`, inf and
+NaN written as the strings "inf", "-inf" and "NaN"); `strict_dumps` is its name in batch mode's
+modules, so the CNN's files and the step-through exports encode a non-finite number the same way.
 """
 
 from __future__ import annotations
 
-import json
-import math
 from typing import Any
 
-
-def finite_or_none(value: Any) -> Any:
-    """`value` with every float that is NaN or infinite (at any depth) replaced by None."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {key: finite_or_none(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [finite_or_none(item) for item in value]
-    return value
+from backprop_tui.core import strict_json
 
 
-def strict_dumps(value: Any, **options: Any) -> str:
-    """`json.dumps` that never writes NaN or Infinity tokens (they become null)."""
-    return json.dumps(finite_or_none(value), allow_nan=False, **options)
+def strict_dumps(value: Any, *, indent: int | None = None, sort_keys: bool = False) -> str:
+    """`value` as strict JSON; see `core.strict_json.dumps`."""
+    return strict_json.dumps(value, indent=indent, sort_keys=sort_keys)

@@ -7,7 +7,6 @@ after any batch and resumed ends with exactly the weights of an uninterrupted ru
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from collections.abc import Callable
@@ -21,6 +20,7 @@ from backprop_tui.core.cnn.data import to_input
 from backprop_tui.core.cnn.layers import softmax_cross_entropy
 from backprop_tui.core.cnn.model import Network
 from backprop_tui.core.cnn.optim import Optimizer, learning_rate
+from backprop_tui.core import strict_json
 from backprop_tui.core.errors import UserError
 
 
@@ -62,7 +62,7 @@ class TrainState:
         def whole(key: str, minimum: int) -> int:
             value = data[key]
             if isinstance(value, bool) or not isinstance(value, int):
-                raise ValueError(f'"{key}" should be a whole number, got {json.dumps(value)}')
+                raise ValueError(f'"{key}" should be a whole number, got {strict_json.dumps(value)}')
             if value < minimum:
                 raise ValueError(f'"{key}" should be at least {minimum}, got {value}')
             return value
@@ -70,7 +70,7 @@ class TrainState:
         def number(key: str) -> float:
             value = data[key]
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise ValueError(f'"{key}" should be a number, got {json.dumps(value)}')
+                raise ValueError(f'"{key}" should be a number, got {strict_json.dumps(value)}')
             if not math.isfinite(value) or value < 0:
                 raise ValueError(f'"{key}" should be a finite number from 0, got {value}')
             return float(value)

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from backprop_tui.core.scenario.errors import Problem, ScenarioError, shape_text, suggestion
+from backprop_tui.core.wording import count, with_article
 
 MISSING: Any = object()
 """Default for a key that must be present."""
@@ -192,7 +193,7 @@ class Checker:
     def matrix(self, value: Any, path: str, shape: tuple[int, int] | None = None) -> np.ndarray | None:
         """A rectangular array of arrays of finite numbers as float64, optionally of a given shape."""
         if not isinstance(value, list) or not all(isinstance(row, list) for row in value):
-            expected = f"a {shape_text(shape)} matrix" if shape else "a matrix"
+            expected = f"{with_article(shape_text(shape))} matrix" if shape else "a matrix"
             self.add(path, f"expected {expected} (an array of rows, like [[1.0, 2.0]]), got {type_name(value)}")
             return None
         if not value:
@@ -219,7 +220,7 @@ class Checker:
         if array is None:
             return None
         if length is not None and array.shape != (length,):
-            self.add(path, f"expected {length} values, got {array.shape[0]}")
+            self.add(path, f"expected {count(length, 'value')}, got {array.shape[0]}")
             return None
         return array
 

@@ -17,6 +17,7 @@ from backprop_tui.core.scenario.errors import Problem, ScenarioError, suggestion
 from backprop_tui.core.scenario.model import INITS, OPTIMIZERS, Layer, Scenario, Training, Variant
 from backprop_tui.core.scenario.toml_source import parse_toml_text, read_toml
 from backprop_tui.core.vocab import ACTIVATION_NAMES, LOSS_NAMES
+from backprop_tui.core.wording import count
 
 TOP_KEYS = ("title", "description", "seed", "network", "layer", "data", "training", "variant")
 NETWORK_KEYS = ("inputs", "loss", "init")
@@ -94,16 +95,17 @@ def _scenario(c: Checker, doc: dict[str, Any]) -> Scenario | None:
         c.add("layer", "expected at least one [[layer]]")
     layers = []
     fan_in = inputs if inputs is not MISSING else None
+    output: str | None = None  # the output layer's units and activation, known even if its weights are bad,
+    outputs: int | None = None  # so that a ragged matrix does not hide a problem that depends on them
     for index, table in enumerate(layer_tables, start=1):
-        layer = _layer(c, table, f"layer[{index}]", fan_in, init, rng, last=index == len(layer_tables))
+        layer, outputs, output = _layer(c, table, f"layer[{index}]", fan_in, init, rng, last=index == len(layer_tables))
         layers.append(layer)
-        fan_in = layer.units if layer is not None else None
+        fan_in = outputs
 
     training = _training(c, c.table(doc.get("training", MISSING), "training", TRAINING_KEYS), "training", Training())
-    x, y = _data(c, c.table(c.get(doc, "data", ""), "data", DATA_KEYS), inputs, layers)
+    x, y = _data(c, c.table(c.get(doc, "data", ""), "data", DATA_KEYS), inputs, outputs)
     samples = x.shape[0] if x is not None else None
     _batch_fits(c, doc.get("training", {}), "training", samples)
-    output = layers[-1].activation if layers and layers[-1] is not None else None
     _loss_fits_output(c, loss, output, "network.loss", y)
     variants = _variants(c, doc.get("variant", MISSING), training, len(layers), loss, samples)
 
@@ -118,7 +120,8 @@ def _scenario(c: Checker, doc: dict[str, Any]) -> Scenario | None:
 def _layer(
     c: Checker, table: dict[str, Any], path: str, fan_in: int | None, default_init: str,
     rng: np.random.Generator, last: bool,
-) -> Layer | None:
+) -> tuple[Layer | None, int | None, str | None]:
+    """The layer (None if anything is wrong), with its units and activation where those are valid."""
     c.table(table, path, LAYER_KEYS)
     units = c.integer(table, "units", path, minimum=1, maximum=MAX_UNITS)
     activation = c.choice(table, "activation", path, ACTIVATION_NAMES, "sigmoid")
@@ -126,8 +129,9 @@ def _layer(
     train_bias = c.boolean(table, "train_bias", path, True)
     if activation == "softmax" and not last:
         c.add(join_path(path, "activation"), "softmax is only supported on the output layer")
+    known = (None if units is MISSING else units, None if activation is MISSING else activation)
     if units is MISSING or fan_in is None:
-        return None
+        return None, *known
     if "weights" in table:
         weights = c.matrix(table["weights"], join_path(path, "weights"), (fan_in, units))
         given = True
@@ -136,8 +140,8 @@ def _layer(
         given = False
     bias = c.vector(table["bias"], join_path(path, "bias"), units) if "bias" in table else None
     if weights is None or activation is MISSING or train_bias is MISSING or ("bias" in table and bias is None):
-        return None
-    return Layer(units, activation, weights, bias, train_bias, given)
+        return None, *known
+    return Layer(units, activation, weights, bias, train_bias, given), *known
 
 
 def _init(init: str, fan_in: int, units: int, rng: np.random.Generator) -> np.ndarray:
@@ -164,7 +168,7 @@ def _training(c: Checker, table: dict[str, Any], path: str, base: Training) -> T
 
 
 def _data(
-    c: Checker, table: dict[str, Any], inputs: Any, layers: list[Layer | None]
+    c: Checker, table: dict[str, Any], inputs: Any, outputs: int | None
 ) -> tuple[np.ndarray | None, np.ndarray | None]:
     if not any(problem.path == "data" for problem in c.problems):  # [data] present, keys may be missing
         for key in DATA_KEYS:
@@ -175,14 +179,13 @@ def _data(
     x = c.matrix(c.get(table, "inputs", "data"), "data.inputs") if "inputs" in table else None
     y = c.matrix(c.get(table, "targets", "data"), "data.targets") if "targets" in table else None
     if x is not None and inputs is not MISSING and x.shape[1] != inputs:
-        c.add("data.inputs", f"expected {inputs} values per sample (network.inputs), got {x.shape[1]}")
+        c.add("data.inputs", f"expected {count(inputs, 'value')} per sample (network.inputs), got {x.shape[1]}")
         x = None
-    outputs = layers[-1].units if layers and layers[-1] is not None else None
     if y is not None and outputs is not None and y.shape[1] != outputs:
-        c.add("data.targets", f"expected {outputs} values per sample (the last layer's units), got {y.shape[1]}")
+        c.add("data.targets", f"expected {count(outputs, 'value')} per sample (the last layer's units), got {y.shape[1]}")
         y = None
     if x is not None and y is not None and x.shape[0] != y.shape[0]:
-        c.add("data.targets", f"expected one row per input sample ({x.shape[0]}), got {y.shape[0]} rows")
+        c.add("data.targets", f"expected one row per input sample ({x.shape[0]}), got {count(y.shape[0], 'row')}")
         return None, None
     return x, y
 
@@ -243,7 +246,7 @@ def _activation_list(c: Checker, value: Any, path: str, n_layers: int) -> tuple[
         c.add(path, "expected an array of activation names, one per layer")
         return None
     if len(value) != n_layers:
-        c.add(path, f"expected {n_layers} activation names (one per layer), got {len(value)}")
+        c.add(path, f"expected {count(n_layers, 'activation name')} (one per layer), got {len(value)}")
         return None
     ok = True
     for index, name in enumerate(value, start=1):

@@ -12,8 +12,13 @@ from backprop_tui.core.errors import UserError
 from backprop_tui.core.scenario.errors import suggestion
 from backprop_tui.core.scenario.load import loads
 from backprop_tui.core.vocab import ACTIVATION_NAMES, LOSS_NAMES
+from backprop_tui.core.wording import count
 
 SAMPLES = 4
+
+MAX_SIZE = 64
+"""The most inputs or units per layer `new` writes: every weight is written out as a number to
+read and edit, and a 64x64 matrix is already a page of them. The loader allows more (up to 4096)."""
 
 
 def output_activation(loss: str, activation: str) -> str:
@@ -26,11 +31,21 @@ def output_activation(loss: str, activation: str) -> str:
 
 
 def check_options(sizes: list[int], activation: str, loss: str) -> None:
-    """Refuse impossible options with a message naming the fix."""
+    """Refuse impossible options with a message naming the flag, the reason and the fix."""
     if len(sizes) < 2:
         raise UserError(f"--layers: expected at least two sizes (inputs and outputs), got {len(sizes)}")
-    if any(size < 1 or size > 64 for size in sizes):
-        raise UserError("--layers: expected sizes from 1 to 64")
+    flag = f"--layers {','.join(map(str, sizes))}"
+    if any(size < 1 for size in sizes):
+        raise UserError(f"{flag}: expected sizes of at least 1")
+    for index, size in enumerate(sizes):
+        if size > MAX_SIZE:
+            what = f"{count(size, 'input')} are" if index == 0 else f"a layer of {count(size, 'unit')} is"
+            raise UserError(
+                f"{flag}: {what} more than new writes (at most {MAX_SIZE} per layer), so that every weight "
+                "fits in the file as a number to read and edit. For a bigger network, write a smaller one, "
+                "then raise network.inputs or a layer's units in the file (up to 4096) and delete the weights "
+                "lines that no longer fit: the loader draws those weights from the seed."
+            )
     if activation not in ACTIVATION_NAMES:
         raise UserError(f'--activation: expected one of {", ".join(ACTIVATION_NAMES)}, '
                         f'got "{activation}"{suggestion(activation, ACTIVATION_NAMES)}')
