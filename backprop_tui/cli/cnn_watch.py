@@ -10,12 +10,14 @@ shown on the screen and printed again when the app closes, with batch mode's exi
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Any
 
 import numpy as np
 
 from backprop_tui.cli.cnn_output import Interrupted, StopRequest, stop_on_signals
+from backprop_tui.cli.cnn_resume import resume_command
 from backprop_tui.cli.cnn_session import TrainingSession, prepare_training
 from backprop_tui.core.cnn.data import CLASS_NAMES
 from backprop_tui.core.errors import UserError
@@ -63,7 +65,12 @@ class WatchJob:
             self.error = error
             raise
         if not self.finished:
-            self.leave = session.stop.reason not in SCREEN_KEYS  # SIGTERM, SIGHUP: close, do not wait for q
+            if session.stop.reason == "SIGHUP":
+                # The terminal is gone: Textual's shutdown would block for ever writing to it
+                # (its writer thread has died on the closed terminal). The checkpoint is written
+                # and the metrics file closed, so nothing is lost by ending here.
+                os._exit(session.stop.exit_code)
+            self.leave = session.stop.reason not in SCREEN_KEYS  # SIGTERM: close, do not wait for q
             return session.stopped_message()
         result = session.final_evaluation()
         return (f"finished {plural(self.epochs, 'epoch')}: test accuracy {result.accuracy:.2%}; "
@@ -91,7 +98,10 @@ def watch_command(args: argparse.Namespace) -> int:
         ScreenApp(TrainingScreen(job)).run()
     if job.error is not None:
         raise job.error
-    if job.finished is None:  # the app closed before the worker began (a crash in the app itself)
+    if job.finished is None:  # the worker or the app failed (a bug): the screen said what happened
+        print(f"error: training did not end normally; {session.checkpoint_path} holds what the last "
+              f"completed epoch wrote; continue with: {resume_command(session.args, session.data)}",
+              file=sys.stderr, flush=True)
         return 1
     if not job.finished:
         print(session.stopped_message(), file=sys.stderr, flush=True)

@@ -265,8 +265,28 @@ async def test_a_signal_writes_the_checkpoint_and_closes_the_screen(isolated: Pa
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         await wait_for(pilot, lambda: screen.record.position.batch >= 1)
-        job.session.stop.ask("SIGHUP", 129)  # what stop_on_signals does on SIGHUP
+        job.session.stop.ask("SIGTERM", 143)  # what stop_on_signals does on SIGTERM
         job.gate.set()
-        await wait_for(pilot, lambda: app._exit, timeout=30)  # no q needed: the terminal may be gone
+        await wait_for(pilot, lambda: app._exit, timeout=30)  # no q needed
     assert job.finished is False and job.leave
     assert (load_checkpoint(ckpt).state.epoch, load_checkpoint(ckpt).state.batch) == (0, 3)
+
+
+async def test_sighup_writes_the_checkpoint_and_ends_the_process(isolated: Path, synthetic_dir: Path,  # noqa: F811
+                                                                 small_scenario: Path, monkeypatch) -> None:  # noqa: F811
+    from backprop_tui.cli import cnn_watch
+
+    ended: list[int] = []
+    monkeypatch.setattr(cnn_watch.os, "_exit", lambda code: ended.append(code))  # the terminal is gone
+    ckpt = isolated / "run.npz"
+    job = GatedJob(watch_job(str(small_scenario), *flags(synthetic_dir, ckpt)), epoch=0, batch=2)
+    app = ScreenApp(TrainingScreen(job))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.record.position.batch >= 1)
+        job.session.stop.ask("SIGHUP", 129)
+        job.gate.set()
+        await wait_for(pilot, lambda: bool(ended), timeout=30)
+        assert ended == [129]
+        assert (load_checkpoint(ckpt).state.epoch, load_checkpoint(ckpt).state.batch) == (0, 2)
+        await pilot.press("q")

@@ -147,6 +147,8 @@ class TrainingScreen(Screen[None]):
         Binding("ctrl+q", "stop_or_quit('Ctrl-Q')", "Stop", show=False, priority=True),
         Binding("n", "page(1)", "Next mistakes", show=True),
         Binding("p", "page(-1)", "Previous mistakes", show=True),
+        Binding("pagedown", "scroll_results(1)", "Scroll", show=False),
+        Binding("pageup", "scroll_results(-1)", "Scroll", show=False),
     ]
     CHART_SECONDS = 2.0
     """How often the charts and filters are redrawn at most while training: every frame of
@@ -191,6 +193,12 @@ class TrainingScreen(Screen[None]):
             self.running = True
             self._status("training; q or Ctrl-C stops after the batch and writes the checkpoint")
             self.run_worker(self._train, thread=True, exclusive=True, name="training")
+
+    WIDE = 118
+    """Columns needed for the heat map and the gallery side by side (else they stack and scroll)."""
+
+    def on_resize(self, event: Any) -> None:
+        self.set_class(event.size.width < self.WIDE, "narrow")
 
     # -- the worker -------------------------------------------------------------------------------
 
@@ -300,6 +308,14 @@ class TrainingScreen(Screen[None]):
                 self._status("stopping after this batch, then writing the checkpoint...")
             return
         self.app.exit()
+
+    def action_scroll_results(self, by: int) -> None:
+        """Page the panels under the charts (they scroll on a narrow terminal)."""
+        results = self.query_one("#results")
+        if by > 0:
+            results.scroll_page_down()
+        else:
+            results.scroll_page_up()
 
     def action_page(self, by: int) -> None:
         self.query_one(GalleryPanel).turn(by)
