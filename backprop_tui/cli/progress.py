@@ -37,10 +37,10 @@ class RichProgress:
         self.console = console
         self.epochs = epochs
         self.progress = Progress(
-            TextColumn("[bold]epoch {task.fields[epoch]}/{task.fields[epochs]}"),
+            TextColumn("[bold]{task.fields[label]}"),
             BarColumn(),
             MofNCompleteColumn(),
-            TextColumn("loss {task.fields[loss]:.4f}  acc {task.fields[acc]:.2%}  {task.fields[rate]:.0f} img/s"),
+            TextColumn("{task.fields[stats]}"),
             TimeRemainingColumn(),
             console=console,
             transient=False,
@@ -57,8 +57,8 @@ class RichProgress:
         self.progress.stop()
 
     def on_epoch_start(self, epoch: int, batches: int, state: TrainState) -> None:
-        self.task = self.progress.add_task("train", total=batches, completed=state.batch, epoch=epoch + 1,
-                                           epochs=self.epochs, loss=0.0, acc=0.0, rate=0.0)
+        self.task = self.progress.add_task("train", total=batches, completed=state.batch,
+                                           label=f"epoch {epoch + 1}/{self.epochs}", stats="")
 
     def on_batch(self, state: TrainState, batches: int, lr: float) -> None:
         now = time.monotonic()
@@ -66,16 +66,16 @@ class RichProgress:
             return
         self._last = now
         assert self.task is not None
-        self.progress.update(
-            self.task, completed=state.batch, loss=state.loss_sum / max(state.seen, 1),
-            acc=state.correct / max(state.seen, 1), rate=state.seen / state.seconds if state.seconds else 0.0,
-        )
+        rate = state.seen / state.seconds if state.seconds else 0.0
+        stats = (f"loss {state.loss_sum / max(state.seen, 1):.4f}  acc {state.correct / max(state.seen, 1):.2%}  "
+                 f"{rate:.0f} img/s")
+        self.progress.update(self.task, completed=state.batch, stats=stats)
 
     def on_evaluate(self, done: int, total: int) -> None:
         """The end-of-epoch test evaluation, as a second bar under the epoch's."""
         if self.test_task is None:
-            self.test_task = self.progress.add_task("test", total=total, completed=0, epoch="test",
-                                                    epochs="set", loss=0.0, acc=0.0, rate=0.0)
+            self.test_task = self.progress.add_task("test", total=total, completed=0, label="test set",
+                                                    stats="evaluating the epoch's weights")
         self.progress.update(self.test_task, completed=done)
 
     def on_test(self, test: Evaluation, state: TrainState) -> None:

@@ -76,3 +76,22 @@ def test_a_finished_run_resumed_still_reports(isolated: Path, synthetic_dir: Pat
     capsys.readouterr()
     assert main(["train", "--resume", *common(synthetic_dir, ckpt)]) == 0
     assert "small after 1 epoch: test accuracy" in capsys.readouterr().out
+
+
+def test_a_terminal_gets_a_bar_for_the_test_evaluation() -> None:
+    import io
+
+    from rich.console import Console
+
+    from backprop_tui.cli.progress import RichProgress
+    from backprop_tui.core.cnn.train import TrainState
+
+    console = Console(file=io.StringIO(), force_terminal=True, width=120)
+    with RichProgress(console, 1) as progress:
+        progress.on_epoch_start(0, 4, TrainState())
+        progress.on_evaluate(250, 1000)
+        tasks = {task.fields["label"]: task for task in progress.progress.tasks}
+        assert tasks["test set"].completed == 250 and tasks["test set"].total == 1000
+        progress.on_epoch_end({"epoch": 1, "train_loss": 1.0, "train_accuracy": 0.5, "test_loss": 1.0,
+                               "test_accuracy": 0.5, "images_per_second": 10.0, "train_seconds": 1.0}, TrainState())
+        assert [task.fields["label"] for task in progress.progress.tasks] == ["epoch 1/1"]
