@@ -15,7 +15,7 @@ from backprop_tui.core.cnn.checkpoint import Checkpoint, load_checkpoint
 from backprop_tui.core.cnn.data import CLASS_NAMES, Dataset
 from backprop_tui.core.cnn.model import build_network
 from backprop_tui.core.cnn.train import batch_count, evaluate
-from backprop_tui.render.cnn_report import plural
+from backprop_tui.core import wording
 
 if TYPE_CHECKING:
     from backprop_tui.tui.screens.browse import BrowseScreen
@@ -28,7 +28,7 @@ class BrowseJob:
     def __init__(self, path: str, run: Checkpoint, data: Dataset, batches: int) -> None:
         self.run_ = run
         state = run.state
-        self.title = (f"{path}: {run.scenario.title}, {state.epoch} of {plural(run.scenario.training.epochs, 'epoch')} "
+        self.title = (f"{path}: {run.scenario.title}, {state.epoch} of {wording.count(run.scenario.training.epochs, 'epoch')} "
                       f"trained; test set from {data.source}")
         self.epochs = run.scenario.training.epochs
         self.batches = batches
@@ -76,7 +76,7 @@ def browse_screen(args: argparse.Namespace) -> BrowseScreen:
         data = _dataset(args, run.scenario)
     train_images, _ = _limited(data, run.state.limit, path)
     batches = batch_count(len(train_images), run.scenario.training.batch_size)
-    print(f"evaluating {args.checkpoint} on {plural(len(data.test_images), 'test image')}...", file=sys.stderr,
+    print(f"evaluating {args.checkpoint} on {wording.count(len(data.test_images), 'test image')}...", file=sys.stderr,
           flush=True)
     result = evaluate(build_network(run.scenario, run.params), data.test_images, data.test_labels)
     return BrowseScreen(BrowseJob(args.checkpoint, run, data, batches), result.predictions,

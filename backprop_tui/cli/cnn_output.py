@@ -18,24 +18,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import IO, Any
+from backprop_tui.cli.textout import encoder_test, transliterate
 
 STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
 """The signals that end a training run the way Ctrl-C does."""
 
 CLOSED_OUTPUT_EXIT = 128 + 13
 """Exit code after stdout was closed: what a shell reports for a process killed by SIGPIPE."""
-
-ASCII_FORMS = {
-    "\u2580": "^", "\u2588": "#", "\u2501": "-", "\u2500": "-", "\u2502": "|", "\u2026": "...",
-    "\u2192": "->", "\u00d7": "x", "\u2013": "-", "\u2014": "-", "\u2248": "~", "\u03b3": "gamma",
-}
-"""Readable ASCII for the characters batch mode prints, used when the output cannot hold them."""
-
-
-def to_ascii(text: str) -> str:
-    """`text` with known characters spelt in ASCII and any other non-ASCII one as '?'."""
-    return text.translate(str.maketrans(ASCII_FORMS)).encode("ascii", "replace").decode("ascii")
-
 
 def can_encode(stream: Any, text: str) -> bool:
     """Whether `stream`'s encoding holds every character of `text`."""
@@ -97,7 +86,7 @@ class GuardedOutput:
             return len(text)
         try:
             if not can_encode(self.stream, text):
-                text = to_ascii(text)
+                text = transliterate(text, encoder_test(self.stream.encoding))
             self.stream.write(text)
         except BrokenPipeError:
             self._reader_gone()

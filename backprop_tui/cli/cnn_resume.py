@@ -23,7 +23,7 @@ from backprop_tui.core.cnn.optim import learning_rate
 from backprop_tui.core.cnn.train import TrainState
 from backprop_tui.core.errors import UserError
 from backprop_tui.core.vocab import CnnOptimizerName, ScheduleName
-from backprop_tui.render.cnn_report import plural
+from backprop_tui.core import wording
 
 _TRAINING_FLAGS = (("batch_size", "batch_size"), ("lr", "learning_rate"), ("momentum", "momentum"))
 """(argparse dest, training key) of the flags that override the scenario's [training]."""
@@ -67,7 +67,7 @@ def refuse_existing(path: Path) -> str:
     try:
         stored = load_checkpoint(path)
         what = (f"a checkpoint of {stored.scenario.title!r} with {stored.state.epoch} of "
-                f"{plural(stored.scenario.training.epochs, 'epoch')} done")
+                f"{wording.count(stored.scenario.training.epochs, 'epoch')} done")
     except UserError:
         what = "a file that is not a readable checkpoint"
     return (f"--checkpoint {path}: {path} already exists ({what}). Continue it with --resume, or start "
@@ -94,7 +94,7 @@ def resumed_run(args: argparse.Namespace, path: Path) -> tuple[Checkpoint, int |
         return run, None
     if args.epochs < epochs:
         raise UserError(
-            f"--epochs {args.epochs}: the run stored in {path} trains {plural(epochs, 'epoch')} "
+            f"--epochs {args.epochs}: the run stored in {path} trains {wording.count(epochs, 'epoch')} "
             f"({run.state.epoch} done); --resume can keep that or raise it, not lower it (its learning-rate "
             "schedule and its weights belong to the longer run)"
         )
@@ -187,12 +187,12 @@ def schedule_note(epochs_before: int, scenario: CnnScenario, state: TrainState, 
     old = replace(spec, epochs=epochs_before)
     progress = state.epoch + state.batch / batches
     before, after = learning_rate(old, progress), learning_rate(spec, progress)
-    raised = f"--epochs {spec.epochs} continues the run from {epochs_before} to {plural(spec.epochs, 'epoch')}"
+    raised = f"--epochs {spec.epochs} continues the run from {epochs_before} to {wording.count(spec.epochs, 'epoch')}"
     if spec.schedule == ScheduleName.COSINE:
         return (f"{raised}; the cosine schedule is stretched over all {spec.epochs}, so the learning rate goes "
                 f"from {before:.3g} (where the {epochs_before}-epoch schedule stands) to {after:.3g} now, then "
                 f"falls along the new curve to {spec.min_learning_rate:g} at the end of epoch {spec.epochs}")
     if spec.schedule == ScheduleName.STEP_DECAY:
         return (f"{raised}; the step_decay schedule goes on as before (times {spec.gamma:g} every "
-                f"{plural(spec.step_epochs, 'epoch')}): the learning rate is {after:.3g} now")
+                f"{wording.count(spec.step_epochs, 'epoch')}): the learning rate is {after:.3g} now")
     return f"{raised}; the learning rate stays {after:g} (constant schedule)"

@@ -32,7 +32,8 @@ from backprop_tui.cli.cnn_resume import (
     check_same_data, refuse_existing, resume_command, resumed_run, scenario_with_overrides, schedule_note,
 )
 from backprop_tui.cli.progress import PlainProgress, RichProgress, live_terminal
-from backprop_tui.render.cnn_report import full_report, plural
+from backprop_tui.core import wording
+from backprop_tui.render.cnn_report import full_report
 from backprop_tui.core.cnn.train import (
     Evaluation, Hooks, TrainState, TrainingDiverged, batch_count, evaluate, train,
 )
@@ -86,7 +87,7 @@ def _train(args: argparse.Namespace, stop: StopRequest, out: GuardedOutput) -> i
         return stop.exit_code
     result = session.final_evaluation()
     console.print(full_report(result.labels, result.predictions,
-                              f"{session.scenario.title} after {plural(epochs, 'epoch')}"))
+                              f"{session.scenario.title} after {wording.count(epochs, 'epoch')}"))
     return 0
 
 
@@ -118,8 +119,8 @@ class TrainingSession:
 
     def headline(self) -> str:
         """What is trained on what, where the checkpoint goes, and where a resumed run stands."""
-        return (f"{self.scenario.title}: {plural(len(self.train_images), 'training image')}, "
-                f"{plural(len(self.data.test_images), 'test image')} from {self.data.source}; checkpoint "
+        return (f"{self.scenario.title}: {wording.count(len(self.train_images), 'training image')}, "
+                f"{wording.count(len(self.data.test_images), 'test image')} from {self.data.source}; checkpoint "
                 f"{self.checkpoint_path}" + _resume_note(self.args.resume, self.run.state, self.scenario.training.epochs))
 
     def train(self, reporter: Any) -> bool:
@@ -210,7 +211,7 @@ def prepare_training(args: argparse.Namespace, stop: StopRequest) -> TrainingSes
     if run.state.batch > batches:
         raise UserError(
             f"{checkpoint_path}: the checkpoint stopped after batch {run.state.batch} of epoch {run.state.epoch + 1}, "
-            f"but {len(train_images)} training images make only {plural(batches, 'batch')} of "
+            f"but {len(train_images)} training images make only {wording.count(batches, 'batch')} of "
             f"{scenario.training.batch_size}; resume with the data it was trained on"
         )
     network = build_network(scenario, run.params)
@@ -236,7 +237,7 @@ def _resume_note(resuming: bool, state: TrainState, epochs: int) -> str:
     if not resuming:
         return ""
     if state.epoch >= epochs:
-        return f" (already trained all {plural(epochs, 'epoch')}; raise --epochs to continue)"
+        return f" (already trained all {wording.count(epochs, 'epoch')}; raise --epochs to continue)"
     return f" (resuming at epoch {state.epoch + 1}, batch {state.batch})"
 
 
@@ -247,10 +248,10 @@ def _limited(data: Dataset, limit: int | None, checkpoint: Path | None) -> tuple
     count = len(data.train_images)
     if limit > count:
         if checkpoint is not None:
-            raise UserError(f"{checkpoint}: the checkpoint was trained on the first {plural(limit, 'training image')} "
+            raise UserError(f"{checkpoint}: the checkpoint was trained on the first {wording.count(limit, 'training image')} "
                             f"(train --limit {limit}), but {data.source} holds only {count}; resume with "
                             "the data it was trained on")
-        raise UserError(f"--limit {limit}: there are only {plural(count, 'training image')} in {data.source}")
+        raise UserError(f"--limit {limit}: there are only {wording.count(count, 'training image')} in {data.source}")
     return data.train_images[:limit], data.train_labels[:limit]
 
 

@@ -21,7 +21,8 @@ from backprop_tui.cli.cnn_resume import resume_command
 from backprop_tui.cli.cnn_session import TrainingSession, prepare_training
 from backprop_tui.core.cnn.data import CLASS_NAMES
 from backprop_tui.core.errors import UserError
-from backprop_tui.render.cnn_report import full_report, plural
+from backprop_tui.core import wording
+from backprop_tui.render.cnn_report import full_report
 
 STOP_EXIT = 130
 """Exit code after q or Ctrl-C on the screen: what batch mode returns after Ctrl-C."""
@@ -73,7 +74,7 @@ class WatchJob:
             self.leave = session.stop.reason not in SCREEN_KEYS  # SIGTERM: close, do not wait for q
             return session.stopped_message()
         result = session.final_evaluation()
-        return (f"finished {plural(self.epochs, 'epoch')}: test accuracy {result.accuracy:.2%}; "
+        return (f"finished {wording.count(self.epochs, 'epoch')}: test accuracy {result.accuracy:.2%}; "
                 f"checkpoint {session.checkpoint_path}")
 
     def request_stop(self, reason: str) -> None:
@@ -110,5 +111,5 @@ def watch_command(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     Console(highlight=False).print(full_report(result.labels, result.predictions,
-                                               f"{session.scenario.title} after {plural(job.epochs, 'epoch')}"))
+                                               f"{session.scenario.title} after {wording.count(job.epochs, 'epoch')}"))
     return 0

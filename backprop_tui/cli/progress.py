@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
 from backprop_tui.core.cnn.train import Evaluation, TrainState
-from backprop_tui.render.cnn_report import plural
+from backprop_tui.core import wording
 
 
 def live_terminal(console: Console) -> bool:
@@ -106,7 +106,7 @@ class PlainProgress:
 
     def on_epoch_start(self, epoch: int, batches: int, state: TrainState) -> None:
         self._every = max(1, batches // self.lines_per_epoch)
-        print(f"epoch {epoch + 1}/{self.epochs}: {plural(batches, 'batch')}", file=self.stream, flush=True)
+        print(f"epoch {epoch + 1}/{self.epochs}: {wording.count(batches, 'batch')}", file=self.stream, flush=True)
 
     def on_batch(self, state: TrainState, batches: int, lr: float) -> None:
         if state.batch % self._every and state.batch != batches:
@@ -127,7 +127,7 @@ class PlainProgress:
         if self._eval_part is not None and (part == self._eval_part or done >= total):
             return
         self._eval_part = part
-        print(f"  testing: {done}/{plural(total, 'test image')}", file=self.stream, flush=True)
+        print(f"  testing: {done}/{wording.count(total, 'test image')}", file=self.stream, flush=True)
 
     def on_test(self, test: Evaluation, state: TrainState) -> None:
         """The epoch's test evaluation: the epoch line that follows says what matters of it."""

@@ -13,9 +13,23 @@ _LETTERS_SPOKEN_WITH_A_VOWEL = frozenset("aefhilmnorsx")
 """Single letters (and letter names such as "x" or "f") spoken with a vowel: "an x", "an f"."""
 
 
+_IRREGULAR = {"batch": "batches", "matrix": "matrices", "index": "indices", "patch": "patches"}
+"""Plurals the regular rule gets wrong ("epoch" is regular: its ch is spoken k)."""
+
+
 def plural(count: int, noun: str, many: str | None = None) -> str:
-    """`noun` or its plural for `count` (`many`, default `noun + "s"`), without the number."""
-    return noun if count == 1 else (many if many is not None else noun + "s")
+    """`noun` or its plural for `count` (`many`, default the regular plural: "epochs", "batches",
+    "matrices"), without the number."""
+    if count == 1:
+        return noun
+    if many is not None:
+        return many
+    last = noun.rsplit(" ", 1)[-1]
+    if last in _IRREGULAR:
+        return noun[: len(noun) - len(last)] + _IRREGULAR[last]
+    if noun.endswith(("s", "x", "sh")):
+        return noun + "es"
+    return noun + "s"
 
 
 def count(number: int, noun: str, many: str | None = None) -> str:

@@ -10,16 +10,6 @@ from rich.text import Text
 from backprop_tui.core.cnn.data import CLASS_NAMES
 
 
-_PLURALS = {"batch": "batches"}
-
-
-def plural(count: int, noun: str) -> str:
-    """"1 epoch", "2 epochs", "1 batch", "3 batches": the count with its noun in agreement."""
-    if count == 1:
-        return f"{count} {noun}"
-    return f"{count} {_PLURALS.get(noun, noun + 's')}"
-
-
 def confusion_matrix(labels: np.ndarray, predictions: np.ndarray, classes: int = 10) -> np.ndarray:
     """counts[true, predicted]."""
     counts = np.zeros((classes, classes), np.int64)

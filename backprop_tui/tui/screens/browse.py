@@ -13,7 +13,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from backprop_tui.render.cnn_report import plural
+from backprop_tui.core import wording
 from backprop_tui.render.picture import half_block_image
 from backprop_tui.tui.screens.training import TrainingJob, TrainingScreen
 from backprop_tui.tui.widgets.training_record import Position
@@ -40,9 +40,9 @@ class BrowseScreen(TrainingScreen):
         super().on_mount()
         self.show_evaluation(self.job.test_labels, self.predictions, self.probabilities,
                              f"test set with the weights of epoch {self.job.start[0]}")
-        done = f"{self.job.start[0]} of {plural(self.job.epochs, 'epoch')} trained"
+        done = f"{self.job.start[0]} of {wording.count(self.job.epochs, 'epoch')} trained"
         if self.job.start[1]:
-            done += f", then {plural(self.job.start[1], 'batch')}"
+            done += f", then {wording.count(self.job.start[1], 'batch')}"
         self._status(f"read-only: {done}; i picks a test image, n/p page the mistakes, q leaves")
 
     def action_pick(self) -> None:

@@ -23,7 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, ProgressBar, Static
 
 from backprop_tui.core.errors import UserError
-from backprop_tui.render.cnn_report import plural
+from backprop_tui.core import wording
 from backprop_tui.tui.widgets.training_panels import (
     ConfusionPanel, FiltersPanel, GalleryPanel, RecordChart, draw_batch_loss, draw_learning_rate, draw_test,
 )
@@ -279,7 +279,7 @@ class TrainingScreen(Screen[None]):
         bar = self.query_one("#epoch-bar", ProgressBar)
         if p.epoch >= record.epochs:
             bar.update(total=1, progress=1)
-            text = f"all {plural(record.epochs, 'epoch')} trained"
+            text = f"all {wording.count(record.epochs, 'epoch')} trained"
         else:
             bar.update(total=max(p.batches, 1), progress=p.batch)
             text = f"epoch {p.epoch + 1}/{record.epochs}  batch {p.batch}/{p.batches}"
