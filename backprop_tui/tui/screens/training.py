@@ -177,7 +177,7 @@ class TrainingScreen(Screen[None]):
             yield RecordChart(draw_learning_rate, id="lr-chart")
         with Horizontal(id="results"):
             with Vertical(id="left-results"):
-                yield ConfusionPanel(Text("the confusion matrix appears after the first epoch", style="dim"),
+                yield ConfusionPanel(Text("the confusion matrix appears when an epoch ends", style="dim"),
                                      id="confusion")
                 yield FiltersPanel(id="filters")
             yield GalleryPanel(id="gallery")
