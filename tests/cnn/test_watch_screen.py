@@ -290,3 +290,17 @@ async def test_sighup_writes_the_checkpoint_and_ends_the_process(isolated: Path,
         assert ended == [129]
         assert (load_checkpoint(ckpt).state.epoch, load_checkpoint(ckpt).state.batch) == (0, 2)
         await pilot.press("q")
+
+
+async def test_at_80x24_the_panels_stack_and_scroll() -> None:
+    app = recorded_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await fill_with_a_recorded_run(pilot)
+        screen = app.screen
+        assert screen.has_class("narrow")
+        results = screen.query_one("#results")
+        assert results.max_scroll_y > 0 and results.scroll_y == 0
+        await pilot.press("pagedown")
+        await wait_for(pilot, lambda: results.scroll_y > 0)
+        await pilot.resize_terminal(120, 36)
+        await wait_for(pilot, lambda: not screen.has_class("narrow"))
