@@ -99,6 +99,8 @@ def commands(tmp: Path, trained: tuple[Path, Path]) -> dict[str, tuple[list[str]
         "trace json": (["trace", "lecture", "--iterations", "1", "--format", "json"], 0, '"steps"'),
         "compare": (["compare", "learning-rate", "--width", "60", "--height", "10"], 0, "legend:"),
         "compare json": (["compare", "learning-rate", "--format", "json"], 0, '"variants"'),
+        "landscape": (["landscape", "learning-rate", "--iterations", "60"], 0, "scale of E"),
+        "landscape json": (["landscape", "learning-rate", "--resolution", "10", "--format", "json"], 0, '"paths"'),
         "validate": (["validate", "lecture", str(broken)], 2, "lecture: OK"),
         "new": (["new", str(tmp / "new.toml"), "--loss", "cross_entropy", "--layers", "2,3,2"], 0, "wrote"),
         "data": (["data", "--data-dir", str(data)], 1, "looked for"),  # synthetic files fail the MD5 check
@@ -108,8 +110,8 @@ def commands(tmp: Path, trained: tuple[Path, Path]) -> dict[str, tuple[list[str]
     }
 
 
-COMMANDS = ("scenarios", "trace", "trace markdown", "trace json", "compare", "compare json", "validate", "new",
-            "data", "help", "evaluate", "predict")
+COMMANDS = ("scenarios", "trace", "trace markdown", "trace json", "compare", "compare json", "landscape",
+            "landscape json", "validate", "new", "data", "help", "evaluate", "predict")
 
 
 @pytest.mark.parametrize("environment", ENCODINGS)

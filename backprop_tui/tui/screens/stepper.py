@@ -81,6 +81,7 @@ class StepperScreen(AuthoringActions, Screen[None]):
         Binding("x", "export", "Export the walk as markdown", show=False),
         Binding("v", "variant", "Switch variant", show=False),
         Binding("c", "compare", "Compare variants", show=False),
+        Binding("L", "landscape", "Loss landscape", show=False),
     ]
 
     position: reactive[Position] = reactive(Position, init=False)
@@ -348,6 +349,14 @@ class StepperScreen(AuthoringActions, Screen[None]):
     def action_toggle_sources(self) -> None:
         self._hide_about()
         self.show_sources = not self.show_sources
+
+    def action_landscape(self) -> None:
+        """E over a plane of parameter space with every variant's path; iterations stepped there
+        are shown here on return."""
+        from backprop_tui.tui.screens.landscape import LandscapeScreen
+
+        self._hide_about()
+        self.app.push_screen(LandscapeScreen(self.stepper), lambda _: self._go(self.stepper.position))
 
     def action_decimals(self, change: int) -> None:
         self._hide_about()

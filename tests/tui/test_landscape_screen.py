@@ -1,0 +1,70 @@
+"""The landscape screen: opened with L from the stepper, its point follows the learner, and
+snapshots at 120x36 of the two scenarios that tell its main stories."""
+
+from __future__ import annotations
+
+import numpy as np
+from textual.pilot import Pilot
+
+from backprop_tui.core.dense.landscape import flatten
+from backprop_tui.core.scenario.bundled import resolve
+from backprop_tui.tui.screens.landscape import LandscapeScreen
+
+from .helpers import FastWatchApp, screen_text, wait_for
+
+SIZE = (120, 36)
+
+
+async def open_landscape(pilot: Pilot) -> LandscapeScreen:
+    await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == "StepperScreen")
+    await pilot.press("L")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, LandscapeScreen) and pilot.app.screen.scape is not None)
+    return pilot.app.screen
+
+
+async def test_point_follows_the_learner_and_the_stepper_keeps_the_place() -> None:
+    app = FastWatchApp(resolve("learning-rate"), variant="too-large")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_landscape(pilot)
+        assert "iteration 1 of too-large" in screen_text(app)
+        for _ in range(3):
+            await pilot.press("pagedown")
+        await wait_for(pilot, lambda: "iteration 4 of too-large" in screen_text(app))
+        index, uv, number = screen.current()
+        assert number == 4 and screen.scape.paths[index].name == "too-large"
+        assert np.array_equal(uv, screen.scape.coords[index][3])
+        assert np.array_equal(screen.scape.paths[index].params[3], flatten(screen.stepper.iterations[3].before.params))
+        assert "Cut through iteration 4 of too-large" in screen_text(app)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, LandscapeScreen))
+        await wait_for(pilot, lambda: "iteration 4/" in screen_text(app))
+
+
+async def test_base_scenario_gets_its_own_path() -> None:
+    app = FastWatchApp(resolve("local-minimum"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_landscape(pilot)
+        assert [p.name for p in screen.scape.paths] == ["plain-gd", "momentum", "base"]
+        assert "base: E" in screen_text(app) and "<- stepping" in screen_text(app)
+
+
+class TestLandscapeSnapshots:
+    def test_local_minimum(self, snap_compare) -> None:
+        async def run_before(pilot: Pilot) -> None:
+            await open_landscape(pilot)
+            for _ in range(5):
+                await pilot.press("greater_than_sign")
+            await wait_for(pilot, lambda: "iteration 51 of momentum" in screen_text(pilot.app))
+
+        app = FastWatchApp(resolve("local-minimum"), variant="momentum")
+        assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+    def test_learning_rate(self, snap_compare) -> None:
+        async def run_before(pilot: Pilot) -> None:
+            await open_landscape(pilot)
+            for _ in range(3):
+                await pilot.press("greater_than_sign")
+            await wait_for(pilot, lambda: "iteration 31 of too-large" in screen_text(pilot.app))
+
+        app = FastWatchApp(resolve("learning-rate"), variant="too-large")
+        assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
