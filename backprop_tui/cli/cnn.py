@@ -78,6 +78,10 @@ def _add_train(subparsers: Any) -> None:
     parser.add_argument("--metrics", metavar="FILE",
                         help="append one JSON line per epoch to FILE (on --resume, FILE is brought back to "
                         "exactly the epochs the checkpoint holds)")
+    parser.add_argument("--watch", action="store_true",
+                        help="train on the training screen: live charts of the losses, accuracy and learning "
+                        "rate, the confusion matrix, the mistakes and the first layer's filters after each epoch "
+                        "(q stops like Ctrl-C); without a terminal, batch mode's lines instead")
     parser.set_defaults(func=_train)
 
 
@@ -122,6 +126,28 @@ def _add_data(subparsers: Any) -> None:
 # -- handlers -------------------------------------------------------------------------------------
 
 
+def open_cnn(name: str) -> int | None:
+    """`backprop-tui NAME` for what is shown rather than stepped through: a checkpoint (.npz)
+    opens read-only on the training screen, a CNN scenario trains on it (as `train --watch NAME`
+    does); None for anything else (a stepping scenario, or a name that is neither)."""
+    if name.endswith(".npz"):
+        return _run("browse_command", argparse.Namespace(command="open", checkpoint=name, data_dir=None,
+                                                          no_verify=False))
+    from backprop_tui.core.scenario.bundled import resolve
+    from backprop_tui.core.scenario.kind import file_kind
+    from backprop_tui.core.vocab import ScenarioKind
+
+    try:
+        is_cnn = file_kind(resolve(name)) is ScenarioKind.CNN
+    except UserError:
+        return None  # the stepping app reports it
+    if not is_cnn:
+        return None
+    from backprop_tui.cli.main import main
+
+    return main(["train", "--watch", name])
+
+
 def _out_of_memory() -> UserError:
     return UserError("out of memory: this model or batch is too large for this machine's memory; use a "
                      "smaller training.batch_size (or --batch-size), or fewer filters or units")
@@ -134,7 +160,19 @@ def _run(command: str, args: argparse.Namespace) -> int:
         from backprop_tui.cli import cnn_session
         from backprop_tui.cli.cnn_output import guarded_stdout
 
+        if command == "browse_command":
+            from backprop_tui.cli import cnn_browse
+
+            return cnn_browse.browse_command(args)
+
+        if command == "train_command" and getattr(args, "watch", False) and sys.stdout.isatty():
+            from backprop_tui.cli import cnn_watch
+
+            return cnn_watch.watch_command(args)
         if command == "train_command":  # train guards its own output: a closed pipe stops it
+            if getattr(args, "watch", False):
+                print("note: --watch needs a terminal; training with batch mode's progress lines instead",
+                      file=sys.stderr, flush=True)
             return cnn_session.train_command(args)
         with guarded_stdout():
             return int(getattr(cnn_session, command)(args))

@@ -168,13 +168,15 @@ def check_same_data(path: Path, stored: DataRecord | None, data: Dataset) -> Non
 def resume_command(args: argparse.Namespace, data: Dataset) -> str:
     """The command that continues this run, shell-quoted: the checkpoint, the data folder
     (named explicitly, so the run continues on the data it started on), --no-verify and
-    --metrics as given."""
+    --metrics as given, and --watch for a run on the training screen."""
     words = ["backprop-tui", "train", "--resume", "--checkpoint", str(args.checkpoint),
              "--data-dir", str(args.data_dir or data.source)]
     if getattr(args, "no_verify", False):
         words.append("--no-verify")
     if args.metrics:
         words += ["--metrics", str(args.metrics)]
+    if getattr(args, "watch", False):
+        words.append("--watch")  # a run watched on the training screen continues there
     return shlex.join(words)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from backprop_tui.core.cnn.data import (
     search_places,
     to_input,
 )
-from backprop_tui.core.cnn.model import build_network, init_params
+from backprop_tui.core.cnn.model import Network, build_network, init_params
 from backprop_tui.core.cnn.optim import Optimizer
 from backprop_tui.render.picture import FULL_BLOCK, UPPER_HALF, ascii_image, half_block_image
 from backprop_tui.cli.cnn_output import (
@@ -30,10 +31,12 @@ from backprop_tui.cli.cnn_paths import MetricsFile, check_writable, leftover_tem
 from backprop_tui.cli.cnn_resume import (
     check_same_data, refuse_existing, resume_command, resumed_run, scenario_with_overrides, schedule_note,
 )
-from backprop_tui.cli.progress import PlainProgress, RichProgress
+from backprop_tui.cli.progress import PlainProgress, RichProgress, live_terminal
 from backprop_tui.core import wording
 from backprop_tui.render.cnn_report import full_report
-from backprop_tui.core.cnn.train import Hooks, TrainState, TrainingDiverged, batch_count, evaluate, train
+from backprop_tui.core.cnn.train import (
+    Evaluation, Hooks, TrainState, TrainingDiverged, batch_count, evaluate, train,
+)
 from backprop_tui.core.errors import UserError
 
 def _console() -> Console:
@@ -71,6 +74,117 @@ def train_command(args: argparse.Namespace) -> int:
 
 
 def _train(args: argparse.Namespace, stop: StopRequest, out: GuardedOutput) -> int:
+    session = prepare_training(args, stop)
+    console = Console(file=out, highlight=False)
+    epochs = session.scenario.training.epochs
+    reporter: Any = RichProgress(console, epochs) if live_terminal(console) else PlainProgress(out, epochs)
+    with reporter:
+        stop.training = True  # from this line on, a signal leaves a checkpoint
+        print(session.headline(), file=out, flush=True)
+        finished = session.train(reporter)
+    if not finished:
+        print(session.stopped_message(), file=sys.stderr, flush=True)
+        return stop.exit_code
+    result = session.final_evaluation()
+    console.print(full_report(result.labels, result.predictions,
+                              f"{session.scenario.title} after {wording.count(epochs, 'epoch')}"))
+    return 0
+
+
+@dataclass
+class TrainingSession:
+    """A run checked and ready to train: its checkpoint, data, network, optimizer and metrics
+    file. Batch mode and the training screen (--watch) both train through it, so both write
+    the same checkpoints and metrics and stop the same way."""
+
+    args: argparse.Namespace
+    stop: StopRequest
+    run: Checkpoint
+    data: Dataset
+    network: Network
+    optimizer: Optimizer
+    train_images: np.ndarray
+    train_labels: np.ndarray
+    checkpoint_path: Path
+    existed: bool
+    metrics: MetricsFile | None
+    batches: int
+    saved: bool = False
+    last_test: Evaluation | None = None
+    """The last epoch's test evaluation: the final report reuses it rather than a second pass."""
+
+    @property
+    def scenario(self) -> CnnScenario:
+        return self.run.scenario
+
+    def headline(self) -> str:
+        """What is trained on what, where the checkpoint goes, and where a resumed run stands."""
+        return (f"{self.scenario.title}: {wording.count(len(self.train_images), 'training image')}, "
+                f"{wording.count(len(self.data.test_images), 'test image')} from {self.data.source}; checkpoint "
+                f"{self.checkpoint_path}" + _resume_note(self.args.resume, self.run.state, self.scenario.training.epochs))
+
+    def train(self, reporter: Any) -> bool:
+        """Train to the last epoch, telling `reporter` (on_epoch_start, on_batch, on_evaluate,
+        on_test, on_epoch_end); writes the checkpoint (and a metrics line) after every epoch and,
+        when a stop was asked for, after the batch it stopped at. False when it stopped early.
+
+        Raises TrainingDiverged saying what the checkpoint holds, UserError when a metrics line
+        cannot be written. Closes the metrics file.
+        """
+        run, state = self.run, self.run.state
+
+        def tested(test: Evaluation, state: TrainState) -> None:
+            self.last_test = test
+            reporter.on_test(test, state)
+
+        def epoch_done(result: dict[str, Any], state: TrainState) -> None:
+            save_checkpoint(self.checkpoint_path, run)
+            self.saved = True
+            if self.metrics is not None:
+                try:
+                    self.metrics.append(result)
+                except UserError as error:
+                    raise UserError(f"{error}. The checkpoint holds epoch {state.epoch}; once that is fixed, "
+                                    f"continue with: {resume_command(self.args, self.data)}") from None
+            reporter.on_epoch_end(result, state)
+
+        stop = self.stop
+        hooks = Hooks(reporter.on_epoch_start, reporter.on_batch, epoch_done, lambda state: stop.is_set(),
+                      lambda state: stop.is_set(), reporter.on_evaluate, tested)
+        try:
+            try:
+                finished = train(self.network, self.optimizer, self.scenario, self.train_images, self.train_labels,
+                                 self.data.test_images, self.data.test_labels, state, hooks)
+            except TrainingDiverged as error:
+                kept = (f"The checkpoint {self.checkpoint_path} is left as it was last written"
+                        if self.saved or self.existed else f"Nothing was written to {self.checkpoint_path}")
+                raise TrainingDiverged(f"{error}. {kept}. Lower the learning rate (--lr, or training.learning_rate "
+                                       "in the scenario) and train again.") from None
+        finally:
+            if self.metrics is not None:
+                self.metrics.close()
+        if not finished:
+            save_checkpoint(self.checkpoint_path, run)
+        return finished
+
+    def stopped_message(self) -> str:
+        """Where a stopped run stands, what was written and the command that continues it."""
+        state = self.run.state
+        where = f"batch {state.batch} of epoch {state.epoch + 1}" if state.batch else f"epoch {state.epoch}"
+        return (f"interrupted ({self.stop.reason}): finished {where} and wrote {self.checkpoint_path}; "
+                f"continue with: {resume_command(self.args, self.data)}")
+
+    def final_evaluation(self) -> Evaluation:
+        """The test set evaluated with the final weights: the last epoch's evaluation (those very
+        weights); only a run that was already finished when resumed needs a pass of its own."""
+        if self.last_test is None:
+            self.last_test = evaluate(self.network, self.data.test_images, self.data.test_labels)
+        return self.last_test
+
+
+def prepare_training(args: argparse.Namespace, stop: StopRequest) -> TrainingSession:
+    """Everything `train` checks and loads before the first batch (UserError for bad input);
+    notes about replaced files and a raised schedule go to stderr."""
     checkpoint_path = Path(args.checkpoint)
     check_writable(checkpoint_path, "--checkpoint", "checkpoint", replaced=True)
     existed = checkpoint_path.is_file()
@@ -115,56 +229,8 @@ def _train(args: argparse.Namespace, stop: StopRequest, out: GuardedOutput) -> i
     if existed and not args.resume:
         print(f"note: {checkpoint_path} will be replaced by this run's checkpoint after its first epoch "
               "(--fresh)", file=sys.stderr, flush=True)
-    console = Console(file=out, highlight=False)
-    epochs = scenario.training.epochs
-    reporter: Any = RichProgress(console, epochs) if out.isatty() else PlainProgress(out, epochs)
-    saved = False
-
-    def epoch_done(result: dict[str, Any], state: TrainState) -> None:
-        nonlocal saved
-        save_checkpoint(checkpoint_path, run)
-        saved = True
-        if metrics is not None:
-            try:
-                metrics.append(result)
-            except UserError as error:
-                raise UserError(f"{error}. The checkpoint holds epoch {state.epoch}; once that is fixed, "
-                                f"continue with: {resume_command(args, data)}") from None
-        reporter.on_epoch_end(result, state)
-
-    try:
-        with reporter:
-            stop.training = True  # from this line on, a signal leaves a checkpoint
-            print(
-                f"{scenario.title}: {wording.count(len(train_images), 'training image')}, "
-                f"{wording.count(len(data.test_images), 'test image')} from {data.source}; checkpoint {checkpoint_path}"
-                + _resume_note(args.resume, run.state, epochs),
-                file=out, flush=True,
-            )
-            hooks = Hooks(reporter.on_epoch_start, reporter.on_batch, epoch_done, lambda state: stop.is_set(),
-                          lambda state: stop.is_set())
-            try:
-                finished = train(network, optimizer, scenario, train_images, train_labels,
-                                 data.test_images, data.test_labels, run.state, hooks)
-            except TrainingDiverged as error:
-                kept = (f"The checkpoint {checkpoint_path} is left as it was last written" if saved or existed
-                        else f"Nothing was written to {checkpoint_path}")
-                raise TrainingDiverged(f"{error}. {kept}. Lower the learning rate (--lr, or training.learning_rate "
-                                       "in the scenario) and train again.") from None
-    finally:
-        if metrics is not None:
-            metrics.close()
-    if not finished:
-        save_checkpoint(checkpoint_path, run)
-        where = (f"batch {run.state.batch} of epoch {run.state.epoch + 1}" if run.state.batch
-                 else f"epoch {run.state.epoch}")
-        print(f"interrupted ({stop.reason}): finished {where} and wrote {checkpoint_path}; continue with: "
-              f"{resume_command(args, data)}", file=sys.stderr, flush=True)
-        return stop.exit_code
-    result = evaluate(network, data.test_images, data.test_labels)
-    console.print(full_report(result.labels, result.predictions,
-                              f"{scenario.title} after {wording.count(epochs, 'epoch')}"))
-    return 0
+    return TrainingSession(args, stop, run, data, network, optimizer, train_images, train_labels, checkpoint_path,
+                           existed, metrics, batches)
 
 
 def _resume_note(resuming: bool, state: TrainState, epochs: int) -> str:

@@ -78,7 +78,13 @@ def require_variant(scenario, name: str, flag: str = "--variant") -> None:
 def cmd_open(args: argparse.Namespace) -> int:
     """Open the app. A missing file is an error here; a file with errors opens on the error
     screen, which reloads as soon as the file is fixed (the authoring loop). A --variant the
-    file does not have is an error here too: the file is fine, the flag is wrong."""
+    file does not have is an error here too: the file is fine, the flag is wrong. A checkpoint
+    or a CNN scenario opens the training screen instead."""
+    from backprop_tui.cli.cnn import open_cnn
+
+    shown = open_cnn(args.scenario)  # a checkpoint, or a CNN scenario: the training screen
+    if shown is not None:
+        return shown
     path = stepping_scenario_path(args.scenario)
     if args.variant is not None:
         from backprop_tui.core.scenario.errors import ScenarioError

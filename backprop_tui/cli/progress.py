@@ -1,4 +1,5 @@
-"""Progress while training: a rich bar per epoch on a terminal, plain log lines otherwise."""
+"""Progress while training: a rich bar per epoch on a terminal, plain log lines otherwise
+(a pipe, a file, or a terminal that cannot redraw a line: TERM=dumb)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,15 @@ from typing import IO, Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
-from backprop_tui.core.cnn.train import TrainState
+from backprop_tui.core.cnn.train import Evaluation, TrainState
 from backprop_tui.core import wording
+
+
+def live_terminal(console: Console) -> bool:
+    """Whether `console` can redraw a progress bar in place. A dumb terminal (TERM=dumb or
+    unknown) is a terminal, but rich shows a live bar there only once it has finished, so the
+    whole epoch would pass in silence: it gets plain lines instead."""
+    return console.is_terminal and not console.is_dumb_terminal
 
 
 def epoch_line(result: dict[str, Any], epochs: int) -> str:
@@ -29,15 +37,16 @@ class RichProgress:
         self.console = console
         self.epochs = epochs
         self.progress = Progress(
-            TextColumn("[bold]epoch {task.fields[epoch]}/{task.fields[epochs]}"),
+            TextColumn("[bold]{task.fields[label]}"),
             BarColumn(),
             MofNCompleteColumn(),
-            TextColumn("loss {task.fields[loss]:.4f}  acc {task.fields[acc]:.2%}  {task.fields[rate]:.0f} img/s"),
+            TextColumn("{task.fields[stats]}"),
             TimeRemainingColumn(),
             console=console,
             transient=False,
         )
         self.task: TaskID | None = None
+        self.test_task: TaskID | None = None
         self._last = 0.0
 
     def __enter__(self) -> "RichProgress":
@@ -48,8 +57,8 @@ class RichProgress:
         self.progress.stop()
 
     def on_epoch_start(self, epoch: int, batches: int, state: TrainState) -> None:
-        self.task = self.progress.add_task("train", total=batches, completed=state.batch, epoch=epoch + 1,
-                                           epochs=self.epochs, loss=0.0, acc=0.0, rate=0.0)
+        self.task = self.progress.add_task("train", total=batches, completed=state.batch,
+                                           label=f"epoch {epoch + 1}/{self.epochs}", stats="")
 
     def on_batch(self, state: TrainState, batches: int, lr: float) -> None:
         now = time.monotonic()
@@ -57,12 +66,25 @@ class RichProgress:
             return
         self._last = now
         assert self.task is not None
-        self.progress.update(
-            self.task, completed=state.batch, loss=state.loss_sum / max(state.seen, 1),
-            acc=state.correct / max(state.seen, 1), rate=state.seen / state.seconds if state.seconds else 0.0,
-        )
+        rate = state.seen / state.seconds if state.seconds else 0.0
+        stats = (f"loss {state.loss_sum / max(state.seen, 1):.4f}  acc {state.correct / max(state.seen, 1):.2%}  "
+                 f"{rate:.0f} img/s")
+        self.progress.update(self.task, completed=state.batch, stats=stats)
+
+    def on_evaluate(self, done: int, total: int) -> None:
+        """The end-of-epoch test evaluation, as a second bar under the epoch's."""
+        if self.test_task is None:
+            self.test_task = self.progress.add_task("test", total=total, completed=0, label="test set",
+                                                    stats="evaluating the epoch's weights")
+        self.progress.update(self.test_task, completed=done)
+
+    def on_test(self, test: Evaluation, state: TrainState) -> None:
+        """The epoch's test evaluation: the epoch line that follows says what matters of it."""
 
     def on_epoch_end(self, result: dict[str, Any], state: TrainState) -> None:
+        if self.test_task is not None:
+            self.progress.remove_task(self.test_task)
+            self.test_task = None
         self.progress.console.print(epoch_line(result, self.epochs), highlight=False)
 
 
@@ -74,6 +96,7 @@ class PlainProgress:
         self.epochs = epochs
         self.lines_per_epoch = lines_per_epoch
         self._every = 1
+        self._eval_part: int | None = None
 
     def __enter__(self) -> "PlainProgress":
         return self
@@ -97,5 +120,18 @@ class PlainProgress:
             file=self.stream, flush=True,
         )
 
+    def on_evaluate(self, done: int, total: int) -> None:
+        """A line when the test evaluation has begun and a few while it runs (as many as an
+        epoch's batches get), so a long evaluation is never silent."""
+        part = done * self.lines_per_epoch // max(total, 1)
+        if self._eval_part is not None and (part == self._eval_part or done >= total):
+            return
+        self._eval_part = part
+        print(f"  testing: {done}/{wording.count(total, 'test image')}", file=self.stream, flush=True)
+
+    def on_test(self, test: Evaluation, state: TrainState) -> None:
+        """The epoch's test evaluation: the epoch line that follows says what matters of it."""
+
     def on_epoch_end(self, result: dict[str, Any], state: TrainState) -> None:
+        self._eval_part = None
         print(epoch_line(result, self.epochs), file=self.stream, flush=True)

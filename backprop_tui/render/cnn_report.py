@@ -62,3 +62,32 @@ def full_report(labels: np.ndarray, predictions: np.ndarray, heading: str) -> Gr
     title = Text(f"{heading}: test accuracy {accuracy:.2%} ({int(np.trace(confusion))}/{int(confusion.sum())})",
                  style="bold")
     return Group(title, class_table(confusion), confusion_table(confusion))
+
+
+def confusion_heatmap(confusion: np.ndarray, names: tuple[str, ...] | list[str] = CLASS_NAMES) -> Table:
+    """The confusion matrix as a heat map with its counts: each cell's background is as bright
+    as the share of its true class it holds (green on the diagonal, red off it), and a last
+    column gives each class's accuracy (recall)."""
+    table = Table(box=None, padding=(0, 0), show_edge=False, pad_edge=False, collapse_padding=True)
+    table.add_column("true \\ said", no_wrap=True)
+    for label in range(len(names)):
+        table.add_column(f"{label:>5}", justify="right", no_wrap=True)
+    table.add_column("   acc", justify="right", no_wrap=True)
+    totals = confusion.sum(axis=1)
+    accuracy = per_class_accuracy(confusion)
+    for label, name in enumerate(names):
+        cells = []
+        for j, count in enumerate(confusion[label]):
+            share = count / totals[label] if totals[label] else 0.0
+            level = int(round(40 + 200 * share)) if count else 0
+            colour = f"rgb(0,{level},0)" if j == label else f"rgb({level},0,0)"
+            style = f"white on {colour}" if count else "dim"
+            cells.append(Text.assemble(" ", (f"{int(count):>4}", style)))
+        acc = "     -" if np.isnan(accuracy[label]) else f"{accuracy[label]:>6.1%}"
+        table.add_row(f"{label} {name[:10]:<10}", *cells, acc)
+    return table
+
+
+def mistakes(labels: np.ndarray, predictions: np.ndarray) -> np.ndarray:
+    """Indices of the images the model gets wrong, in test-set order."""
+    return np.flatnonzero(np.asarray(predictions) != np.asarray(labels))

@@ -39,3 +39,32 @@ def ascii_image(image: np.ndarray) -> str:
     pairs = (pixels[0::2] + pixels[1::2]) / 2
     index = np.minimum((pairs / 256 * len(RAMP)).astype(int), len(RAMP) - 1)
     return "\n".join("".join(RAMP[i] for i in row).rstrip() for row in index)
+
+
+def shrink(image: np.ndarray, factor: int) -> np.ndarray:
+    """uint8 (H, W) -> uint8 (ceil(H/f), ceil(W/f)): the mean of each f x f block (edges padded
+    with black), so a 28x28 test image fits a gallery at 14x14."""
+    pixels = np.asarray(image, dtype=np.float64)
+    if factor <= 1:
+        return np.asarray(image, np.uint8)
+    h, w = pixels.shape
+    padded = np.zeros((-(-h // factor) * factor, -(-w // factor) * factor))
+    padded[:h, :w] = pixels
+    blocks = padded.reshape(padded.shape[0] // factor, factor, padded.shape[1] // factor, factor)
+    return np.round(blocks.mean(axis=(1, 3))).astype(np.uint8)
+
+
+def filter_pictures(weights: np.ndarray, size: int = 6) -> list[np.ndarray]:
+    """A first convolution's filters (F, C, k, k) as uint8 pictures of about `size` pixels a side.
+
+    Gray 128 is a zero weight; white and black are the layer's largest positive and negative
+    weight. One scale for the whole layer (not per filter) so the filters compare with each
+    other and a filter that grows visibly brightens as it learns. Input channels are averaged;
+    each weight becomes a block of size // k pixels.
+    """
+    w = np.asarray(weights, dtype=np.float64).mean(axis=1)
+    top = float(np.abs(w).max()) if w.size else 0.0
+    scaled = 128 + 127 * (w / top if top > 0 else w * 0)
+    scale = max(1, size // max(w.shape[-1], 1))
+    block = np.ones((scale, scale))
+    return [np.kron(np.round(f), block).astype(np.uint8) for f in scaled]

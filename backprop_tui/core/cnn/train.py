@@ -114,12 +114,17 @@ class TrainingDiverged(UserError):
 
 @dataclass(frozen=True)
 class Evaluation:
-    """Loss, accuracy and every prediction on a labelled set."""
+    """Loss, accuracy and every prediction on a labelled set.
+
+    `probabilities` is (N, classes) float32: the softmax the network gave each image, so a
+    view can say how sure it was of a wrong answer without running the network again.
+    """
 
     loss: float
     accuracy: float
     predictions: np.ndarray
     labels: np.ndarray
+    probabilities: np.ndarray | None = None
 
 
 @dataclass
@@ -133,6 +138,11 @@ class Hooks:
     """Asked after every batch: True stops the loop there."""
     stop_between_epochs: Callable[[TrainState], bool] = lambda state: False
     """Asked after every epoch but the last (a stop asked for during the test evaluation)."""
+    on_evaluate: Callable[[int, int], None] = lambda done, total: None
+    """During the end-of-epoch test evaluation: (images evaluated so far, test images)."""
+    on_test: Callable[[Evaluation, TrainState], None] = lambda test, state: None
+    """The end-of-epoch test evaluation with every prediction, just before on_epoch_end; the
+    caller keeps it instead of evaluating the test set a second time."""
 
 
 def epoch_order(seed: int, epoch: int, n: int) -> np.ndarray:
@@ -203,7 +213,7 @@ def train(
             if hooks.should_stop(state):
                 _check_weights(network, f"after batch {b + 1} of epoch {epoch + 1}")
                 return False
-        result = _finish_epoch(network, scenario, state, test_images, test_labels, batches)
+        result, test = _finish_epoch(network, scenario, state, test_images, test_labels, batches, hooks.on_evaluate)
         _check_weights(network, f"at the end of epoch {epoch + 1}")
         if not math.isfinite(result["test_loss"]):
             raise TrainingDiverged(f"training diverged: the test loss became {_name(result['test_loss'])} at the end "
@@ -211,6 +221,7 @@ def train(
         state.history.append(result)
         state.epoch += 1
         state.batch, state.loss_sum, state.correct, state.seen, state.seconds = 0, 0.0, 0, 0, 0.0
+        hooks.on_test(test, state)
         hooks.on_epoch_end(result, state)
         if state.epoch < spec.epochs and hooks.stop_between_epochs(state):
             return False  # asked to stop while the epoch was being evaluated: not one batch more
@@ -229,10 +240,10 @@ def _check_weights(network: Network, when: str) -> None:
 
 def _finish_epoch(
     network: Network, scenario: CnnScenario, state: TrainState, test_images: np.ndarray,
-    test_labels: np.ndarray, batches: int,
-) -> dict[str, Any]:
+    test_labels: np.ndarray, batches: int, progress: Callable[[int, int], None],
+) -> tuple[dict[str, Any], Evaluation]:
     started = time.perf_counter()
-    test = evaluate(network, test_images, test_labels)
+    test = evaluate(network, test_images, test_labels, progress=progress)
     return {
         "epoch": state.epoch + 1,
         "train_loss": state.loss_sum / max(state.seen, 1),
@@ -243,19 +254,30 @@ def _finish_epoch(
         "train_seconds": state.seconds,
         "images_per_second": state.seen / state.seconds if state.seconds else 0.0,
         "eval_seconds": time.perf_counter() - started,
-    }
+    }, test
 
 
-def evaluate(network: Network, images: np.ndarray, labels: np.ndarray, batch_size: int = 250) -> Evaluation:
-    """Mean loss, accuracy and predictions of `network` on uint8 images (N, H, W)."""
+def evaluate(
+    network: Network, images: np.ndarray, labels: np.ndarray, batch_size: int = 250,
+    progress: Callable[[int, int], None] | None = None,
+) -> Evaluation:
+    """Mean loss, accuracy, predictions and probabilities of `network` on uint8 images (N, H, W).
+
+    `progress(done, total)` is called after each batch of `batch_size` images.
+    """
     predictions = np.empty(len(images), np.intp)
+    parts: list[np.ndarray] = []
     loss_sum = 0.0
     for start in range(0, len(images), batch_size):
         x = to_input(images[start:start + batch_size])
         y = labels[start:start + batch_size].astype(np.intp)
         logits = network.forward(x, train=False)
-        loss, _, _ = softmax_cross_entropy(logits, y)
+        loss, _, probs = softmax_cross_entropy(logits, y)
         loss_sum += loss * len(y)
         predictions[start:start + len(y)] = logits.argmax(axis=1)
+        parts.append(probs.astype(np.float32))
+        if progress is not None:
+            progress(start + len(y), len(images))
     accuracy = float((predictions == labels).mean()) if len(labels) else 0.0
-    return Evaluation(loss_sum / max(len(labels), 1), accuracy, predictions, np.asarray(labels))
+    probabilities = np.concatenate(parts) if parts else np.zeros((0, 0), np.float32)
+    return Evaluation(loss_sum / max(len(labels), 1), accuracy, predictions, np.asarray(labels), probabilities)
