@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from rich import box
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
@@ -29,6 +30,10 @@ class View:
     cursor: tuple[int, int] | None = None
     written: bool = False
     """The step writes this matrix: its cells are shown bold (visible without colour)."""
+    marked: frozenset[tuple[int, int]] = frozenset()
+    """Cells that feed the cell under the cursor: underlined (visible without colour)."""
+    clickable: bool = False
+    """Tag each cell's style with its matrix and place (meta "cell"), so a click can find it."""
 
 
 def visible_indices(total: int, limit: int, offset: int) -> list[int | None]:
@@ -86,7 +91,12 @@ def matrix_table(matrix: Matrix, view: View = View(), name: str | None = None) -
                 style = "bold red"
             if view.cursor == (r, c):
                 style = f"{style} reverse underline".strip()
-            cells.append(Text(cell(value, view.decimals), style=style))
+            elif (r, c) in view.marked:
+                style = f"{style} underline".strip()  # no background: it must read on any theme
+            text_style = Style.parse(style) if style else Style()
+            if view.clickable:
+                text_style += Style.from_meta({"cell": (matrix.key.ascii, r, c)})
+            cells.append(Text(cell(value, view.decimals), style=text_style))
         table.add_row(str(r + 1), *cells)
     return table
 

@@ -27,13 +27,16 @@ def header_text(step: Step) -> Text:
     return Text.assemble((f"{step.phase.upper()}{layer}", "bold reverse"), "  ", (title(step), "bold"))
 
 
-def matrix_tables(step: Step, matrices: list[Matrix], view: View, cursor_key: Quantity | None = None) -> list[Table]:
-    """One table per matrix of `step`; the cursor and the scroll window apply to `cursor_key` only."""
+def matrix_tables(step: Step, matrices: list[Matrix], view: View, cursor_key: Quantity | None = None,
+                  marks: dict[Quantity, frozenset[tuple[int, int]]] | None = None) -> list[Table]:
+    """One table per matrix of `step`; the cursor and the scroll window apply to `cursor_key` only,
+    `marks` underlines, per matrix, the cells that feed the cell under the cursor."""
     tables = []
     for m in matrices:
         cursor = view.cursor if m.key == cursor_key else None
         offsets = (view.row_offset, view.col_offset) if cursor else (0, 0)
-        style = View(view.decimals, view.max_rows, view.max_cols, *offsets, cursor, m.role is Role.OUT)
+        style = View(view.decimals, view.max_rows, view.max_cols, *offsets, cursor, m.role is Role.OUT,
+                     (marks or {}).get(m.key, frozenset()), view.clickable)
         tables.append(matrix_table(m, style, matrix_symbol(step, m.key)))
     return tables
 
@@ -50,6 +53,14 @@ def matrices_row(step: Step, matrices: list[Matrix], view: View, cursor_key: Qua
 def check_symbol(check: GradCheck) -> str:
     """The symbol of the checked gradient (a check is named by the quantity's ASCII name)."""
     return symbol(parse_quantity(check.name))
+
+
+def change_decimals(old: float, new: float, decimals: int, most: int = 12) -> int:
+    """At least `decimals`, and as many more as it takes for a change to show: an update of 0.0007
+    reads 0.3000 → 0.3007, never 0.300 → 0.300 ↑ (up to `most` decimals)."""
+    while old != new and decimals < most and cell(old, decimals) == cell(new, decimals):
+        decimals += 1
+    return decimals
 
 
 def update_table(step: Step, decimals: int, max_rows: int = 10, max_cols: int = 6) -> Table | None:
@@ -75,7 +86,8 @@ def update_table(step: Step, decimals: int, max_rows: int = 10, max_cols: int = 
                 continue
             a, b = float(old.values[r, c]), float(new.values[r, c])
             arrow, style = ("↑", "bold") if b > a else ("↓", "italic") if b < a else ("=", "dim")
-            cells.append(Text(f"{cell(a, decimals)} → {cell(b, decimals)} {arrow}", style=style))
+            d = change_decimals(a, b, decimals)
+            cells.append(Text(f"{cell(a, d)} → {cell(b, d)} {arrow}", style=style))
         table.add_row(str(r + 1), *cells)
     return table
 

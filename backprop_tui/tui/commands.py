@@ -13,7 +13,7 @@ KEY_NAMES = {
     "greater_than_sign": ">", "less_than_sign": "<", "plus": "+", "equals_sign": "=", "minus": "-",
     "question_mark": "?", "pagedown": "PgDn", "pageup": "PgUp", "space": "space",
     "left_square_bracket": "[", "right_square_bracket": "]",
-    "left_curly_bracket": "{", "right_curly_bracket": "}", "colon": ":",
+    "left_curly_bracket": "{", "right_curly_bracket": "}", "semicolon": ";", "colon": ":",
 }
 
 

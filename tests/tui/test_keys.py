@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 from backprop_tui.walk.stepper import Position
 from backprop_tui.tui.app import BackpropApp
 from backprop_tui.tui.screens.help import HelpScreen
 from backprop_tui.tui.screens.stepper import SPEEDS, StepperScreen
 
-from .helpers import screen_text, wait_for
+from textual.widgets import Static
+
+from .helpers import screen_text, wait_for, widget_text
 
 SIZE = (100, 32)
 
@@ -84,6 +88,8 @@ async def test_the_cursor_moves_and_the_chain_rule_follows() -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = stepper_screen(app)
         await pilot.press("i")  # hide the description shown on opening
+        assert "Chain rule" not in screen_text(app)  # about gradients: hidden in the forward phase ...
+        await pilot.press("w")  # ... unless asked for
         assert "Chain rule for θ¹₁₁" in screen_text(app)
         await pilot.press("l", "l", "l", "j", "j")  # clamped to θ¹'s 2×3
         assert screen.focus_weight().row == 1 and screen.focus_weight().col == 2
@@ -94,7 +100,10 @@ async def test_the_cursor_moves_and_the_chain_rule_follows() -> None:
         await pilot.press("down", "down", "right")  # gradient of θ²: the cursor is in layer 2
         text = screen_text(app)
         assert "Chain rule for θ²₁₁" in text
-        assert "∂E/∂ŷ₁ · ∂ŷ₁/∂z²₁ · ∂z²₁/∂θ²₁₁" in text
+        # a table: the factors' symbols above their values, negatives in parentheses, the product
+        chain = widget_text(app.screen.query_one("#chain", Static))
+        assert re.search(r"∂E/∂ŷ₁ +∂ŷ₁/∂z²₁ +∂z²₁/∂θ²₁₁ *\n *\(-0\.3809\) +0\.2358 +0\.7941 += -0\.071331", chain), chain
+        assert "Σ over paths = -0.071331   analytic -0.071331   numeric (central diff.) -0.071331" in chain
 
 
 async def test_transposes_and_decimals_toggle() -> None:

@@ -85,7 +85,7 @@ async def test_editing_a_weight_keeps_comments_reloads_and_undoes(lecture_copy: 
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         assert isinstance(screen, StepperScreen)
-        await pilot.press("l", "e")  # θ¹₁₂, 1.1 in the file
+        await pilot.press("j", "e")  # θ¹ᵀ₂₁ is θ¹₁₂, 1.1 in the file
         dialog = app.screen
         assert isinstance(dialog, EditDialog)
         assert dialog.query_one(Input).value == "1.1"

@@ -51,14 +51,14 @@ async def test_a_784_128_10_network_steps_without_blocking(tmp_path: Path) -> No
         await wait_for(pilot, lambda: screen.stepper.position == Position(2, 0) and not screen.busy)
         await pilot.press("pageup")
         await pilot.press("right", "right", "left", "left")  # back on z¹ = θ¹ᵀ·x
-        # move the cursor deep into θ¹ (stored 784×128): the window scrolls to keep it visible
+        # move the cursor deep into θ¹ᵀ (shown 128×784): the window scrolls to keep it visible
         for _ in range(20):
             await pilot.press("j")
-        assert screen.focus_weight().row == 20
+        assert screen.focus_weight().col == 20  # θ¹ᵀ's row 21 is θ¹'s column 21
         screen_now = app.screen
-        assert "Chain rule for θ¹[21,1]" in widget_text(screen_now.query_one("#chain", Static))
+        assert "Chain rule for θ¹[1,21]" in widget_text(screen_now.query_one("#chain", Static))
         matrices = screen_now.query_one("#step-matrices").text
-        assert "θ¹ᵀ 128×784" in matrices and " 21 " in matrices
+        assert "θ¹ᵀ 128×784" in matrices and "│21 │" in matrices  # its row 21, scrolled into view
         await app.workers.wait_for_complete()
 
 
@@ -67,7 +67,7 @@ async def test_80x24_shows_every_part() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert "The lecture's worked example" in screen_text(app)  # the description, until a key hides it
-        await pilot.press("i")
+        await pilot.press("i", "w")  # the chain rule too, asked for in the forward phase
         text = screen_text(app)
         for part in ("iteration 1/3", "FORWARD", "step 1/12", "E = 0.0725", "z¹ = θ¹ᵀ·x", "θ¹ᵀ 3×2",
                      "loss over 1 iteration", "Chain rule for θ¹₁₁", "Next step"):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import deque
 
 import numpy as np
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -22,10 +22,11 @@ from textual.widgets import Footer
 from backprop_tui.core.dense import chain
 from backprop_tui.core.dense.chain import DrillDown
 from backprop_tui.core.dense.steps import Step, first_divergent_step
-from backprop_tui.core.vocab import Move, Parameter
+from backprop_tui.core.vocab import Move, Parameter, Phase, Quantity
 from backprop_tui.walk.stepper import Position, Stepper
 from backprop_tui.tui.commands import StepperCommands
-from backprop_tui.walk.focus import Focus, focus_layer
+from backprop_tui.render.step import shown_matrices
+from backprop_tui.walk.focus import Focus, Pointer, Target, focus_layer, focus_of, moved, resolve
 from backprop_tui.tui.screens.goto_dialog import GoToIterationDialog
 from backprop_tui.tui.screens.stepper_authoring import AuthoringActions
 from backprop_tui.core.errors import UserError
@@ -70,6 +71,8 @@ class StepperScreen(AuthoringActions, Screen[None]):
         Binding("l,shift+right", "cursor(0,1)", "Cursor right", show=False),
         Binding("k,shift+up", "cursor(-1,0)", "Cursor up", show=False),
         Binding("j,shift+down", "cursor(1,0)", "Cursor down", show=False),
+        Binding("w", "toggle_chain", "Show/hide the chain rule in the forward phase", show=False),
+        Binding("semicolon", "scalar_step", "Next cell of the result (then the next step)", show=False),
         Binding("t", "toggle_sources", "Show/hide transposed sources", show=False),
         Binding("right_square_bracket", "scroll(1)", "Scroll the step down", show=False),
         Binding("left_square_bracket", "scroll(-1)", "Scroll the step up", show=False),
@@ -93,6 +96,8 @@ class StepperScreen(AuthoringActions, Screen[None]):
     position: reactive[Position] = reactive(Position, init=False)
     decimals: reactive[int] = reactive(3, init=False)
     show_sources: reactive[bool] = reactive(False, init=False)
+    chain_in_forward: reactive[bool] = reactive(False, init=False)
+    """Whether the chain rule shows in the forward phase too (it is about gradients, so it is hidden there)."""
     playing: reactive[bool] = reactive(False, init=False)
     speed: reactive[int] = reactive(2, init=False)
     """Index into SPEEDS."""
@@ -106,6 +111,8 @@ class StepperScreen(AuthoringActions, Screen[None]):
         self.stepper = stepper
         self.cursors: dict[int, tuple[int, int]] = {}
         """The cursor (row, column of θ) per layer, so each layer keeps its own."""
+        self.pointer: Pointer | None = None
+        """The cell the learner moved to or clicked in the current step (any matrix, as displayed)."""
         self._drills: dict[tuple, DrillDown | None] = {}
         self._timer: Timer | None = None
         self._ready = False
@@ -194,8 +201,10 @@ class StepperScreen(AuthoringActions, Screen[None]):
             self.query_one(StatusLine).show(s, self.busy, self.playing)
             self.query_one(NetworkDiagram).show_network(s, focus, self.sample, self.decimals)
             self.query_one(StepView).show(s.position.iteration, step, focus, self.decimals, self.show_sources,
-                                          divergent is not None and divergent.index == step.index)
-            self.query_one(ChainPanel).show(self.drilldown(focus), self.decimals)
+                                          divergent is not None and divergent.index == step.index, self.pointer)
+            chain_panel = self.query_one(ChainPanel)
+            chain_panel.show(self.drilldown(focus), self.decimals)
+            chain_panel.display = step.phase is not Phase.FORWARD or self.chain_in_forward
             self.query_one(LossChart).show(s.losses(), s.data_losses(), s.position.iteration + 1)
         self.call_after_refresh(self._warm_next)
 
@@ -223,6 +232,9 @@ class StepperScreen(AuthoringActions, Screen[None]):
         self.redraw()
 
     def watch_show_sources(self) -> None:
+        self.redraw()
+
+    def watch_chain_in_forward(self) -> None:
         self.redraw()
 
     def watch_sample(self) -> None:
@@ -370,17 +382,56 @@ class StepperScreen(AuthoringActions, Screen[None]):
     def action_speed(self, change: int) -> None:
         self.speed = min(max(self.speed + change, 0), len(SPEEDS) - 1)
 
-    def action_cursor(self, rows: int, cols: int) -> None:
-        """Move the weight cursor in the current layer's θ (or along the units in a bias step)."""
+    def cursor_target(self) -> Target | None:
+        """The matrix and cell (as displayed) the cursor is on in the current step."""
+        step = self.stepper.step
+        return resolve(step, shown_matrices(step, self.show_sources), self.focus_weight(), self.pointer)
+
+    def point(self, key: Quantity, cell: tuple[int, int]) -> None:
+        """Put the cursor on `cell` of `key` in the current step; on a weight or bias (θ, θᵀ, ∂E/∂θ,
+        θ new, b …) the layer's weight cursor, and so the chain rule, follows."""
         self._hide_about()
-        focus = self.focus_weight()
-        total_rows, total_cols = self.stepper.scenario.layers[focus.layer - 1].weights.shape
-        if focus.parameter is Parameter.BIAS:
-            rows, cols = 0, rows + cols
-        r = min(max(focus.row + rows, 0), total_rows - 1)
-        c = min(max(focus.col + cols, 0), total_cols - 1)
-        self.cursors[focus.layer] = (r, c)
+        self.pointer = Pointer.at(self.stepper.step, key, cell)
+        weight = focus_of(key, cell)
+        if weight is not None and weight.layer is not None:
+            row, col = self.cursors.get(weight.layer, (0, 0))
+            self.cursors[weight.layer] = (row if weight.parameter is Parameter.BIAS else weight.row, weight.col)
         self.redraw()
+
+    def action_cursor(self, rows: int, cols: int) -> None:
+        """Move the cursor by (rows, cols) in the matrix it is in, as that matrix is displayed."""
+        target = self.cursor_target()
+        if target is None:
+            return
+        key, cell = target
+        self.point(key, moved(cell, self.stepper.step.matrix(key).shape, rows, cols))
+
+    @on(StepView.CellClicked)
+    def _clicked(self, message: StepView.CellClicked) -> None:
+        self.point(message.key, message.cell)
+
+    def action_scalar_step(self) -> None:
+        """Scalar stepping: the next cell of the step's result, row by row; after its last cell,
+        the next step, on the first cell of its result."""
+        step = self.stepper.step
+        result = step.operation.result
+        target = self.cursor_target()
+        shape = step.matrix(result).shape
+        placed = self.pointer is not None and (self.pointer.iteration, self.pointer.step) == (step.iteration, step.index)
+        if target is None or target[0] != result or not placed:  # first press in a step: its first cell
+            self.point(result, (0, 0))
+            return
+        row, col = target[1]
+        if (row, col) != (shape[0] - 1, shape[1] - 1):
+            self.point(result, (row, col + 1) if col + 1 < shape[1] else (row + 1, 0))
+            return
+        if self.busy or self.stepper.needs_compute(Move.NEXT_STEP) is not None and self.stepper.slow:
+            self.action_move(Move.NEXT_STEP)  # computed in a worker; the next step opens as usual
+            return
+        following = self.stepper.steps_of(self.stepper.target(Move.NEXT_STEP).iteration)
+        position = self.stepper.target(Move.NEXT_STEP)
+        self.pointer = Pointer.at(following[position.step], following[position.step].operation.result, (0, 0))
+        self.action_move(Move.NEXT_STEP)
 
     def action_scroll(self, direction: int) -> None:
         """Scroll the step pane by a few lines (it takes no focus, so arrows stay for stepping)."""
@@ -399,6 +450,11 @@ class StepperScreen(AuthoringActions, Screen[None]):
         panel.show_about(None if panel.display else self.stepper.scenario)
         if panel.display:
             self.query_one("#main", VerticalScroll).scroll_home(animate=False)
+
+    def action_toggle_chain(self) -> None:
+        """Show the chain rule in the forward phase too, or hide it there again."""
+        self._hide_about()
+        self.chain_in_forward = not self.chain_in_forward
 
     def action_toggle_sources(self) -> None:
         self._hide_about()

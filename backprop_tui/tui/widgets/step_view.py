@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
+from textual.message import Message
 from textual.containers import HorizontalScroll, Vertical
 from textual.strip import Strip
 from textual.widgets import Static
@@ -23,17 +25,36 @@ from backprop_tui.core.dense.steps import Step
 from backprop_tui.render.describe import equation, notes
 from backprop_tui.render.matrix import View
 from backprop_tui.render.step import check_symbol, header_text, matrix_tables, shown_matrices, update_table
-from backprop_tui.walk.focus import Focus, view_for
+from backprop_tui.core.dense.explain import Operand
+from backprop_tui.core.vocab import Quantity, parse_quantity
+from backprop_tui.render.worked import fmt, operand_symbol, worked
+from backprop_tui.walk.focus import Focus, Pointer, Target, highlights, resolve, view_at
 from backprop_tui.tui.widgets.prerendered import Block, Prerendered, pack, render_blocks, render_side_by_side
 
 CACHE_SIZE = 64
 
 
-def step_tables(step: Step, focus: Focus, decimals: int, show_sources: bool) -> list[Table]:
-    """One table per shown matrix, exactly as the CLI draws them (cursor in the focused one)."""
+def step_tables(step: Step, focus: Focus, decimals: int, show_sources: bool,
+                pointer: Pointer | None = None) -> list[Table]:
+    """One table per shown matrix, exactly as the CLI draws them, with the cursor on the pointed
+    cell (or the focused weight), the cells that make it underlined, each cell clickable."""
     shown = shown_matrices(step, show_sources)
-    view, cursor_key = view_for(step, shown, focus, View(decimals=decimals))
-    return matrix_tables(step, shown, view, cursor_key)
+    target = resolve(step, shown, focus, pointer)
+    view = view_at(shown, target, View(decimals=decimals, clickable=True))
+    return matrix_tables(step, shown, view, target[0] if target else None, highlights(step, target))
+
+
+def worked_part(step: Step, target: Target | None) -> Text:
+    """The worked line of the cell under the cursor, or what that cell is when the step reads it."""
+    if target is None:
+        return Text("")
+    key, cell = target
+    if step.producer(key) is not None:
+        return Text.assemble(("▸ ", "bold"), worked(step, key, cell).text())
+    value = step.matrix(key).values[cell]
+    name = operand_symbol(step, Operand(key, cell, float(value)))
+    return Text.assemble(("▸ ", "bold"), (name, "bold"), f" = {fmt(float(value))}: read by this step, "
+                         "computed earlier (move to a result cell to see its arithmetic)", style="")
 
 
 @dataclass
@@ -57,12 +78,13 @@ class StepCache:
         self.size = size
         self._items: OrderedDict[tuple, RenderedStep] = OrderedDict()
 
-    def get(self, iteration: int, step: Step, focus: Focus, decimals: int, show_sources: bool) -> RenderedStep:
-        key = (iteration, step.index, focus, decimals, show_sources)
+    def get(self, iteration: int, step: Step, focus: Focus, decimals: int, show_sources: bool,
+            pointer: Pointer | None = None) -> RenderedStep:
+        key = (iteration, step.index, focus, decimals, show_sources, pointer)
         rendered = self._items.get(key)
         if rendered is None:
             changes = update_table(step, decimals)
-            rendered = RenderedStep(render_blocks(step_tables(step, focus, decimals, show_sources)),
+            rendered = RenderedStep(render_blocks(step_tables(step, focus, decimals, show_sources, pointer)),
                                     None if changes is None else render_side_by_side([changes]))
             self._items[key] = rendered
             while len(self._items) > self.size:
@@ -112,14 +134,17 @@ class StepView(Vertical):
         yield Static(id="step-heading")
         with HorizontalScroll(id="step-matrices-scroll", classes="sideways", can_focus=False):
             yield Prerendered(id="step-matrices")
+        yield Static(id="step-worked")
         with HorizontalScroll(id="step-update-scroll", classes="sideways", can_focus=False):
             yield Prerendered(id="step-update")
         yield Static(id="step-notes")
 
     def show(self, iteration: int, step: Step, focus: Focus, decimals: int, show_sources: bool,
-             diverged_here: bool) -> None:
+             diverged_here: bool, pointer: Pointer | None = None) -> None:
         self.query_one("#step-heading", Static).update(heading(step, diverged_here), layout=False)
-        self._shown = self.cache.get(iteration, step, focus, decimals, show_sources)
+        self._shown = self.cache.get(iteration, step, focus, decimals, show_sources, pointer)
+        target = resolve(step, shown_matrices(step, show_sources), focus, pointer)
+        self.query_one("#step-worked", Static).update(worked_part(step, target))
         self._place()
         if self._notes_of is not step:  # redrawn only for a new step: it wraps, so it costs a layout
             self._notes_of = step
@@ -144,3 +169,20 @@ class StepView(Vertical):
 
     def on_resize(self) -> None:
         self._place()
+
+    def on_click(self, event: events.Click) -> None:
+        """A click on a matrix cell puts the cursor there (each drawn cell carries its place)."""
+        place = (event.style.meta or {}).get("cell") if event.style else None
+        if place is None:
+            return
+        name, row, col = place
+        event.stop()
+        self.post_message(self.CellClicked(parse_quantity(name), (int(row), int(col))))
+
+    class CellClicked(Message):
+        """The learner clicked cell (row, column), 0-based as displayed, of the matrix `key`."""
+
+        def __init__(self, key: Quantity, cell: tuple[int, int]) -> None:
+            super().__init__()
+            self.key = key
+            self.cell = cell

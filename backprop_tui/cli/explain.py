@@ -1,0 +1,104 @@
+"""`backprop-tui explain SCENARIO CELL`: the worked line of one result cell, without a screen.
+
+The same line the app shows under the cursor (render/worked.py), or its data as strict JSON: the
+operation, each term's operand cells and values, and the result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from backprop_tui.cli.args import whole_number
+from backprop_tui.core.errors import UserError
+
+UNICODE_SAMPLE = "θ¹ᵀ₂₁·σ′−←Σ½²…≥"
+"""Characters a worked line uses: an output that cannot encode them gets the ASCII names."""
+MAX_ITERATION = 100_000
+"""Each earlier iteration is computed first; past this, explain is a training run."""
+
+
+def register(subparsers: Any) -> None:
+    """Add `explain` to the CLI's subparsers."""
+    p = subparsers.add_parser(
+        "explain", help="the arithmetic of one number: which operand cells make it, with their values",
+        description="Print the worked line of one result cell, e.g. `backprop-tui explain lecture z1[2]` "
+                    "prints z¹₂ = θ¹ᵀ₂₁·x₁ + θ¹ᵀ₂₂·x₂ = 1.1·1.0 + 0.7·0.5 = 1.45. A name without a "
+                    "cell (z1) explains every cell of it.")
+    p.add_argument("scenario", help="a path or a bundled name, e.g. lecture")
+    p.add_argument("cell", metavar="CELL",
+                   help="an ASCII quantity name with a 1-based cell: z1[2], a1[1], delta2[1], "
+                        "dE_dtheta2[1,1], theta2_new[1,1], theta1_T[2,1] (quote it in the shell)")
+    p.add_argument("--iteration", type=whole_number(1, MAX_ITERATION), default=1,
+                   help="which iteration (update), from 1 (default 1)")
+    p.add_argument("--variant", help="apply one of the scenario's [[variant]] tables")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_explain)
+
+
+def computed_names(steps: list) -> list[str]:
+    """The ASCII names of every quantity the steps compute, in the order they are computed."""
+    names: list[str] = []
+    for step in steps:
+        for op in step.operations:
+            names += [key.ascii for key in op.results if key.ascii not in names]
+    return names
+
+
+def _encodes(stream: Any, text: str) -> bool:
+    """Whether `stream` can write `text` (PYTHONIOENCODING=ascii and LC_ALL=C cannot)."""
+    try:
+        text.encode(getattr(stream, "encoding", None) or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    """Print the worked line(s) of CELL in iteration N; a CELL naming nothing computed is exit 2."""
+    from backprop_tui.cli.dense import stepping_scenario_path
+    from backprop_tui.core.dense.run import run
+    from backprop_tui.core.dense.steps import build_steps
+    from backprop_tui.core.strict_json import dumps
+    from backprop_tui.core.scenario.load import load
+    from backprop_tui.core.vocab import Kind, QuantityNameError, parse_cell
+    from backprop_tui.render.worked import worked, worked_json
+
+    path = stepping_scenario_path(args.scenario)
+    scenario = load(path, args.variant)
+    iteration = run(scenario, args.iteration)[-1]
+    steps = build_steps(scenario, iteration, checks=False)
+    names = computed_names(steps)
+    accepted = (f"The steps of {path.name} compute: {', '.join(names)}; a cell is counted from 1, "
+                f"as z1[2] in a column vector or theta1[2,3] in a matrix (quote it in the shell).")
+    try:
+        cell = parse_cell(args.cell)
+    except QuantityNameError as error:
+        raise UserError(f"{path.name}: CELL {args.cell!r}: {error} {accepted}") from None
+    step = next((s for s in steps if s.producer(cell.key) is not None), None)
+    if step is None:
+        hint = ""
+        if cell.key.kind is Kind.ACTIVATION and cell.key.layer == len(scenario.layers):
+            hint = " (the output layer's activation is yhat)"
+        raise UserError(f"{path.name}: CELL {args.cell!r}: no step computes {cell.key.ascii}{hint}: it is read, "
+                        f"not computed, or this network has no such layer. {accepted}")
+    shape = step.matrix(cell.key).shape
+    if cell.index:
+        try:
+            cells = [cell.at(shape)]
+        except QuantityNameError as error:
+            raise UserError(f"{path.name}: CELL {args.cell!r}: {error}") from None
+    else:
+        cells = [(r, c) for r in range(shape[0]) for c in range(shape[1])]
+    if args.format == "json":
+        data = [worked_json(step, cell.key, at) for at in cells]
+        # one cell (named, or a 1×1 quantity such as E) is one document; a whole matrix lists its cells
+        document = {"scenario": path.name, "variant": args.variant, "iteration": args.iteration,
+                    "cells": data} if len(cells) > 1 else {"scenario": path.name, "variant": args.variant, **data[0]}
+        sys.stdout.write(dumps(document, indent=2, ascii_only=not _encodes(sys.stdout, UNICODE_SAMPLE)) + "\n")
+        return 0
+    ascii = not _encodes(sys.stdout, UNICODE_SAMPLE)
+    for at in cells:
+        print(worked(step, cell.key, at, ascii=ascii).line)
+    return 0
