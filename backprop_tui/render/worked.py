@@ -203,14 +203,31 @@ def _activation(sym: Symbols, e: Explanation) -> tuple[str, str]:
     return f"e^{zs}/Σₖ e^zₖ", f"e^{zv}/({total})"
 
 
+def _sigmoid(z: float) -> float:
+    """σ(z) without overflow for either sign of z."""
+    return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
+
+
+def _keeps_digits(lecture_form: float, value: float) -> bool:
+    """The lecture's form of a derivative, evaluated from the rounded activation, gives `value`."""
+    return math.isclose(lecture_form, value, rel_tol=1e-9, abs_tol=0.0) or lecture_form == value
+
+
 def _derivative(sym: Symbols, e: Explanation) -> tuple[str, str]:
     z, a = e.terms[0].cells
     function = e.operation.function
     zs, zv, av = sym(z), fmt(z.value), fmt(a.value)
+    # The lecture's forms a(1 − a) and 1 − a² lose every digit once a rounds to ±1 (the value shown
+    # is computed from z): there the line switches to forms in z whose numbers give that value.
     if function == ActivationName.SIGMOID:
-        return f"σ({zs})·(1 − σ({zs}))", f"{av}·(1 − {av})"
+        if _keeps_digits(a.value * (1.0 - a.value), e.result.value):
+            return f"σ({zs})·(1 − σ({zs}))", f"{av}·(1 − {av})"
+        return f"σ({zs})·σ(−{zs})", f"{fmt(_sigmoid(z.value))}·{_inner(_sigmoid(-z.value))}"
     if function == ActivationName.TANH:
-        return f"1 − tanh²({zs})", f"1 − {_inner(a.value)}²"
+        if _keeps_digits(1.0 - a.value * a.value, e.result.value):
+            return f"1 − tanh²({zs})", f"1 − {_inner(a.value)}²"
+        t = fmt(-2.0 * abs(z.value))
+        return f"4·e^(−2|{zs}|)/(1 + e^(−2|{zs}|))²", f"4·e^{t}/(1 + e^{t})²"
     if function in (ActivationName.RELU, ActivationName.LEAKY_RELU):
         low = "0" if function == ActivationName.RELU else "0.01"
         return f"(1 if {zs} > 0 else {low})", f"(1 if {zv} > 0 else {low})"

@@ -134,3 +134,38 @@ def test_precision_follows_the_size_of_the_change() -> None:
     w = worked(producing(steps, q("theta1_new")), q("theta1_new"), (0, 0))
     old = steps[0].matrix(q("theta1")).values[0, 0]
     assert w.value != fmt(old, len(w.value)) and float(w.value) != old
+
+
+@pytest.mark.parametrize(("activation", "z"), [("sigmoid", 40.0), ("sigmoid", -40.0), ("tanh", 25.0)])
+def test_a_saturated_derivative_is_substituted_in_a_form_that_gives_its_value(activation: str, z: float) -> None:
+    """a(1 − a) with a = 1.0 reads 0; the value shown is computed from z, so the line must say how."""
+    import math as _math
+
+    from backprop_tui.core.dense.run import run as _run
+    from backprop_tui.core.dense.steps import build_steps as _build
+    from backprop_tui.core.scenario.load import loads as _loads
+    from backprop_tui.core.vocab import Kind as _Kind, Quantity as _Quantity
+
+    text = f"""title = "saturated"
+[network]
+inputs = 1
+loss = "squared_error"
+[[layer]]
+units = 1
+activation = "{activation}"
+weights = [[{z}]]
+bias = [0.0]
+[data]
+inputs = [[1.0]]
+targets = [[0.0]]
+"""
+    scenario = _loads(text)
+    key = _Quantity(_Kind.FPRIME, 1)
+    step = next(s for s in _build(scenario, _run(scenario, 1)[0]) if s.has(key))
+    line = worked_line(step, key, (0, 0))
+    true = step.matrix(key).values[0, 0]
+    assert true > 0 and "(1 − 1)" not in line and "1 − 1²" not in line, line
+    numeric = line.split(" = ")[-2]  # the substituted numbers, before the value
+    python = numeric.replace("·", "*").replace("−", "-").replace("e^", "_math.e**").replace("²", "**2")
+    assert _math.isclose(eval(python), true,
+                         rel_tol=1e-3), line
