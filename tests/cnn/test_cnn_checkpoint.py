@@ -80,13 +80,8 @@ def test_metadata_is_strict_json(saved, tmp_path: Path) -> None:
         assert history["train_loss"] == "inf" and history["test_loss"] == "NaN"
 
 
-def test_huge_arrays_claimed_by_a_header_are_refused_before_reading(saved) -> None:
-    """A small file whose .npy header claims a 10 GB array: refused from the header, without
-    allocating it (before, NumPy allocated the array and then reported "Python objects")."""
-    path, _ = saved
-    entries = _entries(path)
-    entries["param/1.weight.npy"] = _npy_header((50000, 50000)) + bytes(1000)
-    _write(path, entries, zipfile.ZIP_DEFLATED)
+def refused_with_peak_memory(path: Path) -> tuple[str, int]:
+    """The message `load_checkpoint(path)` refuses the file with, and the peak bytes it allocated."""
     tracemalloc.start()
     try:
         with pytest.raises(UserError) as caught:
@@ -94,7 +89,18 @@ def test_huge_arrays_claimed_by_a_header_are_refused_before_reading(saved) -> No
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert str(caught.value) == (f"{path}: damaged checkpoint: entry param/1.weight: its header describes float32 "
+    return str(caught.value), peak
+
+
+def test_huge_arrays_claimed_by_a_header_are_refused_before_reading(saved) -> None:
+    """A small file whose .npy header claims a 10 GB array: refused from the header, without
+    allocating it (before, NumPy allocated the array and then reported "Python objects")."""
+    path, _ = saved
+    entries = _entries(path)
+    entries["param/1.weight.npy"] = _npy_header((50000, 50000)) + bytes(1000)
+    _write(path, entries, zipfile.ZIP_DEFLATED)
+    message, peak = refused_with_peak_memory(path)
+    assert message == (f"{path}: damaged checkpoint: entry param/1.weight: its header describes float32 "
                                  "values of shape 50000x50000 (10,000,000,000 bytes), but the entry holds 1,000 bytes")
     assert peak < 50 * 1024**2
 
@@ -105,14 +111,8 @@ def test_an_entry_claiming_the_wrong_shape_is_not_read(saved) -> None:
     entries = _entries(path)
     entries["param/1.weight.npy"] = _npy_header((2000, 2000)) + bytes(16_000_000)
     _write(path, entries, zipfile.ZIP_DEFLATED)
-    tracemalloc.start()
-    try:
-        with pytest.raises(UserError) as caught:
-            load_checkpoint(path)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    assert str(caught.value) == (f"{path}: damaged checkpoint: parameter 1.weight has shape (2000, 2000), "
+    message, peak = refused_with_peak_memory(path)
+    assert message == (f"{path}: damaged checkpoint: parameter 1.weight has shape (2000, 2000), "
                                  "the stored architecture needs (4, 1, 3, 3)")
     assert peak < 8 * 1024**2
 
