@@ -1,8 +1,10 @@
 """Where the learner is in the walk through a scenario, with no Textual in sight.
 
-The stepper caches every iteration (and its steps) computed so far, so stepping back shows
-exactly the earlier numbers, and computes further iterations on demand from the last state, so
-the walk is not limited to the scenario's planned count. The app drives it; tests drive it alone.
+The stepper keeps what it needs to show any iteration computed so far with exactly the earlier
+numbers (history.py: the states, with recent iterations and steps cached and the rest rebuilt
+identically), and computes further iterations on demand from the last state, so the walk is
+not limited to the scenario's planned count, nor by memory. The app drives it; tests drive it
+alone.
 """
 
 from __future__ import annotations
@@ -19,11 +21,16 @@ from backprop_tui.core.dense import network, run
 from backprop_tui.core.dense.optimizers import batch_size
 from backprop_tui.core.dense.run import Iteration
 from backprop_tui.core.dense.steps import Step, build_steps
+from backprop_tui.walk.history import IterationHistory, array_bytes, entries_for
 from backprop_tui.core.scenario.model import Scenario
 from backprop_tui.core.vocab import Move
 
 STEP_CACHE = 64
-"""Iterations whose steps are kept; older ones are rebuilt (identically) when visited again."""
+"""Iterations whose steps are kept at most; older ones are rebuilt (identically) when visited
+again. Fewer for large networks: as many as fit in STEPS_BUDGET bytes (at least 4)."""
+
+STEPS_BUDGET = 96_000_000
+"""Bytes of cached steps (one iteration of a 784-128-10 network's steps holds about 6.6 MB)."""
 
 SLOW_SECONDS = 0.005
 """An iteration that takes longer than this to compute is computed off the UI thread."""
@@ -42,8 +49,12 @@ class Stepper:
 
     def __init__(self, scenario: Scenario, position: Position = Position()):
         self.scenario = scenario
-        self.iterations: list[Iteration] = []
-        self._steps: OrderedDict[int, list[Step]] = OrderedDict()
+        self.iterations = IterationHistory(scenario)
+        """Every iteration computed so far, indexable like a list (rebuilt when not kept)."""
+        self._steps: OrderedDict[int, tuple[Iteration, list[Step]]] = OrderedDict()
+        """Recently shown iterations with their steps (the steps hold the iteration's arrays, so
+        keeping the iteration beside them costs little and spares recomputing it)."""
+        self._step_cache = STEP_CACHE
         self._lock = threading.Lock()
         self._update_seconds = float("inf")
         self._steps_seconds = float("inf")
@@ -74,35 +85,40 @@ class Stepper:
     def prepare(self, iteration: int) -> list[Step]:
         """Compute iterations up to `iteration` (0-based) and its steps; safe from a worker thread."""
         with self._lock:
-            while len(self.iterations) <= iteration:
+            history = self.iterations
+            while len(history) <= iteration:
                 started = time.perf_counter()
-                state = self.iterations[-1].after if self.iterations else run.initial_state(self.scenario)
-                self.iterations.append(run.step(self.scenario, state))
+                history.extend_to(len(history))
                 self._update_seconds = min(self._update_seconds, time.perf_counter() - started)
                 if self.batches_are_parts:  # here, so a worker computing ahead computes this too
                     with np.errstate(all="ignore"):
                         self._data_losses.append(network.loss_of(
-                            self.scenario.loss, run.activations_of(self.scenario), state.params,
-                            self.scenario.x.T, self.scenario.y.T))
+                            self.scenario.loss, run.activations_of(self.scenario),
+                            history[len(history) - 1].before.params, self.scenario.x.T, self.scenario.y.T))
             if iteration not in self._steps:
                 started = time.perf_counter()
-                self._steps[iteration] = build_steps(self.scenario, self.iterations[iteration])
+                computed = history[iteration]
+                steps = build_steps(self.scenario, computed)
+                if not self._steps:  # the first: how many of this size fit in the budget
+                    self._step_cache = entries_for(STEPS_BUDGET, array_bytes((computed, steps)))
+                self._steps[iteration] = (computed, steps)
                 self._steps_seconds = min(self._steps_seconds, time.perf_counter() - started)
-                while len(self._steps) > STEP_CACHE:  # a long walk on a big network stays in memory
+                while len(self._steps) > min(self._step_cache, STEP_CACHE):  # a long walk stays in memory
                     self._steps.popitem(last=False)
             self._steps.move_to_end(iteration)
-            return self._steps[iteration]
+            return self._steps[iteration][1]
 
     def steps_of(self, iteration: int) -> list[Step]:
         """The steps of one iteration (0-based), computed if need be."""
         cached = self._steps.get(iteration)
-        return cached if cached is not None else self.prepare(iteration)
+        return cached[1] if cached is not None else self.prepare(iteration)
 
     # -- where we are ---------------------------------------------------------------------------
 
     @property
     def iteration(self) -> Iteration:
-        return self.iterations[self.position.iteration]
+        cached = self._steps.get(self.position.iteration)
+        return cached[0] if cached is not None else self.iterations[self.position.iteration]
 
     @property
     def steps(self) -> list[Step]:
@@ -119,7 +135,7 @@ class Stepper:
 
     def losses(self) -> list[float]:
         """The batch loss before each update, for the iterations walked so far."""
-        return [it.loss for it in self.iterations[: self.walked]]
+        return self.iterations.losses[: self.walked]
 
     @property
     def batches_are_parts(self) -> bool:
