@@ -224,7 +224,7 @@ def scale_table(args: argparse.Namespace, names: list[str]) -> None:
           f"{machine_state()}", flush=True)
     head = "| batch | filters | " + " | ".join(f"{n} s/epoch | {n} peak MB" for n in names)
     print(head + (" | numpy/torch |" if "torch" in names else " |"))
-    print("|" + "---|" * (head.count("|") - 1 + ("torch" in names)))
+    print("|" + "---|" * (2 + 2 * len(names) + ("torch" in names)))
     for batch, width in points:
         workers = {name: Worker(name, args, batch, width) for name in names}
         times = alternate(workers, args.rounds, "epoch {seed}")
