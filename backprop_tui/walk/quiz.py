@@ -80,7 +80,7 @@ class Answer:
     symbol: str = ""
     """The cell's symbol, z¹₂ or θ²₁₁."""
     name: str = ""
-    """The cell as typed on the command line, z1[2] or theta2_new[1,1] (1-based)."""
+    """The cell as typed on the command line, z1[2] or theta2_new[1,1] (1-based); E or yhat alone for a 1×1."""
 
 
 @dataclass(frozen=True)
@@ -234,7 +234,7 @@ class QuizSession:
         shape = step.matrix(question.key).shape
         answer = Answer(question, expected, given, verdict, mistake, explanation,
                         worked(step, question.key, question.cell).line, question_symbol(question, shape),
-                        cell_name(question.key, question.cell, shape).ascii)
+                        question.key.ascii if shape == (1, 1) else cell_name(question.key, question.cell, shape).ascii)
         self.answers[question.place] = answer
         self.score = self.score.add(verdict)
         return answer

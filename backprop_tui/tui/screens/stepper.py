@@ -112,9 +112,10 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
     busy: reactive[bool] = reactive(False, init=False)
     """A worker is computing the iteration the last move needs."""
 
-    def __init__(self, stepper: Stepper) -> None:
+    def __init__(self, stepper: Stepper, quiz: bool = False) -> None:
         super().__init__()
         self.stepper = stepper
+        self._start_quiz = quiz
         self.cursors: dict[int, tuple[int, int]] = {}
         """The cursor (row, column of θ) per layer, so each layer keeps its own."""
         self.pointer: Pointer | None = None
@@ -145,6 +146,8 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
         self.query_one(AboutPanel).show_about(self.stepper.scenario)
         self._ready = True
         self._go(self.stepper.position)
+        if self._start_quiz:
+            self.action_toggle_quiz()
 
     # -- the scenario ---------------------------------------------------------------------------
 
@@ -155,6 +158,7 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
         self._drills.clear()
         self._pending.clear()
         if opened:
+            self.quiz_restart()
             self.query_one(AboutPanel).show_about(stepper.scenario)
             self.query_one("#main", VerticalScroll).scroll_home(animate=False)
         elif stepper.scenario.source is not None:

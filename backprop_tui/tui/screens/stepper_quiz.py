@@ -40,13 +40,23 @@ class QuizActions:
             return
         self._hide_about()
         if self.quiz_session is None:
-            scenario = self.stepper.scenario
-            name = scenario.source.name if scenario.source is not None else scenario.title
-            self.quiz_session = QuizSession(scenario.quiz, scenario.seed, name)
+            self.quiz_session = self._new_session()
         self.quiz_on = True
         self.query_one(QuizPanel).display = True
         self.notify("Quiz: type each hidden value (⏎ answers, tab skips, esc leaves, A for the summary)", timeout=4)
         self.redraw()
+
+    def quiz_restart(self) -> None:
+        """Another scenario was opened: its quiz starts afresh (the old answers were to other steps)."""
+        self._quiz_answer, self._quiz_problem = None, ""
+        self.quiz_session = None
+        if self.quiz_on:
+            self.quiz_session = self._new_session()
+
+    def _new_session(self) -> QuizSession:
+        scenario = self.stepper.scenario
+        name = scenario.source.name if scenario.source is not None else scenario.title
+        return QuizSession(scenario.quiz, scenario.seed, name)
 
     def action_quiz_leave(self) -> None:
         """Leave quiz mode; the score is kept for the summary and for `a` again."""
