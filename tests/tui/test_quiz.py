@@ -272,3 +272,48 @@ def test_help_lists_the_quiz_keys_under_their_own_task() -> None:
     for action in ("toggle_quiz", "quiz_skip", "quiz_leave", "quiz_summary"):
         assert task_of(action) == "Quiz" and bindings[action].description
     assert bindings["toggle_quiz"].key == "a"
+
+
+async def test_the_help_lists_the_quiz_keys() -> None:
+    from textual.widgets import Static
+
+    from .helpers import widget_text
+
+    app = BackpropApp(resolve("lecture"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: app.screen.query("#help-box"))
+        text = "\n".join(widget_text(w) for w in app.screen.query(Static))
+        quiz = text[text.index("\nQuiz"):]
+        for line in ("Quiz: type each result before it shows (on/off)", "Skip (reveal the asked cell)",
+                     "Leave the quiz", "Quiz summary (and save it)"):
+            assert line in quiz
+
+
+async def quiet(pilot: Pilot) -> None:
+    """No blinking cursor and no toast in a snapshot."""
+    pilot.app.clear_notifications()
+    for field in pilot.app.screen.query("#quiz-input"):
+        field.cursor_blink = False
+    await pilot.pause()
+
+
+class TestQuizSnapshots:
+    def test_an_asked_step_120x36(self, snap_compare) -> None:
+        async def run_before(pilot: Pilot) -> None:
+            await wait_for(pilot, lambda: stepper(pilot.app).quiz_on and pilot.app.focused is not None)
+            await quiet(pilot)
+
+        assert snap_compare(BackpropApp(resolve("lecture"), quiz=True), terminal_size=SIZE, run_before=run_before)
+
+    def test_feedback_on_a_forgotten_derivative_120x36(self, snap_compare) -> None:
+        async def run_before(pilot: Pilot) -> None:
+            app = pilot.app
+            await wait_for(pilot, lambda: stepper(app).quiz_on and app.focused is not None)
+            name, cell, value = lecture_mistakes()["missing_activation_derivative"]
+            await reach(pilot, app, 1, name, cell)
+            await type_answer(pilot, value)
+            await quiet(pilot)
+
+        assert snap_compare(BackpropApp(resolve("lecture"), quiz=True), terminal_size=SIZE, run_before=run_before)

@@ -3,6 +3,8 @@ JSON or markdown (asking before replacing a file), escape or q goes back to the 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -14,7 +16,6 @@ from textual.widgets import Footer, Static
 
 from backprop_tui.render.worked import fmt
 from backprop_tui.tui.screens.dialogs import ExportDialog
-from backprop_tui.tui.screens.stepper_quiz import summary_path
 from backprop_tui.walk.quiz import QuizSession, Verdict
 
 
@@ -82,6 +83,6 @@ class QuizSummaryScreen(ModalScreen[None]):
                                           prompt="Save the quiz summary (.json or .md) to:"))
 
     def _write(self, name: str, replace: bool) -> None:
-        path = summary_path(name)
+        path = Path(name).expanduser()
         form = self.session.save(path, replace)
         self.notify(f"Saved the quiz summary ({form}) to {path}", timeout=4)

@@ -9,14 +9,13 @@ planned iterations).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from textual.widgets import Input
 
 from backprop_tui.core.dense.steps import Step
 from backprop_tui.core.vocab import Phase
 from backprop_tui.walk.focus import Pointer
 from backprop_tui.walk.quiz import Answer, QuizSession, parse_answer, question_symbol
+from backprop_tui.tui.screens.quiz_summary import QuizSummaryScreen
 from backprop_tui.tui.widgets.quiz_panel import AnswerInput, QuizPanel
 from backprop_tui.tui.widgets.step_view import Hidden
 
@@ -43,7 +42,7 @@ class QuizActions:
             self.quiz_session = self._new_session()
         self.quiz_on = True
         self.query_one(QuizPanel).display = True
-        self.notify("Quiz: type each hidden value (⏎ answers, tab skips, esc leaves, A for the summary)", timeout=4)
+        self.notify("Quiz: type each ? (⏎ answers; A: summary)", timeout=3)
         self.redraw()
 
     def quiz_restart(self) -> None:
@@ -166,8 +165,6 @@ class QuizActions:
 
     def action_quiz_summary(self) -> None:
         """The summary by phase and by mistake, with save."""
-        from backprop_tui.tui.screens.quiz_summary import QuizSummaryScreen
-
         if self.quiz_session is None:
             self.notify("No quiz yet: a starts one.")
             return
@@ -187,8 +184,3 @@ class QuizActions:
         if action == "quiz_summary":
             return self.quiz_session is not None
         return None
-
-
-def summary_path(name: str) -> Path:
-    """The file a summary is saved to, from what the learner typed."""
-    return Path(name).expanduser()

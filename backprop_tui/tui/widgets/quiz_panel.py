@@ -36,9 +36,10 @@ def feedback_text(answer: Answer | None, problem: str = "") -> Text:
     else:
         text.append("↷ skipped: ", "bold")
         text.append(value)
-    text.append(f"\n  {answer.worked}")
+    text.append("\nworked: ", "dim")
+    text.append(answer.worked)
     if answer.mistake is not None:
-        text.append(f"\n  mistake {answer.mistake.value}: ", "bold")
+        text.append(f"\nmistake {answer.mistake.value}: ", "bold")
         text.append(answer.explanation)
     return text
 
