@@ -13,7 +13,7 @@ under each mistake); a right answer never gets a diagnosis.
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -33,6 +33,8 @@ from backprop_tui.render.mistakes import sentence
 from backprop_tui.render.notation import cell_symbol, symbol
 from backprop_tui.render.worked import fmt, worked
 
+QUESTION_CACHE = 256
+"""Steps whose questions are kept; others are made again (identically) when visited."""
 UNRECOGNISED = "unrecognised"
 """The summary's name for wrong answers that match no known mistake."""
 FORMATS = {".json": "json", ".md": "markdown", ".markdown": "markdown"}
@@ -149,7 +151,11 @@ class QuizSession:
         self.answers: dict[tuple, Answer] = {}
         """Answers by question place, in the order they were given."""
         self.score = Score()
-        self._questions: dict[tuple[int, int], list[Question]] = {}
+        self._questions: OrderedDict[tuple[int, int], list[Question]] = OrderedDict()
+        self._progress: dict[tuple[int, int], int] = {}
+        """Per step, how many of its questions are answered: they are answered in order, so the
+        current one is a lookup, never a scan (a 784×128 θ asks 100,352 cells)."""
+        self._hidden: tuple[tuple[int, int, int], dict] | None = None
 
     # -- what is asked --------------------------------------------------------------------------
 
@@ -159,6 +165,9 @@ class QuizSession:
         place = (step.iteration, step.index)
         if place not in self._questions:
             self._questions[place] = self._make(step)
+            while len(self._questions) > QUESTION_CACHE:  # remade identically if visited again
+                self._questions.popitem(last=False)
+        self._questions.move_to_end(place)
         return self._questions[place]
 
     def _make(self, step: Step) -> list[Question]:
@@ -179,18 +188,28 @@ class QuizSession:
 
     def pending(self, step: Step) -> list[Question]:
         """The step's questions not answered yet, in order."""
-        return [q for q in self.questions(step) if q.place not in self.answers]
+        return self.questions(step)[self._progress.get((step.iteration, step.index), 0):]
+
+    def asks(self, step: Step) -> bool:
+        """Whether the step has a question left."""
+        return self._progress.get((step.iteration, step.index), 0) < len(self.questions(step))
 
     def current(self, step: Step) -> Question | None:
         """The question the learner is asked now in this step, or None when none is left."""
-        return next(iter(self.pending(step)), None)
+        asked = self.questions(step)
+        done = self._progress.get((step.iteration, step.index), 0)
+        return asked[done] if done < len(asked) else None
 
     def hidden(self, step: Step) -> dict[Quantity, frozenset[tuple[int, int]]]:
-        """The cells the step must not show yet, by matrix (its unanswered questions)."""
-        cells: dict[Quantity, set[tuple[int, int]]] = {}
-        for q in self.pending(step):
-            cells.setdefault(q.key, set()).add(q.cell)
-        return {key: frozenset(found) for key, found in cells.items()}
+        """The cells the step must not show yet, by matrix (its unanswered questions); the same
+        dict object until an answer changes it (the app's render cache keys on it)."""
+        place = (step.iteration, step.index, self._progress.get((step.iteration, step.index), 0))
+        if self._hidden is None or self._hidden[0] != place:
+            cells: dict[Quantity, set[tuple[int, int]]] = {}
+            for q in self.pending(step):
+                cells.setdefault(q.key, set()).add(q.cell)
+            self._hidden = (place, {key: frozenset(found) for key, found in cells.items()})
+        return self._hidden[1]
 
     def answer_of(self, step: Step, key: Quantity, cell: tuple[int, int]) -> Answer | None:
         """The answer given for a cell of `step`, if any."""
@@ -236,6 +255,8 @@ class QuizSession:
                         worked(step, question.key, question.cell).line, question_symbol(question, shape),
                         question.key.ascii if shape == (1, 1) else cell_name(question.key, question.cell, shape).ascii)
         self.answers[question.place] = answer
+        place = (step.iteration, step.index)
+        self._progress[place] = self._progress.get(place, 0) + 1
         self.score = self.score.add(verdict)
         return answer
 

@@ -86,14 +86,14 @@ class QuizActions:
         shows gradients ahead of their steps, stays hidden until it is all answered)."""
         if not self.quiz_on or self.quiz_session is None:
             return False
-        return any(self.quiz_session.pending(s) for s in self.stepper.steps)
+        return any(self.quiz_session.asks(s) for s in self.stepper.steps)
 
     def quiz_conceals_loss(self) -> bool:
         """Whether the current iteration's loss step still asks something (the loss chart, whose
         caption and last point give E away, stays hidden until it is answered)."""
         if not self.quiz_on or self.quiz_session is None:
             return False
-        return any(self.quiz_session.pending(s) for s in self.stepper.steps if s.phase is Phase.LOSS)
+        return any(self.quiz_session.asks(s) for s in self.stepper.steps if s.phase is Phase.LOSS)
 
     def quiz_show(self, step: Step) -> None:
         """Ask the step's current question (the field focused) or say there is none; show the
@@ -158,7 +158,7 @@ class QuizActions:
     def _quiz_finished(self, step: Step) -> bool:
         """Whether `step` was the last asked step of the scenario's last planned iteration, now answered."""
         session = self.quiz_session
-        if session is None or step.iteration != self.stepper.planned or session.pending(step):
+        if session is None or step.iteration != self.stepper.planned or session.asks(step):
             return False
         asked = [s.index for s in self.stepper.steps if session.questions(s)]
         return bool(asked) and step.index == asked[-1]
