@@ -15,7 +15,7 @@ from backprop_tui.core.dense.mistakes import Mistake
 from backprop_tui.core.scenario.bundled import resolve
 from backprop_tui.tui.app import BackpropApp
 from backprop_tui.tui.screens.quiz_summary import QuizSummaryScreen
-from backprop_tui.tui.screens.stepper import StepperScreen
+from backprop_tui.tui.screens.stepper import SPEEDS, StepperScreen
 from backprop_tui.walk.quiz import Verdict
 from support.lecture_mistakes import lecture, lecture_mistakes, momentum_lecture, momentum_mistakes
 
@@ -317,3 +317,14 @@ class TestQuizSnapshots:
             await quiet(pilot)
 
         assert snap_compare(BackpropApp(resolve("lecture"), quiz=True), terminal_size=SIZE, run_before=run_before)
+
+
+async def test_playing_stops_at_the_next_asked_step(tmp_path: Path) -> None:
+    app = BackpropApp(one_iteration(tmp_path, '["loss"]'), quiz=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = stepper(app)
+        await wait_for(pilot, lambda: screen.quiz_on)
+        screen.speed = len(SPEEDS) - 1  # the fastest
+        await pilot.press("space")
+        await wait_for(pilot, lambda: app.focused is not None)
+        assert screen.stepper.step.phase.value == "loss" and not screen.playing

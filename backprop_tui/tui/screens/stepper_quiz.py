@@ -110,6 +110,7 @@ class QuizActions:
         self.query_one(QuizPanel).show(asked, session.score, answer, self._quiz_problem)
         field = self.query_one("#quiz-input", AnswerInput)
         if question is not None:
+            self.playing = False  # playing stops at a step that asks something
             field.focus()
         elif field.has_focus:
             self.set_focus(None)
