@@ -44,6 +44,7 @@ class QuizActions:
         self.query_one(QuizPanel).display = True
         self.notify("Quiz: type each ? (⏎ answers; A: summary)", timeout=3)
         self.redraw()
+        self.refresh_bindings()  # the footer's quiz keys
 
     def quiz_restart(self) -> None:
         """Another scenario was opened: its quiz starts afresh (the old answers were to other steps)."""
@@ -68,6 +69,7 @@ class QuizActions:
         panel.query_one("#quiz-input", AnswerInput).disabled = True
         self.set_focus(None)
         self.redraw()
+        self.refresh_bindings()
 
     # -- what the screen hides ------------------------------------------------------------------
 
@@ -153,6 +155,7 @@ class QuizActions:
         if answer is not None:  # the cursor stays on the answered cell until the next is asked
             self.pointer = Pointer.at(step, answer.question.key, answer.question.cell)
         self.redraw()
+        self.refresh_bindings()  # tab skips only while something is asked
         if self._quiz_finished(step):
             self.action_quiz_summary()
 
