@@ -261,3 +261,17 @@ def test_any_number_within_the_tolerance_is_right_and_undiagnosed(case, number, 
     typed = value + within * max(tolerance.absolute, tolerance.relative * abs(value))
     assert tolerance.accepts(typed, value)
     assert diagnose(steps, step.index, key, cell, typed, tolerance) is None
+
+
+def test_a_diverged_iteration_is_diagnosed_without_warnings() -> None:
+    import warnings
+
+    scenario = loads(WRITTEN["diverging"])
+    steps = iteration_steps(scenario, 5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for step in steps:
+            for op in step.operations:
+                for key in op.results:
+                    for (i, j), value in np.ndenumerate(step.matrix(key).values):
+                        diagnose(steps, step.index, key, (i, j), 0.123)

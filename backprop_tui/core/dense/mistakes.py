@@ -145,10 +145,11 @@ def diagnose(steps: Sequence[Step], index: int, key: Quantity, cell: tuple[int, 
     if tolerance.accepts(given, expected) or not math.isfinite(given):
         return None
     context = _Context(steps, index, key, cell, expected)
-    for mistake in PRIORITY:
-        for diagnosis in _CANDIDATES[mistake](context):
-            if tolerance.accepts(given, diagnosis.value) and not tolerance.accepts(diagnosis.value, expected):
-                return diagnosis
+    with np.errstate(all="ignore"):  # a mistake may overflow where the right numbers do not
+        for mistake in PRIORITY:
+            for diagnosis in _CANDIDATES[mistake](context):
+                if tolerance.accepts(given, diagnosis.value) and not tolerance.accepts(diagnosis.value, expected):
+                    return diagnosis
     return None
 
 
@@ -160,7 +161,8 @@ def mistaken_value(steps: Sequence[Step], index: int, key: Quantity, cell: tuple
     expected = float(step.matrix(key).values[cell])
     context = _Context(steps, index, key, cell, expected)
     exact = Tolerance(0.0, 0.0)
-    return next((d.value for d in _CANDIDATES[mistake](context) if not exact.accepts(d.value, expected)), None)
+    with np.errstate(all="ignore"):
+        return next((d.value for d in _CANDIDATES[mistake](context) if not exact.accepts(d.value, expected)), None)
 
 
 # -- the iteration as values, and its replay -----------------------------------------------------
