@@ -68,7 +68,11 @@ def cmd_grade(args: argparse.Namespace) -> int:
         sys.stdout.write(dumps(report_json(graded), indent=2, ascii_only=not _encodes(sys.stdout, UNICODE_SAMPLE))
                          + "\n")
     else:
-        sys.stdout.write(report_text(graded, path.name, sheet.file))
+        import shutil
+
+        # a terminal gets the sentences wrapped under their cell; a pipe or file one line each
+        width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+        sys.stdout.write(report_text(graded, path.name, sheet.file, width))
     return 0
 
 
@@ -132,26 +136,78 @@ def _cell_text(key: Any, cell: tuple[int, int], shape: tuple[int, int]) -> str:
     return key.ascii if shape == (1, 1) else cell_name(key, cell, shape).ascii
 
 
-def report_text(graded: list[Any], scenario: str, sheet: str) -> str:
-    """The marked sheet as lines: the score, then per iteration one line per cell."""
+def report_text(graded: list[Any], scenario: str, sheet: str, width: int | None = None) -> str:
+    """The marked sheet as lines: the score, then per iteration one line per answered cell (the
+    mistake's sentence below a wrong one, wrapped to `width` columns where given, else on one
+    line) and one line per run of missing cells of a quantity."""
+    import textwrap
+
     from backprop_tui.core.dense.answers import Verdict
     from backprop_tui.render.mistakes import num, sentence
-
     count = {verdict: sum(1 for g in graded if g.verdict is verdict) for verdict in Verdict}
     lines = [f"{sheet} on {scenario}: {count[Verdict.RIGHT]} right, {count[Verdict.WRONG]} wrong, "
              f"{count[Verdict.MISSING]} missing"]
-    names = {id(g): _cell_text(g.key, g.cell, g.step.matrix(g.key).shape) for g in graded}
-    width = max((len(name) for name in names.values()), default=0)
+    rows = _rows(graded)
+    name_width = max((len(name) for name, _ in rows), default=0)
     iteration = None
-    for g in graded:
+    for name, group in rows:
+        g = group[0]
         if g.iteration != iteration:
             iteration = g.iteration
             lines += ["", f"iteration {iteration}"]
-        given = "-" if g.given is None else num(g.given)
-        line = f"  {names[id(g)]:<{width}}  {g.verdict.value:<7}  {given:>9}"
-        if g.verdict is not Verdict.RIGHT:
+        if g.verdict is Verdict.MISSING:
+            lines.append(_missing_line(f"  {name:<{name_width}}  missing  expected ", group, width))
+            continue
+        line = f"  {name:<{name_width}}  {g.verdict.value:<7}  {num(g.given):>9}"
+        if g.verdict is Verdict.WRONG:
             line += f"  expected {num(g.expected)}"
-        if g.diagnosis is not None:
-            line += f"\n  {'':<{width}}  {g.diagnosis.mistake.value}: {sentence(g.diagnosis, g.step)}"
         lines.append(line)
+        if g.diagnosis is not None:
+            indent = " " * (name_width + 4)
+            text = f"{g.diagnosis.mistake.value}: {sentence(g.diagnosis, g.step)}"
+            lines += (textwrap.wrap(text, max(width - 1, 40), initial_indent=indent, subsequent_indent=indent)
+                      if width else [indent + text])
     return "\n".join(lines) + "\n"
+
+
+MISSING_SHOWN = 4
+"""The expected values a line of missing cells shows before it says how many there are."""
+
+
+def _missing_line(head: str, group: list[Any], width: int | None) -> str:
+    """head + the expected values of missing cells: as many as fit in `width` (MISSING_SHOWN
+    without one), then how many cells there are."""
+    from backprop_tui.render.mistakes import num
+
+    values = [num(g.expected) for g in group]
+    for shown in range(len(values), -1, -1):
+        more = f"... ({len(values)} cells)" if shown < len(values) else ""
+        line = head + ", ".join(values[:shown] + ([more] if more else []))
+        if (width is None and shown <= MISSING_SHOWN) or (width is not None and len(line) <= width) or shown == 0:
+            return line
+    return head
+
+
+def _rows(graded: list[Any]) -> list[tuple[str, list[Any]]]:
+    """(name, cells): each answered cell alone; the missing cells of a quantity in one row (the
+    whole quantity's name when every cell of it is missing)."""
+    from backprop_tui.core.dense.answers import Verdict
+
+    rows: list[tuple[str, list[Any]]] = []
+    for g in graded:
+        shape = g.step.matrix(g.key).shape
+        previous = rows[-1][1] if rows else None
+        if (g.verdict is Verdict.MISSING and previous and previous[0].verdict is Verdict.MISSING
+                and (previous[0].iteration, previous[0].key) == (g.iteration, g.key)):
+            previous.append(g)
+            continue
+        rows.append((_cell_text(g.key, g.cell, shape), [g]))
+    named = []
+    for name, group in rows:
+        g = group[0]
+        rows_, cols = g.step.matrix(g.key).shape
+        if len(group) > 1:
+            last = _cell_text(g.key, group[-1].cell, (rows_, cols))
+            name = g.key.ascii if len(group) == rows_ * cols else f"{name}..{last[len(g.key.ascii):]}"
+        named.append((name, group))
+    return named

@@ -200,3 +200,26 @@ def test_grade_in_an_ascii_terminal(tmp_path) -> None:
         assert "missing_activation_derivative" in done.stdout
         done.stdout.encode("ascii")
     assert strict(done.stdout)["answers"][0]["quantity"]
+
+
+def test_text_wraps_sentences_to_a_terminal_and_gathers_missing_cells(tmp_path) -> None:
+    from backprop_tui.cli.grade import _Iterations, report_text
+    from backprop_tui.core.dense.answers import computed_shapes, every_cell, grade, parse_answers
+    from backprop_tui.core.scenario.load import load
+
+    iterations = _Iterations(load("lecture"))
+    sheet = parse_answers("[iteration.1]\ndelta2 = -0.381\n\"theta1_new[1,2]\" = 0.3007\n", "a.toml",
+                          lambda i: computed_shapes(iterations.steps(i)), 3)
+    graded = grade(sheet, iterations.steps, every_cell(1, computed_shapes(iterations.steps(1))))
+    narrow = report_text(graded, "lecture.toml", "a.toml", width=80)
+    assert all(len(line) <= 80 for line in narrow.splitlines())
+    import re
+
+    assert re.search(r"\n  a1 +missing  expected 0.7941, 0.81, 0.8389\n", narrow)
+    assert re.search(r"\n  theta1_new\[1,1\] +missing  expected 1.2015\n", narrow)
+    assert re.search(r"\n  theta1_new\[1,3\]\.\.\[2,3\] +missing  expected 1.5006, ", narrow)
+    assert re.search(r"\n  dE_dtheta1 +missing  expected -0.0029, .*\.\.\. \(6 cells\)\n", narrow)
+    assert "transpose: you gave θ¹ new₂₁ = 0.3007" in narrow
+    wide = report_text(graded, "lecture.toml", "a.toml")
+    sentence = next(line for line in wide.splitlines() if "missing_activation_derivative" in line)
+    assert sentence.strip().endswith("(δ² = -0.3809 instead of -0.0898)")
