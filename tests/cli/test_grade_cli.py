@@ -223,3 +223,16 @@ def test_text_wraps_sentences_to_a_terminal_and_gathers_missing_cells(tmp_path) 
     wide = report_text(graded, "lecture.toml", "a.toml")
     sentence = next(line for line in wide.splitlines() if "missing_activation_derivative" in line)
     assert sentence.strip().endswith("(δ² = -0.3809 instead of -0.0898)")
+
+
+def test_a_variant_is_graded_on_its_own_numbers(capsys, tmp_path) -> None:
+    sheet = tmp_path / "a.toml"
+    sheet.write_text("[iteration.1]\n\"theta2_new[1]\" = 0.0\n", encoding="utf-8")
+    expected = {}
+    for variant in ("too-small", "too-large"):
+        code, out, err = run_cli(capsys, "grade", "learning-rate", str(sheet), "--variant", variant, "--format", "json")
+        assert code == 0, err
+        expected[variant] = next(a["expected"] for a in strict(out)["answers"] if a["quantity"] == "theta2_new")
+    assert expected["too-small"] != expected["too-large"]
+    code, _, err = run_cli(capsys, "grade", "learning-rate", str(sheet), "--variant", "huge")
+    assert code == 2 and "huge" in err
