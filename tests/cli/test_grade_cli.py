@@ -158,6 +158,8 @@ MALFORMED = {
     "a cell twice": ("[iteration.1]\nz1 = [1.35, 1.45, 1.65]\n\"z1[2]\" = 1.45\n",
                      "a.toml: iteration.1.\"z1[2]\": expected each cell once, found z1[2] given again (also by z1)"),
     "no tables": ("yhat = 0.6\n", "a.toml: yhat: expected only [iteration.N] tables"),
+    "a cell from 0": ("[iteration.1]\n\"z1[0]\" = 1.0\n",
+                      "a.toml: iteration.1.\"z1[0]\": expected a cell counted from 1 in brackets, found 'z1[0]'"),
 }
 
 

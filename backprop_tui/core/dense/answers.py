@@ -26,7 +26,7 @@ from backprop_tui.core.dense.mistakes import Diagnosis, Tolerance, diagnose
 from backprop_tui.core.dense.steps import Step
 from backprop_tui.core.scenario.errors import Problem, ScenarioError
 from backprop_tui.core.scenario.toml_source import parse_toml_text
-from backprop_tui.core.vocab import Quantity, QuantityNameError, cell_name, parse_cell
+from backprop_tui.core.vocab import Quantity, QuantityNameError, cell_name, parse_cell, parse_quantity
 
 TABLE = "iteration"
 """The one top-level table of a sheet: [iteration.N] for each iteration answered."""
@@ -99,7 +99,7 @@ def parse_answers(text: str, file: str, shapes_of: Callable[[int], Shapes], iter
     for key in document:
         if key != TABLE:
             problems.append(Problem(key, f"expected only [{TABLE}.N] tables (N from 1 to {iterations}), "
-                                         f"found {_describe(key)}"))
+                                         f"found {repr(key)}"))
     tables = document.get(TABLE, {})
     if not isinstance(tables, dict):
         problems.append(Problem(TABLE, f"expected [{TABLE}.N] tables, found {_found(tables)}"))
@@ -113,7 +113,7 @@ def parse_answers(text: str, file: str, shapes_of: Callable[[int], Shapes], iter
         number = _iteration_number(name)
         if number is None or not 1 <= number <= iterations:
             problems.append(Problem(path, f"expected an iteration number from 1 to {iterations}, found "
-                                          f"{_describe(name)}"))
+                                          f"{repr(name)}"))
             continue
         if not isinstance(table, dict):
             problems.append(Problem(path, f"expected a table of answers (name = number), found {_found(table)}"))
@@ -138,8 +138,11 @@ def _table(problems: list[Problem], path: str, iteration: int, table: dict[str, 
         try:
             cell = parse_cell(name)
         except QuantityNameError as error:
-            problems.append(Problem(where, f"expected a quantity the steps compute ({names}), found {_describe(name)}: "
-                                           f"{error}"))
+            # a name that is no quantity at all gets the list; a bad cell of a real one, vocab's reason
+            if _names_a_quantity(name.partition("[")[0]):
+                problems.append(Problem(where, f"expected a cell counted from 1 in brackets, found {error}"))
+            else:
+                problems.append(Problem(where, f"expected a quantity the steps compute ({names}), found {name!r}"))
             continue
         if cell.key not in shapes:
             problems.append(Problem(where, f"expected a quantity the steps compute ({names}), found "
@@ -152,7 +155,7 @@ def _table(problems: list[Problem], path: str, iteration: int, table: dict[str, 
                 at = cell.at(shape)
             except QuantityNameError as error:
                 problems.append(Problem(where, f"expected a cell inside {cell.key.ascii} ({_shape(shape)}), found "
-                                               f"{_describe(name)}: {error}"))
+                                               f"{repr(name)}: {error}"))
                 continue
             number = _number(problems, where, value)
             cells = [] if number is None else [(at, number)]
@@ -167,6 +170,14 @@ def _table(problems: list[Problem], path: str, iteration: int, table: dict[str, 
             seen[(cell.key, at)] = _key_text(name)
             answers.append(Answer(iteration, cell.key, at, number))
     return answers
+
+
+def _names_a_quantity(text: str) -> bool:
+    try:
+        parse_quantity(text)
+    except QuantityNameError:
+        return False
+    return True
 
 
 def _matrix(problems: list[Problem], where: str, key: Quantity, shape: tuple[int, int],
@@ -237,10 +248,6 @@ def _found(value: Any) -> str:
     if isinstance(value, list):
         return f"a list of {len(value)}"
     return f"{type(value).__name__} {value!r}"
-
-
-def _describe(name: str) -> str:
-    return repr(name)
 
 
 def _key_text(name: str) -> str:

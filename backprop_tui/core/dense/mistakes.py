@@ -177,8 +177,6 @@ class _Context:
         self.steps, self.index, self.key, self.cell, self.expected = steps, index, key, cell, expected
         self.shown = shown_values(steps)
         self.samples = int(self.shown[n.TARGET].shape[1]) if n.TARGET in self.shown else 1
-        loss_op = next((op for s in steps for op in s.operations if op.kind is OpKind.LOSS), None)
-        self.loss = loss_op.function if loss_op is not None else None
         self.layers = max((s.layer or 0) for s in steps)
 
     def sites(self) -> list[tuple[int, int]]:
