@@ -174,6 +174,16 @@ def test_a_malformed_sheet_is_named_and_exits_2(capsys, tmp_path, case) -> None:
     assert "Traceback" not in err
 
 
+def test_an_empty_sheet_and_one_that_is_not_text(capsys, tmp_path) -> None:
+    sheet = tmp_path / "a.toml"
+    sheet.write_text("", encoding="utf-8")
+    code, _, err = run_cli(capsys, "grade", "lecture", str(sheet))
+    assert code == 2 and "a.toml: expected at least one [iteration.N] table of answers, found none" in err
+    sheet.write_bytes(b"[iteration.1]\nyhat = 0.6 # \xff\n")
+    code, _, err = run_cli(capsys, "grade", "lecture", str(sheet))
+    assert code == 2 and "a.toml: not UTF-8 text (byte 27)" in err
+
+
 def test_every_problem_is_named_at_once(capsys, tmp_path) -> None:
     sheet = tmp_path / "a.toml"
     sheet.write_text("[iteration.1]\nz1 = [1]\nyhat = true\n[iteration.9]\n", encoding="utf-8")
