@@ -1,5 +1,5 @@
 """`backprop-tui grade SCENARIO ANSWERS.toml`: a sheet with one wrong number per known mistake, built
-from the lecture's network by hand (tests/support/lecture_mistakes.py), graded in text and strict
+from the lecture's network by hand (tests/support/mistake_oracle.py), graded in text and strict
 JSON; an answer key; and malformed sheets refused with the loader's kind of message, exit 2."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 
 from backprop_tui.cli.main import main
 
-from support.lecture_mistakes import GAMMA, LECTURE_MOMENTUM, MU, Y3, lecture, momentum_iterations, sigmoid
+from support.mistake_oracle import GAMMA, LECTURE_MOMENTUM, MU, Y3, lecture, momentum_iterations, sigmoid
 
 CLOSE = ["--relative", "0.001", "--absolute", "0.0001"]
 """The lecture's small numbers lie closer together than the default 0.005: grade them closely."""

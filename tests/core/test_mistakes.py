@@ -1,5 +1,5 @@
 """The mistakes engine: every code recognised on the lecture's numbers (each wrong number worked by
-hand in tests/support/lecture_mistakes.py, not by the engine) and again on other scenarios
+hand in tests/support/mistake_oracle.py, not by the engine) and again on other scenarios
 (tanh, softmax with cross-entropy, momentum, batches), the choice where two mistakes give the same
 number, and never a diagnosis for a right number, in any cell of any bundled scenario."""
 
@@ -17,7 +17,7 @@ from backprop_tui.core.vocab import parse_cell
 from backprop_tui.render.mistakes import sentence
 
 from support.dense_cases import WRITTEN, bundled_cases
-from support.lecture_mistakes import (GAMMA, LECTURE_MOMENTUM, MU, THETA2, Y3, lecture, lecture_momentum,
+from support.mistake_oracle import (GAMMA, LECTURE_MOMENTUM, MU, THETA2, Y3, lecture, lecture_momentum,
                                       momentum_iterations, sigmoid)
 
 TIGHT = Tolerance(0.001, 0.0001)
