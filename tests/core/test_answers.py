@@ -66,34 +66,3 @@ def test_a_flat_list_for_a_matrix_is_refused() -> None:
         _parse("[iteration.1]\nz1 = [1, 2, 3, 4, 5, 6, 7, 8]\n")
     assert str(error.value) == ("a.toml: iteration.1.z1: expected 2 rows of 4 numbers (z1 is 2x4), "
                                 "found a flat list of 8")
-
-
-@pytest.mark.parametrize("name,variant", [("lecture", None), ("xor", None), ("softmax", None), ("sgd", "sgd-4")])
-def test_an_answer_key_reads_back_and_grades_right_in_full(name, variant, tmp_path) -> None:
-    from backprop_tui.core.dense.answers import answer_key_text, read_answers
-
-    scenario = load(name, variant)
-    steps = steps_for(scenario)
-    text = answer_key_text(steps, [1, 3], header=f"answer key: {name}\nexact values")
-    assert text.startswith(f"# answer key: {name}\n# exact values\n\n[iteration.1]\n")
-    path = tmp_path / "key.toml"
-    path.write_text(text, encoding="utf-8")
-    sheet = read_answers(path, lambda n: computed_shapes(steps(n)), scenario.training.iterations)
-    assert sheet.iterations == (1, 3)
-    questions = [q for n in (1, 3) for q in every_cell(n, computed_shapes(steps(n)))]
-    graded = grade(sheet, steps, questions)
-    assert {g.verdict for g in graded} == {Verdict.RIGHT}
-    exact = {(g.iteration, g.key, g.cell): g.expected for g in graded}
-    assert all(exact[(a.iteration, a.key, a.cell)] == a.given for a in sheet.answers)  # repr reads back exactly
-
-
-def test_an_answer_key_of_chosen_quantities() -> None:
-    from backprop_tui.core.dense.answers import answer_key_text
-
-    steps = steps_for(load("lecture"))
-    text = answer_key_text(steps, [1], [parse_quantity("yhat"), parse_quantity("theta2_new")])
-    assert text.splitlines()[0] == "[iteration.1]"
-    assert text.splitlines()[1].startswith("yhat = 0.619")
-    assert text.splitlines()[2].startswith("theta2_new = [0.23566")
-    with pytest.raises(KeyError):
-        answer_key_text(steps, [1], [parse_quantity("z3")])

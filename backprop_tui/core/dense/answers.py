@@ -259,40 +259,6 @@ def _shape(shape: tuple[int, int]) -> str:
     return f"{shape[0]}x{shape[1]}"
 
 
-# -- writing -------------------------------------------------------------------------------------
-
-
-def answer_key_text(steps_of: Callable[[int], Sequence[Step]], iterations: Iterable[int],
-                    keys: Iterable[Quantity] | None = None, header: str = "") -> str:
-    """An answer key in the sheet format: for each iteration (1-based), every quantity in `keys`
-    (default: all the steps compute, transposes left out) with its exact values (repr, so it reads
-    back to the same float64). `header` becomes comment lines at the top. `read_answers` reads it
-    back, and `grade` marks it right in every cell."""
-    lines = [f"# {line}".rstrip() for line in header.splitlines()]
-    wanted = list(keys) if keys is not None else None
-    for number in iterations:
-        steps = steps_of(number)
-        shapes = computed_shapes(steps)
-        values = {key: next(s.matrix(key).values for s in steps if s.producer(key) is not None) for key in shapes}
-        if lines:
-            lines.append("")
-        lines.append(f"[{TABLE}.{number}]")
-        for key in (wanted if wanted is not None else [k for k in shapes if not k.transposed]):
-            if key not in values:
-                raise KeyError(f"iteration {number} does not compute {key.ascii}")
-            lines.append(f"{_key_text(key.ascii)} = {_toml_value(values[key])}")
-    return "\n".join(lines) + "\n"
-
-
-def _toml_value(values: Any) -> str:
-    rows, cols = values.shape
-    if (rows, cols) == (1, 1):
-        return repr(float(values[0, 0]))
-    if cols == 1 or rows == 1:
-        return "[" + ", ".join(repr(float(v)) for v in values.ravel()) + "]"
-    return "[" + ", ".join("[" + ", ".join(repr(float(v)) for v in row) + "]" for row in values) + "]"
-
-
 # -- grading --------------------------------------------------------------------------------------
 
 
