@@ -105,14 +105,15 @@ def _missing_derivative(d: Diagnosis, names: _Names) -> str:
     if d.factor is None:
         return (f"your value is {symbol(d.used)} itself: {owner} derivative (its Jacobian) is missing "
                 f"{names.numbers}")
-    return (f"your value is {symbol(d.used)} itself: {owner} derivative {symbol(d.factor, d.function)} = "
+    return (f"your value is {symbol(d.used)} itself: {owner} derivative {names.cell(d.factor)} = "
             f"{num(d.factor_value)} is missing {names.numbers}")
 
 
-def _derivative_at(function: str | None, key: Quantity) -> str:
-    """f′ written at any quantity: σ′(a²) as well as σ′(z²)."""
+def _derivative_at(function: str | None, key: Quantity, names: _Names) -> str:
+    """f′ written at any quantity, at the asked cell: σ′(a²) as well as σ′(z²)₁₂."""
     f = ACTIVATIONS[function].symbol if function else "f"
-    return f"{f}′({symbol(key)})"
+    at = "" if names.shape == (1, 1) else _index(cell_name(key, names.d.cell, names.shape).index)
+    return f"{f}′({symbol(key)}){at}"
 
 
 def _derivative_of_value(d: Diagnosis, names: _Names) -> str:
@@ -120,8 +121,8 @@ def _derivative_of_value(d: Diagnosis, names: _Names) -> str:
         return (f"you applied the activation's derivative to {symbol(n.OUTPUT)} instead of to the weighted sum "
                 f"{names.numbers}")
     return (f"you applied the derivative to {names.cell(d.used)} = {num(d.used_value)} instead of "
-            f"{names.cell(d.instead)} = {num(d.instead_value)}: {_derivative_at(d.function, d.used)} = "
-            f"{num(d.factor_value)} where {_derivative_at(d.function, d.instead)} belongs {names.numbers}")
+            f"{names.cell(d.instead)} = {num(d.instead_value)}: {_derivative_at(d.function, d.used, names)} = "
+            f"{num(d.factor_value)} where {_derivative_at(d.function, d.instead, names)} belongs {names.numbers}")
 
 
 def _transpose(d: Diagnosis, names: _Names) -> str:

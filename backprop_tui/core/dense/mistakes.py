@@ -27,6 +27,7 @@ from backprop_tui.core.dense import notation as n
 from backprop_tui.core.dense.activations import ACTIVATIONS, sigmoid, softmax, softmax_backward
 from backprop_tui.core.dense.losses import LOSSES
 from backprop_tui.core.dense.operation import OpKind, Operation
+from backprop_tui.core.dense.replay import Values, evaluate, replay, shown_values
 from backprop_tui.core.dense.steps import Step
 from backprop_tui.core.vocab import Kind, LossName, Phase, Quantity
 
@@ -145,10 +146,11 @@ def diagnose(steps: Sequence[Step], index: int, key: Quantity, cell: tuple[int, 
     if tolerance.accepts(given, expected) or not math.isfinite(given):
         return None
     context = _Context(steps, index, key, cell, expected)
-    for mistake in PRIORITY:
-        for diagnosis in _CANDIDATES[mistake](context):
-            if tolerance.accepts(given, diagnosis.value) and not tolerance.accepts(diagnosis.value, expected):
-                return diagnosis
+    with np.errstate(all="ignore"):  # a mistake may overflow where the right numbers do not
+        for mistake in PRIORITY:
+            for diagnosis in _CANDIDATES[mistake](context):
+                if tolerance.accepts(given, diagnosis.value) and not tolerance.accepts(diagnosis.value, expected):
+                    return diagnosis
     return None
 
 
@@ -160,12 +162,11 @@ def mistaken_value(steps: Sequence[Step], index: int, key: Quantity, cell: tuple
     expected = float(step.matrix(key).values[cell])
     context = _Context(steps, index, key, cell, expected)
     exact = Tolerance(0.0, 0.0)
-    return next((d.value for d in _CANDIDATES[mistake](context) if not exact.accepts(d.value, expected)), None)
+    with np.errstate(all="ignore"):
+        return next((d.value for d in _CANDIDATES[mistake](context) if not exact.accepts(d.value, expected)), None)
 
 
-# -- the iteration as values, and its replay -----------------------------------------------------
-
-Values = dict[Quantity, np.ndarray]
+# -- the asked cell and the replays ---------------------------------------------------------------
 
 
 class _Context:
@@ -174,13 +175,8 @@ class _Context:
     def __init__(self, steps: Sequence[Step], index: int, key: Quantity, cell: tuple[int, int],
                  expected: float) -> None:
         self.steps, self.index, self.key, self.cell, self.expected = steps, index, key, cell, expected
-        self.shown: Values = {}
-        for step in steps:
-            for matrix in step.matrices:
-                self.shown.setdefault(matrix.key, matrix.values)
+        self.shown = shown_values(steps)
         self.samples = int(self.shown[n.TARGET].shape[1]) if n.TARGET in self.shown else 1
-        loss_op = next((op for s in steps for op in s.operations if op.kind is OpKind.LOSS), None)
-        self.loss = loss_op.function if loss_op is not None else None
         self.layers = max((s.layer or 0) for s in steps)
 
     def sites(self) -> list[tuple[int, int]]:
@@ -198,62 +194,13 @@ Alteration = Callable[[Operation, Step, Values, _Context], tuple[np.ndarray, ...
 cannot be made in this operation."""
 
 
-def evaluate(op: Operation, values: Values) -> tuple[np.ndarray, ...]:
-    """The results of `op` (in `op.results` order) from the values of its operands, as the
-    engine computes them (operation.py documents each kind's operands)."""
-    v = [values[key] for key in op.operands]
-    with np.errstate(all="ignore"):
-        kind = op.kind
-        if kind is OpKind.TRANSPOSE:
-            return (v[0].T,)
-        if kind in (OpKind.MATMUL, OpKind.OUTER_SUM):
-            product = v[0] @ v[1]
-            return (product + v[2] if len(v) > 2 else product,)
-        if kind is OpKind.ACTIVATION:
-            return (ACTIVATIONS[op.function].f(v[0]),)
-        if kind is OpKind.DERIVATIVE:
-            return (ACTIVATIONS[op.function].derivative(v[0], v[1]),)
-        if kind is OpKind.HADAMARD:
-            return (v[0] * v[1],)
-        if kind is OpKind.SOFTMAX_BACKWARD:
-            return (softmax_backward(v[1], v[0]),)
-        if kind is OpKind.SOFTMAX_CE_DELTA:
-            return ((v[0] - v[1]) / op.samples,)
-        if kind is OpKind.SIGMOID_BCE_DELTA:
-            return ((v[0] - v[1]) / v[0].size,)
-        if kind is OpKind.DIFFERENCE:
-            return (v[0] - v[1],)
-        if kind is OpKind.LOSS:
-            loss = LOSSES[op.function]
-            value = loss.logits.value(v[2], v[1]) if len(v) > 2 and loss.logits else loss.value(v[0], v[1])
-            return (np.array([[value]]),)
-        if kind is OpKind.LOSS_GRADIENT:
-            return (LOSSES[op.function].gradient(v[0], v[1]),)
-        if kind is OpKind.BATCH_SUM:
-            return (v[0].sum(axis=1, keepdims=True),)
-        if kind is OpKind.GD_UPDATE:
-            p, grad, rate = v
-            return (p - rate[0, 0] * grad,)
-        if kind is OpKind.MOMENTUM_UPDATE:
-            p, grad, rate, mu, velocity = v
-            new_velocity = mu[0, 0] * velocity - rate[0, 0] * grad
-            return (new_velocity, p + new_velocity)
-    raise ValueError(f"no evaluation for {op.kind}")
-
-
 def _replay(context: _Context, alteration: Alteration, at: frozenset[tuple[int, int]]) -> Values:
     """The values of the iteration's steps up to the asked one, with `alteration` made at the
     (step, operation) positions `at` and every other operation done right on what came before."""
-    values = dict(context.shown)
-    for s in range(context.index + 1):
-        step = context.steps[s]
-        for k, op in enumerate(step.operations):
-            results = alteration(op, step, values, context) if (s, k) in at else None
-            if results is None:
-                results = evaluate(op, values)
-            for key, result in zip(op.results, results):
-                values[key] = result
-    return values
+    def altered(s: int, k: int, op: Operation, step: Step, values: Values) -> tuple[np.ndarray, ...] | None:
+        return alteration(op, step, values, context) if (s, k) in at else None
+
+    return replay(context.steps, context.index, context.shown, altered)
 
 
 def _replayed(mistake: Mistake, alteration: Alteration, context: _Context,
