@@ -252,7 +252,7 @@ class QuizSession:
                 mistake: Mistake | None = None, explanation: str = "") -> Answer:
         shape = step.matrix(question.key).shape
         answer = Answer(question, expected, given, verdict, mistake, explanation,
-                        worked(step, question.key, question.cell).line, question_symbol(question, shape),
+                        worked(step, question.key, question.cell).line, question_symbol(question, step),
                         question.key.ascii if shape == (1, 1) else cell_name(question.key, question.cell, shape).ascii)
         self.answers[question.place] = answer
         place = (step.iteration, step.index)
@@ -334,8 +334,12 @@ class QuizSession:
         return form
 
 
-def question_symbol(question: Question, shape: tuple[int, int]) -> str:
-    """The asked cell's symbol: z¹₂, θ² new₁₁; a 1×1 quantity (E, ŷ of one sample) without a subscript."""
+def question_symbol(question: Question, step: Step) -> str:
+    """The asked cell's symbol as its worked line begins: z¹₂, σ′(z²₁), E; an update's result as
+    (θ¹ new)₁₁ (its worked line begins with the old θ¹₁₁ it replaces)."""
+    if step.phase is not Phase.UPDATE:
+        return worked(step, question.key, question.cell).lhs
+    shape = step.matrix(question.key).shape
     if shape == (1, 1):
         return symbol(question.key)
     return cell_symbol(cell_name(question.key, question.cell, shape))

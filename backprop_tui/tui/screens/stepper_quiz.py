@@ -107,8 +107,7 @@ class QuizActions:
         answer = self._quiz_answer
         if answer is not None and (answer.question.iteration, answer.question.index) != (step.iteration, step.index):
             answer = self._quiz_answer = None
-        shape = step.matrix(question.key).shape if question is not None else (1, 1)
-        asked = question_symbol(question, shape) if question is not None else None
+        asked = question_symbol(question, step) if question is not None else None
         self.query_one(QuizPanel).show(asked, session.score, answer, self._quiz_problem)
         field = self.query_one("#quiz-input", AnswerInput)
         if question is not None:
