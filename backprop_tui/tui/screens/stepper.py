@@ -96,7 +96,7 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
         Binding("a", "toggle_quiz", "Quiz: type each result before it shows (on/off)", show=False),
         Binding("tab", "quiz_skip", "Skip (reveal the asked cell)", show=True, key_display="tab"),
         Binding("escape", "quiz_leave", "Leave the quiz", show=True, key_display="esc"),
-        Binding("A", "quiz_summary", "Quiz summary (and save it)", show=False),
+        Binding("A", "quiz_summary", "Quiz summary (and save it)", show=True),
     ]
 
     position: reactive[Position] = reactive(Position, init=False)

@@ -178,12 +178,13 @@ class QuizActions:
         return f"{source.stem if source else 'scenario'}-quiz.json"
 
     def quiz_check(self, action: str) -> bool | None:
-        """check_action for the quiz's keys: skip only while something is asked, leave only in the
-        mode, the summary once a quiz exists; None for actions that are not the quiz's."""
+        """check_action for the quiz's keys: skip only while something is asked, leave and the
+        summary only in the mode (so the footer shows them there); None for actions that are not
+        the quiz's."""
         if action == "quiz_skip":
             return self.quiz_on and self.quiz_session is not None and self.quiz_session.current(self.stepper.step) is not None
         if action == "quiz_leave":
             return self.quiz_on
         if action == "quiz_summary":
-            return self.quiz_session is not None
+            return self.quiz_on and self.quiz_session is not None
         return None

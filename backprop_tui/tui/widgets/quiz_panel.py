@@ -53,7 +53,7 @@ class AnswerInput(Input):
     """The answer field: Enter answers; its letter keys (summary) are bound first, as a letter is
     never part of an answer (e and E aside, which stay typeable)."""
 
-    BINDINGS = [Binding("A", "screen.quiz_summary", "Quiz summary", show=False, priority=True)]
+    BINDINGS = [Binding("A", "screen.quiz_summary", "Quiz summary (and save it)", show=True, priority=True)]
 
 
 class QuizPanel(Vertical):
