@@ -328,3 +328,25 @@ async def test_playing_stops_at_the_next_asked_step(tmp_path: Path) -> None:
         await pilot.press("space")
         await wait_for(pilot, lambda: app.focused is not None)
         assert screen.stepper.step.phase.value == "loss" and not screen.playing
+
+
+async def test_nothing_on_screen_gives_an_asked_value_away() -> None:
+    app = BackpropApp(resolve("lecture"), quiz=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = stepper(app)
+        await wait_for(pilot, lambda: screen.quiz_on and app.focused is not None)
+        await reach(pilot, app, 1, "y_minus_yhat", (0, 0))
+        text = screen_text(app)
+        # E = 0.0725 would show in the header, the loss step's note, the loss chart's caption;
+        # y − ŷ = 0.381 in its matrix and worked line; ŷ = 0.619 is an input here, and shows
+        assert "0.0725" not in text and "0.072" not in text and "0.381" not in text and "0.619" in text
+        assert not screen.query_one("#loss").display and not screen.query_one("#chain").display
+        await reach(pilot, app, 1, "dE_dtheta2", (0, 0))
+        text = screen_text(app)
+        grad = lecture().dE_dtheta2
+        assert all(f"{v:.3f}" not in text for v in grad[:, 0])  # the gradient, nor the chain rule's
+        assert screen.query_one("#loss").display  # E answered: the chart is back
+        await reach(pilot, app, 1, "theta1_new", (0, 0))
+        text = screen_text(app)
+        assert "1.200 → ?" in text and "0.300 → ?" in text  # old → new keeps the new values back
+        assert "Δ" not in text  # the network's caption shows no change of the weight either
