@@ -350,3 +350,21 @@ async def test_nothing_on_screen_gives_an_asked_value_away() -> None:
         text = screen_text(app)
         assert "1.200 → ?" in text and "0.300 → ?" in text  # old → new keeps the new values back
         assert "Δ" not in text  # the network's caption shows no change of the weight either
+
+
+async def test_another_variant_starts_the_quiz_afresh(tmp_path: Path) -> None:
+    path = tmp_path / "learning-rate.toml"
+    path.write_text(resolve("learning-rate").read_text(encoding="utf-8"), encoding="utf-8")
+    app = BackpropApp(path, quiz=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = stepper(app)
+        await wait_for(pilot, lambda: screen.quiz_on and app.focused is not None)
+        await pilot.press("tab")
+        await wait_for(pilot, lambda: screen.quiz_session.score.skipped == 1)
+        first = screen.quiz_session
+        app.set_variant(first_variant := screen.stepper.scenario.variants[0].name)
+        await wait_for(pilot, lambda: screen.stepper.scenario.variant == first_variant)
+        assert screen.quiz_session is not first and screen.quiz_session.score.answered == 0
+        question = screen.quiz_session.current(screen.stepper.step)
+        assert screen.quiz_on and question.cell == (0, 0)  # its first cell is asked again
+        assert "quiz ✓0 ✗0 ↷0" in score_line(app)

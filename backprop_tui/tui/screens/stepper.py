@@ -154,10 +154,11 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
     def install(self, stepper: Stepper, opened: bool = False) -> None:
         """Show a new stepper (reloaded, or `opened`: another scenario, whose description is shown);
         drill-downs of the old one are stale, and moves queued for it are dropped."""
+        variant_changed = stepper.scenario.variant != self.stepper.scenario.variant
         self.stepper = stepper
         self._drills.clear()
         self._pending.clear()
-        if opened:
+        if opened or variant_changed:  # other numbers: the quiz's answers were to other steps
             self.quiz_restart()
             self.query_one(AboutPanel).show_about(stepper.scenario)
             self.query_one("#main", VerticalScroll).scroll_home(animate=False)
