@@ -151,11 +151,12 @@ class QuizSession:
         self.answers: dict[tuple, Answer] = {}
         """Answers by question place, in the order they were given."""
         self.score = Score()
-        self._questions: OrderedDict[tuple[int, int], list[Question]] = OrderedDict()
+        self._questions: OrderedDict[tuple[int, int], tuple[tuple, list[Question]]] = OrderedDict()
+        """Per step: its asked matrices' keys and shapes (to notice an edited network) and questions."""
         self._progress: dict[tuple[int, int], int] = {}
         """Per step, how many of its questions are answered: they are answered in order, so the
         current one is a lookup, never a scan (a 784×128 θ asks 100,352 cells)."""
-        self._hidden: tuple[tuple[int, int, int], dict] | None = None
+        self._hidden: tuple[tuple[int, int, int, int], dict] | None = None
 
     # -- what is asked --------------------------------------------------------------------------
 
@@ -163,12 +164,16 @@ class QuizSession:
         """Every cell the step asks (none outside the asked phases); cells holding inf or NaN
         (a diverged run) are not asked."""
         place = (step.iteration, step.index)
-        if place not in self._questions:
-            self._questions[place] = self._make(step)
+        shape = tuple((key, step.matrix(key).shape) for key in asked_keys(step))
+        cached = self._questions.get(place)
+        if cached is None or cached[0] != shape:
+            if cached is not None:  # the file was edited to another network: this step is asked afresh
+                self._progress.pop(place, None)
+            cached = self._questions[place] = (shape, self._make(step))
             while len(self._questions) > QUESTION_CACHE:  # remade identically if visited again
                 self._questions.popitem(last=False)
         self._questions.move_to_end(place)
-        return self._questions[place]
+        return cached[1]
 
     def _make(self, step: Step) -> list[Question]:
         if step.phase not in self.settings.ask:
@@ -203,7 +208,8 @@ class QuizSession:
     def hidden(self, step: Step) -> dict[Quantity, frozenset[tuple[int, int]]]:
         """The cells the step must not show yet, by matrix (its unanswered questions); the same
         dict object until an answer changes it (the app's render cache keys on it)."""
-        place = (step.iteration, step.index, self._progress.get((step.iteration, step.index), 0))
+        asked = self.questions(step)  # a new list when the step was asked afresh
+        place = (step.iteration, step.index, self._progress.get((step.iteration, step.index), 0), id(asked))
         if self._hidden is None or self._hidden[0] != place:
             cells: dict[Quantity, set[tuple[int, int]]] = {}
             for q in self.pending(step):

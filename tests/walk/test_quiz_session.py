@@ -4,7 +4,7 @@ the mistake named only for a wrong answer, and the summary as strict JSON and ma
 from __future__ import annotations
 
 import json
-from dataclasses import replace
+from dataclasses import replace as replaced
 from pathlib import Path
 
 import pytest
@@ -231,3 +231,18 @@ def test_saving_never_replaces_a_file_unasked_and_names_the_formats(tmp_path: Pa
         quiz.save(tmp_path / "quiz.txt")
     assert not (tmp_path / "quiz.txt").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["quiz.json"]  # no temporary file left behind
+
+
+def test_a_step_whose_network_was_edited_is_asked_afresh_never_out_of_range():
+    quiz = session()
+    steps = lecture_steps()
+    quiz.skip(steps[0])
+    quiz.skip(steps[0])
+    narrower = load("lecture")  # the file edited to two hidden units: z¹ is 2×1 now
+    layers = (replaced(narrower.layers[0], units=2, weights=narrower.layers[0].weights[:, :2]),
+              replaced(narrower.layers[1], weights=narrower.layers[1].weights[:2]))
+    edited = Stepper(replaced(narrower, layers=layers)).steps_of(0)
+    assert [q.cell for q in quiz.questions(edited[0])] == [(0, 0), (1, 0)]
+    assert quiz.current(edited[0]).cell == (0, 0)
+    value = float(edited[0].matrix(parse_quantity("z1")).values[0, 0])
+    assert quiz.answer(edited, edited[0], value).verdict is Verdict.RIGHT
