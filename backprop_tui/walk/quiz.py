@@ -156,7 +156,7 @@ class QuizSession:
         self._progress: dict[tuple[int, int], int] = {}
         """Per step, how many of its questions are answered: they are answered in order, so the
         current one is a lookup, never a scan (a 784×128 θ asks 100,352 cells)."""
-        self._hidden: tuple[tuple[int, int, int, int], dict] | None = None
+        self._hidden: tuple[tuple[int, int, int], list[Question], dict] | None = None
 
     # -- what is asked --------------------------------------------------------------------------
 
@@ -209,13 +209,13 @@ class QuizSession:
         """The cells the step must not show yet, by matrix (its unanswered questions); the same
         dict object until an answer changes it (the app's render cache keys on it)."""
         asked = self.questions(step)  # a new list when the step was asked afresh
-        place = (step.iteration, step.index, self._progress.get((step.iteration, step.index), 0), id(asked))
-        if self._hidden is None or self._hidden[0] != place:
+        place = (step.iteration, step.index, self._progress.get((step.iteration, step.index), 0))
+        if self._hidden is None or self._hidden[0] != place or self._hidden[1] is not asked:
             cells: dict[Quantity, set[tuple[int, int]]] = {}
             for q in self.pending(step):
                 cells.setdefault(q.key, set()).add(q.cell)
-            self._hidden = (place, {key: frozenset(found) for key, found in cells.items()})
-        return self._hidden[1]
+            self._hidden = (place, asked, {key: frozenset(found) for key, found in cells.items()})
+        return self._hidden[2]
 
     def answer_of(self, step: Step, key: Quantity, cell: tuple[int, int]) -> Answer | None:
         """The answer given for a cell of `step`, if any."""
