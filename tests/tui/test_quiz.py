@@ -368,3 +368,24 @@ async def test_another_variant_starts_the_quiz_afresh(tmp_path: Path) -> None:
         question = screen.quiz_session.current(screen.stepper.step)
         assert screen.quiz_on and question.cell == (0, 0)  # its first cell is asked again
         assert "quiz ✓0 ✗0 ↷0" in score_line(app)
+
+
+async def test_a_long_summary_scrolls_with_the_keyboard() -> None:
+    app = BackpropApp(resolve("lecture"), quiz=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = stepper(app)
+        await wait_for(pilot, lambda: screen.quiz_on and app.focused is not None)
+        while screen.quiz_session.score.skipped < 12:  # more "not right" lines than the box holds
+            if screen.quiz_session.current(screen.stepper.step) is None:
+                position = screen.stepper.position
+                await pilot.press("right")
+                await wait_for(pilot, lambda: screen.stepper.position != position)
+            else:
+                await pilot.press("tab")
+                await pilot.pause()
+        await pilot.press("A")
+        await wait_for(pilot, lambda: isinstance(app.screen, QuizSummaryScreen))
+        box = app.screen.query_one("#quiz-summary")
+        assert box.max_scroll_y > 0 and box.scroll_y == 0
+        await pilot.press("end")
+        await wait_for(pilot, lambda: box.scroll_y == box.max_scroll_y)
