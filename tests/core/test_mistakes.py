@@ -275,3 +275,15 @@ def test_a_diverged_iteration_is_diagnosed_without_warnings() -> None:
                 for key in op.results:
                     for (i, j), value in np.ndenumerate(step.matrix(key).values):
                         diagnose(steps, step.index, key, (i, j), 0.123)
+
+
+def test_the_sigmoid_with_binary_cross_entropy_shortcut() -> None:
+    steps = iteration_steps(loads(WRITTEN["bce-leaky-sigmoid"]), 1)
+    yhat, y = shown(steps, "yhat"), shown(steps, "y")
+    m, k = y.shape[1], y.shape[0]
+    gradient = (yhat - y) / (yhat * (1 - yhat) * m * k)  # ∂E/∂ŷ itself, σ′ left out
+    assert ask(steps, "delta2[2,3]", float(gradient[1, 2])).mistake is Mistake.MISSING_ACTIVATION_DERIVATIVE
+    flipped = (y - yhat) / (m * k)
+    assert ask(steps, "delta2[1,2]", float(flipped[0, 1])).mistake is Mistake.SIGN_FLIPPED
+    summed = (yhat - y) / k  # without the batch's 1/m
+    assert ask(steps, "delta2[1,1]", float(summed[0, 0])).mistake is Mistake.MISSING_BATCH_AVERAGE
