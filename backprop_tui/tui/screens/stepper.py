@@ -160,6 +160,7 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
         self._pending.clear()
         if opened or variant_changed:  # other numbers: the quiz's answers were to other steps
             self.quiz_restart()
+        if opened:
             self.query_one(AboutPanel).show_about(stepper.scenario)
             self.query_one("#main", VerticalScroll).scroll_home(animate=False)
         elif stepper.scenario.source is not None:
