@@ -368,6 +368,7 @@ async def test_another_variant_starts_the_quiz_afresh(tmp_path: Path) -> None:
         question = screen.quiz_session.current(screen.stepper.step)
         assert screen.quiz_on and question.cell == (0, 0)  # its first cell is asked again
         assert "quiz ✓0 ✗0 ↷0" in score_line(app)
+        assert not screen.query_one("#about").display  # a variant is a reload, not a newly opened file
 
 
 async def test_a_long_summary_scrolls_with_the_keyboard() -> None:
