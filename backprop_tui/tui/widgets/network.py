@@ -6,6 +6,8 @@ current step from the stepper and redraws at whatever size the layout gives it.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rich.console import Group, RenderableType
 
 from textual.widget import Widget
@@ -76,9 +78,13 @@ class NetworkDiagram(Widget):
     caption_text: str = ""
 
     def show_network(self, stepper: Stepper, focus: Focus | None = None, sample: int = 0,
-                     decimals: int = 3) -> None:
-        """Redraw for the stepper's current step, the weight under the cursor and batch column `sample`."""
+                     decimals: int = 3, conceal: bool = False) -> None:
+        """Redraw for the stepper's current step, the weight under the cursor and batch column `sample`;
+        `conceal` (the quiz asks this step) keeps every number but the inputs back."""
         self._picture = picture(stepper, focus, sample, decimals)
+        if conceal:
+            values = (self._picture.values[0], *(None for _ in self._picture.values[1:]))
+            self._picture = replace(self._picture, values=values, focus_label="")
         m = stepper.iteration.x.shape[1]
         self.border_title = f"network · sample {min(sample, m - 1) + 1} of {m} (s)" if m > 1 else "network"
         self.refresh()
