@@ -6,6 +6,8 @@ Each character is '▀' with the upper pixel as foreground and the lower one as 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 from rich.style import Style
 from rich.text import Text
@@ -18,12 +20,27 @@ RAMP = " .:-=+*#%@"
 def half_block_image(image: np.ndarray) -> Text:
     """uint8 (H, W) image -> rich Text of ceil(H/2) lines."""
     pixels = np.asarray(image, dtype=np.uint8)
+    return half_block_rgb(np.repeat(pixels[:, :, None], 3, axis=2))
+
+
+def half_block_rgb(rgb: np.ndarray, marks: Mapping[tuple[int, int], tuple[str, Style]] | None = None) -> Text:
+    """uint8 (H, W, 3) colours -> rich Text of ceil(H/2) lines (an odd last row is padded black).
+
+    `marks` puts a character with its own style on a cell (line, column) instead of its two
+    pixels: a data point on a heat map.
+    """
+    pixels = np.asarray(rgb, dtype=np.uint8)
     if pixels.shape[0] % 2:
-        pixels = np.vstack([pixels, np.zeros((1, pixels.shape[1]), np.uint8)])
+        pixels = np.concatenate([pixels, np.zeros((1, *pixels.shape[1:]), np.uint8)])
+    marks = marks or {}
     text = Text()
     for row in range(0, pixels.shape[0], 2):
-        for top, bottom in zip(pixels[row], pixels[row + 1]):
-            style = Style(color=f"rgb({top},{top},{top})", bgcolor=f"rgb({bottom},{bottom},{bottom})")
+        for col, (top, bottom) in enumerate(zip(pixels[row], pixels[row + 1])):
+            mark = marks.get((row // 2, col))
+            if mark is not None:
+                text.append(*mark)
+                continue
+            style = Style(color="rgb({},{},{})".format(*top), bgcolor="rgb({},{},{})".format(*bottom))
             text.append(UPPER_HALF, style=style)
         if row + 2 < pixels.shape[0]:
             text.append("\n")

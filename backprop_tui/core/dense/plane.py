@@ -92,8 +92,7 @@ def check_inputs(scenario: Scenario, inputs: tuple[int, int] | None) -> tuple[in
     or the two are the same input.
     """
     if scenario.inputs < 2:
-        raise PlaneError(f"{scenario.title}: the input plane needs a network with at least two inputs; "
-                         f"this one has {scenario.inputs}")
+        raise PlaneError(f"the input plane needs a network with at least two inputs; this one has {scenario.inputs}")
     chosen = (0, 1) if inputs is None else inputs
     for index in chosen:
         if not 0 <= index < scenario.inputs:
