@@ -178,6 +178,14 @@ def contrast(rgb: np.ndarray) -> str:
 # -- one picture --------------------------------------------------------------------------------------
 
 
+def shown_name(plane: InputPlane, unit: UnitPlane) -> str:
+    """What the large picture of `unit` shows: the unit (ŷ₁, a¹₂), or for a softmax output the
+    layer's most likely class."""
+    if is_softmax(plane, unit.layer):
+        return "ŷ: the most likely class"
+    return unit_name(plane, unit)
+
+
 def unit_name(plane: InputPlane, unit: UnitPlane, ascii: bool = False) -> str:
     """a¹₂ for a hidden unit, ŷ₁ for an output (a1[2], yhat[1] in ASCII)."""
     last = max(u.layer for u in plane.units)
@@ -227,7 +235,7 @@ def picture(plane: InputPlane, unit: UnitPlane, width: int, height: int, colour:
 
 def framed(picture_text: Text, x: tuple[float, float], y: tuple[float, float], caption: str) -> Text:
     """A picture with its y values on the left (top, middle, bottom), x values below, then `caption`
-    (the axes' names) after them."""
+    (the axes' names, "" for none) after them."""
     lines = picture_text.split("\n")
     height = len(lines)
     width = max((line.cell_len for line in lines), default=0)
@@ -244,7 +252,7 @@ def framed(picture_text: Text, x: tuple[float, float], y: tuple[float, float], c
     left, middle, right = number(x[0]), number((x[0] + x[1]) / 2), number(x[1])
     for position, label in ((0, left), ((width + 2 - len(middle)) // 2, middle), (width + 2 - len(right), right)):
         axis[position:position + len(label)] = list(label)
-    text.append(" " * pad + "".join(axis).rstrip() + f"   {caption}")
+    text.append(" " * pad + "".join(axis).rstrip() + (f"   {caption}" if caption else ""))
     return text
 
 
@@ -299,12 +307,12 @@ def scale_text(unit: UnitPlane, colour: bool, softmax: bool = False, classes: in
 def legend_text(plane: InputPlane, unit: UnitPlane, colour: bool) -> Text:
     """What the marks mean: the data points (labelled by target) and the boundary, where drawn."""
     labels = sorted({target_label(t) for t in plane.targets})
-    what = "its class" if plane.targets.shape[1] > 1 else "its target"
-    text = Text(f"{' '.join(labels)}  a data point, drawn as {what}")
+    what = "their class" if plane.targets.shape[1] > 1 else "their target"
+    text = Text(f"{' '.join(labels)}  data points, drawn as {what}")
     if has_boundary(plane, unit):
         text.append("   ")
-        text.append("  " if colour else BOUNDARY, Style(bgcolor=LINE) if colour else Style())
-        text.append(" the decision boundary ŷ = 0.5")
+        text.append("━━" if colour else BOUNDARY, Style(color=LINE, bgcolor=SEQUENTIAL[0]) if colour else Style())
+        text.append(" boundary ŷ = 0.5")
     return text
 
 

@@ -84,7 +84,7 @@ def test_text_draws_the_output_with_its_points_boundary_and_every_unit(capsys) -
     drawn = "".join(picture)
     assert drawn.count("0") >= 2 and drawn.count("1") >= 2  # the four samples, labelled by their target
     assert "#" in drawn  # the boundary ŷ = 0.5
-    assert "the decision boundary" in out
+    assert "boundary yhat = 0.5" in out or "boundary ŷ = 0.5" in out
     names = next(line for line in lines if line.startswith("a1[1]"))
     assert names.split() == ["a1[1]", "a1[2]", "yhat[1]"]
 
@@ -93,7 +93,7 @@ def test_the_unit_flag_draws_that_unit_large(capsys) -> None:
     code, out, _ = run_cli(capsys, "plane", "xor", "--unit", "1,2", "--iteration", "0")
     assert code == 0
     assert out.splitlines()[1] == "a1[2] over the plane, after 0 updates"
-    assert "decision boundary" not in out  # a hidden unit has no boundary
+    assert "boundary" not in out  # a hidden unit has no boundary
     assert "scale (diverging): -1 [" in out  # tanh: signed
 
 

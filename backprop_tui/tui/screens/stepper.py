@@ -91,6 +91,7 @@ class StepperScreen(AuthoringActions, Screen[None]):
         Binding("v", "variant", "Switch variant", show=False),
         Binding("c", "compare", "Compare variants", show=False),
         Binding("L", "landscape", "Loss landscape", show=False),
+        Binding("o", "plane", "What each unit computes over the input plane", show=False),
     ]
 
     position: reactive[Position] = reactive(Position, init=False)
@@ -467,6 +468,20 @@ class StepperScreen(AuthoringActions, Screen[None]):
 
         self._hide_about()
         self.app.push_screen(LandscapeScreen(self.stepper), lambda _: self._go(self.stepper.position))
+
+    def action_plane(self) -> None:
+        """Every unit's value over the plane of two inputs, the unit under the diagram's cursor
+        enlarged; iterations stepped there are shown here on return."""
+        from backprop_tui.tui.screens.plane import PlaneScreen, open_error
+
+        self._hide_about()
+        why = open_error(self.stepper)
+        if why is not None:
+            self.notify(why, severity="warning")
+            return
+        focus = self.focus_weight()
+        self.app.push_screen(PlaneScreen(self.stepper, (focus.layer, focus.col)),
+                             lambda _: self._go(self.stepper.position))
 
     def action_decimals(self, change: int) -> None:
         self._hide_about()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from rich.console import Group, RenderableType
 
+from textual.theme import Theme
 from textual.widget import Widget
 
 from backprop_tui.core.dense import notation as n
@@ -67,6 +68,12 @@ def picture(stepper: Stepper, focus: Focus | None, sample: int = 0, decimals: in
                    edge, path, label, decimals)
 
 
+def theme_palette(theme: Theme) -> Palette:
+    """The diagram's sign colours and accent from a Textual theme."""
+    return Palette(positive=theme.success or "green", negative=theme.error or "red",
+                   accent=theme.accent or theme.warning or "yellow")
+
+
 class NetworkDiagram(Widget):
     """The drawn network for the current step; fills the space the layout gives it."""
 
@@ -85,9 +92,7 @@ class NetworkDiagram(Widget):
 
     def palette(self) -> Palette:
         """The sign colours and the accent from the app's theme, so light themes read too."""
-        theme = self.app.current_theme
-        return Palette(positive=theme.success or "green", negative=theme.error or "red",
-                       accent=theme.accent or theme.warning or "yellow")
+        return theme_palette(self.app.current_theme)
 
     def render(self) -> RenderableType:
         if self._picture is None:
