@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -9,6 +11,8 @@ from backprop_tui.core.dense.compare import variant_scenarios
 from backprop_tui.core.dense.plane import InputPlane, plane_after
 from backprop_tui.core.scenario.load import load
 from backprop_tui.render.plane import boundary_mask, regions
+
+README = Path(__file__).resolve().parents[2] / "scenarios" / "README.md"
 
 
 def variants(name: str) -> dict:
@@ -26,10 +30,18 @@ def crossings_along(plane: InputPlane, start, end, samples: int = 200) -> int:
     return int(np.count_nonzero(sides[1:] != sides[:-1]))
 
 
-@pytest.mark.parametrize("name", ["lecture", "xor", "activations", "local-minimum", "sgd", "softmax"])
+@pytest.mark.parametrize("name", ["xor", "activations", "local-minimum", "sgd", "softmax"])
 def test_each_two_input_description_says_what_to_look_for_in_the_plane(name) -> None:
     description = load(name).description
-    assert "In the input plane (o in the app, or `backprop-tui plane" in description
+    assert "In the input plane (O in the app, or `backprop-tui plane" in description
+
+
+def test_the_lectures_plane_is_told_in_the_scenarios_readme() -> None:
+    """Its description already fills the app's panel at 80x24 (tests/tui/test_nothing_lost.py)."""
+    text = " ".join(README.read_text(encoding="utf-8").split())
+    assert "`backprop-tui plane NAME`" in text
+    assert "from 0.619 to 0.640 after one update and 0.676 after all three" in text
+    assert "(0.60 to 0.63 at the start)" in text
 
 
 def test_xor_the_hidden_layer_makes_a_band() -> None:

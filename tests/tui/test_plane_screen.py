@@ -1,14 +1,17 @@
-"""The input-plane view: opened with o from the stepper, it follows the stepper's iteration and
+"""The input-plane view: opened with O from the stepper (o stays the app's Open), it follows the stepper's iteration and
 the diagram's cursor, fits every terminal size, reads without colour, and snapshots at 120x36 of
 xor and softmax and at 80x24 of xor."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pytest
 from textual.pilot import Pilot
 
 from backprop_tui.core.scenario.bundled import resolve
+from backprop_tui.tui.screens.open_dialog import OpenScenarioDialog
 from backprop_tui.tui.screens.help import TASKS
 from backprop_tui.tui.screens.plane import PlaneScreen
 from backprop_tui.tui.screens.stepper import StepperScreen
@@ -23,7 +26,7 @@ async def open_plane(pilot: Pilot, *before: str) -> PlaneScreen:
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, StepperScreen))
     for key in before:
         await pilot.press(key)
-    await pilot.press("o")
+    await pilot.press("O")
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, PlaneScreen))
     await wait_for(pilot, lambda: "across: x1, up: x2" in screen_text(pilot.app))
     return pilot.app.screen
@@ -67,11 +70,40 @@ async def test_stepping_iterations_redraws_and_the_stepper_keeps_the_place() -> 
         assert app.screen.stepper.position.iteration == 30
 
 
+async def test_saving_the_file_redraws_the_plane_and_o_still_opens(lecture_copy: Path) -> None:
+    app = FastWatchApp(lecture_copy)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_plane(pilot)
+        before = screen.plane.unit(1, 0).values.copy()
+        text = lecture_copy.read_text(encoding="utf-8")
+        assert "[1.2, 1.1, 1.5]" in text
+        lecture_copy.write_text(text.replace("[1.2, 1.1, 1.5]", "[-1.2, 1.1, 1.5]"), encoding="utf-8")
+        await wait_for(pilot, lambda: not np.array_equal(screen.plane.unit(1, 0).values, before))
+        assert app.screen is screen
+        assert screen.stepper is screen.stepper_of()
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, StepperScreen))
+        await pilot.press("o")
+        await wait_for(pilot, lambda: isinstance(app.screen, OpenScenarioDialog))
+
+
+async def test_opening_a_one_input_scenario_leaves_the_plane() -> None:
+    app = FastWatchApp(resolve("xor"))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_plane(pilot)
+        await pilot.press("o")  # the app's Open, over the plane
+        await wait_for(pilot, lambda: isinstance(app.screen, OpenScenarioDialog))
+        await pilot.press(*"learning-rate", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, StepperScreen))
+        assert app.screen.stepper.scenario.inputs == 1
+        await wait_for(pilot, lambda: any("No input plane" in str(n.message) for n in app._notifications))
+
+
 async def test_a_network_with_one_input_says_why_there_is_no_plane() -> None:
     app = FastWatchApp(resolve("learning-rate"))
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, StepperScreen))
-        await pilot.press("o")
+        await pilot.press("O")
         await wait_for(pilot, lambda: any("No input plane" in str(n.message) for n in app._notifications))
         assert isinstance(app.screen, StepperScreen)
 
@@ -127,7 +159,7 @@ async def test_light_theme_keeps_the_view() -> None:
 
 
 def test_the_key_is_in_the_bindings_and_the_help() -> None:
-    assert any(b.key == "o" and b.action == "plane" for b in StepperScreen.BINDINGS)
+    assert any(b.key == "O" and b.action == "plane" for b in StepperScreen.BINDINGS)
     assert "plane" in TASKS["Looking closer"]
 
 

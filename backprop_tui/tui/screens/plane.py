@@ -4,6 +4,7 @@ moves the diagram's cursor from unit to unit to enlarge each one."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import permutations
 from pathlib import Path
 
@@ -21,12 +22,16 @@ from backprop_tui.tui.widgets.plane_view import PlaneView
 from backprop_tui.walk.stepper import Stepper
 
 
+RELOAD_CHECK = 0.25
+"""Seconds between looks at whether the stepper was replaced (the file saved, another opened)."""
+
+
 class PlaneScreen(Screen[None]):
     """The chosen unit large, every unit small, following the stepper's iteration."""
 
     CSS_PATH = Path(__file__).parent.parent / "styles" / "plane.tcss"
     BINDINGS = [
-        Binding("escape,o", "dismiss", "Back to the stepper", show=True),
+        Binding("escape,O", "dismiss", "Back to the stepper", show=True),
         Binding("pagedown,N", "iterate('next_iteration')", "Next iteration", show=True, key_display="PgDn"),
         Binding("pageup,P", "iterate('prev_iteration')", "Previous iteration", show=True, key_display="PgUp"),
         Binding("greater_than_sign", "iterate('ahead')", "10 iterations ahead", show=False),
@@ -36,16 +41,25 @@ class PlaneScreen(Screen[None]):
         Binding("i", "inputs", "Next pair of inputs", show=True),
     ]
 
-    def __init__(self, stepper: Stepper, chosen: tuple[int, int] | None = None) -> None:
-        """`chosen`: (layer, unit), 1-based layer and 0-based unit, enlarged first (default: the first output)."""
+    def __init__(self, stepper_of: Callable[[], Stepper], chosen: tuple[int, int] | None = None) -> None:
+        """`stepper_of` gives the stepper screen's stepper now (a reload or an opened scenario
+        replaces it); `chosen`: (layer, unit), 1-based layer and 0-based unit, enlarged first
+        (default: the first output). Raises PlaneError for a network with one input."""
         super().__init__()
-        self.stepper = stepper
-        check_inputs(stepper.scenario, None)  # raises PlaneError for a network with one input
-        self.pairs = list(permutations(range(stepper.scenario.inputs), 2))
+        self.stepper_of = stepper_of
+        self.stepper = stepper_of()
+        self.cursor = 0
+        self._setup(chosen)
+
+    def _setup(self, chosen: tuple[int, int] | None) -> None:
+        """Input pairs and the units' order for `self.stepper`, the cursor on `chosen` (else the output)."""
+        scenario = self.stepper.scenario
+        check_inputs(scenario, None)
+        self.pairs = list(permutations(range(scenario.inputs), 2))
         self.pair = 0
-        layers = len(stepper.scenario.layers)
+        layers = len(scenario.layers)
         self.unit_order = [(layer, index) for layer in range(1, layers + 1)
-                           for index in range(stepper.scenario.layers[layer - 1].units)]
+                           for index in range(scenario.layers[layer - 1].units)]
         self.cursor = self.unit_order.index(chosen) if chosen in self.unit_order else \
             self.unit_order.index((layers, 0))
         self._cache: dict[tuple[int, int], InputPlane] = {}
@@ -56,6 +70,23 @@ class PlaneScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self.set_interval(RELOAD_CHECK, self._follow_reload)
+        self.redraw()
+
+    def _follow_reload(self) -> None:
+        """Redraw for the stepper a saved file or an opened scenario put in place of this one;
+        leave, saying why, if its network has fewer than two inputs."""
+        current = self.stepper_of()
+        if current is self.stepper:
+            return
+        chosen = self.unit_order[self.cursor]
+        self.stepper = current
+        try:
+            self._setup(chosen)
+        except UserError as error:
+            self.notify(f"No input plane: {error}.", severity="warning")
+            self.dismiss()
+            return
         self.redraw()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -91,7 +91,7 @@ class StepperScreen(AuthoringActions, Screen[None]):
         Binding("v", "variant", "Switch variant", show=False),
         Binding("c", "compare", "Compare variants", show=False),
         Binding("L", "landscape", "Loss landscape", show=False),
-        Binding("o", "plane", "What each unit computes over the input plane", show=False),
+        Binding("O", "plane", "What each unit computes over the input plane", show=False),
     ]
 
     position: reactive[Position] = reactive(Position, init=False)
@@ -480,7 +480,7 @@ class StepperScreen(AuthoringActions, Screen[None]):
             self.notify(why, severity="warning")
             return
         focus = self.focus_weight()
-        self.app.push_screen(PlaneScreen(self.stepper, (focus.layer, focus.col)),
+        self.app.push_screen(PlaneScreen(lambda: self.stepper, (focus.layer, focus.col)),
                              lambda _: self._go(self.stepper.position))
 
     def action_decimals(self, change: int) -> None:
