@@ -85,3 +85,28 @@ def filter_pictures(weights: np.ndarray, size: int = 6) -> list[np.ndarray]:
     scale = max(1, size // max(w.shape[-1], 1))
     block = np.ones((scale, scale))
     return [np.kron(np.round(f), block).astype(np.uint8) for f in scaled]
+
+
+def framed(picture: Text, x_labels: tuple[str, str, str], y_labels: tuple[str, str, str], caption: str = "") -> Text:
+    """A plotted picture in an ASCII frame: `y_labels` (top, middle, bottom) on the left, a border
+    below, `x_labels` (left, middle, right) under it and then `caption` (the axes' names).
+
+    The one frame of the landscape map and the input plane, so both read alike.
+    """
+    lines = picture.split("\n")
+    height = len(lines)
+    width = max((line.cell_len for line in lines), default=0)
+    pad = max(len(label) for label in y_labels) + 1
+    text = Text()
+    for r, line in enumerate(lines):
+        label = y_labels[0] if r == 0 else y_labels[2] if r == height - 1 else y_labels[1] if r == height // 2 else ""
+        text.append(f"{label:>{pad}}|")
+        text.append_text(line)
+        text.append("|\n")
+    text.append(" " * pad + "+" + "-" * width + "+\n")
+    left, middle, right = x_labels
+    axis = [" "] * (width + 2)
+    for position, label in ((0, left), ((width + 2 - len(middle)) // 2, middle), (width + 2 - len(right), right)):
+        axis[position:position + len(label)] = list(label)
+    text.append(" " * pad + "".join(axis).rstrip() + (f"   {caption}" if caption else ""))
+    return text

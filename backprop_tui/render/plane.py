@@ -26,7 +26,7 @@ from backprop_tui.core.dense.plane import InputPlane, UnitPlane
 from backprop_tui.core.vocab import Cell, Kind, Quantity
 from backprop_tui.render.landscape import number
 from backprop_tui.render.notation import cell_symbol
-from backprop_tui.render.picture import half_block_rgb
+from backprop_tui.render.picture import framed, half_block_rgb
 
 RAMP = " .:-=+*%@"
 """Low to high, one character per band (no digit, letter or '#': those are points, regions, boundary)."""
@@ -233,27 +233,11 @@ def picture(plane: InputPlane, unit: UnitPlane, width: int, height: int, colour:
     return Text("\n".join("".join(row) for row in chars))
 
 
-def framed(picture_text: Text, x: tuple[float, float], y: tuple[float, float], caption: str) -> Text:
-    """A picture with its y values on the left (top, middle, bottom), x values below, then `caption`
-    (the axes' names, "" for none) after them."""
-    lines = picture_text.split("\n")
-    height = len(lines)
-    width = max((line.cell_len for line in lines), default=0)
-    labels = [number(y[1]), number((y[0] + y[1]) / 2), number(y[0])]
-    pad = max(len(label) for label in labels) + 1
-    text = Text(no_wrap=True)
-    for r, line in enumerate(lines):
-        label = labels[0] if r == 0 else labels[2] if r == height - 1 else labels[1] if r == height // 2 else ""
-        text.append(f"{label:>{pad}}|")
-        text.append_text(line)
-        text.append("|\n")
-    text.append(" " * pad + "+" + "-" * width + "+\n")
-    axis = [" "] * (width + 2)
-    left, middle, right = number(x[0]), number((x[0] + x[1]) / 2), number(x[1])
-    for position, label in ((0, left), ((width + 2 - len(middle)) // 2, middle), (width + 2 - len(right), right)):
-        axis[position:position + len(label)] = list(label)
-    text.append(" " * pad + "".join(axis).rstrip() + (f"   {caption}" if caption else ""))
-    return text
+def framed_plane(plane: InputPlane, drawn: Text, caption: str = "") -> Text:
+    """A picture of the plane in the shared frame: x and y values at the ends and the middle."""
+    x0, x1, y0, y1 = (float(v) for v in (plane.x[0], plane.x[-1], plane.y[0], plane.y[-1]))
+    return framed(drawn, (number(x0), number((x0 + x1) / 2), number(x1)),
+                  (number(y1), number((y0 + y1) / 2), number(y0)), caption)
 
 
 # -- captions, scale and legend ---------------------------------------------------------------------
@@ -332,8 +316,7 @@ def plane_text(plane: InputPlane, title: str, chosen: UnitPlane, width: int = 48
     note = held_note(plane)
     if note:
         text.append(note + "\n")
-    text.append_text(framed(picture(plane, chosen, width, height, colour), (plane.x[0], plane.x[-1]),
-                            (plane.y[0], plane.y[-1]), axes_caption(plane)))
+    text.append_text(framed_plane(plane, picture(plane, chosen, width, height, colour), axes_caption(plane)))
     text.append("\n")
     classes = plane.layer_values(chosen.layer).shape[0]
     text.append_text(scale_text(chosen, colour, softmax, classes))

@@ -16,8 +16,8 @@ from textual.widget import Widget
 
 from backprop_tui.core.dense.plane import InputPlane, UnitPlane
 from backprop_tui.render.diagram import draw
-from backprop_tui.render.plane import (axes_caption, beside, framed, is_softmax, legend_text, picture, scale_text,
-                                       shown_name, small_block)
+from backprop_tui.render.plane import (axes_caption, beside, framed_plane, is_softmax, legend_text, picture,
+                                       scale_text, shown_name, small_block)
 from backprop_tui.tui.widgets.network import picture as network_picture, theme_palette
 from backprop_tui.walk.stepper import Stepper
 
@@ -90,8 +90,7 @@ class PlaneView(Widget):
         wrapped = [list(text.wrap(self.app.console, max(width, 10)))
                    for text in (Text(self.caption, style="bold"), Text(axes_caption(plane)), scale, legend)]
         columns, lines = big_size(plane, width - LABEL_WIDTH, height - 2 - sum(len(w) for w in wrapped))
-        big = framed(picture(plane, chosen, columns, lines, self.colour), (plane.x[0], plane.x[-1]),
-                     (plane.y[0], plane.y[-1]), "")
+        big = framed_plane(plane, picture(plane, chosen, columns, lines, self.colour))
         return [*wrapped[0], *big.split("\n"), *(line for lines in wrapped[1:] for line in lines)]
 
     def side_lines(self, width: int, height: int) -> list[Text]:
