@@ -26,7 +26,7 @@ from backprop_tui.core.dense.plane import InputPlane, UnitPlane
 from backprop_tui.core.vocab import Cell, Kind, Quantity
 from backprop_tui.render.landscape import number
 from backprop_tui.render.notation import cell_symbol
-from backprop_tui.render.picture import framed, half_block_rgb
+from backprop_tui.render.picture import UPPER_HALF, framed, half_block_rgb
 
 RAMP = " .:-=+*%@"
 """Low to high, one character per band (no digit, letter or '#': those are points, regions, boundary)."""
@@ -231,6 +231,15 @@ def picture(plane: InputPlane, unit: UnitPlane, width: int, height: int, colour:
         if 0 <= row < height and 0 <= col < width:
             chars[row, col] = label
     return Text("\n".join("".join(row) for row in chars))
+
+
+def thumbnail_cells(plane: InputPlane, unit: UnitPlane, width: int, lines: int) -> list[list[tuple[str, Style]]]:
+    """A unit's picture as half-block cells, `width` × `lines`, without points or boundary: the
+    thumbnail a node of the network diagram carries."""
+    rgb = unit_colours(sample(plane, unit.values, width, 2 * lines), scale_of(unit))
+    return [[(UPPER_HALF, Style(color="rgb({},{},{})".format(*rgb[2 * r, c]),
+                                bgcolor="rgb({},{},{})".format(*rgb[2 * r + 1, c])))
+             for c in range(width)] for r in range(lines)]
 
 
 def framed_plane(plane: InputPlane, drawn: Text, caption: str = "") -> Text:

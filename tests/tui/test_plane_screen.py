@@ -203,3 +203,24 @@ class TestPlaneSnapshots:
             await wait_for(pilot, lambda: screen.plane.updates == 200)
 
         assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+@pytest.mark.parametrize(("name", "no_colour", "drawn"), [("xor", False, True), ("xor", True, False),
+                                                          ("solar", False, False)])
+async def test_the_stepper_diagram_nodes_carry_thumbnails_where_there_is_room(monkeypatch, name, no_colour,
+                                                                               drawn) -> None:
+    if no_colour:
+        monkeypatch.setenv("NO_COLOR", "1")
+    app = FastWatchApp(resolve(name))
+    async with app.run_test(size=(200, 50)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, StepperScreen))
+        text = screen_text(app)
+        assert ("▀ input plane (O)" in text) is drawn
+        assert (text.count("▀") > 20) is drawn
+
+
+async def test_a_small_stepper_diagram_has_no_thumbnails() -> None:
+    app = FastWatchApp(resolve("xor"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, StepperScreen))
+        assert "▀" not in screen_text(app)

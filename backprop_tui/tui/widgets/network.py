@@ -8,14 +8,19 @@ from __future__ import annotations
 
 from rich.console import Group, RenderableType
 
+from collections.abc import Callable
+from dataclasses import replace
+
 from textual.theme import Theme
 from textual.widget import Widget
 
 from backprop_tui.core.dense import notation as n
+from backprop_tui.core.dense.plane import InputPlane, input_plane
 from backprop_tui.core.vocab import Cell, Parameter, Phase
 from backprop_tui.render.diagram import Flow, Palette, Picture, draw, focus_path, lit
 from backprop_tui.render.notation import cell_symbol, symbol
 from backprop_tui.render.numbers import cell
+from backprop_tui.render.plane import thumbnail_cells
 from backprop_tui.walk.focus import Focus
 from backprop_tui.walk.stepper import Stepper
 
@@ -74,6 +79,10 @@ def theme_palette(theme: Theme) -> Palette:
                    accent=theme.accent or theme.warning or "yellow")
 
 
+THUMB_RESOLUTION = 16
+"""Grid points per axis of the nodes' thumbnails (a few characters wide: more would not show)."""
+
+
 class NetworkDiagram(Widget):
     """The drawn network for the current step; fills the space the layout gives it."""
 
@@ -85,10 +94,25 @@ class NetworkDiagram(Widget):
     def show_network(self, stepper: Stepper, focus: Focus | None = None, sample: int = 0,
                      decimals: int = 3) -> None:
         """Redraw for the stepper's current step, the weight under the cursor and batch column `sample`."""
-        self._picture = picture(stepper, focus, sample, decimals)
+        self._picture = replace(picture(stepper, focus, sample, decimals), thumbnail=self.thumbnails(stepper))
         m = stepper.iteration.x.shape[1]
         self.border_title = f"network · sample {min(sample, m - 1) + 1} of {m} (s)" if m > 1 else "network"
         self.refresh()
+
+    _planes: tuple[Stepper, int, InputPlane] | None = None
+
+    def thumbnails(self, stepper: Stepper) -> Callable[[int, int, int, int], list] | None:
+        """Each unit's input-plane picture for the nodes (networks of two inputs, in colour), from
+        the weights the current iteration computes with; None where there are none to draw."""
+        if stepper.scenario.inputs != 2 or self.app.no_color:
+            return None
+        iteration = stepper.position.iteration
+        if self._planes is None or self._planes[:2] != (stepper, iteration):
+            plane = input_plane(stepper.scenario, stepper.iteration.before.params, iteration,
+                                resolution=THUMB_RESOLUTION)
+            self._planes = (stepper, iteration, plane)
+        plane = self._planes[2]
+        return lambda layer, unit, width, lines: thumbnail_cells(plane, plane.unit(layer, unit), width, lines)
 
     def palette(self) -> Palette:
         """The sign colours and the accent from the app's theme, so light themes read too."""
