@@ -306,6 +306,10 @@ def legend_text(plane: InputPlane, unit: UnitPlane, colour: bool) -> Text:
         text.append("   ")
         text.append("━━" if colour else BOUNDARY, Style(color=LINE, bgcolor=SEQUENTIAL[0]) if colour else Style())
         text.append(" boundary ŷ = 0.5")
+    if np.isnan(unit.values).any():
+        text.append("   ")
+        text.append("  " if colour else "?", Style(bgcolor="rgb(128,128,128)") if colour else Style())
+        text.append(" NaN: the weights diverged")
     return text
 
 

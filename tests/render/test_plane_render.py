@@ -126,3 +126,15 @@ def test_diagram_nodes_carry_thumbnails_where_every_node_has_room() -> None:
 def test_a_crowded_diagram_draws_no_thumbnails() -> None:
     drawn = "\n".join(line.plain for line in draw(_picture((2, 3, 1), _marker), 60, 14))
     assert "00000" not in drawn and "input plane" not in drawn
+
+
+def test_a_diverged_plane_draws_nan_as_a_mark_the_legend_explains() -> None:
+    from backprop_tui.render.plane import legend_text
+
+    plane = plane_after(load("solar").with_training(learning_rate=1e300), 3)
+    output = plane.unit(2, 0)
+    assert np.isnan(output.values).all()
+    assert set(picture(plane, output, 10, 5, colour=False).plain) <= set("?o\n")
+    assert "? NaN: the weights diverged" in legend_text(plane, output, colour=False).plain
+    finite = plane_after(load("solar"), 3)
+    assert "NaN" not in legend_text(finite, finite.unit(2, 0), colour=False).plain

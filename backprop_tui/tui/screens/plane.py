@@ -5,7 +5,7 @@ moves the diagram's cursor from unit to unit to enlarge each one."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from itertools import permutations
+from itertools import combinations
 from pathlib import Path
 
 from rich.text import Text
@@ -18,6 +18,7 @@ from backprop_tui.core.dense.plane import RESOLUTION, InputPlane, UnitPlane, che
 from backprop_tui.core.errors import UserError
 from backprop_tui.core.vocab import Move
 from backprop_tui.render.plane import held_note, shown_name
+from backprop_tui.tui.commands import StepperCommands
 from backprop_tui.tui.widgets.plane_view import PlaneView
 from backprop_tui.walk.stepper import Stepper
 
@@ -29,6 +30,7 @@ RELOAD_CHECK = 0.25
 class PlaneScreen(Screen[None]):
     """The chosen unit large, every unit small, following the stepper's iteration."""
 
+    COMMANDS = {StepperCommands}
     CSS_PATH = Path(__file__).parent.parent / "styles" / "plane.tcss"
     BINDINGS = [
         Binding("escape,O", "dismiss", "Back to the stepper", show=True),
@@ -55,7 +57,7 @@ class PlaneScreen(Screen[None]):
         """Input pairs and the units' order for `self.stepper`, the cursor on `chosen` (else the output)."""
         scenario = self.stepper.scenario
         check_inputs(scenario, None)
-        self.pairs = list(permutations(range(scenario.inputs), 2))
+        self.pairs = list(combinations(range(scenario.inputs), 2))
         self.pair = 0
         layers = len(scenario.layers)
         self.unit_order = [(layer, index) for layer in range(1, layers + 1)
@@ -119,7 +121,7 @@ class PlaneScreen(Screen[None]):
         title = Text(f"Input plane · {self.stepper.scenario.title}", style="bold")
         note = held_note(plane)
         if note:
-            title.append(f"\n{note.capitalize()}; i: another pair")
+            title.append(f"\n{note[0].upper()}{note[1:]}; i: another pair")
         self.query_one("#plane-title", Static).update(title)
         caption = (f"{shown_name(plane, self.chosen)} · iteration {number}, "
                    f"after {updates} update{'s' if updates != 1 else ''}")
