@@ -203,11 +203,8 @@ def picture(plane: InputPlane, unit: UnitPlane, width: int, height: int, colour:
     """
     rows = 2 * height if colour else height
     softmax = whole_layer and is_softmax(plane, unit.layer)
-    if softmax:
-        winner, top = regions(np.stack([sample(plane, v, width, rows) for v in plane.layer_values(unit.layer)]))
-        values = sample(plane, unit.values, width, rows)
-    else:
-        values = sample(plane, unit.values, width, rows)
+    values = sample(plane, unit.values, width, rows)
+    winner, top = regions(np.stack([sample(plane, v, width, rows) for v in plane.layer_values(unit.layer)]))
     line = boundary_mask(values) if has_boundary(plane, unit) else np.zeros(values.shape, dtype=bool)
     marks = point_cells(plane, width, height) if points else []
     if colour:
