@@ -6,11 +6,10 @@ current step from the stepper and redraws at whatever size the layout gives it.
 
 from __future__ import annotations
 
-from rich.console import Group, RenderableType
-
 from collections.abc import Callable
 from dataclasses import replace
 
+from rich.console import Group, RenderableType
 from textual.theme import Theme
 from textual.widget import Widget
 
@@ -103,16 +102,21 @@ class NetworkDiagram(Widget):
 
     def thumbnails(self, stepper: Stepper) -> Callable[[int, int, int, int], list] | None:
         """Each unit's input-plane picture for the nodes (networks of two inputs, in colour), from
-        the weights the current iteration computes with; None where there are none to draw."""
+        the weights the current iteration computes with; None where there are none to draw. The
+        plane is computed on the first picture asked for (a small diagram asks for none)."""
         if stepper.scenario.inputs != 2 or self.app.no_color:
             return None
         iteration = stepper.position.iteration
-        if self._planes is None or self._planes[:2] != (stepper, iteration):
-            plane = input_plane(stepper.scenario, stepper.iteration.before.params, iteration,
-                                resolution=THUMB_RESOLUTION)
-            self._planes = (stepper, iteration, plane)
-        plane = self._planes[2]
-        return lambda layer, unit, width, lines: thumbnail_cells(plane, plane.unit(layer, unit), width, lines)
+
+        def cells(layer: int, unit: int, width: int, lines: int) -> list:
+            if self._planes is None or self._planes[:2] != (stepper, iteration):
+                plane = input_plane(stepper.scenario, stepper.iteration.before.params, iteration,
+                                    resolution=THUMB_RESOLUTION)
+                self._planes = (stepper, iteration, plane)
+            plane = self._planes[2]
+            return thumbnail_cells(plane, plane.unit(layer, unit), width, lines)
+
+        return cells
 
     def palette(self) -> Palette:
         """The sign colours and the accent from the app's theme, so light themes read too."""
