@@ -74,8 +74,18 @@ def cmd_plane(args: argparse.Namespace) -> int:
         sys.stdout.write(json_for(sys.stdout, plane_json(plane, scenario.title, path.name, args.variant)))
         return 0
     console = Console(highlight=False, soft_wrap=True)
-    console.print(plane_text(plane, scenario.title, chosen, args.width, args.height))
+    console.print(plane_text(plane, scenario.title, chosen, args.width, args.height,
+                             colour=in_colour(console), total_width=max(console.width, 20)))
     return 0
+
+
+def in_colour(console: Any) -> bool:
+    """Half blocks in colour on a colour terminal that can show them; ASCII characters otherwise
+    (a pipe, NO_COLOR, TERM=dumb, PYTHONIOENCODING=ascii), as `predict` draws its images."""
+    from backprop_tui.cli.cnn_output import can_encode
+    from backprop_tui.render.picture import UPPER_HALF
+
+    return console.color_system is not None and not console.no_color and can_encode(sys.stdout, UPPER_HALF + "━")
 
 
 def chosen_unit(plane, unit: tuple[int, int] | None, source: str):

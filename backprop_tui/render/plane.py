@@ -314,9 +314,10 @@ def legend_text(plane: InputPlane, unit: UnitPlane, colour: bool) -> Text:
 
 
 def plane_text(plane: InputPlane, title: str, chosen: UnitPlane, width: int = 48, height: int = 20,
-               small: int = 16, colour: bool = False) -> Text:
+               small: int = 16, colour: bool = False, total_width: int = 80) -> Text:
     """Everything `plane --format text` prints: the chosen unit framed with its scale and legend,
-    then every unit small, in the diagram's order (ASCII unless `colour`)."""
+    then every unit small, in the diagram's order, as many to a row as `total_width` holds
+    (ASCII characters, or with `colour` half blocks in colour)."""
     softmax = is_softmax(plane, chosen.layer)
     text = Text(f"{title}\n", style="bold")
     after = f"after {plane.updates} update{'s' if plane.updates != 1 else ''}"
@@ -334,7 +335,7 @@ def plane_text(plane: InputPlane, title: str, chosen: UnitPlane, width: int = 48
     text.append_text(legend_text(plane, chosen, colour))
     text.append("\n\nEvery unit (same axes, scale per unit as above):\n")
     blocks = [small_block(plane, unit, small, max(small // 2, 3), colour, ascii=True) for unit in plane.units]
-    text.append_text(beside(blocks, 80 if not colour else 200))
+    text.append_text(beside(blocks, total_width))
     return text
 
 

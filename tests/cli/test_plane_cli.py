@@ -135,3 +135,21 @@ def test_ascii_terminal_and_no_colour_pipe() -> None:
     text = done.stdout.decode("ascii")  # raises if anything but ASCII came out
     assert "\x1b[" not in text
     assert "Every unit" in text
+
+
+def test_a_colour_terminal_gets_half_blocks_a_pipe_ascii(monkeypatch) -> None:
+    import io
+
+    from rich.console import Console
+
+    from backprop_tui.cli.plane import in_colour
+    from backprop_tui.render.plane import plane_text
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert in_colour(Console(force_terminal=True, color_system="truecolor"))
+    assert not in_colour(Console(file=io.StringIO()))  # a pipe: no colour system
+    assert not in_colour(Console(force_terminal=True, color_system="truecolor", no_color=True))
+    plane = plane_after(load(resolve("xor")))
+    drawn = plane_text(plane, "XOR", plane.unit(2, 0), colour=True).plain
+    assert drawn.count("▀") > 48 * 20 - 4 and "━━ boundary" in drawn
+    assert "▀" not in plane_text(plane, "XOR", plane.unit(2, 0)).plain
