@@ -320,7 +320,8 @@ def plane_text(plane: InputPlane, title: str, chosen: UnitPlane, width: int = 48
     (ASCII characters, or with `colour` half blocks in colour)."""
     softmax = is_softmax(plane, chosen.layer)
     text = Text(f"{title}\n", style="bold")
-    after = f"after {plane.updates} update{'s' if plane.updates != 1 else ''}"
+    after = (f"after {plane.updates} update{'s' if plane.updates != 1 else ''} "
+             f"(the weights iteration {plane.updates + 1} computes with)")
     what = (f"the most likely class over the plane (layer {chosen.layer}, softmax)" if softmax
             else f"{unit_name(plane, chosen, ascii=True)} over the plane")
     text.append(f"{what}, {after}\n")

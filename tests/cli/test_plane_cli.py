@@ -78,7 +78,7 @@ def test_text_draws_the_output_with_its_points_boundary_and_every_unit(capsys) -
     assert code == 0
     lines = out.splitlines()
     assert lines[0] == "XOR: a hidden layer makes it separable"
-    assert lines[1] == "yhat[1] over the plane, after 200 updates"
+    assert lines[1] == "yhat[1] over the plane, after 200 updates (the weights iteration 201 computes with)"
     picture = [line for line in lines if "|" in line][:20]
     assert len(picture) == 20
     drawn = "".join(picture)
@@ -92,7 +92,7 @@ def test_text_draws_the_output_with_its_points_boundary_and_every_unit(capsys) -
 def test_the_unit_flag_draws_that_unit_large(capsys) -> None:
     code, out, _ = run_cli(capsys, "plane", "xor", "--unit", "1,2", "--iteration", "0")
     assert code == 0
-    assert out.splitlines()[1] == "a1[2] over the plane, after 0 updates"
+    assert out.splitlines()[1] == "a1[2] over the plane, after 0 updates (the weights iteration 1 computes with)"
     assert "boundary" not in out  # a hidden unit has no boundary
     assert "scale (diverging): -1 [" in out  # tanh: signed
 
