@@ -255,9 +255,11 @@ def input_names(plane: InputPlane) -> tuple[str, str]:
 
 
 def axes_caption(plane: InputPlane) -> str:
-    """across: x1, up: x2."""
+    """across: x1, up: x2 (and, with more inputs, which are held: "; x3, x4 at their mean")."""
     names = input_names(plane)
-    return f"across: {names[0]}, up: {names[1]}"
+    others = [f"x{i + 1}" for i in range(plane.held.size) if i not in plane.inputs]
+    held = f"; {', '.join(others)} at their mean" if others else ""
+    return f"across: {names[0]}, up: {names[1]}{held}"
 
 
 def held_note(plane: InputPlane) -> str:

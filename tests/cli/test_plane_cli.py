@@ -70,7 +70,7 @@ def test_more_than_two_inputs_name_the_held_ones(capsys) -> None:
     assert doc["held"] == pytest.approx({f"x{i + 1}": scenario.x[:, i].mean() for i in (0, 1, 3)})
     code, out, _ = run_cli(capsys, "plane", "solar", "--inputs", "3,5")
     assert "the other inputs held at their mean over the data: x1 = 0.45, x2 = 0.46, x4 = 0.2867" in out
-    assert "across: x3, up: x5" in out
+    assert "across: x3, up: x5; x1, x2, x4 at their mean" in out
 
 
 def test_text_draws_the_output_with_its_points_boundary_and_every_unit(capsys) -> None:

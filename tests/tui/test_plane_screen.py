@@ -114,7 +114,7 @@ async def test_more_than_two_inputs_choose_a_pair_and_say_where_the_rest_are_hel
         screen = await open_plane(pilot)
         assert "held at their mean over the data: x3 = 0.4858, x4 = 0.2867, x5 = 0.405" in screen_text(app)
         await pilot.press("i")
-        await wait_for(pilot, lambda: "across: x1, up: x3" in screen_text(app))
+        await wait_for(pilot, lambda: "across: x1, up: x3; x2, x4, x5 at their mean" in screen_text(app))
         assert screen.plane.inputs == (0, 2)
 
 
