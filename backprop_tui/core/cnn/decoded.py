@@ -25,6 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
+from backprop_tui.core import strict_json
 from backprop_tui.core.fileio import atomic_write_bytes
 
 MAGIC = b"backprop-tui decoded data 1\n"
@@ -89,8 +90,8 @@ def store(folder: Path, key: str, arrays: Mapping[str, np.ndarray], checksums: M
         chunks.append(data)
         offset += len(data)
     payload = b"".join(chunks)
-    header = json.dumps({"key": key, "bytes": len(payload), "crc32": zlib.crc32(payload),
-                         "arrays": entries}, allow_nan=False).encode()
+    header = strict_json.dumps({"key": key, "bytes": len(payload), "crc32": zlib.crc32(payload),
+                                "arrays": entries}).encode()
     try:
         folder.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(_path(folder, key), MAGIC + struct.pack("<Q", len(header)) + header + payload,
