@@ -141,8 +141,13 @@ def cmd_trace(args: argparse.Namespace) -> int:
     from backprop_tui.render.matrix import View
     from backprop_tui.render.step import step_renderable
 
-    scenario = load(stepping_scenario_path(args.scenario))
-    if args.variant is not None:
+    from backprop_tui.cli.conv import conv_iterations, is_conv, load_conv_scenario
+    from backprop_tui.render.conv_trace import conv_to_json
+
+    path = stepping_scenario_path(args.scenario)
+    conv = is_conv(path)
+    scenario = load_conv_scenario(path, args.variant) if conv else load(path)
+    if args.variant is not None and not conv:
         require_variant(scenario, args.variant)
         scenario = apply_variant(scenario, args.variant)
     count = args.iterations or scenario.training.iterations
@@ -150,10 +155,13 @@ def cmd_trace(args: argparse.Namespace) -> int:
         print(f"note: tracing the first {MAX_TRACE_ITERATIONS} of the scenario's {wording.count(count, 'iteration')} "
               f"(pass --iterations N; `compare` shows whole runs)", file=sys.stderr)
         count = MAX_TRACE_ITERATIONS
-    iterations = run(scenario, count)
-    steps = [s for it in iterations for s in build_steps(scenario, it)]
+    if conv:
+        iterations, steps = conv_iterations(scenario, count)
+    else:
+        iterations = run(scenario, count)
+        steps = [s for it in iterations for s in build_steps(scenario, it)]
     if args.format == "json":
-        text = to_json(scenario, iterations, steps) + "\n"
+        text = (conv_to_json if conv else to_json)(scenario, iterations, steps) + "\n"
     elif args.format == "markdown":
         text = to_markdown(scenario, iterations, steps, args.decimals)
     elif args.output is None and sys.stdout.isatty():
@@ -185,6 +193,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
             path = resolve(name)
             if file_kind(path) is ScenarioKind.CNN:
                 load_cnn_scenario(path)
+            elif file_kind(path) is ScenarioKind.CONV:
+                from backprop_tui.core.scenario.conv_load import load_conv
+
+                load_conv(path)  # the format; the images are read when it is opened
             else:
                 load(path)
             print(f"{name}: OK")

@@ -55,6 +55,8 @@ class ScenarioKind(StrEnum):
 
     DENSE = "dense"
     CNN = "cnn"
+    CONV = "conv"
+    """A convolutional network to step through (`[network] input_shape`, typed `[[layer]]`s)."""
 
 
 ACTIVATION_NAMES: tuple[str, ...] = tuple(ActivationName)
@@ -162,6 +164,11 @@ class Kind(StrEnum):
     V_B_NEW = "v_b{}_new"
     THETA_NEW = "theta{}_new"
     B_NEW = "b{}_new"
+    PATCHES = "patches{}"
+    """A convolution's patch matrix (im2col of its input): one column per output position."""
+    DE_DPATCHES = "dE_dpatches{}"
+    DE_DX = "dE_dx"
+    """The gradient sent to the input image (a convolution at layer 1)."""
 
     @property
     def layered(self) -> bool:

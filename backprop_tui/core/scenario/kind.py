@@ -5,17 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from backprop_tui.core.scenario.conv_load import is_conv_document
 from backprop_tui.core.scenario.toml_source import read_toml
 from backprop_tui.core.vocab import ScenarioKind
 
 
 def scenario_kind(document: Any) -> ScenarioKind:
-    """`ScenarioKind.CNN` for a document with a `[model]` table, else `ScenarioKind.DENSE`.
+    """`ScenarioKind.CNN` for a document with a `[model]` table, `ScenarioKind.CONV` for a
+    convolutional network to step through (`[network] input_shape`, or a conv2d, maxpool or
+    flatten `[[layer]]`), else `ScenarioKind.DENSE`.
 
     The dense loader reports everything else that is wrong with a document, so any other
     document (even an invalid one) is dense here.
     """
-    return ScenarioKind.CNN if isinstance(document, dict) and "model" in document else ScenarioKind.DENSE
+    if isinstance(document, dict) and "model" in document:
+        return ScenarioKind.CNN
+    return ScenarioKind.CONV if is_conv_document(document) else ScenarioKind.DENSE
 
 
 def file_kind(path: Path) -> ScenarioKind:
