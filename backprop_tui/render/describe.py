@@ -90,11 +90,11 @@ def _equation(step: Step, spell, unicode: bool) -> str:  # noqa: C901 - one bran
     if op.kind is OpKind.COL2IM:  # the step's two operations: ∂E/∂P = θ·δ, then col2im
         first = step.operations[0]
         product = f"{s(first.operands[0])}{times}{s(first.operands[1])}"
-        return f"{result} = col2im({product})" if unicode else f"{result} = \mathrm{{col2im}}({product})"
+        return f"{result} = col2im({product})" if unicode else f"{result} = \\mathrm{{col2im}}({product})"
     if op.kind in _CONV_FUNCTIONS:
         name = _CONV_FUNCTIONS[op.kind] if unicode else _CONV_FUNCTIONS[op.kind].replace("_", "\\_")
         args = ", ".join(s(k) for k in op.operands)
-        return f"{result} = {name}({args})" if unicode else f"{result} = \mathrm{{{name}}}({args})"
+        return f"{result} = {name}({args})" if unicode else f"{result} = \\mathrm{{{name}}}({args})"
     if op.kind is OpKind.ACTIVATION:
         act = ACTIVATIONS[op.function]
         return f"{result} = {act.symbol if unicode else act.latex}({s(op.operands[0])})"
