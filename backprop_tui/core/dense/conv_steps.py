@@ -126,7 +126,7 @@ class _Builder:
         if params.biases[l - 1] is not None:
             matrices.append(_m(b, params.biases[l - 1]))
             operands += (b,)
-        matrices.append(_m(z, fwd.z[l - 1], Role.OUT))
+        matrices += [_m(z, fwd.z[l - 1], Role.OUT), self.layer_input(l)]
         ops = [Operation(OpKind.TRANSPOSE, (th,), (thT,)), Operation(OpKind.MATMUL, operands, (z,))]
         self.add(Phase.FORWARD, l, ops, matrices,
                  [_note(thT, f" holds the {f} filters ({f}×{c}×{k}×{k} in the file) as rows, each read row by "
@@ -136,7 +136,12 @@ class _Builder:
                         ") and one filter (a row of ", thT, "): row j is filter j's feature map, "
                         f"{ho}×{wo}" + (" per sample" if self.m > 1 else "") + ", one column per position.")])
         self.add(Phase.FORWARD, l, [Operation(OpKind.ACTIVATION, (z,), (self.a(l),), function=layer.activation)],
-                 [_m(z, fwd.z[l - 1]), _m(self.a(l), fwd.a[l], Role.OUT)])
+                 [_m(z, fwd.z[l - 1]), _m(self.a(l), fwd.a[l], Role.OUT), self.layer_input(l)])
+
+    def layer_input(self, l: int) -> Matrix:
+        """The input of conv layer l, held by its steps for the pictures (its receptive fields) but
+        left out of the matrices shown."""
+        return _m(self.a(l - 1), self.it.forward.a[l - 1], shown=False)
 
     def dense_forward(self, l: int, layer) -> None:
         fwd, params = self.it.forward, self.it.before.params
@@ -240,6 +245,7 @@ class _Builder:
             if isinstance(layer, ConvLayer):
                 notes.append(_note("Element by element, as in a dense layer: each cell of a feature map is one "
                                    "unit's weighted sum."))
+                matrices.append(self.layer_input(l))
         check = self._check(dl, lambda z: cr.loss_from_z(self.s, self.it.before.params, i, z, self.it.y, self.m),
                             fwd.z[i], bwd.delta[i], i)
         self.add(Phase.BACKWARD, l, ops, matrices, notes, check)

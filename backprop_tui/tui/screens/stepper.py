@@ -22,6 +22,7 @@ from textual.widgets import Footer
 from backprop_tui.core.dense import chain
 from backprop_tui.core.dense.chain import DrillDown
 from backprop_tui.core.dense.steps import Step, first_divergent_step
+from backprop_tui.core.scenario.conv_model import ConvScenario
 from backprop_tui.core.vocab import Move, Parameter, Phase, Quantity
 from backprop_tui.walk.stepper import Position, Stepper
 from backprop_tui.tui.commands import StepperCommands
@@ -172,7 +173,8 @@ class StepperScreen(AuthoringActions, Screen[None]):
         """The weight under the cursor in `step`, clamped to its layer's shape."""
         layer = focus_layer(step, len(self.stepper.scenario.layers))
         parameter = Parameter.BIAS if step.parameter is Parameter.BIAS else Parameter.WEIGHTS
-        rows, cols = self.stepper.scenario.layers[layer - 1].weights.shape
+        weights = self.stepper.iteration.before.params.weights[layer - 1]  # None: a maxpool or flatten layer
+        rows, cols = weights.shape if weights is not None else (1, 1)
         r, c = self.cursors.get(layer, (0, 0))
         return Focus(layer, min(r, rows - 1), min(c, cols - 1), parameter)
 
@@ -199,7 +201,7 @@ class StepperScreen(AuthoringActions, Screen[None]):
         divergent = first_divergent_step(s.steps)
         with self.app.batch_update():
             self.query_one(StatusLine).show(s, self.busy, self.playing)
-            self.query_one(NetworkDiagram).show_network(s, focus, self.sample, self.decimals)
+            self.query_one(NetworkDiagram).show_network(s, focus, self.sample, self.decimals, self.cursor_target())
             self.query_one(StepView).show(s.position.iteration, step, focus, self.decimals, self.show_sources,
                                           divergent is not None and divergent.index == step.index, self.pointer)
             chain_panel = self.query_one(ChainPanel)
@@ -479,11 +481,13 @@ class StepperScreen(AuthoringActions, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The footer shows (and the app takes) the sample keys only where a batch has samples to pick."""
         if action == "sample":
-            return self.stepper.iteration.x.shape[1] > 1
+            return len(self.stepper.iteration.batch) > 1
+        if action in ("edit", "compare", "landscape") and isinstance(self.stepper.scenario, ConvScenario):
+            return False  # written for dense networks; a convolutional scenario is edited in its file
         return True
 
     def action_sample(self, change: int) -> None:
         """Show the next (or previous) sample of the batch in the network, wrapping around."""
         self._hide_about()
-        m = self.stepper.iteration.x.shape[1]
+        m = len(self.stepper.iteration.batch)
         self.sample = (min(self.sample, m - 1) + change) % m

@@ -11,7 +11,9 @@ from rich.console import Group, RenderableType
 from textual.widget import Widget
 
 from backprop_tui.core.dense import notation as n
-from backprop_tui.core.vocab import Cell, Parameter, Phase
+from backprop_tui.core.scenario.conv_model import ConvScenario
+from backprop_tui.core.vocab import Cell, Parameter, Phase, Quantity
+from backprop_tui.render.conv_pictures import Panel, pictures, step_panels
 from backprop_tui.render.diagram import Flow, Palette, Picture, draw, focus_path, lit
 from backprop_tui.render.notation import cell_symbol, symbol
 from backprop_tui.render.numbers import cell
@@ -73,14 +75,23 @@ class NetworkDiagram(Widget):
     DEFAULT_CSS = "NetworkDiagram { height: 1fr; }"
 
     _picture: Picture | None = None
+    _panels: list[Panel] | None = None
+    """A convolutional scenario's pictures of the step (drawn instead of the network)."""
     caption_text: str = ""
 
     def show_network(self, stepper: Stepper, focus: Focus | None = None, sample: int = 0,
-                     decimals: int = 3) -> None:
-        """Redraw for the stepper's current step, the weight under the cursor and batch column `sample`."""
-        self._picture = picture(stepper, focus, sample, decimals)
-        m = stepper.iteration.x.shape[1]
-        self.border_title = f"network · sample {min(sample, m - 1) + 1} of {m} (s)" if m > 1 else "network"
+                     decimals: int = 3, cursor: tuple[Quantity, tuple[int, int]] | None = None) -> None:
+        """Redraw for the stepper's current step, the weight under the cursor and batch column `sample`;
+        a convolutional scenario shows its images, filters and feature maps, the receptive field of
+        the `cursor` cell outlined."""
+        m = len(stepper.iteration.batch)
+        what = "network"
+        if isinstance(stepper.scenario, ConvScenario):
+            self._picture, what = None, "pictures"
+            self._panels = step_panels(stepper.scenario, stepper.step, sample, cursor)
+        else:
+            self._picture, self._panels = picture(stepper, focus, sample, decimals), None
+        self.border_title = f"{what} · sample {min(sample, m - 1) + 1} of {m} (s)" if m > 1 else what
         self.refresh()
 
     def palette(self) -> Palette:
@@ -90,6 +101,8 @@ class NetworkDiagram(Widget):
                        accent=theme.accent or theme.warning or "yellow")
 
     def render(self) -> RenderableType:
+        if self._panels is not None:
+            return pictures(self._panels, self.content_region.width, colour=not self.app.no_color)
         if self._picture is None:
             return ""
         return Group(*draw(self._picture, self.content_region.width, self.content_region.height, self.palette()))

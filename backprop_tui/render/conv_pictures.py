@@ -1,0 +1,289 @@
+"""Images, filters and feature maps of a convolutional step as small heat maps, side by side.
+
+Each picture is one channel of one sample: the layer's input with the receptive field of the
+cell under the cursor outlined, the filters, the feature maps, and the gradients. Small images
+(up to CELL_MODE_SIDE a side) draw each pixel as two characters, so marks fit on it: `[]` the
+receptive field, `<>` a pooling window's winner. Larger ones (28×28) draw two pixel rows per
+line with half blocks; marks tint the pixel. Values that are signed (filters, z, δ, gradients)
+use a diverging scale (red below 0, dark at 0, green above, the app's sign colours) with its
+legend; images and activations a grey ramp from their minimum to their maximum. Without colour
+(NO_COLOR) every pixel is a character of a greyscale ramp. One scale per quantity, so its
+channels compare with each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from rich.console import Group, RenderableType
+from rich.style import Style
+from rich.text import Text
+
+from backprop_tui.core.dense import conv
+from backprop_tui.core.dense.operation import OpKind
+from backprop_tui.core.dense.steps import Step
+from backprop_tui.core.scenario.conv_model import ConvLayer, ConvScenario, PoolLayer
+from backprop_tui.core.vocab import Kind, Quantity
+from backprop_tui.render.notation import symbol
+
+CELL_MODE_SIDE = 12
+"""Images up to this many pixels a side get two characters per pixel (room for marks)."""
+RAMP = " .:-=+*#%@"
+UPPER_HALF = "\u2580"
+POSITIVE, NEGATIVE, ZERO = (40, 190, 90), (215, 60, 60), (40, 40, 40)
+ACCENT = (240, 200, 40)
+_SIGNED = frozenset({Kind.THETA, Kind.Z, Kind.DELTA, Kind.FPRIME, Kind.DE_DA, Kind.DE_DX, Kind.DE_DTHETA,
+                     Kind.THETA_NEW, Kind.DE_DPATCHES})
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One picture: a caption, H × W values, the scale they are drawn on, and marked pixels."""
+
+    caption: str
+    values: np.ndarray
+    low: float
+    high: float
+    signed: bool
+    outline: frozenset[tuple[int, int]] = field(default_factory=frozenset)
+    """The receptive field of the cell under the cursor."""
+    winners: frozenset[tuple[int, int]] = field(default_factory=frozenset)
+
+
+def image_shape(scenario: ConvScenario, key: Quantity) -> tuple[int, int, int] | None:
+    """(C, H, W) of a quantity laid out as images (C × (m·H·W)), or None for any other."""
+    stored = key.stored
+    if key.transposed:
+        return None
+    if stored.kind in (Kind.INPUT, Kind.DE_DX):
+        return scenario.input_shape
+    if stored.layer is None or stored.kind not in (Kind.Z, Kind.ACTIVATION, Kind.DELTA, Kind.FPRIME, Kind.DE_DA):
+        return None
+    layer = scenario.layers[stored.layer - 1]
+    if isinstance(layer, (ConvLayer, PoolLayer)):
+        return layer.output_shape
+    return None
+
+
+def _filters(scenario: ConvScenario, key: Quantity, values: np.ndarray) -> list[tuple[str, np.ndarray]]:
+    """A conv layer's θ-shaped matrix (θ, θᵀ, ∂E/∂θ, θ new) as one k × k picture per filter and channel."""
+    layer = scenario.layers[key.layer - 1] if key.layer else None
+    if not isinstance(layer, ConvLayer) or key.kind not in (Kind.THETA, Kind.DE_DTHETA, Kind.THETA_NEW):
+        return []
+    theta = values.T if key.transposed else values
+    f, (c, k) = layer.filters, (layer.input_shape[0], layer.kernel)
+    kernels = theta.T.reshape(f, c, k, k)
+    name = symbol(key.stored)
+    return [(f"{name} filter {i + 1}" + (f" ch {j + 1}" if c > 1 else ""), kernels[i, j])
+            for i in range(f) for j in range(c)]
+
+
+def _position(scenario: ConvScenario, step: Step, cursor: tuple[Quantity, tuple[int, int]] | None):
+    """(sample, oy, ox, layer) of the output position under the cursor in a conv layer, or None."""
+    if cursor is None or step.layer is None:
+        return None
+    key, (row, col) = cursor
+    layer = scenario.layers[step.layer - 1]
+    if not isinstance(layer, ConvLayer) or key.layer != step.layer or key.transposed:
+        return None
+    if key.kind not in (Kind.Z, Kind.ACTIVATION, Kind.DELTA, Kind.FPRIME, Kind.DE_DA, Kind.PATCHES,
+                        Kind.DE_DPATCHES):
+        return None
+    _, ho, wo = layer.output_shape
+    sample, pos = divmod(col, ho * wo)
+    return sample, pos // wo, pos % wo, layer
+
+
+def receptive_field(layer: ConvLayer, oy: int, ox: int) -> frozenset[tuple[int, int]]:
+    """The input pixels (y, x) the output position (oy, ox) reads (padding taps left out)."""
+    _, h, w = layer.input_shape
+    top, left = oy * layer.stride - layer.padding, ox * layer.stride - layer.padding
+    return frozenset((y, x) for y in range(top, top + layer.kernel) for x in range(left, left + layer.kernel)
+                     if 0 <= y < h and 0 <= x < w)
+
+
+def _winners(values: np.ndarray, shape: tuple[int, int, int], size: int, samples: int, sample: int,
+             channel: int) -> frozenset[tuple[int, int]]:
+    _, winners = conv.maxpool(values, shape, size)
+    _, h, w = shape
+    columns = winners[channel].reshape(samples, -1)[sample]
+    return frozenset(divmod(int(col) - sample * h * w, w) for col in columns)
+
+
+def step_panels(scenario: ConvScenario, step: Step, sample: int = 0,
+                cursor: tuple[Quantity, tuple[int, int]] | None = None, limit: int = 8) -> list[Panel]:
+    """The pictures of a step: for a conv layer its input first (receptive field outlined), then every
+    shown image-shaped or filter-shaped matrix of the step, channel by channel (at most `limit`)."""
+    shown = [m for m in step.matrices if m.shown]
+    keys = [m.key for m in shown]
+    layer = scenario.layers[step.layer - 1] if step.layer else None
+    where = _position(scenario, step, cursor)
+    pool = step.operation.kind in (OpKind.MAXPOOL, OpKind.MAXPOOL_BACKWARD) and isinstance(layer, PoolLayer)
+    if isinstance(layer, ConvLayer):
+        source = Quantity(Kind.INPUT) if step.layer == 1 else Quantity(Kind.ACTIVATION, step.layer - 1)
+        if source not in keys and step.has(source):  # held by the step, left out of its matrices' picture
+            shown.insert(0, step.matrix(source))
+    panels: list[Panel] = []
+    for m in shown:
+        signed = m.key.stored.kind in _SIGNED
+        filters = _filters(scenario, m.key, m.values)
+        if filters:
+            top = float(np.abs(m.values).max()) or 1.0
+            panels += [Panel(caption, values, -top, top, True) for caption, values in filters]
+            continue
+        shape = image_shape(scenario, m.key)
+        if shape is None:
+            continue
+        c, h, w = shape
+        samples = m.values.shape[1] // (h * w)
+        s = min(max(sample, 0), samples - 1)
+        tensor = conv.to_tensor(m.values, shape)
+        low, high = (float(m.values.min()), float(m.values.max()))
+        if signed:
+            top = max(abs(low), abs(high)) or 1.0
+            low, high = -top, top
+        for channel in range(c):
+            outline = frozenset()
+            if where is not None and isinstance(layer, ConvLayer) and shape == layer.input_shape and \
+                    m.key.stored.kind in (Kind.INPUT, Kind.ACTIVATION, Kind.DE_DX, Kind.DE_DA) and \
+                    (m.key.layer or 0) == step.layer - 1 and where[0] == s:
+                outline = receptive_field(layer, where[1], where[2])
+            winners = frozenset()
+            if pool and shape == layer.input_shape and m.key.stored.kind in (Kind.ACTIVATION, Kind.INPUT):
+                winners = _winners(m.values, shape, layer.size, samples, s, channel)
+            caption = symbol(m.key) + (f" ch {channel + 1}" if c > 1 else "")
+            panels.append(Panel(caption, tensor[s, channel], low, high, signed, outline, winners))
+    return panels[:limit]
+
+
+# -- drawing ----------------------------------------------------------------------------------------
+
+
+def _rgb(panel: Panel, value: float) -> tuple[int, int, int]:
+    if panel.signed:
+        t = 0.0 if panel.high == 0 else max(-1.0, min(1.0, value / panel.high))
+        end = POSITIVE if t >= 0 else NEGATIVE
+        return tuple(int(round(z + (e - z) * abs(t))) for z, e in zip(ZERO, end))
+    span = panel.high - panel.low
+    grey = int(round(255 * (value - panel.low) / span)) if span > 0 else 128
+    return (grey, grey, grey)
+
+
+def _tint(rgb: tuple[int, int, int]) -> tuple[int, int, int]:
+    return tuple(int((a + b) / 2) for a, b in zip(rgb, ACCENT))
+
+
+def _ramp(panel: Panel, value: float) -> str:
+    span = panel.high - panel.low
+    t = (value - panel.low) / span if span > 0 else 0.5
+    return RAMP[min(int(t * len(RAMP)), len(RAMP) - 1)]
+
+
+def _colour(rgb: tuple[int, int, int]) -> str:
+    return f"rgb({rgb[0]},{rgb[1]},{rgb[2]})"
+
+
+def heatmap(panel: Panel, colour: bool = True) -> list[Text]:
+    """The picture's lines (without its caption)."""
+    values = panel.values
+    h, w = values.shape
+    if max(h, w) <= CELL_MODE_SIDE:
+        lines = []
+        for y in range(h):
+            line = Text()
+            for x in range(w):
+                mark = "[]" if (y, x) in panel.outline else "<>" if (y, x) in panel.winners else None
+                if colour:
+                    style = Style(bgcolor=_colour(_rgb(panel, values[y, x])),
+                                  color=_colour(ACCENT) if mark else None, bold=bool(mark))
+                    line.append(mark or "  ", style)
+                else:
+                    line.append(mark or _ramp(panel, values[y, x]) * 2)
+            lines.append(line)
+        return lines
+    padded = np.vstack([values, np.full((1, w), panel.low)]) if h % 2 else values
+    lines = []
+    for y in range(0, padded.shape[0], 2):
+        line = Text()
+        for x in range(w):
+            top, bottom = (y, x), (y + 1, x)
+            if colour:
+                up, down = _rgb(panel, padded[top]), _rgb(panel, padded[bottom])
+                up = _tint(up) if top in panel.outline or top in panel.winners else up
+                down = _tint(down) if bottom in panel.outline or bottom in panel.winners else down
+                line.append(UPPER_HALF, Style(color=_colour(up), bgcolor=_colour(down)))
+            elif top in panel.outline or bottom in panel.outline:
+                line.append("o")
+            else:
+                line.append(_ramp(panel, (padded[top] + padded[bottom]) / 2))
+        lines.append(line)
+    return lines
+
+
+def legend(panels: list[Panel], colour: bool = True) -> Text:
+    """The scales in use: the diverging one with its ±bound, the grey one with its range."""
+    text = Text()
+    signed = [p for p in panels if p.signed]
+    plain = [p for p in panels if not p.signed]
+    if signed:
+        top = max(p.high for p in signed)
+        if colour:
+            text.append("  ", Style(bgcolor=_colour(NEGATIVE)))
+            text.append(f" −{top:.3g}  ")
+            text.append("  ", Style(bgcolor=_colour(ZERO)))
+            text.append(" 0  ")
+            text.append("  ", Style(bgcolor=_colour(POSITIVE)))
+            text.append(f" +{top:.3g}")
+        else:
+            text.append(f"'{RAMP[0]}' −{top:.3g} … '{RAMP[len(RAMP) // 2]}' 0 … '{RAMP[-1]}' +{top:.3g}")
+    if plain:
+        low, high = min(p.low for p in plain), max(p.high for p in plain)
+        if text:
+            text.append("   ")
+        if colour:
+            text.append("  ", Style(bgcolor="rgb(0,0,0)"))
+            text.append(f" {low:.3g} … ")
+            text.append("  ", Style(bgcolor="rgb(255,255,255)"))
+            text.append(f" {high:.3g}")
+        else:
+            text.append(f"'{RAMP[0]}' {low:.3g} … '{RAMP[-1]}' {high:.3g}")
+    if any(p.outline for p in panels):
+        text.append("   [] receptive field")
+    if any(p.winners for p in panels):
+        text.append("   <> pooling winner")
+    return text
+
+
+def pictures(panels: list[Panel], width: int, colour: bool = True) -> RenderableType:
+    """The panels side by side (captions above), wrapped to `width` columns, then the legend."""
+    blocks = []
+    for panel in panels:
+        lines = heatmap(panel, colour)
+        span = max([len(panel.caption), *(line.cell_len for line in lines)])
+        blocks.append(([Text(panel.caption, style="bold")] + lines, span))
+    rows, row, used = [], [], 0
+    for block in blocks:
+        if row and used + 2 + block[1] > width:
+            rows.append(row)
+            row, used = [], 0
+        row.append(block)
+        used += block[1] + (2 if used else 0)
+    if row:
+        rows.append(row)
+    out: list[Text] = []
+    for row in rows:
+        height = max(len(lines) for lines, _ in row)
+        for i in range(height):
+            line = Text()
+            for number, (lines, span) in enumerate(row):
+                piece = lines[i].copy() if i < len(lines) else Text()
+                piece.pad_right(span - piece.cell_len)
+                line.append_text(piece)
+                if number < len(row) - 1:
+                    line.append("  ")
+            out.append(line)
+        out.append(Text())
+    if panels:
+        out.append(legend(panels, colour))
+    return Group(*out)
