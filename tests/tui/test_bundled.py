@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from backprop_tui.core.scenario.load import load
+from backprop_tui.walk.watch import open_scenario
 from backprop_tui.tui.app import BackpropApp
 from backprop_tui.tui.screens.open_dialog import steppable_scenarios
 from backprop_tui.tui.screens.stepper import StepperScreen
@@ -12,7 +12,7 @@ from backprop_tui.tui.screens.stepper import StepperScreen
 from .helpers import screen_text, wait_for
 
 CASES = [(name, None) for name, _ in steppable_scenarios()]
-CASES += [(name, v.name) for name, _ in steppable_scenarios() for v in load(name).variants]
+CASES += [(name, v.name) for name, _ in steppable_scenarios() for v in open_scenario(name).variants]
 
 
 @pytest.mark.parametrize(("name", "variant"), CASES, ids=[f"{n}-{v or 'base'}" for n, v in CASES])
