@@ -20,6 +20,8 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser("open", help="open the app on SCENARIO (the default when no command is given)")
     p.add_argument("scenario", nargs="?", default="lecture", help="a path or a bundled name (default: lecture)")
     p.add_argument("--variant", help="step through one of the scenario's variants")
+    p.add_argument("--image", type=whole_number(0, 10**6), metavar="N",
+                   help="with a checkpoint (.npz): step through its trained network on test image N")
     p.set_defaults(func=cmd_open)
 
     p = subparsers.add_parser("trace", help="print every step of the first iterations")
@@ -82,6 +84,8 @@ def cmd_open(args: argparse.Namespace) -> int:
     or a CNN scenario opens the training screen instead."""
     from backprop_tui.cli.cnn import open_cnn
 
+    if args.image is not None:
+        return open_checkpoint_image(args.scenario, args.image)
     shown = open_cnn(args.scenario)  # a checkpoint, or a CNN scenario: the training screen
     if shown is not None:
         return shown
@@ -99,6 +103,21 @@ def cmd_open(args: argparse.Namespace) -> int:
     from backprop_tui.tui.app import BackpropApp
 
     BackpropApp(path, variant=args.variant).run()
+    return 0
+
+
+def open_checkpoint_image(checkpoint: str, image: int) -> int:
+    """`backprop-tui RUN.npz --image N`: the stepper on the checkpoint's network and test image N
+    (errors in the checkpoint or the data are reported here, before the app starts)."""
+    from backprop_tui.core.conv.checkpoint import checkpoint_scenario
+
+    if not checkpoint.endswith(".npz"):
+        raise UserError(f"--image {image}: {checkpoint} is not a checkpoint; --image opens batch mode's "
+                        "trained network (a .npz file written by train) on one test image")
+    checkpoint_scenario(checkpoint, image)  # refuse here, with the message, rather than on a screen
+    from backprop_tui.tui.app import BackpropApp
+
+    BackpropApp(checkpoint, image=image).run()
     return 0
 
 

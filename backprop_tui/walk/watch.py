@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from backprop_tui.core.conv.checkpoint import checkpoint_scenario
 from backprop_tui.core.conv.data import load_stepping_conv
 from backprop_tui.core.errors import UserError
 from backprop_tui.core.scenario.bundled import resolve
@@ -24,13 +25,17 @@ class LoadFailed(UserError):
     """The loader failed in a way it does not describe itself (a bug): shown, never a traceback."""
 
 
-def open_scenario(name_or_path: str | Path, variant: str | None = None) -> Scenario | ConvScenario:
-    """The scenario, loaded and validated (a convolutional one with the images it names).
+def open_scenario(name_or_path: str | Path, variant: str | None = None,
+                  image: int | None = None) -> Scenario | ConvScenario:
+    """The scenario, loaded and validated (a convolutional one with the images it names); with
+    `image`, `name_or_path` is batch mode's checkpoint, opened on that test image.
 
     Raises ScenarioError (one line per problem, from the loader) or another UserError for a file
     that cannot be used, and LoadFailed (also a UserError) for any other failure of the loader.
     """
     try:
+        if image is not None:
+            return checkpoint_scenario(name_or_path, image)
         if variant is None and file_kind(resolve(name_or_path)) is ScenarioKind.CONV:
             return load_stepping_conv(name_or_path)
         return load(name_or_path, variant)
