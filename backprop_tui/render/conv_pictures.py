@@ -14,11 +14,12 @@ channels compare with each other.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from rich.console import Group, RenderableType
 from rich.style import Style
-from rich.text import Text
+from rich.text import Span, Text
 
 from backprop_tui.core.dense import conv
 from backprop_tui.core.dense.operation import OpKind
@@ -160,34 +161,44 @@ def step_panels(scenario: ConvScenario, step: Step, sample: int = 0,
 # -- drawing ----------------------------------------------------------------------------------------
 
 
-def _rgb(panel: Panel, value: float) -> tuple[int, int, int]:
-    if panel.signed:
-        t = 0.0 if panel.high == 0 else max(-1.0, min(1.0, value / panel.high))
+LEVELS = 32
+"""Colour levels per scale: pixel colours are quantised to these, so their styles are few and cached."""
+
+
+def _levels(panel: Panel, values: np.ndarray) -> np.ndarray:
+    """Each value's level: 0…LEVELS−1 from low to high (the middle level is 0 on a signed scale)."""
+    span = panel.high - panel.low
+    t = (values - panel.low) / span if span > 0 else np.full(values.shape, 0.5)
+    return np.clip(np.round(t * (LEVELS - 1)), 0, LEVELS - 1).astype(int)
+
+
+@lru_cache(maxsize=4 * LEVELS)
+def _level_rgb(signed: bool, level: int, tinted: bool = False) -> str:
+    """The colour of a level: grey from black to white, or red, dark at 0, green (signed)."""
+    if signed:
+        t = 2.0 * level / (LEVELS - 1) - 1.0
         end = POSITIVE if t >= 0 else NEGATIVE
-        return tuple(int(round(z + (e - z) * abs(t))) for z, e in zip(ZERO, end))
-    span = panel.high - panel.low
-    grey = int(round(255 * (value - panel.low) / span)) if span > 0 else 128
-    return (grey, grey, grey)
-
-
-def _tint(rgb: tuple[int, int, int]) -> tuple[int, int, int]:
-    return tuple(int((a + b) / 2) for a, b in zip(rgb, ACCENT))
-
-
-def _ramp(panel: Panel, value: float) -> str:
-    span = panel.high - panel.low
-    t = (value - panel.low) / span if span > 0 else 0.5
-    return RAMP[min(int(t * len(RAMP)), len(RAMP) - 1)]
-
-
-def _colour(rgb: tuple[int, int, int]) -> str:
+        rgb = tuple(int(round(z + (e - z) * abs(t))) for z, e in zip(ZERO, end))
+    else:
+        grey = int(round(255 * level / (LEVELS - 1)))
+        rgb = (grey, grey, grey)
+    if tinted:
+        rgb = tuple(int((a + b) / 2) for a, b in zip(rgb, ACCENT))
     return f"rgb({rgb[0]},{rgb[1]},{rgb[2]})"
+
+
+@lru_cache(maxsize=4096)
+def _style(color: str | None, bgcolor: str | None, bold: bool = False) -> Style:
+    return Style(color=color, bgcolor=bgcolor, bold=bold)
 
 
 def heatmap(panel: Panel, colour: bool = True) -> list[Text]:
     """The picture's lines (without its caption)."""
-    values = panel.values
+    values = np.asarray(panel.values, dtype=np.float64)
     h, w = values.shape
+    levels = _levels(panel, values)
+    signed = panel.signed
+    accent = f"rgb({ACCENT[0]},{ACCENT[1]},{ACCENT[2]})"
     if max(h, w) <= CELL_MODE_SIDE:
         lines = []
         for y in range(h):
@@ -195,30 +206,35 @@ def heatmap(panel: Panel, colour: bool = True) -> list[Text]:
             for x in range(w):
                 mark = "[]" if (y, x) in panel.outline else "<>" if (y, x) in panel.winners else None
                 if colour:
-                    style = Style(bgcolor=_colour(_rgb(panel, values[y, x])),
-                                  color=_colour(ACCENT) if mark else None, bold=bool(mark))
+                    style = _style(accent if mark else None, _level_rgb(signed, int(levels[y, x])), bool(mark))
                     line.append(mark or "  ", style)
                 else:
-                    line.append(mark or _ramp(panel, values[y, x]) * 2)
+                    line.append(mark or RAMP[int(levels[y, x]) * len(RAMP) // LEVELS] * 2)
             lines.append(line)
         return lines
-    padded = np.vstack([values, np.full((1, w), panel.low)]) if h % 2 else values
+    if h % 2:
+        levels = np.vstack([levels, np.zeros((1, w), int)])
+    marked = panel.outline | panel.winners
     lines = []
-    for y in range(0, padded.shape[0], 2):
-        line = Text()
+    for y in range(0, levels.shape[0], 2):
+        if not colour:
+            pairs = (levels[y] + levels[y + 1]) // 2
+            chars = ["o" if (y, x) in panel.outline or (y + 1, x) in panel.outline
+                     else RAMP[int(pairs[x]) * len(RAMP) // LEVELS] for x in range(w)]
+            lines.append(Text("".join(chars)))
+            continue
+        spans, line = [], Text(UPPER_HALF * w)
         for x in range(w):
-            top, bottom = (y, x), (y + 1, x)
-            if colour:
-                up, down = _rgb(panel, padded[top]), _rgb(panel, padded[bottom])
-                up = _tint(up) if top in panel.outline or top in panel.winners else up
-                down = _tint(down) if bottom in panel.outline or bottom in panel.winners else down
-                line.append(UPPER_HALF, Style(color=_colour(up), bgcolor=_colour(down)))
-            elif top in panel.outline or bottom in panel.outline:
-                line.append("o")
-            else:
-                line.append(_ramp(panel, (padded[top] + padded[bottom]) / 2))
+            up = _level_rgb(signed, int(levels[y, x]), (y, x) in marked)
+            down = _level_rgb(signed, int(levels[y + 1, x]), (y + 1, x) in marked)
+            spans.append(Span(x, x + 1, _style(up, down)))
+        line.spans = spans
         lines.append(line)
     return lines
+
+
+def _colour(rgb: tuple[int, int, int]) -> str:
+    return f"rgb({rgb[0]},{rgb[1]},{rgb[2]})"
 
 
 def legend(panels: list[Panel], colour: bool = True) -> Text:
@@ -255,8 +271,10 @@ def legend(panels: list[Panel], colour: bool = True) -> Text:
     return text
 
 
-def pictures(panels: list[Panel], width: int, colour: bool = True) -> RenderableType:
-    """The panels side by side (captions above), wrapped to `width` columns, then the legend."""
+def pictures(panels: list[Panel], width: int, colour: bool = True, height: int | None = None) -> RenderableType:
+    """The panels side by side (captions above), wrapped to `width` columns, then the legend;
+    with `height`, only the rows of panels that fit above the legend are drawn (the rest are
+    counted), so a 28×28 step draws no more than the pane shows."""
     blocks = []
     for panel in panels:
         lines = heatmap(panel, colour)
@@ -272,9 +290,13 @@ def pictures(panels: list[Panel], width: int, colour: bool = True) -> Renderable
     if row:
         rows.append(row)
     out: list[Text] = []
-    for row in rows:
-        height = max(len(lines) for lines, _ in row)
-        for i in range(height):
+    left = 0
+    for number, row in enumerate(rows):
+        tall = max(len(lines) for lines, _ in row)
+        if height is not None and out and len(out) + tall + 1 > height - 2:
+            left = sum(len(r) for r in rows[number:])
+            break
+        for i in range(tall):
             line = Text()
             for number, (lines, span) in enumerate(row):
                 piece = lines[i].copy() if i < len(lines) else Text()
@@ -284,6 +306,9 @@ def pictures(panels: list[Panel], width: int, colour: bool = True) -> Renderable
                     line.append("  ")
             out.append(line)
         out.append(Text())
+    if left:
+        out.append(Text(f"(+{left} more picture{'s' if left > 1 else ''}: a taller terminal shows them)",
+                        style="dim"))
     if panels:
         out.append(legend(panels, colour))
     return Group(*out)

@@ -77,6 +77,8 @@ class NetworkDiagram(Widget):
     _picture: Picture | None = None
     _panels: list[Panel] | None = None
     """A convolutional scenario's pictures of the step (drawn instead of the network)."""
+    _drawn: tuple[tuple[int, int], RenderableType] | None = None
+    """((width, height), the pictures drawn at that size)."""
     caption_text: str = ""
 
     def show_network(self, stepper: Stepper, focus: Focus | None = None, sample: int = 0,
@@ -88,7 +90,7 @@ class NetworkDiagram(Widget):
         what = "network"
         if isinstance(stepper.scenario, ConvScenario):
             self._picture, what = None, "pictures"
-            self._panels = step_panels(stepper.scenario, stepper.step, sample, cursor)
+            self._panels, self._drawn = step_panels(stepper.scenario, stepper.step, sample, cursor), None
         else:
             self._picture, self._panels = picture(stepper, focus, sample, decimals), None
         self.border_title = f"{what} · sample {min(sample, m - 1) + 1} of {m} (s)" if m > 1 else what
@@ -101,8 +103,11 @@ class NetworkDiagram(Widget):
                        accent=theme.accent or theme.warning or "yellow")
 
     def render(self) -> RenderableType:
-        if self._panels is not None:
-            return pictures(self._panels, self.content_region.width, colour=not self.app.no_color)
+        if self._panels is not None:  # drawn once per step and width: render runs on every refresh
+            size = (self.content_region.width, self.content_region.height)
+            if self._drawn is None or self._drawn[0] != size:
+                self._drawn = (size, pictures(self._panels, size[0], not self.app.no_color, size[1]))
+            return self._drawn[1]
         if self._picture is None:
             return ""
         return Group(*draw(self._picture, self.content_region.width, self.content_region.height, self.palette()))
