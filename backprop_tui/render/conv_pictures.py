@@ -271,17 +271,26 @@ def legend(panels: list[Panel], colour: bool = True) -> Text:
     return text
 
 
-def pictures(panels: list[Panel], width: int, colour: bool = True, height: int | None = None) -> RenderableType:
-    """The panels side by side (captions above), wrapped to `width` columns, then the legend;
-    with `height`, only the rows of panels that fit above the legend are drawn (the rest are
-    counted), so a 28×28 step draws no more than the pane shows."""
-    blocks = []
+def halved(panel: Panel) -> Panel:
+    """The panel at half the size: the mean of each 2×2 block (an odd edge repeated), marks on the
+    block they fall in; for large images in a pane too small to show several at full size."""
+    values = np.asarray(panel.values, dtype=np.float64)
+    h, w = values.shape
+    padded = np.pad(values, ((0, h % 2), (0, w % 2)), mode="edge")
+    small = padded.reshape(padded.shape[0] // 2, 2, padded.shape[1] // 2, 2).mean(axis=(1, 3))
+    return Panel(panel.caption + " ½", small, panel.low, panel.high, panel.signed,
+                 frozenset((y // 2, x // 2) for y, x in panel.outline),
+                 frozenset((y // 2, x // 2) for y, x in panel.winners))
+
+
+def _rows(panels: list[Panel], width: int, colour: bool) -> list[list[tuple[list[Text], int]]]:
+    """The panels' blocks (caption and lines, width) packed into rows of at most `width` columns."""
+    rows: list[list[tuple[list[Text], int]]] = []
+    row: list[tuple[list[Text], int]] = []
+    used = 0
     for panel in panels:
         lines = heatmap(panel, colour)
-        span = max([len(panel.caption), *(line.cell_len for line in lines)])
-        blocks.append(([Text(panel.caption, style="bold")] + lines, span))
-    rows, row, used = [], [], 0
-    for block in blocks:
+        block = ([Text(panel.caption, style="bold")] + lines, max([len(panel.caption), *(l.cell_len for l in lines)]))
         if row and used + 2 + block[1] > width:
             rows.append(row)
             row, used = [], 0
@@ -289,23 +298,47 @@ def pictures(panels: list[Panel], width: int, colour: bool = True, height: int |
         used += block[1] + (2 if used else 0)
     if row:
         rows.append(row)
-    out: list[Text] = []
-    left = 0
-    for number, row in enumerate(rows):
-        tall = max(len(lines) for lines, _ in row)
-        if height is not None and out and len(out) + tall + 1 > height - 2:
-            left = sum(len(r) for r in rows[number:])
+    return rows
+
+
+def _fitting(rows: list[list[tuple[list[Text], int]]], height: int | None) -> int:
+    """How many of the rows fit in `height` lines with one blank line after each and two lines
+    (a count of the rest, the legend) at the end; the first row always counts."""
+    if height is None:
+        return len(rows)
+    used, fitting = 0, 0
+    for row in rows:
+        tall = max(len(lines) for lines, _ in row) + 1
+        if fitting and used + tall > height - 2:
             break
+        used, fitting = used + tall, fitting + 1
+    return fitting
+
+
+def pictures(panels: list[Panel], width: int, colour: bool = True, height: int | None = None) -> RenderableType:
+    """The panels side by side (captions above), wrapped to `width` columns, then the legend.
+    With `height`, large images are halved when that shows more of them, and only the rows that
+    fit above the legend are drawn (the rest are counted)."""
+    rows = _rows(panels, width, colour)
+    if any(max(p.values.shape) > CELL_MODE_SIDE for p in panels) and _fitting(rows, height) < len(rows):
+        smaller = _rows([halved(p) if max(p.values.shape) > CELL_MODE_SIDE else p for p in panels], width, colour)
+        if sum(map(len, smaller[:_fitting(smaller, height)])) > sum(map(len, rows[:_fitting(rows, height)])):
+            rows = smaller
+    shown = _fitting(rows, height)
+    out: list[Text] = []
+    for number, row in enumerate(rows[:shown]):
+        tall = max(len(lines) for lines, _ in row)
         for i in range(tall):
             line = Text()
-            for number, (lines, span) in enumerate(row):
+            for index, (lines, span) in enumerate(row):
                 piece = lines[i].copy() if i < len(lines) else Text()
                 piece.pad_right(span - piece.cell_len)
                 line.append_text(piece)
-                if number < len(row) - 1:
+                if index < len(row) - 1:
                     line.append("  ")
             out.append(line)
-        out.append(Text())
+        out.append(Text())  # a blank line between rows, and before the legend
+    left = sum(len(row) for row in rows[shown:])
     if left:
         out.append(Text(f"(+{left} more picture{'s' if left > 1 else ''}: a taller terminal shows them)",
                         style="dim"))

@@ -17,7 +17,9 @@ from backprop_tui.core.dense.operation import OpKind
 from backprop_tui.core.scenario.conv_load import load_conv
 from backprop_tui.core.vocab import Kind, Parameter, parse_quantity
 from backprop_tui.render.chain_table import chain_sums, chain_table, chain_title
-from backprop_tui.render.conv_pictures import RAMP, Panel, heatmap, legend, pictures, receptive_field, step_panels
+from backprop_tui.render.conv_pictures import (
+    RAMP, Panel, halved, heatmap, legend, pictures, receptive_field, step_panels,
+)
 
 from test_conv_engine import _case
 
@@ -94,9 +96,16 @@ def test_without_colour_every_pixel_is_a_ramp_character_and_marks_stay():
 
 
 def test_large_images_use_half_blocks_and_only_the_rows_that_fit():
-    big = [Panel(f"m{i}", np.arange(28 * 28, dtype=float).reshape(28, 28), 0, 783, False) for i in range(6)]
+    big = [Panel(f"m{i}", np.arange(28 * 28, dtype=float).reshape(28, 28), 0, 783, False, frozenset({(5, 7)}))
+           for i in range(9)]
     lines = heatmap(big[0])
     assert len(lines) == 14 and lines[0].plain == "▀" * 28
-    drawn = text_of(pictures(big, width=60, height=34), width=60)
-    # two 28-wide pictures a row, 15 lines each with the caption: two rows fit in 34 lines
-    assert "m3" in drawn and "m4" not in drawn and "(+2 more pictures: a taller terminal shows them)" in drawn
+    # at full size two 28-wide pictures fit a row of 60 columns, and one row of 15 lines in 20 lines
+    # (two left for the count and the legend); halved (14×14, 8 lines) three a row, two rows: more shown
+    drawn = text_of(pictures(big, width=60, height=20), width=60)
+    assert "m5 ½" in drawn and "m6" not in drawn and "(+3 more pictures: a taller terminal shows them)" in drawn
+    assert halved(big[0]).outline == frozenset({(2, 3)}) and halved(big[0]).values.shape == (14, 14)
+    assert halved(big[0]).values[0, 0] == np.mean([0, 1, 28, 29])
+    # with room for all at full size, nothing is halved
+    full = text_of(pictures(big[:2], width=60, height=40), width=60)
+    assert "m1" in full and "½" not in full and "more picture" not in full
