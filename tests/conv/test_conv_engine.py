@@ -221,3 +221,70 @@ def test_a_filter_weights_explanation_sums_over_every_position_it_visits():
     assert len(e.terms) == 16
     assert {t.cells[0].key.kind for t in e.terms} == {Kind.PATCHES}
     assert [t.cells[0].cell for t in e.terms] == [(4, j) for j in range(16)]
+
+
+TWO_CONVS = """title = "two convolutions"
+seed = 4
+[network]
+input_shape = [2, 9, 9]
+init = "he"
+[[layer]]
+type = "conv2d"
+filters = 3
+kernel = 3
+stride = 2
+padding = 1
+activation = "tanh"
+bias = [0.1, -0.2, 0.05]
+[[layer]]
+type = "conv2d"
+filters = 2
+kernel = 2
+activation = "sigmoid"
+[[layer]]
+type = "maxpool"
+size = 2
+[[layer]]
+type = "flatten"
+[[layer]]
+units = 3
+activation = "softmax"
+bias = [0.0, 0.1, -0.1]
+[data]
+inputs = {inputs}
+targets = [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]]
+"""
+
+
+def test_two_convolutions_in_a_row_against_batch_mode_and_their_explanations():
+    from conv_support import toml_array
+
+    rng = np.random.default_rng(9)
+    x = rng.normal(size=(2, 2, 9, 9))
+    scenario = loads_conv(TWO_CONVS.format(inputs=toml_array(x)))
+    assert [getattr(layer, "output_shape", None) for layer in scenario.layers[:3]] == [(3, 5, 5), (2, 4, 4), (2, 2, 2)]
+    it, steps = _first(scenario)
+    first, second = scenario.layers[0], scenario.layers[1]
+    c1 = batch.Conv2D(first.weights.copy(), first.bias.copy(), 2, 1)
+    c2 = batch.Conv2D(second.weights.copy(), np.zeros(2), 1, 0)  # no bias in the file: none in the stepper
+    pool, flat = batch.MaxPool2D(2), batch.Flatten()
+    dense = batch.Dense(scenario.layers[4].weights.copy(), scenario.layers[4].bias.copy())
+    a1 = np.tanh(c1.forward(x))
+    a2 = 1.0 / (1.0 + np.exp(-c2.forward(a1)))
+    logits = dense.forward(flat.forward(pool.forward(a2)))
+    loss, d_logits, probs = batch.softmax_cross_entropy(logits, np.array([1, 0]))
+    assert np.allclose(_value(steps, "yhat").T, probs, **TIGHT) and it.loss == pytest.approx(loss, rel=1e-12)
+    d_a2 = pool.backward(flat.backward(dense.backward(d_logits)))
+    d_a1 = c2.backward(d_a2 * a2 * (1 - a2))
+    d_x = c1.backward(d_a1 * (1 - a1 ** 2))
+    assert np.allclose(conv.to_tensor(_value(steps, "dE_da1"), first.output_shape), d_a1, **TIGHT)
+    assert np.allclose(_value(steps, "dE_dtheta2").T.reshape(second.weights.shape), c2.grads["weight"], **TIGHT)
+    assert np.allclose(_value(steps, "dE_dtheta1").T.reshape(first.weights.shape), c1.grads["weight"], **TIGHT)
+    assert np.allclose(conv.to_tensor(_value(steps, "dE_dx"), scenario.input_shape), d_x, **TIGHT)
+    for step in steps:
+        for op in step.operations:
+            for key in op.results:
+                values = step.matrix(key).values
+                for cell in np.ndindex(values.shape):
+                    assert recompute(explain(step, key, cell)) == pytest.approx(values[cell], rel=1e-12, abs=1e-15)
+    assert all(s.check.status.value == "agrees" for s in steps if s.check is not None)

@@ -80,15 +80,17 @@ def col2im(d_patches: np.ndarray, image: Shape3, kernel: int, stride: int, paddi
 
 
 def pool_windows(a: np.ndarray, image: Shape3, size: int) -> np.ndarray:
-    """Column indices into a (C × m·H·W) of each window's cells: C × (m·Ho·Wo) × size², row-major
-    within the window (the same for every channel, so the first axis is broadcast)."""
+    """Column indices into a (C × m·H·W) of each window's cells: 1 × (m·Ho·Wo) × size², row-major
+    within the window (the same for every channel, so the first axis broadcasts over them)."""
     c, h, w = image
     m = a.shape[1] // (h * w)
-    return _window_columns(m, h, w, size)
+    return window_columns(m, h, w, size)
 
 
 @lru_cache(maxsize=32)
-def _window_columns(m: int, h: int, w: int, size: int) -> np.ndarray:
+def window_columns(m: int, h: int, w: int, size: int) -> np.ndarray:
+    """For m samples of h × w maps: 1 × (m·Ho·Wo) × size² columns of each pooling window's cells,
+    windows sample by sample and row by row. Read-only; cached per geometry."""
     s, y, x, i, j = np.meshgrid(np.arange(m), np.arange(h // size), np.arange(w // size), np.arange(size),
                                 np.arange(size), indexing="ij")
     columns = s * h * w + (y * size + i) * w + (x * size + j)

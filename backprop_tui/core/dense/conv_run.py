@@ -99,8 +99,8 @@ def batch_input(scenario: ConvScenario, batch: np.ndarray) -> tuple[np.ndarray, 
     return conv.to_matrix(scenario.x[batch]), scenario.y[batch].T
 
 
-def layer_z(layer, theta: np.ndarray, bias: np.ndarray | None, inputs: np.ndarray) -> np.ndarray:
-    """z = θᵀ·(P or a) + b."""
+def layer_z(theta: np.ndarray, bias: np.ndarray | None, inputs: np.ndarray) -> np.ndarray:
+    """z = θᵀ·(P or a) + b: one row per filter (unit), one column per position (sample)."""
     z = theta.T @ inputs
     return z + bias[:, None] if bias is not None else z
 
@@ -113,14 +113,14 @@ def forward(scenario: ConvScenario, params: ConvParams, a_in: np.ndarray, sample
         z = p = win = None
         if isinstance(layer, ConvLayer):
             p = conv.im2col(a[-1], layer.input_shape, layer.kernel, layer.stride, layer.padding)
-            z = layer_z(layer, params.weights[index], params.biases[index], p)
+            z = layer_z(params.weights[index], params.biases[index], p)
             out = ACTIVATIONS[layer.activation].f(z)
         elif isinstance(layer, PoolLayer):
             out, win = conv.maxpool(a[-1], layer.input_shape, layer.size)
         elif isinstance(layer, FlattenLayer):
             out = conv.flatten(a[-1], layer.input_shape)
         else:
-            z = layer_z(layer, params.weights[index], params.biases[index], a[-1])
+            z = layer_z(params.weights[index], params.biases[index], a[-1])
             out = ACTIVATIONS[layer.activation].f(z)
         a.append(out)
         zs.append(z)
@@ -229,7 +229,7 @@ def loss_from_z(scenario: ConvScenario, params: ConvParams, index: int, z: np.nd
 def loss_from_patches(scenario: ConvScenario, params: ConvParams, index: int, p: np.ndarray, y: np.ndarray,
                       samples: int) -> float:
     """E as a function of a conv2d layer's patch matrix P (each column a free copy of its patch)."""
-    z = layer_z(scenario.layers[index], params.weights[index], params.biases[index], p)
+    z = layer_z(params.weights[index], params.biases[index], p)
     return loss_from_z(scenario, params, index, z, y, samples)
 
 

@@ -292,13 +292,13 @@ def _pool_window(op: Operation, j: int) -> tuple[int, np.ndarray]:
     sample, pixel = divmod(j, h * w)
     y, x = divmod(pixel, w)
     q = sample * (h // k) * (w // k) + (y // k) * (w // k) + x // k
-    windows = conv._window_columns(op.samples, h, w, k)
+    windows = conv.window_columns(op.samples, h, w, k)
     return q, windows[0, q]
 
 
 def _maxpool(op: Operation, key: Quantity, i: int, j: int, at: _Cells):
     c, h, w = op.image
-    columns = conv._window_columns(op.samples, h, w, op.pool)[0, j]
+    columns = conv.window_columns(op.samples, h, w, op.pool)[0, j]
     return Rule.MAX, [Term((at(op.operands[0], i, int(col)),)) for col in columns], 1.0, 0
 
 
