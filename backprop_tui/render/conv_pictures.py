@@ -319,6 +319,9 @@ def pictures(panels: list[Panel], width: int, colour: bool = True, height: int |
     """The panels side by side (captions above), wrapped to `width` columns, then the legend.
     With `height`, large images are halved when that shows more of them, and only the rows that
     fit above the legend are drawn (the rest are counted)."""
+    if not panels:
+        return Text("(no images in this step: the dense layers and the loss are numbers only; "
+                    "their matrices are on the right)", style="dim")
     rows = _rows(panels, width, colour)
     if any(max(p.values.shape) > CELL_MODE_SIDE for p in panels) and _fitting(rows, height) < len(rows):
         smaller = _rows([halved(p) if max(p.values.shape) > CELL_MODE_SIDE else p for p in panels], width, colour)

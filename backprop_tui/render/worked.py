@@ -314,9 +314,9 @@ def worked(step: Step, key: Quantity, cell: tuple[int, int], ascii: bool = False
         digits = distinct_digits(e.terms[0].cells[0].value, e.result.value)
     value = fmt(e.result.value, digits)
     note = ""
-    if e.rule is Rule.SUM and not e.terms:
-        symbolic, numeric = "0", ""
-        note = "a tap on the zero padding" if op.kind is OpKind.IM2COL else "no patch covers this pixel"
+    if e.rule is Rule.SUM and not e.terms:  # nothing to add up: the value is 0 by construction
+        symbolic = "(zero padding)" if op.kind is OpKind.IM2COL else "(no patch covers this pixel)"
+        numeric = ""
     elif e.rule is Rule.MAX:
         symbolic = "max(" + ", ".join(sym(t.cells[0]) for t in e.terms) + ")"
         numeric = "max(" + ", ".join(fmt(t.cells[0].value) for t in e.terms) + ")"

@@ -109,3 +109,7 @@ def test_large_images_use_half_blocks_and_only_the_rows_that_fit():
     # with room for all at full size, nothing is halved
     full = text_of(pictures(big[:2], width=60, height=40), width=60)
     assert "m1" in full and "½" not in full and "more picture" not in full
+
+
+def test_a_step_without_images_says_where_its_numbers_are():
+    assert "no images in this step" in text_of(pictures([], width=40, height=20))

@@ -106,7 +106,7 @@ def checkpoint_scenario(path: str | Path, image: int, places: list[Place] | None
     y = np.eye(len(CLASS_NAMES))[[label]]
     rate = float(run.scenario.training.learning_rate)
     description = (f"The network trained by batch mode ({run.state.epoch} of {run.scenario.training.epochs} "
-                   f"epochs) on test image {image}, a {CLASS_NAMES[label]}: its forward pass, its loss, one "
+                   f"epochs) on test image {image} (labelled {CLASS_NAMES[label]}): its forward pass, its loss, one "
                    f"backward pass and one gradient-descent update with the run's learning rate {rate:g}, in "
                    f"float64. {path.name} is only read; nothing is written back.")
     return ConvScenario(
