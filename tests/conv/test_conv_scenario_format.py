@@ -116,3 +116,13 @@ def test_fashion_mnist_images_named_by_index_and_a_missing_data_set(tmp_path):
     assert "backprop-tui data download" in message
     assert "indices[1]: expected an image number from 0 to 9999" in problems(source.replace("[42, 7]", "[10000]"))
     assert "the last layer needs 10 units" in problems(source.replace("units = 10", "units = 3"))
+
+
+@pytest.mark.parametrize("command", ["compare", "landscape", "export"])
+def test_a_command_for_dense_networks_says_a_conv_scenario_is_stepped_elsewhere(command, capsys):
+    assert main([command, "conv"]) == 2
+    err = capsys.readouterr().err
+    assert err == ("error: conv.toml: is a convolutional scenario (network.input_shape, typed [[layer]]s): open, "
+                   "trace, explain and validate step through it; this command takes dense scenarios only\n")
+    with pytest.raises(ScenarioError):
+        load("conv")

@@ -10,7 +10,8 @@ from backprop_tui.core.dense.conv_steps import build_conv_steps
 from backprop_tui.core.dense.run import run
 from backprop_tui.core.dense.steps import Step, build_steps
 from backprop_tui.core.scenario.bundled import bundled_dir, bundled_names
-from backprop_tui.core.scenario.conv_load import is_conv_document, load_conv, loads_conv
+from backprop_tui.core.scenario.conv_load import load_conv, loads_conv
+from backprop_tui.core.scenario.kind import is_conv_document
 from backprop_tui.core.scenario.conv_model import ConvScenario
 from backprop_tui.core.scenario.kind import scenario_kind
 from backprop_tui.core.scenario.load import load, loads

@@ -65,3 +65,25 @@ async def test_dense_only_keys_are_off_and_a_whole_walk_survives() -> None:
         await wait_for(pilot, lambda: not screen.busy)
         assert screen.stepper.position.iteration == 2
         assert "iteration 3/3" in screen_text(app)
+
+
+async def test_a_broken_save_of_a_conv_scenario_shows_the_key_path_then_a_fix_reloads(tmp_path) -> None:
+    from backprop_tui.tui.widgets.error_panel import ErrorPanel
+    from backprop_tui.walk.stepper import Position
+
+    path = tmp_path / "mine.toml"
+    good = resolve("conv").read_text(encoding="utf-8")
+    path.write_text(good, encoding="utf-8")
+    app = FastWatchApp(path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        panel = screen.query_one(ErrorPanel)
+        await pilot.press("right", "right")
+        path.write_text(good.replace("size = 2", "size = 3"), encoding="utf-8")
+        await wait_for(pilot, lambda: panel.display and "does not divide" in screen_text(app))
+        assert "mine.toml: layer[2].size: a 3×3 pool does not divide its input of 2×4×4" in screen_text(app)
+        assert screen.stepper.position == Position(0, 2)  # the last good one stays usable
+        path.write_text(good.replace("bias = [0.5, -0.5]", "bias = [1.5, -0.5]"), encoding="utf-8")
+        await wait_for(pilot, lambda: not panel.display)
+        assert screen.stepper.position == Position(0, 2)
+        assert screen.stepper.iteration.before.params.biases[0][0] == 1.5

@@ -56,19 +56,6 @@ SPLITS = ("train", "test")
 SPLIT_SIZES = {"train": 60_000, "test": 10_000}
 
 
-def is_conv_document(document: Any) -> bool:
-    """Whether a parsed TOML document is a convolutional stepper scenario: `[network] input_shape`,
-    or a `[[layer]]` whose type is a convolution, pooling or flatten."""
-    if not isinstance(document, dict):
-        return False
-    network = document.get("network")
-    if isinstance(network, dict) and "input_shape" in network:
-        return True
-    layers = document.get("layer")
-    return isinstance(layers, list) and any(
-        isinstance(t, dict) and t.get("type") in ("conv2d", "maxpool", "flatten") for t in layers)
-
-
 def load_conv(name_or_path: str | Path) -> ConvScenario:
     """Load a convolutional scenario by path or bundled name (images of `fashion_mnist` not read).
 

@@ -5,9 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from backprop_tui.core.scenario.conv_load import is_conv_document
 from backprop_tui.core.scenario.toml_source import read_toml
 from backprop_tui.core.vocab import ScenarioKind
+
+
+def is_conv_document(document: Any) -> bool:
+    """Whether a parsed TOML document is a convolutional stepper scenario: `[network] input_shape`,
+    or a `[[layer]]` whose type is a convolution, pooling or flatten."""
+    if not isinstance(document, dict):
+        return False
+    network = document.get("network")
+    if isinstance(network, dict) and "input_shape" in network:
+        return True
+    layers = document.get("layer")
+    return isinstance(layers, list) and any(
+        isinstance(t, dict) and t.get("type") in ("conv2d", "maxpool", "flatten") for t in layers)
 
 
 def scenario_kind(document: Any) -> ScenarioKind:
