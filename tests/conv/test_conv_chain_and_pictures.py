@@ -113,3 +113,12 @@ def test_large_images_use_half_blocks_and_only_the_rows_that_fit():
 
 def test_a_step_without_images_says_where_its_numbers_are():
     assert "no images in this step" in text_of(pictures([], width=40, height=20))
+
+
+def test_the_pictures_follow_the_chosen_sample():
+    scenario, args = _case("two samples padded")
+    it = conv_run.run(scenario, 1)[0]
+    step = build_conv_steps(scenario, it, checks=False)[0]  # im2col: x, 2 samples of 1×4×4
+    first, second = step_panels(scenario, step, 0)[0], step_panels(scenario, step, 1)[0]
+    assert np.array_equal(first.values, args[0][0, 0]) and np.array_equal(second.values, args[0][1, 0])
+    assert np.array_equal(step_panels(scenario, step, 7)[0].values, second.values)  # clamped to the batch
