@@ -283,32 +283,39 @@ def halved(panel: Panel) -> Panel:
                  frozenset((y // 2, x // 2) for y, x in panel.winners))
 
 
-def _rows(panels: list[Panel], width: int, colour: bool) -> list[list[tuple[list[Text], int]]]:
-    """The panels' blocks (caption and lines, width) packed into rows of at most `width` columns."""
-    rows: list[list[tuple[list[Text], int]]] = []
-    row: list[tuple[list[Text], int]] = []
+def _size(panel: Panel) -> tuple[int, int]:
+    """(columns, lines) of a panel's block, caption included, without drawing it."""
+    h, w = panel.values.shape
+    if max(h, w) <= CELL_MODE_SIDE:
+        return max(len(panel.caption), 2 * w), 1 + h
+    return max(len(panel.caption), w), 1 + (h + 1) // 2
+
+
+def _rows(panels: list[Panel], width: int) -> list[list[Panel]]:
+    """The panels packed into rows of at most `width` columns (two spaces between)."""
+    rows: list[list[Panel]] = []
+    row: list[Panel] = []
     used = 0
     for panel in panels:
-        lines = heatmap(panel, colour)
-        block = ([Text(panel.caption, style="bold")] + lines, max([len(panel.caption), *(l.cell_len for l in lines)]))
-        if row and used + 2 + block[1] > width:
+        span = _size(panel)[0]
+        if row and used + 2 + span > width:
             rows.append(row)
             row, used = [], 0
-        row.append(block)
-        used += block[1] + (2 if used else 0)
+        row.append(panel)
+        used += span + (2 if used else 0)
     if row:
         rows.append(row)
     return rows
 
 
-def _fitting(rows: list[list[tuple[list[Text], int]]], height: int | None) -> int:
+def _fitting(rows: list[list[Panel]], height: int | None) -> int:
     """How many of the rows fit in `height` lines with one blank line after each and two lines
     (a count of the rest, the legend) at the end; the first row always counts."""
     if height is None:
         return len(rows)
     used, fitting = 0, 0
     for row in rows:
-        tall = max(len(lines) for lines, _ in row) + 1
+        tall = max(_size(p)[1] for p in row) + 1
         if fitting and used + tall > height - 2:
             break
         used, fitting = used + tall, fitting + 1
@@ -322,22 +329,23 @@ def pictures(panels: list[Panel], width: int, colour: bool = True, height: int |
     if not panels:
         return Text("(no images in this step: the dense layers and the loss are numbers only; "
                     "their matrices are on the right)", style="dim")
-    rows = _rows(panels, width, colour)
+    rows = _rows(panels, width)
     if any(max(p.values.shape) > CELL_MODE_SIDE for p in panels) and _fitting(rows, height) < len(rows):
-        smaller = _rows([halved(p) if max(p.values.shape) > CELL_MODE_SIDE else p for p in panels], width, colour)
+        smaller = _rows([halved(p) if max(p.values.shape) > CELL_MODE_SIDE else p for p in panels], width)
         if sum(map(len, smaller[:_fitting(smaller, height)])) > sum(map(len, rows[:_fitting(rows, height)])):
             rows = smaller
     shown = _fitting(rows, height)
     out: list[Text] = []
-    for number, row in enumerate(rows[:shown]):
-        tall = max(len(lines) for lines, _ in row)
+    for row in rows[:shown]:  # only the rows shown are drawn
+        blocks = [([Text(p.caption, style="bold")] + heatmap(p, colour), _size(p)[0]) for p in row]
+        tall = max(len(lines) for lines, _ in blocks)
         for i in range(tall):
             line = Text()
-            for index, (lines, span) in enumerate(row):
+            for index, (lines, span) in enumerate(blocks):
                 piece = lines[i].copy() if i < len(lines) else Text()
                 piece.pad_right(span - piece.cell_len)
                 line.append_text(piece)
-                if index < len(row) - 1:
+                if index < len(blocks) - 1:
                     line.append("  ")
             out.append(line)
         out.append(Text())  # a blank line between rows, and before the legend

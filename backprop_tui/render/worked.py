@@ -164,13 +164,14 @@ def count(value: float) -> str:
 def _sum(sym: Symbols, terms: tuple[Term, ...], bias: bool = False) -> tuple[str, str, str]:
     """Σ of products (then + b with `bias`), shortened past LONG_SUM products to the first two and
     the last; negatives after the first in parentheses."""
-    pairs = [_products(sym, t, i == 0) for i, t in enumerate(terms)]
-    tail = [pairs.pop()] if bias else []
+    body, tail = (terms[:-1], terms[-1:]) if bias else (terms, ())
     note = ""
-    if len(pairs) > LONG_SUM:
-        note = f"a sum of {len(pairs)} products; the first two and the last shown"
-        pairs = [*pairs[:2], ("…", "…"), pairs[-1]]
-    pairs += tail
+    shown: list[Term | None] = list(body)
+    if len(body) > LONG_SUM:  # only the terms shown are spelt out: a convolution's sums run to thousands
+        note = f"a sum of {len(body)} products; the first two and the last shown"
+        shown = [body[0], body[1], None, body[-1]]
+    pairs = [("…", "…") if t is None else _products(sym, t, i == 0) for i, t in enumerate(shown)]
+    pairs += [_products(sym, t, not body) for t in tail]
     return " + ".join(p[0] for p in pairs), " + ".join(p[1] for p in pairs), note
 
 
