@@ -126,3 +126,11 @@ def test_a_command_for_dense_networks_says_a_conv_scenario_is_stepped_elsewhere(
                    "trace, explain and validate step through it; this command takes dense scenarios only\n")
     with pytest.raises(ScenarioError):
         load("conv")
+
+
+def test_a_patch_matrix_too_large_to_step_through_is_refused():
+    source = text().replace("input_shape = [1, 4, 4]", "input_shape = [64, 64, 64]").replace(
+        "kernel = 3", "kernel = 9").replace("inputs = [[[[0.0, 1.0, 2.0, 3.0], [1.0, 2.0, 3.0, 0.0], [2.0, 3.0, 0.0, 1.0], [3.0, 0.0, 1.0, 2.0]]]]",
+                                            'fashion_mnist = { split = "test", indices = [1] }').replace("targets = [[1.0, 0.0]]\n", "")
+    message = problems(source)
+    assert "layer[1]: its patch matrix would hold 16,257,024 values (5184 × 3136)" in message

@@ -52,6 +52,9 @@ MAX_SIDE = 64
 MAX_CHANNELS = 64
 MAX_UNITS = 4096
 CLASSES = 10
+MAX_PATCH_CELLS = 4_000_000
+"""The most values a convolution's patch matrix may hold (28×28 with 16 channels and 3×3
+kernels on 8 images is 903,168)."""
 SPLITS = ("train", "test")
 SPLIT_SIZES = {"train": 60_000, "test": 10_000}
 
@@ -114,9 +117,26 @@ def _scenario(c: Checker, doc: dict[str, Any]) -> ConvScenario | None:
     samples = x.shape[0] if x is not None else len(fashion.indices) if fashion is not None else None
     _batch_fits(c, doc.get("training", {}), "training", samples)
     _loss_fits_output(c, loss, output, "network.loss", y)
+    if samples:
+        _patches_fit(c, layers, samples)
     if c.problems or None in layers or shape is None or training is None or (x is None and fashion is None):
         return None
     return ConvScenario(title, description, seed, shape, loss, tuple(layers), x, y, training, init, fashion)
+
+
+def _patches_fit(c: Checker, layers: list[AnyLayer | None], samples: int) -> None:
+    """Each convolution's patch matrix, (C·k·k) × (m·Ho·Wo), is a matrix every step shows and the
+    checks differentiate through: refuse one too large to step through (a typo, not a lesson)."""
+    for index, layer in enumerate(layers, start=1):
+        if not isinstance(layer, ConvLayer):
+            continue
+        c_in, k = layer.input_shape[0], layer.kernel
+        _, ho, wo = layer.output_shape
+        cells = c_in * k * k * ho * wo * samples
+        if cells > MAX_PATCH_CELLS:
+            c.add(f"layer[{index}]", f"its patch matrix would hold {cells:,} values ({c_in * k * k} × {ho * wo * samples}), "
+                                     f"more than the stepper steps through (at most {MAX_PATCH_CELLS:,}); use fewer "
+                                     "samples, channels or a smaller kernel or image")
 
 
 def _input_shape(c: Checker, network: dict[str, Any]) -> Shape3 | None:
