@@ -134,3 +134,19 @@ def test_a_patch_matrix_too_large_to_step_through_is_refused():
                                             'fashion_mnist = { split = "test", indices = [1] }').replace("targets = [[1.0, 0.0]]\n", "")
     message = problems(source)
     assert "layer[1]: its patch matrix would hold 16,257,024 values (5184 × 3136)" in message
+
+
+def test_trace_of_a_real_data_scenario_without_the_data_set_says_where_it_looked(tmp_path, monkeypatch, capsys):
+    from backprop_tui.core.cnn import data as data_module
+
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("FASHION_MNIST_DIR", raising=False)
+    monkeypatch.setattr(data_module, "DEBIAN_DIR", tmp_path / "no-debian")
+    monkeypatch.chdir(tmp_path)
+    assert main(["trace", "fashion_conv"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: fashion_conv.toml: data.fashion_mnist: Fashion-MNIST was not found. "
+                          "Looked in, in this order:")
+    assert f"1. {tmp_path / 'cache'}" in err and str(tmp_path / "no-debian") in err
+    assert "backprop-tui data download" in err and "Traceback" not in err
