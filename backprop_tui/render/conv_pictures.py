@@ -96,6 +96,22 @@ def _position(scenario: ConvScenario, step: Step, cursor: tuple[Quantity, tuple[
     return sample, pos // wo, pos % wo, layer
 
 
+def _pool_window(scenario: ConvScenario, step: Step, cursor: tuple[Quantity, tuple[int, int]] | None):
+    """(sample, channel, window pixels) of the pooled cell under the cursor in a pooling step, or None."""
+    if cursor is None or step.layer is None:
+        return None
+    key, (row, col) = cursor
+    layer = scenario.layers[step.layer - 1]
+    if not isinstance(layer, PoolLayer) or key.layer != step.layer or key.transposed or \
+            key.kind not in (Kind.ACTIVATION, Kind.DE_DA):
+        return None
+    _, ho, wo = layer.output_shape
+    sample, pos = divmod(col, ho * wo)
+    top, left = (pos // wo) * layer.size, (pos % wo) * layer.size
+    pixels = frozenset((y, x) for y in range(top, top + layer.size) for x in range(left, left + layer.size))
+    return sample, row, pixels
+
+
 def receptive_field(layer: ConvLayer, oy: int, ox: int) -> frozenset[tuple[int, int]]:
     """The input pixels (y, x) the output position (oy, ox) reads (padding taps left out)."""
     _, h, w = layer.input_shape
@@ -120,6 +136,7 @@ def step_panels(scenario: ConvScenario, step: Step, sample: int = 0,
     keys = [m.key for m in shown]
     layer = scenario.layers[step.layer - 1] if step.layer else None
     where = _position(scenario, step, cursor)
+    window = _pool_window(scenario, step, cursor)
     pool = step.operation.kind in (OpKind.MAXPOOL, OpKind.MAXPOOL_BACKWARD) and isinstance(layer, PoolLayer)
     if isinstance(layer, ConvLayer):
         source = Quantity(Kind.INPUT) if step.layer == 1 else Quantity(Kind.ACTIVATION, step.layer - 1)
@@ -153,6 +170,9 @@ def step_panels(scenario: ConvScenario, step: Step, sample: int = 0,
             winners = frozenset()
             if pool and shape == layer.input_shape and m.key.stored.kind in (Kind.ACTIVATION, Kind.INPUT):
                 winners = _winners(m.values, shape, layer.size, samples, s, channel)
+            if window is not None and pool and shape == layer.input_shape and \
+                    (window[0], window[1]) == (s, channel):  # the pooled cell's window, in its own channel
+                outline = window[2]
             caption = symbol(m.key) + (f" ch {channel + 1}" if c > 1 else "")
             panels.append(Panel(caption, tensor[s, channel], low, high, signed, outline, winners))
     return panels[:limit]
@@ -204,7 +224,7 @@ def heatmap(panel: Panel, colour: bool = True) -> list[Text]:
         for y in range(h):
             line = Text()
             for x in range(w):
-                mark = "[]" if (y, x) in panel.outline else "<>" if (y, x) in panel.winners else None
+                mark = "<>" if (y, x) in panel.winners else "[]" if (y, x) in panel.outline else None
                 if colour:
                     style = _style(accent if mark else None, _level_rgb(signed, int(levels[y, x])), bool(mark))
                     line.append(mark or "  ", style)
@@ -265,7 +285,7 @@ def legend(panels: list[Panel], colour: bool = True) -> Text:
         else:
             text.append(f"'{RAMP[0]}' {low:.3g} … '{RAMP[-1]}' {high:.3g}")
     if any(p.outline for p in panels):
-        text.append("   [] receptive field")
+        text.append("   [] the cursor cell's receptive field")
     if any(p.winners for p in panels):
         text.append("   <> pooling winner")
     return text

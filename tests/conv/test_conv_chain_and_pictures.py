@@ -122,3 +122,17 @@ def test_the_pictures_follow_the_chosen_sample():
     first, second = step_panels(scenario, step, 0)[0], step_panels(scenario, step, 1)[0]
     assert np.array_equal(first.values, args[0][0, 0]) and np.array_equal(second.values, args[0][1, 0])
     assert np.array_equal(step_panels(scenario, step, 7)[0].values, second.values)  # clamped to the batch
+
+
+def test_a_pooled_cell_under_the_cursor_outlines_its_window_in_its_channel():
+    scenario = load_conv("conv")
+    it = conv_run.run(scenario, 1)[0]
+    steps = build_conv_steps(scenario, it, checks=False)
+    pool = next(s for s in steps if s.operation.kind is OpKind.MAXPOOL)
+    panels = step_panels(scenario, pool, 0, (parse_quantity("a2"), (1, 3)))  # map 2, window (2, 2)
+    by_caption = {p.caption: p for p in panels}
+    assert by_caption["a¹ ch 2"].outline == frozenset({(2, 2), (2, 3), (3, 2), (3, 3)})
+    assert by_caption["a¹ ch 1"].outline == frozenset()
+    routed = next(s for s in steps if s.operation.kind is OpKind.MAXPOOL_BACKWARD)
+    panels = step_panels(scenario, routed, 0, (parse_quantity("dE_da2"), (0, 0)))
+    assert {p.caption: p for p in panels}["a¹ ch 1"].outline == frozenset({(0, 0), (0, 1), (1, 0), (1, 1)})
