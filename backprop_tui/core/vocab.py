@@ -59,6 +59,22 @@ class ScenarioKind(StrEnum):
     """A convolutional network to step through (`[network] input_shape`, typed `[[layer]]`s)."""
 
 
+class LayerType(StrEnum):
+    """The layer words of CNN scenarios, one vocabulary for batch mode (`[[model.layer]] type`)
+    and the stepper (`[[layer]] type`; the stepper gives conv2d and dense layers their activation,
+    so it takes no relu layer, and no dropout)."""
+
+    CONV2D = "conv2d"
+    RELU = "relu"
+    MAXPOOL = "maxpool"
+    FLATTEN = "flatten"
+    DENSE = "dense"
+    DROPOUT = "dropout"
+
+
+STEPPED_LAYER_TYPES: tuple[str, ...] = (LayerType.CONV2D, LayerType.MAXPOOL, LayerType.FLATTEN, LayerType.DENSE)
+"""The layer types a stepper scenario takes (a [[layer]] without type is dense)."""
+
 ACTIVATION_NAMES: tuple[str, ...] = tuple(ActivationName)
 LOSS_NAMES: tuple[str, ...] = tuple(LossName)
 

@@ -21,7 +21,7 @@ from backprop_tui.core.scenario.conv_model import (
     AnyLayer, ConvLayer, ConvScenario, FashionData, FlattenLayer, PoolLayer,
 )
 from backprop_tui.core.scenario.model import Layer, Training
-from backprop_tui.core.vocab import ActivationName, LossName, OptimizerName
+from backprop_tui.core.vocab import ActivationName, LayerType, LossName, OptimizerName
 
 
 def stepper_layers(scenario: CnnScenario, params: dict[str, np.ndarray], file: str) -> tuple[AnyLayer, ...]:
@@ -34,7 +34,7 @@ def stepper_layers(scenario: CnnScenario, params: dict[str, np.ndarray], file: s
     shape: tuple[int, int, int] | int = scenario.input
     for number, spec in enumerate(scenario.layers, start=1):
         where = f"{file}: model.layer[{number}]"
-        if spec.type == "conv2d":
+        if spec.type == LayerType.CONV2D:
             c, h, w = shape
             weights = np.asarray(params[f"{number}.weight"], dtype=np.float64)
             out = (spec.filters, (h + 2 * spec.padding - spec.kernel) // spec.stride + 1,
@@ -42,23 +42,23 @@ def stepper_layers(scenario: CnnScenario, params: dict[str, np.ndarray], file: s
             layers.append(ConvLayer(spec.filters, spec.kernel, spec.stride, spec.padding, ActivationName.IDENTITY,
                                     weights, np.asarray(params[f"{number}.bias"], dtype=np.float64), shape, out))
             shape = out
-        elif spec.type == "relu":
+        elif spec.type == LayerType.RELU:
             last = layers[-1] if layers else None
             if not isinstance(last, (ConvLayer, Layer)) or last.activation != ActivationName.IDENTITY:
                 raise UserError(f"{where}: a relu that does not follow a conv2d or dense layer cannot be stepped "
                                 "through (the stepper gives each of those layers its activation)")
             layers[-1] = _with_activation(last, ActivationName.RELU)
-        elif spec.type == "maxpool":
+        elif spec.type == LayerType.MAXPOOL:
             c, h, w = shape
             if h % spec.size or w % spec.size:
                 raise UserError(f"{where}: a {spec.size}×{spec.size} pool on {h}×{w} maps drops the last "
                                 "rows or columns; the stepper steps only pools that divide their input")
             layers.append(PoolLayer(spec.size, shape, (c, h // spec.size, w // spec.size)))
             shape = (c, h // spec.size, w // spec.size)
-        elif spec.type == "flatten":
+        elif spec.type == LayerType.FLATTEN:
             layers.append(FlattenLayer(shape))
             shape = int(np.prod(shape))
-        elif spec.type == "dense":
+        elif spec.type == LayerType.DENSE:
             weights = np.asarray(params[f"{number}.weight"], dtype=np.float64)
             layers.append(Layer(spec.units, ActivationName.IDENTITY, weights,
                                 np.asarray(params[f"{number}.bias"], dtype=np.float64)))

@@ -31,13 +31,13 @@ from backprop_tui.core.scenario.conv_model import (
 from backprop_tui.core.scenario.load import INITS, _batch_fits, _init, _loss_fits_output, _training
 from backprop_tui.core.scenario.model import Layer, Training
 from backprop_tui.core.scenario.toml_source import parse_toml_text, read_toml
-from backprop_tui.core.vocab import ACTIVATION_NAMES, LOSS_NAMES, OptimizerName
+from backprop_tui.core.vocab import ACTIVATION_NAMES, LOSS_NAMES, STEPPED_LAYER_TYPES, OptimizerName
 from backprop_tui.core.wording import count
 
 TOP_KEYS = ("title", "description", "seed", "network", "layer", "data", "training")
 NETWORK_KEYS = ("input_shape", "loss", "init")
-LAYER_TYPES = ("conv2d", "maxpool", "flatten", "dense")
-"""Batch mode's layer words (core/cnn/config.py LAYER_TYPES) that the stepper steps through."""
+LAYER_TYPES = STEPPED_LAYER_TYPES
+"""Batch mode's layer words (vocab.LayerType) that the stepper steps through."""
 LAYER_KEYS = {
     "conv2d": ("type", "filters", "kernel", "stride", "padding", "activation", "weights", "bias", "init"),
     "maxpool": ("type", "size"),

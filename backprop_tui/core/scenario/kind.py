@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from backprop_tui.core.scenario.toml_source import read_toml
-from backprop_tui.core.vocab import ScenarioKind
+from backprop_tui.core.vocab import LayerType, ScenarioKind
 
 
 def is_conv_document(document: Any) -> bool:
@@ -19,7 +19,8 @@ def is_conv_document(document: Any) -> bool:
         return True
     layers = document.get("layer")
     return isinstance(layers, list) and any(
-        isinstance(t, dict) and t.get("type") in ("conv2d", "maxpool", "flatten") for t in layers)
+        isinstance(t, dict) and t.get("type") in (LayerType.CONV2D, LayerType.MAXPOOL, LayerType.FLATTEN)
+        for t in layers)
 
 
 def scenario_kind(document: Any) -> ScenarioKind:
