@@ -31,7 +31,7 @@ from backprop_tui.core.scenario.conv_model import (
 from backprop_tui.core.scenario.load import INITS, _batch_fits, _init, _loss_fits_output, _training
 from backprop_tui.core.scenario.model import Layer, Training
 from backprop_tui.core.scenario.toml_source import parse_toml_text, read_toml
-from backprop_tui.core.vocab import ACTIVATION_NAMES, LOSS_NAMES, STEPPED_LAYER_TYPES, OptimizerName
+from backprop_tui.core.vocab import ACTIVATION_NAMES, LOSS_NAMES, STEPPED_LAYER_TYPES, LayerType, OptimizerName
 from backprop_tui.core.wording import count
 
 TOP_KEYS = ("title", "description", "seed", "network", "layer", "data", "training")
@@ -39,10 +39,10 @@ NETWORK_KEYS = ("input_shape", "loss", "init")
 LAYER_TYPES = STEPPED_LAYER_TYPES
 """Batch mode's layer words (vocab.LayerType) that the stepper steps through."""
 LAYER_KEYS = {
-    "conv2d": ("type", "filters", "kernel", "stride", "padding", "activation", "weights", "bias", "init"),
-    "maxpool": ("type", "size"),
-    "flatten": ("type",),
-    "dense": ("type", "units", "activation", "weights", "bias", "init"),
+    LayerType.CONV2D: ("type", "filters", "kernel", "stride", "padding", "activation", "weights", "bias", "init"),
+    LayerType.MAXPOOL: ("type", "size"),
+    LayerType.FLATTEN: ("type",),
+    LayerType.DENSE: ("type", "units", "activation", "weights", "bias", "init"),
 }
 DATA_KEYS = ("inputs", "targets", "fashion_mnist")
 TRAINING_KEYS = ("optimizer", "learning_rate", "batch_size", "iterations")
@@ -164,15 +164,15 @@ def _dims(shape: Shape3 | int) -> str:
 def _layer(c: Checker, table: dict[str, Any], path: str, current: Shape3 | int | None, default_init: str,
            rng: np.random.Generator, last: bool) -> tuple[AnyLayer | None, Shape3 | int | None]:
     """The layer (None if anything is wrong) and the shape it outputs (None if unknown)."""
-    kind = c.choice(table, "type", path, LAYER_TYPES, "dense")
+    kind = c.choice(table, "type", path, LAYER_TYPES, LayerType.DENSE)
     if kind is MISSING:
         return None, None
     c.table(table, path, LAYER_KEYS[kind])
-    if kind == "conv2d":
+    if kind == LayerType.CONV2D:
         return _conv(c, table, path, current, default_init, rng, last)
-    if kind == "maxpool":
+    if kind == LayerType.MAXPOOL:
         return _pool(c, table, path, current)
-    if kind == "flatten":
+    if kind == LayerType.FLATTEN:
         if isinstance(current, int):
             c.add(join_path(path, "type"), "flatten expects images (after conv2d or maxpool), but its input is "
                                            f"already flat ({_dims(current)})")
