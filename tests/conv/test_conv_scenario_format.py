@@ -150,3 +150,9 @@ def test_trace_of_a_real_data_scenario_without_the_data_set_says_where_it_looked
                           "Looked in, in this order:")
     assert f"1. {tmp_path / 'cache'}" in err and str(tmp_path / "no-debian") in err
     assert "backprop-tui data download" in err and "Traceback" not in err
+
+
+def test_batch_mode_s_relu_layer_says_where_the_activation_goes():
+    source = text().replace('[[layer]]\ntype = "maxpool"', '[[layer]]\ntype = "relu"\n[[layer]]\ntype = "maxpool"')
+    assert ('layer[2].type: "relu" is a layer of batch mode; here a conv2d or dense layer carries its activation '
+            '(activation = "relu"), and there is no dropout') in problems(source)

@@ -164,6 +164,10 @@ def _dims(shape: Shape3 | int) -> str:
 def _layer(c: Checker, table: dict[str, Any], path: str, current: Shape3 | int | None, default_init: str,
            rng: np.random.Generator, last: bool) -> tuple[AnyLayer | None, Shape3 | int | None]:
     """The layer (None if anything is wrong) and the shape it outputs (None if unknown)."""
+    if table.get("type") in (LayerType.RELU, LayerType.DROPOUT):  # batch mode's words the stepper folds away
+        c.add(join_path(path, "type"), f'"{table["type"]}" is a layer of batch mode; here a conv2d or dense layer '
+                                       'carries its activation (activation = "relu"), and there is no dropout')
+        return None, None
     kind = c.choice(table, "type", path, LAYER_TYPES, LayerType.DENSE)
     if kind is MISSING:
         return None, None
