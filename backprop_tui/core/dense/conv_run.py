@@ -77,6 +77,7 @@ class ConvIteration:
 
     @property
     def diverged(self) -> bool:
+        """Whether the loss or a parameter after the update is inf or NaN."""
         arrays = [a for a in (*self.after.params.weights, *self.after.params.biases) if a is not None]
         return not (np.isfinite(self.loss) and all(np.all(np.isfinite(a)) for a in arrays))
 

@@ -51,6 +51,7 @@ class _Builder:
         self.steps: list[Step] = []
 
     def build(self) -> list[Step]:
+        """Forward layer by layer, the loss, backward from the output, the updates."""
         with np.errstate(all="ignore"):
             for l in range(1, self.last + 1):
                 self.forward(l)
@@ -64,6 +65,7 @@ class _Builder:
     def add(self, phase: Phase, layer: int | None, operations: list[Operation], matrices: list[Matrix],
             notes: list[Note] | None = None, check: GradCheck | None = None,
             parameter: Parameter | None = None) -> None:
+        """Append a step (the first one holding inf or NaN says it diverged there)."""
         step = Step(self.it.number, len(self.steps), phase, layer, tuple(operations), tuple(matrices),
                     tuple(notes or ()), check, parameter)
         if not step.finite and all(s.finite for s in self.steps):
@@ -71,11 +73,13 @@ class _Builder:
         self.steps.append(step)
 
     def a(self, l: int) -> Quantity:
+        """The key of layer l's output: x for 0, ŷ for the last layer, aˡ between."""
         return n.activation(l, self.last)
 
     # -- forward --------------------------------------------------------------------------------
 
     def forward(self, l: int) -> None:
+        """The forward steps of layer l, by its type."""
         layer, fwd = self.s.layers[l - 1], self.it.forward
         if isinstance(layer, ConvLayer):
             self.conv_forward(l, layer)
@@ -101,6 +105,7 @@ class _Builder:
             self.dense_forward(l, layer)
 
     def conv_forward(self, l: int, layer: ConvLayer) -> None:
+        """im2col, the convolution as θᵀ·P + b, the activation."""
         fwd, params = self.it.forward, self.it.before.params
         a_prev, p, th, z = self.a(l - 1), patches(l), n.theta(l), n.z(l)
         c, h, w = layer.input_shape
@@ -144,6 +149,7 @@ class _Builder:
         return _m(self.a(l - 1), self.it.forward.a[l - 1], shown=False)
 
     def dense_forward(self, l: int, layer) -> None:
+        """z = θᵀ·a + b and the activation, as in a dense scenario."""
         fwd, params = self.it.forward, self.it.before.params
         th, a_prev, z = n.theta(l), self.a(l - 1), n.z(l)
         thT, w, b = th.transpose(), params.weights[l - 1], params.biases[l - 1]
@@ -167,6 +173,7 @@ class _Builder:
     # -- loss -----------------------------------------------------------------------------------
 
     def loss(self) -> None:
+        """E of the batch (from z where the loss reads the logits)."""
         yhat, y = self.it.forward.a[-1], self.it.y
         matrices = [_m(n.OUTPUT, yhat), _m(n.TARGET, y), _m(n.RESIDUAL, y - yhat, Role.OUT),
                     _m(n.LOSS, self.it.loss, Role.OUT)]
@@ -181,6 +188,7 @@ class _Builder:
     # -- backward -------------------------------------------------------------------------------
 
     def backward(self, l: int) -> None:
+        """The backward steps of layer l, by its type."""
         layer = self.s.layers[l - 1]
         if isinstance(layer, PoolLayer):
             self.pool_backward(l, layer)
@@ -195,6 +203,7 @@ class _Builder:
         return n.partial(self.a(l))
 
     def pool_backward(self, l: int, layer: PoolLayer) -> None:
+        """δ of each window to its winner."""
         i, fwd, bwd = l - 1, self.it.forward, self.it.backward
         up, a_prev, out = self.upstream(l), self.a(l - 1), input_partial(l, self.last)
         op = Operation(OpKind.MAXPOOL_BACKWARD, (up, a_prev), (out,), image=layer.input_shape, pool=layer.size,
@@ -207,6 +216,7 @@ class _Builder:
                              fwd.a[i], bwd.grad_in[i], i))
 
     def flatten_backward(self, l: int, layer: FlattenLayer) -> None:
+        """The column of gradients back into maps."""
         i, fwd, bwd = l - 1, self.it.forward, self.it.backward
         up, out = self.upstream(l), input_partial(l, self.last)
         op = Operation(OpKind.UNFLATTEN, (up,), (out,), image=layer.input_shape, samples=self.m)
@@ -216,6 +226,7 @@ class _Builder:
                              fwd.a[i], bwd.grad_in[i], i))
 
     def delta(self, l: int, layer) -> None:
+        """δˡ = ∂E/∂zˡ: the softmax/cross-entropy shortcut at the output, else through f′."""
         i, fwd, bwd = l - 1, self.it.forward, self.it.backward
         act = ACTIVATIONS[layer.activation]
         al, zl, dl, up = self.a(l), n.z(l), n.delta(l), self.upstream(l)
@@ -251,6 +262,7 @@ class _Builder:
         self.add(Phase.BACKWARD, l, ops, matrices, notes, check)
 
     def gradients(self, l: int, layer) -> None:
+        """∂E/∂θˡ, ∂E/∂bˡ and, for a dense layer, the error sent to the layer below."""
         i, fwd, bwd, params = l - 1, self.it.forward, self.it.backward, self.it.before.params
         th, dl = n.theta(l), n.delta(l)
         dlT, dth = dl.transpose(), n.partial(th)
@@ -292,6 +304,7 @@ class _Builder:
                                  fwd.a[i], bwd.grad_in[i], i))
 
     def conv_input_gradient(self, l: int, layer: ConvLayer) -> None:
+        """∂E/∂P = θ·δ, then col2im: the gradient sent to the convolution's input."""
         i, fwd, bwd, params = l - 1, self.it.forward, self.it.backward, self.it.before.params
         th, dl, dp, out = n.theta(l), n.delta(l), Quantity(Kind.DE_DPATCHES, l), input_partial(l, self.last)
         geometry = dict(image=layer.input_shape, kernel=layer.kernel, stride=layer.stride, padding=layer.padding,
@@ -311,6 +324,7 @@ class _Builder:
     # -- update ---------------------------------------------------------------------------------
 
     def update(self, l: int) -> None:
+        """θ ← θ − γ·∂E/∂θ and b likewise, for a layer with parameters."""
         i = l - 1
         before, after, bwd = self.it.before.params, self.it.after.params, self.it.backward
         rate = self.s.training.learning_rate

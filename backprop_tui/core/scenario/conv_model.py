@@ -60,6 +60,7 @@ class FlattenLayer:
 
     @property
     def units(self) -> int:
+        """C·H·W, the values per sample after flattening."""
         c, h, w = self.input_shape
         return c * h * w
 
@@ -100,6 +101,7 @@ class ConvScenario:
 
     @property
     def samples(self) -> int:
+        """How many samples the data holds (the image numbers named, before they are read)."""
         return int(self.x.shape[0]) if self.x is not None else len(self.fashion.indices) if self.fashion else 0
 
     @property
