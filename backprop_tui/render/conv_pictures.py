@@ -25,7 +25,7 @@ from backprop_tui.core.dense import conv
 from backprop_tui.core.dense.operation import OpKind
 from backprop_tui.core.dense.steps import Step
 from backprop_tui.core.scenario.conv_model import ConvLayer, ConvScenario, PoolLayer
-from backprop_tui.core.vocab import Kind, Quantity
+from backprop_tui.core.vocab import Kind, Quantity, Role
 from backprop_tui.render.notation import symbol
 
 CELL_MODE_SIDE = 12
@@ -129,10 +129,12 @@ def _winners(values: np.ndarray, shape: tuple[int, int, int], size: int, samples
 
 
 def step_panels(scenario: ConvScenario, step: Step, sample: int = 0,
-                cursor: tuple[Quantity, tuple[int, int]] | None = None, limit: int = 8) -> list[Panel]:
+                cursor: tuple[Quantity, tuple[int, int]] | None = None, limit: int = 8,
+                conceal: bool = False) -> list[Panel]:
     """The pictures of a step: for a conv layer its input first (receptive field outlined), then every
-    shown image-shaped or filter-shaped matrix of the step, channel by channel (at most `limit`)."""
-    shown = [m for m in step.matrices if m.shown]
+    shown image-shaped or filter-shaped matrix of the step, channel by channel (at most `limit`);
+    with `conceal` (a quiz asks this step), only what the step reads, never what it computes."""
+    shown = [m for m in step.matrices if m.shown and not (conceal and m.role is Role.OUT)]
     keys = [m.key for m in shown]
     layer = scenario.layers[step.layer - 1] if step.layer else None
     where = _position(scenario, step, cursor)

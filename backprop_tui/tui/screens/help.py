@@ -28,6 +28,7 @@ TASKS: dict[str, frozenset[str]] = {
     "Looking closer": frozenset({"cursor", "toggle_sources", "scroll", "scroll_sideways", "decimals",
                                  "sample", "about", "help", "fold", "landscape"}),
     "Changing the scenario": frozenset({"edit", "undo", "variant", "compare", "export", "open", "reload"}),
+    "Quiz": frozenset({"toggle_quiz", "quiz_skip", "quiz_leave", "quiz_summary"}),
 }
 """Keys grouped by what the learner is doing, by action name; any other action goes under "More"."""
 MORE = "More"

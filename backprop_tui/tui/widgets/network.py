@@ -6,6 +6,8 @@ current step from the stepper and redraws at whatever size the layout gives it.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rich.console import Group, RenderableType
 
 from textual.widget import Widget
@@ -82,17 +84,23 @@ class NetworkDiagram(Widget):
     caption_text: str = ""
 
     def show_network(self, stepper: Stepper, focus: Focus | None = None, sample: int = 0,
-                     decimals: int = 3, cursor: tuple[Quantity, tuple[int, int]] | None = None) -> None:
+                     decimals: int = 3, conceal: bool = False,
+                     cursor: tuple[Quantity, tuple[int, int]] | None = None) -> None:
         """Redraw for the stepper's current step, the weight under the cursor and batch column `sample`;
-        a convolutional scenario shows its images, filters and feature maps, the receptive field of
-        the `cursor` cell outlined."""
+        `conceal` (the quiz asks this step) keeps every number but the inputs back. A convolutional
+        scenario shows its images, filters and feature maps instead, the receptive field of the
+        `cursor` cell outlined (what the step computes is left out while concealed)."""
         m = len(stepper.iteration.batch)
         what = "network"
         if isinstance(stepper.scenario, ConvScenario):
             self._picture, what = None, "pictures"
-            self._panels, self._drawn = step_panels(stepper.scenario, stepper.step, sample, cursor), None
+            self._panels = step_panels(stepper.scenario, stepper.step, sample, cursor, conceal=conceal)
+            self._drawn = None
         else:
             self._picture, self._panels = picture(stepper, focus, sample, decimals), None
+            if conceal:
+                values = (self._picture.values[0], *(None for _ in self._picture.values[1:]))
+                self._picture = replace(self._picture, values=values, focus_label="")
         self.border_title = f"{what} · sample {min(sample, m - 1) + 1} of {m} (s)" if m > 1 else what
         self.refresh()
 
