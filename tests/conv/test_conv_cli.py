@@ -72,10 +72,10 @@ def test_a_variant_of_a_conv_scenario_is_refused_in_one_line(capsys):
 
 
 def test_a_tap_on_the_padding_says_so(capsys, tmp_path):
-    from support.dense_cases import WRITTEN
+    from support.dense_cases import CONV_WRITTEN
 
     path = tmp_path / "padded.toml"
-    path.write_text(WRITTEN["conv-padded-batch"], encoding="utf-8")
+    path.write_text(CONV_WRITTEN["conv-padded-batch"], encoding="utf-8")
     code, out, err = run_cli(capsys, "explain", str(path), "patches1[1,1]")
     assert (code, err) == (0, "") and out == "P¹₁₁ = (zero padding) = 0\n"
     code, out, _ = run_cli(capsys, "explain", str(path), "patches1[5,1]")  # the centre tap: x itself

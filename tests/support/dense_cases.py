@@ -11,11 +11,9 @@ from backprop_tui.core.dense.run import run
 from backprop_tui.core.dense.steps import Step, build_steps
 from backprop_tui.core.scenario.bundled import bundled_dir, bundled_names
 from backprop_tui.core.scenario.conv_load import load_conv, loads_conv
-from backprop_tui.core.scenario.kind import is_conv_document
 from backprop_tui.core.scenario.conv_model import ConvScenario
 from backprop_tui.core.scenario.kind import scenario_kind
 from backprop_tui.core.scenario.load import load, loads
-from backprop_tui.core.scenario.toml_source import parse_toml_text
 from backprop_tui.core.scenario.model import Scenario
 from backprop_tui.core.scenario.toml_source import read_toml
 from backprop_tui.core.vocab import ScenarioKind
@@ -83,7 +81,7 @@ iterations = 2
 }
 
 
-WRITTEN["conv-padded-batch"] = """title = "two channels, padding, a batch of two"
+CONV_WRITTEN = {"conv-padded-batch": """title = "two channels, padding, a batch of two"
 seed = 2
 [network]
 input_shape = [2, 4, 4]
@@ -114,7 +112,9 @@ targets = [[1.0, 0.0], [0.0, 1.0]]
 optimizer = "gd"
 learning_rate = 0.1
 iterations = 3
-"""
+"""}
+"""Convolutional scenarios written here (steps, explanations and replays run over them too; the
+mistakes and answers tests, written for dense networks, read WRITTEN and bundled_cases)."""
 
 
 def _steps_kind(name: str) -> ScenarioKind | None:
@@ -128,21 +128,27 @@ def _steps_kind(name: str) -> ScenarioKind | None:
 
 
 def bundled_cases() -> list[tuple[str, str | None]]:
-    """(name, variant) of every bundled scenario to step through and each dense one's variants."""
-    names = [n for n in bundled_names() if _steps_kind(n) is not None]
-    dense = [n for n in names if _steps_kind(n) is ScenarioKind.DENSE]
-    return [(n, None) for n in names] + [(n, v.name) for n in dense for v in load(n).variants]
+    """(name, variant) of every bundled dense scenario and each of its variants."""
+    names = [n for n in bundled_names() if _steps_kind(n) is ScenarioKind.DENSE]
+    return [(n, None) for n in names] + [(n, v.name) for n in names for v in load(n).variants]
+
+
+def conv_cases() -> list[str]:
+    """The bundled convolutional scenarios with inline data, then the written ones."""
+    return [n for n in bundled_names() if _steps_kind(n) is ScenarioKind.CONV] + list(CONV_WRITTEN)
 
 
 def all_cases() -> list[str]:
-    """Ids of every case: 'name' or 'name:variant' for bundled ones, then the written ones."""
-    return [f"{n}:{v}" if v else n for n, v in bundled_cases()] + list(WRITTEN)
+    """Ids of every case: 'name' or 'name:variant' for bundled ones, then the written ones, then
+    the convolutional ones."""
+    return [f"{n}:{v}" if v else n for n, v in bundled_cases()] + list(WRITTEN) + conv_cases()
 
 
 def scenario(case: str) -> Scenario | ConvScenario:
     if case in WRITTEN:
-        text = WRITTEN[case]
-        return loads_conv(text) if is_conv_document(parse_toml_text(text, case)) else loads(text)
+        return loads(WRITTEN[case])
+    if case in CONV_WRITTEN:
+        return loads_conv(CONV_WRITTEN[case])
     name, _, variant = case.partition(":")
     if _steps_kind(name) is ScenarioKind.CONV:
         return load_conv(name)

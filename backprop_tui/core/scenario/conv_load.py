@@ -30,11 +30,12 @@ from backprop_tui.core.scenario.conv_model import (
 )
 from backprop_tui.core.scenario.load import INITS, _batch_fits, _init, _loss_fits_output, _training
 from backprop_tui.core.scenario.model import Layer, Training
+from backprop_tui.core.scenario.quiz_table import quiz_settings
 from backprop_tui.core.scenario.toml_source import parse_toml_text, read_toml
 from backprop_tui.core.vocab import ACTIVATION_NAMES, LOSS_NAMES, STEPPED_LAYER_TYPES, LayerType, OptimizerName
 from backprop_tui.core.wording import count
 
-TOP_KEYS = ("title", "description", "seed", "network", "layer", "data", "training")
+TOP_KEYS = ("title", "description", "seed", "network", "layer", "data", "training", "quiz")
 NETWORK_KEYS = ("input_shape", "loss", "init")
 LAYER_TYPES = STEPPED_LAYER_TYPES
 """Batch mode's layer words (vocab.LayerType) that the stepper steps through."""
@@ -119,9 +120,11 @@ def _scenario(c: Checker, doc: dict[str, Any]) -> ConvScenario | None:
     _loss_fits_output(c, loss, output, "network.loss", y)
     if samples:
         _patches_fit(c, layers, samples)
-    if c.problems or None in layers or shape is None or training is None or (x is None and fashion is None):
+    quiz = quiz_settings(c, doc.get("quiz", MISSING))
+    if c.problems or None in layers or shape is None or training is None or (x is None and fashion is None) \
+            or quiz is None:
         return None
-    return ConvScenario(title, description, seed, shape, loss, tuple(layers), x, y, training, init, fashion)
+    return ConvScenario(title, description, seed, shape, loss, tuple(layers), x, y, training, init, fashion, quiz=quiz)
 
 
 def _patches_fit(c: Checker, layers: list[AnyLayer | None], samples: int) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from backprop_tui.core.scenario.model import Layer, Training
+from backprop_tui.core.scenario.model import Layer, QuizSettings, Training
 
 Shape3 = tuple[int, int, int]
 
@@ -98,6 +98,8 @@ class ConvScenario:
     variants: tuple = field(default=(), repr=False)
     """Convolutional scenarios have no variants; kept so views that list them see none."""
     variant: str | None = None
+    quiz: QuizSettings = field(default_factory=QuizSettings)
+    """The `[quiz]` table, as in dense scenarios."""
 
     @property
     def samples(self) -> int:
