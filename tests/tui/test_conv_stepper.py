@@ -57,7 +57,8 @@ async def test_dense_only_keys_are_off_and_a_whole_walk_survives() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         screen = app.screen
         assert not screen.check_action("edit", ()) and not screen.check_action("landscape", ())
-        await pilot.press("e", "L", "c")
+        assert not screen.check_action("plane", ())
+        await pilot.press("e", "L", "c", "O")
         assert app.screen is screen
         for _ in range(2 * len(screen.stepper.steps)):
             screen.action_move("next_step")

@@ -99,6 +99,7 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
         Binding("tab", "quiz_skip", "Skip (reveal the asked cell)", show=True, key_display="tab"),
         Binding("escape", "quiz_leave", "Leave the quiz", show=True, key_display="esc"),
         Binding("A", "quiz_summary", "Quiz summary (and save it)", show=True),
+        Binding("O", "plane", "What each unit computes over the input plane", show=False),
     ]
 
     position: reactive[Position] = reactive(Position, init=False)
@@ -493,6 +494,20 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
         self._hide_about()
         self.app.push_screen(LandscapeScreen(self.stepper), lambda _: self._go(self.stepper.position))
 
+    def action_plane(self) -> None:
+        """Every unit's value over the plane of two inputs, the unit under the diagram's cursor
+        enlarged; iterations stepped there are shown here on return."""
+        from backprop_tui.tui.screens.plane import PlaneScreen, open_error
+
+        self._hide_about()
+        why = open_error(self.stepper)
+        if why is not None:
+            self.notify(why, severity="warning")
+            return
+        focus = self.focus_weight()
+        self.app.push_screen(PlaneScreen(lambda: self.stepper, (focus.layer, focus.col)),
+                             lambda _: self._go(self.stepper.position))
+
     def action_decimals(self, change: int) -> None:
         self._hide_about()
         self.decimals = min(max(self.decimals + change, MIN_DECIMALS), MAX_DECIMALS)
@@ -505,7 +520,7 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
         """The footer shows (and the app takes) the sample keys only where a batch has samples to pick."""
         if action == "sample":
             return len(self.stepper.iteration.batch) > 1
-        if action in ("edit", "compare", "landscape") and isinstance(self.stepper.scenario, ConvScenario):
+        if action in ("edit", "compare", "landscape", "plane") and isinstance(self.stepper.scenario, ConvScenario):
             return False  # written for dense networks; a convolutional scenario is edited in its file
         quiz = self.quiz_check(action)
         return True if quiz is None else quiz

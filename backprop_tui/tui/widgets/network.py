@@ -6,19 +6,22 @@ current step from the stepper and redraws at whatever size the layout gives it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from rich.console import Group, RenderableType
-
+from textual.theme import Theme
 from textual.widget import Widget
 
 from backprop_tui.core.dense import notation as n
+from backprop_tui.core.dense.plane import InputPlane, input_plane
 from backprop_tui.core.scenario.conv_model import ConvScenario
 from backprop_tui.core.vocab import Cell, Parameter, Phase, Quantity
 from backprop_tui.render.conv_pictures import Panel, pictures, step_panels
 from backprop_tui.render.diagram import Flow, Palette, Picture, draw, focus_path, lit
 from backprop_tui.render.notation import cell_symbol, symbol
 from backprop_tui.render.numbers import cell
+from backprop_tui.render.plane import thumbnail_cells
 from backprop_tui.walk.focus import Focus
 from backprop_tui.walk.stepper import Stepper
 
@@ -71,6 +74,16 @@ def picture(stepper: Stepper, focus: Focus | None, sample: int = 0, decimals: in
                    edge, path, label, decimals)
 
 
+def theme_palette(theme: Theme) -> Palette:
+    """The diagram's sign colours and accent from a Textual theme."""
+    return Palette(positive=theme.success or "green", negative=theme.error or "red",
+                   accent=theme.accent or theme.warning or "yellow")
+
+
+THUMB_RESOLUTION = 16
+"""Grid points per axis of the nodes' thumbnails (a few characters wide: more would not show)."""
+
+
 class NetworkDiagram(Widget):
     """The drawn network for the current step; fills the space the layout gives it."""
 
@@ -97,18 +110,37 @@ class NetworkDiagram(Widget):
             self._panels = step_panels(stepper.scenario, stepper.step, sample, cursor, conceal=conceal)
             self._drawn = None
         else:
-            self._picture, self._panels = picture(stepper, focus, sample, decimals), None
+            self._panels = None
+            self._picture = replace(picture(stepper, focus, sample, decimals), thumbnail=self.thumbnails(stepper))
             if conceal:
                 values = (self._picture.values[0], *(None for _ in self._picture.values[1:]))
                 self._picture = replace(self._picture, values=values, focus_label="")
         self.border_title = f"{what} · sample {min(sample, m - 1) + 1} of {m} (s)" if m > 1 else what
         self.refresh()
 
+    _planes: tuple[Stepper, int, InputPlane] | None = None
+
+    def thumbnails(self, stepper: Stepper) -> Callable[[int, int, int, int], list] | None:
+        """Each unit's input-plane picture for the nodes (networks of two inputs, in colour), from
+        the weights the current iteration computes with; None where there are none to draw. The
+        plane is computed on the first picture asked for (a small diagram asks for none)."""
+        if stepper.scenario.inputs != 2 or self.app.no_color:
+            return None
+        iteration = stepper.position.iteration
+
+        def cells(layer: int, unit: int, width: int, lines: int) -> list:
+            if self._planes is None or self._planes[:2] != (stepper, iteration):
+                plane = input_plane(stepper.scenario, stepper.iteration.before.params, iteration,
+                                    resolution=THUMB_RESOLUTION)
+                self._planes = (stepper, iteration, plane)
+            plane = self._planes[2]
+            return thumbnail_cells(plane, plane.unit(layer, unit), width, lines)
+
+        return cells
+
     def palette(self) -> Palette:
         """The sign colours and the accent from the app's theme, so light themes read too."""
-        theme = self.app.current_theme
-        return Palette(positive=theme.success or "green", negative=theme.error or "red",
-                       accent=theme.accent or theme.warning or "yellow")
+        return theme_palette(self.app.current_theme)
 
     def render(self) -> RenderableType:
         if self._panels is not None:  # drawn once per step and width: render runs on every refresh
