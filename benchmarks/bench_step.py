@@ -39,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # time this che
 from textual import events  # noqa: E402
 
 from backprop_tui.core.scenario.bundled import bundled_dir  # noqa: E402
-from backprop_tui.core.scenario.load import load  # noqa: E402
+from backprop_tui.walk.watch import open_scenario  # noqa: E402
 from backprop_tui.walk.stepper import Stepper  # noqa: E402
 from backprop_tui.tui.app import BackpropApp, quiet_gc  # noqa: E402
 from backprop_tui.tui.screens.open_dialog import steppable_scenarios  # noqa: E402
@@ -126,7 +126,7 @@ async def key_to_frame(path: Path, presses: int) -> dict[str, list[float]]:
 
 def engine(path: Path, iterations: int) -> list[float]:
     """Seconds to compute one further iteration with all its steps."""
-    stepper = Stepper(load(path))
+    stepper = Stepper(open_scenario(path))  # dense or convolutional
     times = []
     for index in range(1, iterations + 1):
         started = time.perf_counter()

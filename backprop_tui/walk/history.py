@@ -19,7 +19,7 @@ import dataclasses
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, overload
 
 import numpy as np
@@ -83,14 +83,18 @@ class IterationHistory:
     Safe to extend from one worker thread while another thread reads.
     """
 
-    def __init__(self, scenario: Scenario):
+    def __init__(self, scenario: Any, initial_state: Callable[[Any], Any] = run.initial_state,
+                 step: Callable[[Any, Any], Any] = run.step):
+        """`initial_state(scenario)` and `step(scenario, state) -> iteration` are the engine's
+        (the dense one by default; the stepper passes the convolutional one's for its scenarios)."""
         self.scenario = scenario
+        self._step = step
         self.losses: list[float] = []
         """E on the batch before each computed update."""
         self.diverged: list[bool] = []
         self._states: dict[int, State] = {}
         """State before iteration k, for the k kept."""
-        self._last: State = run.initial_state(scenario)
+        self._last: State = initial_state(scenario)
         """The state after the last computed iteration (before the next)."""
         self.every = 1
         self._recent: OrderedDict[int, Iteration] = OrderedDict()
@@ -128,7 +132,7 @@ class IterationHistory:
             before = self._last
             if number % self.every == 0:
                 self._states[number] = before
-            iteration = run.step(self.scenario, before)
+            iteration = self._step(self.scenario, before)
             self._last = iteration.after
             self.diverged.append(iteration.diverged)
             self._remember(number, iteration)
@@ -160,7 +164,7 @@ class IterationHistory:
         start = index - index % self.every
         state = self._states[start]
         for number in range(start, index + 1):
-            iteration = run.step(self.scenario, state)
+            iteration = self._step(self.scenario, state)
             state = iteration.after
         self._remember(index, iteration)
         return iteration

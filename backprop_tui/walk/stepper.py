@@ -17,13 +17,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from backprop_tui.core.dense import network, run
+from backprop_tui.core.dense import conv_run, network, run
+from backprop_tui.core.dense.conv_steps import build_conv_steps
 from backprop_tui.core.dense.optimizers import batch_size
 from backprop_tui.core.dense.run import Iteration
 from backprop_tui.core.dense.steps import Step, build_steps
-from backprop_tui.walk.history import IterationHistory, array_bytes, entries_for
+from backprop_tui.core.scenario.conv_model import ConvScenario
 from backprop_tui.core.scenario.model import Scenario
 from backprop_tui.core.vocab import Move
+from backprop_tui.walk.history import IterationHistory, array_bytes, entries_for
 
 STEP_CACHE = 64
 """Iterations whose steps are kept at most; older ones are rebuilt (identically) when visited
@@ -44,12 +46,39 @@ class Position:
     step: int = 0
 
 
+@dataclass(frozen=True)
+class Engine:
+    """The functions that compute a scenario's iterations and steps: the dense engine's, or the
+    convolutional one's (same Step data, so every view reads both)."""
+
+    initial_state: Callable
+    step: Callable
+    build_steps: Callable
+    data_loss: Callable
+    """E on the whole data set for a State's parameters."""
+
+
+def _dense_data_loss(scenario: Scenario, state) -> float:
+    return network.loss_of(scenario.loss, run.activations_of(scenario), state.params, scenario.x.T, scenario.y.T)
+
+
+DENSE_ENGINE = Engine(run.initial_state, run.step, build_steps, _dense_data_loss)
+CONV_ENGINE = Engine(conv_run.initial_state, conv_run.step, build_conv_steps,
+                     lambda scenario, state: conv_run.data_loss(scenario, state.params))
+
+
+def engine_for(scenario: Scenario | ConvScenario) -> Engine:
+    """The engine that steps through `scenario`."""
+    return CONV_ENGINE if isinstance(scenario, ConvScenario) else DENSE_ENGINE
+
+
 class Stepper:
     """The cached iterations and steps of one scenario, and the position of the learner."""
 
-    def __init__(self, scenario: Scenario, position: Position = Position()):
+    def __init__(self, scenario: Scenario | ConvScenario, position: Position = Position()):
         self.scenario = scenario
-        self.iterations = IterationHistory(scenario)
+        self.engine = engine_for(scenario)
+        self.iterations = IterationHistory(scenario, self.engine.initial_state, self.engine.step)
         """Every iteration computed so far, indexable like a list (rebuilt when not kept)."""
         self._steps: OrderedDict[int, tuple[Iteration, list[Step]]] = OrderedDict()
         """Recently shown iterations with their steps (the steps hold the iteration's arrays, so
@@ -92,13 +121,12 @@ class Stepper:
                 self._update_seconds = min(self._update_seconds, time.perf_counter() - started)
                 if self.batches_are_parts:  # here, so a worker computing ahead computes this too
                     with np.errstate(all="ignore"):
-                        self._data_losses.append(network.loss_of(
-                            self.scenario.loss, run.activations_of(self.scenario),
-                            history[len(history) - 1].before.params, self.scenario.x.T, self.scenario.y.T))
+                        self._data_losses.append(self.engine.data_loss(self.scenario,
+                                                                       history[len(history) - 1].before))
             if iteration not in self._steps:
                 started = time.perf_counter()
                 computed = history[iteration]
-                steps = build_steps(self.scenario, computed)
+                steps = self.engine.build_steps(self.scenario, computed)
                 if not self._steps:  # the first: how many of this size fit in the budget
                     self._step_cache = entries_for(STEPS_BUDGET, array_bytes((computed, steps)))
                 self._steps[iteration] = (computed, steps)
