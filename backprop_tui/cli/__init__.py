@@ -14,6 +14,7 @@ def entry() -> None:
     """
     import sys
 
+    keep_ctrl_c_from_callbacks()
     try:
         from backprop_tui.cli.main import main
 
@@ -26,6 +27,41 @@ def entry() -> None:
     if code == INTERRUPTED:
         _exit_now(code)
     sys.exit(code)
+
+
+def keep_ctrl_c_from_callbacks() -> None:
+    """Make a Ctrl-C that lands inside a callback the interpreter cannot raise from count.
+
+    Python reports an exception raised in a weakref callback or `__del__` as "Exception ignored
+    in ..." with a traceback and carries on; a Ctrl-C landing in importlib's module-lock callback
+    while a command starts was swallowed that way and the command ran to its end. This hook
+    raises it again a millisecond later, outside the callback, where `main` turns it into
+    "interrupted" and exit 130; every other unraisable exception goes to the previous hook.
+    (sys.unraisablehook: https://docs.python.org/3/library/sys.html#sys.unraisablehook)
+    """
+    import _thread
+    import signal
+    import sys
+    import threading
+
+    previous = sys.unraisablehook
+
+    def again(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    def hook(unraisable: "sys.UnraisableHookArgs") -> None:
+        if issubclass(unraisable.exc_type, KeyboardInterrupt) and threading.current_thread() is not threading.main_thread():
+            _thread.interrupt_main()  # another thread's callback: the main thread takes it
+            return
+        if issubclass(unraisable.exc_type, KeyboardInterrupt):
+            # Raised now (raise_signal, interrupt_main) it would land in this hook and be
+            # ignored again: a one-shot timer raises it a millisecond later, after the callback.
+            signal.signal(signal.SIGALRM, again)
+            signal.setitimer(signal.ITIMER_REAL, 0.001)
+            return
+        previous(unraisable)
+
+    sys.unraisablehook = hook
 
 
 def _interrupted() -> int:
