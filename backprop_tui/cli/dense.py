@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from backprop_tui.cli.args import whole_number
+from backprop_tui.cli.handout import add_handout_arguments, refuse_handout_options, walk_length, write_trace_handout
 from backprop_tui.core.errors import UserError
 
 
@@ -26,10 +27,12 @@ def register(subparsers: Any) -> None:
     p.add_argument("scenario", help="a path or a bundled name, e.g. lecture")
     p.add_argument("--iterations", type=whole_number(1, MAX_TRACE_ITERATIONS),
                    help=f"how many updates (default: the scenario's; at most {MAX_TRACE_ITERATIONS})")
-    p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    p.add_argument("--format", choices=("text", "markdown", "latex", "json"), default="text",
+                   help="text (default), json, or a handout: markdown, or latex (a document for pdflatex)")
     p.add_argument("--variant", help="apply one of the scenario's [[variant]] tables")
     p.add_argument("--decimals", type=whole_number(1, 12), default=4, help="decimals per cell (1 to 12, default 4)")
     p.add_argument("--output", "-o", help="write to this file (atomically) instead of stdout")
+    add_handout_arguments(p, MAX_TRACE_ITERATIONS)
     p.set_defaults(func=cmd_trace)
 
     p = subparsers.add_parser("validate", help="check scenario files and report every problem")
@@ -137,7 +140,8 @@ def cmd_trace(args: argparse.Namespace) -> int:
     from backprop_tui.core.dense.steps import build_steps
     from backprop_tui.core.fileio import atomic_write_text
     from backprop_tui.core.scenario.load import apply_variant, load
-    from backprop_tui.render.export import to_json, to_markdown
+    from backprop_tui.render.export import to_json
+    from backprop_tui.render.handout import HandoutOptions, check_range
     from backprop_tui.render.matrix import View
     from backprop_tui.render.step import step_renderable
 
@@ -145,17 +149,22 @@ def cmd_trace(args: argparse.Namespace) -> int:
     if args.variant is not None:
         require_variant(scenario, args.variant)
         scenario = apply_variant(scenario, args.variant)
-    count = args.iterations or scenario.training.iterations
+    if args.format not in ("markdown", "latex"):
+        refuse_handout_options(args)
+    count = walk_length(args, scenario.training.iterations)
     if count > MAX_TRACE_ITERATIONS:
         print(f"note: tracing the first {MAX_TRACE_ITERATIONS} of the scenario's {wording.count(count, 'iteration')} "
               f"(pass --iterations N; `compare` shows whole runs)", file=sys.stderr)
         count = MAX_TRACE_ITERATIONS
     iterations = run(scenario, count)
     steps = [s for it in iterations for s in build_steps(scenario, it)]
+    if args.format in ("markdown", "latex"):
+        return write_trace_handout(args, scenario, iterations, steps)
+    first, last = check_range(HandoutOptions(args.first, args.last), len(iterations))
+    iterations = iterations[first - 1:last]
+    steps = [s for s in steps if first <= s.iteration <= last]
     if args.format == "json":
         text = to_json(scenario, iterations, steps) + "\n"
-    elif args.format == "markdown":
-        text = to_markdown(scenario, iterations, steps, args.decimals)
     elif args.output is None and sys.stdout.isatty():
         console = Console()
         for s in steps:
