@@ -118,14 +118,14 @@ def check_range(options: HandoutOptions, walked: int, more: str = WALK_MORE) -> 
     last = walked if options.last is None else options.last
     if options.first < 1:
         raise UserError(f"--from {options.first}: iterations count from 1")
+    if options.last is not None and options.first > last:
+        raise UserError(f"--from {options.first} --to {last}: the first iteration is after the last")
     if options.first > walked:
         raise UserError(f"--from {options.first}: the walk has {walked} iteration{'s' if walked != 1 else ''}"
                         f"{more}")
     if last > walked:
         raise UserError(f"--to {last}: the walk has {walked} iteration{'s' if walked != 1 else ''}"
                         f"{more}")
-    if options.first > last:
-        raise UserError(f"--from {options.first} --to {last}: the first iteration is after the last")
     return options.first, last
 
 

@@ -24,7 +24,6 @@ BLANK = "\\boxed{\\phantom{-0.0000}}"
 """A cell left for the student to fill in: an empty box the width of a number."""
 
 PREAMBLE = r"""\documentclass[10pt]{article}
-\usepackage[T1]{fontenc}
 \usepackage[utf8]{inputenc}
 \usepackage{amsmath}
 \usepackage{amssymb}
