@@ -55,7 +55,7 @@ class HandoutDialog(ModalScreen[bool]):
                     yield RadioButton("markdown", value=True, id="format-markdown")
                     yield RadioButton("LaTeX", id="format-latex")
             yield from self._row("blanks", "handout-blanks", "",
-                                 "a sheet: all, phases or results (z1, delta2); empty: none")
+                                 "a sheet: all, phases, or z1, delta2 …")
             yield from self._row("file", "handout-path", f"{self.stem}-handout.md", "")
             yield Static(id="handout-error")
             with Horizontal(id="handout-buttons"):
