@@ -43,10 +43,11 @@ def factor_value(factor: Factor) -> str:
     return "[" + ", ".join("[" + ", ".join(toml_number(float(v)) for v in row) + "]" for row in values) + "]"
 
 
-def answer_key(handout: Handout, sheet_name: str) -> str:
-    """The key of `handout`'s blanks as TOML text; `sheet_name` is quoted in its header comment."""
+def answer_key(handout: Handout, sheet_name: str, scenario_file: str | None = None) -> str:
+    """The key of `handout`'s blanks as TOML text; `sheet_name` and the scenario's file (by
+    default its source's name) are quoted in its header comment."""
     scenario = handout.scenario
-    source = scenario.source.name if scenario.source else scenario.title
+    source = scenario_file or (scenario.source.name if scenario.source else scenario.title)
     lines = [f"# Answer key of {sheet_name}: {scenario.title}",
              f"# scenario: {source}" + (f", variant {scenario.variant}" if scenario.variant else ""),
              "# Each value is exact (the engine's float64); grade a student's sheet with",
