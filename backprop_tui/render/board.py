@@ -76,22 +76,28 @@ Token = Sym | Const | Factor
 
 @dataclass(frozen=True)
 class Line:
-    """`lhs arrow symbolic = substituted = result`: one operation as the board writes it.
+    """`lhs = symbolic = substituted = result` (← for an update): one operation as the board writes it.
 
     `lhs` is the result's key, or for an update the parameter itself (θ² ← θ² − γ·∂E/∂θ²);
     `symbolic` is None where it reads as `substituted` with each factor as its symbol.
     """
 
     lhs: Quantity
-    arrow: str
     substituted: tuple[Token, ...]
     result: Factor
     symbolic: tuple[Token, ...] | None = None
     lhs_function: str | None = None
+    assigns: bool = False
+    """An update, written θ ← …; otherwise an equation, written with =."""
 
     @property
     def symbols(self) -> tuple[Token, ...]:
         return self.symbolic if self.symbolic is not None else self.substituted
+
+    @property
+    def arrow(self) -> Sym:
+        """← for an update, = for an equation."""
+        return Sym("←", "\\leftarrow") if self.assigns else Sym("=", "=")
 
 
 def _s(unicode: str, latex: str | None = None) -> Sym:
@@ -141,45 +147,45 @@ def _lines(step: Step, op: Operation, blanks: frozenset[Quantity]) -> list[Line]
         tokens: list[Token] = [f(ops[0]), TIMES, f(ops[1])]
         if len(ops) > 2:
             tokens += [PLUS, f(ops[2])]
-        return [Line(op.result, "=", tuple(tokens), result)]
+        return [Line(op.result, tuple(tokens), result)]
     if k is OpKind.OUTER_SUM:
-        return [Line(op.result, "=", (f(ops[0]), TIMES, f(ops[1])), result)]
+        return [Line(op.result, (f(ops[0]), TIMES, f(ops[1])), result)]
     if k is OpKind.ACTIVATION:
         act = ACTIVATIONS[op.function]
-        return [Line(op.result, "=", (_s(f"{act.symbol}(", f"{act.latex}\\left("), f(ops[0]), CLOSE), result)]
+        return [Line(op.result, (_s(f"{act.symbol}(", f"{act.latex}\\left("), f(ops[0]), CLOSE), result)]
     if k is OpKind.DERIVATIVE:
         act = ACTIVATIONS[op.function]
-        return [Line(op.result, "=", (_s(f"{act.symbol}′(", f"{act.latex}'\\left("), f(ops[0]), CLOSE), result,
+        return [Line(op.result, (_s(f"{act.symbol}′(", f"{act.latex}'\\left("), f(ops[0]), CLOSE), result,
                      lhs_function=op.function)]
     if k is OpKind.HADAMARD:
-        return [Line(op.result, "=", (f(ops[0]), ODOT, f(ops[1])), result)]
+        return [Line(op.result, (f(ops[0]), ODOT, f(ops[1])), result)]
     if k is OpKind.DIFFERENCE:
-        return [Line(op.result, "=", (f(ops[0]), MINUS, f(ops[1])), result)]
+        return [Line(op.result, (f(ops[0]), MINUS, f(ops[1])), result)]
     if k is OpKind.BATCH_SUM:
-        return [Line(op.result, "=", (_s("Σ_samples ", "\\sum_{\\text{samples}} "), f(ops[0])), result)]
+        return [Line(op.result, (_s("Σ_samples ", "\\sum_{\\text{samples}} "), f(ops[0])), result)]
     if k in (OpKind.SOFTMAX_CE_DELTA, OpKind.SIGMOID_BCE_DELTA):
         yhat, y = f(ops[0]), f(ops[1])
         divisor = _count(op, y) if k is OpKind.SIGMOID_BCE_DELTA else _m(op)
-        return [Line(op.result, "=", (OPEN, yhat, MINUS, y, CLOSE, _s(" / ", " / "), divisor), result)]
+        return [Line(op.result, (OPEN, yhat, MINUS, y, CLOSE, _s(" / ", " / "), divisor), result)]
     if k is OpKind.SOFTMAX_BACKWARD:
         g, a = f(ops[0]), f(ops[1])
         tokens = (a, ODOT, OPEN, g, MINUS, _s("Σₖ ", "\\sum_k "), a, ODOT, g, CLOSE)
-        return [Line(op.result, "=", tokens, result)]
+        return [Line(op.result, tokens, result)]
     if k is OpKind.LOSS:
         return [_loss_line(step, op, blanks)]
     if k is OpKind.LOSS_GRADIENT:
-        return [Line(op.result, "=", _loss_gradient(op, f(ops[0]), f(ops[1])), result)]
+        return [Line(op.result, _loss_gradient(op, f(ops[0]), f(ops[1])), result)]
     if k is OpKind.GD_UPDATE:
         p, dp, rate = ops
         digits = _update_digits(step.matrix(p).values, step.matrix(op.result).values)
         tokens = (f(p, digits), MINUS, f(rate), TIMES, f(dp))
-        return [Line(p, "←", tokens, f(op.result, digits))]
+        return [Line(p, tokens, f(op.result, digits), assigns=True)]
     if k is OpKind.MOMENTUM_UPDATE:
         p, dp, rate, mu, v = ops
         v_new, p_new = op.results
-        velocity = Line(v, "←", (f(mu), TIMES, f(v), MINUS, f(rate), TIMES, f(dp)), f(v_new))
+        velocity = Line(v, (f(mu), TIMES, f(v), MINUS, f(rate), TIMES, f(dp)), f(v_new), assigns=True)
         digits = _update_digits(step.matrix(p).values, step.matrix(p_new).values)
-        return [velocity, Line(p, "←", (f(p, digits), PLUS, f(v_new)), f(p_new, digits))]
+        return [velocity, Line(p, (f(p, digits), PLUS, f(v_new)), f(p_new, digits), assigns=True)]
     raise ValueError(f"no board line for an operation of kind {k}")
 
 
@@ -222,7 +228,7 @@ def _loss_line(step: Step, op: Operation, blanks: frozenset[Quantity]) -> Line:
         tokens = (_s("−(1/", "-\\frac{1}{"), _count(op, y), _s(")·Σ [", "}\\sum \\left["), y, ODOT,
                   _s("log ", "\\log "), yhat, PLUS, _s("(1 − ", "\\left(1 - "), y, CLOSE, ODOT,
                   _s("log(1 − ", "\\log\\left(1 - "), yhat, CLOSE, _s("]", "\\right]"))
-    return Line(op.result, "=", tokens, f(op.result), symbolic=symbolic)
+    return Line(op.result, tokens, f(op.result), symbolic=symbolic)
 
 
 def results(lines: Iterable[Line]) -> list[Factor]:

@@ -102,7 +102,7 @@ def _wrapped(tokens: tuple[Token, ...]) -> list[tuple[Token, ...]]:
 
 def line_latex(line: Line) -> str:
     """One board line as an align*: equation, numbers, result."""
-    arrow = "\\leftarrow" if line.arrow == "←" else "="
+    arrow = line.arrow.latex
     name = latex(line.lhs, line.lhs_function)
     rhs = "".join(_token(t, False) for t in line.symbols)
     rows = [f"{name} &{arrow} {rhs}"] if rhs != name else []
