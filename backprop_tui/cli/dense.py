@@ -30,7 +30,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--format", choices=("text", "markdown", "latex", "json"), default="text",
                    help="text (default), json, or a handout: markdown, or latex (a document for pdflatex)")
     p.add_argument("--variant", help="apply one of the scenario's [[variant]] tables")
-    p.add_argument("--decimals", type=whole_number(1, 12), default=4, help="decimals per cell (1 to 12, default 4)")
+    p.add_argument("--decimals", type=whole_number(1, 12), default=4, help="decimals per cell of the text tables (1 to 12, default 4); handouts write 4 "
+                        "significant digits, more where an update's change needs them, as the app's worked lines do")
     p.add_argument("--output", "-o", help="write to this file (atomically) instead of stdout")
     add_handout_arguments(p, MAX_TRACE_ITERATIONS)
     p.set_defaults(func=cmd_trace)

@@ -38,6 +38,8 @@ def register(subparsers: Any) -> None:
 
 
 def cmd_sheet(args: argparse.Namespace) -> int:
+    """Draw the students' numbers, then write each one's scenario, sheets and key (nothing if any
+    file exists unasked or any value is refused: UserError, exit 2)."""
     from backprop_tui.cli.dense import stepping_scenario_path
     from backprop_tui.core.dense.run import run
     from backprop_tui.core.dense.steps import build_steps

@@ -59,6 +59,7 @@ class Factor:
 
     @property
     def shape(self) -> tuple[int, int]:
+        """(rows, columns) of the values."""
         return (int(self.values.shape[0]), int(self.values.shape[1]))
 
     @property
@@ -92,6 +93,7 @@ class Line:
 
     @property
     def symbols(self) -> tuple[Token, ...]:
+        """The tokens of the equation's symbolic side (the substituted ones unless the line has its own)."""
         return self.symbolic if self.symbolic is not None else self.substituted
 
     @property

@@ -37,6 +37,7 @@ class Block:
 
     @property
     def width(self) -> int:
+        """The widest line's length."""
         return max((len(line) for line in self.lines), default=0)
 
 

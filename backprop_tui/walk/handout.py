@@ -32,6 +32,7 @@ class HandoutFormat(StrEnum):
 
     @property
     def suffix(self) -> str:
+        """The file suffix of this form: .md or .tex."""
         return ".md" if self is HandoutFormat.MARKDOWN else ".tex"
 
 
@@ -132,6 +133,7 @@ class HandoutFiles:
 
     @property
     def all(self) -> list[Path]:
+        """Every file to write: the sheet, then the key if there is one."""
         return [self.sheet, *([self.key] if self.key else [])]
 
 

@@ -38,6 +38,7 @@ class HandoutDialog(ModalScreen[bool]):
         self.stem, self.walked, self.write = stem, walked, write
 
     def compose(self) -> ComposeResult:
+        """One line per field: range, phases, chain, format, blanks, file; the error; Write."""
         plural = "s" if self.walked > 1 else ""
         with Vertical(classes="dialog-box", id="handout-box"):
             yield Static(Text(f"Write a handout of the walk ({self.walked} iteration{plural} walked so far)",
@@ -67,6 +68,7 @@ class HandoutDialog(ModalScreen[bool]):
             yield Input(value=value, placeholder=placeholder, id=id)
 
     def on_mount(self) -> None:
+        """Start on the file name: the field most often changed."""
         self.query_one("#handout-path", Input).focus()
 
     def field(self, name: str) -> str:
@@ -75,6 +77,7 @@ class HandoutDialog(ModalScreen[bool]):
 
     @property
     def form(self) -> HandoutFormat:
+        """The chosen format (markdown unless LaTeX is pressed)."""
         pressed = self.query_one(RadioSet).pressed_button
         return HandoutFormat.LATEX if pressed is not None and pressed.id == "format-latex" else HandoutFormat.MARKDOWN
 
