@@ -29,7 +29,7 @@ def register(subparsers: Any) -> None:
                    help="draws the students' numbers: the same seed gives the same sheets")
     p.add_argument("--output", "-o", required=True, metavar="DIR", help="the folder for the sheets (made if need be)")
     p.add_argument("--to", dest="last", type=whole_number(1, 50), default=1, metavar="M",
-                   help="the sheet covers iterations 1 to M (default 1)")
+                   help="the sheet covers iterations 1 to M (default 1; at most the scenario's iterations)")
     p.add_argument("--phases", help="comma-separated phases on the sheet (default all)")
     p.add_argument("--blanks", default="all", metavar="WHAT",
                    help="what is left blank: all (default), phases, or names such as z1,delta2,theta2_new")
@@ -55,6 +55,9 @@ def cmd_sheet(args: argparse.Namespace) -> int:
 
     path = stepping_scenario_path(args.scenario)
     scenario = load(path)
+    if args.last > scenario.training.iterations:  # grade reads iterations 1 to the scenario's count
+        raise UserError(f"--to {args.last}: {path.name} walks {scenario.training.iterations} "
+                        f"iteration{'s' if scenario.training.iterations > 1 else ''}; a sheet covers at most those")
     phases = parse_phases(args.phases) if args.phases is not None else tuple(Phase)
     blank_phases, blank_quantities = parse_blanks(args.blanks)
     options = HandoutOptions(1, args.last, phases, (), blank_phases, blank_quantities)

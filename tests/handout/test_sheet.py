@@ -142,6 +142,7 @@ def test_sheets_are_never_written_over_unasked(capsys, tmp_path: Path) -> None:
     (["--students", "0"], "argument --students: expected at least 1, got 0"),
     (["--blanks", "fwd"], "--blanks fwd: neither a phase"),
     (["--phases", "loss", "--blanks", "z1"], "--blanks z1: no chosen step writes it"),
+    (["--to", "4"], "--to 4: lecture.toml walks 3 iterations; a sheet covers at most those"),
 ])
 def test_bad_values_are_one_message_and_exit_2(capsys, tmp_path: Path, args, message) -> None:
     argv = ["sheet", "lecture", "--seed", "1", "-o", str(tmp_path / "out"), *args]
