@@ -131,3 +131,17 @@ def test_a_sheet_never_writes_over_its_scenario(capsys, tmp_path) -> None:
     code, _, err = run_cli(capsys, "trace", str(scenario), "--format", "markdown", "--blanks", "-o",
                            str(tmp_path / "x.md"), "--key", str(scenario), "--force")
     assert code == 2 and "is the scenario being shown" in err and scenario.read_text(encoding="utf-8") == before
+
+
+@pytest.mark.parametrize(("name", "blanks"), [("lecture", "all"), ("xor", "backward,update"), ("softmax", "loss,delta2"),
+                                              ("solar", "update")])
+def test_grade_marks_a_trace_sheet_s_key_right_in_every_cell(capsys, tmp_path, name, blanks) -> None:
+    sheet = tmp_path / f"{name}.md"
+    code, _, _ = run_cli(capsys, "trace", name, "--format", "markdown", "--to", "2", "--blanks", blanks, "-o", str(sheet))
+    assert code == 0
+    key = tmp_path / f"{name}.key.toml"
+    answers = tomllib.loads(key.read_text(encoding="utf-8"))["iteration"]
+    assert set(answers) == {"1", "2"}
+    code, out, _ = run_cli(capsys, "grade", name, str(key), "--key", str(key), "--format", "json")
+    score = json.loads(out)["score"]
+    assert code == 0 and score["wrong"] == 0 and score["missing"] == 0 and score["right"] > 0

@@ -51,3 +51,10 @@ def test_the_lecture_s_latex_handout_compiles_with_pdflatex(pdflatex: str, tmp_p
     tex.write_text((DOCS / "lecture.tex").read_text(encoding="utf-8"), encoding="utf-8")
     log = compile_latex(pdflatex, tex)
     assert "Overfull \\hbox" not in log  # every line fits the page
+
+
+def test_the_docs_show_the_lecture_s_first_substituted_equation() -> None:
+    from .test_handout_board import LECTURE_FIRST_LATEX, LECTURE_FIRST_MARKDOWN
+
+    assert "```text\n" + LECTURE_FIRST_MARKDOWN + "```" in (DOCS / "lecture.md").read_text(encoding="utf-8")
+    assert LECTURE_FIRST_LATEX in (DOCS / "lecture.tex").read_text(encoding="utf-8")

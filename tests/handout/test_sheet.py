@@ -2,12 +2,14 @@
 the band where the story holds, a sheet with blanks (markdown and LaTeX) and an answer key that
 the engine, run on the student's own file, agrees with to the last digit.
 
-`grade` (issue 11, branch mistakes) was not on main when this was written, so the keys are
-checked against the engine directly: every answer equals the matrix the step computes.
+Each key is checked twice: by `grade` (issue 11, merged from branch mistakes), which must accept
+every cell of it as right against the student's scenario, and against the engine directly:
+every answer equals, to the last bit, the matrix the step computes.
 """
 
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
 
@@ -78,6 +80,21 @@ def test_each_key_is_what_the_engine_computes_from_the_student_s_file(lecture_sh
     assert total == STUDENTS * 40  # every cell of the 16 results of the lecture's first iteration
 
 
+def grade(capsys, scenario_file: Path, key_file: Path) -> dict[str, int]:
+    """grade's score of a key against its scenario, every cell asked (no --key): right, wrong, missing."""
+    code = main(["grade", str(scenario_file), str(key_file), "--format", "json"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    return json.loads(out)["score"]
+
+
+def test_grade_accepts_every_student_s_key_in_full(lecture_sheets: Path, capsys) -> None:
+    for k in range(1, STUDENTS + 1):
+        name = f"lecture-{k:02d}"
+        score = grade(capsys, lecture_sheets / f"{name}.toml", lecture_sheets / f"{name}.key.toml")
+        assert score == {"right": 40, "wrong": 0, "missing": 0}, name
+
+
 def test_each_student_s_numbers_keep_the_lecture_s_story(lecture_sheets: Path) -> None:
     original = load("lecture")
     first = run(original, 3)
@@ -110,7 +127,10 @@ def test_other_scenarios_give_sheets_whose_keys_the_engine_agrees_with(capsys, t
                          "backward,update")
     assert code == 0
     for k in (1, 2, 3):
-        assert check_key_against_engine(tmp_path / f"{name}-{k}.toml", tmp_path / f"{name}-{k}.key.toml") > 0
+        cells = check_key_against_engine(tmp_path / f"{name}-{k}.toml", tmp_path / f"{name}-{k}.key.toml")
+        main(["grade", str(tmp_path / f"{name}-{k}.toml"), str(tmp_path / f"{name}-{k}.key.toml"),
+              "--key", str(tmp_path / f"{name}-{k}.key.toml"), "--format", "json"])
+        assert json.loads(capsys.readouterr().out)["score"] == {"right": cells, "wrong": 0, "missing": 0}
     original = load(name)
     student = load(tmp_path / f"{name}-1.toml")
     for mine, theirs in zip(student.layers, original.layers):
