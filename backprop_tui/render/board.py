@@ -11,7 +11,6 @@ answer key of a sheet with blanks is read from the same factors, so sheet and ke
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -232,7 +231,3 @@ def _loss_line(step: Step, op: Operation, blanks: frozenset[Quantity]) -> Line:
                   _s("log(1 − ", "\\log\\left(1 - "), yhat, CLOSE, _s("]", "\\right]"))
     return Line(op.result, tokens, f(op.result), symbolic=symbolic)
 
-
-def results(lines: Iterable[Line]) -> list[Factor]:
-    """The result of each line, in order (what a sheet asks for and its key answers)."""
-    return [line.result for line in lines]

@@ -24,6 +24,8 @@ from backprop_tui.render.worked import count, fmt
 
 MAX_SHOWN = 6
 """Rows (or columns) a matrix shows in full; a bigger one is elided to its first two and last."""
+MAX_WIDTH = 100
+"""Characters of a line of numbers before it goes on under itself (a printed page holds about this)."""
 BLANK = "______"
 """A cell left for the student to fill in."""
 
@@ -115,9 +117,23 @@ def line_text(line: Line) -> list[str]:
     rhs = "".join(symbolic_text(t) for t in line.symbols)
     said = rhs != name  # σ′(z²) = σ′(z²) says nothing: then the numbers follow the name at once
     start = " " * (len(lhs) - 2) + "= " if said else lhs
-    numbers = hcat([Block((start,)), *(token_block(t) for t in line.substituted),
-                    Block((" = ",)), matrix_block(line.result)])
-    return [lhs + rhs, *numbers.lines] if said else list(numbers.lines)
+    equals = " " * (len(start) - 2) + "= "
+    pieces = [(token_block(t), isinstance(t, Factor)) for t in line.substituted]
+    pieces += [(Block((" = ",)), False), (matrix_block(line.result), True)]
+    rows: list[list[Block]] = [[Block((start,))]]
+    width = len(start)
+    for block, breakable in pieces:
+        # a line too wide for a page goes on under itself, cut before a matrix, never inside one
+        if breakable and width + block.width > MAX_WIDTH and len(rows[-1]) > 1:
+            last_is_equals = rows[-1][-1].lines == (" = ",)
+            if last_is_equals:
+                rows[-1].pop()
+            rows.append([Block((equals if last_is_equals else " " * len(start),))])
+            width = len(start)
+        rows[-1].append(block)
+        width += block.width
+    lines = [text for row in rows for text in hcat(row).lines]
+    return [lhs + rhs, *lines] if said else lines
 
 
 def _step(board: StepBoard, out: list[str]) -> None:

@@ -90,3 +90,25 @@ def test_without_pdflatex_the_compile_fails_in_ci(tmp_path: Path, ci: str) -> No
     result = _pytest_without_pdflatex(tmp_path, ci=ci)
     assert result.returncode == 1, result.stdout
     assert "1 error" in result.stdout and "CI is set but pdflatex is not on PATH" in result.stdout
+
+
+@pytest.mark.parametrize(("loss", "activation"), [("squared_error", "relu"), ("mse", "leaky_relu"),
+                                                  ("cross_entropy", "tanh"), ("binary_cross_entropy", "identity")])
+def test_every_loss_and_activation_compiles(pdflatex: str, tmp_path: Path, loss: str, activation: str) -> None:
+    from backprop_tui.core.scenario.template import scenario_text
+    from backprop_tui.render.handout_markdown import MAX_WIDTH, to_markdown
+
+    path = tmp_path / f"{loss}.toml"
+    path.write_text(scenario_text([3, 4, 2], activation, loss, seed=1, title=f"{loss} & {activation}"), encoding="utf-8")
+    scenario = load(path)
+    iterations = run(scenario, 2)
+    steps = [s for it in iterations for s in build_steps(scenario, it)]
+    options = HandoutOptions(chains=(parse_cell("theta1[2,3]"),), blank_phases=frozenset({Phase.LOSS}))
+    handout = build_handout(scenario, iterations, steps, options)
+    markdown = to_markdown(handout)
+    assert "E = " in markdown and ("∂E/∂ŷ = " in markdown or loss == "cross_entropy")
+    blocks = [b.split("```", 1)[0] for b in markdown.split("```text\n")[1:]]
+    assert max(len(line) for b in blocks for line in b.splitlines()) <= MAX_WIDTH  # a printed page's width
+    tex = tmp_path / f"{loss}.tex"
+    tex.write_text(to_latex(handout), encoding="utf-8")
+    compile_latex(pdflatex, tex)
