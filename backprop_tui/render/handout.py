@@ -219,8 +219,8 @@ CHAIN_TERMS = 6
 
 
 def chain_lines(chain: Chain) -> list[str]:
-    """The drill-down in words: one line per path and sample (factors, their values, the
-    product), then the sum beside the analytic gradient and the central difference."""
+    """The drill-down in words: per path and sample its factors, then their values and product
+    under them; then the sum, the analytic gradient and the central difference, and the check."""
     drill = chain.drill
     terms = drill.terms or drill.compact
     samples = len({t.sample for t in terms}) > 1
@@ -232,13 +232,15 @@ def chain_lines(chain: Chain) -> list[str]:
                                            (f"path {counts[term.sample]}", True)) if on)
         names = " · ".join(factor_text(f) for f in term.factors)
         values = " · ".join(value_text(f.value, 4) for f in term.factors)
-        lines.append(f"{label}: {names} = {values} = {number(term.value, 6)}")
+        # names, then their values under them: a path through three layers is too long for one line
+        lines += [f"{label}: {names}", f"{' ' * len(label)}  = {values} = {number(term.value, 6)}"]
     if len(terms) > CHAIN_TERMS:
         lines.append(f"… {len(terms) - CHAIN_TERMS} more terms")
     if not drill.terms:
         lines.insert(0, "(too many paths to list: one term per sample, δ times the input)")
     error = relative_error(drill.analytic, drill.numeric)
-    lines.append(f"sum of the terms = {number(drill.path_sum, 6)}; ∂E/∂{target_text(drill)} = "
-                 f"{number(drill.analytic, 6)} (backpropagation), {number(drill.numeric, 6)} "
-                 f"(central difference), relative error {error:.1e}: {drill.verdict}")
+    lines += [f"sum of the terms = {number(drill.path_sum, 6)}",
+              f"∂E/∂{target_text(drill)} = {number(drill.analytic, 6)} (backpropagation), "
+              f"{number(drill.numeric, 6)} (central difference)",
+              f"relative error {error:.1e}: {drill.verdict}"]
     return lines

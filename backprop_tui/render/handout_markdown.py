@@ -118,20 +118,28 @@ def line_text(line: Line) -> list[str]:
     said = rhs != name  # σ′(z²) = σ′(z²) says nothing: then the numbers follow the name at once
     start = " " * (len(lhs) - 2) + "= " if said else lhs
     equals = " " * (len(start) - 2) + "= "
-    pieces = [(token_block(t), isinstance(t, Factor)) for t in line.substituted]
-    pieces += [(Block((" = ",)), False), (matrix_block(line.result), True)]
-    rows: list[list[Block]] = [[Block((start,))]]
-    width = len(start)
-    for block, breakable in pieces:
-        # a line too wide for a page goes on under itself, cut before a matrix, never inside one
-        if breakable and width + block.width > MAX_WIDTH and len(rows[-1]) > 1:
-            last_is_equals = rows[-1][-1].lines == (" = ",)
-            if last_is_equals:
-                rows[-1].pop()
-            rows.append([Block((equals if last_is_equals else " " * len(start),))])
-            width = len(start)
-        rows[-1].append(block)
-        width += block.width
+    # a line too wide for a page goes on under itself: cut before a matrix (with the operators
+    # that follow it), never inside one; the result's "=" starts its row
+    units: list[list[Block]] = [[Block((start,))]]
+    first = True
+    for token in line.substituted:
+        if isinstance(token, Factor):
+            if not first:  # the first matrix stays with what opens the line
+                units.append([])
+            first = False
+        units[-1].append(token_block(token))
+    units.append([matrix_block(line.result)])
+    rows: list[list[Block]] = [units[0]]
+    width = sum(b.width for b in units[0])
+    for i, unit in enumerate(units[1:], start=1):
+        result = i == len(units) - 1
+        joint = [Block((" = ",))] if result else []
+        need = sum(b.width for b in joint + unit)
+        if width + need > MAX_WIDTH and width > len(start):
+            rows.append([Block((equals if result else " " * len(start),))])
+            width, joint = len(start), []
+        rows[-1] += joint + unit
+        width += sum(b.width for b in joint + unit)
     lines = [text for row in rows for text in hcat(row).lines]
     return [lhs + rhs, *lines] if said else lines
 

@@ -150,6 +150,7 @@ def test_the_chain_rule_of_a_chosen_weight_follows_its_gradient_and_sums_to_it()
     text = to_markdown(h)
     section = text.split("#### Chain rule for theta1[2,1]")[1].split("###", 1)[0]
     assert "sample 1, path 1: ∂E/∂ŷ₁" in section and "∂z¹₁/∂θ¹₂₁" in section and "agrees" in section
+    assert "\n                  = " in section  # the values under the names
     assert "\\paragraph{Chain rule for theta1[2,1]}" in to_latex(h)
 
 
