@@ -158,9 +158,9 @@ def cmd_trace(args: argparse.Namespace) -> int:
               f"(pass --iterations N; `compare` shows whole runs)", file=sys.stderr)
         count = MAX_TRACE_ITERATIONS
     iterations = run(scenario, count)
-    steps = [s for it in iterations for s in build_steps(scenario, it)]
     if args.format in ("markdown", "latex"):
-        return write_trace_handout(args, scenario, iterations, steps)
+        return write_trace_handout(args, scenario, iterations)
+    steps = [s for it in iterations for s in build_steps(scenario, it)]
     first, last = check_range(HandoutOptions(args.first, args.last), len(iterations))
     iterations = iterations[first - 1:last]
     steps = [s for s in steps if first <= s.iteration <= last]

@@ -74,13 +74,17 @@ def handout_options(args: argparse.Namespace, scenario: Any) -> Any:
                           None if args.full else DETAILED)
 
 
-def write_trace_handout(args: argparse.Namespace, scenario, iterations, steps) -> int:
-    """`trace --format markdown|latex`: to stdout, or -o FILE/DIR (with blanks, the key as well)."""
-    from backprop_tui.render.handout import build_handout
+def write_trace_handout(args: argparse.Namespace, scenario: Any, iterations: list[Any]) -> int:
+    """`trace --format markdown|latex`: to stdout, or -o FILE/DIR (with blanks, the key as well).
+    Only the iterations written step by step have their steps built."""
+    from backprop_tui.core.dense.steps import build_steps
+    from backprop_tui.render.handout import build_handout, check_range, detailed_iterations
     from backprop_tui.walk.handout import HandoutFormat, handout_files, render, write_handout
 
     form = HandoutFormat(args.format)
     options = handout_options(args, scenario)
+    first, last = check_range(options, len(iterations))
+    steps = [s for n in sorted(detailed_iterations(options, first, last)) for s in build_steps(scenario, iterations[n - 1])]
     if args.key is not None and not options.blanks:
         raise UserError("--key: an answer key belongs to a sheet with blanks; add --blanks")
     if options.blanks and args.output is None:

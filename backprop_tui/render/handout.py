@@ -141,9 +141,18 @@ def _chain(scenario: Scenario, it: Iteration, cell: Cell) -> Chain:
     return Chain(cell, drilldown(scenario, it, layer, row, col, parameter))
 
 
+def detailed_iterations(options: HandoutOptions, first: int, last: int) -> frozenset[int]:
+    """The iterations (1-based) of first..last written step by step: the first `options.detailed`
+    and the last one (all with detailed None); only these need their steps built."""
+    if options.detailed is None or last - first + 1 <= options.detailed + 1:
+        return frozenset(range(first, last + 1))
+    return frozenset([*range(first, first + options.detailed), last])
+
+
 def build_handout(scenario: Scenario, iterations: list[Iteration], steps: list[Step],
                   options: HandoutOptions, more: str = WALK_MORE) -> Handout:
-    """The handout of the walked `iterations` (and their `steps`) that `options` choose.
+    """The handout of the walked `iterations` (and their `steps`: those of
+    `detailed_iterations` are enough) that `options` choose.
 
     Raises UserError for a range outside the walk or a blank quantity no chosen step writes.
     """
@@ -153,11 +162,10 @@ def build_handout(scenario: Scenario, iterations: list[Iteration], steps: list[S
         by_iteration.setdefault(s.iteration, []).append(s)
     boards: list[IterationBoard | Summary] = []
     blanked: list[tuple[int, tuple[Line, ...]]] = []
-    written: set[Quantity] = set()
-    chosen_range = iterations[first - 1:last]
-    detailed = options.detailed
-    for position, it in enumerate(chosen_range):
-        if detailed is not None and detailed <= position < len(chosen_range) - 1:
+    results: set[Quantity] = set()
+    written = detailed_iterations(options, first, last)
+    for it in iterations[first - 1:last]:
+        if it.number not in written:
             row = (it.number, tuple(int(i) + 1 for i in it.batch), float(it.loss))
             if boards and isinstance(boards[-1], Summary):
                 boards[-1] = Summary((*boards[-1].rows, row))
@@ -172,7 +180,7 @@ def build_handout(scenario: Scenario, iterations: list[Iteration], steps: list[S
         step_boards = []
         for s in chosen:
             lines = tuple(step_lines(s, blanks))
-            written |= {line.result.key for line in lines}
+            results |= {line.result.key for line in lines}
             mine = tuple(c for c in chains if s.phase is Phase.BACKWARD and s.parameter is not None
                          and (s.layer, s.parameter) == _gradient_step(c.cell))
             placed |= {c.cell for c in mine}
@@ -191,9 +199,9 @@ def build_handout(scenario: Scenario, iterations: list[Iteration], steps: list[S
                                      tuple(step_boards), tuple(c for c in chains if c.cell not in placed)))
         if options.blanks:
             blanked.append((it.number, tuple(line for b in step_boards for line in b.lines if line.result.blank)))
-    missing = sorted(q.ascii for q in options.blank_quantities if q not in written)
+    missing = sorted(q.ascii for q in options.blank_quantities if q not in results)
     if missing:
-        shown = sorted({q.ascii for q in written})
+        shown = sorted({q.ascii for q in results})
         raise UserError(f"--blanks {', '.join(missing)}: no chosen step writes "
                         f"{'it' if len(missing) == 1 else 'them'}; the results of the chosen steps are "
                         f"{', '.join(shown)}")

@@ -11,7 +11,7 @@ from pathlib import Path
 from backprop_tui.core.dense import notation as n
 from backprop_tui.core.errors import UserError
 from backprop_tui.core.vocab import Cell, Parameter
-from backprop_tui.render.handout import Handout, check_range
+from backprop_tui.render.handout import Handout, check_range, detailed_iterations
 from backprop_tui.render.notation import cell_symbol
 from backprop_tui.core.scenario.bundled import bundled_dir
 from backprop_tui.core.scenario.edit import Edit, Key, bias_path, input_path, target_path, training_path, weight_path
@@ -119,5 +119,5 @@ def export_handout_of_walk(stepper: Stepper, request: HandoutRequest, replace: b
     iterations = stepper.iterations[:count]
     options = request_options(request, stepper.scenario)
     first, last = check_range(options, count, APP_WALK_MORE)
-    steps = [s for i in range(first - 1, last) for s in stepper.steps_of(i)]
+    steps = [s for n in sorted(detailed_iterations(options, first, last)) for s in stepper.steps_of(n - 1)]
     return export_handout(stepper.scenario, iterations, steps, request, replace)

@@ -179,3 +179,16 @@ def test_latex_text_escapes_every_special_and_spells_the_notation_as_math() -> N
 def test_the_latex_of_a_new_velocity_has_no_double_subscript() -> None:
     assert latex(parse_quantity("v_b1_new")) == "{v_{b}^{1}}_{\\text{new}}"
     assert latex(parse_quantity("theta2_new")) == "\\theta^{2}_{\\text{new}}"
+
+
+def test_only_the_iterations_written_step_by_step_need_their_steps() -> None:
+    from backprop_tui.render.handout import HandoutOptions, detailed_iterations
+
+    assert detailed_iterations(HandoutOptions(), 1, 4) == {1, 2, 3, 4}
+    assert detailed_iterations(HandoutOptions(), 2, 126) == {2, 3, 4, 126}
+    assert detailed_iterations(HandoutOptions(detailed=None), 1, 6) == set(range(1, 7))
+    scenario, its, steps = walk("xor", 9)
+    kept = [s for s in steps if s.iteration in {1, 2, 3, 9}]
+    from backprop_tui.render.handout import build_handout
+
+    assert to_markdown(build_handout(scenario, its, kept, HandoutOptions())) == to_markdown(handout("xor", 9))
