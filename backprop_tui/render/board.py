@@ -89,6 +89,9 @@ class Line:
     lhs_function: str | None = None
     assigns: bool = False
     """An update, written θ ← …; otherwise an equation, written with =."""
+    named: bool = False
+    """The left side's symbol already says the equation (σ′(z²), y − ŷ): the symbolic row is
+    left out and the numbers follow the name at once."""
 
     @property
     def symbols(self) -> tuple[Token, ...]:
@@ -157,11 +160,11 @@ def _lines(step: Step, op: Operation, blanks: frozenset[Quantity]) -> list[Line]
     if k is OpKind.DERIVATIVE:
         act = ACTIVATIONS[op.function]
         return [Line(op.result, (_s(f"{act.symbol}′(", f"{act.latex}'\\left("), f(ops[0]), CLOSE), result,
-                     lhs_function=op.function)]
+                     lhs_function=op.function, named=True)]
     if k is OpKind.HADAMARD:
         return [Line(op.result, (f(ops[0]), ODOT, f(ops[1])), result)]
     if k is OpKind.DIFFERENCE:
-        return [Line(op.result, (f(ops[0]), MINUS, f(ops[1])), result)]
+        return [Line(op.result, (f(ops[0]), MINUS, f(ops[1])), result, named=op.result.kind is Kind.RESIDUAL)]
     if k is OpKind.BATCH_SUM:
         return [Line(op.result, (_s("Σ_samples ", "\\sum_{\\text{samples}} "), f(ops[0])), result)]
     if k in (OpKind.SOFTMAX_CE_DELTA, OpKind.SIGMOID_BCE_DELTA):

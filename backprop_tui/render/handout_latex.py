@@ -105,7 +105,7 @@ def line_latex(line: Line) -> str:
     arrow = line.arrow.latex
     name = latex(line.lhs, line.lhs_function)
     rhs = "".join(_token(t, False) for t in line.symbols)
-    rows = [f"{name} &{arrow} {rhs}"] if rhs != name else []
+    rows = [] if line.named else [f"{name} &{arrow} {rhs}"]
     for i, part in enumerate(_wrapped(line.substituted)):
         numbers = "".join(_token(t, True) for t in part)
         rows.append(f"{'' if rows else name + ' '}&= {numbers}" if not i else f"&\\quad {numbers}")

@@ -115,7 +115,7 @@ def line_text(line: Line) -> list[str]:
     name = symbol(line.lhs, line.lhs_function)
     lhs = f"{name} {line.arrow.unicode} "
     rhs = "".join(symbolic_text(t) for t in line.symbols)
-    said = rhs != name  # σ′(z²) = σ′(z²) says nothing: then the numbers follow the name at once
+    said = not line.named  # σ′(z²) = σ′(z²) says nothing: then the numbers follow the name at once
     start = " " * (len(lhs) - 2) + "= " if said else lhs
     equals = " " * (len(start) - 2) + "= "
     # a line too wide for a page goes on under itself: cut before a matrix (with the operators
