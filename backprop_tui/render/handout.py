@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from backprop_tui.core.dense.chain import DrillDown, drilldown
 from backprop_tui.core.dense.gradcheck import relative_error
 from backprop_tui.core.dense.run import Iteration
-from backprop_tui.core.dense.steps import Step, first_divergent_step
+from backprop_tui.core.dense.steps import Number, Step, first_divergent_step
 from backprop_tui.core.errors import UserError
 from backprop_tui.core.scenario.model import Scenario
 from backprop_tui.core.vocab import Cell, Kind, Parameter, Phase, Quantity
 from backprop_tui.render.board import Line, step_lines
 from backprop_tui.render.chain import factor_text, target_text
 from backprop_tui.render.chain_table import value_text
-from backprop_tui.render.describe import notes, title
+from backprop_tui.render.describe import note_text, title
 from backprop_tui.render.notation import number
 from backprop_tui.render.step import check_symbol
 
@@ -189,7 +189,7 @@ def build_handout(scenario: Scenario, iterations: list[Iteration], steps: list[S
             if first_time and s.check is not None:
                 check = (f"Gradient check of {check_symbol(s.check)}: max relative error "
                          f"{s.check.max_relative_error:.1e} against central differences ({s.check.verdict}).")
-            step_boards.append(StepBoard(s, title(s), lines, tuple(notes(s)) if first_time else (), check, mine))
+            step_boards.append(StepBoard(s, title(s), lines, _notes(s, options) if first_time else (), check, mine))
         bad = first_divergent_step(walked)
         diverged = None
         if it.diverged or bad is not None:
@@ -206,6 +206,12 @@ def build_handout(scenario: Scenario, iterations: list[Iteration], steps: list[S
                         f"{'it' if len(missing) == 1 else 'them'}; the results of the chosen steps are "
                         f"{', '.join(shown)}")
     return Handout(scenario, options, tuple(boards), len(iterations), (first, last), tuple(blanked))
+
+
+def _notes(step: Step, options: HandoutOptions) -> tuple[str, ...]:
+    """The step's notes; on a sheet, those quoting a number left out (E = 0.0725 is an answer)."""
+    kept = [n for n in step.notes if not (options.blanks and any(isinstance(p, Number) for p in n.parts))]
+    return tuple(note_text(n) for n in kept)
 
 
 def _blanks(chosen: list[Step], options: HandoutOptions) -> frozenset[Quantity]:

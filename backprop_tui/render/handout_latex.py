@@ -156,7 +156,7 @@ def to_latex(handout: Handout) -> str:
     scenario, options = handout.scenario, handout.options
     t = scenario.training
     out = [PREAMBLE, f"\\title{{{latex_text(scenario.title)}}}", "\\date{}", "\\begin{document}", "\\maketitle", ""]
-    if scenario.description:
+    if scenario.description and not options.blanks:  # a story quotes numbers a sheet asks for
         out += [latex_text(" ".join(scenario.description.split())), ""]
     sizes = "-".join(str(s) for s in scenario.sizes)
     momentum = f", momentum μ = {t.momentum:g}" if t.optimizer == OptimizerName.MOMENTUM else ""

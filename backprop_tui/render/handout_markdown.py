@@ -197,7 +197,7 @@ def header(handout: Handout) -> list[str]:
     scenario, options = handout.scenario, handout.options
     t = scenario.training
     lines = [scenario.title, ""]
-    if scenario.description:
+    if scenario.description and not options.blanks:  # a story quotes numbers a sheet asks for
         lines += [" ".join(scenario.description.split()), ""]
     sizes = "-".join(str(s) for s in scenario.sizes)
     lines += [f"Network {sizes}, activations {', '.join(l.activation for l in scenario.layers)}, "

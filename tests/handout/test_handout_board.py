@@ -116,6 +116,15 @@ def test_blanks_leave_the_chosen_results_empty_wherever_they_appear_and_the_key_
     assert "\\boxed{\\phantom{-0.0000}}" in tex and "1.35" not in tex
 
 
+def test_a_sheet_s_notes_and_story_quote_no_number_an_answer_could_be_read_from() -> None:
+    sheet = to_markdown(handout("lecture", 1, blank_phases=frozenset(Phase)))
+    plain = to_markdown(handout("lecture", 1))
+    assert "- E = 0.072544" in plain and "0.0725" not in sheet and "0.619" not in sheet  # nor in the story
+    assert "exactly as worked on the board" in plain and "exactly as worked on the board" not in sheet
+    assert "exactly as worked" not in to_latex(handout("lecture", 1, blank_phases=frozenset({Phase.LOSS})))
+    assert "- σ′(z) = σ(z)(1 − σ(z))" in sheet  # the notes that give no number stay
+
+
 def test_a_blank_no_chosen_step_writes_is_refused() -> None:
     with pytest.raises(UserError, match=r"--blanks z3: no chosen step writes it"):
         handout("lecture", 1, blank_quantities=frozenset({parse_quantity("z3")}))
