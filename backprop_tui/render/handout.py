@@ -59,6 +59,8 @@ class Chain:
 
     cell: Cell
     drill: DrillDown
+    blank: bool = False
+    """On a sheet: the factors' names are given, their values, products and sums left blank."""
 
 
 @dataclass(frozen=True)
@@ -134,11 +136,11 @@ def _gradient_step(cell: Cell) -> tuple[int, Parameter]:
     return layer, Parameter.WEIGHTS if cell.key.kind is Kind.THETA else Parameter.BIAS
 
 
-def _chain(scenario: Scenario, it: Iteration, cell: Cell) -> Chain:
+def _chain(scenario: Scenario, it: Iteration, cell: Cell, blank: bool) -> Chain:
     layer, parameter = _gradient_step(cell)
     index = cell.index
     row, col = (index[0], index[1]) if parameter is Parameter.WEIGHTS else (index[0], 0)
-    return Chain(cell, drilldown(scenario, it, layer, row, col, parameter))
+    return Chain(cell, drilldown(scenario, it, layer, row, col, parameter), blank)
 
 
 def detailed_iterations(options: HandoutOptions, first: int, last: int) -> frozenset[int]:
@@ -175,7 +177,7 @@ def build_handout(scenario: Scenario, iterations: list[Iteration], steps: list[S
         walked = by_iteration.get(it.number, [])
         chosen = [s for s in walked if s.phase in options.phases]
         blanks = _blanks(chosen, options)
-        chains = [_chain(scenario, it, c) for c in options.chains]
+        chains = [_chain(scenario, it, c, options.blanks) for c in options.chains]
         placed: set[Cell] = set()
         step_boards = []
         for s in chosen:
@@ -228,6 +230,8 @@ def _blanks(chosen: list[Step], options: HandoutOptions) -> frozenset[Quantity]:
     return frozenset(keys)
 
 
+BLANK_TEXT = "______"
+"""A value left for the student in running text (the markdown sheet's cells too)."""
 CHAIN_TERMS = 6
 """Paths × samples listed per drill-down; past this the handout says how many more the sum holds."""
 
@@ -245,13 +249,16 @@ def chain_lines(chain: Chain) -> list[str]:
         label = ", ".join(p for p, on in ((f"sample {term.sample + 1}", samples),
                                            (f"path {counts[term.sample]}", True)) if on)
         names = " · ".join(factor_text(f) for f in term.factors)
-        values = " · ".join(value_text(f.value, 4) for f in term.factors)
+        values = " · ".join(BLANK_TEXT if chain.blank else value_text(f.value, 4) for f in term.factors)
+        product = BLANK_TEXT if chain.blank else number(term.value, 6)
         # names, then their values under them: a path through three layers is too long for one line
-        lines += [f"{label}: {names}", f"{' ' * len(label)}  = {values} = {number(term.value, 6)}"]
+        lines += [f"{label}: {names}", f"{' ' * len(label)}  = {values} = {product}"]
     if len(terms) > CHAIN_TERMS:
         lines.append(f"… {len(terms) - CHAIN_TERMS} more terms")
     if not drill.terms:
         lines.insert(0, "(too many paths to list: one term per sample, δ times the input)")
+    if chain.blank:
+        return lines + [f"sum of the terms = ∂E/∂{target_text(drill)} = {BLANK_TEXT}"]
     error = relative_error(drill.analytic, drill.numeric)
     lines += [f"sum of the terms = {number(drill.path_sum, 6)}",
               f"∂E/∂{target_text(drill)} = {number(drill.analytic, 6)} (backpropagation), "

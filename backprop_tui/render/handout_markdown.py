@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from backprop_tui.core.vocab import OptimizerName
 from backprop_tui.render.board import Const, Factor, Line, Token
-from backprop_tui.render.handout import Handout, IterationBoard, StepBoard, Summary, chain_lines
+from backprop_tui.render.handout import BLANK_TEXT, Handout, IterationBoard, StepBoard, Summary, chain_lines
 from backprop_tui.render.notation import symbol
 from backprop_tui.render.numbers import cell, shape
 from backprop_tui.render.worked import count, fmt
@@ -26,7 +26,7 @@ MAX_SHOWN = 6
 """Rows (or columns) a matrix shows in full; a bigger one is elided to its first two and last."""
 MAX_WIDTH = 100
 """Characters of a line of numbers before it goes on under itself (a printed page holds about this)."""
-BLANK = "______"
+BLANK = BLANK_TEXT
 """A cell left for the student to fill in."""
 
 

@@ -125,6 +125,14 @@ def test_a_sheet_s_notes_and_story_quote_no_number_an_answer_could_be_read_from(
     assert "- σ′(z) = σ(z)(1 − σ(z))" in sheet  # the notes that give no number stay
 
 
+def test_on_a_sheet_the_chain_rule_names_its_factors_and_leaves_the_numbers_blank() -> None:
+    h = handout("lecture", 1, chains=(parse_cell("theta1[1,1]"),), blank_phases=frozenset({Phase.BACKWARD}))
+    section = to_markdown(h).split("#### Chain rule for theta1[1,1]")[1].split("###", 1)[0]
+    assert "path 1: ∂E/∂ŷ₁ · ∂ŷ₁/∂z²₁" in section and "= ______ · ______" in section
+    assert "sum of the terms = ∂E/∂θ¹₁₁ = ______" in section
+    assert "-0.00293" not in section and "agrees" not in section
+
+
 def test_a_blank_no_chosen_step_writes_is_refused() -> None:
     with pytest.raises(UserError, match=r"--blanks z3: no chosen step writes it"):
         handout("lecture", 1, blank_quantities=frozenset({parse_quantity("z3")}))
