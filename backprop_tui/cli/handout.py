@@ -22,7 +22,8 @@ HANDOUT_ONLY = ("phases", "chain", "blanks", "key", "full")
 
 def add_handout_arguments(parser: Any, most: int) -> None:
     """Add the handout options to `trace`'s parser; `most` is the longest walk."""
-    group = parser.add_argument_group("handouts (--format markdown or latex)")
+    group = parser.add_argument_group("handouts (--format markdown or latex; --from and --to choose the "
+                                      "iterations of every format)")
     group.add_argument("--from", dest="first", type=whole_number(1, most), default=1, metavar="N",
                        help="the first iteration written (default 1)")
     group.add_argument("--to", dest="last", type=whole_number(1, most), metavar="M",
