@@ -61,6 +61,8 @@ async def test_x_writes_a_sheet_and_its_key_and_asks_before_replacing_either(tmp
         _type(dialog, blanks="forward")
         await wait_for(pilot, lambda: dialog.field("path") == "lecture-sheet.md")
         _type(dialog, path=str(sheet))
+        await wait_for(pilot, lambda: "answer key: sheet.key.toml, beside the sheet"
+                       in widget_text(dialog.query_one("#handout-key", Static)))
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         question = widget_text(app.screen.query_one("#confirm-question", Static))

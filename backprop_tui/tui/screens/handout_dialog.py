@@ -20,7 +20,7 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from backprop_tui.core.errors import UserError
 from backprop_tui.tui.screens.dialogs import ConfirmDialog
-from backprop_tui.walk.handout import HandoutFormat, HandoutRequest
+from backprop_tui.walk.handout import HandoutFormat, HandoutRequest, key_path_for
 
 FIELDS = ("from", "to", "phases", "chain", "blanks", "path")
 """The text fields, in order (ids are handout-NAME)."""
@@ -42,7 +42,7 @@ class HandoutDialog(ModalScreen[bool]):
         plural = "s" if self.walked > 1 else ""
         with Vertical(classes="dialog-box", id="handout-box"):
             yield Static(Text(f"Write a handout of the walk ({self.walked} iteration{plural} walked so far)",
-                              style="bold"))
+                              style="bold"), id="handout-title")
             with Horizontal(classes="handout-row"):
                 yield Label("from (--from)", classes="handout-label")
                 yield Input(value="1", id="handout-from", classes="handout-short")
@@ -58,6 +58,7 @@ class HandoutDialog(ModalScreen[bool]):
             yield from self._row("blanks", "handout-blanks", "",
                                  "a sheet: all, phases, or z1, delta2 …")
             yield from self._row("file", "handout-path", f"{self.stem}-handout.md", "")
+            yield Static(id="handout-key")
             yield Static(id="handout-error")
             with Horizontal(id="handout-buttons"):
                 yield Button("Write (enter)", id="handout-write", variant="primary")
@@ -70,6 +71,13 @@ class HandoutDialog(ModalScreen[bool]):
     def on_mount(self) -> None:
         """Start on the file name: the field most often changed."""
         self.query_one("#handout-path", Input).focus()
+
+    @on(Input.Changed, "#handout-path, #handout-blanks")
+    def _show_key(self) -> None:
+        """Say where a sheet's answer key goes (beside the sheet), so no file appears unannounced."""
+        path, blanks = self.field("path").strip(), self.field("blanks").strip()
+        text = f"answer key: {key_path_for(Path(path)).name}, beside the sheet" if path and blanks else ""
+        self.query_one("#handout-key", Static).update(Text(text, style="dim"))
 
     def field(self, name: str) -> str:
         """The text typed in one field (`FIELDS`)."""
