@@ -1,5 +1,5 @@
 """`backprop-tui grade SCENARIO ANSWERS.toml`: a sheet with one wrong number per known mistake, built
-from the lecture's network by hand (tests/support/lecture_mistakes.py), graded in text and strict
+from the lecture's network by hand (tests/support/mistake_oracle.py), graded in text and strict
 JSON; an answer key; and malformed sheets refused with the loader's kind of message, exit 2."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 
 from backprop_tui.cli.main import main
 
-from support.lecture_mistakes import GAMMA, LECTURE_MOMENTUM, MU, Y3, lecture, momentum_iterations, sigmoid
+from support.mistake_oracle import GAMMA, LECTURE_MOMENTUM, MU, Y3, lecture, momentum_iterations, sigmoid
 
 CLOSE = ["--relative", "0.001", "--absolute", "0.0001"]
 """The lecture's small numbers lie closer together than the default 0.005: grade them closely."""
@@ -172,6 +172,16 @@ def test_a_malformed_sheet_is_named_and_exits_2(capsys, tmp_path, case) -> None:
     assert code == 2 and out == ""
     assert err.startswith("error: ") and message in err, err
     assert "Traceback" not in err
+
+
+def test_an_empty_sheet_and_one_that_is_not_text(capsys, tmp_path) -> None:
+    sheet = tmp_path / "a.toml"
+    sheet.write_text("", encoding="utf-8")
+    code, _, err = run_cli(capsys, "grade", "lecture", str(sheet))
+    assert code == 2 and "a.toml: expected at least one [iteration.N] table of answers, found none" in err
+    sheet.write_bytes(b"[iteration.1]\nyhat = 0.6 # \xff\n")
+    code, _, err = run_cli(capsys, "grade", "lecture", str(sheet))
+    assert code == 2 and "a.toml: not UTF-8 text (byte 27)" in err
 
 
 def test_every_problem_is_named_at_once(capsys, tmp_path) -> None:

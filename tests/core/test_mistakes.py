@@ -1,5 +1,5 @@
 """The mistakes engine: every code recognised on the lecture's numbers (each wrong number worked by
-hand in tests/support/lecture_mistakes.py, not by the engine) and again on other scenarios
+hand in tests/support/mistake_oracle.py, not by the engine) and again on other scenarios
 (tanh, softmax with cross-entropy, momentum, batches), the choice where two mistakes give the same
 number, and never a diagnosis for a right number, in any cell of any bundled scenario."""
 
@@ -17,7 +17,7 @@ from backprop_tui.core.vocab import parse_cell
 from backprop_tui.render.mistakes import sentence
 
 from support.dense_cases import WRITTEN, bundled_cases
-from support.lecture_mistakes import (GAMMA, LECTURE_MOMENTUM, MU, THETA2, Y3, lecture, lecture_momentum,
+from support.mistake_oracle import (GAMMA, LECTURE_MOMENTUM, MU, THETA2, Y3, lecture, lecture_momentum,
                                       momentum_iterations, sigmoid)
 
 TIGHT = Tolerance(0.001, 0.0001)
@@ -275,3 +275,15 @@ def test_a_diverged_iteration_is_diagnosed_without_warnings() -> None:
                 for key in op.results:
                     for (i, j), value in np.ndenumerate(step.matrix(key).values):
                         diagnose(steps, step.index, key, (i, j), 0.123)
+
+
+def test_the_sigmoid_with_binary_cross_entropy_shortcut() -> None:
+    steps = iteration_steps(loads(WRITTEN["bce-leaky-sigmoid"]), 1)
+    yhat, y = shown(steps, "yhat"), shown(steps, "y")
+    m, k = y.shape[1], y.shape[0]
+    gradient = (yhat - y) / (yhat * (1 - yhat) * m * k)  # ∂E/∂ŷ itself, σ′ left out
+    assert ask(steps, "delta2[2,3]", float(gradient[1, 2])).mistake is Mistake.MISSING_ACTIVATION_DERIVATIVE
+    flipped = (y - yhat) / (m * k)
+    assert ask(steps, "delta2[1,2]", float(flipped[0, 1])).mistake is Mistake.SIGN_FLIPPED
+    summed = (yhat - y) / k  # without the batch's 1/m
+    assert ask(steps, "delta2[1,1]", float(summed[0, 0])).mistake is Mistake.MISSING_BATCH_AVERAGE

@@ -14,7 +14,7 @@ from backprop_tui.core.scenario.load import load, loads
 from backprop_tui.core.vocab import parse_cell
 from backprop_tui.render.mistakes import sentence
 
-from support.lecture_mistakes import LECTURE_MOMENTUM
+from support.mistake_oracle import LECTURE_MOMENTUM
 
 
 CLOSE = Tolerance(0.001, 0.0001)

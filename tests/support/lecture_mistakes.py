@@ -1,12 +1,14 @@
-"""The lecture's numbers worked by hand, right and under each known mistake: an oracle for the
-mistakes engine that shares no code with it (plain NumPy on the lecture's written values).
+"""The lecture's numbers worked by hand in NumPy (no engine code), and the wrong answer each known
+mistake gives at one cell: the quiz tests type these and expect the mistake named.
 
-`LECTURE_MOMENTUM` is the lecture's network and sample with three more samples and momentum, so the
-two mistakes the lecture itself cannot show (the batch's 1/m, momentum's velocity) have numbers
-to be made in, in its second iteration.
+A two-layer sigmoid network with squared error, E = (1/m)·Σ ½(y − ŷ)², stored θ (inputs × units)
+as the lecture does: z = θᵀ·a. `momentum_lecture` is the lecture with a second sample and
+momentum, for the two mistakes the lecture itself cannot show (m = 1, plain GD).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -14,84 +16,96 @@ X = np.array([[1.0], [0.5]])
 Y = np.array([[1.0]])
 THETA1 = np.array([[1.2, 1.1, 1.5], [0.3, 0.7, 0.3]])
 THETA2 = np.array([[0.2], [0.3], [0.1]])
-GAMMA = 0.5
+RATE = 0.5
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-z))
 
 
-def lecture(x: np.ndarray = X, y: np.ndarray = Y, theta1: np.ndarray = THETA1, theta2: np.ndarray = THETA2,
-            gamma: float = GAMMA) -> dict[str, np.ndarray]:
-    """One plain gradient-descent iteration of the 2-3-1 sigmoid network, squared error with ½ and
-    the batch mean, every quantity under its ASCII name."""
+@dataclass
+class Worked:
+    """One iteration by hand: every quantity the quiz asks (columns are samples)."""
+
+    z1: np.ndarray
+    a1: np.ndarray
+    z2: np.ndarray
+    yhat: np.ndarray
+    residual: np.ndarray
+    E: float
+    dE_dyhat: np.ndarray
+    fprime2: np.ndarray
+    delta2: np.ndarray
+    dE_dtheta2: np.ndarray
+    dE_da1: np.ndarray
+    fprime1: np.ndarray
+    delta1: np.ndarray
+    dE_dtheta1: np.ndarray
+
+
+def work(x: np.ndarray, y: np.ndarray, theta1: np.ndarray, theta2: np.ndarray) -> Worked:
+    """Forward and backward through the 2-3-1 network for a batch (m columns), the mean over it."""
     m = x.shape[1]
-    q: dict[str, np.ndarray] = {}
-    q["z1"] = theta1.T @ x
-    q["a1"] = sigmoid(q["z1"])
-    q["z2"] = theta2.T @ q["a1"]
-    q["yhat"] = sigmoid(q["z2"])
-    q["y_minus_yhat"] = y - q["yhat"]
-    q["E"] = np.array([[np.sum(0.5 * (y - q["yhat"]) ** 2) / m]])
-    q["dE_dyhat"] = (q["yhat"] - y) / m
-    q["fprime2"] = q["yhat"] * (1 - q["yhat"])
-    q["delta2"] = q["dE_dyhat"] * q["fprime2"]
-    q["dE_dtheta2"] = q["a1"] @ q["delta2"].T
-    q["dE_da1"] = theta2 @ q["delta2"]
-    q["fprime1"] = q["a1"] * (1 - q["a1"])
-    q["delta1"] = q["dE_da1"] * q["fprime1"]
-    q["dE_dtheta1"] = x @ q["delta1"].T
-    q["theta1_new"] = theta1 - gamma * q["dE_dtheta1"]
-    q["theta2_new"] = theta2 - gamma * q["dE_dtheta2"]
-    return q
+    z1 = theta1.T @ x
+    a1 = sigmoid(z1)
+    z2 = theta2.T @ a1
+    yhat = sigmoid(z2)
+    residual = y - yhat
+    E = float(np.sum(0.5 * residual ** 2) / m)
+    dE_dyhat = (yhat - y) / m
+    fprime2 = yhat * (1 - yhat)
+    delta2 = dE_dyhat * fprime2
+    dE_da1 = theta2 @ delta2
+    fprime1 = a1 * (1 - a1)
+    delta1 = dE_da1 * fprime1
+    return Worked(z1, a1, z2, yhat, residual, E, dE_dyhat, fprime2, delta2, a1 @ delta2.T, dE_da1, fprime1,
+                  delta1, x @ delta1.T)
 
 
-def lecture_momentum(inputs: np.ndarray, targets: np.ndarray) -> str:
-    """The lecture's network as a scenario file, on these samples (rows), with momentum μ = 0.9
-    and every sample in each batch."""
-    rows = ", ".join(f"[{a}, {b}]" for a, b in inputs)
-    return f"""title = "The lecture's network on {len(inputs)} samples, with momentum"
-seed = 0
-[network]
-inputs = 2
-loss = "squared_error"
-[[layer]]
-units = 3
-activation = "sigmoid"
-weights = [[1.2, 1.1, 1.5], [0.3, 0.7, 0.3]]
-[[layer]]
-units = 1
-activation = "sigmoid"
-weights = [[0.2], [0.3], [0.1]]
-[data]
-inputs  = [{rows}]
-targets = [{", ".join(f"[{t}]" for t in targets)}]
-[training]
-optimizer = "momentum"
-learning_rate = 0.5
-momentum = 0.9
-batch_size = {len(inputs)}
-iterations = 3
-"""
+def lecture() -> Worked:
+    return work(X, Y, THETA1, THETA2)
 
 
-X3 = np.array([[1.0, 0.5], [0.5, 1.0], [0.2, 0.8], [0.9, 0.1]]).T
-"""The lecture's sample and three more, as columns (four, so a¹ is not square: 3 units × 4)."""
-Y3 = np.array([[1.0, 0.0, 1.0, 0.0]])
-LECTURE_MOMENTUM = lecture_momentum(X3.T, Y3[0])
-MU = 0.9
+def lecture_mistakes() -> dict[str, tuple[str, tuple[int, int], float]]:
+    """Per mistake code: the asked quantity (ASCII name), its cell (0-based) and the wrong value,
+    for the lecture's first iteration."""
+    w = lecture()
+    theta1_new = THETA1 - RATE * w.dE_dtheta1
+    theta2_new = THETA2 - RATE * w.dE_dtheta2
+    return {
+        "wrong_layer": ("z1", (0, 0), float(w.z2[0, 0])),                               # z² for z¹₁
+        "sign_flipped": ("y_minus_yhat", (0, 0), float(w.yhat[0, 0] - 1.0)),            # ŷ − y
+        "missing_half": ("E", (0, 0), float(w.residual[0, 0] ** 2)),                    # (y − ŷ)², no ½
+        "derivative_of_activation_value": ("fprime2", (0, 0),                          # σ′(ŷ) for σ′(z²)
+                                           float((sigmoid(w.yhat) * (1 - sigmoid(w.yhat)))[0, 0])),
+        "missing_activation_derivative": ("delta2", (0, 0), float(w.dE_dyhat[0, 0])),  # δ² = ∂E/∂ŷ
+        "updated_weights_used": ("dE_da1", (1, 0), float((theta2_new @ w.delta2)[1, 0])),  # θ² new·δ²
+        "transpose": ("theta1_new", (0, 1), float(theta1_new[1, 0])),                  # θ¹ new[2,1] for [1,2]
+        "missing_learning_rate": ("theta2_new", (0, 0), float((THETA2 - w.dE_dtheta2)[0, 0])),  # θ − ∇
+    }
 
 
-def momentum_iterations(x: np.ndarray = X3, y: np.ndarray = Y3) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """The two first iterations of `lecture_momentum` on samples x, y (columns), with the
-    velocities under v_theta1_new, v_theta2_new and the parameters after momentum's update."""
-    first = lecture(x, y)
-    v1 = -GAMMA * first["dE_dtheta1"]
-    v2 = -GAMMA * first["dE_dtheta2"]
-    first.update(v_theta1_new=v1, v_theta2_new=v2, theta1_new=THETA1 + v1, theta2_new=THETA2 + v2)
-    second = lecture(x, y, first["theta1_new"], first["theta2_new"])
-    w1, w2 = MU * v1 - GAMMA * second["dE_dtheta1"], MU * v2 - GAMMA * second["dE_dtheta2"]
-    second.update(v_theta1_new=w1, v_theta2_new=w2, theta1_new=first["theta1_new"] + w1,
-                  theta2_new=first["theta2_new"] + w2, theta1=first["theta1_new"], theta2=first["theta2_new"],
-                  v_theta1=v1, v_theta2=v2)
-    return first, second
+MOMENTUM = 0.9
+X2 = np.array([[1.0, 0.5], [0.5, 1.0]])
+Y2 = np.array([[1.0, 0.0]])
+
+
+def momentum_lecture(text: str) -> str:
+    """The lecture's file with a second sample (0.5, 1 → 0) and momentum on the whole batch."""
+    text = text.replace("inputs  = [[1.0, 0.5]]", "inputs  = [[1.0, 0.5], [0.5, 1.0]]")
+    text = text.replace("targets = [[1.0]]", "targets = [[1.0], [0.0]]")
+    return text.replace('optimizer = "gd"', f'optimizer = "momentum"\nmomentum = {MOMENTUM}\nbatch_size = 2')
+
+
+def momentum_mistakes() -> dict[str, tuple[int, str, tuple[int, int], float]]:
+    """Per mistake code: the iteration (1-based), quantity, cell and wrong value on momentum_lecture."""
+    first = work(X2, Y2, THETA1, THETA2)
+    v1 = -RATE * first.dE_dtheta1
+    v2 = -RATE * first.dE_dtheta2
+    second = work(X2, Y2, THETA1 + v1, THETA2 + v2)
+    m = X2.shape[1]
+    return {
+        "missing_batch_average": (1, "E", (0, 0), first.E * m),                         # Σ where the mean belongs
+        "momentum_velocity_forgotten": (2, "theta2_new", (0, 0),                         # plain GD in iteration 2
+                                        float((THETA2 + v2 - RATE * second.dE_dtheta2)[0, 0])),
+    }

@@ -1,4 +1,5 @@
-"""Small modal dialogs: choose a variant, edit a value, confirm a replace (the handout's is handout_dialog.py).
+"""Small modal dialogs: choose a variant, edit a value, name a file to write, confirm a replace
+(the handout's dialog is handout_dialog.py).
 
 Each explains a refused input in place (the loader's message, a bad path) and stays open, so a
 mistake never closes the dialog or the app.
@@ -17,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from backprop_tui.core.errors import UserError
 from backprop_tui.render.numbers import cell
 from backprop_tui.core.scenario.model import Scenario
 from backprop_tui.walk.authoring import EditTarget
@@ -98,6 +100,49 @@ class EditDialog(ModalScreen[bool]):
             self.dismiss(True)
         else:
             self.query_one("#edit-error", Static).update(Text(error))
+
+
+class ExportDialog(ModalScreen[bool]):
+    """Asks for the markdown file's name and calls `write(name, replace)`, which raises
+    FileExistsError for a file that exists (the dialog then asks before replacing it) or
+    UserError (explained in place; the dialog stays open for another name)."""
+
+    BINDINGS = [Binding("escape", "dismiss(False)", "Cancel")]
+
+    def __init__(self, suggestion: str, write: Callable[[str, bool], None],
+                 prompt: str = "Export the steps walked so far as a markdown handout to:") -> None:
+        super().__init__()
+        self.suggestion = suggestion
+        self.write = write
+        self.prompt = prompt
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Static(Text(self.prompt, style="bold"))
+            yield Input(value=self.suggestion, id="export-path")
+            yield Static(id="export-error")
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        if event.value.strip():
+            self._write(event.value.strip(), replace=False)
+
+    def _write(self, name: str, replace: bool) -> None:
+        try:
+            self.write(name, replace)
+        except FileExistsError:
+            self.app.push_screen(ConfirmDialog(f"{name} already exists. Replace it with the export?"),
+                                 lambda yes: self._write(name, True) if yes else self.show_error(
+                                     f"Not written: {name} exists and was kept; type another name."))
+            return
+        except UserError as error:
+            self.show_error(str(error))
+            return
+        self.dismiss(True)
+
+    def show_error(self, message: str) -> None:
+        """Explain why nothing was written; the dialog stays open for another name."""
+        self.query_one("#export-error", Static).update(Text(message))
 
 
 class ConfirmDialog(ModalScreen[bool]):
