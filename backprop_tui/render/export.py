@@ -15,9 +15,11 @@ from backprop_tui.core.dense.run import Iteration
 from backprop_tui.core.dense.steps import Matrix, Step, first_divergent_step
 from backprop_tui.core.scenario.model import Scenario
 from backprop_tui.core import strict_json
-from backprop_tui.core.vocab import Quantity
-from backprop_tui.render.describe import equation, equation_latex, matrix_symbol, notes, title
+from backprop_tui.core.vocab import OptimizerName, Quantity
+from backprop_tui.render.describe import equation, equation_latex, matrix_latex, matrix_symbol, notes, title
+from backprop_tui.render.matrix import matrix_text
 from backprop_tui.render.notation import symbol
+from backprop_tui.render.numbers import cell, shape
 from backprop_tui.render.step import check_symbol
 
 TRACE_FORMAT_VERSION = 1
@@ -73,7 +75,8 @@ def matrix_json(step: Step, m: Matrix) -> dict[str, Any]:
 def operation_json(op: Operation) -> dict[str, Any]:
     """An operation by ASCII names, with only the constants its kind uses."""
     constants = {"function": op.function, "learning_rate": op.learning_rate, "momentum": op.momentum,
-                 "samples": op.samples}
+                 "samples": op.samples, "image": None if op.image is None else list(op.image), "kernel": op.kernel,
+                 "stride": op.stride, "padding": op.padding, "pool": op.pool}
     return {"kind": str(op.kind), "operands": [k.ascii for k in op.operands], "results": [k.ascii for k in op.results],
             "constants": {name: _finite_or_text(value) if isinstance(value, float) else value
                           for name, value in constants.items() if value is not None}}
@@ -132,3 +135,47 @@ def to_json(scenario: Scenario, iterations: list[Iteration], steps: list[Step]) 
         "iterations": [iteration_json(it, by_iteration.get(it.number, [])) for it in iterations],
     }
     return strict_json.dumps(document, indent=1)  # inf and NaN anywhere (gradient checks too) spelt out
+
+
+def _markdown_matrix(step: Step, m: Matrix, decimals: int) -> str:
+    rows = matrix_text(m, decimals)
+    header = "| " + " | ".join(f"{c + 1}" for c in range(m.shape[1])) + " |"
+    rule = "|" + "---:|" * m.shape[1]
+    body = "\n".join("| " + " | ".join(r) + " |" for r in rows)
+    return (f"**${matrix_latex(step, m.key)}$** ({matrix_symbol(step, m.key)}, {shape(*m.shape)})\n\n"
+            f"{header}\n{rule}\n{body}\n")
+
+
+def to_markdown_tables(scenario: Scenario, iterations: list[Iteration], steps: list[Step], decimals: int = 4) -> str:
+    """Each step with its LaTeX equation, its matrices as tables, notes and checks: the markdown of
+    the convolutional scenarios, whose operations the board's handout (render/board.py) does not
+    write yet; the dense scenarios' handouts are render/handout_markdown.py."""
+    t = scenario.training
+    lines = [f"# {scenario.title}", ""]
+    if scenario.description:
+        lines += [scenario.description.strip(), ""]
+    sizes = "-".join(str(s) for s in scenario.sizes)
+    lines += [f"Network {sizes}, activations {', '.join(l.activation for l in scenario.layers)}, "
+              f"loss `{scenario.loss}`, optimizer `{t.optimizer}`, learning rate γ = {t.learning_rate:g}"
+              + (f", momentum μ = {t.momentum:g}" if t.optimizer == OptimizerName.MOMENTUM else "") + ".", ""]
+    by_iteration = steps_by_iteration(steps)
+    for it in iterations:
+        lines += [f"## Iteration {it.number}", "",
+                  f"Batch: samples {', '.join(str(int(i) + 1) for i in it.batch)}; loss before the update E = {cell(it.loss, 6)}.", ""]
+        walked = by_iteration.get(it.number, [])
+        first_bad = first_divergent_step(walked)
+        if it.diverged or first_bad is not None:
+            where = f" (first at step {first_bad.index + 1}, {title(first_bad)})" if first_bad else ""
+            lines += [f"**This iteration diverged: values overflowed to infinity or NaN{where}.**", ""]
+        for s in walked:
+            layer = f", layer {s.layer}" if s.layer else ""
+            lines += [f"### {s.index + 1}. {title(s)} ({s.phase}{layer})", "", f"$$ {equation_latex(s)} $$", ""]
+            for m in s.matrices:
+                if m.shown:
+                    lines.append(_markdown_matrix(s, m, decimals))
+            lines += [f"- {note}" for note in notes(s)]
+            if s.check is not None:
+                lines.append(f"- Gradient check of {check_symbol(s.check)}: max relative error "
+                             f"{s.check.max_relative_error:.1e} against central differences ({s.check.verdict}).")
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
