@@ -115,6 +115,13 @@ ODOT = Sym(" ⊙ ", " \\odot ")
 OPEN, CLOSE = Sym("(", "\\left("), Sym(")", "\\right)")
 
 
+BOARD_KINDS = frozenset({OpKind.TRANSPOSE, OpKind.MATMUL, OpKind.OUTER_SUM, OpKind.ACTIVATION, OpKind.DERIVATIVE,
+                         OpKind.HADAMARD, OpKind.DIFFERENCE, OpKind.BATCH_SUM, OpKind.SOFTMAX_CE_DELTA,
+                         OpKind.SIGMOID_BCE_DELTA, OpKind.SOFTMAX_BACKWARD, OpKind.LOSS, OpKind.LOSS_GRADIENT,
+                         OpKind.GD_UPDATE, OpKind.MOMENTUM_UPDATE})
+"""The operations a board line is written for (the dense network's); the convolutional ones not yet."""
+
+
 def step_lines(step: Step, blanks: frozenset[Quantity] = frozenset()) -> list[Line]:
     """The board's lines of `step`, one per operation but the transposes; a matrix whose stored
     key is in `blanks` is left blank wherever it appears (its transpose too).

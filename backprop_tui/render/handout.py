@@ -17,7 +17,7 @@ from backprop_tui.core.dense.steps import Number, Step, first_divergent_step
 from backprop_tui.core.errors import UserError
 from backprop_tui.core.scenario.model import Scenario
 from backprop_tui.core.vocab import Cell, Kind, Parameter, Phase, Quantity
-from backprop_tui.render.board import Line, step_lines
+from backprop_tui.render.board import BOARD_KINDS, Line, step_lines
 from backprop_tui.render.chain import factor_text, target_text
 from backprop_tui.render.chain_table import value_text
 from backprop_tui.render.describe import note_text, title
@@ -176,6 +176,11 @@ def build_handout(scenario: Scenario, iterations: list[Iteration], steps: list[S
             continue
         walked = by_iteration.get(it.number, [])
         chosen = [s for s in walked if s.phase in options.phases]
+        unwritten = sorted(str(k) for k in {op.kind for s in chosen for op in s.operations} - BOARD_KINDS)
+        if unwritten:
+            name = scenario.source.name if scenario.source else scenario.title
+            raise UserError(f"{name}: a handout of its {', '.join(unwritten)} steps is not written yet "
+                            f"(`backprop-tui trace {name} --format markdown` gives them as tables)")
         blanks = _blanks(chosen, options)
         chains = [_chain(scenario, it, c, options.blanks) for c in options.chains]
         placed: set[Cell] = set()

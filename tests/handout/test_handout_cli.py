@@ -145,3 +145,19 @@ def test_grade_marks_a_trace_sheet_s_key_right_in_every_cell(capsys, tmp_path, n
     code, out, _ = run_cli(capsys, "grade", name, str(key), "--key", str(key), "--format", "json")
     score = json.loads(out)["score"]
     assert code == 0 and score["wrong"] == 0 and score["missing"] == 0 and score["right"] > 0
+
+
+def test_a_convolutional_scenario_has_no_board_handout_yet_and_says_so(capsys, tmp_path) -> None:
+    from backprop_tui.cli.conv import conv_iterations, load_conv_scenario
+    from backprop_tui.core.errors import UserError
+    from backprop_tui.core.scenario.bundled import resolve
+    from backprop_tui.render.handout import HandoutOptions, build_handout
+
+    scenario = load_conv_scenario(resolve("conv"), None)
+    iterations, steps = conv_iterations(scenario, 1)
+    with pytest.raises(UserError, match="conv.toml: a handout of its .* steps is not written yet"):
+        build_handout(scenario, iterations, steps, HandoutOptions())
+    code, _, err = run_cli(capsys, "trace", "conv", "--format", "latex", "--iterations", "1")
+    assert code == 2 and "a LaTeX handout of a convolutional scenario is not written yet" in err
+    code, out, _ = run_cli(capsys, "trace", "conv", "--format", "markdown", "--iterations", "1")
+    assert code == 0 and "$$ P^{1} = \\mathrm{im2col}(x) $$" in out
