@@ -24,3 +24,17 @@ def torch() -> ModuleType:
             pytest.fail(f"CI is set but PyTorch cannot be imported ({error}); .ci/run installs torch==2.13.0")
         pytest.skip("PyTorch is not installed (python -m pip install torch)")
     return module
+
+
+@pytest.fixture(scope="session")
+def pdflatex() -> str:
+    """The pdflatex command, for the tests that compile the LaTeX handouts. Without it they skip
+    locally, but in CI (.ci/run installs texlive-latex-base) they fail, so they always run there."""
+    import shutil
+
+    path = shutil.which("pdflatex")
+    if path is None:
+        if in_ci():
+            pytest.fail("CI is set but pdflatex is not on PATH; .ci/run installs texlive-latex-base")
+        pytest.skip("pdflatex is not installed (apt-get install texlive-latex-base)")
+    return path

@@ -39,12 +39,12 @@ def test_trace_text_shows_matrices_with_shapes(capsys):
     assert "1.3500" in out and "0.6191" in out
 
 
-def test_trace_markdown_has_latex(capsys, tmp_path):
+def test_trace_markdown_writes_the_board(capsys, tmp_path):
     target = tmp_path / "handout.md"
     code, _, _ = run_cli(capsys, "trace", "lecture", "--format", "markdown", "--output", str(target))
     assert code == 0
     text = target.read_text()
-    assert "$$ z^{1} = {\\theta^{1}}^{\\top}\\,x $$" in text
+    assert "z¹ = θ¹ᵀ·x\n" in text  # the board's equation, then its numbers (tests/render/test_handout.py)
     assert "## Iteration 3" in text
 
 

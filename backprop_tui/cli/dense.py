@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from backprop_tui.cli.args import whole_number
+from backprop_tui.cli.handout import add_handout_arguments, refuse_handout_options, walk_length, write_trace_handout
 from backprop_tui.core.errors import UserError
 
 
@@ -28,10 +29,13 @@ def register(subparsers: Any) -> None:
     p.add_argument("scenario", help="a path or a bundled name, e.g. lecture")
     p.add_argument("--iterations", type=whole_number(1, MAX_TRACE_ITERATIONS),
                    help=f"how many updates (default: the scenario's; at most {MAX_TRACE_ITERATIONS})")
-    p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    p.add_argument("--format", choices=("text", "markdown", "latex", "json"), default="text",
+                   help="text (default), json, or a handout: markdown, or latex (a document for pdflatex)")
     p.add_argument("--variant", help="apply one of the scenario's [[variant]] tables")
-    p.add_argument("--decimals", type=whole_number(1, 12), default=4, help="decimals per cell (1 to 12, default 4)")
+    p.add_argument("--decimals", type=whole_number(1, 12), default=4, help="decimals per cell of the text tables (1 to 12, default 4); handouts write 4 "
+                        "significant digits, more where an update's change needs them, as the app's worked lines do")
     p.add_argument("--output", "-o", help="write to this file (atomically) instead of stdout")
+    add_handout_arguments(p, MAX_TRACE_ITERATIONS)
     p.set_defaults(func=cmd_trace)
 
     p = subparsers.add_parser("validate", help="check scenario files and report every problem")
@@ -156,7 +160,8 @@ def cmd_trace(args: argparse.Namespace) -> int:
     from backprop_tui.core.dense.steps import build_steps
     from backprop_tui.core.fileio import atomic_write_text
     from backprop_tui.core.scenario.load import apply_variant, load
-    from backprop_tui.render.export import to_json, to_markdown
+    from backprop_tui.render.export import to_json, to_markdown_tables
+    from backprop_tui.render.handout import HandoutOptions, check_range
     from backprop_tui.render.matrix import View
     from backprop_tui.render.step import step_renderable
 
@@ -169,20 +174,31 @@ def cmd_trace(args: argparse.Namespace) -> int:
     if args.variant is not None and not conv:
         require_variant(scenario, args.variant)
         scenario = apply_variant(scenario, args.variant)
-    count = args.iterations or scenario.training.iterations
+    if args.format not in ("markdown", "latex"):
+        refuse_handout_options(args)
+    count = walk_length(args, scenario.training.iterations)
     if count > MAX_TRACE_ITERATIONS:
         print(f"note: tracing the first {MAX_TRACE_ITERATIONS} of the scenario's {wording.count(count, 'iteration')} "
               f"(pass --iterations N; `compare` shows whole runs)", file=sys.stderr)
         count = MAX_TRACE_ITERATIONS
     if conv:
+        if args.format == "latex":
+            raise UserError(f"{path.name}: a LaTeX handout of a convolutional scenario is not written yet; "
+                            f"use --format markdown, text or json")
+        refuse_handout_options(args)
         iterations, steps = conv_iterations(scenario, count)
     else:
         iterations = run(scenario, count)
+        if args.format in ("markdown", "latex"):
+            return write_trace_handout(args, scenario, iterations)
         steps = [s for it in iterations for s in build_steps(scenario, it)]
+    first, last = check_range(HandoutOptions(args.first, args.last), len(iterations))
+    iterations = iterations[first - 1:last]
+    steps = [s for s in steps if first <= s.iteration <= last]
     if args.format == "json":
         text = (conv_to_json if conv else to_json)(scenario, iterations, steps) + "\n"
-    elif args.format == "markdown":
-        text = to_markdown(scenario, iterations, steps, args.decimals)
+    elif args.format == "markdown":  # a convolutional scenario: its steps as tables
+        text = to_markdown_tables(scenario, iterations, steps, args.decimals)
     elif args.output is None and sys.stdout.isatty():
         console = Console()
         for s in steps:

@@ -1,4 +1,5 @@
-"""A walked trace as a markdown handout (LaTeX equations) or as JSON: the exports of `trace`.
+"""A walked trace as JSON, the export of `trace --format json` (the markdown and LaTeX handouts
+are render/handout*.py).
 
 The JSON's layout is documented in docs/trace-format.md; change TRACE_FORMAT_VERSION with it.
 """
@@ -145,8 +146,10 @@ def _markdown_matrix(step: Step, m: Matrix, decimals: int) -> str:
             f"{header}\n{rule}\n{body}\n")
 
 
-def to_markdown(scenario: Scenario, iterations: list[Iteration], steps: list[Step], decimals: int = 4) -> str:
-    """A handout: each step with its LaTeX equation, its matrices as tables, notes and checks."""
+def to_markdown_tables(scenario: Scenario, iterations: list[Iteration], steps: list[Step], decimals: int = 4) -> str:
+    """Each step with its LaTeX equation, its matrices as tables, notes and checks: the markdown of
+    the convolutional scenarios, whose operations the board's handout (render/board.py) does not
+    write yet; the dense scenarios' handouts are render/handout_markdown.py."""
     t = scenario.training
     lines = [f"# {scenario.title}", ""]
     if scenario.description:

@@ -83,7 +83,9 @@ def _latex(key: Quantity, function: str | None) -> str:
     if key.kind in _PARTIAL_OF:
         return f"\\frac{{\\partial E}}{{\\partial {_latex(_related(_PARTIAL_OF[key.kind], key.layer), None)}}}"
     if key.kind in _NEW_OF:
-        return _latex(_related(_NEW_OF[key.kind], key.layer), None) + "_{\\text{new}}"
+        base = _latex(_related(_NEW_OF[key.kind], key.layer), None)
+        # v_b's subscript is taken: group it, or "new" would be a double subscript LaTeX refuses
+        return (f"{{{base}}}" if "_" in base else base) + "_{\\text{new}}"
     if key.kind is Kind.FPRIME:
         f = ACTIVATIONS[function].latex if function else "f"
         return f"{f}'({latex(Quantity(Kind.Z, key.layer))})"

@@ -1,5 +1,5 @@
 """In-app authoring without Textual: what can be edited, a private copy of a bundled scenario,
-the undo stack of edits, and the markdown export of the walk so far (which never writes over the
+the undo stack of edits, and the handout of the walk so far (which never writes over the
 scenario, and replaces another file only when told to)."""
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from pathlib import Path
 
 from backprop_tui.core.dense import notation as n
 from backprop_tui.core.errors import UserError
-from backprop_tui.core.fileio import atomic_write_text
 from backprop_tui.core.vocab import Cell, Parameter
-from backprop_tui.render.export import to_markdown
+from backprop_tui.render.handout import Handout, check_range, detailed_iterations
 from backprop_tui.render.notation import cell_symbol
 from backprop_tui.core.scenario.bundled import bundled_dir
 from backprop_tui.core.scenario.edit import Edit, Key, bias_path, input_path, target_path, training_path, weight_path
+from backprop_tui.walk.handout import APP_WALK_MORE, HandoutFiles, HandoutRequest, export_handout, request_options
 from backprop_tui.walk.stepper import Stepper
 from backprop_tui.walk.focus import Focus
 
@@ -108,19 +108,16 @@ def same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def export_markdown(stepper: Stepper, path: Path, decimals: int, replace: bool = False) -> int:
-    """Write the iterations walked so far as the markdown handout; returns how many iterations.
+def export_handout_of_walk(stepper: Stepper, request: HandoutRequest, replace: bool = False) -> tuple[Handout, HandoutFiles]:
+    """Write the handout the app's dialog asks for, from the iterations walked so far (the steps
+    of the chosen ones are computed if the cache let them go).
 
-    Raises UserError, writing nothing, when `path` is the scenario's own file (it would turn
-    into markdown), and FileExistsError when `path` exists and `replace` is False (ask first).
+    Raises UserError, writing nothing, for a bad field or the scenario's own file, and
+    FileExistsError (its args the existing paths) when a file exists and `replace` is False.
     """
-    source = stepper.scenario.source
-    if source is not None and same_file(path, source):
-        raise UserError(f"{path}: is the scenario being shown; export to another file name")
-    if not replace and path.exists():
-        raise FileExistsError(path)
     count = stepper.walked
     iterations = stepper.iterations[:count]
-    steps = [s for i in range(count) for s in stepper.steps_of(i)]
-    atomic_write_text(path, to_markdown(stepper.scenario, iterations, steps, decimals))
-    return count
+    options = request_options(request, stepper.scenario)
+    first, last = check_range(options, count, APP_WALK_MORE)
+    steps = [s for n in sorted(detailed_iterations(options, first, last)) for s in stepper.steps_of(n - 1)]
+    return export_handout(stepper.scenario, iterations, steps, request, replace)

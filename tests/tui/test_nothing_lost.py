@@ -16,7 +16,8 @@ from textual.widgets import Input, Static
 from backprop_tui.cli.main import main as cli_main
 from backprop_tui.core.scenario.bundled import resolve
 from backprop_tui.tui.app import BackpropApp
-from backprop_tui.tui.screens.dialogs import ConfirmDialog, EditDialog, ExportDialog
+from backprop_tui.tui.screens.dialogs import ConfirmDialog, EditDialog
+from backprop_tui.tui.screens.handout_dialog import HandoutDialog
 from backprop_tui.tui.screens.error import ErrorScreen
 from backprop_tui.tui.screens.help import SCROLL_HINT, HelpScreen
 from backprop_tui.tui.screens.open_dialog import OpenScenarioDialog
@@ -49,13 +50,13 @@ async def test_export_asks_before_replacing_a_file(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("x")
         dialog = app.screen
-        assert isinstance(dialog, ExportDialog)
-        dialog.query_one(Input).value = str(notes)
+        assert isinstance(dialog, HandoutDialog)
+        dialog.query_one("#handout-path", Input).value = str(notes)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         question = " ".join(widget_text(app.screen.query_one("#confirm-question", Static)).split())
-        assert f"{notes} already exists. Replace it with the export?" in question
-        await pilot.press("n")  # no: kept, and the export dialog stays for another name
+        assert f"{notes} already exists. Replace with the handout?" in question
+        await pilot.press("n")  # no: kept, and the handout dialog stays for another name
         await wait_for(pilot, lambda: app.screen is dialog)
         assert notes.read_text(encoding="utf-8") == "my own notes"
         assert "Not written" in screen_text(app)
@@ -72,8 +73,8 @@ async def test_export_never_writes_over_the_scenario_shown(lecture_copy: Path) -
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("x")
         dialog = app.screen
-        assert isinstance(dialog, ExportDialog)
-        dialog.query_one(Input).value = str(lecture_copy)
+        assert isinstance(dialog, HandoutDialog)
+        dialog.query_one("#handout-path", Input).value = str(lecture_copy)
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is dialog  # refused in place, no question asked

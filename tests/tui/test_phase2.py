@@ -11,7 +11,8 @@ from backprop_tui.core.scenario.bundled import resolve
 from backprop_tui.walk.stepper import Position
 from backprop_tui.tui.app import BackpropApp
 from backprop_tui.tui.screens.compare import CompareScreen
-from backprop_tui.tui.screens.dialogs import EditDialog, ExportDialog, VariantDialog
+from backprop_tui.tui.screens.dialogs import EditDialog, VariantDialog
+from backprop_tui.tui.screens.handout_dialog import HandoutDialog
 from backprop_tui.tui.screens.stepper import StepperScreen
 
 from .helpers import FastWatchApp, screen_text, wait_for
@@ -142,13 +143,14 @@ async def test_export_writes_the_walk_as_markdown(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("pagedown", "x")
         dialog = app.screen
-        assert isinstance(dialog, ExportDialog)
-        assert dialog.query_one(Input).value == "lecture-trace.md"
-        dialog.query_one(Input).value = str(tmp_path / "missing-folder" / "out.md")
+        assert isinstance(dialog, HandoutDialog)
+        path = dialog.query_one("#handout-path", Input)
+        assert path.value == "lecture-handout.md" and dialog.field("to") == "2"
+        path.value = str(tmp_path / "missing-folder" / "out.md")
         await pilot.press("enter")
         assert app.screen is dialog and "cannot write" in screen_text(app)
         target = tmp_path / "walk.md"
-        dialog.query_one(Input).value = str(target)
+        path.value = str(target)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, StepperScreen))
         text = target.read_text(encoding="utf-8")

@@ -10,7 +10,8 @@ import pytest
 from backprop_tui.core.scenario.bundled import resolve
 from backprop_tui.core.scenario.load import load
 from backprop_tui.walk.stepper import Stepper
-from backprop_tui.walk.authoring import UndoStack, edit_targets, editable_copy, export_markdown, is_bundled
+from backprop_tui.walk.authoring import UndoStack, edit_targets, editable_copy, export_handout_of_walk, is_bundled
+from backprop_tui.walk.handout import HandoutRequest
 from backprop_tui.walk.focus import Focus
 from backprop_tui.core.errors import UserError
 from backprop_tui.core.scenario.edit import edit_file, weight_path
@@ -86,14 +87,15 @@ def test_export_refuses_the_scenario_itself_and_an_existing_file_unless_told(lec
     original = lecture_copy.read_text(encoding="utf-8")
     for replace in (False, True):
         with pytest.raises(UserError, match="is the scenario being shown"):
-            export_markdown(stepper, lecture_copy, 3, replace)
+            export_handout_of_walk(stepper, HandoutRequest(str(lecture_copy)), replace)
     assert lecture_copy.read_text(encoding="utf-8") == original
     other = lecture_copy.parent / "notes.md"
     other.write_text("my notes", encoding="utf-8")
     with pytest.raises(FileExistsError):
-        export_markdown(stepper, other, 3)
+        export_handout_of_walk(stepper, HandoutRequest(str(other)))
     assert other.read_text(encoding="utf-8") == "my notes"
-    assert export_markdown(stepper, other, 3, replace=True) == 1
+    handout, _ = export_handout_of_walk(stepper, HandoutRequest(str(other)), replace=True)
+    assert handout.span == (1, 1)
     assert other.read_text(encoding="utf-8").startswith("# Lecture")
 
 
@@ -101,6 +103,8 @@ def test_export_writes_only_the_iterations_walked(tmp_path: Path) -> None:
     stepper = Stepper(load("lecture"))
     stepper.move("next_iteration")
     target = tmp_path / "walk.md"
-    assert export_markdown(stepper, target, 3) == 2
+    assert export_handout_of_walk(stepper, HandoutRequest(str(target)))[0].span == (1, 2)
     text = target.read_text(encoding="utf-8")
     assert "## Iteration 2" in text and "## Iteration 3" not in text and "0.619" in text
+    with pytest.raises(UserError, match="--to 3: the walk has 2 iterations so far"):
+        export_handout_of_walk(stepper, HandoutRequest(str(tmp_path / "more.md"), last="3"))

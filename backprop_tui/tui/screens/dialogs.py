@@ -1,4 +1,5 @@
-"""Small modal dialogs: choose a variant, edit a value, name the export file, confirm a replace.
+"""Small modal dialogs: choose a variant, edit a value, name a file to write, confirm a replace
+(the handout's dialog is handout_dialog.py).
 
 Each explains a refused input in place (the loader's message, a bad path) and stays open, so a
 mistake never closes the dialog or the app.

@@ -91,7 +91,7 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
         Binding("D", "decimals(-1)", "Fewer decimals", show=False),
         Binding("e", "edit", "Edit a value in the file", show=False),
         Binding("u", "undo", "Undo the last edit", show=False),
-        Binding("x", "export", "Export the walk as markdown", show=False),
+        Binding("x", "export", "Write a handout of the walk (markdown or LaTeX, blanks)", show=False),
         Binding("v", "variant", "Switch variant", show=False),
         Binding("c", "compare", "Compare variants", show=False),
         Binding("L", "landscape", "Loss landscape", show=False),

@@ -1,4 +1,4 @@
-"""The stepper's authoring actions: edit a value in place, undo, export markdown, switch variant, compare.
+"""The stepper's authoring actions: edit a value in place, undo, write a handout, switch variant, compare.
 
 A mixin, so the stepping screen's own module stays about stepping; every file write goes through
 scenario.edit (style-preserving, validated) or fileio (atomic), and the app reloads in place.
@@ -6,13 +6,13 @@ scenario.edit (style-preserving, validated) or fileio (atomic), and the app relo
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from backprop_tui.core.errors import UserError
 from backprop_tui.core.scenario.edit import edit_file, path_text, undo_edit
-from backprop_tui.walk.authoring import EditTarget, edit_targets, export_markdown
+from backprop_tui.walk.authoring import EditTarget, edit_targets, export_handout_of_walk
+from backprop_tui.walk.handout import HandoutRequest
 from backprop_tui.tui.screens.compare import CompareScreen
-from backprop_tui.tui.screens.dialogs import BASE, EditDialog, ExportDialog, VariantDialog
+from backprop_tui.tui.screens.dialogs import BASE, EditDialog, VariantDialog
+from backprop_tui.tui.screens.handout_dialog import HandoutDialog
 
 
 class AuthoringActions:
@@ -50,15 +50,17 @@ class AuthoringActions:
         self.notify(f"Undone: {path_text(edit.key_path)} {before} in {edit.file.name}", timeout=4)
 
     def action_export(self) -> None:
-        """Ask for a file name and write the iterations walked so far as markdown."""
+        """Ask what to write (range, phases, chain rule, format, blanks, file) and write a handout."""
         source = self.stepper.scenario.source
-        self.app.push_screen(ExportDialog(f"{source.stem if source else 'scenario'}-trace.md", self._write_export))
+        self.app.push_screen(HandoutDialog(source.stem if source else "scenario", self.stepper.walked,
+                                           self._write_handout))
 
-    def _write_export(self, name: str, replace: bool) -> None:
-        """Write the export (see ExportDialog for the errors it raises)."""
-        path = Path(name).expanduser()
-        count = export_markdown(self.stepper, path, self.decimals, replace)
-        self.notify(f"Wrote {count} iteration{'s' if count > 1 else ''} to {path}", timeout=4)
+    def _write_handout(self, request: HandoutRequest, replace: bool) -> None:
+        """Write the handout (see HandoutDialog for the errors it raises)."""
+        handout, files = export_handout_of_walk(self.stepper, request, replace)
+        first, last = handout.span
+        span = f"iteration {first}" if first == last else f"iterations {first} to {last}"
+        self.notify(f"Wrote {span} to {' and '.join(str(p) for p in files.all)}", timeout=4)
 
     def action_variant(self) -> None:
         """Choose the variant to step through (the place is kept)."""

@@ -1,0 +1,177 @@
+"""The handout as a standalone LaTeX document (pdflatex; packages of texlive-latex-base and
+texlive-latex-recommended only: amsmath, amssymb, geometry, longtable).
+
+Each board line is an `align*`: the equation, then the numbers as `bmatrix`es with their shapes
+set under them (`\\underset`), then the result. Numbers follow the app's rules (worked.fmt,
+more digits where an update changes a weight); matrices past MAX_SHOWN rows or columns are
+elided with \\vdots, \\cdots, \\ddots; every piece of text goes through `latex_text`.
+"""
+
+from __future__ import annotations
+
+from backprop_tui.core.vocab import OptimizerName
+from backprop_tui.render.board import Const, Factor, Line, Sym, Token
+from backprop_tui.render.handout import Handout, IterationBoard, StepBoard, Summary, chain_lines
+from backprop_tui.render.handout_markdown import shown_indices, summary_heading
+from backprop_tui.render.latex_text import latex_text
+from backprop_tui.render.notation import latex
+from backprop_tui.render.numbers import cell
+from backprop_tui.render.worked import count, fmt
+
+WIDE = 8
+"""Matrix columns on one row of an equation; a line with more continues on the next row."""
+BLANK = "\\boxed{\\phantom{-0.0000}}"
+"""A cell left for the student to fill in: an empty box the width of a number."""
+
+PREAMBLE = r"""\documentclass[10pt]{article}
+\usepackage[utf8]{inputenc}
+\usepackage{amsmath}
+\usepackage{amssymb}
+\usepackage{longtable}
+\usepackage[margin=1.8cm]{geometry}
+\setcounter{MaxMatrixCols}{20}
+\allowdisplaybreaks
+\setlength{\parindent}{0pt}
+\setlength{\parskip}{0.5ex}
+"""
+
+
+def latex_number(value: float, digits: int = 4) -> str:
+    """A number in math mode: worked.fmt's digits, 1.2e-05 as 1.2\\times10^{-5}, inf as \\infty."""
+    text = fmt(value, digits)
+    if text in ("inf", "-inf"):
+        return text.replace("inf", "\\infty")
+    if text == "NaN":
+        return "\\mathrm{NaN}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        return f"{mantissa}\\times 10^{{{int(exponent)}}}"
+    return text
+
+
+def _cell(factor: Factor, row: int | None, col: int | None) -> str:
+    if row is None and col is None:
+        return "\\ddots"
+    if row is None:
+        return "\\vdots"
+    if col is None:
+        return "\\cdots"
+    if factor.blank:
+        return BLANK
+    return latex_number(float(factor.values[row, col]), factor.digits_at(row, col))
+
+
+def matrix_latex(factor: Factor) -> str:
+    """A bmatrix with its shape set under it; a scalar (γ, E) as a plain number (or a box)."""
+    if factor.scalar:
+        return BLANK if factor.blank else latex_number(float(factor.values[0, 0]), factor.digits_at(0, 0))
+    rows, cols = factor.shape
+    body = " \\\\ ".join(" & ".join(_cell(factor, r, c) for c in shown_indices(cols)) for r in shown_indices(rows))
+    return f"\\underset{{{rows}\\times {cols}}}{{\\begin{{bmatrix}} {body} \\end{{bmatrix}}}}"
+
+
+def _token(token: Token, numbers: bool) -> str:
+    if isinstance(token, Factor):
+        return matrix_latex(token) if numbers else latex(token.key, token.function)
+    if isinstance(token, Const):
+        return count(token.value) if numbers else token.latex
+    return token.latex
+
+
+def _columns(token: Token) -> int:
+    if isinstance(token, Factor) and not token.scalar:
+        return len(shown_indices(token.shape[1]))
+    return 0
+
+
+def _wrapped(tokens: tuple[Token, ...]) -> list[tuple[Token, ...]]:
+    """The numbers of a line cut into rows of at most WIDE matrix columns, each cut before a
+    matrix that stands outside any \\left( … \\right) (LaTeX cannot break those)."""
+    rows: list[list[Token]] = [[]]
+    width = depth = 0
+    for token in tokens:
+        if isinstance(token, Factor) and depth == 0 and width and width + _columns(token) > WIDE:
+            rows.append([])
+            width = 0
+        rows[-1].append(token)
+        width += _columns(token)
+        if isinstance(token, Sym):
+            depth += token.latex.count("\\left") - token.latex.count("\\right")
+    return [tuple(row) for row in rows]
+
+
+def line_latex(line: Line) -> str:
+    """One board line as an align*: equation, numbers, result."""
+    arrow = line.arrow.latex
+    name = latex(line.lhs, line.lhs_function)
+    rhs = "".join(_token(t, False) for t in line.symbols)
+    rows = [] if line.named else [f"{name} &{arrow} {rhs}"]
+    for i, part in enumerate(_wrapped(line.substituted)):
+        numbers = "".join(_token(t, True) for t in part)
+        rows.append(f"{'' if rows else name + ' '}&= {numbers}" if not i else f"&\\quad {numbers}")
+    rows.append(f"&= {matrix_latex(line.result)}")
+    return "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}"
+
+
+def _chain(chain, out: list[str]) -> None:
+    out += [f"\\paragraph{{Chain rule for {latex_text(chain.cell.ascii)}}}", "\\begin{itemize}"]
+    out += [f"\\item {latex_text(text)}" for text in chain_lines(chain)]
+    out.append("\\end{itemize}")
+
+
+def _step(board: StepBoard, out: list[str]) -> None:
+    s = board.step
+    layer = f", layer {s.layer}" if s.layer else ""
+    out.append(f"\\subsection*{{{s.index + 1}. {latex_text(board.title)} ({s.phase}{layer})}}")
+    out += [line_latex(line) for line in board.lines]
+    extra = [*board.notes, *([board.check] if board.check else [])]
+    if extra:
+        out += ["\\begin{itemize}", *(f"\\item {latex_text(text)}" for text in extra), "\\end{itemize}"]
+    for chain in board.chains:
+        _chain(chain, out)
+
+
+def _iteration(handout: Handout, it: IterationBoard, out: list[str]) -> None:
+    out.append(f"\\section*{{Iteration {it.number}}}")
+    batch = f"Batch: sample{'s' if len(it.batch) > 1 else ''} {', '.join(map(str, it.batch))}"
+    loss = "" if handout.options.blanks else f"; loss before the update E = {cell(it.loss, 6)}"
+    out.append(latex_text(f"{batch}{loss}.") + "\n")
+    if it.diverged:
+        out.append(f"\\textbf{{{latex_text(it.diverged)}}}\n")
+    for board in it.steps:
+        _step(board, out)
+    for chain in it.chains:
+        _chain(chain, out)
+
+
+def _summary(summary: Summary, out: list[str]) -> None:
+    out += [f"\\section*{{{latex_text(summary_heading(summary))}}}",
+            "\\begin{longtable}{rlr}", "iteration & batch & $E$ before the update \\\\ \\hline"]
+    out += [f"{n} & {', '.join(map(str, batch))} & {latex_text(cell(loss, 6))} \\\\" for n, batch, loss in summary.rows]
+    out.append("\\end{longtable}\n")
+
+
+def to_latex(handout: Handout) -> str:
+    """The handout as a LaTeX document that compiles with pdflatex."""
+    scenario, options = handout.scenario, handout.options
+    t = scenario.training
+    out = [PREAMBLE, f"\\title{{{latex_text(scenario.title)}}}", "\\date{}", "\\begin{document}", "\\maketitle", ""]
+    if scenario.description and not options.blanks:  # a story quotes numbers a sheet asks for
+        out += [latex_text(" ".join(scenario.description.split())), ""]
+    sizes = "-".join(str(s) for s in scenario.sizes)
+    momentum = f", momentum μ = {t.momentum:g}" if t.optimizer == OptimizerName.MOMENTUM else ""
+    out += [latex_text(f"Network {sizes}, activations {', '.join(l.activation for l in scenario.layers)}, "
+                       f"loss {scenario.loss}, optimizer {t.optimizer}, learning rate γ = {t.learning_rate:g}"
+                       f"{momentum}."), ""]
+    first, last = handout.span
+    span = f"Iteration {first}" if first == last else f"Iterations {first} to {last}"
+    out += [latex_text(f"{span} of the {handout.walked} walked; phases: {', '.join(map(str, options.phases))}."), ""]
+    if options.blanks:
+        out += [f"Fill in each box ${BLANK}$ with the value the step computes (4 significant digits).", ""]
+    for it in handout.iterations:
+        if isinstance(it, Summary):
+            _summary(it, out)
+        else:
+            _iteration(handout, it, out)
+    out.append("\\end{document}")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,140 @@
+"""The `x` dialog: write a handout of the walk (range, phases, chain-rule weights, format,
+blanks, file), asking before any file is replaced.
+
+The fields take the same words as `trace --format markdown|latex` (each labelled with its flag),
+so a refused value is explained in place with the CLI's message and the dialog stays open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+
+from backprop_tui.core.errors import UserError
+from backprop_tui.tui.screens.dialogs import ConfirmDialog
+from backprop_tui.walk.handout import HandoutFormat, HandoutRequest, key_path_for
+
+FIELDS = ("from", "to", "phases", "chain", "blanks", "path")
+"""The text fields, in order (ids are handout-NAME)."""
+
+
+class HandoutDialog(ModalScreen[bool]):
+    """Asks what to write and calls `write(request, replace)`, which raises FileExistsError (its
+    args the existing files: the dialog asks before replacing them) or UserError (explained in
+    place; the dialog stays open)."""
+
+    BINDINGS = [Binding("escape", "dismiss(False)", "Cancel")]
+
+    def __init__(self, stem: str, walked: int, write: Callable[[HandoutRequest, bool], None]) -> None:
+        super().__init__()
+        self.stem, self.walked, self.write = stem, walked, write
+
+    def compose(self) -> ComposeResult:
+        """One line per field: range, phases, chain, format, blanks, file; the error; Write."""
+        plural = "s" if self.walked > 1 else ""
+        with Vertical(classes="dialog-box", id="handout-box"):
+            yield Static(Text(f"Write a handout of the walk ({self.walked} iteration{plural} walked so far)",
+                              style="bold"), id="handout-title")
+            with Horizontal(classes="handout-row"):
+                yield Label("from (--from)", classes="handout-label")
+                yield Input(value="1", id="handout-from", classes="handout-short")
+                yield Label("  to (--to)", classes="handout-label")
+                yield Input(value=str(self.walked), id="handout-to", classes="handout-short")
+            yield from self._row("phases", "handout-phases", "forward, loss, backward, update", "")
+            yield from self._row("chain rule of", "handout-chain", "", "e.g. theta1[1,1] b2[1] (empty: none)")
+            with Horizontal(classes="handout-row"):
+                yield Label("format", classes="handout-label")
+                with RadioSet(id="handout-format"):
+                    yield RadioButton("markdown", value=True, id="format-markdown")
+                    yield RadioButton("LaTeX", id="format-latex")
+            yield from self._row("blanks", "handout-blanks", "",
+                                 "a sheet: all, phases, or z1, delta2 …")
+            yield from self._row("file", "handout-path", f"{self.stem}-handout.md", "")
+            yield Static(id="handout-key")
+            yield Static(id="handout-error")
+            with Horizontal(id="handout-buttons"):
+                yield Button("Write (enter)", id="handout-write", variant="primary")
+
+    def _row(self, label: str, id: str, value: str, placeholder: str) -> ComposeResult:
+        with Horizontal(classes="handout-row"):
+            yield Label(label, classes="handout-label")
+            yield Input(value=value, placeholder=placeholder, id=id)
+
+    def on_mount(self) -> None:
+        """Start on the file name: the field most often changed."""
+        self.query_one("#handout-path", Input).focus()
+
+    @on(Input.Changed, "#handout-path, #handout-blanks")
+    def _show_key(self) -> None:
+        """Say where a sheet's answer key goes (beside the sheet), so no file appears unannounced."""
+        path, blanks = self.field("path").strip(), self.field("blanks").strip()
+        text = f"answer key: {key_path_for(Path(path)).name}, beside the sheet" if path and blanks else ""
+        self.query_one("#handout-key", Static).update(Text(text, style="dim"))
+
+    def field(self, name: str) -> str:
+        """The text typed in one field (`FIELDS`)."""
+        return self.query_one(f"#handout-{name}", Input).value
+
+    @property
+    def form(self) -> HandoutFormat:
+        """The chosen format (markdown unless LaTeX is pressed)."""
+        pressed = self.query_one(RadioSet).pressed_button
+        return HandoutFormat.LATEX if pressed is not None and pressed.id == "format-latex" else HandoutFormat.MARKDOWN
+
+    @on(RadioSet.Changed)
+    def _format_changed(self, event: RadioSet.Changed) -> None:
+        """Keep the file's suffix in step with the format (only the suggested one, .md ↔ .tex)."""
+        path = self.query_one("#handout-path", Input)
+        suffix = self.form.suffix
+        for old in (".md", ".tex"):
+            if path.value.endswith(old) and old != suffix:
+                path.value = path.value[: -len(old)] + suffix
+
+    @on(Input.Changed, "#handout-blanks")
+    def _blanks_changed(self, event: Input.Changed) -> None:
+        """A sheet with blanks is named a sheet (when the name is still the suggested one)."""
+        path = self.query_one("#handout-path", Input)
+        kind = "sheet" if event.value.strip() else "handout"
+        for name in (f"{self.stem}-handout", f"{self.stem}-sheet"):
+            for suffix in (".md", ".tex"):
+                if path.value == name + suffix:
+                    path.value = f"{self.stem}-{kind}{suffix}"
+                    return
+
+    def request(self) -> HandoutRequest:
+        """What the fields ask for."""
+        return HandoutRequest(path=self.field("path"), first=self.field("from"), last=self.field("to"),
+                              phases=self.field("phases"), chains=self.field("chain"), blanks=self.field("blanks"),
+                              form=self.form)
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#handout-write")
+    def _submitted(self) -> None:
+        self._write(self.request(), replace=False)
+
+    def _write(self, request: HandoutRequest, replace: bool) -> None:
+        try:
+            self.write(request, replace)
+        except FileExistsError as error:
+            names = " and ".join(str(Path(p)) for p in error.args)
+            verb = "exist" if len(error.args) > 1 else "exists"
+            self.app.push_screen(ConfirmDialog(f"{names} already {verb}. Replace with the handout?"),
+                                 lambda yes: self._write(request, True) if yes else self.show_error(
+                                     f"Not written: {names} kept; type another name."))
+            return
+        except UserError as error:
+            self.show_error(str(error))
+            return
+        self.dismiss(True)
+
+    def show_error(self, message: str) -> None:
+        """Explain why nothing was written; the dialog stays open."""
+        self.query_one("#handout-error", Static).update(Text(message))
