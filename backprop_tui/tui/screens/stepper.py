@@ -17,7 +17,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer
 
 from backprop_tui.core.dense import chain
 from backprop_tui.core.dense.chain import DrillDown
@@ -36,6 +35,7 @@ from backprop_tui.tui.widgets.error_panel import ErrorPanel
 from backprop_tui.tui.widgets.loss_chart import LossChart
 from backprop_tui.tui.widgets.network import NetworkDiagram
 from backprop_tui.tui.widgets.status_line import StatusLine
+from backprop_tui.tui.widgets.step_footer import NAVIGATION, StepFooter, step_keys
 from backprop_tui.tui.widgets.step_view import StepView
 
 SPEEDS = (4.0, 2.0, 1.0, 0.5, 0.25, 0.1, 0.05)
@@ -130,7 +130,7 @@ class StepperScreen(AuthoringActions, Screen[None]):
                 yield StepView(id="step")
                 yield ChainPanel(id="chain")
         yield ErrorPanel(id="errors")
-        yield Footer(compact=True)
+        yield StepFooter()
 
     def on_mount(self) -> None:
         self.query_one(ErrorPanel).show_error(None)
@@ -206,6 +206,8 @@ class StepperScreen(AuthoringActions, Screen[None]):
             chain_panel.show(self.drilldown(focus), self.decimals)
             chain_panel.display = step.phase is not Phase.FORWARD or self.chain_in_forward
             self.query_one(LossChart).show(s.losses(), s.data_losses(), s.position.iteration + 1)
+            batch = s.iteration.x.shape[1] > 1
+            self.query_one(StepFooter).show([*NAVIGATION, *step_keys(step.phase, batch, self.chain_in_forward)])
         self.call_after_refresh(self._warm_next)
 
     def _warm_next(self) -> None:
