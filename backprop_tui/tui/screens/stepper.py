@@ -51,7 +51,9 @@ class StepperScreen(AuthoringActions, Screen[None]):
     """Walks one scenario's steps; the app hands it a new Stepper on reload or open."""
 
     COMMANDS = {StepperCommands}
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (96, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (96, "-wide"), (110, "-beside"), (160, "-widest")]
+    """From -beside the chain rule sits beside the step rather than below it: under the drawing
+    (-beside), or in a column of its own (-widest)."""
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     BINDINGS = [
         _move("right,n", "next_step", "Next step", show=True, key_display="→"),
@@ -124,10 +126,12 @@ class StepperScreen(AuthoringActions, Screen[None]):
         with Horizontal(id="body"):
             with Vertical(id="side"):
                 yield NetworkDiagram(id="network")
+                yield ChainPanel(id="chain-side")  # the chain rule's place from 110 to 160 columns
                 yield LossChart(id="loss")
             with VerticalScroll(id="main", can_focus=False):
-                yield AboutPanel(id="about")
-                yield StepView(id="step")
+                with Vertical(id="step-column"):
+                    yield AboutPanel(id="about")
+                    yield StepView(id="step")
                 yield ChainPanel(id="chain")
         yield ErrorPanel(id="errors")
         yield StepFooter()
@@ -202,9 +206,10 @@ class StepperScreen(AuthoringActions, Screen[None]):
             self.query_one(NetworkDiagram).show_network(s, focus, self.sample, self.decimals)
             self.query_one(StepView).show(s.position.iteration, step, focus, self.decimals, self.show_sources,
                                           divergent is not None and divergent.index == step.index, self.pointer)
-            chain_panel = self.query_one(ChainPanel)
-            chain_panel.show(self.drilldown(focus), self.decimals)
-            chain_panel.display = step.phase is not Phase.FORWARD or self.chain_in_forward
+            drill = self.drilldown(focus)
+            for chain_panel in self.query(ChainPanel):  # one below or beside the step, one under the drawing
+                chain_panel.show(drill, self.decimals)
+            self.set_class(step.phase is Phase.FORWARD and not self.chain_in_forward, "-chain-off")
             self.query_one(LossChart).show(s.losses(), s.data_losses(), s.position.iteration + 1)
             batch = s.iteration.x.shape[1] > 1
             self.query_one(StepFooter).show([*NAVIGATION, *step_keys(step.phase, batch, self.chain_in_forward)])

@@ -49,7 +49,7 @@ PALETTE = FooterItem("ctrl+p", "^p", "palette", "palette")
 
 CELL = FooterItem("semicolon", ";", "Next cell's arithmetic", "Next cell")
 CHAIN = FooterItem("l", "hjkl", "Chain rule of another weight", "Chain rule")
-SHOW_CHAIN = FooterItem("w", "w", "Show the chain rule", "Chain rule")
+SHOW_CHAIN = FooterItem("w", "w", "Show the chain rule here too", "Show chain")
 HIDE_CHAIN = FooterItem("w", "w", "Hide the chain rule", "Hide chain")
 DECIMALS = FooterItem("d", "d/D", "More/fewer decimals", "Decimals")
 SAMPLE = FooterItem("s", "s/S", "Next/previous sample", "Sample")
