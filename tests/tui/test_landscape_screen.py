@@ -90,3 +90,11 @@ async def test_p_switches_to_the_principal_directions_and_back() -> None:
         await pilot.press("p")
         await wait_for(pilot, lambda: screen.scape.plane.kind == WEIGHTS and "E over x = theta" in screen_text(app))
         assert "every other parameter" in screen_text(app)
+
+
+async def test_at_80_columns_the_footer_keeps_the_plane_key_help_and_quit() -> None:
+    app = FastWatchApp(resolve("xor"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_landscape(pilot)
+        footer = screen_text(app).splitlines()[-1]
+        assert "p Plane" in footer and "? Help" in footer and "q Quit" in footer and "esc" in footer

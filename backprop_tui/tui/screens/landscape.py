@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from backprop_tui.core.dense.landscape import (
     PCA, WEIGHTS, Landscape, flatten, gradient_cut, landscape, on_plane, path_name,
@@ -20,6 +20,15 @@ from backprop_tui.core.dense.landscape import (
 from backprop_tui.core.vocab import Move
 from backprop_tui.render.landscape import axis_title, cut_chart, cut_verdict, framed_map, legend_text, scale_text
 from backprop_tui.walk.stepper import Stepper
+from backprop_tui.tui.widgets.step_footer import FooterItem, StepFooter
+
+LANDSCAPE_KEYS = [
+    FooterItem("escape", "esc", "Back to the stepper", "Back"),
+    FooterItem("pagedown", "PgDn", "Next iteration", "Next"),
+    FooterItem("pageup", "PgUp", "Previous iteration", "Prev"),
+    FooterItem("p", "p", "Switch plane (weights / PCA)", "Plane"),
+]
+"""The footer's keys, fitted to the width beside ? Help and q Quit."""
 
 LABEL_WIDTH = 10
 """Columns the map's y labels and frame take besides the map itself."""
@@ -57,7 +66,7 @@ class LandscapeScreen(Screen[None]):
                 yield Static(id="landscape-legend")
                 yield Static(id="landscape-cut")
                 yield Static(id="landscape-verdict")
-        yield Footer(compact=True)
+        yield StepFooter(LANDSCAPE_KEYS)
 
     def on_mount(self) -> None:
         self._compute()

@@ -99,7 +99,8 @@ def fit(items: list[FooterItem], width: int) -> tuple[list[tuple[FooterItem, boo
 
 
 class StepFooter(Footer):
-    """The footer of the stepping screen; `show` gives it the keys of the current step."""
+    """A footer that shows the keys it is given (`show`), fitted to the width, ? Help and q Quit
+    pinned right: the stepping screen's (the keys of the current step) and the landscape's."""
 
     DEFAULT_CSS = """
     StepFooter #pinned {
@@ -108,9 +109,9 @@ class StepFooter(Footer):
     }
     """
 
-    def __init__(self) -> None:
+    def __init__(self, items: list[FooterItem] | None = None) -> None:
         super().__init__(compact=True, show_command_palette=False)
-        self.items: list[FooterItem] = list(NAVIGATION)
+        self.items: list[FooterItem] = list(NAVIGATION if items is None else items)
         self._composed_for: tuple[tuple[FooterItem, ...], int] | None = None
 
     def show(self, items: list[FooterItem]) -> None:
