@@ -30,7 +30,7 @@ async def test_each_phase_shows_its_keys_and_help_and_quit_stay_in_view(size: tu
     async with app.run_test(size=size) as pilot:
         screen = app.screen
         assert isinstance(screen, StepperScreen)
-        expected = {Phase.FORWARD: ";", Phase.BACKWARD: "hjkl Chain rule", Phase.UPDATE: "d/D "}
+        expected = {Phase.FORWARD: "; Next cell", Phase.BACKWARD: "hjkl Chain rule", Phase.UPDATE: "d/D "}
         for phase, words in expected.items():
             await walk_to(pilot, screen, phase)
             await wait_for(pilot, lambda: words in footer_line(app))
