@@ -29,15 +29,18 @@ def header_text(step: Step) -> Text:
 
 
 def matrix_tables(step: Step, matrices: list[Matrix], view: View, cursor_key: Quantity | None = None,
-                  marks: dict[Quantity, frozenset[tuple[int, int]]] | None = None) -> list[Table]:
+                  marks: dict[Quantity, frozenset[tuple[int, int]]] | None = None,
+                  hidden: dict[Quantity, frozenset[tuple[int, int]]] | None = None) -> list[Table]:
     """One table per matrix of `step`; the cursor and the scroll window apply to `cursor_key` only,
-    `marks` underlines, per matrix, the cells that feed the cell under the cursor."""
+    `marks` underlines, per matrix, the cells that feed the cell under the cursor, `hidden` draws,
+    per matrix, the cells the quiz still asks as "?"."""
     tables = []
     for m in matrices:
         cursor = view.cursor if m.key == cursor_key else None
         offsets = (view.row_offset, view.col_offset) if cursor else (0, 0)
-        style = View(step_decimals(step, m.key, view), view.max_rows, view.max_cols, *offsets, cursor, m.role is Role.OUT,
-                     (marks or {}).get(m.key, frozenset()), view.clickable)
+        style = View(step_decimals(step, m.key, view, hidden=hidden), view.max_rows, view.max_cols, *offsets, cursor,
+                     m.role is Role.OUT, (marks or {}).get(m.key, frozenset()), view.clickable,
+                     (hidden or {}).get(m.key, frozenset()))
         tables.append(matrix_table(m, style, matrix_symbol(step, m.key)))
     return tables
 
@@ -64,8 +67,10 @@ def change_decimals(old: float, new: float, decimals: int, most: int = 12) -> in
     return decimals
 
 
-def update_table(step: Step, decimals: int, max_rows: int = 10, max_cols: int = 6) -> Table | None:
-    """For an update step: each parameter's old value → new value, with ↑/↓ for the direction."""
+def update_table(step: Step, decimals: int, max_rows: int = 10, max_cols: int = 6,
+                 hidden: frozenset[tuple[int, int]] = frozenset()) -> Table | None:
+    """For an update step: each parameter's old value → new value, with ↑/↓ for the direction;
+    a `hidden` cell (the quiz still asks its new value) shows old → ?."""
     if step.phase is not Phase.UPDATE:
         return None
     op = step.operation
@@ -76,8 +81,12 @@ def update_table(step: Step, decimals: int, max_rows: int = 10, max_cols: int = 
     col_idx = visible_indices(cols, max_cols, 0)
     row_idx = visible_indices(rows, max_rows, 0)
     shown_rows, shown_cols = [r for r in row_idx if r is not None], [c for c in col_idx if c is not None]
-    # one precision for the whole table (so its columns align), enough for every shown change to read
-    d = decimals_showing_changes(old.values[np.ix_(shown_rows, shown_cols)], new.values[np.ix_(shown_rows, shown_cols)],
+    # one precision for the whole table (so its columns align), enough for every shown change to
+    # read; a new value the quiz still asks is left out (its precision would hint at its size)
+    answered = new.values.copy()
+    for r, c in hidden:
+        answered[r, c] = old.values[r, c]
+    d = decimals_showing_changes(old.values[np.ix_(shown_rows, shown_cols)], answered[np.ix_(shown_rows, shown_cols)],
                                  decimals)
     for c in col_idx:
         table.add_column("…" if c is None else str(c + 1), justify="right")
@@ -91,6 +100,9 @@ def update_table(step: Step, decimals: int, max_rows: int = 10, max_cols: int = 
                 cells.append(Text("…"))
                 continue
             a, b = float(old.values[r, c]), float(new.values[r, c])
+            if (r, c) in hidden:
+                cells.append(Text(f"{cell(a, d)} → ?", style="bold"))
+                continue
             arrow, style = ("↑", "bold") if b > a else ("↓", "italic") if b < a else ("=", "dim")
             cells.append(Text(f"{cell(a, d)} → {cell(b, d)} {arrow}", style=style))
         table.add_row(str(r + 1), *cells)

@@ -26,8 +26,9 @@ INTRO = ("Walk through backpropagation one step at a time. The cursor picks a we
 TASKS: dict[str, frozenset[str]] = {
     "Stepping": frozenset({"move", "toggle_play", "speed", "go_to"}),
     "Looking closer": frozenset({"cursor", "toggle_sources", "scroll", "scroll_sideways", "decimals",
-                                 "sample", "about", "help", "fold", "landscape"}),
+                                 "sample", "about", "help", "fold", "landscape", "plane"}),
     "Changing the scenario": frozenset({"edit", "undo", "variant", "compare", "export", "open", "reload"}),
+    "Quiz": frozenset({"toggle_quiz", "quiz_skip", "quiz_leave", "quiz_summary"}),
 }
 """Keys grouped by what the learner is doing, by action name; any other action goes under "More"."""
 MORE = "More"

@@ -28,14 +28,16 @@ from backprop_tui.render.step import shown_matrices
 from backprop_tui.walk.focus import Focus, Pointer, Target, focus_layer, focus_of, moved, resolve
 from backprop_tui.tui.screens.goto_dialog import GoToIterationDialog
 from backprop_tui.tui.screens.stepper_authoring import AuthoringActions
+from backprop_tui.tui.screens.stepper_quiz import QuizActions
 from backprop_tui.core.errors import UserError
 from backprop_tui.tui.widgets.about_panel import AboutPanel
 from backprop_tui.tui.widgets.chain_panel import ChainPanel
 from backprop_tui.tui.widgets.error_panel import ErrorPanel
 from backprop_tui.tui.widgets.loss_chart import LossChart
 from backprop_tui.tui.widgets.network import NetworkDiagram
+from backprop_tui.tui.widgets.quiz_panel import QuizPanel
 from backprop_tui.tui.widgets.status_line import StatusLine
-from backprop_tui.tui.widgets.step_footer import NAVIGATION, StepFooter, step_keys
+from backprop_tui.tui.widgets.step_footer import NAVIGATION, QUIZ_KEYS, StepFooter, step_keys
 from backprop_tui.tui.widgets.step_view import StepView
 
 SPEEDS = (4.0, 2.0, 1.0, 0.5, 0.25, 0.1, 0.05)
@@ -47,7 +49,7 @@ def _move(key: str, action: str, description: str, show: bool = False, key_displ
     return Binding(key, f"move('{action}')", description, show=show, key_display=key_display)
 
 
-class StepperScreen(AuthoringActions, Screen[None]):
+class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
     """Walks one scenario's steps; the app hands it a new Stepper on reload or open."""
 
     COMMANDS = {StepperCommands}
@@ -93,6 +95,11 @@ class StepperScreen(AuthoringActions, Screen[None]):
         Binding("v", "variant", "Switch variant", show=False),
         Binding("c", "compare", "Compare variants", show=False),
         Binding("L", "landscape", "Loss landscape", show=False),
+        Binding("a", "toggle_quiz", "Quiz: type each result before it shows (on/off)", show=False),
+        Binding("tab", "quiz_skip", "Skip (reveal the asked cell)", show=True, key_display="tab"),
+        Binding("escape", "quiz_leave", "Leave the quiz", show=True, key_display="esc"),
+        Binding("A", "quiz_summary", "Quiz summary (and save it)", show=True),
+        Binding("O", "plane", "What each unit computes over the input plane", show=False),
     ]
 
     position: reactive[Position] = reactive(Position, init=False)
@@ -108,9 +115,10 @@ class StepperScreen(AuthoringActions, Screen[None]):
     busy: reactive[bool] = reactive(False, init=False)
     """A worker is computing the iteration the last move needs."""
 
-    def __init__(self, stepper: Stepper) -> None:
+    def __init__(self, stepper: Stepper, quiz: bool = False) -> None:
         super().__init__()
         self.stepper = stepper
+        self._start_quiz = quiz
         self.cursors: dict[int, tuple[int, int]] = {}
         """The cursor (row, column of θ) per layer, so each layer keeps its own."""
         self.pointer: Pointer | None = None
@@ -133,6 +141,7 @@ class StepperScreen(AuthoringActions, Screen[None]):
                     yield AboutPanel(id="about")
                     yield StepView(id="step")
                 yield ChainPanel(id="chain")
+        yield QuizPanel(id="quiz")
         yield ErrorPanel(id="errors")
         yield StepFooter()
 
@@ -142,15 +151,20 @@ class StepperScreen(AuthoringActions, Screen[None]):
         self.query_one(AboutPanel).show_about(self.stepper.scenario)
         self._ready = True
         self._go(self.stepper.position)
+        if self._start_quiz:
+            self.action_toggle_quiz()
 
     # -- the scenario ---------------------------------------------------------------------------
 
     def install(self, stepper: Stepper, opened: bool = False) -> None:
         """Show a new stepper (reloaded, or `opened`: another scenario, whose description is shown);
         drill-downs of the old one are stale, and moves queued for it are dropped."""
+        variant_changed = stepper.scenario.variant != self.stepper.scenario.variant
         self.stepper = stepper
         self._drills.clear()
         self._pending.clear()
+        if opened or variant_changed:  # other numbers: the quiz's answers were to other steps
+            self.quiz_restart()
         if opened:
             self.query_one(AboutPanel).show_about(stepper.scenario)
             self.query_one("#main", VerticalScroll).scroll_home(animate=False)
@@ -201,18 +215,26 @@ class StepperScreen(AuthoringActions, Screen[None]):
         step = s.step
         focus = self.focus_weight()
         divergent = first_divergent_step(s.steps)
+        hidden = self.quiz_hidden(step)  # in quiz mode: the asked cells, with the cursor put on one
         with self.app.batch_update():
-            self.query_one(StatusLine).show(s, self.busy, self.playing)
-            self.query_one(NetworkDiagram).show_network(s, focus, self.sample, self.decimals)
+            self.query_one(StatusLine).show(s, self.busy, self.playing,
+                                            self.quiz_session.score if self.quiz_on and self.quiz_session else None)
+            self.query_one(NetworkDiagram).show_network(s, focus, self.sample, self.decimals, conceal=hidden is not None)
             self.query_one(StepView).show(s.position.iteration, step, focus, self.decimals, self.show_sources,
-                                          divergent is not None and divergent.index == step.index, self.pointer)
+                                          divergent is not None and divergent.index == step.index, self.pointer,
+                                          hidden)
             drill = self.drilldown(focus)
             for chain_panel in self.query(ChainPanel):  # one below or beside the step, one under the drawing
                 chain_panel.show(drill, self.decimals)
-            self.set_class(step.phase is Phase.FORWARD and not self.chain_in_forward, "-chain-off")
-            self.query_one(LossChart).show(s.losses(), s.data_losses(), s.position.iteration + 1)
+            self.set_class((step.phase is Phase.FORWARD and not self.chain_in_forward) or self.quiz_conceals_iteration(),
+                           "-chain-off")
+            loss_chart = self.query_one(LossChart)
+            loss_chart.show(s.losses(), s.data_losses(), s.position.iteration + 1)
+            loss_chart.display = not self.quiz_conceals_loss()
+            self.quiz_show(step)
             batch = s.iteration.x.shape[1] > 1
-            self.query_one(StepFooter).show([*NAVIGATION, *step_keys(step.phase, batch, self.chain_in_forward)])
+            quiz = [item for item, action in QUIZ_KEYS if self.quiz_check(action)]  # the keys the quiz has now
+            self.query_one(StepFooter).show([*NAVIGATION, *quiz, *step_keys(step.phase, batch, self.chain_in_forward)])
         self.call_after_refresh(self._warm_next)
 
     def _warm_next(self) -> None:
@@ -475,6 +497,20 @@ class StepperScreen(AuthoringActions, Screen[None]):
         self._hide_about()
         self.app.push_screen(LandscapeScreen(self.stepper), lambda _: self._go(self.stepper.position))
 
+    def action_plane(self) -> None:
+        """Every unit's value over the plane of two inputs, the unit under the diagram's cursor
+        enlarged; iterations stepped there are shown here on return."""
+        from backprop_tui.tui.screens.plane import PlaneScreen, open_error
+
+        self._hide_about()
+        why = open_error(self.stepper)
+        if why is not None:
+            self.notify(why, severity="warning")
+            return
+        focus = self.focus_weight()
+        self.app.push_screen(PlaneScreen(lambda: self.stepper, (focus.layer, focus.col)),
+                             lambda _: self._go(self.stepper.position))
+
     def action_decimals(self, change: int) -> None:
         self._hide_about()
         self.decimals = min(max(self.decimals + change, MIN_DECIMALS), MAX_DECIMALS)
@@ -487,7 +523,8 @@ class StepperScreen(AuthoringActions, Screen[None]):
         """The footer shows (and the app takes) the sample keys only where a batch has samples to pick."""
         if action == "sample":
             return self.stepper.iteration.x.shape[1] > 1
-        return True
+        quiz = self.quiz_check(action)
+        return True if quiz is None else quiz
 
     def action_sample(self, change: int) -> None:
         """Show the next (or previous) sample of the batch in the network, wrapping around."""
