@@ -158,16 +158,24 @@ def window(shape: tuple[int, int], view: View) -> tuple[list[int], list[int]]:
     return sorted(rows), sorted(cols)
 
 
-def step_decimals(step: Step, key: Quantity, view: View | None = None, decimals: int = 3) -> int:
+def step_decimals(step: Step, key: Quantity, view: View | None = None, decimals: int = 3,
+                  hidden: dict[Quantity, frozenset[tuple[int, int]]] | None = None) -> int:
     """The decimals matrix `key` of `step` is drawn with: `decimals`, or more when it is one side of
     an old → new pair, so every changed cell shown (under `view`'s window; all cells without a
-    view) reads differently on both sides; both sides get the same decimals, so they align."""
+    view) reads differently on both sides; both sides get the same decimals, so they align.
+    Cells `hidden` (per matrix: the quiz still asks them) are left out: the precision chosen for
+    them would hint at the size of the change."""
     if view is not None:
         decimals = view.decimals
     pair = change_pair(step, key)
     if pair is None:
         return decimals
     old, new = (step.matrix(k).values for k in pair)
+    asked = (hidden or {}).get(pair[0], frozenset()) | (hidden or {}).get(pair[1], frozenset())
+    if asked:
+        new = new.copy()
+        for r, c in asked:
+            new[r, c] = old[r, c]
     if view is not None:
         rows, cols = window(old.shape, view)
         old, new = old[np.ix_(rows, cols)], new[np.ix_(rows, cols)]

@@ -8,7 +8,7 @@ from textual.binding import Binding
 from backprop_tui.core.scenario.bundled import resolve
 from backprop_tui.tui.app import BackpropApp
 from backprop_tui.tui.screens.stepper import StepperScreen
-from backprop_tui.tui.widgets.step_footer import NAVIGATION, PINNED, fit, step_keys
+from backprop_tui.tui.widgets.step_footer import NAVIGATION, PINNED, QUIZ_KEYS, fit, step_keys
 from backprop_tui.core.vocab import Phase
 
 from .helpers import screen_text, wait_for
@@ -64,7 +64,7 @@ async def test_a_footer_click_presses_the_key() -> None:
 def test_every_footer_key_is_bound() -> None:
     bound = {key.strip() for b in [*StepperScreen.BINDINGS, *BackpropApp.BINDINGS] if isinstance(b, Binding)
              for key in b.key.split(",")}
-    items = {*NAVIGATION, *PINNED}
+    items = {*NAVIGATION, *PINNED, *(item for item, _ in QUIZ_KEYS)}
     for phase in Phase:
         items.update(step_keys(phase, True, False), step_keys(phase, True, True))
     for item in items:

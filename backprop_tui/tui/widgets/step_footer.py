@@ -55,6 +55,13 @@ DECIMALS = FooterItem("d", "d/D", "More/fewer decimals", "Decimals")
 SAMPLE = FooterItem("s", "s/S", "Next/previous sample", "Sample")
 GO_TO = FooterItem("colon", ":", "Go to iteration", "Go to")
 
+QUIZ_KEYS = (
+    (FooterItem("tab", "tab", "Skip (reveal the asked cell)", "Skip"), "quiz_skip"),
+    (FooterItem("escape", "esc", "Leave the quiz", "Leave quiz"), "quiz_leave"),
+    (FooterItem("A", "A", "Quiz summary", "Summary"), "quiz_summary"),
+)
+"""The quiz's keys with the action that says (check_action) whether the quiz has them now."""
+
 
 def step_keys(phase: Phase, batch: bool, chain_in_forward: bool) -> list[FooterItem]:
     """The keys the current step calls for, most important first (after the stepping keys):
