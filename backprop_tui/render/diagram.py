@@ -347,7 +347,12 @@ def draw(picture: Picture, width: int, height: int, palette: Palette = Palette()
             for dx, (ch, style) in enumerate(cells):
                 put(xs[l] + dx, y + 1 + dy, ch, style)
 
-    key = "━ large |θ|  ─ small  ━ ━ ━ negative" + ("  ▀ input plane (O)" if thumbs else "")
+    key = "━ large |θ|  ─ small  ━ ━ ━ negative"
+    for hint in ("  ▀ input plane (O)", "  ▀ plane (O)"):
+        # the hint only where it fits whole: a clipped "input pla" reads as a glitch
+        if thumbs and len(key) + len(hint) <= width:
+            key += hint
+            break
     if bottom - top > 9:
         caption_rows = [picture.focus_label, key]
     elif len(picture.focus_label) + 2 + len(key) <= width:
