@@ -59,8 +59,13 @@ def chain_table(drill: DrillDown, decimals: int = 3, limit: int = MAX_ROWS, widt
     rows = []
     for term in terms[:limit]:
         counts[term.sample] = counts.get(term.sample, 0) + 1
-        label = " · ".join(p for p, on in ((f"sample {term.sample + 1}", samples),
-                                            (f"path {counts[term.sample]}", paths)) if on)
+        if drill.positions:  # a filter weight: one term per position it visits (the z cell's column)
+            position = term.factors[0].wrt.index[-1] % drill.positions + 1
+            label = " · ".join(p for p, on in ((f"sample {term.sample + 1}", samples),
+                                                (f"position {position}", True)) if on)
+        else:
+            label = " · ".join(p for p, on in ((f"sample {term.sample + 1}", samples),
+                                                (f"path {counts[term.sample]}", paths)) if on)
         rows.append((label, [factor_text(f) for f in term.factors], [value_text(f.value, digits) for f in term.factors],
                      number(term.value, digits + 2)))
     label_width = max((len(r[0]) + 1 for r in rows), default=0) if labelled else 0
@@ -105,6 +110,8 @@ def chain_sums(drill: DrillDown, decimals: int = 3, width: int | None = None) ->
     samples = len({t.sample for t in terms}) > 1
     paths = len(terms) > len({t.sample for t in terms})
     what = "Σ over " + " and ".join(p for p, on in (("paths", paths or not samples), ("samples", samples)) if on)
+    if drill.positions:
+        what = "Σ over the positions" + (" of every sample" if samples else "")
     digits = decimals + 3
     parts = [(f"{what} = ", drill.path_sum), ("analytic ", drill.analytic), ("numeric (central diff.) ", drill.numeric)]
     text, used = Text(), 0
@@ -128,4 +135,5 @@ def chain_title(drill: DrillDown) -> Text:
     """The heading: which weight, and what the table is."""
     name = target_text(drill)
     return Text.assemble(("Chain rule for ", "bold"), (name, "bold reverse"),
-                         (f"  ∂E/∂{name}: one product of partials per path and sample", "dim"))
+                         (f"  ∂E/∂{name}: one product of partials per "
+                          + ("position the filter visits" if drill.positions else "path and sample"), "dim"))

@@ -36,8 +36,14 @@ def title(step: Step) -> str:
         return f"Error ({LOSSES[op.function].name})"
     if op.kind is OpKind.ACTIVATION:
         return f"{layer}activation ({ACTIVATIONS[op.function].name})"
+    if op.kind in _CONV_TITLES:
+        return layer + _CONV_TITLES[op.kind]
+    if op.kind is OpKind.MATMUL and op.result.kind is Kind.Z and step.has(Quantity(Kind.PATCHES, step.layer)):
+        return f"{layer}convolution as a matrix product"
     if op.kind is OpKind.MATMUL and op.result.kind is Kind.Z:
         return f"{layer}weighted sums"
+    if op.kind is OpKind.MATMUL and op.result.kind is Kind.DE_DTHETA:
+        return f"{layer}gradient of {symbol(_gradient_of(op.result))}, summed over positions"
     if op.kind is OpKind.MATMUL:
         return f"{layer}error sent back to layer {step.layer - 1}"
     if op.result.kind is Kind.DELTA:
@@ -45,6 +51,16 @@ def title(step: Step) -> str:
     if op.kind in (OpKind.OUTER_SUM, OpKind.BATCH_SUM):
         return f"{layer}gradient of {symbol(_gradient_of(op.result))}"
     return f"{layer}update {symbol(op.operands[0])}"
+
+
+_CONV_TITLES = {
+    OpKind.IM2COL: "im2col, the patches as columns",
+    OpKind.COL2IM: "gradient sent to the input (col2im)",
+    OpKind.MAXPOOL: "max pooling",
+    OpKind.MAXPOOL_BACKWARD: "max pooling sends δ to the winners",
+    OpKind.FLATTEN: "flatten",
+    OpKind.UNFLATTEN: "gradient back into maps (unflatten)",
+}
 
 
 def _gradient_of(key: Quantity) -> Quantity:
@@ -71,6 +87,14 @@ def _equation(step: Step, spell, unicode: bool) -> str:  # noqa: C901 - one bran
         return text + (f" + {s(op.operands[2])}" if len(op.operands) > 2 else "")
     if op.kind is OpKind.OUTER_SUM:
         return f"{result} = {s(op.operands[0])}{times}{s(op.operands[1])}"
+    if op.kind is OpKind.COL2IM:  # the step's two operations: ∂E/∂P = θ·δ, then col2im
+        first = step.operations[0]
+        product = f"{s(first.operands[0])}{times}{s(first.operands[1])}"
+        return f"{result} = col2im({product})" if unicode else f"{result} = \\mathrm{{col2im}}({product})"
+    if op.kind in _CONV_FUNCTIONS:
+        name = _CONV_FUNCTIONS[op.kind] if unicode else _CONV_FUNCTIONS[op.kind].replace("_", "\\_")
+        args = ", ".join(s(k) for k in op.operands)
+        return f"{result} = {name}({args})" if unicode else f"{result} = \\mathrm{{{name}}}({args})"
     if op.kind is OpKind.ACTIVATION:
         act = ACTIVATIONS[op.function]
         return f"{result} = {act.symbol if unicode else act.latex}({s(op.operands[0])})"
@@ -90,7 +114,8 @@ def _equation(step: Step, spell, unicode: bool) -> str:  # noqa: C901 - one bran
         odot = "⊙" if unicode else "\\odot"
         return f"{result} = {s(op.operands[0])} {odot} {s(op.operands[1])}"
     if op.kind is OpKind.BATCH_SUM:
-        total = "Σ_samples" if unicode else "\\sum_{\\text{samples}}"
+        over = "positions" if op.image is not None else "samples"  # a convolution's bias: every position
+        total = f"Σ_{over}" if unicode else f"\\sum_{{\\text{{{over}}}}}"
         return f"{result} = {total} {s(op.operands[0])}"
     if op.kind is OpKind.GD_UPDATE:
         p, dp = s(op.operands[0]), s(op.operands[1])
@@ -103,6 +128,12 @@ def _equation(step: Step, spell, unicode: bool) -> str:  # noqa: C901 - one bran
             return f"{v} ← μ·{v} − γ·{dp};  {p} ← {p} + {v}"
         return f"{v} \\leftarrow \\mu {v} - \\gamma\\,{dp};\\quad {p} \\leftarrow {p} + {v}"
     raise ValueError(f"no equation for a step whose operation is {op.kind}")
+
+
+_CONV_FUNCTIONS = {
+    OpKind.IM2COL: "im2col", OpKind.MAXPOOL: "maxpool", OpKind.MAXPOOL_BACKWARD: "route_to_winners",
+    OpKind.FLATTEN: "flatten", OpKind.UNFLATTEN: "unflatten",
+}
 
 
 def note_text(note: Note) -> str:
