@@ -237,7 +237,7 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
             loss_chart.show(s.losses(), s.data_losses(), s.position.iteration + 1)
             loss_chart.display = not self.quiz_conceals_loss()
             self.quiz_show(step)
-            batch = s.iteration.x.shape[1] > 1
+            batch = len(s.iteration.batch) > 1
             quiz = [item for item, action in QUIZ_KEYS if self.quiz_check(action)]  # the keys the quiz has now
             self.query_one(StepFooter).show([*NAVIGATION, *quiz, *step_keys(step.phase, batch, self.chain_in_forward)])
         self.call_after_refresh(self._warm_next)
