@@ -17,7 +17,7 @@ from backprop_tui.core.scenario.model import Scenario
 from backprop_tui.core import strict_json
 from backprop_tui.core.vocab import OptimizerName, Quantity
 from backprop_tui.render.describe import equation, equation_latex, matrix_latex, matrix_symbol, notes, title
-from backprop_tui.render.matrix import matrix_text
+from backprop_tui.render.matrix import matrix_text, step_decimals
 from backprop_tui.render.notation import symbol
 from backprop_tui.render.numbers import cell, shape
 from backprop_tui.render.step import check_symbol
@@ -138,7 +138,7 @@ def to_json(scenario: Scenario, iterations: list[Iteration], steps: list[Step]) 
 
 
 def _markdown_matrix(step: Step, m: Matrix, decimals: int) -> str:
-    rows = matrix_text(m, decimals)
+    rows = matrix_text(m, step_decimals(step, m.key, decimals=decimals))  # old and new read differently
     header = "| " + " | ".join(f"{c + 1}" for c in range(m.shape[1])) + " |"
     rule = "|" + "---:|" * m.shape[1]
     body = "\n".join("| " + " | ".join(r) + " |" for r in rows)

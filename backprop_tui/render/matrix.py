@@ -10,7 +10,8 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
-from backprop_tui.core.dense.steps import Matrix
+from backprop_tui.core.dense.steps import Matrix, Step
+from backprop_tui.core.vocab import Kind, Quantity
 from backprop_tui.render.notation import symbol
 from backprop_tui.render.numbers import cell, shape
 
@@ -109,3 +110,73 @@ def matrix_table(matrix: Matrix, view: View = View(), name: str | None = None) -
 def matrix_text(matrix: Matrix, decimals: int = 3) -> list[list[str]]:
     """Every cell as text, for markdown and JSON-adjacent exports."""
     return [[cell(float(v), decimals) for v in row] for row in matrix.values]
+
+
+OLD_OF: dict[Kind, Kind] = {Kind.THETA_NEW: Kind.THETA, Kind.B_NEW: Kind.BIAS,
+                            Kind.V_THETA_NEW: Kind.V_THETA, Kind.V_B_NEW: Kind.V_B}
+"""The value an update step writes, and the value it replaces: the two sides of old → new."""
+
+
+def change_pair(step: Step, key: Quantity) -> tuple[Quantity, Quantity] | None:
+    """(old, new) when `key` is one side of an old → new pair that `step` holds (θ¹ and θ¹ new,
+    v and v new), else None."""
+    keys = {m.key for m in step.matrices}
+    for new in keys:
+        old = OLD_OF.get(new.kind)
+        if old is not None and key in (new, Quantity(old, new.layer)) and Quantity(old, new.layer) in keys:
+            return Quantity(old, new.layer), new
+    return None
+
+
+def _reads_same(old: float, new: float, decimals: int) -> bool:
+    return cell(old, decimals) == cell(new, decimals)
+
+
+def decimals_showing_changes(old: np.ndarray, new: np.ndarray, decimals: int, most: int = 12) -> int:
+    """The fewest decimals (at least `decimals`, at most `most`) at which every cell that changed
+    from `old` to `new` reads differently, so an update of 0.0003 shows as 0.3000 → 0.3003 and
+    never as 0.300 → 0.300. Arrays of one shape; non-finite cells are left out."""
+    changed = (old != new) & np.isfinite(old) & np.isfinite(new)
+    a, b = old[changed].astype(float), new[changed].astype(float)
+    while a.size and decimals < most:
+        # only cells closer than one unit of the last decimal (or in scientific notation) can
+        # read the same: format just those
+        close = (np.abs(a - b) <= 10.0 ** -decimals) | (np.maximum(np.abs(a), np.abs(b)) >= 10.0 ** (9 - decimals - 1))
+        a, b = a[close], b[close]
+        same = np.fromiter((_reads_same(x, y, decimals) for x, y in zip(a, b)), bool, a.size)
+        a, b = a[same], b[same]
+        if not a.size:
+            break
+        decimals += 1
+    return decimals
+
+
+def window(shape: tuple[int, int], view: View) -> tuple[list[int], list[int]]:
+    """The rows and columns a table of `shape` shows under `view`, at its offsets or without them."""
+    rows = {i for off in (0, view.row_offset) for i in visible_indices(shape[0], view.max_rows, off) if i is not None}
+    cols = {i for off in (0, view.col_offset) for i in visible_indices(shape[1], view.max_cols, off) if i is not None}
+    return sorted(rows), sorted(cols)
+
+
+def step_decimals(step: Step, key: Quantity, view: View | None = None, decimals: int = 3,
+                  hidden: dict[Quantity, frozenset[tuple[int, int]]] | None = None) -> int:
+    """The decimals matrix `key` of `step` is drawn with: `decimals`, or more when it is one side of
+    an old → new pair, so every changed cell shown (under `view`'s window; all cells without a
+    view) reads differently on both sides; both sides get the same decimals, so they align.
+    Cells `hidden` (per matrix: the quiz still asks them) are left out: the precision chosen for
+    them would hint at the size of the change."""
+    if view is not None:
+        decimals = view.decimals
+    pair = change_pair(step, key)
+    if pair is None:
+        return decimals
+    old, new = (step.matrix(k).values for k in pair)
+    asked = (hidden or {}).get(pair[0], frozenset()) | (hidden or {}).get(pair[1], frozenset())
+    if asked:
+        new = new.copy()
+        for r, c in asked:
+            new[r, c] = old[r, c]
+    if view is not None:
+        rows, cols = window(old.shape, view)
+        old, new = old[np.ix_(rows, cols)], new[np.ix_(rows, cols)]
+    return decimals_showing_changes(old, new, decimals)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -11,7 +12,7 @@ from backprop_tui.core.dense.gradcheck import GradCheck, Status
 from backprop_tui.core.dense.steps import Matrix, Step
 from backprop_tui.core.vocab import Phase, Quantity, Role, parse_quantity
 from backprop_tui.render.describe import equation, matrix_symbol, notes, title
-from backprop_tui.render.matrix import View, matrix_table, visible_indices
+from backprop_tui.render.matrix import View, decimals_showing_changes, matrix_table, step_decimals, visible_indices
 from backprop_tui.render.notation import symbol
 from backprop_tui.render.numbers import cell
 
@@ -37,8 +38,9 @@ def matrix_tables(step: Step, matrices: list[Matrix], view: View, cursor_key: Qu
     for m in matrices:
         cursor = view.cursor if m.key == cursor_key else None
         offsets = (view.row_offset, view.col_offset) if cursor else (0, 0)
-        style = View(view.decimals, view.max_rows, view.max_cols, *offsets, cursor, m.role is Role.OUT,
-                     (marks or {}).get(m.key, frozenset()), view.clickable, (hidden or {}).get(m.key, frozenset()))
+        style = View(step_decimals(step, m.key, view, hidden=hidden), view.max_rows, view.max_cols, *offsets, cursor,
+                     m.role is Role.OUT, (marks or {}).get(m.key, frozenset()), view.clickable,
+                     (hidden or {}).get(m.key, frozenset()))
         tables.append(matrix_table(m, style, matrix_symbol(step, m.key)))
     return tables
 
@@ -77,9 +79,18 @@ def update_table(step: Step, decimals: int, max_rows: int = 10, max_cols: int = 
     table = Table(title=Text(f"{symbol(old.key)}: old → new", style="bold"), box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("", style="dim", justify="right")
     col_idx = visible_indices(cols, max_cols, 0)
+    row_idx = visible_indices(rows, max_rows, 0)
+    shown_rows, shown_cols = [r for r in row_idx if r is not None], [c for c in col_idx if c is not None]
+    # one precision for the whole table (so its columns align), enough for every shown change to
+    # read; a new value the quiz still asks is left out (its precision would hint at its size)
+    answered = new.values.copy()
+    for r, c in hidden:
+        answered[r, c] = old.values[r, c]
+    d = decimals_showing_changes(old.values[np.ix_(shown_rows, shown_cols)], answered[np.ix_(shown_rows, shown_cols)],
+                                 decimals)
     for c in col_idx:
         table.add_column("…" if c is None else str(c + 1), justify="right")
-    for r in visible_indices(rows, max_rows, 0):
+    for r in row_idx:
         if r is None:
             table.add_row("⋮", *["⋮" if c is not None else "" for c in col_idx])
             continue
@@ -90,10 +101,9 @@ def update_table(step: Step, decimals: int, max_rows: int = 10, max_cols: int = 
                 continue
             a, b = float(old.values[r, c]), float(new.values[r, c])
             if (r, c) in hidden:
-                cells.append(Text(f"{cell(a, decimals)} → ?", style="bold"))
+                cells.append(Text(f"{cell(a, d)} → ?", style="bold"))
                 continue
             arrow, style = ("↑", "bold") if b > a else ("↓", "italic") if b < a else ("=", "dim")
-            d = change_decimals(a, b, decimals)
             cells.append(Text(f"{cell(a, d)} → {cell(b, d)} {arrow}", style=style))
         table.add_row(str(r + 1), *cells)
     return table

@@ -68,3 +68,33 @@ class TestLandscapeSnapshots:
 
         app = FastWatchApp(resolve("learning-rate"), variant="too-large")
         assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+async def test_p_switches_to_the_principal_directions_and_back() -> None:
+    from backprop_tui.core.dense.landscape import PCA, WEIGHTS
+
+    app = FastWatchApp(resolve("local-minimum"), variant="momentum")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_landscape(pilot)
+        paths = screen.scape.paths
+        assert screen.scape.plane.kind == WEIGHTS and "E over x = theta" in screen_text(app)
+        await pilot.press("p")
+        await wait_for(pilot, lambda: screen.scape.plane.kind == PCA and "x = PC1" in screen_text(app))
+        text = screen_text(app)
+        assert "principal directions" in text and "y = PC2" in text
+        assert screen.scape.paths is paths  # the runs are kept; only the plane is made again
+        for path, uv in zip(screen.scape.paths, screen.scape.coords):
+            np.testing.assert_allclose(uv, screen.scape.plane.project(path.params))
+        await pilot.press("pagedown")  # the point still follows the learner on this plane
+        await wait_for(pilot, lambda: "iteration 2 of momentum" in screen_text(app))
+        await pilot.press("p")
+        await wait_for(pilot, lambda: screen.scape.plane.kind == WEIGHTS and "E over x = theta" in screen_text(app))
+        assert "every other parameter" in screen_text(app)
+
+
+async def test_at_80_columns_the_footer_keeps_the_plane_key_help_and_quit() -> None:
+    app = FastWatchApp(resolve("xor"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_landscape(pilot)
+        footer = screen_text(app).splitlines()[-1]
+        assert "p Plane" in footer and "? Help" in footer and "q Quit" in footer and "esc" in footer

@@ -70,7 +70,7 @@ async def test_80x24_shows_every_part() -> None:
         await pilot.press("i", "w")  # the chain rule too, asked for in the forward phase
         text = screen_text(app)
         for part in ("iteration 1/3", "FORWARD", "step 1/12", "E = 0.0725", "z¹ = θ¹ᵀ·x", "θ¹ᵀ 3×2",
-                     "loss over 1 iteration", "Chain rule for θ¹₁₁", "Next step"):
+                     "loss over 1 iteration", "Chain rule for θ¹₁₁", "→ Next", "? Help", "q Quit"):
             assert part in text
         assert len(text.splitlines()) == 24
 

@@ -21,7 +21,7 @@ arithmetic as `network.loss_of`, so each value equals the engine's loss at that 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -30,6 +30,7 @@ from backprop_tui.core.dense.activations import ACTIVATIONS, log_softmax
 from backprop_tui.core.dense.compare import BASE_NAME, base_of, default_iterations, variant_scenarios
 from backprop_tui.core.dense.losses import from_logits
 from backprop_tui.core.dense.network import Params
+from backprop_tui.core.dense.trajectory import trajectory
 from backprop_tui.core.scenario.model import Scenario
 from backprop_tui.core.vocab import Cell, Kind, LossName, Quantity, QuantityNameError, parse_cell
 
@@ -191,18 +192,16 @@ class Path:
 
 
 def trace_path(name: str, description: str, scenario: Scenario, iterations: int) -> Path:
-    """Run `scenario` for `iterations` updates from its start and record each point (see Path)."""
-    state = run.initial_state(scenario)
-    points = [flatten(state.params)]
+    """Run `scenario` for `iterations` updates from its start and record each point (see Path).
+
+    The updates are made by `trajectory`, the engine's updates without the stepper's records
+    (tests hold it equal to `run.step` at every iteration).
+    """
+    params = trajectory(scenario, iterations)
     diverged = None
-    for k in range(1, iterations + 1):
-        state = run.step(scenario, state).after
-        point = flatten(state.params)
-        if not np.all(np.isfinite(point)):
-            diverged = k
-            break
-        points.append(point)
-    params = np.array(points)
+    if not np.all(np.isfinite(params[-1])):
+        diverged = len(params) - 1
+        params = params[:-1]
     losses = batched_loss(scenario, params)
     bad = np.flatnonzero(~np.isfinite(losses))
     if bad.size:
@@ -417,6 +416,15 @@ def landscape(scenario: Scenario, plane_spec: str | None = None, iterations: int
     coords = tuple(plane.project(path.params) for path in paths)
     names = tuple(cell.ascii for cell in parameter_cells(scenario))
     return Landscape(base_of(scenario).title, plane, grid, tuple(paths), coords, count, names)
+
+
+def on_plane(scenario: Scenario, scape: Landscape, plane_spec: str | None, resolution: int = 60) -> Landscape:
+    """The same paths over another plane (`make_plane`'s `spec`): a new plane, grid and
+    coordinates; no run is made again. Raises LandscapeError as `make_plane` does."""
+    plane = make_plane(scenario, scape.paths, plane_spec)
+    u_range, v_range = extent(plane, scape.paths)
+    grid = evaluate_grid(scenario, plane, u_range, v_range, resolution)
+    return replace(scape, plane=plane, grid=grid, coords=tuple(plane.project(path.params) for path in scape.paths))
 
 
 # -- the cut along the gradient -------------------------------------------------------------------

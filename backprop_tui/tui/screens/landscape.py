@@ -12,12 +12,23 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
-from backprop_tui.core.dense.landscape import WEIGHTS, Landscape, flatten, gradient_cut, landscape, path_name
+from backprop_tui.core.dense.landscape import (
+    PCA, WEIGHTS, Landscape, flatten, gradient_cut, landscape, on_plane, path_name,
+)
 from backprop_tui.core.vocab import Move
 from backprop_tui.render.landscape import axis_title, cut_chart, cut_verdict, framed_map, legend_text, scale_text
 from backprop_tui.walk.stepper import Stepper
+from backprop_tui.tui.widgets.step_footer import FooterItem, StepFooter
+
+LANDSCAPE_KEYS = [
+    FooterItem("escape", "esc", "Back to the stepper", "Back"),
+    FooterItem("pagedown", "PgDn", "Next iteration", "Next"),
+    FooterItem("pageup", "PgUp", "Previous iteration", "Prev"),
+    FooterItem("p", "p", "Switch plane (weights / PCA)", "Plane"),
+]
+"""The footer's keys, fitted to the width beside ? Help and q Quit."""
 
 LABEL_WIDTH = 10
 """Columns the map's y labels and frame take besides the map itself."""
@@ -35,12 +46,15 @@ class LandscapeScreen(Screen[None]):
         Binding("pageup,P", "iterate('prev_iteration')", "Previous iteration", show=True, key_display="PgUp"),
         Binding("greater_than_sign", "iterate('ahead')", "10 iterations ahead", show=False),
         Binding("less_than_sign", "iterate('back')", "10 iterations back", show=False),
+        Binding("p", "switch_plane", "Switch plane", show=True),
     ]
 
     def __init__(self, stepper: Stepper) -> None:
         super().__init__()
         self.stepper = stepper
         self.scape: Landscape | None = None
+        self.plane_spec: str | None = None
+        """The plane shown: None for the two weights that move most, PCA for the principal directions."""
 
     def compose(self) -> ComposeResult:
         yield Static(Text(f"Loss landscape of {self.stepper.scenario.title}", style="bold"), id="landscape-title")
@@ -52,7 +66,7 @@ class LandscapeScreen(Screen[None]):
                 yield Static(id="landscape-legend")
                 yield Static(id="landscape-cut")
                 yield Static(id="landscape-verdict")
-        yield Footer(compact=True)
+        yield StepFooter(LANDSCAPE_KEYS)
 
     def on_mount(self) -> None:
         self._compute()
@@ -64,6 +78,34 @@ class LandscapeScreen(Screen[None]):
         except Exception as error:  # a landscape that cannot be made is explained, not raised
             result = f"could not draw the landscape: {error}"
         self.app.call_from_thread(self._show, result)
+
+    def action_switch_plane(self) -> None:
+        """Switch between the plane of the two weights that move most and the plane of the runs'
+        principal directions (the axes' title says which); the paths are kept, only the plane,
+        the grid and the coordinates are made again, in a worker."""
+        if self.scape is None:
+            return
+        self.plane_spec = PCA if self.plane_spec is None else None
+        self.query_one("#landscape-axes", Static).update(Text("computing the plane…", style="italic"))
+        self._replane(self.scape, self.plane_spec)
+
+    @work(thread=True, exclusive=True, group="plane", exit_on_error=False)
+    def _replane(self, scape: Landscape, spec: str | None) -> None:
+        try:
+            result: Landscape | str = on_plane(self.stepper.scenario, scape, spec)
+        except Exception as error:  # a plane that cannot be made is explained, not raised
+            result = f"could not draw that plane: {error}"
+        self.app.call_from_thread(self._replaned, spec, result)
+
+    def _replaned(self, spec: str | None, result: Landscape | str) -> None:
+        if spec != self.plane_spec:
+            return  # switched again meanwhile: the later worker draws
+        if isinstance(result, str):
+            self.plane_spec = None if spec is not None else PCA  # back to the plane still shown
+            self.notify(result, severity="error")
+            self.redraw()
+            return
+        self._show(result)
 
     def _show(self, result: Landscape | str) -> None:
         if isinstance(result, str):

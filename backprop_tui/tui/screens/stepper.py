@@ -17,7 +17,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer
 
 from backprop_tui.core.dense import chain
 from backprop_tui.core.dense.chain import DrillDown
@@ -40,6 +39,7 @@ from backprop_tui.tui.widgets.loss_chart import LossChart
 from backprop_tui.tui.widgets.network import NetworkDiagram
 from backprop_tui.tui.widgets.quiz_panel import QuizPanel
 from backprop_tui.tui.widgets.status_line import StatusLine
+from backprop_tui.tui.widgets.step_footer import NAVIGATION, QUIZ_KEYS, StepFooter, step_keys
 from backprop_tui.tui.widgets.step_view import StepView
 
 SPEEDS = (4.0, 2.0, 1.0, 0.5, 0.25, 0.1, 0.05)
@@ -55,7 +55,9 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
     """Walks one scenario's steps; the app hands it a new Stepper on reload or open."""
 
     COMMANDS = {StepperCommands}
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (96, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (96, "-wide"), (110, "-beside"), (160, "-widest")]
+    """From -beside the chain rule sits beside the step rather than below it: under the drawing
+    (-beside), or in a column of its own (-widest)."""
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     BINDINGS = [
         _move("right,n", "next_step", "Next step", show=True, key_display="→"),
@@ -134,14 +136,16 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
         with Horizontal(id="body"):
             with Vertical(id="side"):
                 yield NetworkDiagram(id="network")
+                yield ChainPanel(id="chain-side")  # the chain rule's place from 110 to 160 columns
                 yield LossChart(id="loss")
             with VerticalScroll(id="main", can_focus=False):
-                yield AboutPanel(id="about")
-                yield StepView(id="step")
+                with Vertical(id="step-column"):
+                    yield AboutPanel(id="about")
+                    yield StepView(id="step")
                 yield ChainPanel(id="chain")
         yield QuizPanel(id="quiz")
         yield ErrorPanel(id="errors")
-        yield Footer(compact=True)
+        yield StepFooter()
 
     def on_mount(self) -> None:
         self.query_one(ErrorPanel).show_error(None)
@@ -224,14 +228,18 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
             self.query_one(StepView).show(s.position.iteration, step, focus, self.decimals, self.show_sources,
                                           divergent is not None and divergent.index == step.index, self.pointer,
                                           hidden)
-            chain_panel = self.query_one(ChainPanel)
-            chain_panel.show(self.drilldown(focus), self.decimals)
-            chain_panel.display = ((step.phase is not Phase.FORWARD or self.chain_in_forward)
-                                   and not self.quiz_conceals_iteration())
+            drill = self.drilldown(focus)
+            for chain_panel in self.query(ChainPanel):  # one below or beside the step, one under the drawing
+                chain_panel.show(drill, self.decimals)
+            self.set_class((step.phase is Phase.FORWARD and not self.chain_in_forward) or self.quiz_conceals_iteration(),
+                           "-chain-off")
             loss_chart = self.query_one(LossChart)
             loss_chart.show(s.losses(), s.data_losses(), s.position.iteration + 1)
             loss_chart.display = not self.quiz_conceals_loss()
             self.quiz_show(step)
+            batch = len(s.iteration.batch) > 1
+            quiz = [item for item, action in QUIZ_KEYS if self.quiz_check(action)]  # the keys the quiz has now
+            self.query_one(StepFooter).show([*NAVIGATION, *quiz, *step_keys(step.phase, batch, self.chain_in_forward)])
         self.call_after_refresh(self._warm_next)
 
     def _warm_next(self) -> None:

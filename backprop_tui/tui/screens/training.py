@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, ProgressBar, Static
+from textual.widgets import Footer, Static
 
 from backprop_tui.core.errors import UserError
 from backprop_tui.core import wording
@@ -100,7 +100,7 @@ class LiveReporter:
     second while batches run (every batch's loss is kept and sent in the next message): each message
     costs a frame, and every frame takes the interpreter from the training thread."""
 
-    def __init__(self, screen: Screen[Any], job: TrainingJob, every: float = 0.5) -> None:
+    def __init__(self, screen: Screen[Any], job: TrainingJob, every: float = 1.0) -> None:
         self.screen, self.job, self.every = screen, job, every
         self._points: list[tuple[float, float, float]] = []
         self._last = 0.0
@@ -136,6 +136,20 @@ class LiveReporter:
                                                self.job.filters()))
 
 
+BAR_WIDTH = 24
+
+
+def progress_bar(fraction: float, width: int = BAR_WIDTH) -> str:
+    """The epoch's progress as a bar of eighth blocks and a percentage ("████▌░░░░░ 45%"): one
+    line of text, drawn with the progress line in one widget (Textual's ProgressBar is three
+    widgets and a timer of its own, each frame of them taken from the training thread)."""
+    fraction = min(max(fraction, 0.0), 1.0)
+    eighths = round(fraction * width * 8)
+    full, part = divmod(eighths, 8)
+    bar = "█" * full + (" ▏▎▍▌▋▊▉"[part] if part else "")
+    return f"{bar:░<{width}} {fraction:4.0%}"
+
+
 class TrainingScreen(Screen[None]):
     """Epoch and batch progress, three live charts, and after each epoch the confusion heat map,
     the misclassified gallery and the first layer's filters. `q` or Ctrl-C stops training after
@@ -165,11 +179,12 @@ class TrainingScreen(Screen[None]):
         self.ended: str | None = None
         self._charts_dirty = False
         self._filters: np.ndarray | None = None
+        self.training_started = False
+        """Whether the worker has been started (after the first frame)."""
 
     def compose(self) -> ComposeResult:
         yield Static(Text(self.job.title, style="bold"), id="run-title")
         with Horizontal(id="progress-row"):
-            yield ProgressBar(total=max(self.job.batches, 1), show_eta=False, id="epoch-bar")
             yield Static(id="progress-text")
         with Horizontal(id="charts"):
             yield RecordChart(draw_batch_loss, id="loss-chart")
@@ -192,7 +207,13 @@ class TrainingScreen(Screen[None]):
         if self.train_on_mount:
             self.running = True
             self._status("training; q or Ctrl-C stops after the batch and writes the checkpoint")
-            self.run_worker(self._train, thread=True, exclusive=True, name="training")
+            # the first frame (every panel laid out and drawn) is the screen's largest single
+            # cost: training starts once it is out, so the two never compete for the interpreter
+            self.call_after_refresh(self._start_training)
+
+    def _start_training(self) -> None:
+        self.training_started = True
+        self.run_worker(self._train, thread=True, exclusive=True, name="training")
 
     WIDE = 118
     """Columns needed for the heat map and the gallery side by side (else they stack and scroll)."""
@@ -276,13 +297,11 @@ class TrainingScreen(Screen[None]):
 
     def _draw_progress(self) -> None:
         record, p = self.record, self.record.position
-        bar = self.query_one("#epoch-bar", ProgressBar)
         if p.epoch >= record.epochs:
-            bar.update(total=1, progress=1)
-            text = f"all {wording.count(record.epochs, 'epoch')} trained"
+            text = f"{progress_bar(1.0)}  all {wording.count(record.epochs, 'epoch')} trained"
         else:
-            bar.update(total=max(p.batches, 1), progress=p.batch)
-            text = f"epoch {p.epoch + 1}/{record.epochs}  batch {p.batch}/{p.batches}"
+            text = (f"{progress_bar(p.batch / max(p.batches, 1))}  "
+                    f"epoch {p.epoch + 1}/{record.epochs}  batch {p.batch}/{p.batches}")
             if p.testing is not None:
                 text += f"  testing {p.testing[0]}/{p.testing[1]}"
             if p.seconds > 0:

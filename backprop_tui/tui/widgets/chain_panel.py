@@ -5,8 +5,9 @@ central-difference check."""
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
-from rich.console import Group
+from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.text import Text
 from textual.widgets import Static
 
@@ -19,9 +20,10 @@ NAN_WHY = ("NaN: no value: the numbers overflowed to inf, and inf − inf or 0·
            "(nor has anything computed from it)")
 
 
-def chain_group(drill: DrillDown, decimals: int) -> Group:
+def chain_group(drill: DrillDown, decimals: int, width: int | None = None) -> Group:
     """The drill-down: a title, the table (render/chain_table.py), the check's verdict, and why a
-    NaN has no value where one is shown."""
+    NaN has no value where one is shown; within `width` columns the table and the sums break
+    between factors and between values, never inside one."""
     parts: list = [chain_title(drill)]
     terms = drill.terms or drill.compact
     if drill.positions:
@@ -29,12 +31,23 @@ def chain_group(drill: DrillDown, decimals: int) -> Group:
                           "the paths above are folded into δ)", style="dim"))
     elif not drill.terms:
         parts.append(Text("(too many paths to list: the compact form δ · a per sample)", style="dim"))
-    parts += [chain_table(drill, decimals, MAX_TERMS), chain_sums(drill, decimals), chain_verdict(drill)]
+    parts += [chain_table(drill, decimals, MAX_TERMS, width), chain_sums(drill, decimals, width), chain_verdict(drill)]
     shown = [drill.path_sum, drill.analytic, drill.numeric, *(t.value for t in terms[:MAX_TERMS]),
              *(f.value for t in terms[:MAX_TERMS] for f in t.factors)]
     if any(math.isnan(v) for v in shown):
         parts.append(Text(f"  {NAN_WHY}", style="italic"))
     return Group(*parts)
+
+
+@dataclass(frozen=True)
+class ChainAtWidth:
+    """The drill-down laid out for the width it is drawn at (the pane beside or below the step)."""
+
+    drill: DrillDown
+    decimals: int
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield chain_group(self.drill, self.decimals, options.max_width)
 
 
 class ChainPanel(Static):
@@ -47,4 +60,4 @@ class ChainPanel(Static):
         if self._shown is not None and self._shown[0] is drill and self._shown[1] == decimals:
             return
         self._shown = (drill, decimals)
-        self.update(chain_group(drill, decimals) if drill is not None else Text(""))
+        self.update(ChainAtWidth(drill, decimals) if drill is not None else Text(""))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from rich.text import Text
 from textual.app import ComposeResult, RenderResult
 from textual.containers import Vertical
@@ -12,6 +13,7 @@ from textual_plotext import PlotextPlot
 
 from backprop_tui.render.compare import divergence_text
 from backprop_tui.render.loss_plot import draw_loss
+from backprop_tui.render.matrix import decimals_showing_changes
 from backprop_tui.render.numbers import cell
 
 
@@ -21,10 +23,12 @@ def caption(losses: list[float], data: list[float] | None = None, current: int |
     if not losses:
         return Text("")
     count = f"{len(losses)} iteration" + ("s" if len(losses) > 1 else "")
-    text = Text.assemble(("loss over ", "dim"), (count, "dim"), "\n", cell(losses[0], 4), " → ",
-                         (cell(losses[-1], 4), "bold"))
+    d = decimals_showing_changes(np.array([losses[0]]), np.array([losses[-1]]), 4)
+    text = Text.assemble(("loss over ", "dim"), (count, "dim"), "\n", cell(losses[0], d), " → ",
+                         (cell(losses[-1], d), "bold"))
     if data:
-        text.append_text(Text.assemble(("  all data ", "dim"), cell(data[0], 4), " → ", (cell(data[-1], 4), "bold")))
+        d = decimals_showing_changes(np.array([data[0]]), np.array([data[-1]]), 4)
+        text.append_text(Text.assemble(("  all data ", "dim"), cell(data[0], d), " → ", (cell(data[-1], d), "bold")))
     if current is not None and current <= len(losses):
         text.append(f"\niteration {current}: E = {cell(losses[current - 1], 4)}", "bold")
         if hint:  # a narrow pane keeps its rows for the chart; the help lists the key
