@@ -24,3 +24,16 @@ def torch() -> ModuleType:
             pytest.fail(f"CI is set but PyTorch cannot be imported ({error}); .ci/run installs torch==2.13.0")
         pytest.skip("PyTorch is not installed (python -m pip install torch)")
     return module
+
+
+@pytest.fixture(autouse=True)
+def english_interface(monkeypatch: pytest.MonkeyPatch):
+    """Every test starts in English, whatever the machine's locale says (LANG=ko_KR.UTF-8 would
+    make the CLI Korean), and leaves English behind: the interface language is per process.
+    Tests of the language choice set or delete these variables themselves."""
+    from backprop_tui import i18n
+
+    monkeypatch.setenv(i18n.ENV_VAR, "en")
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")

@@ -43,6 +43,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, frozenset[str]]:
             "SCENARIO (default: the bundled lecture scenario)."
         ),
     )
+    parser.add_argument("--lang", choices=LANGUAGE_CHOICES,
+                        help="interface language, anywhere on the line (default: $BACKPROP_TUI_LANG, "
+                             "else the locale, e.g. LANG=ko_KR.UTF-8, else en)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for area in AREAS:
         importlib.import_module(area).register(subparsers)
@@ -68,6 +71,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args_list: list[str]) -> int:
     from backprop_tui.core.errors import UserError
 
+    try:
+        args_list = _choose_language(args_list)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     parser, commands = build_parser()
     if not args_list or (args_list[0] not in commands and not args_list[0].startswith("-")):
         args_list = [DEFAULT_COMMAND, *args_list]
@@ -83,6 +91,35 @@ def _run(args_list: list[str]) -> int:
     except BrokenPipeError:
         _silence_stdout()
         return 0
+
+
+LANGUAGE_CHOICES = ("en", "ko")
+"""--lang's choices: the interface languages of backprop_tui.i18n (kept here so --help imports nothing)."""
+
+
+def _choose_language(args_list: list[str]) -> list[str]:
+    """Set the interface language from `--lang X` (or `--lang=X`) anywhere before `--`, else the
+    environment (i18n.choose), and return the arguments without it, so every subcommand takes it
+    in any position. Raises ValueError for a language with no catalogue."""
+    from backprop_tui import i18n
+
+    rest: list[str] = []
+    requested: str | None = None
+    items = iter(args_list)
+    for item in items:
+        if item == "--":
+            rest += [item, *items]
+            break
+        if item == "--lang":
+            requested = next(items, None)
+            if requested is None:
+                raise ValueError(f"--lang needs a language: {' or '.join(LANGUAGE_CHOICES)}")
+        elif item.startswith("--lang="):
+            requested = item.split("=", 1)[1]
+        else:
+            rest.append(item)
+    i18n.set_language(i18n.choose(requested))
+    return rest
 
 
 def interrupted() -> int:

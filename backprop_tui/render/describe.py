@@ -9,7 +9,9 @@ from backprop_tui.core.dense.activations import ACTIVATIONS
 from backprop_tui.core.dense.losses import LOSSES
 from backprop_tui.core.dense.operation import OpKind
 from backprop_tui.core.dense.steps import Note, Number, Step
-from backprop_tui.core.vocab import Kind, Quantity
+from backprop_tui.core.vocab import Kind, Phase, Quantity
+from backprop_tui.core.scenario.model import Scenario
+from backprop_tui.i18n import N_, _, language
 from backprop_tui.render.notation import latex, number, sup, symbol
 
 
@@ -29,22 +31,33 @@ def matrix_latex(step: Step, key: Quantity) -> str:
 
 
 def title(step: Step) -> str:
-    """What the step does, in words: "Layer 1: weighted sums", "Layer 2: gradient of θ²"…"""
+    """What the step does, in words: "Layer 1: weighted sums", "Layer 2: gradient of θ²"…
+    (in the interface language; symbols stay as they are)."""
     op = step.operation
-    layer = f"Layer {step.layer}: "
+    layer = step.layer
     if op.kind is OpKind.LOSS:
-        return f"Error ({LOSSES[op.function].name})"
+        return _("Error ({name})").format(name=LOSSES[op.function].name)
     if op.kind is OpKind.ACTIVATION:
-        return f"{layer}activation ({ACTIVATIONS[op.function].name})"
+        return _("Layer {layer}: activation ({name})").format(layer=layer, name=ACTIVATIONS[op.function].name)
     if op.kind is OpKind.MATMUL and op.result.kind is Kind.Z:
-        return f"{layer}weighted sums"
+        return _("Layer {layer}: weighted sums").format(layer=layer)
     if op.kind is OpKind.MATMUL:
-        return f"{layer}error sent back to layer {step.layer - 1}"
+        return _("Layer {layer}: error sent back to layer {previous}").format(layer=layer, previous=layer - 1)
     if op.result.kind is Kind.DELTA:
-        return f"{layer}δ{sup(step.layer)} = ∂E/∂z{sup(step.layer)}"
+        return _("Layer {layer}: {delta}").format(layer=layer, delta=f"δ{sup(layer)} = ∂E/∂z{sup(layer)}")
     if op.kind in (OpKind.OUTER_SUM, OpKind.BATCH_SUM):
-        return f"{layer}gradient of {symbol(_gradient_of(op.result))}"
-    return f"{layer}update {symbol(op.operands[0])}"
+        return _("Layer {layer}: gradient of {symbol}").format(layer=layer, symbol=symbol(_gradient_of(op.result)))
+    return _("Layer {layer}: update {symbol}").format(layer=layer, symbol=symbol(op.operands[0]))
+
+
+PHASE_NAMES = {Phase.FORWARD: N_("FORWARD"), Phase.LOSS: N_("LOSS"), Phase.BACKWARD: N_("BACKWARD"),
+               Phase.UPDATE: N_("UPDATE")}
+"""How a step's header names its phase (translated where drawn)."""
+
+
+def phase_name(phase: Phase) -> str:
+    """The phase as a step's header names it: FORWARD, or 순전파 (forward) in Korean."""
+    return _(PHASE_NAMES[phase])
 
 
 def _gradient_of(key: Quantity) -> Quantity:
@@ -106,19 +119,34 @@ def _equation(step: Step, spell, unicode: bool) -> str:  # noqa: C901 - one bran
 
 
 def note_text(note: Note) -> str:
-    """A note as a sentence: its quantities spelt as symbols, its numbers formatted."""
-    parts = []
-    for part in note.parts:
-        if isinstance(part, Quantity):
-            parts.append(symbol(part))
-        elif isinstance(part, Number):
-            parts.append(number(part.value, part.digits))
+    """A note as a sentence in the interface language: its message translated, its quantities
+    spelt as symbols, its numbers formatted, its worded slots translated in turn."""
+    values: dict[str, str] = {}
+    for name, value in note.slots:
+        if isinstance(value, Quantity):
+            values[name] = symbol(value)
+        elif isinstance(value, Number):
+            values[name] = number(value.value, value.digits)
+        elif isinstance(value, str):
+            values[name] = _(value) if value else value
         else:
-            parts.append(part)
-    return "".join(parts)
+            values[name] = str(value)
+    for name, value in note.slots:
+        if isinstance(value, str) and "{" in value:  # a worded slot that names other slots
+            values[name] = values[name].format_map(values)
+    return _(note.message).format_map(values)
 
 
 def notes(step: Step) -> list[str]:
     """Every note of the step as text."""
     return [note_text(note) for note in step.notes]
 
+
+def scenario_title(scenario: Scenario) -> str:
+    """The scenario's title in the interface language (its title_ko in Korean), else its own."""
+    return scenario.titles.get(language()) or scenario.title
+
+
+def scenario_description(scenario: Scenario) -> str:
+    """The scenario's description in the interface language (description_ko), else its own."""
+    return scenario.descriptions.get(language()) or scenario.description

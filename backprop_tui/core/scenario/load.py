@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from backprop_tui.i18n import LANGUAGES
 from backprop_tui.core.scenario.bundled import resolve
 from backprop_tui.core.scenario.check import MISSING, Checker, join_path
 from backprop_tui.core.scenario.errors import Problem, ScenarioError, suggestion
@@ -19,7 +20,10 @@ from backprop_tui.core.scenario.toml_source import parse_toml_text, read_toml
 from backprop_tui.core.vocab import ACTIVATION_NAMES, LOSS_NAMES
 from backprop_tui.core.wording import count
 
-TOP_KEYS = ("title", "description", "seed", "network", "layer", "data", "training", "variant")
+TRANSLATED_KEYS = tuple(f"{key}_{language}" for language in LANGUAGES if language != "en"
+                        for key in ("title", "description"))
+"""title_ko, description_ko: the title and description in each other interface language."""
+TOP_KEYS = ("title", "description", *TRANSLATED_KEYS, "seed", "network", "layer", "data", "training", "variant")
 NETWORK_KEYS = ("inputs", "loss", "init")
 LAYER_KEYS = ("units", "activation", "weights", "bias", "train_bias", "init")
 DATA_KEYS = ("inputs", "targets")
@@ -82,6 +86,7 @@ def _scenario(c: Checker, doc: dict[str, Any]) -> Scenario | None:
     c.table(doc, "", TOP_KEYS)
     title = c.string(doc, "title", "", "Untitled scenario")
     description = c.string(doc, "description", "", "")
+    translated = {key: c.string(doc, key, "", "") for key in TRANSLATED_KEYS}
     seed = c.integer(doc, "seed", "", 0, minimum=0)
     network = c.table(c.get(doc, "network", ""), "network", NETWORK_KEYS)
     has_network = isinstance(doc.get("network"), dict)
@@ -114,6 +119,9 @@ def _scenario(c: Checker, doc: dict[str, Any]) -> Scenario | None:
     return Scenario(
         title=title, description=description, seed=seed, inputs=inputs, loss=loss,
         layers=tuple(layers), x=x, y=y, training=training, init=init, variants=variants,
+        titles={key[len("title_"):]: text for key, text in translated.items() if key.startswith("title_") and text},
+        descriptions={key[len("description_"):]: text for key, text in translated.items()
+                      if key.startswith("description_") and text},
     )
 
 

@@ -66,6 +66,10 @@ class Scenario:
     base: "Scenario | None" = field(default=None, repr=False, compare=False)
     """The scenario before `variant` was applied (variants apply to it, never stack)."""
     source: Path | None = None
+    titles: dict[str, str] = field(default_factory=dict, compare=False)
+    """The title in other interface languages, by language ("ko" from the file's title_ko)."""
+    descriptions: dict[str, str] = field(default_factory=dict, compare=False)
+    """The description in other interface languages, by language (description_ko)."""
 
     @property
     def samples(self) -> int:

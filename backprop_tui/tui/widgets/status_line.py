@@ -8,6 +8,8 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
+from backprop_tui.i18n import _
+from backprop_tui.render.describe import phase_name, scenario_title
 from backprop_tui.render.numbers import cell
 from backprop_tui.walk.stepper import Stepper
 
@@ -16,8 +18,9 @@ def iteration_text(number: int, planned: int) -> tuple[tuple[str, str], ...]:
     """'iteration 2/3' within the scenario's planned iterations; past them, 'iteration 4, past
     the 3 planned' (the stepper goes on computing; the file plans only `planned`)."""
     if number <= planned:
-        return ("iteration ", "dim"), (f"{number}/{planned}", "bold")
-    return ("iteration ", "dim"), (str(number), "bold"), (f", past the {planned} planned", "dim")
+        return (_("iteration") + " ", "dim"), (f"{number}/{planned}", "bold")
+    return ((_("iteration") + " ", "dim"), (str(number), "bold"),
+            (_(", past the {planned} planned").format(planned=planned), "dim"))
 
 
 def status_text(stepper: Stepper, busy: bool = False, playing: bool = False) -> Text:
@@ -29,8 +32,8 @@ def status_text(stepper: Stepper, busy: bool = False, playing: bool = False) -> 
     text = Text.assemble(
         (f"[{variant}]  " if variant else "", "bold"),
         *iteration_text(p.iteration + 1, stepper.planned), "  ",
-        (f" {step.phase.upper()} ", "bold reverse"), "  ",
-        ("step ", "dim"), (f"{p.step + 1}/{len(stepper.steps)}", "bold"), "  ",
+        (f" {phase_name(step.phase)} ", "bold reverse"), "  ",
+        (_("step") + " ", "dim"), (f"{p.step + 1}/{len(stepper.steps)}", "bold"), "  ",
         ("E = ", "dim"),
     )
     if math.isfinite(loss):
@@ -38,11 +41,11 @@ def status_text(stepper: Stepper, busy: bool = False, playing: bool = False) -> 
     else:
         text.append(cell(loss, 4), "bold red reverse")
     if stepper.iteration.diverged:
-        text.append("  DIVERGED", "bold red reverse")
+        text.append("  " + _("DIVERGED"), "bold red reverse")
     if playing:
-        text.append("  ▶ playing", "bold")
+        text.append("  ▶ " + _("playing"), "bold")
     if busy:
-        text.append("  computing…", "italic")
+        text.append("  " + _("computing…"), "italic")
     return text
 
 
@@ -52,7 +55,7 @@ def header_grid(stepper: Stepper, busy: bool = False, playing: bool = False) -> 
     grid = Table.grid(expand=True, padding=(0, 1))
     grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
     grid.add_column(no_wrap=True, justify="right")
-    title = Text(scenario.title, style="bold")
+    title = Text(scenario_title(scenario), style="bold")
     if scenario.source is not None:  # which file this is, so a reload or an edit names what it read
         title = Text.assemble((scenario.source.name, "dim"), " ", title)
     grid.add_row(title, status_text(stepper, busy, playing))
