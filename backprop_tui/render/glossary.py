@@ -28,6 +28,7 @@ GLOSSARY: tuple[Term, ...] = (
     Term("가중합", ("weighted sum", "weighted sums"), ("가중 합",)),
     Term("레이어", ("layer",), ("층",)),
     Term("노드", ("unit", "units"), ("유닛", "뉴런")),
+    Term("은닉 레이어", ("hidden layer",), ("히든 레이어",)),
     Term("입력", ("input", "inputs"), ("인풋",)),
     Term("출력", ("output", "outputs"), ("아웃풋",)),
     Term("목표값", ("target",), ("타겟", "정답값")),

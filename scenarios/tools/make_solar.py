@@ -23,6 +23,7 @@ SAMPLES = 24
 OUTPUT = Path(__file__).resolve().parent.parent / "solar.toml"
 
 HEADER = '''title = "Solar power from a weather forecast (synthetic data)"
+title_ko = "일기 예보로 태양광 발전량 예측하기 (합성 데이터)"
 description = """
 The lecturer's own project in miniature: predict a solar plant's output from five forecast
 features, wind amount, wind speed, solar altitude, precipitation and sky clearness (each scaled

@@ -1,11 +1,11 @@
 """Keep the message catalogues in step with the code (Babel): extract, update, compile, check.
 
-    python tools/i18n.py update    # extract the messages of SOURCES, merge them into every .po
-    python tools/i18n.py compile   # write each .po's .mo beside it (committed: the wheel ships it)
-    python tools/i18n.py check     # exit 1 if a message has no translation or a .mo is stale
+    python tools/catalogues.py update    # extract the messages of SOURCES, merge them into every .po
+    python tools/catalogues.py compile   # write each .po's .mo beside it (committed: the wheel ships it)
+    python tools/catalogues.py check     # exit 1 if a message has no translation or a .mo is stale
 
 A translator edits backprop_tui/locale/<lang>/LC_MESSAGES/backprop_tui.po, then runs `compile`.
-A new language is `python tools/i18n.py init <lang>` and its translations: nothing else changes.
+A new language is `python tools/catalogues.py init <lang>` and its translations: nothing else changes.
 The tests (tests/i18n) run the same extraction, so a message added to a covered module without a
 translation fails them.
 """
