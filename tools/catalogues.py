@@ -34,6 +34,7 @@ SOURCES = (
     "backprop_tui/render/step.py",
     "backprop_tui/render/legend.py",
     "backprop_tui/tui/app.py",
+    "backprop_tui/tui/commands.py",
     "backprop_tui/tui/screens/help.py",
     "backprop_tui/tui/screens/glossary.py",
     "backprop_tui/tui/screens/stepper.py",

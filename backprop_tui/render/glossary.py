@@ -23,6 +23,7 @@ class Term:
 
 
 GLOSSARY: tuple[Term, ...] = (
+    Term("신경망", ("network", "neural network"), ("네트워크",)),
     Term("가중치", ("weight", "weights"), ("웨이트",)),
     Term("편향", ("bias", "biases"), ("바이어스",)),
     Term("가중합", ("weighted sum", "weighted sums"), ("가중 합",)),
@@ -37,7 +38,7 @@ GLOSSARY: tuple[Term, ...] = (
     Term("체인 룰", ("chain rule",), ("연쇄 법칙", "연쇄법칙")),
     Term("오차", ("error",), ("에러",)),
     Term("손실", ("loss",), ("로스",)),
-    Term("그래디언트", ("gradient",), ("기울기",)),
+    Term("그래디언트", ("gradient", "gradients"), ("기울기",)),
     Term("편미분", ("partial derivative",), ()),
     Term("미분", ("derivative",), ("도함수",)),
     Term("경사 하강법", ("gradient descent",), ("그래디언트 디센트",)),
@@ -46,7 +47,8 @@ GLOSSARY: tuple[Term, ...] = (
     Term("모멘텀", ("momentum",), ("관성",)),
     Term("속도", ("velocity",), ()),
     Term("업데이트", ("update",), ("갱신",)),
-    Term("활성화 함수", ("activation function", "activation"), ("액티베이션",)),
+    Term("활성화 함수", ("activation function",), ("액티베이션",)),
+    Term("활성화 값", ("activations",), ()),
     Term("계단 함수", ("step function",), ("스텝 함수",)),
     Term("시그모이드", ("sigmoid",), ()),
     Term("렐루", ("relu",), ()),
@@ -59,6 +61,8 @@ GLOSSARY: tuple[Term, ...] = (
     Term("배치", ("batch",), ()),
     Term("샘플", ("sample", "samples"), ("표본",)),
     Term("반복", ("iteration", "iterations"), ("이터레이션",)),
+    Term("단계", ("step", "steps"), ("스텝",)),
+    Term("국면", ("phase",), ("페이즈",)),
     Term("그래디언트 검사", ("gradient check",), ()),
     Term("수치 미분", ("finite differences",), ()),
     Term("시나리오", ("scenario",), ()),

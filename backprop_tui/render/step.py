@@ -45,7 +45,7 @@ def matrix_tables(step: Step, matrices: list[Matrix], view: View, cursor_key: Qu
 def matrices_row(step: Step, matrices: list[Matrix], view: View, cursor_key: Quantity | None = None) -> Table:
     """Matrices of `step` side by side, in order, as one grid row."""
     grid = Table.grid(padding=(0, 2))
-    for _ in matrices:
+    for _matrix in matrices:
         grid.add_column(vertical="top")
     grid.add_row(*matrix_tables(step, matrices, view, cursor_key))
     return grid

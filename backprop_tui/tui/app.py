@@ -36,7 +36,7 @@ def quiet_gc() -> None:
     acyclic garbage at once.
     """
     gc.freeze()
-    first, second, _ = gc.get_threshold()
+    first, second, _third = gc.get_threshold()
     gc.set_threshold(first, second, 100)
 
 

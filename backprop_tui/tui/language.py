@@ -17,15 +17,19 @@ from backprop_tui.i18n import _
 
 
 def translate_bindings(node: DOMNode) -> None:
-    """Give `node` (a screen or the app) its class's bindings with descriptions in the current
-    language. Textual keeps a node's live bindings in `_bindings`, copied from the class's merged
-    BINDINGS when the node is made; this replaces that copy, so nothing of the class changes."""
-    merged = type(node)._merged_bindings
-    if merged is None:
-        return
+    """Give `node` (a screen or the app) its bindings with descriptions in the current language.
+
+    Textual keeps a node's live bindings in `_bindings` (the class's BINDINGS, plus any the node
+    added itself, such as the app's command-palette key); the English ones are kept aside the
+    first time, and each call replaces the live map with a translation of them, so nothing of the
+    class changes and no binding is lost."""
+    english: BindingsMap | None = getattr(node, "_english_bindings", None)
+    if english is None:
+        english = node._bindings.copy()
+        node._english_bindings = english
     keys: dict[str, list[Binding]] = {
         key: [replace(b, description=_(b.description)) if b.description else b for b in bindings]
-        for key, bindings in merged.key_to_bindings.items()
+        for key, bindings in english.key_to_bindings.items()
     }
     node._bindings = BindingsMap.from_keys(keys)
 

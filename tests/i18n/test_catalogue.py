@@ -29,6 +29,7 @@ UNTRANSLATABLE: dict[str, set[str]] = {
     "backprop_tui/render/describe.py": {"no equation for a step whose operation is "},  # a bug's message
     "backprop_tui/render/step.py": set(),
     "backprop_tui/render/legend.py": set(),
+    "backprop_tui/tui/commands.py": {"PgDn", "PgUp"},                  # key names
     "backprop_tui/tui/app.py": {"stepper.tcss", "dialogs.tcss", "backprop-tui"},  # file and program names
     "backprop_tui/tui/screens/help.py": set(),
     "backprop_tui/tui/screens/glossary.py": {"English"},              # the column of English terms

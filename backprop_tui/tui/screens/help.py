@@ -52,13 +52,13 @@ def keys_table(screens: list[Screen], app_bindings: list) -> Group:
         if isinstance(binding, Binding) and binding.description and binding.action not in seen:
             seen.add(binding.action)
             groups[task_of(binding.action)].append((key_text(binding), _(binding.description)))
-    key_width = max((cell_len(key) for pairs in groups.values() for key, _ in pairs), default=1)
+    key_width = max((cell_len(key) for pairs in groups.values() for key, _description in pairs), default=1)
     parts: list[RenderableType] = []
     for task, pairs in groups.items():
         if not pairs:
             continue
         table = Table(box=None, show_header=False, padding=(0, 1), expand=True)
-        for _ in range(2):
+        for _column in range(2):
             table.add_column(style="bold", no_wrap=True, min_width=key_width)
             table.add_column(ratio=1)
         half = (len(pairs) + 1) // 2
