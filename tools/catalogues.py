@@ -33,13 +33,24 @@ SOURCES = (
     "backprop_tui/render/describe.py",
     "backprop_tui/render/step.py",
     "backprop_tui/render/legend.py",
+    "backprop_tui/render/diagram.py",
+    "backprop_tui/render/verdict.py",
+    "backprop_tui/render/worked.py",
+    "backprop_tui/render/compare.py",
+    "backprop_tui/render/chain_table.py",
+    "backprop_tui/render/loss_plot.py",
     "backprop_tui/tui/app.py",
+    "backprop_tui/tui/language.py",
     "backprop_tui/tui/commands.py",
     "backprop_tui/tui/screens/help.py",
     "backprop_tui/tui/screens/glossary.py",
     "backprop_tui/tui/screens/stepper.py",
     "backprop_tui/tui/widgets/about_panel.py",
     "backprop_tui/tui/widgets/status_line.py",
+    "backprop_tui/tui/widgets/step_view.py",
+    "backprop_tui/tui/widgets/loss_chart.py",
+    "backprop_tui/tui/widgets/network.py",
+    "backprop_tui/tui/widgets/chain_panel.py",
     "backprop_tui/cli/dense.py",
 )
 """The modules whose user-facing text is translated (the rest follow; see docs/glossary.md)."""
@@ -117,7 +128,9 @@ def problems() -> list[str]:
         catalog = read(language)
         for message in sorted(wanted):
             entry = catalog.get(message)
-            if entry is None or not entry.string or entry.fuzzy:
+            strings = entry.string if entry is not None and isinstance(entry.string, tuple) else (
+                (entry.string,) if entry is not None else ())
+            if entry is None or not strings or not all(strings) or entry.fuzzy:
                 found.append(f"{language}: no translation of {message!r}")
         mo = po_path(language).with_suffix(".mo")
         if not mo.exists() or mo.read_bytes() != mo_bytes(catalog):

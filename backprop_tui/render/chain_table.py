@@ -9,6 +9,8 @@ import math
 from rich.table import Table
 from rich.text import Text
 
+from backprop_tui.i18n import _
+from backprop_tui.render.verdict import status_verdict
 from backprop_tui.core.dense.chain import DrillDown
 from backprop_tui.core.dense.gradcheck import mark, relative_error
 from backprop_tui.render.chain import factor_text, target_text
@@ -36,7 +38,7 @@ def chain_table(drill: DrillDown, decimals: int = 3, limit: int = MAX_ROWS) -> T
     table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1, 0, 0), show_edge=False)
     if labelled:
         table.add_column("", style="dim", no_wrap=True)
-    for _ in range(width):
+    for _column in range(width):
         table.add_column("", justify="center", overflow="fold")
     table.add_column("", justify="center")
     table.add_column("", justify="right", overflow="fold")
@@ -44,15 +46,15 @@ def chain_table(drill: DrillDown, decimals: int = 3, limit: int = MAX_ROWS) -> T
     counts: dict[int, int] = {}
     for term in terms[:limit]:
         counts[term.sample] = counts.get(term.sample, 0) + 1
-        label = " · ".join(p for p, on in ((f"sample {term.sample + 1}", samples),
-                                            (f"path {counts[term.sample]}", paths)) if on)
+        label = " · ".join(p for p, on in ((_("sample {number}").format(number=term.sample + 1), samples),
+                                            (_("path {number}").format(number=counts[term.sample]), paths)) if on)
         symbols = [Text(factor_text(f), style="dim") for f in term.factors]
         values = [Text(value_text(f.value, digits)) for f in term.factors]
         pad = [""] * (width - len(term.factors))
         table.add_row(*([label] if labelled else []), *symbols, *pad, "", "")
         table.add_row(*([""] if labelled else []), *values, *pad, "=", Text(number(term.value, digits + 2), style="bold"))
     if len(terms) > limit:
-        more = Text(f"… {len(terms) - limit} more terms", style="dim")
+        more = Text("… " + _("{count} more terms").format(count=len(terms) - limit), style="dim")
         table.add_row(*([more] if labelled else []), *([] if labelled else [more]),
                       *[""] * (width + 2 - (0 if labelled else 1)))
     return table
@@ -63,23 +65,25 @@ def chain_sums(drill: DrillDown, decimals: int = 3) -> Text:
     terms = drill.terms or drill.compact
     samples = len({t.sample for t in terms}) > 1
     paths = len(terms) > len({t.sample for t in terms})
-    what = "Σ over " + " and ".join(p for p, on in (("paths", paths or not samples), ("samples", samples)) if on)
+    what = (_("Σ over paths and samples") if (paths or not samples) and samples
+            else _("Σ over samples") if samples else _("Σ over paths"))
     digits = decimals + 3
     return Text.assemble((f"{what} = ", "dim"), (number(drill.path_sum, digits), "bold"),
-                         ("   analytic ", "dim"), (number(drill.analytic, digits), "bold"),
-                         ("   numeric (central diff.) ", "dim"), (number(drill.numeric, digits), "bold"))
+                         ("   " + _("analytic") + " ", "dim"), (number(drill.analytic, digits), "bold"),
+                         ("   " + _("numeric (central diff.)") + " ", "dim"), (number(drill.numeric, digits), "bold"))
 
 
 def chain_verdict(drill: DrillDown) -> Text:
     """The check in one line: relative error and what it means."""
     error = relative_error(drill.analytic, drill.numeric)
     finite = math.isfinite(drill.analytic) and math.isfinite(drill.numeric)
-    verdict = f"{mark(drill.status)} {drill.verdict}" if math.isfinite(drill.analytic) else "not a finite number"
-    return Text.assemble(("rel. error ", "dim"), f"{error:.1e} " if finite else "", (verdict, "bold"))
+    verdict = (f"{mark(drill.status)} {status_verdict(drill.status, drill.kinks)}" if math.isfinite(drill.analytic)
+               else _("not a finite number"))
+    return Text.assemble((_("rel. error") + " ", "dim"), f"{error:.1e} " if finite else "", (verdict, "bold"))
 
 
 def chain_title(drill: DrillDown) -> Text:
     """The heading: which weight, and what the table is."""
     name = target_text(drill)
-    return Text.assemble(("Chain rule for ", "bold"), (name, "bold reverse"),
-                         (f"  ∂E/∂{name}: one product of partials per path and sample", "dim"))
+    return Text.assemble((_("Chain rule for") + " ", "bold"), (name, "bold reverse"),
+                         ("  " + _("∂E/∂{name}: one product of partials per path and sample").format(name=name), "dim"))

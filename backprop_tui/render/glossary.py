@@ -72,5 +72,5 @@ GLOSSARY: tuple[Term, ...] = (
 
 
 def rows() -> list[tuple[str, str]]:
-    """(Korean, English) per term, for the glossary screen and docs/glossary.md."""
-    return [(term.korean, ", ".join(term.english)) for term in GLOSSARY]
+    """(Korean, English) per term, for the glossary screen (docs/glossary.md lists every English form)."""
+    return [(term.korean, term.english[0]) for term in GLOSSARY]

@@ -11,6 +11,7 @@ from backprop_tui.core.dense.gradcheck import GradCheck, Status
 from backprop_tui.core.dense.steps import Matrix, Step
 from backprop_tui.core.vocab import Phase, Quantity, Role, parse_quantity
 from backprop_tui.i18n import N_, _
+from backprop_tui.render.verdict import status_verdict
 from backprop_tui.render.describe import equation, matrix_symbol, notes, phase_name, title
 from backprop_tui.render.matrix import View, matrix_table, visible_indices
 from backprop_tui.render.notation import symbol
@@ -94,24 +95,9 @@ def update_table(step: Step, decimals: int, max_rows: int = 10, max_cols: int = 
     return table
 
 
-STATUS_WORDS = (N_("agrees"), N_("within rounding"), N_("kink"), N_("not smooth"), N_("no precision"),
-                N_("overflow"), N_("DISAGREES"))
-"""Status values and verdicts as the catalogue knows them (gradcheck.Status and verdict())."""
-
-
 def verdict_text(check: GradCheck) -> str:
-    """gradcheck.verdict in the interface language (the core words it in English)."""
-    status = check.status
-    if status is Status.KINK:
-        conventions = _(" and ").join(check.kinks) if check.kinks else "f′(0)"
-        return _("z = 0: not differentiable, the convention {conventions} is used").format(conventions=conventions)
-    if status is Status.NOT_SMOOTH:
-        return _("not smooth within the finite-difference step (the one-sided differences disagree)")
-    if status in (Status.IMPRECISE, Status.WITHIN_NOISE):
-        return _("finite differences have no precision at this magnitude")
-    if status is Status.OVERFLOW:
-        return _("the loss overflows: finite differences have no precision at this magnitude")
-    return _("agrees") if status is Status.AGREES else _("DISAGREES")
+    """gradcheck.verdict of `check` in the interface language (the core words it in English)."""
+    return status_verdict(check.status, check.kinks)
 
 
 def check_table(check: GradCheck, decimals: int = 6, limit: int = 6) -> Table:

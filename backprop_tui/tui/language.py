@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
 
 from backprop_tui import i18n
-from backprop_tui.i18n import _
+from backprop_tui.i18n import N_, _
 
 
 def translate_bindings(node: DOMNode) -> None:
@@ -39,6 +39,10 @@ def other_language() -> str:
     languages = i18n.LANGUAGES
     return languages[(languages.index(i18n.language()) + 1) % len(languages)]
 
+
+TEXTUAL_DESCRIPTIONS = (N_("palette"),)
+"""Descriptions of Textual's own bindings (the command palette's key in the footer), translated
+like ours since translate_bindings translates every description it finds."""
 
 LANGUAGE_NAMES = {"en": "English", "ko": "한국어"}
 """Each language in its own words, for the message that confirms a switch."""

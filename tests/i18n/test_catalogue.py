@@ -30,6 +30,7 @@ UNTRANSLATABLE: dict[str, set[str]] = {
     "backprop_tui/render/step.py": set(),
     "backprop_tui/render/legend.py": set(),
     "backprop_tui/tui/commands.py": {"PgDn", "PgUp"},                  # key names
+    "backprop_tui/tui/language.py": {"English"},                       # each language in its own words
     "backprop_tui/tui/app.py": {"stepper.tcss", "dialogs.tcss", "backprop-tui"},  # file and program names
     "backprop_tui/tui/screens/help.py": set(),
     "backprop_tui/tui/screens/glossary.py": {"English"},              # the column of English terms
@@ -37,10 +38,19 @@ UNTRANSLATABLE: dict[str, set[str]] = {
     "backprop_tui/tui/widgets/about_panel.py": set(),
     "backprop_tui/tui/widgets/status_line.py": set(),
     "backprop_tui/cli/dense.py": set(),
+    "backprop_tui/render/worked.py": {" if > 0 else 0.01·", "learning_rate"},  # a formula; a field name
+    "backprop_tui/tui/widgets/network.py": {"NetworkDiagram { height: 1fr; }"},  # CSS
 }
 """Strings of the covered modules that are no interface text."""
 
 NOT_YET: dict[str, set[str]] = {
+    # Translated so far: how every view names a divergence. Not yet: the `compare` output and screen.
+    "backprop_tui/render/compare.py": {
+        " (log scale)", " are drawn at ", " per variant: ", "(in the plot, losses above ", "(no plot: plotext failed: ",
+        "(nothing to plot: every loss is inf/NaN from the start)\n", ", cut at ", "E at start",
+        "Loss E on all the data after k updates (k = 0: the initial weights), ", "iteration (updates done)",
+        "loss E on all the data", "what it shows",
+    },
     # Translated so far: the trace's text output. Not yet: the messages of `trace`/`validate`/`open`
     # around it (stderr notes and flag errors) and the CLI's --help texts.
     "backprop_tui/cli/dense.py": {
@@ -128,7 +138,7 @@ def unmarked_strings(source: str) -> list[str]:
 
 @pytest.mark.parametrize("source", catalogues.SOURCES)
 def test_every_string_of_a_translated_module_is_marked_or_listed_as_not_text(source: str) -> None:
-    allowed = UNTRANSLATABLE[source] | NOT_YET.get(source, set())
+    allowed = UNTRANSLATABLE.get(source, set()) | NOT_YET.get(source, set())
     unmarked = sorted(set(unmarked_strings(source)) - allowed)
     assert not unmarked, f"{source}: user-facing text neither marked for translation nor listed: {unmarked}"
 
@@ -148,7 +158,14 @@ def test_every_extracted_message_has_a_korean_translation_and_the_mo_is_compiled
     assert catalogues.problems() == []
 
 
+LEFT_OUT = {"Layer {layer}: ": {"layer"}}
+"""Slots a translation may leave out, by the start of their message: the Korean step titles leave
+the layer out, since the phase tag before every title names it (so the heading fits 80 columns)."""
+
+
 def test_translations_keep_every_slot_of_their_message() -> None:
+    """A translation names exactly its message's slots (a slot it invented would raise KeyError
+    when formatted, one it lost would lose a number), save the LEFT_OUT ones."""
     catalog = catalogues.read("ko")
     slots = lambda text: set(re.findall(r"\{([a-z_]+)\}", text))  # noqa: E731
     wrong = []
@@ -157,8 +174,9 @@ def test_translations_keep_every_slot_of_their_message() -> None:
             continue
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        may_lose = set().union(*[v for k, v in LEFT_OUT.items() if ids[0].startswith(k)])
         for text in strings:
-            if slots(text) != slots(ids[-1]):
+            if not slots(ids[-1]) - may_lose <= slots(text) <= slots(ids[-1]):
                 wrong.append(message.id)
     assert not wrong
 
@@ -171,3 +189,40 @@ def test_the_catalogue_is_in_the_package_where_gettext_looks() -> None:
     assert i18n._("Next step") == "다음 단계"
     i18n.set_language("en")
     assert i18n._("Next step") == "Next step"
+
+
+def _shadowing(tree: ast.AST) -> list[int]:
+    """Lines of functions that call `_()` (the translator) while binding `_` themselves: Python makes
+    `_` local to the whole function then, and the call fails (UnboundLocalError, or calls an int)."""
+    found = []
+    for function in ast.walk(tree):
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        calls = binds = False
+        stack = list(ast.iter_child_nodes(function))
+        while stack:
+            node = stack.pop()
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ListComp, ast.SetComp,
+                                 ast.DictComp, ast.GeneratorExp)):
+                continue  # their own scope
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_":
+                calls = True
+            if isinstance(node, ast.Name) and node.id == "_" and isinstance(node.ctx, ast.Store):
+                binds = True
+            stack.extend(ast.iter_child_nodes(node))
+        if calls and binds:
+            found.append(function.lineno)
+    return found
+
+
+def test_no_function_that_translates_binds_underscore_itself() -> None:
+    package = ROOT / "backprop_tui"
+    found = {str(path.relative_to(ROOT)): lines for path in package.rglob("*.py")
+             if (lines := _shadowing(ast.parse(path.read_text())))}
+    assert not found
+
+
+def test_the_shadowing_check_finds_a_loop_variable_named_underscore() -> None:
+    tree = ast.parse("def f(rows):\n    for _ in rows:\n        pass\n    return _('x')\n"
+                     "def g(rows):\n    return [_ for _ in rows], _('y')\n")
+    assert _shadowing(tree) == [1]

@@ -10,12 +10,13 @@ from rich.console import Group
 from rich.text import Text
 from textual.widgets import Static
 
+from backprop_tui.i18n import N_, _
 from backprop_tui.core.dense.chain import DrillDown
 from backprop_tui.render.chain_table import chain_sums, chain_table, chain_title, chain_verdict
 
 MAX_TERMS = 6
 
-NAN_WHY = ("NaN: no value: the numbers overflowed to inf, and inf − inf or 0·inf has no value "
+NAN_WHY = N_("NaN: no value: the numbers overflowed to inf, and inf − inf or 0·inf has no value "
            "(nor has anything computed from it)")
 
 
@@ -25,12 +26,12 @@ def chain_group(drill: DrillDown, decimals: int) -> Group:
     parts: list = [chain_title(drill)]
     terms = drill.terms or drill.compact
     if not drill.terms:
-        parts.append(Text("(too many paths to list: the compact form δ · a per sample)", style="dim"))
+        parts.append(Text(_("(too many paths to list: the compact form δ · a per sample)"), style="dim"))
     parts += [chain_table(drill, decimals, MAX_TERMS), chain_sums(drill, decimals), chain_verdict(drill)]
     shown = [drill.path_sum, drill.analytic, drill.numeric, *(t.value for t in terms[:MAX_TERMS]),
              *(f.value for t in terms[:MAX_TERMS] for f in t.factors)]
     if any(math.isnan(v) for v in shown):
-        parts.append(Text(f"  {NAN_WHY}", style="italic"))
+        parts.append(Text(f"  {_(NAN_WHY)}", style="italic"))
     return Group(*parts)
 
 

@@ -10,6 +10,7 @@ from rich.console import Group, RenderableType
 
 from textual.widget import Widget
 
+from backprop_tui.i18n import _
 from backprop_tui.core.dense import notation as n
 from backprop_tui.core.vocab import Cell, Parameter, Phase
 from backprop_tui.render.diagram import Flow, Palette, Picture, draw, focus_path, lit
@@ -80,7 +81,8 @@ class NetworkDiagram(Widget):
         """Redraw for the stepper's current step, the weight under the cursor and batch column `sample`."""
         self._picture = picture(stepper, focus, sample, decimals)
         m = stepper.iteration.x.shape[1]
-        self.border_title = f"network · sample {min(sample, m - 1) + 1} of {m} (s)" if m > 1 else "network"
+        self.border_title = (_("network · sample {sample} of {samples} (s)").format(sample=min(sample, m - 1) + 1, samples=m)
+                             if m > 1 else _("network"))
         self.refresh()
 
     def palette(self) -> Palette:
