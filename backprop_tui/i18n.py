@@ -23,6 +23,8 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 LANGUAGES = ("en", "ko")
 """The interface languages: English (the source) and those with a catalogue."""
 DEFAULT = "en"
+SAMPLES = {"ko": "역전파"}
+"""A word of each language besides English, to test whether an output's encoding can hold it."""
 ENV_VAR = "BACKPROP_TUI_LANG"
 
 _current = DEFAULT

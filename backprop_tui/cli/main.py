@@ -118,8 +118,26 @@ def _choose_language(args_list: list[str]) -> list[str]:
             requested = item.split("=", 1)[1]
         else:
             rest.append(item)
-    i18n.set_language(i18n.choose(requested))
+    language = i18n.choose(requested)
+    if language != i18n.DEFAULT and not _can_write(sys.stdout, i18n.SAMPLES[language]):
+        # an ASCII terminal would show Korean as "??"; English keeps the ASCII fallback readable
+        print(f"note: this output's encoding ({sys.stdout.encoding}) cannot show {language!r} text; "
+              "writing English", file=sys.stderr)
+        language = i18n.DEFAULT
+    i18n.set_language(language)
     return rest
+
+
+def _can_write(stream: object, sample: str) -> bool:
+    """Whether `stream`'s encoding can hold `sample` (a stream without one is taken to hold it)."""
+    encoding = getattr(stream, "encoding", None)
+    if not encoding:
+        return True
+    try:
+        sample.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
 
 
 def interrupted() -> int:

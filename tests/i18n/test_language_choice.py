@@ -43,7 +43,7 @@ def test_a_language_without_a_catalogue_is_refused() -> None:
 
 def _trace(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
     environ = {k: v for k, v in os.environ.items() if k not in ("LANG", "LC_ALL", "LC_MESSAGES", i18n.ENV_VAR)}
-    environ.update(env, PYTHONPATH=str(ROOT), PYTHONIOENCODING="utf-8")
+    environ.update({"PYTHONIOENCODING": "utf-8", **env, "PYTHONPATH": str(ROOT)})
     return subprocess.run([sys.executable, "-m", "backprop_tui", *args], cwd=ROOT, env=environ,
                           capture_output=True, text=True, timeout=120)
 
@@ -122,3 +122,18 @@ def test_the_saturation_note_is_korean_with_its_worded_slots_filled() -> None:
     i18n.set_language("ko")
     assert notes(step)[1] == ("z = 800에서 ŷ가 1로 반올림됨: ∂E/∂ŷ는 오버플로, σ′(z)는 언더플로가 나고 있어서 "
                               "인수 ∂E/∂ŷ와 σ′(z)는 보여 주지 않습니다. δ = ∂E/∂z는 z에서 계산하며, 그 참값을 보여 줍니다.")
+
+
+def test_the_readme_has_a_korean_section_with_the_same_two_quickstart_commands() -> None:
+    readme = (ROOT / "README.md").read_text()
+    english = readme.split("## Quickstart", 1)[1].split("\n## ", 1)[0]
+    korean = readme.split("## 한국어: 설치와 실행", 1)[1].split("\n## ", 1)[0]
+    commands = [line.strip() for line in english.splitlines() if line.startswith("    ")]
+    assert len(commands) == 2 and all(command in korean for command in commands)
+
+
+def test_korean_asked_of_an_ascii_output_gives_english_and_says_why() -> None:
+    result = _trace(["trace", "lecture", "--iterations", "1", "--lang", "ko"], PYTHONIOENCODING="ascii")
+    assert result.returncode == 0
+    assert "note: this output's encoding (ascii) cannot show 'ko' text; writing English" in result.stderr
+    assert "FORWARD * layer 1  Layer 1: weighted sums" in result.stdout and "?" not in result.stdout
