@@ -9,7 +9,7 @@ from typing import Any
 
 from backprop_tui.cli.args import whole_number
 from backprop_tui.core.errors import UserError
-from backprop_tui.i18n import _
+from backprop_tui.i18n import _, language
 
 
 MAX_TRACE_ITERATIONS = 2000
@@ -211,7 +211,7 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
         try:
             document = read_toml(bundled_dir() / f"{name}.toml")
             kind = "cnn  " if scenario_kind(document) is ScenarioKind.CNN else "steps"
-            title = document.get("title", "")
+            title = document.get(f"title_{language()}") or document.get("title", "")
         except UserError as error:
             kind, title = "error", str(error)
         print(f"{name:<{width}}  {kind}  {title}")

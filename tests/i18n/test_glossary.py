@@ -80,3 +80,17 @@ def test_the_check_catches_a_term_said_another_way() -> None:
     term = next(t for t in GLOSSARY if t.korean == "학습률")
     assert english_pattern(term).search("Learning rate γ = ")
     assert next(t for t in GLOSSARY if t.korean == "그래디언트").avoided == ("기울기",)
+
+
+def test_the_bundled_scenarios_korean_titles_and_descriptions_use_the_glossary_forms() -> None:
+    from backprop_tui.core.scenario.bundled import bundled_dir
+    from backprop_tui.core.scenario.toml_source import read_toml
+
+    texts = []
+    for path in sorted(bundled_dir().glob("*.toml")):
+        document = read_toml(path)
+        texts += [document.get("title_ko", ""), document.get("description_ko", "")]
+    assert sum(bool(t) for t in texts) >= 9  # every dense scenario's title, the lecture's description
+    found = [(term.korean, avoided) for text in texts for term in GLOSSARY for avoided in term.avoided
+             if avoided in text]
+    assert not found

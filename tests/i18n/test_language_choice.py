@@ -137,3 +137,12 @@ def test_korean_asked_of_an_ascii_output_gives_english_and_says_why() -> None:
     assert result.returncode == 0
     assert "note: this output's encoding (ascii) cannot show 'ko' text; writing English" in result.stderr
     assert "FORWARD * layer 1  Layer 1: weighted sums" in result.stdout and "?" not in result.stdout
+
+
+def test_the_scenario_list_shows_korean_titles_in_korean(capsys) -> None:
+    assert main(["scenarios", "--lang", "ko"]) == 0
+    listing = capsys.readouterr().out
+    assert "lecture        steps  강의: 2-3-1 신경망의 순전파와 역전파" in listing
+    assert "fashion_cnn    cnn    Fashion-MNIST CNN" in listing          # no title_ko: its own title
+    assert main(["scenarios"]) == 0
+    assert "Lecture: forward and back through a 2-3-1 network" in capsys.readouterr().out
