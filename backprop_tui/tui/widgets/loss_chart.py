@@ -21,8 +21,10 @@ def caption(losses: list[float], data: list[float] | None = None, current: int |
     """First and latest loss (and the whole data set's), and where the loss stopped being finite."""
     if not losses:
         return Text("")
-    over = ngettext("loss over {count} iteration", "loss over {count} iterations", len(losses)).format(count=len(losses))
-    text = Text.assemble((over, "dim"), "\n", cell(losses[0], 4), " → ",
+    over = ngettext("loss over {count} iteration", "loss over {count} iterations", len(losses))
+    # two runs split at the count, as before translation, so the English screen stays as it was drawn
+    before, after = over.split("{count}", 1)
+    text = Text.assemble((before, "dim"), (str(len(losses)) + after, "dim"), "\n", cell(losses[0], 4), " → ",
                          (cell(losses[-1], 4), "bold"))
     if data:
         text.append_text(Text.assemble(("  " + _("all data") + " ", "dim"), cell(data[0], 4), " → ", (cell(data[-1], 4), "bold")))
