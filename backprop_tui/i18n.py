@@ -91,3 +91,41 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:
     """Mark `message` for the catalogue without translating it yet (it is translated where drawn)."""
     return message
+
+
+class Message(str):
+    """A message made before the language is known (the core's errors): as a str it is the
+    English text, so code that only prints English needs nothing; `translated()` gives it in the
+    current language, its slots filled (a slot that is itself a Message translated in turn).
+
+    `template` names its slots as {name}; it is the catalogue key (extracted as `Message(...)`).
+    """
+
+    template: str
+    slots: dict[str, object]
+
+    def __new__(cls, template: str, **slots: object) -> Message:
+        text = super().__new__(cls, fill(template, slots, translate=False))
+        text.template, text.slots = template, slots
+        return text
+
+    def translated(self) -> str:
+        """The message in the current language."""
+        return fill(self.template, self.slots)
+
+
+def fill(template: str, slots: dict[str, object], translate: bool = True) -> str:
+    """`template` (translated unless told not to) with its {slots} filled; a slot that is a
+    Message is filled in the same language. Without slots, braces are left as they are."""
+    text = _(template) if translate else template
+    if not slots:
+        return text
+    values = {name: value.translated() if translate and isinstance(value, Message) else value
+              for name, value in slots.items()}
+    return text.format_map(values)
+
+
+def translated(text: str) -> str:
+    """`text` in the current language: a Message translated with its slots, any other str looked
+    up in the catalogue as it is (English when it is not a catalogue key)."""
+    return text.translated() if isinstance(text, Message) else _(text)

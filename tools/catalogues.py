@@ -30,6 +30,11 @@ SOURCES = (
     "backprop_tui/core/dense/activations.py",
     "backprop_tui/core/dense/network.py",
     "backprop_tui/core/dense/steps.py",
+    "backprop_tui/core/scenario/bundled.py",
+    "backprop_tui/core/scenario/check.py",
+    "backprop_tui/core/scenario/errors.py",
+    "backprop_tui/core/scenario/load.py",
+    "backprop_tui/core/scenario/toml_source.py",
     "backprop_tui/render/describe.py",
     "backprop_tui/render/step.py",
     "backprop_tui/render/legend.py",
@@ -60,6 +65,7 @@ KEYWORDS = {
     "N_": None,
     "ngettext": (1, 2),
     "_note": None,            # steps.py: a note's message
+    "Message": None,          # i18n.Message: a message made before the language is known (the loader's errors)
     "Binding": (3,),          # textual's Binding(key, action, description)
     "_move": (3,),            # stepper.py: a move's Binding(key, action, description)
 }

@@ -44,6 +44,12 @@ UNTRANSLATABLE: dict[str, set[str]] = {
 """Strings of the covered modules that are no interface text."""
 
 NOT_YET: dict[str, set[str]] = {
+    # appended to the TOML parser's own message, which is English
+    "backprop_tui/core/scenario/toml_source.py": {
+        "an inline table { ... } must fit on one line in TOML 1.0: close it on the line where it opens, "
+        "or write it as a [section] table"},
+    # the title of a file without one: it is the scenario's data, shown as it is
+    "backprop_tui/core/scenario/load.py": {"Untitled scenario"},
     # Translated so far: how every view names a divergence. Not yet: the `compare` output and screen.
     "backprop_tui/render/compare.py": {
         " (log scale)", " are drawn at ", " per variant: ", "(in the plot, losses above ", "(no plot: plotext failed: ",
@@ -69,7 +75,7 @@ NOT_YET: dict[str, set[str]] = {
 }
 """Interface text of the covered modules that has no translation yet, named so it cannot grow unseen."""
 
-MARKERS = {"_", "N_", "ngettext", "_note"}
+MARKERS = {"_", "N_", "ngettext", "_note", "Message"}
 
 
 def _marked_or_skipped(tree: ast.AST) -> set[int]:
@@ -115,6 +121,8 @@ def _is_text(value: str) -> bool:
     style, an action call (move('next_step')), a LaTeX piece, or a lower-case identifier."""
     if "\\" in value or re.fullmatch(r"[a-z_]+\(.*\)", value):
         return False
+    if re.fullmatch(r"[\w.\[\]-]+", value) and re.search(r"[_.]", value):  # a key path or name: network.loss
+        return False
     words = re.findall(r"[A-Za-z]{2,}", value)
     if not words or all(w.lower() in STYLE_WORDS for w in words):
         return False
@@ -158,9 +166,10 @@ def test_every_extracted_message_has_a_korean_translation_and_the_mo_is_compiled
     assert catalogues.problems() == []
 
 
-LEFT_OUT = {"Layer {layer}: ": {"layer"}}
+LEFT_OUT = {"Layer {layer}: ": {"layer"}, "{article} {shape} matrix": {"article"}}
 """Slots a translation may leave out, by the start of their message: the Korean step titles leave
-the layer out, since the phase tag before every title names it (so the heading fits 80 columns)."""
+the layer out, since the phase tag before every title names it (so the heading fits 80 columns);
+Korean has no articles ("an 8x3 matrix" is "8x3 행렬")."""
 
 
 def test_translations_keep_every_slot_of_their_message() -> None:

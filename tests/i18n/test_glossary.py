@@ -33,9 +33,10 @@ def translations() -> list[tuple[str, str]]:
 
 
 def english_pattern(term: Term) -> re.Pattern[str]:
-    """The term's English forms as whole words in prose (not as a symbol: ReLU′(z), J_softmax)."""
+    """The term's English forms as whole words in prose (not in a symbol or key: ReLU′(z), J_softmax,
+    network.inputs)."""
     forms = sorted(term.english, key=len, reverse=True)
-    return re.compile(r"(?<![\w_-])(" + "|".join(re.escape(f) for f in forms) + r")(?![\w′(_-])", re.IGNORECASE)
+    return re.compile(r"(?<![\w_.-])(" + "|".join(re.escape(f) for f in forms) + r")(?![\w′(_.-])", re.IGNORECASE)
 
 
 def longer_terms_removed(text: str, term: Term) -> str:

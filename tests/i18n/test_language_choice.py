@@ -146,3 +146,30 @@ def test_the_scenario_list_shows_korean_titles_in_korean(capsys) -> None:
     assert "fashion_cnn    cnn    Fashion-MNIST CNN" in listing          # no title_ko: its own title
     assert main(["scenarios"]) == 0
     assert "Lecture: forward and back through a 2-3-1 network" in capsys.readouterr().out
+
+
+def test_the_loader_s_errors_in_korean_name_the_file_and_key_as_they_are(tmp_path, capsys) -> None:
+    broken = tmp_path / "broken.toml"
+    broken.write_text('title = "x"\nseed = -1\n[network]\ninputs = 2\nloss = "squared_eror"\n\n[[layer]]\nunits = 1\n'
+                      'activation = "sigmoid"\nweights = [[1.0], [2.0], [3.0]]\n\n[data]\ninputs = [[1.0, 2.0]]\n'
+                      'targets = [[1.0]]\n', encoding="utf-8")
+    assert main(["validate", str(broken), "--lang", "ko"]) == 2
+    korean = capsys.readouterr().err.splitlines()
+    assert "broken.toml: seed: 0 이상이어야 함 (받은 값: -1)" in korean
+    assert ('broken.toml: network.loss: squared_error, mse, cross_entropy, binary_cross_entropy 중 하나여야 함 '
+            '(받은 값: "squared_eror") ("squared_error"을(를) 뜻했나요?)') in korean
+    assert "broken.toml: layer[1].weights: 2x1 모양이어야 함 (받은 값: 3x1)" in korean
+    assert main(["validate", str(broken)]) == 2
+    english = capsys.readouterr().err.splitlines()
+    assert "broken.toml: seed: expected at least 0, got -1" in english
+    assert "broken.toml: layer[1].weights: expected 2x1, got 3x1" in english
+
+
+def test_a_message_is_english_as_a_string_and_translated_with_its_slots() -> None:
+    from backprop_tui.i18n import Message
+
+    found = Message("expected a table, got {found}", found=Message("an integer"))
+    assert found == "expected a table, got an integer" and f"{found}" == "expected a table, got an integer"
+    i18n.set_language("ko")
+    assert found.translated() == "테이블이어야 함 (받은 값: 정수)"
+    assert str(found) == "expected a table, got an integer"      # the str stays English (logs, JSON)
