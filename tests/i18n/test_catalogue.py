@@ -163,7 +163,9 @@ def test_the_scan_finds_an_unmarked_message(tmp_path: Path) -> None:
 
 
 def test_every_extracted_message_has_a_korean_translation_and_the_mo_is_compiled() -> None:
-    assert catalogues.problems() == []
+    found = catalogues.problems()
+    assert not found, ("\n".join(found) + "\n\nTo fix: python tools/catalogues.py update; translate the new entries "
+                       "of backprop_tui/locale/ko/LC_MESSAGES/backprop_tui.po; python tools/catalogues.py compile")
 
 
 LEFT_OUT = {"Layer {layer}: ": {"layer"}, "{article} {shape} matrix": {"article"}}
