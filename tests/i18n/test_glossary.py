@@ -90,8 +90,10 @@ def test_the_bundled_scenarios_korean_titles_and_descriptions_use_the_glossary_f
     texts = []
     for path in sorted(bundled_dir().glob("*.toml")):
         document = read_toml(path)
-        texts += [document.get("title_ko", ""), document.get("description_ko", "")]
-    assert sum(bool(t) for t in texts) >= 9  # every dense scenario's title, the lecture's description
+        if path.stem == "fashion_cnn":  # the CNN's configuration has no Korean keys yet
+            continue
+        assert document.get("title_ko") and document.get("description_ko"), path.name
+        texts += [document["title_ko"], document["description_ko"]]
     found = [(term.korean, avoided) for text in texts for term in GLOSSARY for avoided in term.avoided
              if avoided in text]
     assert not found

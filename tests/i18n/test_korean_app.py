@@ -38,6 +38,7 @@ async def test_K_switches_the_whole_screen_to_korean_and_back() -> None:
         assert i18n.language() == "ko"
         assert "다음 단계" in footer(app) and "종료" in footer(app)            # footer: bindings translated
         assert "강의: 2-3-1 신경망의 순전파와 역전파" in text                     # title_ko, about panel and header
+        assert "강의에서 칠판에 푼 예제 그대로입니다" in text                          # description_ko
         assert "반복" in text and "FORWARD" not in text and "Next step" not in text
         await pilot.press("right")                                              # moves keep working
         await wait_for(pilot, lambda: "활성화 함수: sigmoid" in screen_text(app))
