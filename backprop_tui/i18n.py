@@ -20,11 +20,10 @@ from pathlib import Path
 DOMAIN = "backprop_tui"
 LOCALE_DIR = Path(__file__).parent / "locale"
 """Where the compiled catalogues live: locale/<lang>/LC_MESSAGES/backprop_tui.mo (shipped in the wheel)."""
-LANGUAGES = ("en", "ko")
-"""The interface languages: English (the source) and those with a catalogue."""
 DEFAULT = "en"
-SAMPLES = {"ko": "역전파"}
-"""A word of each language besides English, to test whether an output's encoding can hold it."""
+LANGUAGES = (DEFAULT, *sorted(p.parent.parent.name for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.mo")))
+"""The interface languages: English (the source) and every language whose catalogue is installed,
+so a new catalogue is a new language with nothing else to change."""
 ENV_VAR = "BACKPROP_TUI_LANG"
 
 _current = DEFAULT
@@ -71,6 +70,13 @@ def set_language(language: str) -> None:
         # no fallback: a wheel without its catalogue is a packaging bug, not a reason to show English
         _translations = gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[language])
     _current = language
+
+
+def own_name(language: str) -> str:
+    """The language's name in its own words ("한국어"): each catalogue translates "English" so."""
+    if language == DEFAULT:
+        return "English"
+    return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[language]).gettext("English")
 
 
 def language() -> str:

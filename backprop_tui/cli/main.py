@@ -43,7 +43,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, frozenset[str]]:
             "SCENARIO (default: the bundled lecture scenario)."
         ),
     )
-    parser.add_argument("--lang", choices=LANGUAGE_CHOICES,
+    from backprop_tui.i18n import LANGUAGES
+
+    parser.add_argument("--lang", choices=LANGUAGES,
                         help="interface language, anywhere on the line (default: $BACKPROP_TUI_LANG, "
                              "else the locale, e.g. LANG=ko_KR.UTF-8, else en)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -93,10 +95,6 @@ def _run(args_list: list[str]) -> int:
         return 0
 
 
-LANGUAGE_CHOICES = ("en", "ko")
-"""--lang's choices: the interface languages of backprop_tui.i18n (kept here so --help imports nothing)."""
-
-
 def _choose_language(args_list: list[str]) -> list[str]:
     """Set the interface language from `--lang X` (or `--lang=X`) anywhere before `--`, else the
     environment (i18n.choose), and return the arguments without it, so every subcommand takes it
@@ -113,13 +111,13 @@ def _choose_language(args_list: list[str]) -> list[str]:
         if item == "--lang":
             requested = next(items, None)
             if requested is None:
-                raise ValueError(f"--lang needs a language: {' or '.join(LANGUAGE_CHOICES)}")
+                raise ValueError(f"--lang needs a language: {' or '.join(i18n.LANGUAGES)}")
         elif item.startswith("--lang="):
             requested = item.split("=", 1)[1]
         else:
             rest.append(item)
     language = i18n.choose(requested)
-    if language != i18n.DEFAULT and not _can_write(sys.stdout, i18n.SAMPLES[language]):
+    if language != i18n.DEFAULT and not _can_write(sys.stdout, i18n.own_name(language)):
         # an ASCII terminal would show Korean as "??"; English keeps the ASCII fallback readable
         print(f"note: this output's encoding ({sys.stdout.encoding}) cannot show {language!r} text; "
               "writing English", file=sys.stderr)

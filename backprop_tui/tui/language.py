@@ -44,9 +44,6 @@ TEXTUAL_DESCRIPTIONS = (N_("palette"),)
 """Descriptions of Textual's own bindings (the command palette's key in the footer), translated
 like ours since translate_bindings translates every description it finds."""
 
-LANGUAGE_NAMES = {"en": "English", "ko": "한국어"}
-"""Each language in its own words, for the message that confirms a switch."""
-
 
 def switch(app, language: str | None = None) -> str:
     """Switch the whole app to `language` (default: the next one) and redraw every screen:
@@ -61,3 +58,6 @@ def switch(app, language: str | None = None) -> str:
             retranslate()
         screen.refresh_bindings()
     return i18n.language()
+
+OWN_NAME = N_("English")
+"""Each catalogue translates this as its language's own name ("한국어"): i18n.own_name reads it."""

@@ -237,3 +237,20 @@ def test_the_shadowing_check_finds_a_loop_variable_named_underscore() -> None:
     tree = ast.parse("def f(rows):\n    for _ in rows:\n        pass\n    return _('x')\n"
                      "def g(rows):\n    return [_ for _ in rows], _('y')\n")
     assert _shadowing(tree) == [1]
+
+
+def _formatted_messages(tree: ast.AST) -> list[int]:
+    """Lines where a message is an f-string (_(f"…{x}")): its text changes with x, so no catalogue
+    entry can match it; a message names its slots instead (_("…{x}").format(x=x), Message(…, x=x))."""
+    return [node.lineno for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in MARKERS
+            and node.args and isinstance(node.args[0], ast.JoinedStr)]
+
+
+@pytest.mark.parametrize("source", catalogues.SOURCES)
+def test_no_message_is_an_f_string(source: str) -> None:
+    assert _formatted_messages(ast.parse((ROOT / source).read_text())) == []
+
+
+def test_the_f_string_check_finds_one() -> None:
+    assert _formatted_messages(ast.parse('x = 1\n_(f"Layer {x}")\n_("Layer {x}").format(x=x)\n')) == [2]

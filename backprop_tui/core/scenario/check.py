@@ -145,13 +145,16 @@ class Checker:
             self.add(where, Message("expected a finite number, got {found}", found=_short(table[key])))
             return MISSING
         if above is not None and value <= above:
-            self.add(where, Message("expected a number above {above}, got {found}", above=f"{above:g}", found=f"{value:g}"))
+            above_text, found = f"{above:g}", f"{value:g}"
+            self.add(where, Message("expected a number above {above}, got {found}", above=above_text, found=found))
             return MISSING
         if minimum is not None and value < minimum:
-            self.add(where, Message("expected at least {minimum}, got {found}", minimum=f"{minimum:g}", found=f"{value:g}"))
+            least, found = f"{minimum:g}", f"{value:g}"
+            self.add(where, Message("expected at least {minimum}, got {found}", minimum=least, found=found))
             return MISSING
         if maximum is not None and value > maximum:
-            self.add(where, Message("expected at most {maximum}, got {found}", maximum=f"{maximum:g}", found=f"{value:g}"))
+            most, found = f"{maximum:g}", f"{value:g}"
+            self.add(where, Message("expected at most {maximum}, got {found}", maximum=most, found=found))
             return MISSING
         return value
 

@@ -101,10 +101,15 @@ def read_text(path: Path | str) -> str:
         raise ScenarioError(
             path.name,
             [Problem(Message("line {line}, column {column}", line=line, column=column),
-                     Message("byte {byte} is not UTF-8 text; TOML files must be UTF-8", byte=f"0x{byte:02x}"))],
+                     Message("byte {byte} is not UTF-8 text; TOML files must be UTF-8", byte=hex_byte(byte)))],
         ) from None
 
 
 def read_toml(path: Path | str) -> dict[str, Any]:
     """Read and parse a TOML file into plain data."""
     return parse_toml_text(read_text(path), Path(path).name)
+
+
+def hex_byte(byte: int) -> str:
+    """A byte as messages quote it: 0xff."""
+    return f"0x{byte:02x}"

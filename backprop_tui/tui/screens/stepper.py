@@ -25,8 +25,8 @@ from backprop_tui.core.dense.steps import Step, first_divergent_step
 from backprop_tui.core.vocab import Move, Parameter, Phase, Quantity
 from backprop_tui.walk.stepper import Position, Stepper
 from backprop_tui.tui.commands import StepperCommands
-from backprop_tui.tui.language import LANGUAGE_NAMES, switch, translate_bindings
-from backprop_tui.i18n import _, ngettext
+from backprop_tui.tui.language import switch, translate_bindings
+from backprop_tui.i18n import _, ngettext, own_name
 from backprop_tui.render.step import shown_matrices
 from backprop_tui.walk.focus import Focus, Pointer, Target, focus_layer, focus_of, moved, resolve
 from backprop_tui.tui.screens.goto_dialog import GoToIterationDialog
@@ -148,7 +148,7 @@ class StepperScreen(AuthoringActions, Screen[None]):
     def action_switch_language(self) -> None:
         """Switch the interface language (English ↔ 한국어) and redraw everything in it."""
         now = switch(self.app)
-        self.notify(_("Language: {name}").format(name=LANGUAGE_NAMES[now]), timeout=2)
+        self.notify(_("Language: {name}").format(name=own_name(now)), timeout=2)
 
     def retranslate(self) -> None:
         """Redraw every text of the screen in the current language (called by language.switch)."""
