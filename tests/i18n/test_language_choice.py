@@ -173,3 +173,15 @@ def test_a_message_is_english_as_a_string_and_translated_with_its_slots() -> Non
     i18n.set_language("ko")
     assert found.translated() == "테이블이어야 함 (받은 값: 정수)"
     assert str(found) == "expected a table, got an integer"      # the str stays English (logs, JSON)
+
+
+def test_a_note_made_the_older_way_still_reads_as_it_did() -> None:
+    """_note(key, text, Number…): code written before notes had messages still gives its sentence."""
+    from backprop_tui.core.dense.steps import Number, _note
+    from backprop_tui.core.vocab import Kind, Quantity
+    from backprop_tui.render.describe import note_text
+
+    note = _note(Quantity(Kind.THETA, 1), " is {stored} as ", Number(0.5), ".")
+    assert note_text(note) == "θ¹ is {stored} as 0.5."
+    i18n.set_language("ko")
+    assert note_text(note) == "θ¹ is {stored} as 0.5."   # no catalogue entry: English, intact

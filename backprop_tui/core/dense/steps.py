@@ -119,9 +119,16 @@ def _m(key: Quantity, values: np.ndarray | float, role: Role = Role.IN, shown: b
     return Matrix(key, array.copy(), role, shown)
 
 
-def _note(message: str, **slots: NotePart) -> Note:
-    """A note whose `message` names its slots as {name}; extracted for the catalogue by that name."""
-    return Note(message, tuple(slots.items()))
+def _note(*parts: NotePart, **slots: NotePart) -> Note:
+    """A note: `_note(message, **slots)`, its message naming the slots as {name} (extracted for the
+    catalogue by that name). The older form, text and keys in a row (`_note(th, " is stored …")`),
+    still makes a note, with each key in a slot of its own, but one no catalogue translates."""
+    if len(parts) == 1 and isinstance(parts[0], str):
+        return Note(parts[0], tuple(slots.items()))
+    message = "".join(part.replace("{", "{{").replace("}", "}}") if isinstance(part, str) else f"{{part{index}}}"
+                      for index, part in enumerate(parts))
+    return Note(message, tuple((f"part{index}", part) for index, part in enumerate(parts)
+                               if not isinstance(part, str)))
 
 
 def build_steps(scenario: Scenario, it: Iteration, checks: bool = True) -> list[Step]:
