@@ -53,7 +53,7 @@ def test_a_korean_locale_alone_makes_trace_korean_and_lang_en_overrides_it() -> 
     assert korean.returncode == 0, korean.stderr
     assert "순전파 · 레이어 1  가중합 (weighted sums)" in korean.stdout
     assert "강의: 2-3-1 신경망의 순전파와 역전파" in korean.stdout                    # title_ko
-    assert "θ¹는 강의처럼 입력 × 노드" in korean.stdout                                # a note
+    assert "θ¹은(는) 강의처럼 입력 × 노드" in korean.stdout                                # a note
     assert "역전파 · 레이어 2  δ² = ∂E/∂z²" in korean.stdout
     assert "FORWARD" not in korean.stdout and "Layer 1" not in korean.stdout
 
