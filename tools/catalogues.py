@@ -37,6 +37,7 @@ SOURCES = (
     "backprop_tui/core/scenario/load.py",
     "backprop_tui/core/scenario/toml_source.py",
     "backprop_tui/render/describe.py",
+    "backprop_tui/render/notation.py",
     "backprop_tui/render/step.py",
     "backprop_tui/render/legend.py",
     "backprop_tui/render/diagram.py",
