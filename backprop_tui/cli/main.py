@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     import argparse
 
 AREAS = ("backprop_tui.cli.dense", "backprop_tui.cli.author", "backprop_tui.cli.cnn", "backprop_tui.cli.export",
-         "backprop_tui.cli.landscape", "backprop_tui.cli.explain")
+         "backprop_tui.cli.landscape", "backprop_tui.cli.explain", "backprop_tui.cli.quiz",
+         "backprop_tui.cli.grade", "backprop_tui.cli.plane")
 """The modules that each add their subcommands with `register(subparsers)`."""
 
 INTERRUPTED = 130

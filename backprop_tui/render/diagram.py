@@ -18,6 +18,7 @@ Edges the step does not use are dim; the nodes it computes are reversed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -169,11 +170,20 @@ class Picture:
     focus_label: str = ""
     """The focused weight's name and value, shown in the caption."""
     decimals: int = 3
+    thumbnail: Callable[[int, int, int, int], list[list[tuple[str, Style]]]] | None = None
+    """(layer, unit, width, lines) → a small picture of the unit, cell by cell (the input plane);
+    drawn under each node of layers 1 … L where the gaps between nodes leave room."""
 
 
 _HEAVY = {"h": "━", "v": "┃", "d": "╲", "u": "╱"}
 _THIN = {"h": "─", "v": "│", "d": "╲", "u": "╱"}
 """Diagonals have no heavy glyph; lines are staircases of runs, so the runs carry the weight."""
+
+
+THUMB_MIN_WIDTH, THUMB_MIN_LINES, THUMB_MAX_LINES = 5, 3, 4
+"""A node's thumbnail is as wide as its value (5 or more characters) and 3 or 4 lines tall (6 to
+8 half-block pixels), with a blank line before the next node: smaller, it no longer reads as a
+picture, so a crowded diagram draws none."""
 
 
 def line_char(direction: str, heavy: bool) -> str:
@@ -187,6 +197,27 @@ def _max_nodes(height: int) -> int:
 
 def _node_text(value: float | None, decimals: int) -> str:
     return "·" if value is None else cell(float(value), decimals)
+
+
+def _thumbnail_places(picture: Picture, rows: list[dict[int | str, int]], node_w: int,
+                      bottom: int) -> dict[tuple[int, int], tuple[int, int]]:
+    """(layer, unit) → (node row, lines) of every thumbnail, or {} unless every unit shown in
+    layers 1 … L has room for one (a lone picture under one node would read as a glitch)."""
+    if node_w < THUMB_MIN_WIDTH:
+        return {}
+    places = {}
+    for l in range(1, len(rows)):
+        taken = sorted(rows[l].values())
+        for unit, y in rows[l].items():
+            if not isinstance(unit, int):
+                continue
+            following = [row for row in taken if row > y]
+            room = (following[0] - 1 if following else bottom + 1) - y - 1  # a blank line before the next
+            lines = min(room, THUMB_MAX_LINES, (node_w + 1) // 2)  # about square: two pixels a line
+            if lines < THUMB_MIN_LINES:
+                return {}
+            places[(l, unit)] = (y, lines)
+    return places
 
 
 def draw(picture: Picture, width: int, height: int, palette: Palette = Palette()) -> list[Text]:
@@ -312,7 +343,13 @@ def draw(picture: Picture, width: int, height: int, palette: Palette = Palette()
             for k, ch in enumerate(text[:node_w]):
                 put(xs[l] + k, y, ch, style)
 
-    key = _("━ large |θ|  ─ small  ━ ━ ━ negative")
+    thumbs = _thumbnail_places(picture, rows, node_w, bottom) if picture.thumbnail is not None else {}
+    for (l, unit), (y, lines) in thumbs.items():
+        for dy, cells in enumerate(picture.thumbnail(l, unit, node_w, lines)):
+            for dx, (ch, style) in enumerate(cells):
+                put(xs[l] + dx, y + 1 + dy, ch, style)
+
+    key = _("━ large |θ|  ─ small  ━ ━ ━ negative") + ("  " + _("▀ input plane (O)") if thumbs else "")
     if bottom - top > 9:
         caption_rows = [picture.focus_label, key]
     elif cell_len(picture.focus_label) + 2 + cell_len(key) <= width:

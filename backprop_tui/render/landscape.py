@@ -20,6 +20,7 @@ from rich.text import Text
 
 from backprop_tui.core import strict_json
 from backprop_tui.core.dense.landscape import PCA, Cut, Landscape
+from backprop_tui.render.picture import framed
 
 RAMP = " .:-=+*#"
 """One character per band of E, lowest first (no digit, letter or mark a path uses)."""
@@ -166,22 +167,10 @@ def axis_title(scape: Landscape) -> str:
 def framed_map(scape: Landscape, width: int, height: int, current: tuple[int, np.ndarray] | None = None) -> Text:
     """The map with its y labels on the left and x labels below (ASCII)."""
     u, v = scape.grid.u, scape.grid.v
-    labels = [number(float(v[-1])), number(float((v[0] + v[-1]) / 2)), number(float(v[0]))]
-    pad = max(len(label) for label in labels) + 1
-    picture = map_text(scape, width, height, current).split("\n")
-    text = Text()
-    for r, line in enumerate(picture):
-        label = labels[0] if r == 0 else labels[2] if r == height - 1 else labels[1] if r == height // 2 else ""
-        text.append(f"{label:>{pad}}|")
-        text.append_text(line)
-        text.append("|\n")
-    text.append(" " * pad + "+" + "-" * width + "+\n")
-    left, middle, right = number(float(u[0])), number(float((u[0] + u[-1]) / 2)), number(float(u[-1]))
-    axis = [" "] * (width + 2)
-    for position, label in ((0, left), ((width + 2 - len(middle)) // 2, middle), (width + 2 - len(right), right)):
-        axis[position:position + len(label)] = list(label)
-    text.append(" " * pad + "".join(axis).rstrip() + f"   x: {scape.plane.axes[0]}, y: {scape.plane.axes[1]}")
-    return text
+    return framed(map_text(scape, width, height, current),
+                  (number(float(u[0])), number(float((u[0] + u[-1]) / 2)), number(float(u[-1]))),
+                  (number(float(v[-1])), number(float((v[0] + v[-1]) / 2)), number(float(v[0]))),
+                  f"x: {scape.plane.axes[0]}, y: {scape.plane.axes[1]}")
 
 
 def scale_text(scape: Landscape) -> Text:

@@ -16,6 +16,8 @@ from backprop_tui.render.numbers import cell, shape
 
 ELLIPSIS_ROW = "⋮"
 ELLIPSIS_COL = "…"
+HIDDEN = "?"
+"""What a cell the quiz has not had answered yet shows instead of its value."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,8 @@ class View:
     """Cells that feed the cell under the cursor: underlined (visible without colour)."""
     clickable: bool = False
     """Tag each cell's style with its matrix and place (meta "cell"), so a click can find it."""
+    hidden: frozenset[tuple[int, int]] = frozenset()
+    """Cells drawn as HIDDEN instead of their value (the quiz asks them; nothing of the value shows)."""
 
 
 def visible_indices(total: int, limit: int, offset: int) -> list[int | None]:
@@ -87,7 +91,7 @@ def matrix_table(matrix: Matrix, view: View = View(), name: str | None = None) -
                 continue
             style = cell_style
             value = float(values[r, c])
-            if not np.isfinite(value):
+            if not np.isfinite(value) and (r, c) not in view.hidden:
                 style = "bold red"
             if view.cursor == (r, c):
                 style = f"{style} reverse underline".strip()
@@ -96,7 +100,8 @@ def matrix_table(matrix: Matrix, view: View = View(), name: str | None = None) -
             text_style = Style.parse(style) if style else Style()
             if view.clickable:
                 text_style += Style.from_meta({"cell": (matrix.key.ascii, r, c)})
-            cells.append(Text(cell(value, view.decimals), style=text_style))
+            shown = HIDDEN if (r, c) in view.hidden else cell(value, view.decimals)
+            cells.append(Text(shown, style=text_style))
         table.add_row(str(r + 1), *cells)
     return table
 

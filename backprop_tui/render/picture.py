@@ -6,6 +6,8 @@ Each character is '▀' with the upper pixel as foreground and the lower one as 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 from rich.style import Style
 from rich.text import Text
@@ -18,12 +20,27 @@ RAMP = " .:-=+*#%@"
 def half_block_image(image: np.ndarray) -> Text:
     """uint8 (H, W) image -> rich Text of ceil(H/2) lines."""
     pixels = np.asarray(image, dtype=np.uint8)
+    return half_block_rgb(np.repeat(pixels[:, :, None], 3, axis=2))
+
+
+def half_block_rgb(rgb: np.ndarray, marks: Mapping[tuple[int, int], tuple[str, Style]] | None = None) -> Text:
+    """uint8 (H, W, 3) colours -> rich Text of ceil(H/2) lines (an odd last row is padded black).
+
+    `marks` puts a character with its own style on a cell (line, column) instead of its two
+    pixels: a data point on a heat map.
+    """
+    pixels = np.asarray(rgb, dtype=np.uint8)
     if pixels.shape[0] % 2:
-        pixels = np.vstack([pixels, np.zeros((1, pixels.shape[1]), np.uint8)])
+        pixels = np.concatenate([pixels, np.zeros((1, *pixels.shape[1:]), np.uint8)])
+    marks = marks or {}
     text = Text()
     for row in range(0, pixels.shape[0], 2):
-        for top, bottom in zip(pixels[row], pixels[row + 1]):
-            style = Style(color=f"rgb({top},{top},{top})", bgcolor=f"rgb({bottom},{bottom},{bottom})")
+        for col, (top, bottom) in enumerate(zip(pixels[row], pixels[row + 1])):
+            mark = marks.get((row // 2, col))
+            if mark is not None:
+                text.append(*mark)
+                continue
+            style = Style(color="rgb({},{},{})".format(*top), bgcolor="rgb({},{},{})".format(*bottom))
             text.append(UPPER_HALF, style=style)
         if row + 2 < pixels.shape[0]:
             text.append("\n")
@@ -68,3 +85,28 @@ def filter_pictures(weights: np.ndarray, size: int = 6) -> list[np.ndarray]:
     scale = max(1, size // max(w.shape[-1], 1))
     block = np.ones((scale, scale))
     return [np.kron(np.round(f), block).astype(np.uint8) for f in scaled]
+
+
+def framed(picture: Text, x_labels: tuple[str, str, str], y_labels: tuple[str, str, str], caption: str = "") -> Text:
+    """A plotted picture in an ASCII frame: `y_labels` (top, middle, bottom) on the left, a border
+    below, `x_labels` (left, middle, right) under it and then `caption` (the axes' names).
+
+    The one frame of the landscape map and the input plane, so both read alike.
+    """
+    lines = picture.split("\n")
+    height = len(lines)
+    width = max((line.cell_len for line in lines), default=0)
+    pad = max(len(label) for label in y_labels) + 1
+    text = Text()
+    for r, line in enumerate(lines):
+        label = y_labels[0] if r == 0 else y_labels[2] if r == height - 1 else y_labels[1] if r == height // 2 else ""
+        text.append(f"{label:>{pad}}|")
+        text.append_text(line)
+        text.append("|\n")
+    text.append(" " * pad + "+" + "-" * width + "+\n")
+    left, middle, right = x_labels
+    axis = [" "] * (width + 2)
+    for position, label in ((0, left), ((width + 2 - len(middle)) // 2, middle), (width + 2 - len(right), right)):
+        axis[position:position + len(label)] = list(label)
+    text.append(" " * pad + "".join(axis).rstrip() + (f"   {caption}" if caption else ""))
+    return text

@@ -30,15 +30,17 @@ def header_text(step: Step) -> Text:
 
 
 def matrix_tables(step: Step, matrices: list[Matrix], view: View, cursor_key: Quantity | None = None,
-                  marks: dict[Quantity, frozenset[tuple[int, int]]] | None = None) -> list[Table]:
+                  marks: dict[Quantity, frozenset[tuple[int, int]]] | None = None,
+                  hidden: dict[Quantity, frozenset[tuple[int, int]]] | None = None) -> list[Table]:
     """One table per matrix of `step`; the cursor and the scroll window apply to `cursor_key` only,
-    `marks` underlines, per matrix, the cells that feed the cell under the cursor."""
+    `marks` underlines, per matrix, the cells that feed the cell under the cursor, `hidden` draws,
+    per matrix, the cells the quiz still asks as "?"."""
     tables = []
     for m in matrices:
         cursor = view.cursor if m.key == cursor_key else None
         offsets = (view.row_offset, view.col_offset) if cursor else (0, 0)
         style = View(view.decimals, view.max_rows, view.max_cols, *offsets, cursor, m.role is Role.OUT,
-                     (marks or {}).get(m.key, frozenset()), view.clickable)
+                     (marks or {}).get(m.key, frozenset()), view.clickable, (hidden or {}).get(m.key, frozenset()))
         tables.append(matrix_table(m, style, matrix_symbol(step, m.key)))
     return tables
 
@@ -65,8 +67,10 @@ def change_decimals(old: float, new: float, decimals: int, most: int = 12) -> in
     return decimals
 
 
-def update_table(step: Step, decimals: int, max_rows: int = 10, max_cols: int = 6) -> Table | None:
-    """For an update step: each parameter's old value → new value, with ↑/↓ for the direction."""
+def update_table(step: Step, decimals: int, max_rows: int = 10, max_cols: int = 6,
+                 hidden: frozenset[tuple[int, int]] = frozenset()) -> Table | None:
+    """For an update step: each parameter's old value → new value, with ↑/↓ for the direction;
+    a `hidden` cell (the quiz still asks its new value) shows old → ?."""
     if step.phase is not Phase.UPDATE:
         return None
     op = step.operation
@@ -88,6 +92,9 @@ def update_table(step: Step, decimals: int, max_rows: int = 10, max_cols: int = 
                 cells.append(Text("…"))
                 continue
             a, b = float(old.values[r, c]), float(new.values[r, c])
+            if (r, c) in hidden:
+                cells.append(Text(f"{cell(a, decimals)} → ?", style="bold"))
+                continue
             arrow, style = ("↑", "bold") if b > a else ("↓", "italic") if b < a else ("=", "dim")
             d = change_decimals(a, b, decimals)
             cells.append(Text(f"{cell(a, d)} → {cell(b, d)} {arrow}", style=style))

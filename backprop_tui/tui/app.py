@@ -66,10 +66,12 @@ class BackpropApp(App[None]):
     WATCH_SECONDS = 0.5
     """How often the scenario file's modification time is polled."""
 
-    def __init__(self, scenario: str | Path, variant: str | None = None) -> None:
+    def __init__(self, scenario: str | Path, variant: str | None = None, quiz: bool = False) -> None:
         super().__init__()
         self.source: str | Path = scenario
         self.variant = variant
+        self.quiz = quiz
+        """Open the stepper in quiz mode (`backprop-tui quiz`)."""
         self.watcher = FileWatcher(_path_of(scenario))
         self.undo = UndoStack()
         """File texts before each in-app edit."""
@@ -86,7 +88,7 @@ class BackpropApp(App[None]):
         except UserError as error:
             self.push_screen(ErrorScreen(error))
         else:
-            self.push_screen(StepperScreen(stepper))
+            self.push_screen(StepperScreen(stepper, quiz=self.quiz))
         self.set_interval(self.WATCH_SECONDS, self._poll)
 
     @staticmethod

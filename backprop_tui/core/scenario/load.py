@@ -15,6 +15,7 @@ from backprop_tui.i18n import LANGUAGES, Message
 from backprop_tui.core.scenario.bundled import resolve
 from backprop_tui.core.scenario.check import MISSING, Checker, join_path
 from backprop_tui.core.scenario.errors import Problem, ScenarioError, suggestion
+from backprop_tui.core.scenario.quiz_table import quiz_settings
 from backprop_tui.core.scenario.model import INITS, OPTIMIZERS, Layer, Scenario, Training, Variant
 from backprop_tui.core.scenario.toml_source import parse_toml_text, read_toml
 from backprop_tui.core.vocab import ACTIVATION_NAMES, LOSS_NAMES
@@ -22,7 +23,8 @@ from backprop_tui.core.vocab import ACTIVATION_NAMES, LOSS_NAMES
 TRANSLATED_KEYS = tuple(f"{key}_{language}" for language in LANGUAGES if language != "en"
                         for key in ("title", "description"))
 """title_ko, description_ko: the title and description in each other interface language."""
-TOP_KEYS = ("title", "description", *TRANSLATED_KEYS, "seed", "network", "layer", "data", "training", "variant")
+TOP_KEYS = ("title", "description", *TRANSLATED_KEYS, "seed", "network", "layer", "data", "training", "variant",
+            "quiz")
 NETWORK_KEYS = ("inputs", "loss", "init")
 LAYER_KEYS = ("units", "activation", "weights", "bias", "train_bias", "init")
 DATA_KEYS = ("inputs", "targets")
@@ -113,12 +115,13 @@ def _scenario(c: Checker, doc: dict[str, Any]) -> Scenario | None:
     _batch_fits(c, doc.get("training", {}), "training", samples)
     _loss_fits_output(c, loss, output, "network.loss", y)
     variants = _variants(c, doc.get("variant", MISSING), training, len(layers), loss, samples)
+    quiz = quiz_settings(c, doc.get("quiz", MISSING))
 
-    if c.problems or None in layers or x is None or y is None or training is None:
+    if c.problems or None in layers or x is None or y is None or training is None or quiz is None:
         return None
     return Scenario(
         title=title, description=description, seed=seed, inputs=inputs, loss=loss,
-        layers=tuple(layers), x=x, y=y, training=training, init=init, variants=variants,
+        layers=tuple(layers), x=x, y=y, training=training, init=init, variants=variants, quiz=quiz,
         titles={key[len("title_"):]: text for key, text in translated.items() if key.startswith("title_") and text},
         descriptions={key[len("description_"):]: text for key, text in translated.items()
                       if key.startswith("description_") and text},

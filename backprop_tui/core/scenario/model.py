@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from backprop_tui.core.vocab import OptimizerName
+from backprop_tui.core.vocab import OptimizerName, Phase
 
 OPTIMIZERS: tuple[str, ...] = tuple(OptimizerName)
 INITS = ("he", "xavier", "uniform")
@@ -33,6 +33,20 @@ class Training:
     batch_size: int = 1
     momentum: float = 0.9
     iterations: int = 1
+
+
+@dataclass(frozen=True)
+class QuizSettings:
+    """The scenario's `[quiz]` table: which phases the quiz asks, how many cells of each asked
+    matrix, and how close a typed answer must be (the looser of `relative` and `absolute`)."""
+
+    ask: tuple[Phase, ...] = tuple(Phase)
+    cells: int | None = None
+    """Cells asked per matrix, drawn with the scenario's seed; None asks every cell."""
+    relative: float = 0.01
+    """Right when |given − expected| ≤ relative·|expected| ..."""
+    absolute: float = 0.005
+    """... or when |given − expected| ≤ absolute (whichever is looser)."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +80,8 @@ class Scenario:
     base: "Scenario | None" = field(default=None, repr=False, compare=False)
     """The scenario before `variant` was applied (variants apply to it, never stack)."""
     source: Path | None = None
+    quiz: QuizSettings = QuizSettings()
+    """What the app's quiz mode asks (the `[quiz]` table, or its defaults)."""
     titles: dict[str, str] = field(default_factory=dict, compare=False)
     """The title in other interface languages, by language ("ko" from the file's title_ko)."""
     descriptions: dict[str, str] = field(default_factory=dict, compare=False)

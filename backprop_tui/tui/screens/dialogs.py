@@ -108,14 +108,16 @@ class ExportDialog(ModalScreen[bool]):
 
     BINDINGS = [Binding("escape", "dismiss(False)", "Cancel")]
 
-    def __init__(self, suggestion: str, write: Callable[[str, bool], None]) -> None:
+    def __init__(self, suggestion: str, write: Callable[[str, bool], None],
+                 prompt: str = "Export the steps walked so far as a markdown handout to:") -> None:
         super().__init__()
         self.suggestion = suggestion
         self.write = write
+        self.prompt = prompt
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
-            yield Static(Text("Export the steps walked so far as a markdown handout to:", style="bold"))
+            yield Static(Text(self.prompt, style="bold"))
             yield Input(value=self.suggestion, id="export-path")
             yield Static(id="export-error")
 

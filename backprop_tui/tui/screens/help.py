@@ -30,8 +30,9 @@ INTRO = N_("Walk through backpropagation one step at a time. The cursor picks a 
 TASKS: dict[str, frozenset[str]] = {
     N_("Stepping"): frozenset({"move", "toggle_play", "speed", "go_to"}),
     N_("Looking closer"): frozenset({"cursor", "toggle_sources", "scroll", "scroll_sideways", "decimals",
-                                 "sample", "about", "help", "fold", "landscape"}),
+                                     "sample", "about", "help", "fold", "landscape", "plane"}),
     N_("Changing the scenario"): frozenset({"edit", "undo", "variant", "compare", "export", "open", "reload"}),
+    N_("Quiz"): frozenset({"toggle_quiz", "quiz_skip", "quiz_leave", "quiz_summary"}),
 }
 """Keys grouped by what the learner is doing, by action name; any other action goes under "More"."""
 MORE = N_("More")

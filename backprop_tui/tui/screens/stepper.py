@@ -31,12 +31,14 @@ from backprop_tui.render.step import shown_matrices
 from backprop_tui.walk.focus import Focus, Pointer, Target, focus_layer, focus_of, moved, resolve
 from backprop_tui.tui.screens.goto_dialog import GoToIterationDialog
 from backprop_tui.tui.screens.stepper_authoring import AuthoringActions
+from backprop_tui.tui.screens.stepper_quiz import QuizActions
 from backprop_tui.core.errors import UserError
 from backprop_tui.tui.widgets.about_panel import AboutPanel
 from backprop_tui.tui.widgets.chain_panel import ChainPanel
 from backprop_tui.tui.widgets.error_panel import ErrorPanel
 from backprop_tui.tui.widgets.loss_chart import LossChart
 from backprop_tui.tui.widgets.network import NetworkDiagram
+from backprop_tui.tui.widgets.quiz_panel import QuizPanel
 from backprop_tui.tui.widgets.status_line import StatusLine
 from backprop_tui.tui.widgets.step_view import StepView
 
@@ -49,7 +51,7 @@ def _move(key: str, action: str, description: str, show: bool = False, key_displ
     return Binding(key, f"move('{action}')", description, show=show, key_display=key_display)
 
 
-class StepperScreen(AuthoringActions, Screen[None]):
+class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
     """Walks one scenario's steps; the app hands it a new Stepper on reload or open."""
 
     COMMANDS = {StepperCommands}
@@ -93,6 +95,11 @@ class StepperScreen(AuthoringActions, Screen[None]):
         Binding("v", "variant", "Switch variant", show=False),
         Binding("c", "compare", "Compare variants", show=False),
         Binding("L", "landscape", "Loss landscape", show=False),
+        Binding("a", "toggle_quiz", "Quiz: type each result before it shows (on/off)", show=False),
+        Binding("tab", "quiz_skip", "Skip (reveal the asked cell)", show=True, key_display="tab"),
+        Binding("escape", "quiz_leave", "Leave the quiz", show=True, key_display="esc"),
+        Binding("A", "quiz_summary", "Quiz summary (and save it)", show=True),
+        Binding("O", "plane", "What each unit computes over the input plane", show=False),
         Binding("K", "switch_language", "Switch language (English/한국어)", show=False),
     ]
 
@@ -109,9 +116,10 @@ class StepperScreen(AuthoringActions, Screen[None]):
     busy: reactive[bool] = reactive(False, init=False)
     """A worker is computing the iteration the last move needs."""
 
-    def __init__(self, stepper: Stepper) -> None:
+    def __init__(self, stepper: Stepper, quiz: bool = False) -> None:
         super().__init__()
         self.stepper = stepper
+        self._start_quiz = quiz
         self.cursors: dict[int, tuple[int, int]] = {}
         """The cursor (row, column of θ) per layer, so each layer keeps its own."""
         self.pointer: Pointer | None = None
@@ -132,6 +140,7 @@ class StepperScreen(AuthoringActions, Screen[None]):
                 yield AboutPanel(id="about")
                 yield StepView(id="step")
                 yield ChainPanel(id="chain")
+        yield QuizPanel(id="quiz")
         yield ErrorPanel(id="errors")
         yield Footer(compact=True)
 
@@ -142,6 +151,8 @@ class StepperScreen(AuthoringActions, Screen[None]):
         self.query_one(AboutPanel).show_about(self.stepper.scenario)
         self._ready = True
         self._go(self.stepper.position)
+        if self._start_quiz:
+            self.action_toggle_quiz()
 
     # -- the language ---------------------------------------------------------------------------
 
@@ -163,9 +174,12 @@ class StepperScreen(AuthoringActions, Screen[None]):
     def install(self, stepper: Stepper, opened: bool = False) -> None:
         """Show a new stepper (reloaded, or `opened`: another scenario, whose description is shown);
         drill-downs of the old one are stale, and moves queued for it are dropped."""
+        variant_changed = stepper.scenario.variant != self.stepper.scenario.variant
         self.stepper = stepper
         self._drills.clear()
         self._pending.clear()
+        if opened or variant_changed:  # other numbers: the quiz's answers were to other steps
+            self.quiz_restart()
         if opened:
             self.query_one(AboutPanel).show_about(stepper.scenario)
             self.query_one("#main", VerticalScroll).scroll_home(animate=False)
@@ -216,15 +230,22 @@ class StepperScreen(AuthoringActions, Screen[None]):
         step = s.step
         focus = self.focus_weight()
         divergent = first_divergent_step(s.steps)
+        hidden = self.quiz_hidden(step)  # in quiz mode: the asked cells, with the cursor put on one
         with self.app.batch_update():
-            self.query_one(StatusLine).show(s, self.busy, self.playing)
-            self.query_one(NetworkDiagram).show_network(s, focus, self.sample, self.decimals)
+            self.query_one(StatusLine).show(s, self.busy, self.playing,
+                                            self.quiz_session.score if self.quiz_on and self.quiz_session else None)
+            self.query_one(NetworkDiagram).show_network(s, focus, self.sample, self.decimals, conceal=hidden is not None)
             self.query_one(StepView).show(s.position.iteration, step, focus, self.decimals, self.show_sources,
-                                          divergent is not None and divergent.index == step.index, self.pointer)
+                                          divergent is not None and divergent.index == step.index, self.pointer,
+                                          hidden)
             chain_panel = self.query_one(ChainPanel)
             chain_panel.show(self.drilldown(focus), self.decimals)
-            chain_panel.display = step.phase is not Phase.FORWARD or self.chain_in_forward
-            self.query_one(LossChart).show(s.losses(), s.data_losses(), s.position.iteration + 1)
+            chain_panel.display = ((step.phase is not Phase.FORWARD or self.chain_in_forward)
+                                   and not self.quiz_conceals_iteration())
+            loss_chart = self.query_one(LossChart)
+            loss_chart.show(s.losses(), s.data_losses(), s.position.iteration + 1)
+            loss_chart.display = not self.quiz_conceals_loss()
+            self.quiz_show(step)
         self.call_after_refresh(self._warm_next)
 
     def _warm_next(self) -> None:
@@ -489,6 +510,20 @@ class StepperScreen(AuthoringActions, Screen[None]):
         self._hide_about()
         self.app.push_screen(LandscapeScreen(self.stepper), lambda _: self._go(self.stepper.position))
 
+    def action_plane(self) -> None:
+        """Every unit's value over the plane of two inputs, the unit under the diagram's cursor
+        enlarged; iterations stepped there are shown here on return."""
+        from backprop_tui.tui.screens.plane import PlaneScreen, open_error
+
+        self._hide_about()
+        why = open_error(self.stepper)
+        if why is not None:
+            self.notify(why, severity="warning")
+            return
+        focus = self.focus_weight()
+        self.app.push_screen(PlaneScreen(lambda: self.stepper, (focus.layer, focus.col)),
+                             lambda _: self._go(self.stepper.position))
+
     def action_decimals(self, change: int) -> None:
         self._hide_about()
         self.decimals = min(max(self.decimals + change, MIN_DECIMALS), MAX_DECIMALS)
@@ -501,7 +536,8 @@ class StepperScreen(AuthoringActions, Screen[None]):
         """The footer shows (and the app takes) the sample keys only where a batch has samples to pick."""
         if action == "sample":
             return self.stepper.iteration.x.shape[1] > 1
-        return True
+        quiz = self.quiz_check(action)
+        return True if quiz is None else quiz
 
     def action_sample(self, change: int) -> None:
         """Show the next (or previous) sample of the batch in the network, wrapping around."""

@@ -6,16 +6,21 @@ current step from the stepper and redraws at whatever size the layout gives it.
 
 from __future__ import annotations
 
-from rich.console import Group, RenderableType
+from collections.abc import Callable
+from dataclasses import replace
 
+from rich.console import Group, RenderableType
+from textual.theme import Theme
 from textual.widget import Widget
 
 from backprop_tui.i18n import _
 from backprop_tui.core.dense import notation as n
+from backprop_tui.core.dense.plane import InputPlane, input_plane
 from backprop_tui.core.vocab import Cell, Parameter, Phase
 from backprop_tui.render.diagram import Flow, Palette, Picture, draw, focus_path, lit
 from backprop_tui.render.notation import cell_symbol, symbol
 from backprop_tui.render.numbers import cell
+from backprop_tui.render.plane import thumbnail_cells
 from backprop_tui.walk.focus import Focus
 from backprop_tui.walk.stepper import Stepper
 
@@ -68,6 +73,16 @@ def picture(stepper: Stepper, focus: Focus | None, sample: int = 0, decimals: in
                    edge, path, label, decimals)
 
 
+def theme_palette(theme: Theme) -> Palette:
+    """The diagram's sign colours and accent from a Textual theme."""
+    return Palette(positive=theme.success or "green", negative=theme.error or "red",
+                   accent=theme.accent or theme.warning or "yellow")
+
+
+THUMB_RESOLUTION = 16
+"""Grid points per axis of the nodes' thumbnails (a few characters wide: more would not show)."""
+
+
 class NetworkDiagram(Widget):
     """The drawn network for the current step; fills the space the layout gives it."""
 
@@ -77,19 +92,41 @@ class NetworkDiagram(Widget):
     caption_text: str = ""
 
     def show_network(self, stepper: Stepper, focus: Focus | None = None, sample: int = 0,
-                     decimals: int = 3) -> None:
-        """Redraw for the stepper's current step, the weight under the cursor and batch column `sample`."""
-        self._picture = picture(stepper, focus, sample, decimals)
+                     decimals: int = 3, conceal: bool = False) -> None:
+        """Redraw for the stepper's current step, the weight under the cursor and batch column `sample`;
+        `conceal` (the quiz asks this step) keeps every number but the inputs back."""
+        self._picture = replace(picture(stepper, focus, sample, decimals), thumbnail=self.thumbnails(stepper))
+        if conceal:
+            values = (self._picture.values[0], *(None for _ in self._picture.values[1:]))
+            self._picture = replace(self._picture, values=values, focus_label="")
         m = stepper.iteration.x.shape[1]
         self.border_title = (_("network · sample {sample} of {samples} (s)").format(sample=min(sample, m - 1) + 1, samples=m)
                              if m > 1 else _("network"))
         self.refresh()
 
+    _planes: tuple[Stepper, int, InputPlane] | None = None
+
+    def thumbnails(self, stepper: Stepper) -> Callable[[int, int, int, int], list] | None:
+        """Each unit's input-plane picture for the nodes (networks of two inputs, in colour), from
+        the weights the current iteration computes with; None where there are none to draw. The
+        plane is computed on the first picture asked for (a small diagram asks for none)."""
+        if stepper.scenario.inputs != 2 or self.app.no_color:
+            return None
+        iteration = stepper.position.iteration
+
+        def cells(layer: int, unit: int, width: int, lines: int) -> list:
+            if self._planes is None or self._planes[:2] != (stepper, iteration):
+                plane = input_plane(stepper.scenario, stepper.iteration.before.params, iteration,
+                                    resolution=THUMB_RESOLUTION)
+                self._planes = (stepper, iteration, plane)
+            plane = self._planes[2]
+            return thumbnail_cells(plane, plane.unit(layer, unit), width, lines)
+
+        return cells
+
     def palette(self) -> Palette:
         """The sign colours and the accent from the app's theme, so light themes read too."""
-        theme = self.app.current_theme
-        return Palette(positive=theme.success or "green", negative=theme.error or "red",
-                       accent=theme.accent or theme.warning or "yellow")
+        return theme_palette(self.app.current_theme)
 
     def render(self) -> RenderableType:
         if self._picture is None:

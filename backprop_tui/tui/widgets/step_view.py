@@ -8,7 +8,7 @@ and keeps the rendered matrices in a small cache, so stepping back and forth red
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -22,7 +22,7 @@ from textual.widgets import Static
 
 from backprop_tui.i18n import _
 from backprop_tui.core.dense.gradcheck import GradCheck, mark
-from backprop_tui.core.dense.steps import Step
+from backprop_tui.core.dense.steps import Number, Step
 from backprop_tui.render.describe import equation, notes
 from backprop_tui.render.matrix import View
 from backprop_tui.render.step import check_symbol, header_text, matrix_tables, shown_matrices, update_table, verdict_text
@@ -35,21 +35,31 @@ from backprop_tui.tui.widgets.prerendered import Block, Prerendered, pack, rende
 CACHE_SIZE = 64
 
 
+Hidden = dict[Quantity, frozenset[tuple[int, int]]]
+"""Cells the quiz still asks, by matrix: drawn as "?", their worked line and numbers kept back."""
+
+
 def step_tables(step: Step, focus: Focus, decimals: int, show_sources: bool,
-                pointer: Pointer | None = None) -> list[Table]:
+                pointer: Pointer | None = None, hidden: Hidden | None = None) -> list[Table]:
     """One table per shown matrix, exactly as the CLI draws them, with the cursor on the pointed
-    cell (or the focused weight), the cells that make it underlined, each cell clickable."""
+    cell (or the focused weight), the cells that make it underlined, each cell clickable; `hidden`
+    cells drawn as "?"."""
     shown = shown_matrices(step, show_sources)
     target = resolve(step, shown, focus, pointer)
     view = view_at(shown, target, View(decimals=decimals, clickable=True))
-    return matrix_tables(step, shown, view, target[0] if target else None, highlights(step, target))
+    return matrix_tables(step, shown, view, target[0] if target else None, highlights(step, target), hidden)
 
 
-def worked_part(step: Step, target: Target | None) -> Text:
-    """The worked line of the cell under the cursor, or what that cell is when the step reads it."""
+def worked_part(step: Step, target: Target | None, hidden: Hidden | None = None) -> Text:
+    """The worked line of the cell under the cursor, or what that cell is when the step reads it;
+    for a cell the quiz still asks, only its symbol and a question mark."""
     if target is None:
         return Text("")
     key, cell = target
+    if cell in (hidden or {}).get(key, frozenset()):
+        name = operand_symbol(step, Operand(key, cell, 0.0))
+        return Text.assemble(("▸ ", "bold"), (name, "bold"), " = ", ("?", "bold reverse"),
+                             "  " + _("(the quiz asks it: type its value below)"))
     if step.producer(key) is not None:
         return Text.assemble(("▸ ", "bold"), worked(step, key, cell).text())
     value = step.matrix(key).values[cell]
@@ -80,12 +90,13 @@ class StepCache:
         self._items: OrderedDict[tuple, RenderedStep] = OrderedDict()
 
     def get(self, iteration: int, step: Step, focus: Focus, decimals: int, show_sources: bool,
-            pointer: Pointer | None = None) -> RenderedStep:
-        key = (iteration, step.index, focus, decimals, show_sources, pointer)
+            pointer: Pointer | None = None, hidden: Hidden | None = None) -> RenderedStep:
+        concealed = frozenset((hidden or {}).items())
+        key = (iteration, step.index, focus, decimals, show_sources, pointer, concealed)
         rendered = self._items.get(key)
         if rendered is None:
-            changes = update_table(step, decimals)
-            rendered = RenderedStep(render_blocks(step_tables(step, focus, decimals, show_sources, pointer)),
+            changes = update_table(step, decimals, hidden=(hidden or {}).get(step.operation.result, frozenset()))
+            rendered = RenderedStep(render_blocks(step_tables(step, focus, decimals, show_sources, pointer, hidden)),
                                     None if changes is None else render_side_by_side([changes]))
             self._items[key] = rendered
             while len(self._items) > self.size:
@@ -116,6 +127,13 @@ def check_line(check: GradCheck) -> Text:
                          (verdict_text(check), "bold"))
 
 
+def without_numbers(step: Step) -> Step:
+    """The step with the notes that quote a computed number left out (E = 0.0725 gives the loss
+    step's answer away while the quiz asks it)."""
+    kept = tuple(note for note in step.notes if not any(isinstance(part, Number) for part in note.parts))
+    return replace(step, notes=kept)
+
+
 def notes_part(step: Step) -> RenderableType:
     """The notes, and the gradient check of a backward step."""
     parts: list[RenderableType] = [Text(f"• {note}") for note in notes(step)]
@@ -131,7 +149,7 @@ class StepView(Vertical):
         super().__init__(id=id)
         self.cache = StepCache()
         self._shown: RenderedStep | None = None
-        self._notes_of: Step | None = None
+        self._notes_of: tuple[Step, bool] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="step-heading")
@@ -143,15 +161,17 @@ class StepView(Vertical):
         yield Static(id="step-notes")
 
     def show(self, iteration: int, step: Step, focus: Focus, decimals: int, show_sources: bool,
-             diverged_here: bool, pointer: Pointer | None = None) -> None:
+             diverged_here: bool, pointer: Pointer | None = None, hidden: Hidden | None = None) -> None:
+        """Draw `step`; `hidden` cells (the quiz's) as "?", with their numbers kept back."""
         self.query_one("#step-heading", Static).update(heading(step, diverged_here), layout=False)
-        self._shown = self.cache.get(iteration, step, focus, decimals, show_sources, pointer)
+        self._shown = self.cache.get(iteration, step, focus, decimals, show_sources, pointer, hidden)
         target = resolve(step, shown_matrices(step, show_sources), focus, pointer)
-        self.query_one("#step-worked", Static).update(worked_part(step, target))
+        self.query_one("#step-worked", Static).update(worked_part(step, target, hidden))
         self._place()
-        if self._notes_of is not step:  # redrawn only for a new step: it wraps, so it costs a layout
-            self._notes_of = step
-            self.query_one("#step-notes", Static).update(notes_part(step))
+        shown_notes = (step, bool(hidden))
+        if self._notes_of is None or self._notes_of[0] is not step or self._notes_of[1] != shown_notes[1]:
+            self._notes_of = shown_notes  # redrawn only for a new step: it wraps, so it costs a layout
+            self.query_one("#step-notes", Static).update(notes_part(without_numbers(step) if hidden else step))
 
     def warm(self, iteration: int, step: Step, focus: Focus, decimals: int, show_sources: bool) -> None:
         """Render (and pack for the current width) a step before it is shown."""

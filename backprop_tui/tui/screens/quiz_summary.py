@@ -1,0 +1,100 @@
+"""The quiz's summary: the score, by phase and by mistake, the answers not right; s saves it as
+JSON or markdown (asking before replacing a file), escape or q goes back to the stepper."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+from backprop_tui.render.worked import fmt
+from backprop_tui.tui.screens.dialogs import ExportDialog
+from backprop_tui.walk.quiz import QuizSession, Verdict
+
+
+def summary_renderable(session: QuizSession) -> RenderableType:
+    """Score, a table by phase, a table by mistake, and each answer that was not right."""
+    s = session.score
+    parts: list[RenderableType] = [
+        Text(f"Quiz on {session.name}", style="bold"),
+        Text.assemble((f"{s.right} right, {s.wrong} wrong, {s.skipped} skipped", "bold"),
+                      f" of {s.answered} asked (right within {session.tolerance.relative:g} relative "
+                      f"or {session.tolerance.absolute:g} absolute)"),
+    ]
+    phases = Table(title="By phase", title_justify="left", box=None, padding=(0, 1))
+    for column in ("phase", "right", "wrong", "skipped"):
+        phases.add_column(column, justify="left" if column == "phase" else "right")
+    for phase, score in session.by_phase().items():
+        phases.add_row(phase.value, str(score.right), str(score.wrong), str(score.skipped))
+    mistakes = Table(title="By mistake", title_justify="left", box=None, padding=(0, 1))
+    mistakes.add_column("mistake")
+    mistakes.add_column("answers", justify="right")
+    for code, count in session.by_mistake().items():
+        mistakes.add_row(code, str(count))
+    parts += [Text(""), phases, Text(""), mistakes if session.by_mistake() else Text("No wrong answers.")]
+    missed = [a for a in session.answers.values() if a.verdict is not Verdict.RIGHT]
+    if missed:
+        parts += [Text(""), Text("Not right", style="bold underline")]
+        for a in missed:
+            given = "skipped" if a.given is None else f"you typed {fmt(a.given)}"
+            line = Text.assemble((f"iteration {a.question.iteration} · {a.symbol}", "bold"),
+                                 f": {given}; {a.worked}")
+            if a.mistake is not None:
+                line.append(f"  [{a.mistake.value}] {a.explanation}")
+            parts.append(line)
+    return Group(*parts)
+
+
+class QuizSummaryScreen(ModalScreen[None]):
+    """The summary of a quiz; s saves it (the suffix chooses JSON or markdown)."""
+
+    DEFAULT_CSS = """
+    QuizSummaryScreen { align: center middle; }
+    QuizSummaryScreen #quiz-summary { width: 90%; height: 85%; border: round $primary; background: $surface;
+                                      padding: 0 1; }
+    """
+
+    BINDINGS = [
+        Binding("s", "save", "Save the summary (.json or .md)", show=True),
+        Binding("escape,q", "dismiss", "Back to the stepper", show=True),
+        Binding("down,j", "scroll('down')", "Scroll down", show=False),
+        Binding("up,k", "scroll('up')", "Scroll up", show=False),
+        Binding("pagedown,space", "scroll('page_down')", "Page down", show=False),
+        Binding("pageup", "scroll('page_up')", "Page up", show=False),
+        Binding("home,g", "scroll('home')", "Top", show=False),
+        Binding("end,G", "scroll('end')", "Bottom", show=False),
+    ]
+
+    def __init__(self, session: QuizSession, suggestion: str) -> None:
+        super().__init__()
+        self.session = session
+        self.suggestion = suggestion
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="quiz-summary", can_focus=False):
+            yield Static(summary_renderable(self.session), id="quiz-summary-text")
+        yield Footer(compact=True)
+
+    def action_scroll(self, where: str) -> None:
+        """Scroll the summary (it takes no focus, so these keys are bound here)."""
+        box = self.query_one("#quiz-summary", VerticalScroll)
+        {"down": box.scroll_down, "up": box.scroll_up, "page_down": box.scroll_page_down,
+         "page_up": box.scroll_page_up, "home": box.scroll_home, "end": box.scroll_end}[where](animate=False)
+
+    def action_save(self) -> None:
+        """Ask for a file name (.json: strict JSON, .md: markdown); a file that exists is only
+        replaced when the learner says so."""
+        self.app.push_screen(ExportDialog(self.suggestion, self._write,
+                                          prompt="Save the quiz summary (.json or .md) to:"))
+
+    def _write(self, name: str, replace: bool) -> None:
+        path = Path(name).expanduser()
+        form = self.session.save(path, replace)
+        self.notify(f"Saved the quiz summary ({form}) to {path}", timeout=4)
