@@ -57,7 +57,7 @@ class Number:
     digits: int = 4
 
 
-NotePart = str | int | Quantity | Number
+NotePart = str | int | float | Quantity | Number
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,11 @@ class Note:
 
     message: str
     slots: tuple[tuple[str, NotePart], ...] = ()
+
+    @property
+    def parts(self) -> tuple[NotePart, ...]:
+        """What the note quotes, in slot order: its quantities, Numbers (computed values) and counts."""
+        return tuple(value for _name, value in self.slots)
 
 
 @dataclass(frozen=True)
@@ -272,7 +277,8 @@ class _Builder:
             matrices = [_m(dA, bwd.grad_a[i]), _m(fp, act.derivative(fwd.z[i], fwd.a[l])),
                         _m(dl, bwd.delta[i], Role.OUT)]
             hidden = [_m(zl, fwd.z[i], shown=False), _m(al, fwd.a[l], shown=False), *hidden]
-            notes.append(_note(act.derivative_text, slope=Number(LEAKY_SLOPE)))
+            # the slope is a constant of the function, not a computed value: a float, not a Number
+            notes.append(_note(act.derivative_text, slope=LEAKY_SLOPE))
         if l == self.last:
             loss = LOSSES[self.s.loss]
             notes.insert(0, _note(loss.gradient_text) if self.m == 1
