@@ -349,7 +349,12 @@ def draw(picture: Picture, width: int, height: int, palette: Palette = Palette()
             for dx, (ch, style) in enumerate(cells):
                 put(xs[l] + dx, y + 1 + dy, ch, style)
 
-    key = _("━ large |θ|  ─ small  ━ ━ ━ negative") + ("  " + _("▀ input plane (O)") if thumbs else "")
+    key = _("━ large |θ|  ─ small  ━ ━ ━ negative")
+    for hint in (_("  ▀ input plane (O)"), _("  ▀ plane (O)")):
+        # the hint only where it fits whole: a clipped "input pla" reads as a glitch
+        if thumbs and cell_len(key) + cell_len(hint) <= width:
+            key += hint
+            break
     if bottom - top > 9:
         caption_rows = [picture.focus_label, key]
     elif cell_len(picture.focus_label) + 2 + cell_len(key) <= width:

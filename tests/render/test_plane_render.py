@@ -138,3 +138,11 @@ def test_a_diverged_plane_draws_nan_as_a_mark_the_legend_explains() -> None:
     assert "? NaN: the weights diverged" in legend_text(plane, output, colour=False).plain
     finite = plane_after(load("solar"), 3)
     assert "NaN" not in legend_text(finite, finite.unit(2, 0), colour=False).plain
+
+
+def test_the_line_key_names_the_thumbnails_whole_or_not_at_all() -> None:
+    # at 56 columns the key and its hint ("input plane (O)") used to be cut to "input pla"
+    for width, hint in ((60, "▀ input plane (O)"), (52, "▀ plane (O)"), (40, None)):
+        drawn = "\n".join(line.plain for line in draw(_picture((2, 3, 1), _marker), width, 40))
+        key = next(line for line in drawn.splitlines() if "large |θ|" in line)
+        assert key.rstrip().endswith(hint or "negative"), (width, key)

@@ -98,7 +98,8 @@ class NetworkDiagram(Widget):
         self._picture = replace(picture(stepper, focus, sample, decimals), thumbnail=self.thumbnails(stepper))
         if conceal:
             values = (self._picture.values[0], *(None for _ in self._picture.values[1:]))
-            self._picture = replace(self._picture, values=values, focus_label="")
+            # the units' pictures would show the asked values' colours: they wait too
+            self._picture = replace(self._picture, values=values, focus_label="", thumbnail=None)
         m = stepper.iteration.x.shape[1]
         self.border_title = (_("network · sample {sample} of {samples} (s)").format(sample=min(sample, m - 1) + 1, samples=m)
                              if m > 1 else _("network"))
