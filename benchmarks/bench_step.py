@@ -27,7 +27,7 @@ from pathlib import Path
 from textual import events
 
 from backprop_tui.core.scenario.bundled import bundled_dir
-from backprop_tui.core.scenario.load import load
+from backprop_tui.walk.watch import open_scenario
 from backprop_tui.walk.stepper import Stepper
 from backprop_tui.tui.app import BackpropApp, quiet_gc
 from backprop_tui.tui.screens.open_dialog import steppable_scenarios
@@ -114,7 +114,7 @@ async def key_to_frame(path: Path, presses: int) -> dict[str, list[float]]:
 
 def engine(path: Path, iterations: int) -> list[float]:
     """Seconds to compute one further iteration with all its steps."""
-    stepper = Stepper(load(path))
+    stepper = Stepper(open_scenario(path))  # dense or convolutional
     times = []
     for index in range(1, iterations + 1):
         started = time.perf_counter()

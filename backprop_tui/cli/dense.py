@@ -21,6 +21,8 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser("open", help="open the app on SCENARIO (the default when no command is given)")
     p.add_argument("scenario", nargs="?", default="lecture", help="a path or a bundled name (default: lecture)")
     p.add_argument("--variant", help="step through one of the scenario's variants")
+    p.add_argument("--image", type=whole_number(0, 10**6), metavar="N",
+                   help="with a checkpoint (.npz): step through its trained network on test image N")
     p.set_defaults(func=cmd_open)
 
     p = subparsers.add_parser("trace", help="print every step of the first iterations")
@@ -83,6 +85,8 @@ def cmd_open(args: argparse.Namespace) -> int:
     or a CNN scenario opens the training screen instead."""
     from backprop_tui.cli.cnn import open_cnn
 
+    if args.image is not None:
+        return open_checkpoint_image(args.scenario, args.image)
     shown = open_cnn(args.scenario)  # a checkpoint, or a CNN scenario: the training screen
     if shown is not None:
         return shown
@@ -100,6 +104,21 @@ def cmd_open(args: argparse.Namespace) -> int:
     from backprop_tui.tui.app import BackpropApp
 
     BackpropApp(path, variant=args.variant).run()
+    return 0
+
+
+def open_checkpoint_image(checkpoint: str, image: int) -> int:
+    """`backprop-tui RUN.npz --image N`: the stepper on the checkpoint's network and test image N
+    (errors in the checkpoint or the data are reported here, before the app starts)."""
+    from backprop_tui.core.conv.checkpoint import checkpoint_scenario
+
+    if not checkpoint.endswith(".npz"):
+        raise UserError(f"--image {image}: {checkpoint} is not a checkpoint; --image opens batch mode's "
+                        "trained network (a .npz file written by train) on one test image")
+    checkpoint_scenario(checkpoint, image)  # refuse here, with the message, rather than on a screen
+    from backprop_tui.tui.app import BackpropApp
+
+    BackpropApp(checkpoint, image=image).run()
     return 0
 
 
@@ -146,8 +165,13 @@ def cmd_trace(args: argparse.Namespace) -> int:
     from backprop_tui.render.matrix import View
     from backprop_tui.render.step import step_renderable
 
-    scenario = load(stepping_scenario_path(args.scenario))
-    if args.variant is not None:
+    from backprop_tui.cli.conv import conv_iterations, is_conv, load_conv_scenario
+    from backprop_tui.render.conv_trace import conv_to_json
+
+    path = stepping_scenario_path(args.scenario)
+    conv = is_conv(path)
+    scenario = load_conv_scenario(path, args.variant) if conv else load(path)
+    if args.variant is not None and not conv:
         require_variant(scenario, args.variant)
         scenario = apply_variant(scenario, args.variant)
     count = args.iterations or scenario.training.iterations
@@ -155,10 +179,13 @@ def cmd_trace(args: argparse.Namespace) -> int:
         print(f"note: tracing the first {MAX_TRACE_ITERATIONS} of the scenario's {wording.count(count, 'iteration')} "
               f"(pass --iterations N; `compare` shows whole runs)", file=sys.stderr)
         count = MAX_TRACE_ITERATIONS
-    iterations = run(scenario, count)
-    steps = [s for it in iterations for s in build_steps(scenario, it)]
+    if conv:
+        iterations, steps = conv_iterations(scenario, count)
+    else:
+        iterations = run(scenario, count)
+        steps = [s for it in iterations for s in build_steps(scenario, it)]
     if args.format == "json":
-        text = to_json(scenario, iterations, steps) + "\n"
+        text = (conv_to_json if conv else to_json)(scenario, iterations, steps) + "\n"
     elif args.format == "markdown":
         text = to_markdown(scenario, iterations, steps, args.decimals)
     elif args.output is None and sys.stdout.isatty():
@@ -190,6 +217,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
             path = resolve(name)
             if file_kind(path) is ScenarioKind.CNN:
                 load_cnn_scenario(path)
+            elif file_kind(path) is ScenarioKind.CONV:
+                from backprop_tui.core.scenario.conv_load import load_conv
+
+                load_conv(path)  # the format; the images are read when it is opened
             else:
                 load(path)
             print(f"{name}: OK")

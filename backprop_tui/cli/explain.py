@@ -65,10 +65,17 @@ def cmd_explain(args: argparse.Namespace) -> int:
     from backprop_tui.core.vocab import Kind, QuantityNameError, parse_cell
     from backprop_tui.render.worked import worked, worked_json
 
+    from backprop_tui.cli.conv import conv_iterations, is_conv, load_conv_scenario
+
     path = stepping_scenario_path(args.scenario)
-    scenario = load(path, args.variant)
-    iteration = run(scenario, args.iteration)[-1]
-    steps = build_steps(scenario, iteration, checks=False)
+    if is_conv(path):
+        scenario = load_conv_scenario(path, args.variant)
+        iterations, all_steps = conv_iterations(scenario, args.iteration, checks=False)
+        steps = [s for s in all_steps if s.iteration == args.iteration]
+    else:
+        scenario = load(path, args.variant)
+        iteration = run(scenario, args.iteration)[-1]
+        steps = build_steps(scenario, iteration, checks=False)
     names = computed_names(steps)
     accepted = (f"The steps of {path.name} compute: {', '.join(names)}; a cell is counted from 1, "
                 f"as z1[2] in a column vector or theta1[2,3] in a matrix (quote it in the shell).")

@@ -55,7 +55,25 @@ class ScenarioKind(StrEnum):
 
     DENSE = "dense"
     CNN = "cnn"
+    CONV = "conv"
+    """A convolutional network to step through (`[network] input_shape`, typed `[[layer]]`s)."""
 
+
+class LayerType(StrEnum):
+    """The layer words of CNN scenarios, one vocabulary for batch mode (`[[model.layer]] type`)
+    and the stepper (`[[layer]] type`; the stepper gives conv2d and dense layers their activation,
+    so it takes no relu layer, and no dropout)."""
+
+    CONV2D = "conv2d"
+    RELU = "relu"
+    MAXPOOL = "maxpool"
+    FLATTEN = "flatten"
+    DENSE = "dense"
+    DROPOUT = "dropout"
+
+
+STEPPED_LAYER_TYPES: tuple[str, ...] = (LayerType.CONV2D, LayerType.MAXPOOL, LayerType.FLATTEN, LayerType.DENSE)
+"""The layer types a stepper scenario takes (a [[layer]] without type is dense)."""
 
 ACTIVATION_NAMES: tuple[str, ...] = tuple(ActivationName)
 LOSS_NAMES: tuple[str, ...] = tuple(LossName)
@@ -162,6 +180,11 @@ class Kind(StrEnum):
     V_B_NEW = "v_b{}_new"
     THETA_NEW = "theta{}_new"
     B_NEW = "b{}_new"
+    PATCHES = "patches{}"
+    """A convolution's patch matrix (im2col of its input): one column per output position."""
+    DE_DPATCHES = "dE_dpatches{}"
+    DE_DX = "dE_dx"
+    """The gradient sent to the input image (a convolution at layer 1)."""
 
     @property
     def layered(self) -> bool:

@@ -46,8 +46,13 @@ def chain_table(drill: DrillDown, decimals: int = 3, limit: int = MAX_ROWS) -> T
     counts: dict[int, int] = {}
     for term in terms[:limit]:
         counts[term.sample] = counts.get(term.sample, 0) + 1
-        label = " · ".join(p for p, on in ((_("sample {number}").format(number=term.sample + 1), samples),
-                                            (_("path {number}").format(number=counts[term.sample]), paths)) if on)
+        if drill.positions:  # a filter weight: one term per position it visits (the z cell's column)
+            position = term.factors[0].wrt.index[-1] % drill.positions + 1
+            label = " · ".join(p for p, on in ((_("sample {number}").format(number=term.sample + 1), samples),
+                                                (_("position {number}").format(number=position), True)) if on)
+        else:
+            label = " · ".join(p for p, on in ((_("sample {number}").format(number=term.sample + 1), samples),
+                                                (_("path {number}").format(number=counts[term.sample]), paths)) if on)
         symbols = [Text(factor_text(f), style="dim") for f in term.factors]
         values = [Text(value_text(f.value, digits)) for f in term.factors]
         pad = [""] * (width - len(term.factors))
@@ -67,6 +72,8 @@ def chain_sums(drill: DrillDown, decimals: int = 3) -> Text:
     paths = len(terms) > len({t.sample for t in terms})
     what = (_("Σ over paths and samples") if (paths or not samples) and samples
             else _("Σ over samples") if samples else _("Σ over paths"))
+    if drill.positions:
+        what = _("Σ over the positions of every sample") if samples else _("Σ over the positions")
     digits = decimals + 3
     return Text.assemble((f"{what} = ", "dim"), (number(drill.path_sum, digits), "bold"),
                          ("   " + _("analytic") + " ", "dim"), (number(drill.analytic, digits), "bold"),
@@ -85,5 +92,7 @@ def chain_verdict(drill: DrillDown) -> Text:
 def chain_title(drill: DrillDown) -> Text:
     """The heading: which weight, and what the table is."""
     name = target_text(drill)
+    per = (_("∂E/∂{name}: one product of partials per position the filter visits") if drill.positions
+           else _("∂E/∂{name}: one product of partials per path and sample"))
     return Text.assemble((_("Chain rule for") + " ", "bold"), (name, "bold reverse"),
-                         ("  " + _("∂E/∂{name}: one product of partials per path and sample").format(name=name), "dim"))
+                         ("  " + per.format(name=name), "dim"))

@@ -39,8 +39,15 @@ def title(step: Step) -> str:
         return _("Error ({name})").format(name=LOSSES[op.function].name)
     if op.kind is OpKind.ACTIVATION:
         return _("Layer {layer}: activation ({name})").format(layer=layer, name=ACTIVATIONS[op.function].name)
+    if op.kind in _CONV_TITLES:
+        return _("Layer {layer}: {what}").format(layer=layer, what=_(_CONV_TITLES[op.kind]))
+    if op.kind is OpKind.MATMUL and op.result.kind is Kind.Z and step.has(Quantity(Kind.PATCHES, step.layer)):
+        return _("Layer {layer}: convolution as a matrix product").format(layer=layer)
     if op.kind is OpKind.MATMUL and op.result.kind is Kind.Z:
         return _("Layer {layer}: weighted sums").format(layer=layer)
+    if op.kind is OpKind.MATMUL and op.result.kind is Kind.DE_DTHETA:
+        return _("Layer {layer}: gradient of {symbol}, summed over positions").format(
+            layer=layer, symbol=symbol(_gradient_of(op.result)))
     if op.kind is OpKind.MATMUL:
         return _("Layer {layer}: error sent back to layer {previous}").format(layer=layer, previous=layer - 1)
     if op.result.kind is Kind.DELTA:
@@ -58,6 +65,16 @@ PHASE_NAMES = {Phase.FORWARD: N_("FORWARD"), Phase.LOSS: N_("LOSS"), Phase.BACKW
 def phase_name(phase: Phase) -> str:
     """The phase as a step's header names it: FORWARD, or 순전파 (forward) in Korean."""
     return _(PHASE_NAMES[phase])
+
+
+_CONV_TITLES = {
+    OpKind.IM2COL: N_("im2col, the patches as columns"),
+    OpKind.COL2IM: N_("gradient sent to the input (col2im)"),
+    OpKind.MAXPOOL: N_("max pooling"),
+    OpKind.MAXPOOL_BACKWARD: N_("max pooling sends δ to the winners"),
+    OpKind.FLATTEN: N_("flatten"),
+    OpKind.UNFLATTEN: N_("gradient back into maps (unflatten)"),
+}
 
 
 def _gradient_of(key: Quantity) -> Quantity:
@@ -84,6 +101,14 @@ def _equation(step: Step, spell, unicode: bool) -> str:  # noqa: C901 - one bran
         return text + (f" + {s(op.operands[2])}" if len(op.operands) > 2 else "")
     if op.kind is OpKind.OUTER_SUM:
         return f"{result} = {s(op.operands[0])}{times}{s(op.operands[1])}"
+    if op.kind is OpKind.COL2IM:  # the step's two operations: ∂E/∂P = θ·δ, then col2im
+        first = step.operations[0]
+        product = f"{s(first.operands[0])}{times}{s(first.operands[1])}"
+        return f"{result} = col2im({product})" if unicode else f"{result} = \\mathrm{{col2im}}({product})"
+    if op.kind in _CONV_FUNCTIONS:
+        name = _CONV_FUNCTIONS[op.kind] if unicode else _CONV_FUNCTIONS[op.kind].replace("_", "\\_")
+        args = ", ".join(s(k) for k in op.operands)
+        return f"{result} = {name}({args})" if unicode else f"{result} = \\mathrm{{{name}}}({args})"
     if op.kind is OpKind.ACTIVATION:
         act = ACTIVATIONS[op.function]
         return f"{result} = {act.symbol if unicode else act.latex}({s(op.operands[0])})"
@@ -103,7 +128,8 @@ def _equation(step: Step, spell, unicode: bool) -> str:  # noqa: C901 - one bran
         odot = "⊙" if unicode else "\\odot"
         return f"{result} = {s(op.operands[0])} {odot} {s(op.operands[1])}"
     if op.kind is OpKind.BATCH_SUM:
-        total = "Σ_samples" if unicode else "\\sum_{\\text{samples}}"
+        over = "positions" if op.image is not None else "samples"  # a convolution's bias: every position
+        total = f"Σ_{over}" if unicode else f"\\sum_{{\\text{{{over}}}}}"
         return f"{result} = {total} {s(op.operands[0])}"
     if op.kind is OpKind.GD_UPDATE:
         p, dp = s(op.operands[0]), s(op.operands[1])
@@ -116,6 +142,12 @@ def _equation(step: Step, spell, unicode: bool) -> str:  # noqa: C901 - one bran
             return f"{v} ← μ·{v} − γ·{dp};  {p} ← {p} + {v}"
         return f"{v} \\leftarrow \\mu {v} - \\gamma\\,{dp};\\quad {p} \\leftarrow {p} + {v}"
     raise ValueError(f"no equation for a step whose operation is {op.kind}")
+
+
+_CONV_FUNCTIONS = {
+    OpKind.IM2COL: "im2col", OpKind.MAXPOOL: "maxpool", OpKind.MAXPOOL_BACKWARD: "route_to_winners",
+    OpKind.FLATTEN: "flatten", OpKind.UNFLATTEN: "unflatten",
+}
 
 
 def note_text(note: Note) -> str:

@@ -74,7 +74,8 @@ def matrix_json(step: Step, m: Matrix) -> dict[str, Any]:
 def operation_json(op: Operation) -> dict[str, Any]:
     """An operation by ASCII names, with only the constants its kind uses."""
     constants = {"function": op.function, "learning_rate": op.learning_rate, "momentum": op.momentum,
-                 "samples": op.samples}
+                 "samples": op.samples, "image": None if op.image is None else list(op.image), "kernel": op.kernel,
+                 "stride": op.stride, "padding": op.padding, "pool": op.pool}
     return {"kind": str(op.kind), "operands": [k.ascii for k in op.operands], "results": [k.ascii for k in op.results],
             "constants": {name: _finite_or_text(value) if isinstance(value, float) else value
                           for name, value in constants.items() if value is not None}}

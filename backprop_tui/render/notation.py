@@ -45,9 +45,10 @@ _BASE: dict[Kind, tuple[Callable[[str], str], Callable[[str], str]]] = {
     Kind.MOMENTUM: (lambda _: "μ", lambda _: "\\mu"),
     Kind.V_THETA: (lambda l: f"v{l}", lambda l: f"v^{{{l}}}"),
     Kind.V_B: (lambda l: f"v_b{l}", lambda l: f"v_{{b}}^{{{l}}}"),
+    Kind.PATCHES: (lambda l: f"P{l}", lambda l: f"P^{{{l}}}"),
 }
 _PARTIAL_OF = {Kind.DE_DYHAT: Kind.OUTPUT, Kind.DE_DA: Kind.ACTIVATION, Kind.DE_DTHETA: Kind.THETA,
-               Kind.DE_DB: Kind.BIAS}
+               Kind.DE_DB: Kind.BIAS, Kind.DE_DPATCHES: Kind.PATCHES, Kind.DE_DX: Kind.INPUT}
 _NEW_OF = {Kind.THETA_NEW: Kind.THETA, Kind.B_NEW: Kind.BIAS, Kind.V_THETA_NEW: Kind.V_THETA,
            Kind.V_B_NEW: Kind.V_B}
 

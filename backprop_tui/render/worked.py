@@ -165,13 +165,14 @@ def count(value: float) -> str:
 def _sum(sym: Symbols, terms: tuple[Term, ...], bias: bool = False) -> tuple[str, str, str]:
     """Σ of products (then + b with `bias`), shortened past LONG_SUM products to the first two and
     the last; negatives after the first in parentheses."""
-    pairs = [_products(sym, t, i == 0) for i, t in enumerate(terms)]
-    tail = [pairs.pop()] if bias else []
+    body, tail = (terms[:-1], terms[-1:]) if bias else (terms, ())
     note = ""
-    if len(pairs) > LONG_SUM:
-        note = _("a sum of {count} products; the first two and the last shown").format(count=len(pairs))
-        pairs = [*pairs[:2], ("…", "…"), pairs[-1]]
-    pairs += tail
+    shown: list[Term | None] = list(body)
+    if len(body) > LONG_SUM:  # only the terms shown are spelt out: a convolution's sums run to thousands
+        note = _("a sum of {count} products; the first two and the last shown").format(count=len(body))
+        shown = [body[0], body[1], None, body[-1]]
+    pairs = [("…", "…") if t is None else _products(sym, t, i == 0) for i, t in enumerate(shown)]
+    pairs += [_products(sym, t, not body) for t in tail]
     return " + ".join(p[0] for p in pairs), " + ".join(p[1] for p in pairs), note
 
 
@@ -287,6 +288,18 @@ def _softmax_jacobian(sym: Symbols, e: Explanation) -> tuple[str, str, str]:
     return symbolic, f"{fmt(a.value)}·({fmt(g.value)} − ({inner}{more}))", note
 
 
+def _route(sym: Symbols, e: Explanation) -> tuple[str, str, str]:
+    """Max pooling backward: the window's δ where this cell won the window, else 0."""
+    window, delta = e.terms[:-1], e.terms[-1].cells[0]
+    values = [t.cells[0].value for t in window]
+    winner = window[values.index(max(values))].cells[0]
+    me = window[e.position].cells[0]
+    symbolic = f"{sym(delta)} if {sym(me)} is its window's maximum, else 0"
+    if winner == me:
+        return symbolic, "", f"{sym(me)} = {fmt(me.value)} won its window"
+    return symbolic, "", f"the window's maximum is {sym(winner)} = {fmt(winner.value)}"
+
+
 def worked(step: Step, key: Quantity, cell: tuple[int, int], ascii: bool = False) -> Worked:
     """The worked line of cell (row, column), 0-based, of the result `key` of `step`; with
     `ascii`, spelt in ASCII names (theta1_T[2,1]*x[1]) for an output without Unicode.
@@ -304,10 +317,20 @@ def worked(step: Step, key: Quantity, cell: tuple[int, int], ascii: bool = False
         digits = distinct_digits(e.terms[0].cells[0].value, e.result.value)
     value = fmt(e.result.value, digits)
     note = ""
-    if e.rule is Rule.SUM:
+    if e.rule is Rule.SUM and not e.terms:  # nothing to add up: the value is 0 by construction
+        symbolic = "(zero padding)" if op.kind is OpKind.IM2COL else "(no patch covers this pixel)"
+        numeric = ""
+    elif e.rule is Rule.MAX:
+        symbolic = "max(" + ", ".join(sym(t.cells[0]) for t in e.terms) + ")"
+        numeric = "max(" + ", ".join(fmt(t.cells[0].value) for t in e.terms) + ")"
+    elif e.rule is Rule.ROUTE:
+        symbolic, numeric, note = _route(sym, e)
+    elif e.rule is Rule.SUM:
         symbolic, numeric, note = _sum(sym, e.terms, bias=op.kind is OpKind.MATMUL and len(op.operands) > 2)
         if len(e.terms) == 1 and len(e.terms[0].cells) == 1:
             numeric = ""  # a copy (θᵀ's cell is θ's): the number is the value
+        if op.kind is OpKind.COL2IM:
+            note = "; ".join(p for p in (note, "every patch cell copied from this pixel, added") if p)
         note = "; ".join(p for p in (note, _samples_note(e)) if p)
     elif e.rule is Rule.DIFFERENCE:
         (s1, n1), (s2, n2) = _products(sym, e.terms[0]), _products(sym, e.terms[1], first=False)

@@ -66,12 +66,15 @@ class BackpropApp(App[None]):
     WATCH_SECONDS = 0.5
     """How often the scenario file's modification time is polled."""
 
-    def __init__(self, scenario: str | Path, variant: str | None = None, quiz: bool = False) -> None:
+    def __init__(self, scenario: str | Path, variant: str | None = None, quiz: bool = False,
+                 image: int | None = None) -> None:
         super().__init__()
         self.source: str | Path = scenario
         self.variant = variant
         self.quiz = quiz
         """Open the stepper in quiz mode (`backprop-tui quiz`)."""
+        self.image = image
+        """With a checkpoint as `scenario`: the test image its network is stepped through on."""
         self.watcher = FileWatcher(_path_of(scenario))
         self.undo = UndoStack()
         """File texts before each in-app edit."""
@@ -84,7 +87,7 @@ class BackpropApp(App[None]):
     def on_mount(self) -> None:
         translate_bindings(self)
         try:
-            stepper = self._stepper(open_scenario(self.source, self.variant))
+            stepper = self._stepper(open_scenario(self.source, self.variant, self.image))
         except UserError as error:
             self.push_screen(ErrorScreen(error))
         else:
@@ -136,7 +139,7 @@ class BackpropApp(App[None]):
         screen = self._find(StepperScreen)
         old = screen.stepper if isinstance(screen, StepperScreen) else None
         try:
-            stepper = self._stepper(open_scenario(self.source, self.variant), old)
+            stepper = self._stepper(open_scenario(self.source, self.variant, self.image), old)
         except UserError as error:
             self._show_error(error)
         else:

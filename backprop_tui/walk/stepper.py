@@ -15,10 +15,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from backprop_tui.core.dense import network, run
+from backprop_tui.core.dense import conv_run, network, run
+from backprop_tui.core.dense.conv_steps import build_conv_steps
 from backprop_tui.core.dense.optimizers import batch_size
 from backprop_tui.core.dense.run import Iteration
 from backprop_tui.core.dense.steps import Step, build_steps
+from backprop_tui.core.scenario.conv_model import ConvScenario
 from backprop_tui.core.scenario.model import Scenario
 from backprop_tui.core.vocab import Move
 
@@ -37,11 +39,38 @@ class Position:
     step: int = 0
 
 
+@dataclass(frozen=True)
+class Engine:
+    """The functions that compute a scenario's iterations and steps: the dense engine's, or the
+    convolutional one's (same Step data, so every view reads both)."""
+
+    initial_state: Callable
+    step: Callable
+    build_steps: Callable
+    data_loss: Callable
+    """E on the whole data set for a State's parameters."""
+
+
+def _dense_data_loss(scenario: Scenario, state) -> float:
+    return network.loss_of(scenario.loss, run.activations_of(scenario), state.params, scenario.x.T, scenario.y.T)
+
+
+DENSE_ENGINE = Engine(run.initial_state, run.step, build_steps, _dense_data_loss)
+CONV_ENGINE = Engine(conv_run.initial_state, conv_run.step, build_conv_steps,
+                     lambda scenario, state: conv_run.data_loss(scenario, state.params))
+
+
+def engine_for(scenario: Scenario | ConvScenario) -> Engine:
+    """The engine that steps through `scenario`."""
+    return CONV_ENGINE if isinstance(scenario, ConvScenario) else DENSE_ENGINE
+
+
 class Stepper:
     """The cached iterations and steps of one scenario, and the position of the learner."""
 
-    def __init__(self, scenario: Scenario, position: Position = Position()):
+    def __init__(self, scenario: Scenario | ConvScenario, position: Position = Position()):
         self.scenario = scenario
+        self.engine = engine_for(scenario)
         self.iterations: list[Iteration] = []
         self._steps: OrderedDict[int, list[Step]] = OrderedDict()
         self._lock = threading.Lock()
@@ -76,17 +105,15 @@ class Stepper:
         with self._lock:
             while len(self.iterations) <= iteration:
                 started = time.perf_counter()
-                state = self.iterations[-1].after if self.iterations else run.initial_state(self.scenario)
-                self.iterations.append(run.step(self.scenario, state))
+                state = self.iterations[-1].after if self.iterations else self.engine.initial_state(self.scenario)
+                self.iterations.append(self.engine.step(self.scenario, state))
                 self._update_seconds = min(self._update_seconds, time.perf_counter() - started)
                 if self.batches_are_parts:  # here, so a worker computing ahead computes this too
                     with np.errstate(all="ignore"):
-                        self._data_losses.append(network.loss_of(
-                            self.scenario.loss, run.activations_of(self.scenario), state.params,
-                            self.scenario.x.T, self.scenario.y.T))
+                        self._data_losses.append(self.engine.data_loss(self.scenario, state))
             if iteration not in self._steps:
                 started = time.perf_counter()
-                self._steps[iteration] = build_steps(self.scenario, self.iterations[iteration])
+                self._steps[iteration] = self.engine.build_steps(self.scenario, self.iterations[iteration])
                 self._steps_seconds = min(self._steps_seconds, time.perf_counter() - started)
                 while len(self._steps) > STEP_CACHE:  # a long walk on a big network stays in memory
                     self._steps.popitem(last=False)

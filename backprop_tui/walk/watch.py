@@ -10,22 +10,34 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from backprop_tui.core.conv.checkpoint import checkpoint_scenario
+from backprop_tui.core.conv.data import load_stepping_conv
 from backprop_tui.core.errors import UserError
+from backprop_tui.core.scenario.bundled import resolve
+from backprop_tui.core.scenario.conv_model import ConvScenario
+from backprop_tui.core.scenario.kind import file_kind
 from backprop_tui.core.scenario.load import load
 from backprop_tui.core.scenario.model import Scenario
+from backprop_tui.core.vocab import ScenarioKind
 
 
 class LoadFailed(UserError):
     """The loader failed in a way it does not describe itself (a bug): shown, never a traceback."""
 
 
-def open_scenario(name_or_path: str | Path, variant: str | None = None) -> Scenario:
-    """The scenario, loaded and validated.
+def open_scenario(name_or_path: str | Path, variant: str | None = None,
+                  image: int | None = None) -> Scenario | ConvScenario:
+    """The scenario, loaded and validated (a convolutional one with the images it names); with
+    `image`, `name_or_path` is batch mode's checkpoint, opened on that test image.
 
     Raises ScenarioError (one line per problem, from the loader) or another UserError for a file
     that cannot be used, and LoadFailed (also a UserError) for any other failure of the loader.
     """
     try:
+        if image is not None:
+            return checkpoint_scenario(name_or_path, image)
+        if variant is None and file_kind(resolve(name_or_path)) is ScenarioKind.CONV:
+            return load_stepping_conv(name_or_path)
         return load(name_or_path, variant)
     except UserError:
         raise

@@ -8,8 +8,7 @@ import pytest
 
 from backprop_tui.core.dense.operation import OpKind
 from backprop_tui.core.dense.replay import evaluate, replay, shown_values
-from backprop_tui.core.dense.run import run
-from backprop_tui.core.dense.steps import build_steps
+from backprop_tui.walk.stepper import Stepper
 
 from support.dense_cases import all_cases, scenario
 
@@ -18,9 +17,9 @@ CASES = [case for case in all_cases() if case != "diverging"]
 
 @pytest.mark.parametrize("case", CASES)
 def test_a_replay_reproduces_every_shown_value(case) -> None:
-    s = scenario(case)
-    for iteration in run(s, 2):
-        steps = build_steps(s, iteration, checks=False)
+    stepper = Stepper(scenario(case))  # dense or convolutional, the engine the scenario needs
+    for iteration in range(2):
+        steps = stepper.steps_of(iteration)
         start = shown_values(steps)
         # the results are computed again, not read back: start them all as NaN
         computed = {key for step in steps for op in step.operations for key in op.results}
@@ -36,8 +35,7 @@ def test_a_replay_reproduces_every_shown_value(case) -> None:
 def test_every_kind_of_operation_is_evaluated() -> None:
     seen = set()
     for case in CASES:
-        s = scenario(case)
-        steps = build_steps(s, run(s, 1)[-1], checks=False)
+        steps = Stepper(scenario(case)).steps_of(0)
         values = shown_values(steps)
         for step in steps:
             for op in step.operations:

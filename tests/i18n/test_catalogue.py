@@ -26,7 +26,8 @@ UNTRANSLATABLE: dict[str, set[str]] = {
     "backprop_tui/core/dense/activations.py": {"leaky_relu"},            # a name in scenario files
     "backprop_tui/core/dense/network.py": set(),
     "backprop_tui/core/dense/steps.py": set(),
-    "backprop_tui/render/describe.py": {"no equation for a step whose operation is "},  # a bug's message
+    "backprop_tui/render/describe.py": {"no equation for a step whose operation is ",  # a bug's message
+                                        " = col2im(", "im2col"},  # equations: names of operations
     "backprop_tui/render/step.py": set(),
     "backprop_tui/render/legend.py": set(),
     "backprop_tui/tui/commands.py": {"PgDn", "PgUp"},                  # key names
@@ -44,6 +45,9 @@ UNTRANSLATABLE: dict[str, set[str]] = {
 """Strings of the covered modules that are no interface text."""
 
 NOT_YET: dict[str, set[str]] = {
+    # the convolutional stepper's worked lines (merged from cnnstep after this catalogue was made)
+    "backprop_tui/render/worked.py": {" is its window's maximum, else 0", " won its window",
+                                      "(no patch covers this pixel)", "(zero padding)", "the window's maximum is "},
     # appended to the TOML parser's own message, which is English
     "backprop_tui/core/scenario/toml_source.py": {
         "an inline table { ... } must fit on one line in TOML 1.0: close it on the line where it opens, "
@@ -60,6 +64,8 @@ NOT_YET: dict[str, set[str]] = {
     # Translated so far: the trace's text output. Not yet: the messages of `trace`/`validate`/`open`
     # around it (stderr notes and flag errors) and the CLI's --help texts.
     "backprop_tui/cli/dense.py": {
+        " is not a checkpoint; --image opens batch mode's trained network (a .npz file written by train) on one test image",
+        "with a checkpoint (.npz): step through its trained network on test image N",
         " (pass --iterations N; `compare` shows whole runs)", ' has no variant "', " of the scenario's ",
         '"; it has no [[variant]] tables', ": a CNN scenario is trained, not stepped through: run `backprop-tui train ",
         "; its variants: ", "how many updates (default: the scenario's; at most ", "note: tracing the first ",

@@ -85,12 +85,14 @@ def test_the_check_catches_a_term_said_another_way() -> None:
 
 def test_the_bundled_scenarios_korean_titles_and_descriptions_use_the_glossary_forms() -> None:
     from backprop_tui.core.scenario.bundled import bundled_dir
+    from backprop_tui.core.scenario.kind import scenario_kind
     from backprop_tui.core.scenario.toml_source import read_toml
+    from backprop_tui.core.vocab import ScenarioKind
 
     texts = []
     for path in sorted(bundled_dir().glob("*.toml")):
         document = read_toml(path)
-        if path.stem == "fashion_cnn":  # the CNN's configuration has no Korean keys yet
+        if scenario_kind(document) is not ScenarioKind.DENSE:  # CNN and convolutional files: not yet
             continue
         assert document.get("title_ko") and document.get("description_ko"), path.name
         texts += [document["title_ko"], document["description_ko"]]

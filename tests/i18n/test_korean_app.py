@@ -95,9 +95,12 @@ def korean_headings() -> list[str]:
     from backprop_tui.core.scenario.load import apply_variant, load
     from backprop_tui.render.step import header_text
 
+    from backprop_tui.core.scenario.kind import file_kind
+    from backprop_tui.core.vocab import ScenarioKind
+
     headings = []
     for name in bundled_names():
-        if name == "fashion_cnn":
+        if file_kind(resolve(name)) is not ScenarioKind.DENSE:
             continue
         scenario = load(resolve(name))
         for variant in [None, *[v.name for v in scenario.variants]]:

@@ -95,8 +95,11 @@ def test_every_note_of_every_bundled_scenario_is_korean_and_fills_its_slots() ->
     i18n.set_language("ko")
     english_sentence = re.compile(r"\b(the|is|of|and|with|so)\b [a-z]+")
     seen = 0
+    from backprop_tui.core.scenario.kind import file_kind
+    from backprop_tui.core.vocab import ScenarioKind
+
     for name in bundled_names():
-        if name == "fashion_cnn":
+        if file_kind(resolve(name)) is not ScenarioKind.DENSE:  # the convolutional steps are not translated yet
             continue
         scenario = load(resolve(name))
         for variant in [None, *[v.name for v in scenario.variants]]:

@@ -15,14 +15,14 @@ from typing import Any
 
 from backprop_tui.core.cnn import limits
 from backprop_tui.core import strict_json
-from backprop_tui.core.vocab import LEGACY_SCHEDULE_NAMES, CnnOptimizerName, ScheduleName
+from backprop_tui.core.vocab import LEGACY_SCHEDULE_NAMES, CnnOptimizerName, LayerType, ScheduleName
 from backprop_tui.core.scenario import bundled
 from backprop_tui.core.scenario.check import MISSING, Checker, join_path, type_name
 from backprop_tui.core.scenario.toml_source import read_toml
 
 INPUT_SHAPE = (1, 28, 28)
 CLASSES = 10
-LAYER_TYPES = ("conv2d", "relu", "maxpool", "flatten", "dense", "dropout")
+LAYER_TYPES: tuple[str, ...] = tuple(LayerType)  # the words the stepper's scenarios share
 OPTIMIZERS: tuple[str, ...] = tuple(CnnOptimizerName)
 SCHEDULES: tuple[str, ...] = tuple(ScheduleName)
 

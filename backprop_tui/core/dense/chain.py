@@ -67,6 +67,9 @@ class DrillDown:
     """The central-difference check of `analytic`, with its one-sided differences and noise."""
     kinks: tuple[str, ...] = ()
     """Conventions f′(0) used at units exactly at z = 0 on the way from this weight to the loss."""
+    positions: int = 0
+    """For a convolution's filter weight or bias: the output positions per sample its terms run
+    over (each compact term is one position the filter visits); 0 for a dense layer."""
 
     @property
     def path_sum(self) -> float:

@@ -14,6 +14,7 @@ from enum import StrEnum
 
 import numpy as np
 
+from backprop_tui.core.dense import conv
 from backprop_tui.core.dense.activations import ACTIVATIONS
 from backprop_tui.core.dense.losses import LOSSES
 from backprop_tui.core.dense.operation import OpKind, Operation
@@ -40,6 +41,11 @@ class Rule(StrEnum):
     """aᵢ·(gᵢ − Σₖ aₖ·gₖ) over a column of (aₖ, gₖ) terms, i = `position`."""
     LOSS = "loss"
     """Σ over the terms of the loss of one (ŷ, y) cell pair."""
+    MAX = "max"
+    """The largest of the terms' cells (max pooling's window)."""
+    ROUTE = "route"
+    """Max pooling backward: the last term's cell (the window's δ) where the window's first maximum
+    among the other terms is the term at `position`, else 0."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +104,13 @@ def recompute(explanation: Explanation) -> float:
     e = explanation
     products = [_product(t) for t in e.terms]
     with np.errstate(all="ignore"):
+        if e.rule is Rule.SUM and not products:
+            return 0.0  # a tap on the zero padding, or a pixel no patch covers
+        if e.rule is Rule.MAX:
+            return float(max(products))
+        if e.rule is Rule.ROUTE:
+            window = products[:-1]
+            return float(products[-1]) if int(np.argmax(window)) == e.position else 0.0
         if e.rule is Rule.SUM:
             total = products[0]
             for value in products[1:]:
@@ -241,7 +254,69 @@ def _loss_gradient(op: Operation, key: Quantity, i: int, j: int, at: _Cells):
 
 def _batch_sum(op: Operation, key: Quantity, i: int, j: int, at: _Cells):
     (delta,) = op.operands
-    return Rule.SUM, [Term((at(delta, i, s),), s) for s in range(at.shape(delta)[1])], 1.0, 0
+    per_sample = op.image is None  # a convolution's bias sums over positions (and samples) instead
+    return Rule.SUM, [Term((at(delta, i, s),), s if per_sample else None) for s in range(at.shape(delta)[1])], 1.0, 0
+
+
+def _pixels(op: Operation) -> int:
+    c, h, w = op.image
+    return h * w
+
+
+def _im2col(op: Operation, key: Quantity, i: int, j: int, at: _Cells):
+    """P[i, j] is one pixel of the input (or the padding's 0): tap i of the patch at column j."""
+    source = conv.patch_sources(op.image, op.kernel, op.stride, op.padding)
+    positions, hw = source.shape[1], _pixels(op)
+    sample, position = divmod(j, positions)
+    flat = int(source[i, position])
+    if flat < 0:
+        return Rule.SUM, [], 1.0, 0
+    channel, pixel = divmod(flat, hw)
+    return Rule.SUM, [Term((at(op.operands[0], channel, sample * hw + pixel),))], 1.0, 0
+
+
+def _col2im(op: Operation, key: Quantity, i: int, j: int, at: _Cells):
+    """∂E/∂a[i, j] sums the patch-matrix cells copied from that pixel (overlaps add up)."""
+    source = conv.patch_sources(op.image, op.kernel, op.stride, op.padding)
+    positions, hw = source.shape[1], _pixels(op)
+    sample, pixel = divmod(j, hw)
+    rows, cols = np.nonzero(source == i * hw + pixel)
+    return Rule.SUM, [Term((at(op.operands[0], int(r), sample * positions + int(c)),)) for r, c in zip(rows, cols)], 1.0, 0
+
+
+def _pool_window(op: Operation, j: int) -> tuple[int, np.ndarray]:
+    """(q, columns): the pooled column q whose window holds input column j, and that window's input
+    columns in row-major order."""
+    c, h, w = op.image
+    k = op.pool
+    sample, pixel = divmod(j, h * w)
+    y, x = divmod(pixel, w)
+    q = sample * (h // k) * (w // k) + (y // k) * (w // k) + x // k
+    windows = conv.window_columns(op.samples, h, w, k)
+    return q, windows[0, q]
+
+
+def _maxpool(op: Operation, key: Quantity, i: int, j: int, at: _Cells):
+    c, h, w = op.image
+    columns = conv.window_columns(op.samples, h, w, op.pool)[0, j]
+    return Rule.MAX, [Term((at(op.operands[0], i, int(col)),)) for col in columns], 1.0, 0
+
+
+def _maxpool_backward(op: Operation, key: Quantity, i: int, j: int, at: _Cells):
+    up, a = op.operands
+    q, columns = _pool_window(op, j)
+    terms = [Term((at(a, i, int(col)),)) for col in columns] + [Term((at(up, i, q),))]
+    return Rule.ROUTE, terms, 1.0, int(np.nonzero(columns == j)[0][0])
+
+
+def _flatten(op: Operation, key: Quantity, i: int, j: int, at: _Cells):
+    channel, pixel = divmod(i, _pixels(op))
+    return Rule.SUM, [Term((at(op.operands[0], channel, j * _pixels(op) + pixel),))], 1.0, 0
+
+
+def _unflatten(op: Operation, key: Quantity, i: int, j: int, at: _Cells):
+    sample, pixel = divmod(j, _pixels(op))
+    return Rule.SUM, [Term((at(op.operands[0], i * _pixels(op) + pixel, sample),))], 1.0, 0
 
 
 def _gd(op: Operation, key: Quantity, i: int, j: int, at: _Cells):
@@ -273,4 +348,10 @@ _TERMS = {
     OpKind.BATCH_SUM: _batch_sum,
     OpKind.GD_UPDATE: _gd,
     OpKind.MOMENTUM_UPDATE: _momentum,
+    OpKind.IM2COL: _im2col,
+    OpKind.COL2IM: _col2im,
+    OpKind.MAXPOOL: _maxpool,
+    OpKind.MAXPOOL_BACKWARD: _maxpool_backward,
+    OpKind.FLATTEN: _flatten,
+    OpKind.UNFLATTEN: _unflatten,
 }

@@ -50,6 +50,24 @@ class OpKind(StrEnum):
     """(p, ∂E/∂p, γ) → (p − γ·∂E/∂p,), γ = `learning_rate` (also given as the 1×1 operand)."""
     MOMENTUM_UPDATE = "momentum_update"
     """(p, ∂E/∂p, γ, μ, v) → (v_new, p_new): v_new = μ·v − γ·∂E/∂p, p_new = p + v_new."""
+    IM2COL = "im2col"
+    """(a,) → (P,): a is C × (m·H·W) (rows channels, columns sample-major pixels); P is
+    (C·k·k) × (m·Ho·Wo), column = one output position, row c·k·k + i·k + j = tap (i, j) of
+    channel c, 0 where the tap falls on the zero padding. `image` = (C, H, W), `kernel`,
+    `stride`, `padding`, `samples`."""
+    COL2IM = "col2im"
+    """(∂E/∂P,) → (∂E/∂a,): the inverse gather of IM2COL, every patch cell added back to the input
+    pixel it copied (overlapping patches add up; padding cells are dropped)."""
+    MAXPOOL = "maxpool"
+    """(a,) → (pooled,): the maximum of each non-overlapping `pool`×`pool` window of each channel;
+    a is C × (m·H·W), `image` = (C, H, W)."""
+    MAXPOOL_BACKWARD = "maxpool_backward"
+    """(∂E/∂pooled, a) → (∂E/∂a,): each window's δ goes to its winner (the first maximum in
+    row-major order on ties, as batch mode and PyTorch do), 0 to the other cells."""
+    FLATTEN = "flatten"
+    """(a,) → (v,): C × (m·H·W) to (C·H·W) × m in channel-row-column order (one column per sample)."""
+    UNFLATTEN = "unflatten"
+    """(∂E/∂v,) → (∂E/∂a,): FLATTEN's inverse reshape."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +84,13 @@ class Operation:
     momentum: float | None = None
     samples: int | None = None
     """m, the batch's columns, where the operation averages or sums over them."""
+    image: tuple[int, int, int] | None = None
+    """(C, H, W) of the image side of a convolution, pooling or flatten operation (per sample)."""
+    kernel: int | None = None
+    stride: int | None = None
+    padding: int | None = None
+    pool: int | None = None
+    """The window size of max pooling."""
 
     @property
     def result(self) -> Quantity:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from backprop_tui.core.dense import conv
 from backprop_tui.core.dense.activations import ACTIVATIONS, softmax_backward
 from backprop_tui.core.dense.losses import LOSSES
 from backprop_tui.core.dense.operation import OpKind, Operation
@@ -76,6 +77,18 @@ def evaluate(op: Operation, values: Values) -> tuple[np.ndarray, ...]:
             p, grad, rate, mu, velocity = v
             new_velocity = mu[0, 0] * velocity - rate[0, 0] * grad
             return (new_velocity, p + new_velocity)
+        if kind is OpKind.IM2COL:
+            return (conv.im2col(v[0], op.image, op.kernel, op.stride, op.padding),)
+        if kind is OpKind.COL2IM:
+            return (conv.col2im(v[0], op.image, op.kernel, op.stride, op.padding),)
+        if kind is OpKind.MAXPOOL:
+            return (conv.maxpool(v[0], op.image, op.pool)[0],)
+        if kind is OpKind.MAXPOOL_BACKWARD:  # the winners of the pooled input, as the forward pass found them
+            return (conv.maxpool_backward(v[0], conv.maxpool(v[1], op.image, op.pool)[1], op.image, op.samples),)
+        if kind is OpKind.FLATTEN:
+            return (conv.flatten(v[0], op.image),)
+        if kind is OpKind.UNFLATTEN:
+            return (conv.unflatten(v[0], op.image),)
     raise ValueError(f"no evaluation for {op.kind}")
 
 

@@ -14,6 +14,7 @@ import numpy as np
 from backprop_tui.i18n import LANGUAGES, Message
 from backprop_tui.core.scenario.bundled import resolve
 from backprop_tui.core.scenario.check import MISSING, Checker, join_path
+from backprop_tui.core.scenario.kind import is_conv_document
 from backprop_tui.core.scenario.errors import Problem, ScenarioError, suggestion
 from backprop_tui.core.scenario.quiz_table import quiz_settings
 from backprop_tui.core.scenario.model import INITS, OPTIMIZERS, Layer, Scenario, Training, Variant
@@ -46,8 +47,16 @@ def loads(text: str, file: str = "<text>") -> Scenario:
     return from_document(parse_toml_text(text, file), file)
 
 
+CONV_ELSEWHERE = Message("is a convolutional scenario (network.input_shape, typed [[layer]]s): open, trace, "
+                         "explain and validate step through it; this command takes dense scenarios only")
+"""The one message for a convolutional scenario handed to a command written for dense networks."""
+
+
 def from_document(document: dict[str, Any], file: str, source: Path | None = None) -> Scenario:
-    """Validate a parsed TOML document; raises ScenarioError listing every problem."""
+    """Validate a parsed TOML document; raises ScenarioError listing every problem (a
+    convolutional scenario, which core.scenario.conv_load reads, is one problem: CONV_ELSEWHERE)."""
+    if is_conv_document(document):
+        raise ScenarioError(file, [Problem("", CONV_ELSEWHERE)])
     checker = Checker()
     scenario = _scenario(checker, document)
     checker.raise_if_any(file)

@@ -24,14 +24,15 @@ from backprop_tui.walk.watch import open_scenario
 
 
 def steppable_scenarios() -> list[tuple[str, str]]:
-    """(name, title) of the bundled scenarios the stepper opens (the CNN ones train in batch mode)."""
+    """(name, title) of the bundled scenarios the stepper opens, dense and convolutional (the CNN
+    ones of batch mode train instead)."""
     found = []
     for name in bundled_names():
         try:
             document = read_toml(bundled_dir() / f"{name}.toml")
         except UserError:
             continue
-        if scenario_kind(document) is ScenarioKind.DENSE:
+        if scenario_kind(document) in (ScenarioKind.DENSE, ScenarioKind.CONV):
             found.append((name, str(document.get("title", ""))))
     return found
 

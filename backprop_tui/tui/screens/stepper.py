@@ -21,7 +21,9 @@ from textual.widgets import Footer
 
 from backprop_tui.core.dense import chain
 from backprop_tui.core.dense.chain import DrillDown
+from backprop_tui.core.dense.conv_chain import conv_drilldown
 from backprop_tui.core.dense.steps import Step, first_divergent_step
+from backprop_tui.core.scenario.conv_model import ConvScenario
 from backprop_tui.core.vocab import Move, Parameter, Phase, Quantity
 from backprop_tui.walk.stepper import Position, Stepper
 from backprop_tui.tui.commands import StepperCommands
@@ -205,7 +207,8 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
         """The weight under the cursor in `step`, clamped to its layer's shape."""
         layer = focus_layer(step, len(self.stepper.scenario.layers))
         parameter = Parameter.BIAS if step.parameter is Parameter.BIAS else Parameter.WEIGHTS
-        rows, cols = self.stepper.scenario.layers[layer - 1].weights.shape
+        weights = self.stepper.iteration.before.params.weights[layer - 1]  # None: a maxpool or flatten layer
+        rows, cols = weights.shape if weights is not None else (1, 1)
         r, c = self.cursors.get(layer, (0, 0))
         return Focus(layer, min(r, rows - 1), min(c, cols - 1), parameter)
 
@@ -216,8 +219,9 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
             row = focus.col if focus.parameter is Parameter.BIAS else focus.row
             try:
                 with np.errstate(all="ignore"):
-                    self._drills[key] = chain.drilldown(self.stepper.scenario, self.stepper.iteration,
-                                                        focus.layer, row, focus.col, focus.parameter)
+                    make = conv_drilldown if isinstance(self.stepper.scenario, ConvScenario) else chain.drilldown
+                    self._drills[key] = make(self.stepper.scenario, self.stepper.iteration,
+                                             focus.layer, row, focus.col, focus.parameter)
             except Exception:  # a drill-down must never take the stepper down with it
                 self._drills[key] = None
         return self._drills[key]
@@ -234,7 +238,8 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
         with self.app.batch_update():
             self.query_one(StatusLine).show(s, self.busy, self.playing,
                                             self.quiz_session.score if self.quiz_on and self.quiz_session else None)
-            self.query_one(NetworkDiagram).show_network(s, focus, self.sample, self.decimals, conceal=hidden is not None)
+            self.query_one(NetworkDiagram).show_network(s, focus, self.sample, self.decimals, conceal=hidden is not None,
+                                                        cursor=self.cursor_target())
             self.query_one(StepView).show(s.position.iteration, step, focus, self.decimals, self.show_sources,
                                           divergent is not None and divergent.index == step.index, self.pointer,
                                           hidden)
@@ -535,12 +540,14 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The footer shows (and the app takes) the sample keys only where a batch has samples to pick."""
         if action == "sample":
-            return self.stepper.iteration.x.shape[1] > 1
+            return len(self.stepper.iteration.batch) > 1
+        if action in ("edit", "compare", "landscape", "plane") and isinstance(self.stepper.scenario, ConvScenario):
+            return False  # written for dense networks; a convolutional scenario is edited in its file
         quiz = self.quiz_check(action)
         return True if quiz is None else quiz
 
     def action_sample(self, change: int) -> None:
         """Show the next (or previous) sample of the batch in the network, wrapping around."""
         self._hide_about()
-        m = self.stepper.iteration.x.shape[1]
+        m = len(self.stepper.iteration.batch)
         self.sample = (min(self.sample, m - 1) + change) % m

@@ -25,7 +25,10 @@ def chain_group(drill: DrillDown, decimals: int) -> Group:
     NaN has no value where one is shown."""
     parts: list = [chain_title(drill)]
     terms = drill.terms or drill.compact
-    if not drill.terms:
+    if drill.positions:
+        parts.append(Text(_("(one term per position the filter visits: δ there · the patch value under this tap; "
+                            "the paths above are folded into δ)"), style="dim"))
+    elif not drill.terms:
         parts.append(Text(_("(too many paths to list: the compact form δ · a per sample)"), style="dim"))
     parts += [chain_table(drill, decimals, MAX_TERMS), chain_sums(drill, decimals), chain_verdict(drill)]
     shown = [drill.path_sum, drill.analytic, drill.numeric, *(t.value for t in terms[:MAX_TERMS]),

@@ -16,7 +16,9 @@ from textual.widget import Widget
 from backprop_tui.i18n import _
 from backprop_tui.core.dense import notation as n
 from backprop_tui.core.dense.plane import InputPlane, input_plane
-from backprop_tui.core.vocab import Cell, Parameter, Phase
+from backprop_tui.core.scenario.conv_model import ConvScenario
+from backprop_tui.core.vocab import Cell, Parameter, Phase, Quantity
+from backprop_tui.render.conv_pictures import Panel, pictures, step_panels
 from backprop_tui.render.diagram import Flow, Palette, Picture, draw, focus_path, lit
 from backprop_tui.render.notation import cell_symbol, symbol
 from backprop_tui.render.numbers import cell
@@ -89,20 +91,34 @@ class NetworkDiagram(Widget):
     DEFAULT_CSS = "NetworkDiagram { height: 1fr; }"
 
     _picture: Picture | None = None
+    _panels: list[Panel] | None = None
+    """A convolutional scenario's pictures of the step (drawn instead of the network)."""
+    _drawn: tuple[tuple[int, int], RenderableType] | None = None
+    """((width, height), the pictures drawn at that size)."""
     caption_text: str = ""
 
     def show_network(self, stepper: Stepper, focus: Focus | None = None, sample: int = 0,
-                     decimals: int = 3, conceal: bool = False) -> None:
+                     decimals: int = 3, conceal: bool = False,
+                     cursor: tuple[Quantity, tuple[int, int]] | None = None) -> None:
         """Redraw for the stepper's current step, the weight under the cursor and batch column `sample`;
-        `conceal` (the quiz asks this step) keeps every number but the inputs back."""
-        self._picture = replace(picture(stepper, focus, sample, decimals), thumbnail=self.thumbnails(stepper))
-        if conceal:
-            values = (self._picture.values[0], *(None for _ in self._picture.values[1:]))
-            # the units' pictures would show the asked values' colours: they wait too
-            self._picture = replace(self._picture, values=values, focus_label="", thumbnail=None)
-        m = stepper.iteration.x.shape[1]
-        self.border_title = (_("network · sample {sample} of {samples} (s)").format(sample=min(sample, m - 1) + 1, samples=m)
-                             if m > 1 else _("network"))
+        `conceal` (the quiz asks this step) keeps every number but the inputs back. A convolutional
+        scenario shows its images, filters and feature maps instead, the receptive field of the
+        `cursor` cell outlined (what the step computes is left out while concealed)."""
+        m = len(stepper.iteration.batch)
+        what = _("network")
+        if isinstance(stepper.scenario, ConvScenario):
+            self._picture, what = None, _("pictures")
+            self._panels = step_panels(stepper.scenario, stepper.step, sample, cursor, conceal=conceal)
+            self._drawn = None
+        else:
+            self._panels = None
+            self._picture = replace(picture(stepper, focus, sample, decimals), thumbnail=self.thumbnails(stepper))
+            if conceal:
+                values = (self._picture.values[0], *(None for _ in self._picture.values[1:]))
+                # the units' pictures would show the asked values' colours: they wait too
+                self._picture = replace(self._picture, values=values, focus_label="", thumbnail=None)
+        self.border_title = (_("{what} · sample {sample} of {samples} (s)").format(
+            what=what, sample=min(sample, m - 1) + 1, samples=m) if m > 1 else what)
         self.refresh()
 
     _planes: tuple[Stepper, int, InputPlane] | None = None
@@ -130,6 +146,11 @@ class NetworkDiagram(Widget):
         return theme_palette(self.app.current_theme)
 
     def render(self) -> RenderableType:
+        if self._panels is not None:  # drawn once per step and width: render runs on every refresh
+            size = (self.content_region.width, self.content_region.height)
+            if self._drawn is None or self._drawn[0] != size:
+                self._drawn = (size, pictures(self._panels, size[0], not self.app.no_color, size[1]))
+            return self._drawn[1]
         if self._picture is None:
             return ""
         return Group(*draw(self._picture, self.content_region.width, self.content_region.height, self.palette()))
