@@ -164,9 +164,11 @@ def note_text(note: Note) -> str:
         else:
             values[name] = str(value)
     for name, value in note.slots:
-        if isinstance(value, str) and "{" in value:  # a worded slot that names other slots
+        # a worded slot that names other slots (an older note's text parts are plain text: not formatted)
+        if isinstance(value, str) and "{" in value and not name.startswith("part"):
             values[name] = values[name].format_map(values)
-    return _(note.message).format_map(values)
+    text = _(note.message)
+    return text.format_map(values) if note.slots else text  # a note without slots is plain text, braces and all
 
 
 def notes(step: Step) -> list[str]:
@@ -176,9 +178,10 @@ def notes(step: Step) -> list[str]:
 
 def scenario_title(scenario: Scenario) -> str:
     """The scenario's title in the interface language (its title_ko in Korean), else its own."""
-    return scenario.titles.get(language()) or scenario.title
+    # a scenario without translations (the convolutional ones) has no `titles`
+    return getattr(scenario, "titles", {}).get(language()) or scenario.title
 
 
 def scenario_description(scenario: Scenario) -> str:
     """The scenario's description in the interface language (description_ko), else its own."""
-    return scenario.descriptions.get(language()) or scenario.description
+    return getattr(scenario, "descriptions", {}).get(language()) or scenario.description

@@ -73,8 +73,9 @@ class Note:
 
     @property
     def parts(self) -> tuple[NotePart, ...]:
-        """What the note quotes, in slot order: its quantities, Numbers (computed values) and counts."""
-        return tuple(value for _name, value in self.slots)
+        """What the note is made of: its slots' values in order (quantities, Numbers, counts), or
+        for a note without slots its text."""
+        return tuple(value for _name, value in self.slots) if self.slots else (self.message,)
 
 
 @dataclass(frozen=True)
@@ -132,8 +133,8 @@ def _note(*parts: NotePart, **slots: NotePart) -> Note:
         return Note(parts[0], tuple(slots.items()))
     message = "".join(part.replace("{", "{{").replace("}", "}}") if isinstance(part, str) else f"{{part{index}}}"
                       for index, part in enumerate(parts))
-    return Note(message, tuple((f"part{index}", part) for index, part in enumerate(parts)
-                               if not isinstance(part, str)))
+    # every part kept as a slot (its text too), so `parts` gives back what the note was made of
+    return Note(message, tuple((f"part{index}", part) for index, part in enumerate(parts)))
 
 
 def build_steps(scenario: Scenario, it: Iteration, checks: bool = True) -> list[Step]:
