@@ -11,7 +11,14 @@ random weights and four samples) this prints the median and 90th percentile of:
 - engine: one further iteration (update plus all its steps with gradient checks), which the
   app computes ahead in a worker for slow scenarios.
 
-Run: /work/venv/bin/python benchmarks/bench_step.py [--presses 120]
+Then, each in a fresh process: the first frame after start (interpreter, imports, loading the
+scenario, composing the screen), `backprop-tui --help`, and the peak resident memory of walking
+1,000 iterations of the 784-128-10 network (each iteration and its steps computed, as → does).
+
+Goals (issue 17): key → new frame median ≤ 8 ms and p90 ≤ 16 ms on the bundled scenarios, ≤ 33 ms
+on 784-128-10; first frame ≤ 0.5 s; --help ≤ 0.15 s; 1,000 iterations under 500 MB.
+
+Run: python benchmarks/bench_step.py [--presses 120] [--walk 1000]
 """
 
 from __future__ import annotations
@@ -19,20 +26,25 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib.util
+import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from textual import events
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # time this checkout, not an installed copy
 
-from backprop_tui.core.scenario.bundled import bundled_dir
-from backprop_tui.walk.watch import open_scenario
-from backprop_tui.walk.stepper import Stepper
-from backprop_tui.tui.app import BackpropApp, quiet_gc
-from backprop_tui.tui.screens.open_dialog import steppable_scenarios
-from backprop_tui.tui.screens.stepper import StepperScreen
-from backprop_tui.tui.widgets.step_view import StepView
+from textual import events  # noqa: E402
+
+from backprop_tui.core.scenario.bundled import bundled_dir  # noqa: E402
+from backprop_tui.walk.watch import open_scenario  # noqa: E402
+from backprop_tui.walk.stepper import Stepper  # noqa: E402
+from backprop_tui.tui.app import BackpropApp, quiet_gc  # noqa: E402
+from backprop_tui.tui.screens.open_dialog import steppable_scenarios  # noqa: E402
+from backprop_tui.tui.screens.stepper import StepperScreen  # noqa: E402
+from backprop_tui.tui.widgets.step_view import StepView  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZE = (100, 32)
@@ -123,19 +135,94 @@ def engine(path: Path, iterations: int) -> list[float]:
     return times
 
 
+FIRST_FRAME = """
+import sys, time
+from backprop_tui.tui.app import BackpropApp
+from backprop_tui.tui.screens.stepper import StepperScreen
+import asyncio
+
+async def main():
+    app = BackpropApp(sys.argv[1])
+    display = app._display
+    def first(screen, renderable):
+        display(screen, renderable)
+        if renderable is not None and isinstance(screen, StepperScreen):
+            print("frame", flush=True)  # the parent stops this process here
+    app._display = first
+    async with app.run_test(size=(100, 32)):
+        await asyncio.sleep(60)
+asyncio.run(main())
+"""
+
+WALK = """
+import resource, sys
+from backprop_tui.core.scenario.load import load
+from backprop_tui.walk.stepper import Stepper, Position
+stepper = Stepper(load(sys.argv[1]))
+for index in range(int(sys.argv[2])):
+    stepper.go(Position(index, 0))
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+def first_frame(path: Path, runs: int = 5) -> list[float]:
+    """Seconds from starting a process to the stepper's first composed frame."""
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        process = subprocess.Popen([sys.executable, "-c", FIRST_FRAME, str(path)], stdout=subprocess.PIPE,
+                                   stderr=subprocess.DEVNULL, text=True, env=_env(), cwd=ROOT)
+        assert process.stdout.readline().strip() == "frame"
+        times.append(time.perf_counter() - started)
+        process.kill()
+        process.wait()
+    return times
+
+
+def help_seconds(runs: int = 7) -> list[float]:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "backprop_tui", "--help"], stdout=subprocess.DEVNULL, check=True,
+                       env=_env(), cwd=ROOT)
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def walk_memory(path: Path, iterations: int) -> tuple[float, float]:
+    """(peak resident MB, seconds) of a process walking `iterations` iterations of `path`."""
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-c", WALK, str(path), str(iterations)], capture_output=True, text=True,
+                            check=True, env=_env(), cwd=ROOT)
+    return float(result.stdout.strip()), time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--presses", type=int, default=120)
+    parser.add_argument("--walk", type=int, default=1000, help="iterations walked for the memory figure (0: skip)")
     args = parser.parse_args()
+    print(f"load average {' '.join(f'{v:.2f}' for v in os.getloadavg())} on {os.cpu_count()} CPUs")
     with tempfile.TemporaryDirectory() as folder:
         big = _dense_writer()(Path(folder) / "dense-784-128-10.toml")
+        print(f"--help: {ms(help_seconds())}   first frame (lecture): {ms(first_frame(dense_bundled()[0]))}   "
+              f"first frame (784-128-10): {ms(first_frame(big))}", flush=True)
+        if args.walk:
+            peak, seconds = walk_memory(big, args.walk)
+            print(f"walking {args.walk} iterations of 784-128-10: peak resident {peak:.0f} MB ({seconds:.0f} s)",
+                  flush=True)
         cases = [*dense_bundled(), big]
         print(f"{'scenario':<18} {'key → new frame':>25} {'Pilot.press round trip':>25} "
               f"{'uncached redraw':>25} {'engine, one iteration':>25}")
         for path in cases:
             t = asyncio.run(key_to_frame(path, args.presses))
             print(f"{path.stem:<18} {ms(t['frame']):>25} {ms(t['pilot']):>25} {ms(t['cold']):>25} "
-                  f"{ms(engine(path, 10)):>25}")
+                  f"{ms(engine(path, 10)):>25}", flush=True)
+    print(f"load average {' '.join(f'{v:.2f}' for v in os.getloadavg())} after")
 
 
 if __name__ == "__main__":

@@ -1,8 +1,10 @@
 """Where the learner is in the walk through a scenario, with no Textual in sight.
 
-The stepper caches every iteration (and its steps) computed so far, so stepping back shows
-exactly the earlier numbers, and computes further iterations on demand from the last state, so
-the walk is not limited to the scenario's planned count. The app drives it; tests drive it alone.
+The stepper keeps what it needs to show any iteration computed so far with exactly the earlier
+numbers (history.py: the states, with recent iterations and steps cached and the rest rebuilt
+identically), and computes further iterations on demand from the last state, so the walk is
+not limited to the scenario's planned count, nor by memory. The app drives it; tests drive it
+alone.
 """
 
 from __future__ import annotations
@@ -23,9 +25,14 @@ from backprop_tui.core.dense.steps import Step, build_steps
 from backprop_tui.core.scenario.conv_model import ConvScenario
 from backprop_tui.core.scenario.model import Scenario
 from backprop_tui.core.vocab import Move
+from backprop_tui.walk.history import IterationHistory, array_bytes, entries_for
 
 STEP_CACHE = 64
-"""Iterations whose steps are kept; older ones are rebuilt (identically) when visited again."""
+"""Iterations whose steps are kept at most; older ones are rebuilt (identically) when visited
+again. Fewer for large networks: as many as fit in STEPS_BUDGET bytes (at least 4)."""
+
+STEPS_BUDGET = 96_000_000
+"""Bytes of cached steps (one iteration of a 784-128-10 network's steps holds about 6.6 MB)."""
 
 SLOW_SECONDS = 0.005
 """An iteration that takes longer than this to compute is computed off the UI thread."""
@@ -71,8 +78,12 @@ class Stepper:
     def __init__(self, scenario: Scenario | ConvScenario, position: Position = Position()):
         self.scenario = scenario
         self.engine = engine_for(scenario)
-        self.iterations: list[Iteration] = []
-        self._steps: OrderedDict[int, list[Step]] = OrderedDict()
+        self.iterations = IterationHistory(scenario, self.engine.initial_state, self.engine.step)
+        """Every iteration computed so far, indexable like a list (rebuilt when not kept)."""
+        self._steps: OrderedDict[int, tuple[Iteration, list[Step]]] = OrderedDict()
+        """Recently shown iterations with their steps (the steps hold the iteration's arrays, so
+        keeping the iteration beside them costs little and spares recomputing it)."""
+        self._step_cache = STEP_CACHE
         self._lock = threading.Lock()
         self._update_seconds = float("inf")
         self._steps_seconds = float("inf")
@@ -103,33 +114,39 @@ class Stepper:
     def prepare(self, iteration: int) -> list[Step]:
         """Compute iterations up to `iteration` (0-based) and its steps; safe from a worker thread."""
         with self._lock:
-            while len(self.iterations) <= iteration:
+            history = self.iterations
+            while len(history) <= iteration:
                 started = time.perf_counter()
-                state = self.iterations[-1].after if self.iterations else self.engine.initial_state(self.scenario)
-                self.iterations.append(self.engine.step(self.scenario, state))
+                history.extend_to(len(history))
                 self._update_seconds = min(self._update_seconds, time.perf_counter() - started)
                 if self.batches_are_parts:  # here, so a worker computing ahead computes this too
                     with np.errstate(all="ignore"):
-                        self._data_losses.append(self.engine.data_loss(self.scenario, state))
+                        self._data_losses.append(self.engine.data_loss(self.scenario,
+                                                                       history[len(history) - 1].before))
             if iteration not in self._steps:
                 started = time.perf_counter()
-                self._steps[iteration] = self.engine.build_steps(self.scenario, self.iterations[iteration])
+                computed = history[iteration]
+                steps = self.engine.build_steps(self.scenario, computed)
+                if not self._steps:  # the first: how many of this size fit in the budget
+                    self._step_cache = entries_for(STEPS_BUDGET, array_bytes((computed, steps)))
+                self._steps[iteration] = (computed, steps)
                 self._steps_seconds = min(self._steps_seconds, time.perf_counter() - started)
-                while len(self._steps) > STEP_CACHE:  # a long walk on a big network stays in memory
+                while len(self._steps) > min(self._step_cache, STEP_CACHE):  # a long walk stays in memory
                     self._steps.popitem(last=False)
             self._steps.move_to_end(iteration)
-            return self._steps[iteration]
+            return self._steps[iteration][1]
 
     def steps_of(self, iteration: int) -> list[Step]:
         """The steps of one iteration (0-based), computed if need be."""
         cached = self._steps.get(iteration)
-        return cached if cached is not None else self.prepare(iteration)
+        return cached[1] if cached is not None else self.prepare(iteration)
 
     # -- where we are ---------------------------------------------------------------------------
 
     @property
     def iteration(self) -> Iteration:
-        return self.iterations[self.position.iteration]
+        cached = self._steps.get(self.position.iteration)
+        return cached[0] if cached is not None else self.iterations[self.position.iteration]
 
     @property
     def steps(self) -> list[Step]:
@@ -146,7 +163,7 @@ class Stepper:
 
     def losses(self) -> list[float]:
         """The batch loss before each update, for the iterations walked so far."""
-        return [it.loss for it in self.iterations[: self.walked]]
+        return self.iterations.losses[: self.walked]
 
     @property
     def batches_are_parts(self) -> bool:

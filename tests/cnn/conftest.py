@@ -14,6 +14,15 @@ from backprop_tui.core.errors import UserError
 from cnn_support import write_dataset
 
 
+@pytest.fixture(autouse=True)
+def decoded_cache_in_tmp(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The decoded data cache goes to a temporary folder, never the user's ~/.cache."""
+    from backprop_tui.core.cnn import decoded
+
+    folder = tmp_path_factory.mktemp("decoded-cache")
+    monkeypatch.setattr(decoded, "cache_folder", lambda *args, **kwargs: folder)
+
+
 @pytest.fixture
 def dataset_writer() -> Callable[..., Path]:
     return write_dataset

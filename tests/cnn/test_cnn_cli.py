@@ -193,7 +193,7 @@ def test_ctrl_c_checkpoints_and_resume_matches(tmp_path: Path, small_scenario: P
     uninterrupted run ends, weight for weight. The signal is sent as soon as the header shows
     (the handler is in place by then); the run has 3 x 188 batches, time enough to catch it."""
     folder = write_dataset(tmp_path / "data", n_train=6000, n_test=50)
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "XDG_CACHE_HOME": str(tmp_path / "xdg-cache")}
     base = [sys.executable, "-m", "backprop_tui", "train", "--data-dir", str(folder), "--no-verify"]
     settings = [str(small_scenario), "--epochs", "3"]
     stopped = tmp_path / "stopped.npz"

@@ -9,6 +9,7 @@ import os
 import shlex
 import signal
 import subprocess
+import tempfile
 import sys
 from pathlib import Path
 
@@ -26,7 +27,8 @@ from cnn_support import make_scenario, synthetic_images, write_dataset
 from test_cnn_cli import SMALL_TOML, isolated, small_scenario  # noqa: F401  (fixtures)
 from test_cnn_training import SMALL
 
-ENV = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+ENV = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+       "XDG_CACHE_HOME": tempfile.mkdtemp(prefix="backprop-tui-test-cache-")}  # the decoded data cache
 """Subprocesses run this checkout's package, not whichever one is installed."""
 TRACEBACK = "Traceback"
 

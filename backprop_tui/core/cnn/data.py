@@ -31,7 +31,8 @@ from typing import Any
 
 import numpy as np
 
-from backprop_tui.core.cnn.idx import IdxError, parse_idx, read_bytes
+from backprop_tui.core.cnn import decoded
+from backprop_tui.core.cnn.idx import IdxError, decompressed, parse_idx, read_bytes, read_raw  # noqa: F401
 from backprop_tui.core.errors import UserError
 
 CLASS_NAMES = (
@@ -259,25 +260,40 @@ def missing_data_message(places: list[Place]) -> str:
     return "\n".join(lines)
 
 
-def load_dataset(places: list[Place], verify: bool = True, image_size: tuple[int, int] | None = None) -> Dataset:
+def load_dataset(places: list[Place], verify: bool = True, image_size: tuple[int, int] | None = None,
+                 cache: Path | None = None, use_cache: bool = True) -> Dataset:
     """Find and read the four files; checks checksums (if `verify`), shapes and labels, and
-    that the images are `image_size` (height, width) when given: what the model takes."""
+    that the images are `image_size` (height, width) when given: what the model takes.
+
+    With `use_cache`, the decoded arrays are cached in `cache` (default decoded.cache_folder()),
+    keyed by the files' bytes, so the next start skips the gunzip and the MD5 (see decoded.py).
+    """
     folder = find_data(places)
-    arrays, checksums = {}, {}
+    paths = {name: file_in(folder, name) for name in FILES}
+    raw = {name: read_raw(path) for name, path in paths.items() if path is not None}
+    cache = decoded.cache_folder() if cache is None else cache
+    key = decoded.source_key(raw)
+    cached = decoded.load(cache, key) if use_cache else None
+    if cached is not None:
+        arrays, checksums = cached
+    else:
+        arrays, checksums = {}, {}
+        for name, path in paths.items():
+            assert path is not None
+            data = decompressed(raw[name], path)
+            checksums[name] = hashlib.md5(data).hexdigest()  # recorded in checkpoints, too
+            if not verify or checksums[name] == FILES[name][1]:  # a damaged file is reported below
+                arrays[name] = parse_idx(data, str(path), expect_dims=3 if "images" in name else 1)
     for name, (_, content_md5) in FILES.items():
-        path = file_in(folder, name)
-        assert path is not None
-        data = read_bytes(path)
-        digest = checksums[name] = hashlib.md5(data).hexdigest()  # recorded in checkpoints, too
-        if verify:
-            if digest != content_md5:
-                raise ChecksumMismatch(
-                    f"{path}: contents have MD5 {digest}, but Fashion-MNIST's {name} has "
-                    f"{content_md5}: the file is damaged, or not Fashion-MNIST. Fetch it again "
-                    "(`backprop-tui data download`), or pass --no-verify for other data in the same format."
-                )
-        arrays[name] = parse_idx(data, str(path), expect_dims=3 if "images" in name else 1)
+        if verify and checksums[name] != content_md5:
+            raise ChecksumMismatch(
+                f"{paths[name]}: contents have MD5 {checksums[name]}, but Fashion-MNIST's {name} has "
+                f"{content_md5}: the file is damaged, or not Fashion-MNIST. Fetch it again "
+                "(`backprop-tui data download`), or pass --no-verify for other data in the same format."
+            )
     dataset = _checked(folder, arrays, checksums)
+    if cached is None and use_cache:
+        decoded.store(cache, key, arrays, checksums)
     size = dataset.train_images.shape[1:]
     if image_size is not None and size != tuple(image_size):
         raise IdxError(f"{folder}: images are {size[0]}x{size[1]}, the model needs "

@@ -26,12 +26,21 @@ class IdxError(UserError):
 
 def read_bytes(path: Path) -> bytes:
     """The decompressed bytes of `path` (gzip detected by its magic bytes, not by its name)."""
+    return decompressed(read_raw(path), path)
+
+
+def read_raw(path: Path) -> bytes:
+    """The bytes of `path` as stored (IdxError naming the file when it cannot be read)."""
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise IdxError(f"{path}: no such file") from None
     except OSError as error:
         raise IdxError(f"{path}: cannot be read: {error.strerror}") from None
+
+
+def decompressed(raw: bytes, path: Path) -> bytes:
+    """`raw` gunzipped when it starts with gzip's magic bytes, else as it is; `path` names it in errors."""
     if raw[:2] == b"\x1f\x8b":
         try:
             return gzip.decompress(raw)

@@ -6,7 +6,7 @@ Parameters are named after the scenario layer they belong to (`3.weight` for
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -23,6 +23,22 @@ class Network:
     layers: list[Any]
     params: dict[str, np.ndarray]
     grads: dict[str, np.ndarray]
+    scenario: CnnScenario | None = None
+    """What the layers were built from (None for a hand-assembled network: it has no twin)."""
+    fused: bool = True
+    _twins: list["Network"] = field(default_factory=list, repr=False)
+
+    def twin(self) -> "Network":
+        """A second network over the same parameter arrays, with its own gradients and buffers:
+        a part of a batch runs in it while another part runs here (see parallel.py). Built once.
+
+        Raises ValueError for a network not made by `build_network`.
+        """
+        if not self._twins:
+            if self.scenario is None:
+                raise ValueError("a network assembled by hand has no twin")
+            self._twins.append(build_network(self.scenario, self.params, self.fused))
+        return self._twins[0]
 
     def forward(self, x: np.ndarray, train: bool = False, rng: np.random.Generator | None = None) -> np.ndarray:
         """x: (N, C, H, W) float -> logits (N, classes)."""
@@ -113,7 +129,7 @@ def build_network(scenario: CnnScenario, params: dict[str, np.ndarray], fused: b
     if in_chwn:
         layers.append(ToNCHW())
     _first_skips_input_grad(layers)
-    return Network(layers, params, grads)
+    return Network(layers, params, grads, scenario, fused)
 
 
 def _fusable(specs: tuple[LayerSpec, ...], index: int, shape: tuple[int, ...]) -> bool:

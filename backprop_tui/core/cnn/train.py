@@ -20,6 +20,7 @@ from backprop_tui.core.cnn.data import to_input
 from backprop_tui.core.cnn.layers import softmax_cross_entropy
 from backprop_tui.core.cnn.model import Network
 from backprop_tui.core.cnn.optim import Optimizer, learning_rate
+from backprop_tui.core.cnn.parallel import Parts
 from backprop_tui.core import strict_json
 from backprop_tui.core.errors import UserError
 
@@ -174,6 +175,14 @@ def train(
     silenced: the check says it once, clearly).
     """
     hooks = hooks or Hooks()
+    with Parts(network) as parts:
+        return _train(parts, optimizer, scenario, train_images, train_labels, test_images, test_labels, state, hooks)
+
+
+def _train(parts: Parts, optimizer: Optimizer, scenario: CnnScenario, train_images: np.ndarray,
+           train_labels: np.ndarray, test_images: np.ndarray, test_labels: np.ndarray, state: TrainState,
+           hooks: Hooks) -> bool:
+    network = parts.network
     spec = scenario.training
     n = len(train_images)
     batches = batch_count(n, spec.batch_size)
@@ -188,8 +197,7 @@ def train(
             x = to_input(train_images[index])
             y = train_labels[index].astype(np.intp)
             rng = np.random.default_rng([scenario.seed, epoch, b, 1])
-            logits = network.forward(x, train=True, rng=rng)
-            loss, dlogits, _ = softmax_cross_entropy(logits, y)
+            loss, logits = parts.train_batch(x, y, rng, softmax_cross_entropy)  # gradients ready, not applied
             lr = learning_rate(spec, epoch + b / batches)
             if not math.isfinite(loss):
                 raise TrainingDiverged(f"training diverged: the loss became {_name(loss)} in batch {b + 1} of epoch "
@@ -202,7 +210,6 @@ def train(
                     f"training diverged: the mean loss of epoch {epoch + 1} reached {mean:.4g} in batch {b + 1}, "
                     f"more than {DIVERGENCE_FACTOR:g} times the starting loss {state.start_loss:.4g} "
                     f"(learning rate {lr:g})")
-            network.backward(dlogits)
             optimizer.step(network.grads, lr)
             state.batch += 1
             state.loss_sum += loss * len(index)
@@ -257,27 +264,41 @@ def _finish_epoch(
     }, test
 
 
+EVAL_BATCH = 500
+"""Test images per evaluation batch, cut into parts of 250 (see parallel.py): larger batches
+make fewer, longer NumPy calls; their buffers are about 35 MB per part."""
+
+
 def evaluate(
-    network: Network, images: np.ndarray, labels: np.ndarray, batch_size: int = 250,
+    network: Network, images: np.ndarray, labels: np.ndarray, batch_size: int = EVAL_BATCH,
     progress: Callable[[int, int], None] | None = None,
 ) -> Evaluation:
     """Mean loss, accuracy, predictions and probabilities of `network` on uint8 images (N, H, W).
 
-    `progress(done, total)` is called after each batch of `batch_size` images.
+    `progress(done, total)` is called after each batch of `batch_size` images. The parts of
+    each batch run at once on the machine's cores (see parallel.py).
     """
+    with Parts(network) as parts:
+        return _evaluate(parts, images, labels, batch_size, progress)
+
+
+def _evaluate(
+    parts: Parts, images: np.ndarray, labels: np.ndarray, batch_size: int,
+    progress: Callable[[int, int], None] | None,
+) -> Evaluation:
     predictions = np.empty(len(images), np.intp)
-    parts: list[np.ndarray] = []
+    probabilities: list[np.ndarray] = []
     loss_sum = 0.0
     for start in range(0, len(images), batch_size):
         x = to_input(images[start:start + batch_size])
         y = labels[start:start + batch_size].astype(np.intp)
-        logits = network.forward(x, train=False)
+        logits = parts.forward(x)
         loss, _, probs = softmax_cross_entropy(logits, y)
         loss_sum += loss * len(y)
         predictions[start:start + len(y)] = logits.argmax(axis=1)
-        parts.append(probs.astype(np.float32))
+        probabilities.append(probs.astype(np.float32))
         if progress is not None:
             progress(start + len(y), len(images))
     accuracy = float((predictions == labels).mean()) if len(labels) else 0.0
-    probabilities = np.concatenate(parts) if parts else np.zeros((0, 0), np.float32)
-    return Evaluation(loss_sum / max(len(labels), 1), accuracy, predictions, np.asarray(labels), probabilities)
+    return Evaluation(loss_sum / max(len(labels), 1), accuracy, predictions, np.asarray(labels),
+                      np.concatenate(probabilities) if probabilities else np.zeros((0, 0), np.float32))
