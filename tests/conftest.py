@@ -38,3 +38,16 @@ def pdflatex() -> str:
             pytest.fail("CI is set but pdflatex is not on PATH; .ci/run installs texlive-latex-base")
         pytest.skip("pdflatex is not installed (apt-get install texlive-latex-base)")
     return path
+
+
+@pytest.fixture(autouse=True)
+def english_interface(monkeypatch: pytest.MonkeyPatch):
+    """Every test starts in English, whatever the machine's locale says (LANG=ko_KR.UTF-8 would
+    make the CLI Korean), and leaves English behind: the interface language is per process.
+    Tests of the language choice set or delete these variables themselves."""
+    from backprop_tui import i18n
+
+    monkeypatch.setenv(i18n.ENV_VAR, "en")
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")

@@ -10,6 +10,7 @@ from typing import Any
 from backprop_tui.cli.args import whole_number
 from backprop_tui.cli.handout import add_handout_arguments, refuse_handout_options, walk_length, write_trace_handout
 from backprop_tui.core.errors import UserError
+from backprop_tui.i18n import _, language
 
 
 MAX_TRACE_ITERATIONS = 2000
@@ -136,16 +137,20 @@ def trace_text(scenario, iterations, steps, decimals: int, width: int | None = N
     from backprop_tui.render.export import steps_by_iteration
     from backprop_tui.render.matrix import View
     from backprop_tui.render.numbers import cell
+    from backprop_tui.render.describe import scenario_title
     from backprop_tui.render.step import step_renderable
+    from rich.text import Text
 
     console = Console(record=True, width=width or 120, force_terminal=False, color_system=None, file=io.StringIO())
     view = View(decimals=decimals)
-    console.print(f"[bold]{scenario.title}[/]")
+    console.print(Text(scenario_title(scenario), style="bold"))
     by_iteration = steps_by_iteration(steps)
     for it in iterations:
         first_bad = first_divergent_step(by_iteration[it.number])
-        diverged = f"  ({step_divergence_text(first_bad.index + 1)})" if first_bad else ("  (diverged)" if it.diverged else "")
-        console.rule(f"Iteration {it.number}: loss before the update E = {cell(it.loss, 6)}{diverged}")
+        diverged = (f"  ({step_divergence_text(first_bad.index + 1)})" if first_bad
+                    else "  (" + _("diverged") + ")" if it.diverged else "")
+        console.rule(_("Iteration {number}: loss before the update E = {loss}").format(
+            number=it.number, loss=cell(it.loss, 6)) + diverged)
         for s in by_iteration[it.number]:
             console.print(step_renderable(s, view))
     return console.export_text()
@@ -253,7 +258,7 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
         try:
             document = read_toml(bundled_dir() / f"{name}.toml")
             kind = "cnn  " if scenario_kind(document) is ScenarioKind.CNN else "steps"
-            title = document.get("title", "")
+            title = document.get(f"title_{language()}") or document.get("title", "")
         except UserError as error:
             kind, title = "error", str(error)
         print(f"{name:<{width}}  {kind}  {title}")

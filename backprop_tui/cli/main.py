@@ -44,6 +44,11 @@ def build_parser() -> tuple[argparse.ArgumentParser, frozenset[str]]:
             "SCENARIO (default: the bundled lecture scenario)."
         ),
     )
+    from backprop_tui.i18n import LANGUAGES
+
+    parser.add_argument("--lang", choices=LANGUAGES,
+                        help="interface language, anywhere on the line (default: $BACKPROP_TUI_LANG, "
+                             "else the locale, e.g. LANG=ko_KR.UTF-8, else en)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for area in AREAS:
         importlib.import_module(area).register(subparsers)
@@ -69,6 +74,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args_list: list[str]) -> int:
     from backprop_tui.core.errors import UserError
 
+    try:
+        args_list = _choose_language(args_list)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     parser, commands = build_parser()
     if not args_list or (args_list[0] not in commands and not args_list[0].startswith("-")):
         args_list = [DEFAULT_COMMAND, *args_list]
@@ -84,6 +94,49 @@ def _run(args_list: list[str]) -> int:
     except BrokenPipeError:
         _silence_stdout()
         return 0
+
+
+def _choose_language(args_list: list[str]) -> list[str]:
+    """Set the interface language from `--lang X` (or `--lang=X`) anywhere before `--`, else the
+    environment (i18n.choose), and return the arguments without it, so every subcommand takes it
+    in any position. Raises ValueError for a language with no catalogue."""
+    from backprop_tui import i18n
+
+    rest: list[str] = []
+    requested: str | None = None
+    items = iter(args_list)
+    for item in items:
+        if item == "--":
+            rest += [item, *items]
+            break
+        if item == "--lang":
+            requested = next(items, None)
+            if requested is None:
+                raise ValueError(f"--lang needs a language: {' or '.join(i18n.LANGUAGES)}")
+        elif item.startswith("--lang="):
+            requested = item.split("=", 1)[1]
+        else:
+            rest.append(item)
+    language = i18n.choose(requested)
+    if language != i18n.DEFAULT and not _can_write(sys.stdout, i18n.own_name(language)):
+        # an ASCII terminal would show Korean as "??"; English keeps the ASCII fallback readable
+        print(f"note: this output's encoding ({sys.stdout.encoding}) cannot show {language!r} text; "
+              "writing English", file=sys.stderr)
+        language = i18n.DEFAULT
+    i18n.set_language(language)
+    return rest
+
+
+def _can_write(stream: object, sample: str) -> bool:
+    """Whether `stream`'s encoding can hold `sample` (a stream without one is taken to hold it)."""
+    encoding = getattr(stream, "encoding", None)
+    if not encoding:
+        return True
+    try:
+        sample.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
 
 
 def interrupted() -> int:

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import math
 
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 
+from backprop_tui.i18n import _
+from backprop_tui.render.verdict import status_verdict
 from backprop_tui.core.dense.chain import DrillDown
 from backprop_tui.core.dense.gradcheck import mark, relative_error
 from backprop_tui.render.chain import factor_text, target_text
@@ -61,14 +64,14 @@ def chain_table(drill: DrillDown, decimals: int = 3, limit: int = MAX_ROWS, widt
         counts[term.sample] = counts.get(term.sample, 0) + 1
         if drill.positions:  # a filter weight: one term per position it visits (the z cell's column)
             position = term.factors[0].wrt.index[-1] % drill.positions + 1
-            label = " · ".join(p for p, on in ((f"sample {term.sample + 1}", samples),
-                                                (f"position {position}", True)) if on)
+            label = " · ".join(p for p, on in ((_("sample {number}").format(number=term.sample + 1), samples),
+                                                (_("position {number}").format(number=position), True)) if on)
         else:
-            label = " · ".join(p for p, on in ((f"sample {term.sample + 1}", samples),
-                                                (f"path {counts[term.sample]}", paths)) if on)
+            label = " · ".join(p for p, on in ((_("sample {number}").format(number=term.sample + 1), samples),
+                                                (_("path {number}").format(number=counts[term.sample]), paths)) if on)
         rows.append((label, [factor_text(f) for f in term.factors], [value_text(f.value, digits) for f in term.factors],
                      number(term.value, digits + 2)))
-    label_width = max((len(r[0]) + 1 for r in rows), default=0) if labelled else 0
+    label_width = max((cell_len(r[0]) + 1 for r in rows), default=0) if labelled else 0
     product_width = max((len(r[3]) for r in rows), default=0) + 2
     cells = [[max(a, b, key=len) for a, b in zip(r[1], r[2])] for r in rows]
     k = _per_line(cells, label_width, product_width, width)
@@ -77,7 +80,7 @@ def chain_table(drill: DrillDown, decimals: int = 3, limit: int = MAX_ROWS, widt
     table = Table(box=None, show_header=False, pad_edge=False, padding=(0, 1, 0, 0), show_edge=False)
     if labelled:
         table.add_column("", style="dim", no_wrap=True)
-    for _ in range(k):
+    for _column in range(k):
         table.add_column("", justify="center", no_wrap=True)
     if whole:
         table.add_column("", justify="center", no_wrap=True)
@@ -97,7 +100,7 @@ def chain_table(drill: DrillDown, decimals: int = 3, limit: int = MAX_ROWS, widt
         # the product on its own line; the Table would crop it to the first column, so it is one Text
         table.add_row(*([""] if labelled else []), Text.assemble("= ", (product, "bold")), *[""] * (k - 1))
     if len(terms) > limit:
-        more = Text(f"… {len(terms) - limit} more terms", style="dim")
+        more = Text("… " + _("{count} more terms").format(count=len(terms) - limit), style="dim")
         table.add_row(*([more] if labelled else []), *([] if labelled else [more]),
                       *[""] * (k + (2 if whole else 0) - (0 if labelled else 1)))
     return table
@@ -109,14 +112,15 @@ def chain_sums(drill: DrillDown, decimals: int = 3, width: int | None = None) ->
     terms = drill.terms or drill.compact
     samples = len({t.sample for t in terms}) > 1
     paths = len(terms) > len({t.sample for t in terms})
-    what = "Σ over " + " and ".join(p for p, on in (("paths", paths or not samples), ("samples", samples)) if on)
+    what = (_("Σ over paths and samples") if (paths or not samples) and samples
+            else _("Σ over samples") if samples else _("Σ over paths"))
     if drill.positions:
-        what = "Σ over the positions" + (" of every sample" if samples else "")
+        what = _("Σ over the positions of every sample") if samples else _("Σ over the positions")
     digits = decimals + 3
-    parts = [(f"{what} = ", drill.path_sum), ("analytic ", drill.analytic), ("numeric (central diff.) ", drill.numeric)]
+    parts = [(f"{what} = ", drill.path_sum), (_("analytic") + " ", drill.analytic), (_("numeric (central diff.)") + " ", drill.numeric)]
     text, used = Text(), 0
     for name, value in parts:  # as many to a line as fit, broken between values, never inside one
-        size = len(name) + len(number(value, digits))
+        size = cell_len(name) + len(number(value, digits))
         gap = "" if not used else "   " if width is None or used + 3 + size <= width else "\n"
         used = size if gap == "\n" else used + len(gap) + size
         text.append_text(Text.assemble((gap, "dim"), (name, "dim"), (number(value, digits), "bold")))
@@ -127,13 +131,15 @@ def chain_verdict(drill: DrillDown) -> Text:
     """The check in one line: relative error and what it means."""
     error = relative_error(drill.analytic, drill.numeric)
     finite = math.isfinite(drill.analytic) and math.isfinite(drill.numeric)
-    verdict = f"{mark(drill.status)} {drill.verdict}" if math.isfinite(drill.analytic) else "not a finite number"
-    return Text.assemble(("rel. error ", "dim"), f"{error:.1e} " if finite else "", (verdict, "bold"))
+    verdict = (f"{mark(drill.status)} {status_verdict(drill.status, drill.kinks)}" if math.isfinite(drill.analytic)
+               else _("not a finite number"))
+    return Text.assemble((_("rel. error") + " ", "dim"), f"{error:.1e} " if finite else "", (verdict, "bold"))
 
 
 def chain_title(drill: DrillDown) -> Text:
     """The heading: which weight, and what the table is."""
     name = target_text(drill)
-    return Text.assemble(("Chain rule for ", "bold"), (name, "bold reverse"),
-                         (f"  ∂E/∂{name}: one product of partials per "
-                          + ("position the filter visits" if drill.positions else "path and sample"), "dim"))
+    per = (_("∂E/∂{name}: one product of partials per position the filter visits") if drill.positions
+           else _("∂E/∂{name}: one product of partials per path and sample"))
+    return Text.assemble((_("Chain rule for") + " ", "bold"), (name, "bold reverse"),
+                         ("  " + per.format(name=name), "dim"))

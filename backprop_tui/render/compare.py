@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from backprop_tui.i18n import _, ngettext
 from backprop_tui.core.dense.compare import Comparison, Curve, ceiling, plot_points
 from backprop_tui.core.wording import count
 
@@ -50,13 +51,15 @@ def divergence_text(updates: int) -> str:
     iteration k + 1, the iteration whose loss step first shows it.
     """
     if updates == 0:
-        return "E is inf/NaN from iteration 1 (before any update)"
-    return f"E is inf/NaN from iteration {updates + 1} (after {updates} update{'s' if updates > 1 else ''})"
+        return _("E is inf/NaN from iteration 1 (before any update)")
+    return ngettext("E is inf/NaN from iteration {number} (after {updates} update)",
+                    "E is inf/NaN from iteration {number} (after {updates} updates)", updates).format(
+                        number=updates + 1, updates=updates)
 
 
 def step_divergence_text(step: int) -> str:
     """How `trace` flags an iteration in which some step first shows inf/NaN (1-based step)."""
-    return f"diverged at step {step}, the first to show inf/NaN"
+    return _("diverged at step {step}, the first to show inf/NaN").format(step=step)
 
 
 def divergence_label(curve: Curve) -> str:

@@ -9,7 +9,9 @@ from backprop_tui.core.dense.activations import ACTIVATIONS
 from backprop_tui.core.dense.losses import LOSSES
 from backprop_tui.core.dense.operation import OpKind
 from backprop_tui.core.dense.steps import Note, Number, Step
-from backprop_tui.core.vocab import Kind, Quantity
+from backprop_tui.core.vocab import Kind, Phase, Quantity
+from backprop_tui.core.scenario.model import Scenario
+from backprop_tui.i18n import N_, _, language
 from backprop_tui.render.notation import latex, number, sup, symbol
 
 
@@ -29,37 +31,49 @@ def matrix_latex(step: Step, key: Quantity) -> str:
 
 
 def title(step: Step) -> str:
-    """What the step does, in words: "Layer 1: weighted sums", "Layer 2: gradient of θ²"…"""
+    """What the step does, in words: "Layer 1: weighted sums", "Layer 2: gradient of θ²"…
+    (in the interface language; symbols stay as they are)."""
     op = step.operation
-    layer = f"Layer {step.layer}: "
+    layer = step.layer
     if op.kind is OpKind.LOSS:
-        return f"Error ({LOSSES[op.function].name})"
+        return _("Error ({name})").format(name=LOSSES[op.function].name)
     if op.kind is OpKind.ACTIVATION:
-        return f"{layer}activation ({ACTIVATIONS[op.function].name})"
+        return _("Layer {layer}: activation ({name})").format(layer=layer, name=ACTIVATIONS[op.function].name)
     if op.kind in _CONV_TITLES:
-        return layer + _CONV_TITLES[op.kind]
+        return _("Layer {layer}: {what}").format(layer=layer, what=_(_CONV_TITLES[op.kind]))
     if op.kind is OpKind.MATMUL and op.result.kind is Kind.Z and step.has(Quantity(Kind.PATCHES, step.layer)):
-        return f"{layer}convolution as a matrix product"
+        return _("Layer {layer}: convolution as a matrix product").format(layer=layer)
     if op.kind is OpKind.MATMUL and op.result.kind is Kind.Z:
-        return f"{layer}weighted sums"
+        return _("Layer {layer}: weighted sums").format(layer=layer)
     if op.kind is OpKind.MATMUL and op.result.kind is Kind.DE_DTHETA:
-        return f"{layer}gradient of {symbol(_gradient_of(op.result))}, summed over positions"
+        return _("Layer {layer}: gradient of {symbol}, summed over positions").format(
+            layer=layer, symbol=symbol(_gradient_of(op.result)))
     if op.kind is OpKind.MATMUL:
-        return f"{layer}error sent back to layer {step.layer - 1}"
+        return _("Layer {layer}: error sent back to layer {previous}").format(layer=layer, previous=layer - 1)
     if op.result.kind is Kind.DELTA:
-        return f"{layer}δ{sup(step.layer)} = ∂E/∂z{sup(step.layer)}"
+        return _("Layer {layer}: {delta}").format(layer=layer, delta=f"δ{sup(layer)} = ∂E/∂z{sup(layer)}")
     if op.kind in (OpKind.OUTER_SUM, OpKind.BATCH_SUM):
-        return f"{layer}gradient of {symbol(_gradient_of(op.result))}"
-    return f"{layer}update {symbol(op.operands[0])}"
+        return _("Layer {layer}: gradient of {symbol}").format(layer=layer, symbol=symbol(_gradient_of(op.result)))
+    return _("Layer {layer}: update {symbol}").format(layer=layer, symbol=symbol(op.operands[0]))
+
+
+PHASE_NAMES = {Phase.FORWARD: N_("FORWARD"), Phase.LOSS: N_("LOSS"), Phase.BACKWARD: N_("BACKWARD"),
+               Phase.UPDATE: N_("UPDATE")}
+"""How a step's header names its phase (translated where drawn)."""
+
+
+def phase_name(phase: Phase) -> str:
+    """The phase as a step's header names it: FORWARD, or 순전파 (forward) in Korean."""
+    return _(PHASE_NAMES[phase])
 
 
 _CONV_TITLES = {
-    OpKind.IM2COL: "im2col, the patches as columns",
-    OpKind.COL2IM: "gradient sent to the input (col2im)",
-    OpKind.MAXPOOL: "max pooling",
-    OpKind.MAXPOOL_BACKWARD: "max pooling sends δ to the winners",
-    OpKind.FLATTEN: "flatten",
-    OpKind.UNFLATTEN: "gradient back into maps (unflatten)",
+    OpKind.IM2COL: N_("im2col, the patches as columns"),
+    OpKind.COL2IM: N_("gradient sent to the input (col2im)"),
+    OpKind.MAXPOOL: N_("max pooling"),
+    OpKind.MAXPOOL_BACKWARD: N_("max pooling sends δ to the winners"),
+    OpKind.FLATTEN: N_("flatten"),
+    OpKind.UNFLATTEN: N_("gradient back into maps (unflatten)"),
 }
 
 
@@ -137,19 +151,37 @@ _CONV_FUNCTIONS = {
 
 
 def note_text(note: Note) -> str:
-    """A note as a sentence: its quantities spelt as symbols, its numbers formatted."""
-    parts = []
-    for part in note.parts:
-        if isinstance(part, Quantity):
-            parts.append(symbol(part))
-        elif isinstance(part, Number):
-            parts.append(number(part.value, part.digits))
+    """A note as a sentence in the interface language: its message translated, its quantities
+    spelt as symbols, its numbers formatted, its worded slots translated in turn."""
+    values: dict[str, str] = {}
+    for name, value in note.slots:
+        if isinstance(value, Quantity):
+            values[name] = symbol(value)
+        elif isinstance(value, Number):
+            values[name] = number(value.value, value.digits)
+        elif isinstance(value, str):
+            values[name] = _(value) if value else value
         else:
-            parts.append(part)
-    return "".join(parts)
+            values[name] = str(value)
+    for name, value in note.slots:
+        # a worded slot that names other slots (an older note's text parts are plain text: not formatted)
+        if isinstance(value, str) and "{" in value and not name.startswith("part"):
+            values[name] = values[name].format_map(values)
+    text = _(note.message)
+    return text.format_map(values) if note.slots else text  # a note without slots is plain text, braces and all
 
 
 def notes(step: Step) -> list[str]:
     """Every note of the step as text."""
     return [note_text(note) for note in step.notes]
 
+
+def scenario_title(scenario: Scenario) -> str:
+    """The scenario's title in the interface language (its title_ko in Korean), else its own."""
+    # a scenario without translations (the convolutional ones) has no `titles`
+    return getattr(scenario, "titles", {}).get(language()) or scenario.title
+
+
+def scenario_description(scenario: Scenario) -> str:
+    """The scenario's description in the interface language (description_ko), else its own."""
+    return getattr(scenario, "descriptions", {}).get(language()) or scenario.description

@@ -23,11 +23,13 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 import numpy as np
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 
 from backprop_tui.core.dense.steps import Step
 from backprop_tui.core.vocab import Kind, Phase, Quantity
+from backprop_tui.i18n import _
 from backprop_tui.render.numbers import cell
 
 
@@ -312,7 +314,7 @@ def draw(picture: Picture, width: int, height: int, palette: Palette = Palette()
                     value = float(b[j])
                     queue.append((1 if flow is not None else 0, abs(value), x0, rows[l - 1]["bias"], x1,
                                   rows[l][j], value, biggest[l - 1], edge_style(value, flow, False)))
-    for _, _, x0, y0, x1, y1, value, scale, style in sorted(queue, key=lambda e: (e[0], e[1])):
+    for _order, _size, x0, y0, x1, y1, value, scale, style in sorted(queue, key=lambda e: (e[0], e[1])):
         edge(x0, y0, x1, y1, value, scale, style)
 
     # nodes over the edges
@@ -347,21 +349,29 @@ def draw(picture: Picture, width: int, height: int, palette: Palette = Palette()
             for dx, (ch, style) in enumerate(cells):
                 put(xs[l] + dx, y + 1 + dy, ch, style)
 
-    key = "━ large |θ|  ─ small  ━ ━ ━ negative"
-    for hint in ("  ▀ input plane (O)", "  ▀ plane (O)"):
+    key = _("━ large |θ|  ─ small  ━ ━ ━ negative")
+    for hint in (_("  ▀ input plane (O)"), _("  ▀ plane (O)")):
         # the hint only where it fits whole: a clipped "input pla" reads as a glitch
-        if thumbs and len(key) + len(hint) <= width:
+        if thumbs and cell_len(key) + cell_len(hint) <= width:
             key += hint
             break
     if bottom - top > 9:
         caption_rows = [picture.focus_label, key]
-    elif len(picture.focus_label) + 2 + len(key) <= width:
+    elif cell_len(picture.focus_label) + 2 + cell_len(key) <= width:
         caption_rows = [f"{picture.focus_label}  {key}".strip()]
     else:
         caption_rows = [picture.focus_label]
     for row, caption in zip(range(height - len(caption_rows), height), caption_rows):
-        for k, ch in enumerate(caption[:width]):
-            put(k, row, ch, Style(dim=caption is key or k >= len(picture.focus_label)))
+        x = 0  # in cells: a Hangul syllable takes two, its second cell holds "" so each row stays `width` wide
+        for k, ch in enumerate(caption):
+            wide = cell_len(ch) == 2
+            if x + 1 + wide > width:
+                break
+            style = Style(dim=caption is key or k >= len(picture.focus_label))
+            put(x, row, ch, style)
+            if wide:
+                put(x + 1, row, "", style)
+            x += 1 + wide
 
     lines = []
     for y in range(height):

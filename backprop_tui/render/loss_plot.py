@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from backprop_tui.i18n import _
 from backprop_tui.render.compare import use_log_scale
 
 
@@ -35,11 +36,11 @@ def draw_loss(plt: Any, batch: list[float], data: list[float] | None, current: i
     log = use_log_scale(values)
     if log:
         plt.yscale("log")
-    plt.plot(xs, ys, marker="braille", label="batch E" if data is not None else "E")
+    plt.plot(xs, ys, marker="braille", label=_("batch E") if data is not None else "E")
     if data is not None and data_xs:
-        plt.plot(data_xs, data_ys, marker="braille", label="E on all the data")
+        plt.plot(data_xs, data_ys, marker="braille", label=_("E on all the data"))
     end = max(len(batch), current, 2)
     plt.xticks(sorted({1, *(max(1, round(end * i / 4)) for i in range(1, 5))}))
     plt.vline(current)
-    plt.title(f"loss at iteration {current}" + (" (log scale)" if log else ""))
+    plt.title(_("loss at iteration {number}").format(number=current) + (" " + _("(log scale)") if log else ""))
     return True

@@ -1,6 +1,7 @@
 """How the lecture writes each quantity, in Unicode for the screen and LaTeX for handouts.
 
 The one place where a key becomes a symbol: θ¹ᵀ, ∂E/∂θ², v_b¹ new, σ′(z²) and their LaTeX.
+Symbols are the same in every language; the one word among them, "new", is translated (새 θ¹).
 Nothing else spells a quantity, and nothing compares what is spelt here.
 """
 
@@ -12,6 +13,7 @@ from collections.abc import Callable
 
 from backprop_tui.core.dense.activations import ACTIVATIONS
 from backprop_tui.core.vocab import Cell, Kind, Quantity
+from backprop_tui.i18n import _
 
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -72,7 +74,7 @@ def _unicode(key: Quantity, function: str | None) -> str:
     if key.kind in _PARTIAL_OF:
         return f"∂E/∂{_unicode(_related(_PARTIAL_OF[key.kind], key.layer), None)}"
     if key.kind in _NEW_OF:
-        return _unicode(_related(_NEW_OF[key.kind], key.layer), None) + " new"
+        return _("{symbol} new").format(symbol=_unicode(_related(_NEW_OF[key.kind], key.layer), None))
     if key.kind is Kind.FPRIME:
         f = ACTIVATIONS[function].symbol if function else "f"
         return f"{f}′({symbol(Quantity(Kind.Z, key.layer))})"

@@ -11,7 +11,9 @@ from rich.text import Text
 from backprop_tui.core.dense.gradcheck import GradCheck, Status
 from backprop_tui.core.dense.steps import Matrix, Step
 from backprop_tui.core.vocab import Phase, Quantity, Role, parse_quantity
-from backprop_tui.render.describe import equation, matrix_symbol, notes, title
+from backprop_tui.i18n import N_, _
+from backprop_tui.render.verdict import status_verdict
+from backprop_tui.render.describe import equation, matrix_symbol, notes, phase_name, title
 from backprop_tui.render.matrix import View, decimals_showing_changes, matrix_table, step_decimals, visible_indices
 from backprop_tui.render.notation import symbol
 from backprop_tui.render.numbers import cell
@@ -24,8 +26,8 @@ def shown_matrices(step: Step, show_sources: bool) -> list[Matrix]:
 
 
 def header_text(step: Step) -> Text:
-    layer = f" · layer {step.layer}" if step.layer else ""
-    return Text.assemble((f"{step.phase.upper()}{layer}", "bold reverse"), "  ", (title(step), "bold"))
+    layer = _(" · layer {layer}").format(layer=step.layer) if step.layer else ""
+    return Text.assemble((f"{phase_name(step.phase)}{layer}", "bold reverse"), "  ", (title(step), "bold"))
 
 
 def matrix_tables(step: Step, matrices: list[Matrix], view: View, cursor_key: Quantity | None = None,
@@ -48,7 +50,7 @@ def matrix_tables(step: Step, matrices: list[Matrix], view: View, cursor_key: Qu
 def matrices_row(step: Step, matrices: list[Matrix], view: View, cursor_key: Quantity | None = None) -> Table:
     """Matrices of `step` side by side, in order, as one grid row."""
     grid = Table.grid(padding=(0, 2))
-    for _ in matrices:
+    for _matrix in matrices:
         grid.add_column(vertical="top")
     grid.add_row(*matrix_tables(step, matrices, view, cursor_key))
     return grid
@@ -76,7 +78,8 @@ def update_table(step: Step, decimals: int, max_rows: int = 10, max_cols: int = 
     op = step.operation
     old, new = step.matrix(op.operands[0]), step.matrix(op.result)
     rows, cols = old.values.shape
-    table = Table(title=Text(f"{symbol(old.key)}: old → new", style="bold"), box=box.SIMPLE_HEAD, pad_edge=False)
+    table = Table(title=Text(_("{symbol}: old → new").format(symbol=symbol(old.key)), style="bold"),
+                  box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("", style="dim", justify="right")
     col_idx = visible_indices(cols, max_cols, 0)
     row_idx = visible_indices(rows, max_rows, 0)
@@ -109,24 +112,31 @@ def update_table(step: Step, decimals: int, max_rows: int = 10, max_cols: int = 
     return table
 
 
+def verdict_text(check: GradCheck) -> str:
+    """gradcheck.verdict of `check` in the interface language (the core words it in English)."""
+    return status_verdict(check.status, check.kinks)
+
+
 def check_table(check: GradCheck, decimals: int = 6, limit: int = 6) -> Table:
     """Analytic against central-difference values for (up to `limit` of) the checked entries.
 
     The title gives the check's finding in words (gradcheck.verdict); each entry's relative error
     is its true value, and an entry that does not simply agree says why in the last column.
     """
-    sampled = "" if len(check.entries) == check.total else f", {len(check.entries)} of {check.total} entries"
+    sampled = "" if len(check.entries) == check.total else _(", {shown} of {total} entries").format(
+        shown=len(check.entries), total=check.total)
     table = Table(
-        title=Text(f"Gradient check of {check_symbol(check)}: max relative error {check.max_relative_error:.1e} "
-                   f"({check.verdict}{sampled})"),
+        title=Text(_("Gradient check of {symbol}: max relative error {error} ({verdict}{sampled})").format(
+            symbol=check_symbol(check), error=f"{check.max_relative_error:.1e}", verdict=verdict_text(check),
+            sampled=sampled)),
         box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left",
     )
-    for name in ("entry", "analytic", "numeric (central diff.)", "rel. error"):
-        table.add_column(name, justify="right")
+    for name in (N_("entry"), N_("analytic"), N_("numeric (central diff.)"), N_("rel. error")):
+        table.add_column(_(name), justify="right")
     for entry in check.entries[:limit]:
         index = ",".join(str(i + 1) for i in entry.index)
         status = entry.status
-        mark = "" if status is Status.AGREES else " ✗" if status is Status.DISAGREES else f" ({status.value})"
+        mark = "" if status is Status.AGREES else " ✗" if status is Status.DISAGREES else f" ({_(status.value)})"
         table.add_row(index, cell(entry.analytic, decimals), cell(entry.numeric, decimals), f"{entry.relative_error:.1e}{mark}")
     if len(check.entries) > limit:
         table.add_row("…", "", "", "")

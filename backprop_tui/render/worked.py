@@ -15,6 +15,7 @@ from typing import Any
 
 from rich.text import Text
 
+from backprop_tui.i18n import _
 from backprop_tui.core.dense.activations import ACTIVATIONS
 from backprop_tui.core.dense.explain import Explanation, Operand, Rule, Term, explain, recompute
 from backprop_tui.core.dense.operation import OpKind
@@ -168,7 +169,7 @@ def _sum(sym: Symbols, terms: tuple[Term, ...], bias: bool = False) -> tuple[str
     note = ""
     shown: list[Term | None] = list(body)
     if len(body) > LONG_SUM:  # only the terms shown are spelt out: a convolution's sums run to thousands
-        note = f"a sum of {len(body)} products; the first two and the last shown"
+        note = _("a sum of {count} products; the first two and the last shown").format(count=len(body))
         shown = [body[0], body[1], None, body[-1]]
     pairs = [("…", "…") if t is None else _products(sym, t, i == 0) for i, t in enumerate(shown)]
     pairs += [_products(sym, t, not body) for t in tail]
@@ -178,7 +179,8 @@ def _sum(sym: Symbols, terms: tuple[Term, ...], bias: bool = False) -> tuple[str
 def _samples_note(e: Explanation) -> str:
     samples = sorted({t.sample for t in e.terms if t.sample is not None})
     if len(samples) > 1:
-        return f"one term per sample, m = {len(samples)}; the batch average's 1/m is already in each sample's δ"
+        return _("one term per sample, m = {m}; the batch average's 1/m is already in each sample's δ").format(
+            m=len(samples))
     return ""
 
 
@@ -268,7 +270,7 @@ def _loss(sym: Symbols, e: Explanation) -> tuple[str, str, str]:
             pieces.append(f"[{y}·log {yhat} + (1 − {y})·log(1 − {yhat})]")
     note = ""
     if len(pieces) > LONG_SUM:
-        note = f"{len(pieces)} terms; the first two and the last shown"
+        note = _("{count} terms; the first two and the last shown").format(count=len(pieces))
         pieces = [*pieces[:2], "…", pieces[-1]]
     symbolic = {LossName.SQUARED_ERROR: "(1/m)·Σ ½·(y − ŷ)²", LossName.MSE: "(1/(m·k))·Σ (y − ŷ)²",
                 LossName.CROSS_ENTROPY: "−(1/m)·Σ y·log ŷ"}.get(
@@ -281,7 +283,7 @@ def _softmax_jacobian(sym: Symbols, e: Explanation) -> tuple[str, str, str]:
     a, g = e.terms[e.position].cells
     symbolic = f"{sym(a)}·({sym(g)} − Σₖ aₖ·gₖ)"
     inner = " + ".join(f"{fmt(t.cells[0].value)}·{_inner(t.cells[1].value)}" for t in e.terms[:LONG_SUM])
-    note = f"{len(e.terms)} terms; the first {LONG_SUM} shown" if len(e.terms) > LONG_SUM else ""
+    note = _("{count} terms; the first {shown} shown").format(count=len(e.terms), shown=LONG_SUM) if len(e.terms) > LONG_SUM else ""
     more = " + …" if note else ""
     return symbolic, f"{fmt(a.value)}·({fmt(g.value)} − ({inner}{more}))", note
 
@@ -338,7 +340,7 @@ def worked(step: Step, key: Quantity, cell: tuple[int, int], ascii: bool = False
             what = "m·k" if op.kind is OpKind.SIGMOID_BCE_DELTA else "m"
             symbolic, numeric = f"({symbolic})/{what}", f"({numeric})/{count(e.divisor)}"
     elif e.rule is Rule.MOMENTUM:
-        (sp, _), (sv, nv), (sg, ng) = (_products(sym, t, i == 1) for i, t in enumerate(e.terms))
+        (sp, _unused), (sv, nv), (sg, ng) = (_products(sym, t, i == 1) for i, t in enumerate(e.terms))
         symbolic = f"{sp} + ({sv} − {sg})"
         numeric = f"{fmt(e.terms[0].cells[0].value, digits)} + ({nv} − {ng})"
     elif e.rule is Rule.SOFTMAX_JACOBIAN:

@@ -10,6 +10,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from backprop_tui.core.errors import UserError
+from backprop_tui.i18n import _
 from backprop_tui.core.scenario.bundled import resolve
 from backprop_tui.core.scenario.model import Scenario
 from backprop_tui.walk.stepper import Stepper
@@ -18,6 +19,7 @@ from backprop_tui.tui.screens.error import ErrorScreen
 from backprop_tui.tui.screens.help import HelpScreen
 from backprop_tui.tui.screens.open_dialog import OpenScenarioDialog
 from backprop_tui.tui.screens.stepper import StepperScreen
+from backprop_tui.tui.language import translate_bindings
 from backprop_tui.walk.watch import FileWatcher, open_scenario
 
 STYLES = Path(__file__).parent / "styles"
@@ -34,7 +36,7 @@ def quiet_gc() -> None:
     acyclic garbage at once.
     """
     gc.freeze()
-    first, second, _ = gc.get_threshold()
+    first, second, _third = gc.get_threshold()
     gc.set_threshold(first, second, 100)
 
 
@@ -83,6 +85,7 @@ class BackpropApp(App[None]):
         return super().run(*args, **kwargs)
 
     def on_mount(self) -> None:
+        translate_bindings(self)
         try:
             stepper = self._stepper(open_scenario(self.source, self.variant, self.image))
         except UserError as error:
@@ -100,8 +103,8 @@ class BackpropApp(App[None]):
         try:
             return old.reload(loaded) if old is not None else Stepper(loaded)
         except Exception as error:  # the engine raises nothing on numbers; keep the app alive regardless
-            raise ComputeFailed(f"{loaded.source or 'scenario'}: could not be computed "
-                                f"({type(error).__name__}: {error})") from error
+            raise ComputeFailed(_("{file}: could not be computed ({error})").format(
+                file=loaded.source or _("scenario"), error=f"{type(error).__name__}: {error}")) from error
 
     def _find(self, kind: type) -> object | None:
         return next((s for s in self.screen_stack if isinstance(s, kind)), None)
@@ -172,7 +175,8 @@ class BackpropApp(App[None]):
             return path
         copy = editable_copy(path, Path.cwd())
         self.source, self.watcher = copy, FileWatcher(copy)
-        self.notify(f"{path.name} ships with the app, so the edit goes to a copy: {copy}", timeout=6)
+        self.notify(_("{name} ships with the app, so the edit goes to a copy: {copy}").format(name=path.name, copy=copy),
+                    timeout=6)
         return copy
 
     def action_help(self) -> None:

@@ -7,6 +7,8 @@ from functools import partial
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from backprop_tui.i18n import _
+
 
 KEY_NAMES = {
     "right": "→", "left": "←", "up": "↑", "down": "↓", "full_stop": ".", "comma": ",",
@@ -33,17 +35,17 @@ class StepperCommands(Provider):
                 if not isinstance(binding, Binding) or binding.action in seen or not binding.description:
                     continue
                 seen.add(binding.action)
-                found.append((binding.description, key_text(binding),
+                found.append((_(binding.description), key_text(binding),
                               partial(self.app.run_action, binding.action, namespace)))
         return found
 
     async def discover(self) -> Hits:
         for name, keys, run in self._commands():
-            yield DiscoveryHit(name, run, help=f"key: {keys}")
+            yield DiscoveryHit(name, run, help=_("key: {keys}").format(keys=keys))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for name, keys, run in self._commands():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), run, help=f"key: {keys}")
+                yield Hit(score, matcher.highlight(name), run, help=_("key: {keys}").format(keys=keys))

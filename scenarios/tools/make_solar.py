@@ -23,6 +23,7 @@ SAMPLES = 24
 OUTPUT = Path(__file__).resolve().parent.parent / "solar.toml"
 
 HEADER = '''title = "Solar power from a weather forecast (synthetic data)"
+title_ko = "일기 예보로 태양광 발전량 예측하기 (합성 데이터)"
 description = """
 The lecturer's own project in miniature: predict a solar plant's output from five forecast
 features, wind amount, wind speed, solar altitude, precipitation and sky clearness (each scaled
@@ -34,6 +35,18 @@ Regression network: 5 inputs, 4 tanh hidden units, one identity (linear) output,
 {last:.4f} in {iterations} updates, far below the {baseline:.4f} of always predicting the mean
 power; even the true formula would score about ½σ² = 0.0002 here, because of the noise. Step
 through an iteration and compare ŷ with the targets hour by hour.
+"""
+description_ko = """
+강사 자신의 프로젝트를 작게 줄인 것: 일기 예보의 다섯 특징, 곧 바람의 양, 풍속, 태양 고도, 강수량,
+하늘의 맑음 (각각 0..1로 맞춤)으로 태양광 발전소의 출력을 예측합니다. 데이터는 합성입니다
+(SYNTHETIC): scenarios/tools/make_solar.py (seed 2024)가 power = a·(0.25 + 0.75·c)·(1 − 0.5·p)
++ 0.05·v − 0.03·w + 잡음, 잡음 ~ N(0, 0.02)으로 만든 24시간이며, a는 태양 고도, c는 하늘의 맑음,
+p는 강수량, v는 풍속, w는 바람의 양입니다.
+회귀 신경망: 입력 5개, tanh 은닉 노드 4개, 항등 (선형) 출력 하나, 제곱 오차.
+θ¹은 5×4이고 예보 특징마다 한 행입니다. 손실은 업데이트 {iterations}번 동안 약 {first:.3f}에서
+약 {last:.4f}로 줄어, 늘 평균 발전량을 예측할 때의 {baseline:.4f}보다 훨씬 낮습니다; 잡음 때문에
+참 공식조차 여기서는 약 ½σ² = 0.0002를 받습니다. 반복 하나를 단계별로 따라가며 ŷ를 목표값과
+시간마다 비교해 보세요.
 """
 seed = 7
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -113,6 +114,9 @@ def test_solar_learns_and_is_marked_synthetic():
 
 
 def test_solar_file_is_what_its_generator_writes():
-    result = subprocess.run([sys.executable, "scenarios/tools/make_solar.py", "--check"], cwd=ROOT,
+    # PYTHONPATH: the generator loads its draft with this checkout's package, whichever one the
+    # environment has installed (a worktree shares the main checkout's venv)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "scenarios/tools/make_solar.py", "--check"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr

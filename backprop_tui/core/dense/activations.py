@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from backprop_tui.core.vocab import ActivationName
+from backprop_tui.i18n import N_
 
 LEAKY_SLOPE = 0.01
 
@@ -32,6 +33,7 @@ class Activation:
     """f'(z) given z and a = f(z) (a is not used: see the module docstring); None for softmax,
     whose Jacobian is not diagonal."""
     derivative_text: str
+    """f′ in words, an English catalogue key; {slope} stands for LEAKY_SLOPE."""
     kink: str | None = None
     """Where f is not differentiable at z = 0: the value of f′(0) the engine uses, as text
     ("ReLU′(0) = 0", PyTorch's convention too); None for a smooth f."""
@@ -91,19 +93,19 @@ ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in (
         Activation("step", "step", r"\operatorname{step}", lambda z: (z >= 0).astype(np.float64),
-                   lambda z, a: np.zeros_like(z, dtype=np.float64), "step′(z) = 0 (undefined at 0)",
+                   lambda z, a: np.zeros_like(z, dtype=np.float64), N_("step′(z) = 0 (undefined at 0)"),
                    "step′(0) = 0"),
         Activation("identity", "id", r"\operatorname{id}", lambda z: np.array(z, dtype=np.float64),
                    lambda z, a: np.ones_like(z, dtype=np.float64), "id′(z) = 1"),
         Activation("sigmoid", "σ", r"\sigma", sigmoid,
-                   _sigmoid_derivative, "σ′(z) = σ(z)(1 − σ(z)), computed as σ(z)·σ(−z)"),
+                   _sigmoid_derivative, N_("σ′(z) = σ(z)(1 − σ(z)), computed as σ(z)·σ(−z)")),
         Activation("tanh", "tanh", r"\tanh", np.tanh,
-                   _tanh_derivative, "tanh′(z) = 1 − tanh²(z), computed as 1/cosh²(z)"),
+                   _tanh_derivative, N_("tanh′(z) = 1 − tanh²(z), computed as 1/cosh²(z)")),
         Activation("relu", "ReLU", r"\operatorname{ReLU}", lambda z: np.maximum(z, 0.0),
-                   lambda z, a: (z > 0).astype(np.float64), "ReLU′(z) = 1 if z > 0 else 0", "ReLU′(0) = 0"),
+                   lambda z, a: (z > 0).astype(np.float64), N_("ReLU′(z) = 1 if z > 0 else 0"), "ReLU′(0) = 0"),
         Activation("leaky_relu", "LReLU", r"\operatorname{LReLU}",
                    lambda z: np.where(z > 0, z, LEAKY_SLOPE * z),
-                   lambda z, a: np.where(z > 0, 1.0, LEAKY_SLOPE), f"LReLU′(z) = 1 if z > 0 else {LEAKY_SLOPE}",
+                   lambda z, a: np.where(z > 0, 1.0, LEAKY_SLOPE), N_("LReLU′(z) = 1 if z > 0 else {slope}"),
                    f"LReLU′(0) = {LEAKY_SLOPE}"),
         Activation("softmax", "softmax", r"\operatorname{softmax}", softmax, None,
                    "∂softmaxᵢ/∂zⱼ = ŷᵢ(δᵢⱼ − ŷⱼ)"),

@@ -11,6 +11,7 @@ import numpy as np
 
 from backprop_tui.core.dense.activations import ACTIVATIONS, backward as activation_backward
 from backprop_tui.core.dense.losses import LOSSES, from_logits, loss_value
+from backprop_tui.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -144,12 +145,14 @@ def kinks_at_zero(activations: tuple[str, ...], fwd: Forward, start: int) -> tup
 
 
 def unshown_factors(activation: str, z: np.ndarray, yhat: np.ndarray, grad_yhat: np.ndarray,
-                    fprime: np.ndarray, delta: np.ndarray) -> str | None:
+                    fprime: np.ndarray, delta: np.ndarray) -> tuple[str, dict[str, object]] | None:
     """Why the output δ cannot be shown as the product ∂E/∂ŷ ⊙ f′(z), or None where it can.
 
     All arrays are outputs × samples. The factors cannot be shown where one of them is beyond
     float64's range (ŷ rounds to 0 or 1, so ∂E/∂ŷ overflows or f′(z) underflows) while their
     product, δ computed from z, is an ordinary number: showing inf or 0 there would be false.
+    The reason is a note's English message with named slots and their values (render translates
+    the message and each worded slot).
     """
     with np.errstate(all="ignore"):
         product = grad_yhat * fprime
@@ -160,14 +163,16 @@ def unshown_factors(activation: str, z: np.ndarray, yhat: np.ndarray, grad_yhat:
         return None
     row, col = (int(i) for i in np.argwhere(wrong)[0])
     value, at = float(yhat[row, col]), float(z[row, col])
-    rounds = "rounds to 1" if value == 1.0 else "rounds to 0" if value == 0.0 else f"is {value:.3g}"
     symbol = ACTIVATIONS[activation].symbol
-    broken = []
-    if not np.isfinite(grad_yhat[row, col]) or abs(grad_yhat[row, col]) > 1e300:
-        broken.append("∂E/∂ŷ overflows")
-    if abs(fprime[row, col]) < np.finfo(np.float64).tiny:
-        broken.append(f"{symbol}′(z) underflows")
-    why = " and ".join(broken) if broken else "their product loses its digits"
-    where = f" (row {row + 1}, sample {col + 1})" if yhat.size > 1 else ""
-    return (f"ŷ {rounds} at z = {at:.6g}{where}: {why}, so the factors ∂E/∂ŷ and {symbol}′(z) are not shown. "
-            f"δ = ∂E/∂z is computed from z, and its true value is shown.")
+    underflows = abs(fprime[row, col]) < np.finfo(np.float64).tiny
+    overflows = not np.isfinite(grad_yhat[row, col]) or abs(grad_yhat[row, col]) > 1e300
+    why = (N_("∂E/∂ŷ overflows and {f}′(z) underflows") if overflows and underflows
+           else N_("∂E/∂ŷ overflows") if overflows
+           else N_("{f}′(z) underflows") if underflows else N_("their product loses its digits"))
+    rounds = (N_("ŷ rounds to 1 at z = {z}") if value == 1.0 else N_("ŷ rounds to 0 at z = {z}") if value == 0.0
+              else N_("ŷ is {value} at z = {z}"))
+    where = N_(" (row {row}, sample {sample})") if yhat.size > 1 else ""
+    message = N_("{rounds}{where}: {why}, so the factors ∂E/∂ŷ and {f}′(z) are not shown. "
+                 "δ = ∂E/∂z is computed from z, and its true value is shown.")
+    return message, {"rounds": rounds, "where": where, "why": why, "f": symbol, "z": f"{at:.6g}",
+                     "value": f"{value:.3g}", "row": row + 1, "sample": col + 1}

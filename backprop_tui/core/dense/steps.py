@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from backprop_tui.core.dense import network, notation as n
-from backprop_tui.core.dense.activations import ACTIVATIONS
+from backprop_tui.core.dense.activations import ACTIVATIONS, LEAKY_SLOPE
 from backprop_tui.core.dense.gradcheck import GradCheck, gradient_check
 from backprop_tui.core.dense.losses import LOSSES, from_logits
 from backprop_tui.core.dense.network import Params
@@ -22,6 +22,7 @@ from backprop_tui.core.dense.operation import OpKind, Operation
 from backprop_tui.core.dense.run import Iteration, activations_of
 from backprop_tui.core.scenario.model import Scenario
 from backprop_tui.core.vocab import ActivationName, Kind, LossName, Parameter, Phase, Quantity, Role
+from backprop_tui.i18n import N_
 
 PHASES: tuple[Phase, ...] = tuple(Phase)
 
@@ -56,14 +57,25 @@ class Number:
     digits: int = 4
 
 
-NotePart = str | Quantity | Number
+NotePart = str | int | float | Quantity | Number
 
 
 @dataclass(frozen=True)
 class Note:
-    """A sentence about a step: text, with the quantities it names kept as keys (render spells them)."""
+    """A sentence about a step: an English message with named {slots}, and what fills each slot.
 
-    parts: tuple[NotePart, ...]
+    The message is the catalogue key render translates (backprop_tui.i18n), so a language may
+    put the slots in its own order; quantities stay keys and numbers Numbers (render spells them).
+    """
+
+    message: str
+    slots: tuple[tuple[str, NotePart], ...] = ()
+
+    @property
+    def parts(self) -> tuple[NotePart, ...]:
+        """What the note is made of: its slots' values in order (quantities, Numbers, counts), or
+        for a note without slots its text."""
+        return tuple(value for _name, value in self.slots) if self.slots else (self.message,)
 
 
 @dataclass(frozen=True)
@@ -113,8 +125,16 @@ def _m(key: Quantity, values: np.ndarray | float, role: Role = Role.IN, shown: b
     return Matrix(key, array.copy(), role, shown)
 
 
-def _note(*parts: NotePart) -> Note:
-    return Note(tuple(parts))
+def _note(*parts: NotePart, **slots: NotePart) -> Note:
+    """A note: `_note(message, **slots)`, its message naming the slots as {name} (extracted for the
+    catalogue by that name). The older form, text and keys in a row (`_note(th, " is stored …")`),
+    still makes a note, with each key in a slot of its own, but one no catalogue translates."""
+    if len(parts) == 1 and isinstance(parts[0], str):
+        return Note(parts[0], tuple(slots.items()))
+    message = "".join(part.replace("{", "{{").replace("}", "}}") if isinstance(part, str) else f"{{part{index}}}"
+                      for index, part in enumerate(parts))
+    # every part kept as a slot (its text too), so `parts` gives back what the note was made of
+    return Note(message, tuple((f"part{index}", part) for index, part in enumerate(parts)))
 
 
 def build_steps(scenario: Scenario, it: Iteration, checks: bool = True) -> list[Step]:
@@ -161,7 +181,7 @@ class _Builder:
     def batch_notes(self) -> list[Note]:
         if self.m == 1:
             return []
-        return [_note(f"Averaged over the batch of m = {self.m} samples (one column each).")]
+        return [_note("Averaged over the batch of m = {m} samples (one column each).", m=self.m)]
 
     # -- forward --------------------------------------------------------------------------------
 
@@ -180,9 +200,12 @@ class _Builder:
         rows, cols = w.shape
         # The real reason for θᵀ (a square θ could multiply a too): θ is stored inputs × units, as
         # in the lecture, so each unit's weights are a column and z = θᵀ·a + b gives a row per unit.
-        plus = [" + ", n.bias(l)] if b is not None else []
-        note = _note(th, f" is stored {rows}×{cols}, inputs × units as in the lecture, so the layer computes ",
-                     zl, " = ", thT, "·", a_prev, *plus, f" with its {cols}×{rows} transpose.")
+        message = N_("{theta} is stored {rows}×{cols}, inputs × units as in the lecture, so the layer computes "
+                     "{z} = {theta_t}·{a} + {b} with its {cols}×{rows} transpose.") if b is not None else N_(
+                     "{theta} is stored {rows}×{cols}, inputs × units as in the lecture, so the layer computes "
+                     "{z} = {theta_t}·{a} with its {cols}×{rows} transpose.")
+        note = _note(message, theta=th, rows=rows, cols=cols, z=zl, theta_t=thT, a=a_prev,
+                     **({"b": n.bias(l)} if b is not None else {}))
         ops = [Operation(OpKind.TRANSPOSE, (th,), (thT,)), Operation(OpKind.MATMUL, operands, (zl,))]
         self.add(Phase.FORWARD, l, ops, matrices, [note])
 
@@ -202,7 +225,7 @@ class _Builder:
             matrices.append(_m(n.z(self.last), self.it.forward.z[-1], shown=False))
         ops = [Operation(OpKind.DIFFERENCE, (n.TARGET, n.OUTPUT), (n.RESIDUAL,)),
                Operation(OpKind.LOSS, operands, (n.LOSS,), function=self.s.loss, samples=self.m)]
-        self.add(Phase.LOSS, None, ops, matrices, [_note("E = ", Number(self.it.loss, 6)), *self.batch_notes()])
+        self.add(Phase.LOSS, None, ops, matrices, [_note("E = {loss}", loss=Number(self.it.loss, 6)), *self.batch_notes()])
 
     # -- backward -------------------------------------------------------------------------------
 
@@ -242,7 +265,7 @@ class _Builder:
                 notes.append(_note("Softmax with cross-entropy: the softmax Jacobian and ∂E/∂ŷ = −y/(m·ŷ) "
                                    "multiply out to (ŷ − y)/m, computed from z (see docs/losses.md)."))
             else:
-                notes += [_note(unshown), _note("Sigmoid with binary cross-entropy: ∂E/∂ŷ ⊙ σ′(z) multiply "
+                notes += [_note(unshown[0], **unshown[1]), _note("Sigmoid with binary cross-entropy: ∂E/∂ŷ ⊙ σ′(z) multiply "
                                                 "out to (ŷ − y)/(m·k), computed from z (see docs/losses.md).")]
         elif act.derivative is None:
             ops.append(Operation(OpKind.SOFTMAX_BACKWARD, (dA, al), (dl,)))
@@ -255,12 +278,14 @@ class _Builder:
             matrices = [_m(dA, bwd.grad_a[i]), _m(fp, act.derivative(fwd.z[i], fwd.a[l])),
                         _m(dl, bwd.delta[i], Role.OUT)]
             hidden = [_m(zl, fwd.z[i], shown=False), _m(al, fwd.a[l], shown=False), *hidden]
-            notes.append(_note(act.derivative_text))
+            # the slope is a constant of the function, not a computed value: a float, not a Number
+            notes.append(_note(act.derivative_text, slope=LEAKY_SLOPE))
         if l == self.last:
             loss = LOSSES[self.s.loss]
-            notes.insert(0, _note(loss.gradient_text + ("" if self.m == 1 else f" (m = {self.m})")))
+            notes.insert(0, _note(loss.gradient_text) if self.m == 1
+                        else _note("{gradient} (m = {m})", gradient=loss.gradient_text, m=self.m))
         else:
-            notes.insert(0, _note(dA, f" came from layer {l + 1} (the previous backward step)."))
+            notes.insert(0, _note("{grad} came from layer {layer} (the previous backward step).", grad=dA, layer=l + 1))
         check = self._check(dl, lambda v: self._loss_from_z(i, v), fwd.z[i], bwd.delta[i], i)
         self.add(Phase.BACKWARD, l, ops, matrices + hidden, notes, check)
 
@@ -274,7 +299,7 @@ class _Builder:
                Operation(OpKind.OUTER_SUM, (a_prev, dlT), (dth,), samples=self.m)]
         self.add(Phase.BACKWARD, l, ops,
                  [_m(a_prev, fwd.a[i]), _m(dl, bwd.delta[i]), _m(dlT, bwd.delta[i].T), _m(dth, bwd.grad_w[i], Role.OUT)],
-                 self.batch_notes() + [_note("Same shape as ", th, ": one partial derivative per weight.")],
+                 self.batch_notes() + [_note("Same shape as {theta}: one partial derivative per weight.", theta=th)],
                  self._check(dth, lambda w: self._loss_with_weight(i, w), params.weights[i], bwd.grad_w[i], i),
                  parameter=Parameter.WEIGHTS)
 
@@ -290,7 +315,7 @@ class _Builder:
             dprev = n.partial(a_prev)
             self.add(Phase.BACKWARD, l, [Operation(OpKind.MATMUL, (th, dl), (dprev,))],
                      [_m(th, params.weights[i]), _m(dl, bwd.delta[i]), _m(dprev, bwd.grad_a_prev[i], Role.OUT)],
-                     [_note(f"Each unit of layer {l - 1} collects the δ of every unit it feeds, weighted by θ.")],
+                     [_note("Each unit of layer {layer} collects the δ of every unit it feeds, weighted by θ.", layer=l - 1)],
                      self._check(dprev, lambda a: self._loss_from_a(i, a), fwd.a[i], bwd.grad_a_prev[i], i))
 
     # -- update ---------------------------------------------------------------------------------
@@ -315,7 +340,7 @@ class _Builder:
         if velocities is None:
             op = Operation(OpKind.GD_UPDATE, (p, dp, n.LEARNING_RATE), (newp,), learning_rate=training.learning_rate)
             matrices = [_m(p, old), _m(dp, grad), rate, _m(newp, new, Role.OUT)]
-            notes = [_note("Learning rate γ = ", Number(training.learning_rate), ".")]
+            notes = [_note("Learning rate γ = {rate}.", rate=Number(training.learning_rate))]
         else:
             v_old, v_new = velocities
             v = n.velocity(l, of_bias=parameter is Parameter.BIAS)
@@ -323,8 +348,9 @@ class _Builder:
                            learning_rate=training.learning_rate, momentum=training.momentum)
             matrices = [_m(p, old), _m(dp, grad), rate, _m(n.MOMENTUM, training.momentum),
                         _m(v, v_old), _m(n.new(v), v_new, Role.OUT), _m(newp, new, Role.OUT)]
-            notes = [_note("Momentum μ = ", Number(training.momentum), ": the velocity keeps a share of the last "
-                           "step, so consistent gradients speed up and oscillating ones cancel.")]
+            notes = [_note("Momentum μ = {momentum}: the velocity keeps a share of the last "
+                           "step, so consistent gradients speed up and oscillating ones cancel.",
+                           momentum=Number(training.momentum))]
         self.add(Phase.UPDATE, l, [op], matrices, notes, parameter=parameter)
 
     # -- finite differences ---------------------------------------------------------------------

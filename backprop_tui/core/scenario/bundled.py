@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from backprop_tui.i18n import Message
 from backprop_tui.core.scenario.errors import Problem, ScenarioError, suggestion
 
 _PACKAGE = Path(__file__).resolve().parents[2]
@@ -33,7 +34,7 @@ def resolve(name_or_path: str | Path) -> Path:
     if path.is_file():
         return path
     if path.is_dir() and str(name_or_path):
-        raise ScenarioError(str(path), [Problem("", "is a directory, not a scenario file")])
+        raise ScenarioError(str(path), [Problem("", Message("is a directory, not a scenario file"))])
     text = str(name_or_path)
     stem = text[:-5] if text.endswith(".toml") else text
     names = bundled_names()
@@ -41,8 +42,9 @@ def resolve(name_or_path: str | Path) -> Path:
         if candidate in names:
             return bundled_dir() / f"{candidate}.toml"
     if path.suffix == ".toml" or "/" in text or path.exists():
-        raise ScenarioError(text, [Problem("", "no such file")])
+        raise ScenarioError(text, [Problem("", Message("no such file"))])
     raise ScenarioError(
         text,
-        [Problem("", f"no such file or bundled scenario{suggestion(stem, names)}; bundled: {', '.join(names)}")],
+        [Problem("", Message("no such file or bundled scenario{hint}; bundled: {names}", hint=suggestion(stem, names),
+                             names=", ".join(names)))],
     )

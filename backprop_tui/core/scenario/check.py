@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 
 from backprop_tui.core.scenario.errors import Problem, ScenarioError, shape_text, suggestion
-from backprop_tui.core.wording import count, with_article
+from backprop_tui.core.wording import article
+from backprop_tui.i18n import Message
 
 MISSING: Any = object()
 """Default for a key that must be present."""
@@ -22,17 +23,17 @@ MISSING: Any = object()
 def type_name(value: Any) -> str:
     """How a TOML value's type is called in an error message."""
     if isinstance(value, bool):
-        return "a boolean"
+        return Message("a boolean")
     if isinstance(value, int):
-        return "an integer"
+        return Message("an integer")
     if isinstance(value, float):
-        return "a number"
+        return Message("a number")
     if isinstance(value, str):
-        return f'the string "{value}"' if len(value) <= 40 else "a string"
+        return Message('the string "{value}"', value=value) if len(value) <= 40 else Message("a string")
     if isinstance(value, dict):
-        return "a table"
+        return Message("a table")
     if isinstance(value, list):
-        return "an array"
+        return Message("an array")
     return type(value).__name__
 
 
@@ -63,13 +64,13 @@ class Checker:
         if value is MISSING:
             return {}
         if not isinstance(value, dict):
-            self.add(path, f"expected a table, got {type_name(value)}")
+            self.add(path, Message("expected a table, got {found}", found=type_name(value)))
             return {}
         for key in value:
             if key not in allowed:
                 hint = suggestion(key, allowed)
                 known = ", ".join(sorted(allowed))
-                self.add(join_path(path, key), f"unknown key{hint}; known keys here: {known}")
+                self.add(join_path(path, key), Message("unknown key{hint}; known keys here: {known}", hint=hint, known=known))
         return value
 
     def tables(self, value: Any, path: str) -> list[dict[str, Any]]:
@@ -77,14 +78,14 @@ class Checker:
         if value is MISSING:
             return []
         if not isinstance(value, list):
-            self.add(path, f"expected an array of tables ([[{path}]]), got {type_name(value)}")
+            self.add(path, Message("expected an array of tables ([[{path}]]), got {found}", path=path, found=type_name(value)))
             return []
         result = []
         for index, item in enumerate(value, start=1):
             if isinstance(item, dict):
                 result.append(item)
             else:
-                self.add(join_path(path, index), f"expected a table, got {type_name(item)}")
+                self.add(join_path(path, index), Message("expected a table, got {found}", found=type_name(item)))
         return result
 
     def get(self, table: dict[str, Any], key: str, path: str, default: Any = MISSING) -> Any:
@@ -92,7 +93,7 @@ class Checker:
         if key in table:
             return table[key]
         if default is MISSING:
-            self.add(join_path(path, key), "required key is missing")
+            self.add(join_path(path, key), Message("required key is missing"))
         return default
 
     # -- scalars --------------------------------------------------------------------------------
@@ -111,13 +112,13 @@ class Checker:
             return value
         where = join_path(path, key)
         if isinstance(value, bool) or not isinstance(value, int):
-            self.add(where, f"expected a whole number, got {type_name(value)}")
+            self.add(where, Message("expected a whole number, got {found}", found=type_name(value)))
             return MISSING
         if minimum is not None and value < minimum:
-            self.add(where, f"expected at least {minimum}, got {value}")
+            self.add(where, Message("expected at least {minimum}, got {found}", minimum=minimum, found=value))
             return MISSING
         if maximum is not None and value > maximum:
-            self.add(where, f"expected at most {maximum}, got {value}")
+            self.add(where, Message("expected at most {maximum}, got {found}", maximum=maximum, found=value))
             return MISSING
         return value
 
@@ -137,20 +138,23 @@ class Checker:
             return value
         where = join_path(path, key)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.add(where, f"expected a number, got {type_name(value)}")
+            self.add(where, Message("expected a number, got {found}", found=type_name(value)))
             return MISSING
         value = _as_float(value)
         if not math.isfinite(value):
-            self.add(where, f"expected a finite number, got {_short(table[key])}")
+            self.add(where, Message("expected a finite number, got {found}", found=_short(table[key])))
             return MISSING
         if above is not None and value <= above:
-            self.add(where, f"expected a number above {above:g}, got {value:g}")
+            above_text, found = f"{above:g}", f"{value:g}"
+            self.add(where, Message("expected a number above {above}, got {found}", above=above_text, found=found))
             return MISSING
         if minimum is not None and value < minimum:
-            self.add(where, f"expected at least {minimum:g}, got {value:g}")
+            least, found = f"{minimum:g}", f"{value:g}"
+            self.add(where, Message("expected at least {minimum}, got {found}", minimum=least, found=found))
             return MISSING
         if maximum is not None and value > maximum:
-            self.add(where, f"expected at most {maximum:g}, got {value:g}")
+            most, found = f"{maximum:g}", f"{value:g}"
+            self.add(where, Message("expected at most {maximum}, got {found}", maximum=most, found=found))
             return MISSING
         return value
 
@@ -159,7 +163,7 @@ class Checker:
         if value is MISSING or value is default and key not in table:
             return value
         if not isinstance(value, str):
-            self.add(join_path(path, key), f"expected a string, got {type_name(value)}")
+            self.add(join_path(path, key), Message("expected a string, got {found}", found=type_name(value)))
             return MISSING
         return value
 
@@ -168,7 +172,7 @@ class Checker:
         if value is MISSING or value is default and key not in table:
             return value
         if not isinstance(value, bool):
-            self.add(join_path(path, key), f"expected true or false, got {type_name(value)}")
+            self.add(join_path(path, key), Message("expected true or false, got {found}", found=type_name(value)))
             return MISSING
         return value
 
@@ -181,10 +185,8 @@ class Checker:
             return value
         if value not in choices:
             hint = suggestion(value, choices)
-            self.add(
-                join_path(path, key),
-                f'expected one of {", ".join(choices)}, got "{value}"{hint}',
-            )
+            self.add(join_path(path, key), Message('expected one of {choices}, got "{found}"{hint}',
+                                                   choices=", ".join(choices), found=value, hint=hint))
             return MISSING
         return value
 
@@ -193,34 +195,38 @@ class Checker:
     def matrix(self, value: Any, path: str, shape: tuple[int, int] | None = None) -> np.ndarray | None:
         """A rectangular array of arrays of finite numbers as float64, optionally of a given shape."""
         if not isinstance(value, list) or not all(isinstance(row, list) for row in value):
-            expected = f"{with_article(shape_text(shape))} matrix" if shape else "a matrix"
-            self.add(path, f"expected {expected} (an array of rows, like [[1.0, 2.0]]), got {type_name(value)}")
+            expected = (Message("{article} {shape} matrix", article=article(shape_text(shape)), shape=shape_text(shape))
+                        if shape else Message("a matrix"))
+            self.add(path, Message("expected {expected} (an array of rows, like [[1.0, 2.0]]), got {found}",
+                                   expected=expected, found=type_name(value)))
             return None
         if not value:
-            self.add(path, "expected at least one row, got an empty array")
+            self.add(path, Message("expected at least one row, got an empty array"))
             return None
         lengths = {len(row) for row in value}
         if len(lengths) != 1:
-            self.add(path, f"rows have different lengths ({', '.join(str(len(r)) for r in value)}); expected a rectangular matrix")
+            self.add(path, Message("rows have different lengths ({lengths}); expected a rectangular matrix",
+                                   lengths=", ".join(str(len(r)) for r in value)))
             return None
         array = self._numbers(value, path)
         if array is None:
             return None
         if shape is not None and array.shape != shape:
-            self.add(path, f"expected {shape_text(shape)}, got {shape_text(array.shape)}")
+            self.add(path, Message("expected {shape}, got {found}", shape=shape_text(shape), found=shape_text(array.shape)))
             return None
         return array
 
     def vector(self, value: Any, path: str, length: int | None = None) -> np.ndarray | None:
         """A flat array of finite numbers as float64, optionally of a given length."""
         if not isinstance(value, list) or any(isinstance(item, list) for item in value):
-            self.add(path, f"expected an array of numbers, got {type_name(value)}")
+            self.add(path, Message("expected an array of numbers, got {found}", found=type_name(value)))
             return None
         array = self._numbers(value, path)
         if array is None:
             return None
         if length is not None and array.shape != (length,):
-            self.add(path, f"expected {count(length, 'value')}, got {array.shape[0]}")
+            self.add(path, Message("expected {count} value, got {found}", count=length, found=array.shape[0]) if length == 1
+                     else Message("expected {count} values, got {found}", count=length, found=array.shape[0]))
             return None
         return array
 
@@ -228,10 +234,12 @@ class Checker:
         flat = value if not value or not isinstance(value[0], list) else [x for row in value for x in row]
         for index, item in enumerate(flat):
             if isinstance(item, bool) or not isinstance(item, (int, float)):
-                self.add(path, f"expected numbers only, got {type_name(item)} at position {index + 1}")
+                self.add(path, Message("expected numbers only, got {found} at position {position}",
+                                       found=type_name(item), position=index + 1))
                 return None
             if not math.isfinite(_as_float(item)):
-                self.add(path, f"expected finite numbers only, got {_short(item)} at position {index + 1}")
+                self.add(path, Message("expected finite numbers only, got {found} at position {position}",
+                                       found=_short(item), position=index + 1))
                 return None
         return np.array(value, dtype=np.float64)
 
@@ -247,4 +255,4 @@ def _as_float(value: int | float) -> float:
 def _short(value: object) -> str:
     """A value for a message, long integers abbreviated."""
     text = str(value)
-    return text if len(text) <= 24 else f"{text[:12]}… ({len(text)} digits)"
+    return text if len(text) <= 24 else Message("{start}… ({digits} digits)", start=text[:12], digits=len(text))

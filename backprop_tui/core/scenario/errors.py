@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from collections.abc import Iterable
 
 from backprop_tui.core.errors import UserError
+from backprop_tui.i18n import Message, translated
 
 
 @dataclass(frozen=True)
@@ -20,10 +21,12 @@ class Problem:
 
     path: str
     message: str
+    """What is wrong, in English; a Message (i18n) is drawn in the interface language."""
 
     def render(self, file: str) -> str:
-        where = f"{file}: {self.path}" if self.path else file
-        return f"{where}: {self.message}"
+        """`file: path: message`, in the interface language (file and key path as they are)."""
+        where = f"{file}: {translated(self.path)}" if self.path else file
+        return f"{where}: {translated(self.message)}"
 
 
 class ScenarioError(UserError):
@@ -45,7 +48,7 @@ class ScenarioError(UserError):
 def suggestion(word: str, choices: Iterable[str]) -> str:
     """' (did you mean "x"?)' for a near miss among `choices`, else ''."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f' (did you mean "{close[0]}"?)' if close else ""
+    return Message(' (did you mean "{word}"?)', word=close[0]) if close else ""
 
 
 def shape_text(shape: tuple[int, ...]) -> str:

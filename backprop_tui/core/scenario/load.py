@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from backprop_tui.i18n import LANGUAGES, Message
 from backprop_tui.core.scenario.bundled import resolve
 from backprop_tui.core.scenario.check import MISSING, Checker, join_path
 from backprop_tui.core.scenario.kind import is_conv_document
@@ -19,9 +20,12 @@ from backprop_tui.core.scenario.quiz_table import quiz_settings
 from backprop_tui.core.scenario.model import INITS, OPTIMIZERS, Layer, Scenario, Training, Variant
 from backprop_tui.core.scenario.toml_source import parse_toml_text, read_toml
 from backprop_tui.core.vocab import ACTIVATION_NAMES, LOSS_NAMES
-from backprop_tui.core.wording import count
 
-TOP_KEYS = ("title", "description", "seed", "network", "layer", "data", "training", "variant", "quiz")
+TRANSLATED_KEYS = tuple(f"{key}_{language}" for language in LANGUAGES if language != "en"
+                        for key in ("title", "description"))
+"""title_ko, description_ko: the title and description in each other interface language."""
+TOP_KEYS = ("title", "description", *TRANSLATED_KEYS, "seed", "network", "layer", "data", "training", "variant",
+            "quiz")
 NETWORK_KEYS = ("inputs", "loss", "init")
 LAYER_KEYS = ("units", "activation", "weights", "bias", "train_bias", "init")
 DATA_KEYS = ("inputs", "targets")
@@ -43,8 +47,8 @@ def loads(text: str, file: str = "<text>") -> Scenario:
     return from_document(parse_toml_text(text, file), file)
 
 
-CONV_ELSEWHERE = ("is a convolutional scenario (network.input_shape, typed [[layer]]s): open, trace, explain "
-                  "and validate step through it; this command takes dense scenarios only")
+CONV_ELSEWHERE = Message("is a convolutional scenario (network.input_shape, typed [[layer]]s): open, trace, "
+                         "explain and validate step through it; this command takes dense scenarios only")
 """The one message for a convolutional scenario handed to a command written for dense networks."""
 
 
@@ -67,8 +71,9 @@ def apply_variant(scenario: Scenario, name: str) -> Scenario:
     if name not in names:
         file = scenario.source.name if scenario.source else "scenario"
         hint = suggestion(name, names)
-        listed = ", ".join(names) if names else "none"
-        raise ScenarioError(file, [Problem("variant", f'no variant named "{name}"{hint}; variants: {listed}')])
+        listed = ", ".join(names) if names else Message("none")
+        raise ScenarioError(file, [Problem("variant", Message('no variant named "{name}"{hint}; variants: {listed}',
+                                                              name=name, hint=hint, listed=listed))])
     variant = scenario.variants[names.index(name)]
     layers = scenario.layers
     if variant.activations is not None:
@@ -92,6 +97,7 @@ def _scenario(c: Checker, doc: dict[str, Any]) -> Scenario | None:
     c.table(doc, "", TOP_KEYS)
     title = c.string(doc, "title", "", "Untitled scenario")
     description = c.string(doc, "description", "", "")
+    translated = {key: c.string(doc, key, "", "") for key in TRANSLATED_KEYS}
     seed = c.integer(doc, "seed", "", 0, minimum=0)
     network = c.table(c.get(doc, "network", ""), "network", NETWORK_KEYS)
     has_network = isinstance(doc.get("network"), dict)
@@ -102,7 +108,7 @@ def _scenario(c: Checker, doc: dict[str, Any]) -> Scenario | None:
 
     layer_tables = c.tables(c.get(doc, "layer", ""), "layer")
     if "layer" in doc and isinstance(doc["layer"], list) and not doc["layer"]:
-        c.add("layer", "expected at least one [[layer]]")
+        c.add("layer", Message("expected at least one [[layer]]"))
     layers = []
     fan_in = inputs if inputs is not MISSING else None
     output: str | None = None  # the output layer's units and activation, known even if its weights are bad,
@@ -125,6 +131,9 @@ def _scenario(c: Checker, doc: dict[str, Any]) -> Scenario | None:
     return Scenario(
         title=title, description=description, seed=seed, inputs=inputs, loss=loss,
         layers=tuple(layers), x=x, y=y, training=training, init=init, variants=variants, quiz=quiz,
+        titles={key[len("title_"):]: text for key, text in translated.items() if key.startswith("title_") and text},
+        descriptions={key[len("description_"):]: text for key, text in translated.items()
+                      if key.startswith("description_") and text},
     )
 
 
@@ -139,7 +148,7 @@ def _layer(
     init = c.choice(table, "init", path, INITS, default_init)
     train_bias = c.boolean(table, "train_bias", path, True)
     if activation == "softmax" and not last:
-        c.add(join_path(path, "activation"), "softmax is only supported on the output layer")
+        c.add(join_path(path, "activation"), Message("softmax is only supported on the output layer"))
     known = (None if units is MISSING else units, None if activation is MISSING else activation)
     if units is MISSING or fan_in is None:
         return None, *known
@@ -184,19 +193,27 @@ def _data(
     if not any(problem.path == "data" for problem in c.problems):  # [data] present, keys may be missing
         for key in DATA_KEYS:
             if key not in table:
-                c.add(join_path("data", key), "required key is missing")
+                c.add(join_path("data", key), Message("required key is missing"))
     if not table:
         return None, None
     x = c.matrix(c.get(table, "inputs", "data"), "data.inputs") if "inputs" in table else None
     y = c.matrix(c.get(table, "targets", "data"), "data.targets") if "targets" in table else None
     if x is not None and inputs is not MISSING and x.shape[1] != inputs:
-        c.add("data.inputs", f"expected {count(inputs, 'value')} per sample (network.inputs), got {x.shape[1]}")
+        c.add("data.inputs", Message("expected {count} value per sample (network.inputs), got {found}", count=inputs,
+                                     found=x.shape[1]) if inputs == 1 else
+              Message("expected {count} values per sample (network.inputs), got {found}", count=inputs, found=x.shape[1]))
         x = None
     if y is not None and outputs is not None and y.shape[1] != outputs:
-        c.add("data.targets", f"expected {count(outputs, 'value')} per sample (the last layer's units), got {y.shape[1]}")
+        c.add("data.targets", Message("expected {count} value per sample (the last layer's units), got {found}",
+                                      count=outputs, found=y.shape[1]) if outputs == 1 else
+              Message("expected {count} values per sample (the last layer's units), got {found}", count=outputs,
+                      found=y.shape[1]))
         y = None
     if x is not None and y is not None and x.shape[0] != y.shape[0]:
-        c.add("data.targets", f"expected one row per input sample ({x.shape[0]}), got {count(y.shape[0], 'row')}")
+        c.add("data.targets", Message("expected one row per input sample ({samples}), got {found} row",
+                                      samples=x.shape[0], found=y.shape[0]) if y.shape[0] == 1 else
+              Message("expected one row per input sample ({samples}), got {found} rows", samples=x.shape[0],
+                      found=y.shape[0]))
         return None, None
     return x, y
 
@@ -205,7 +222,8 @@ def _batch_fits(c: Checker, table: Any, path: str, samples: int | None) -> None:
     """A batch_size given explicitly must not exceed the number of samples."""
     size = table.get("batch_size") if isinstance(table, dict) else None
     if samples is not None and isinstance(size, int) and not isinstance(size, bool) and size > samples:
-        c.add(f"{path}.batch_size", f"expected at most {samples} (the number of samples), got {size}")
+        c.add(f"{path}.batch_size", Message("expected at most {samples} (the number of samples), got {found}",
+                                            samples=samples, found=size))
 
 
 def _loss_fits_output(c: Checker, loss: Any, output: str | None, path: str, y: np.ndarray | None) -> None:
@@ -213,15 +231,16 @@ def _loss_fits_output(c: Checker, loss: Any, output: str | None, path: str, y: n
     if output is None or loss is MISSING:
         return
     if loss == "cross_entropy" and output != "softmax":
-        c.add(path, f'cross_entropy expects a softmax output layer, got "{output}" (use binary_cross_entropy for sigmoid outputs)')
+        c.add(path, Message('cross_entropy expects a softmax output layer, got "{output}" '
+                            '(use binary_cross_entropy for sigmoid outputs)', output=output))
     if loss == "binary_cross_entropy" and output != "sigmoid":
-        c.add(path, f'binary_cross_entropy expects a sigmoid output layer, got "{output}"')
+        c.add(path, Message('binary_cross_entropy expects a sigmoid output layer, got "{output}"', output=output))
     if y is None:
         return
     if loss in ("cross_entropy", "binary_cross_entropy") and (np.any(y < 0) or np.any(y > 1)):
-        c.add("data.targets", f"{loss} expects targets between 0 and 1")
+        c.add("data.targets", Message("{loss} expects targets between 0 and 1", loss=loss))
     if loss == "cross_entropy" and not np.allclose(y.sum(axis=1), 1.0):
-        c.add("data.targets", "cross_entropy expects each target row to sum to 1 (one-hot or probabilities)")
+        c.add("data.targets", Message("cross_entropy expects each target row to sum to 1 (one-hot or probabilities)"))
 
 
 def _variants(
@@ -234,7 +253,7 @@ def _variants(
         c.table(table, path, VARIANT_KEYS)
         name = c.string(table, "name", path)
         if name is not MISSING and name in seen:
-            c.add(join_path(path, "name"), f'"{name}" is used by an earlier variant; names must be unique')
+            c.add(join_path(path, "name"), Message('"{name}" is used by an earlier variant; names must be unique', name=name))
         seen.add(name)
         description = c.string(table, "description", path, "")
         overrides = c.table(table.get("training", MISSING), join_path(path, "training"), TRAINING_KEYS)
@@ -254,18 +273,21 @@ def _variants(
 
 def _activation_list(c: Checker, value: Any, path: str, n_layers: int) -> tuple[str, ...] | None:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        c.add(path, "expected an array of activation names, one per layer")
+        c.add(path, Message("expected an array of activation names, one per layer"))
         return None
     if len(value) != n_layers:
-        c.add(path, f"expected {count(n_layers, 'activation name')} (one per layer), got {len(value)}")
+        c.add(path, Message("expected {count} activation name (one per layer), got {found}", count=n_layers,
+                            found=len(value)) if n_layers == 1 else
+              Message("expected {count} activation names (one per layer), got {found}", count=n_layers, found=len(value)))
         return None
     ok = True
     for index, name in enumerate(value, start=1):
         if name not in ACTIVATION_NAMES:
-            c.add(f"{path}[{index}]", f'expected one of {", ".join(ACTIVATION_NAMES)}, got "{name}"{suggestion(name, ACTIVATION_NAMES)}')
+            c.add(f"{path}[{index}]", Message('expected one of {choices}, got "{found}"{hint}', choices=", ".join(ACTIVATION_NAMES),
+                                              found=name, hint=suggestion(name, ACTIVATION_NAMES)))
             ok = False
     if ok and "softmax" in value[:-1]:
-        c.add(path, "softmax is only supported on the output layer")
+        c.add(path, Message("softmax is only supported on the output layer"))
         ok = False
     return tuple(value) if ok else None
 

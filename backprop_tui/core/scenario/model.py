@@ -82,6 +82,10 @@ class Scenario:
     source: Path | None = None
     quiz: QuizSettings = QuizSettings()
     """What the app's quiz mode asks (the `[quiz]` table, or its defaults)."""
+    titles: dict[str, str] = field(default_factory=dict, compare=False)
+    """The title in other interface languages, by language ("ko" from the file's title_ko)."""
+    descriptions: dict[str, str] = field(default_factory=dict, compare=False)
+    """The description in other interface languages, by language (description_ko)."""
 
     @property
     def samples(self) -> int:

@@ -7,6 +7,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from backprop_tui.i18n import Message
 from backprop_tui.core.scenario.errors import Problem, ScenarioError
 
 
@@ -30,16 +31,16 @@ def parse_toml_text(text: str, file: str) -> dict[str, Any]:
         what = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
         if match:
             line, column = int(match.group(1)), int(match.group(2))
-            where = f"line {line}, column {column}"
+            where = Message("line {line}, column {column}", line=line, column=column)
             if _inside_unclosed_inline_table(text, line, column):
                 what = f"{what}; {INLINE_TABLE_HINT}"
         elif "end of document" in message:
-            where = "end of file"
+            where = Message("end of file")
         else:
             where = ""
-        raise ScenarioError(file, [Problem(where, f"not valid TOML: {what}")]) from None
+        raise ScenarioError(file, [Problem(where, Message("not valid TOML: {what}", what=what))]) from None
     except RecursionError:
-        raise ScenarioError(file, [Problem("", "not valid TOML: nested too deeply")]) from None
+        raise ScenarioError(file, [Problem("", Message("not valid TOML: nested too deeply"))]) from None
 
 
 def _inside_unclosed_inline_table(text: str, line: int, column: int) -> bool:
@@ -86,11 +87,11 @@ def read_text(path: Path | str) -> str:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ScenarioError(str(path), [Problem("", "no such file")]) from None
+        raise ScenarioError(str(path), [Problem("", Message("no such file"))]) from None
     except IsADirectoryError:
-        raise ScenarioError(str(path), [Problem("", "is a directory, not a scenario file")]) from None
+        raise ScenarioError(str(path), [Problem("", Message("is a directory, not a scenario file"))]) from None
     except OSError as error:
-        raise ScenarioError(str(path), [Problem("", f"cannot be read: {error.strerror}")]) from None
+        raise ScenarioError(str(path), [Problem("", Message("cannot be read: {reason}", reason=error.strerror))]) from None
     try:
         return raw.decode("utf-8").removeprefix(BOM)
     except UnicodeDecodeError as error:
@@ -99,10 +100,16 @@ def read_text(path: Path | str) -> str:
         byte = raw[error.start]
         raise ScenarioError(
             path.name,
-            [Problem(f"line {line}, column {column}", f"byte 0x{byte:02x} is not UTF-8 text; TOML files must be UTF-8")],
+            [Problem(Message("line {line}, column {column}", line=line, column=column),
+                     Message("byte {byte} is not UTF-8 text; TOML files must be UTF-8", byte=hex_byte(byte)))],
         ) from None
 
 
 def read_toml(path: Path | str) -> dict[str, Any]:
     """Read and parse a TOML file into plain data."""
     return parse_toml_text(read_text(path), Path(path).name)
+
+
+def hex_byte(byte: int) -> str:
+    """A byte as messages quote it: 0xff."""
+    return f"0x{byte:02x}"

@@ -16,22 +16,26 @@ from backprop_tui.core.scenario.model import Scenario
 from backprop_tui.render.legend import legend
 from backprop_tui.tui.commands import key_text
 from backprop_tui.tui.widgets.about_panel import about_text
+from backprop_tui.tui.language import translate_bindings
+from backprop_tui.tui.screens.glossary import GlossaryScreen
+from backprop_tui.i18n import N_, _
+from rich.cells import cell_len
 
-INTRO = ("Walk through backpropagation one step at a time. The cursor picks a weight of the current "
+INTRO = N_("Walk through backpropagation one step at a time. The cursor picks a weight of the current "
          "layer; the chain-rule panel shows how its gradient is made. Saving the scenario file "
          "reloads it in place. [ and ] scroll the step pane up and down; { and } scroll wide matrices "
          "and the update's old → new table sideways. Ctrl+P opens the command palette.")
 
 
 TASKS: dict[str, frozenset[str]] = {
-    "Stepping": frozenset({"move", "toggle_play", "speed", "go_to"}),
-    "Looking closer": frozenset({"cursor", "toggle_sources", "scroll", "scroll_sideways", "decimals",
-                                 "sample", "about", "help", "fold", "landscape", "plane"}),
-    "Changing the scenario": frozenset({"edit", "undo", "variant", "compare", "export", "open", "reload"}),
-    "Quiz": frozenset({"toggle_quiz", "quiz_skip", "quiz_leave", "quiz_summary"}),
+    N_("Stepping"): frozenset({"move", "toggle_play", "speed", "go_to"}),
+    N_("Looking closer"): frozenset({"cursor", "toggle_sources", "scroll", "scroll_sideways", "decimals",
+                                     "sample", "about", "help", "fold", "landscape", "plane"}),
+    N_("Changing the scenario"): frozenset({"edit", "undo", "variant", "compare", "export", "open", "reload"}),
+    N_("Quiz"): frozenset({"toggle_quiz", "quiz_skip", "quiz_leave", "quiz_summary"}),
 }
 """Keys grouped by what the learner is doing, by action name; any other action goes under "More"."""
-MORE = "More"
+MORE = N_("More")
 
 
 def task_of(action: str) -> str:
@@ -48,20 +52,20 @@ def keys_table(screens: list[Screen], app_bindings: list) -> Group:
     for binding in [b for screen in screens for b in screen.BINDINGS] + list(app_bindings):
         if isinstance(binding, Binding) and binding.description and binding.action not in seen:
             seen.add(binding.action)
-            groups[task_of(binding.action)].append((key_text(binding), binding.description))
-    key_width = max((len(key) for pairs in groups.values() for key, _ in pairs), default=1)
+            groups[task_of(binding.action)].append((key_text(binding), _(binding.description)))
+    key_width = max((cell_len(key) for pairs in groups.values() for key, _description in pairs), default=1)
     parts: list[RenderableType] = []
     for task, pairs in groups.items():
         if not pairs:
             continue
         table = Table(box=None, show_header=False, padding=(0, 1), expand=True)
-        for _ in range(2):
+        for _column in range(2):
             table.add_column(style="bold", no_wrap=True, min_width=key_width)
             table.add_column(ratio=1)
         half = (len(pairs) + 1) // 2
         for left, right in zip(pairs[:half], [*pairs[half:], ("", "")]):
             table.add_row(*left, *right)
-        parts += [Text(task, style="bold underline"), table]
+        parts += [Text(_(task), style="bold underline"), table]
     return Group(*parts)
 
 
@@ -78,7 +82,7 @@ def legend_table() -> Group:
     return Group(*parts)
 
 
-SCROLL_HINT = "↑ ↓ PgUp PgDn Home End scroll this help; escape, q or ? closes it"
+SCROLL_HINT = N_("↑ ↓ PgUp PgDn Home End scroll this help; t shows the glossary; escape, q or ? closes it")
 
 
 class HelpScreen(ModalScreen[None]):
@@ -93,6 +97,7 @@ class HelpScreen(ModalScreen[None]):
         Binding("pageup", "scroll('page_up')", "Page up", show=False),
         Binding("home,g", "scroll('home')", "Top", show=False),
         Binding("end,G", "scroll('end')", "Bottom", show=False),
+        Binding("t", "glossary", "Glossary (한국어 ↔ English)"),
     ]
 
     def __init__(self, below: Screen) -> None:
@@ -101,17 +106,25 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box", can_focus=False):
-            yield Static(Text(SCROLL_HINT, style="dim"))
-            yield Static(Text("Keys", style="bold"))
-            yield Static(Text(INTRO))
+            yield Static(Text(_(SCROLL_HINT), style="dim"))
+            yield Static(Text(_("Keys"), style="bold"))
+            yield Static(Text(_(INTRO)))
             yield Static(keys_table([self.below], self.app.BINDINGS))
-            yield Static(Text("\nNotation", style="bold"))
+            yield Static(Text("\n" + _("Notation"), style="bold"))
             yield Static(legend_table())
             scenario = getattr(getattr(self.below, "stepper", None), "scenario", None)
             if isinstance(scenario, Scenario):
-                yield Static(Text("\nThis scenario", style="bold"))
+                yield Static(Text("\n" + _("This scenario"), style="bold"))
                 yield Static(about_text(scenario))
-            yield Static(Text(SCROLL_HINT, style="dim"))
+            yield Static(Text(_(SCROLL_HINT), style="dim"))
+
+    def on_mount(self) -> None:
+        translate_bindings(self)
+        self.refresh_bindings()
+
+    def action_glossary(self) -> None:
+        """Open the glossary (Korean ↔ English) over the help."""
+        self.app.push_screen(GlossaryScreen())
 
     def action_scroll(self, where: str) -> None:
         """Scroll the help box (it takes no focus, so these keys are bound here)."""

@@ -26,6 +26,8 @@ from backprop_tui.core.scenario.conv_model import ConvScenario
 from backprop_tui.core.vocab import Move, Parameter, Phase, Quantity
 from backprop_tui.walk.stepper import Position, Stepper
 from backprop_tui.tui.commands import StepperCommands
+from backprop_tui.tui.language import switch, translate_bindings
+from backprop_tui.i18n import _, ngettext, own_name
 from backprop_tui.render.step import shown_matrices
 from backprop_tui.walk.focus import Focus, Pointer, Target, focus_layer, focus_of, moved, resolve
 from backprop_tui.tui.screens.goto_dialog import GoToIterationDialog
@@ -102,6 +104,7 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
         Binding("escape", "quiz_leave", "Leave the quiz", show=True, key_display="esc"),
         Binding("A", "quiz_summary", "Quiz summary (and save it)", show=True),
         Binding("O", "plane", "What each unit computes over the input plane", show=False),
+        Binding("K", "switch_language", "Switch language (English/한국어)", show=False),
     ]
 
     position: reactive[Position] = reactive(Position, init=False)
@@ -148,6 +151,7 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
         yield StepFooter()
 
     def on_mount(self) -> None:
+        translate_bindings(self)
         self.query_one(ErrorPanel).show_error(None)
         self._timer = self.set_interval(SPEEDS[self.speed], self._tick, pause=True)
         self.query_one(AboutPanel).show_about(self.stepper.scenario)
@@ -155,6 +159,21 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
         self._go(self.stepper.position)
         if self._start_quiz:
             self.action_toggle_quiz()
+
+    # -- the language ---------------------------------------------------------------------------
+
+    def action_switch_language(self) -> None:
+        """Switch the interface language (English ↔ 한국어) and redraw everything in it."""
+        now = switch(self.app)
+        self.notify(_("Language: {name}").format(name=own_name(now)), timeout=2)
+
+    def retranslate(self) -> None:
+        """Redraw every text of the screen in the current language (called by language.switch)."""
+        self.query_one(StepView).cache.clear()
+        about = self.query_one(AboutPanel)
+        if about.display:
+            about.show_about(self.stepper.scenario)
+        self.redraw()
 
     # -- the scenario ---------------------------------------------------------------------------
 
@@ -171,7 +190,7 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
             self.query_one(AboutPanel).show_about(stepper.scenario)
             self.query_one("#main", VerticalScroll).scroll_home(animate=False)
         elif stepper.scenario.source is not None:
-            self.notify(f"Reloaded {stepper.scenario.source.name}", timeout=2)
+            self.notify(_("Reloaded {file}").format(file=stepper.scenario.source.name), timeout=2)
         self.refresh_bindings()  # the footer's keys depend on the scenario (a batch has a sample key)
         self.query_one(StepView).cache.clear()
         self.busy = False
@@ -286,7 +305,7 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
         if self._timer is not None:
             self._timer.stop()
         self._timer = self.set_interval(SPEEDS[speed], self._tick, pause=not self.playing)
-        self.notify(f"Playing at {SPEEDS[speed]:g} s per step", timeout=2)
+        self.notify(_("Playing at {seconds} s per step").format(seconds=f"{SPEEDS[speed]:g}"), timeout=2)
 
     # -- moving ---------------------------------------------------------------------------------
 
@@ -309,7 +328,7 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
                 return
             self._go(self.stepper.move(move))
         except Exception as error:  # the engine never raises on numbers, but the app must not die
-            self.notify(f"Could not compute that step: {error}", severity="error")
+            self.notify(_("Could not compute that step: {error}").format(error=error), severity="error")
             return
         self._prefetch()
 
@@ -330,8 +349,9 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
         if error is not None:
             dropped = len(self._pending)
             self._pending.clear()
-            more = f" ({dropped} later key press{'es' if dropped > 1 else ''} dropped)" if dropped else ""
-            self.notify(f"Could not compute that step: {error}{more}", severity="error")
+            more = ngettext(" ({count} later key press dropped)", " ({count} later key presses dropped)",
+                            dropped).format(count=dropped) if dropped else ""
+            self.notify(_("Could not compute that step: {error}").format(error=error) + more, severity="error")
             return
         self._go(self.stepper.move(move))
         while self._pending and not self.busy:  # moves on cached iterations are taken at once
@@ -372,7 +392,7 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
         """Show iteration `wanted` (0-based) at the current step; iterations not computed yet are
         computed in a worker (every one up to it, for the loss chart), as `>` does."""
         if self.busy:
-            self.notify("Still computing the last move; try again when it is done.", severity="warning")
+            self.notify(_("Still computing the last move; try again when it is done."), severity="warning")
             return
         target = Position(wanted, self.stepper.position.step)
         if self.stepper.is_cached(wanted):
@@ -395,7 +415,8 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
             return  # reloaded meanwhile
         self.busy = False
         if error is not None:
-            self.notify(f"Could not compute iteration {target.iteration + 1}: {error}", severity="error")
+            self.notify(_("Could not compute iteration {number}: {error}").format(number=target.iteration + 1, error=error),
+                        severity="error")
         else:
             self._go(self.stepper.go(target))
         while self._pending and not self.busy:

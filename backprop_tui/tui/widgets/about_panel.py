@@ -6,6 +6,8 @@ from rich.text import Text
 from textual.widgets import Static
 
 from backprop_tui.core.scenario.model import Scenario
+from backprop_tui.i18n import _
+from backprop_tui.render.describe import scenario_description, scenario_title
 
 
 LIST_MARKERS = ("-", "*", "•", "|")
@@ -29,10 +31,10 @@ def reflow(description: str) -> str:
 
 def about_text(scenario: Scenario) -> Text:
     """Title, description (or a note that the file has none), and how to hide or show it again."""
-    text = Text(scenario.title, style="bold")
-    description = reflow(scenario.description)
-    text.append("\n" + description if description else "\n(this scenario has no description)")
-    text.append("\nThe first move hides this; i shows it again.", style="dim italic")
+    text = Text(scenario_title(scenario), style="bold")
+    description = reflow(scenario_description(scenario))
+    text.append("\n" + description if description else "\n" + _("(this scenario has no description)"))
+    text.append("\n" + _("The first move hides this; i shows it again."), style="dim italic")
     return text
 
 

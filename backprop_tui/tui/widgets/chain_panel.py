@@ -11,12 +11,13 @@ from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.text import Text
 from textual.widgets import Static
 
+from backprop_tui.i18n import N_, _
 from backprop_tui.core.dense.chain import DrillDown
 from backprop_tui.render.chain_table import chain_sums, chain_table, chain_title, chain_verdict
 
 MAX_TERMS = 6
 
-NAN_WHY = ("NaN: no value: the numbers overflowed to inf, and inf − inf or 0·inf has no value "
+NAN_WHY = N_("NaN: no value: the numbers overflowed to inf, and inf − inf or 0·inf has no value "
            "(nor has anything computed from it)")
 
 
@@ -27,15 +28,15 @@ def chain_group(drill: DrillDown, decimals: int, width: int | None = None) -> Gr
     parts: list = [chain_title(drill)]
     terms = drill.terms or drill.compact
     if drill.positions:
-        parts.append(Text("(one term per position the filter visits: δ there · the patch value under this tap; "
-                          "the paths above are folded into δ)", style="dim"))
+        parts.append(Text(_("(one term per position the filter visits: δ there · the patch value under this tap; "
+                            "the paths above are folded into δ)"), style="dim"))
     elif not drill.terms:
-        parts.append(Text("(too many paths to list: the compact form δ · a per sample)", style="dim"))
+        parts.append(Text(_("(too many paths to list: the compact form δ · a per sample)"), style="dim"))
     parts += [chain_table(drill, decimals, MAX_TERMS, width), chain_sums(drill, decimals, width), chain_verdict(drill)]
     shown = [drill.path_sum, drill.analytic, drill.numeric, *(t.value for t in terms[:MAX_TERMS]),
              *(f.value for t in terms[:MAX_TERMS] for f in t.factors)]
     if any(math.isnan(v) for v in shown):
-        parts.append(Text(f"  {NAN_WHY}", style="italic"))
+        parts.append(Text(f"  {_(NAN_WHY)}", style="italic"))
     return Group(*parts)
 
 

@@ -11,6 +11,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
+from backprop_tui.i18n import _, ngettext
 from backprop_tui.render.compare import divergence_text
 from backprop_tui.render.loss_plot import draw_loss
 from backprop_tui.render.matrix import decimals_showing_changes
@@ -22,17 +23,21 @@ def caption(losses: list[float], data: list[float] | None = None, current: int |
     """First and latest loss (and the whole data set's), and where the loss stopped being finite."""
     if not losses:
         return Text("")
-    count = f"{len(losses)} iteration" + ("s" if len(losses) > 1 else "")
+    over = ngettext("loss over {count} iteration", "loss over {count} iterations", len(losses))
+    # two runs split at the count, as before translation, so the English screen stays as it was drawn
+    before, after = over.split("{count}", 1)
     d = decimals_showing_changes(np.array([losses[0]]), np.array([losses[-1]]), 4)
-    text = Text.assemble(("loss over ", "dim"), (count, "dim"), "\n", cell(losses[0], d), " → ",
+    text = Text.assemble((before, "dim"), (str(len(losses)) + after, "dim"), "\n", cell(losses[0], d), " → ",
                          (cell(losses[-1], d), "bold"))
     if data:
         d = decimals_showing_changes(np.array([data[0]]), np.array([data[-1]]), 4)
-        text.append_text(Text.assemble(("  all data ", "dim"), cell(data[0], d), " → ", (cell(data[-1], d), "bold")))
+        text.append_text(Text.assemble(("  " + _("all data") + " ", "dim"), cell(data[0], d), " → ",
+                                       (cell(data[-1], d), "bold")))
     if current is not None and current <= len(losses):
-        text.append(f"\niteration {current}: E = {cell(losses[current - 1], 4)}", "bold")
+        text.append("\n" + _("iteration {number}: E = {loss}").format(number=current, loss=cell(losses[current - 1], 4)),
+                    "bold")
         if hint:  # a narrow pane keeps its rows for the chart; the help lists the key
-            text.append("  (: goes to any iteration)", "dim")
+            text.append("  " + _("(: goes to any iteration)"), "dim")
     bad = next((i for i, v in enumerate(losses) if not math.isfinite(v)), None)
     if bad is not None:
         text.append("\n" + divergence_text(bad), "bold red reverse")  # losses[i]: after i updates

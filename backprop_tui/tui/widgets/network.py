@@ -13,6 +13,7 @@ from rich.console import Group, RenderableType
 from textual.theme import Theme
 from textual.widget import Widget
 
+from backprop_tui.i18n import _
 from backprop_tui.core.dense import notation as n
 from backprop_tui.core.dense.plane import InputPlane, input_plane
 from backprop_tui.core.scenario.conv_model import ConvScenario
@@ -104,9 +105,9 @@ class NetworkDiagram(Widget):
         scenario shows its images, filters and feature maps instead, the receptive field of the
         `cursor` cell outlined (what the step computes is left out while concealed)."""
         m = len(stepper.iteration.batch)
-        what = "network"
+        what = _("network")
         if isinstance(stepper.scenario, ConvScenario):
-            self._picture, what = None, "pictures"
+            self._picture, what = None, _("pictures")
             self._panels = step_panels(stepper.scenario, stepper.step, sample, cursor, conceal=conceal)
             self._drawn = None
         else:
@@ -116,7 +117,8 @@ class NetworkDiagram(Widget):
                 values = (self._picture.values[0], *(None for _ in self._picture.values[1:]))
                 # the units' pictures would show the asked values' colours: they wait too
                 self._picture = replace(self._picture, values=values, focus_label="", thumbnail=None)
-        self.border_title = f"{what} · sample {min(sample, m - 1) + 1} of {m} (s)" if m > 1 else what
+        self.border_title = (_("{what} · sample {sample} of {samples} (s)").format(
+            what=what, sample=min(sample, m - 1) + 1, samples=m) if m > 1 else what)
         self.refresh()
 
     _planes: tuple[Stepper, int, InputPlane] | None = None

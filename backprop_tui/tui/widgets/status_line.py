@@ -8,6 +8,8 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
+from backprop_tui.i18n import _
+from backprop_tui.render.describe import phase_name, scenario_title
 from backprop_tui.render.numbers import cell
 from backprop_tui.walk.quiz import Score
 from backprop_tui.walk.stepper import Stepper
@@ -17,8 +19,9 @@ def iteration_text(number: int, planned: int) -> tuple[tuple[str, str], ...]:
     """'iteration 2/3' within the scenario's planned iterations; past them, 'iteration 4, past
     the 3 planned' (the stepper goes on computing; the file plans only `planned`)."""
     if number <= planned:
-        return ("iteration ", "dim"), (f"{number}/{planned}", "bold")
-    return ("iteration ", "dim"), (str(number), "bold"), (f", past the {planned} planned", "dim")
+        return (_("iteration") + " ", "dim"), (f"{number}/{planned}", "bold")
+    return ((_("iteration") + " ", "dim"), (str(number), "bold"),
+            (_(", past the {planned} planned").format(planned=planned), "dim"))
 
 
 def status_text(stepper: Stepper, busy: bool = False, playing: bool = False, quiz: Score | None = None) -> Text:
@@ -31,8 +34,8 @@ def status_text(stepper: Stepper, busy: bool = False, playing: bool = False, qui
     text = Text.assemble(
         (f"[{variant}]  " if variant else "", "bold"),
         *iteration_text(p.iteration + 1, stepper.planned), "  ",
-        (f" {step.phase.upper()} ", "bold reverse"), "  ",
-        ("step ", "dim"), (f"{p.step + 1}/{len(stepper.steps)}", "bold"), "  ",
+        (f" {phase_name(step.phase)} ", "bold reverse"), "  ",
+        (_("step") + " ", "dim"), (f"{p.step + 1}/{len(stepper.steps)}", "bold"), "  ",
     )
     if quiz is not None:
         text.append_text(Text.assemble(("quiz ", "dim"), (f"✓{quiz.right} ✗{quiz.wrong} ↷{quiz.skipped}", "bold")))
@@ -43,11 +46,11 @@ def status_text(stepper: Stepper, busy: bool = False, playing: bool = False, qui
         text.append("E = ", "dim")
         text.append(cell(loss, 4), "bold red reverse")
     if stepper.iteration.diverged:
-        text.append("  DIVERGED", "bold red reverse")
+        text.append("  " + _("DIVERGED"), "bold red reverse")
     if playing:
-        text.append("  ▶ playing", "bold")
+        text.append("  ▶ " + _("playing"), "bold")
     if busy:
-        text.append("  computing…", "italic")
+        text.append("  " + _("computing…"), "italic")
     return text
 
 
@@ -57,7 +60,7 @@ def header_grid(stepper: Stepper, busy: bool = False, playing: bool = False, qui
     grid = Table.grid(expand=True, padding=(0, 1))
     grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
     grid.add_column(no_wrap=True, justify="right")
-    title = Text(scenario.title, style="bold")
+    title = Text(scenario_title(scenario), style="bold")
     if scenario.source is not None:  # which file this is, so a reload or an edit names what it read
         title = Text.assemble((scenario.source.name, "dim"), " ", title)
     grid.add_row(title, status_text(stepper, busy, playing, quiz))

@@ -20,11 +20,12 @@ from textual.containers import HorizontalScroll, Vertical
 from textual.strip import Strip
 from textual.widgets import Static
 
+from backprop_tui.i18n import _
 from backprop_tui.core.dense.gradcheck import GradCheck, mark
 from backprop_tui.core.dense.steps import Number, Step
 from backprop_tui.render.describe import equation, notes
 from backprop_tui.render.matrix import View
-from backprop_tui.render.step import check_symbol, header_text, matrix_tables, shown_matrices, update_table
+from backprop_tui.render.step import check_symbol, header_text, matrix_tables, shown_matrices, update_table, verdict_text
 from backprop_tui.core.dense.explain import Operand
 from backprop_tui.core.vocab import Quantity, parse_quantity
 from backprop_tui.render.worked import fmt, operand_symbol, worked
@@ -58,13 +59,13 @@ def worked_part(step: Step, target: Target | None, hidden: Hidden | None = None)
     if cell in (hidden or {}).get(key, frozenset()):
         name = operand_symbol(step, Operand(key, cell, 0.0))
         return Text.assemble(("▸ ", "bold"), (name, "bold"), " = ", ("?", "bold reverse"),
-                             "  (the quiz asks it: type its value below)")
+                             "  " + _("(the quiz asks it: type its value below)"))
     if step.producer(key) is not None:
         return Text.assemble(("▸ ", "bold"), worked(step, key, cell).text())
     value = step.matrix(key).values[cell]
     name = operand_symbol(step, Operand(key, cell, float(value)))
-    return Text.assemble(("▸ ", "bold"), (name, "bold"), f" = {fmt(float(value))}: read by this step, "
-                         "computed earlier (move to a result cell to see its arithmetic)", style="")
+    return Text.assemble(("▸ ", "bold"), (name, "bold"), f" = {fmt(float(value))}: " + _(
+        "read by this step, computed earlier (move to a result cell to see its arithmetic)"), style="")
 
 
 @dataclass
@@ -112,7 +113,7 @@ def heading(step: Step, diverged_here: bool) -> Text:
     """Phase, layer and title, then the equation on its own line (two lines: the CSS never wraps them)."""
     header = header_text(step)
     if diverged_here:
-        header.append("  ⚠ DIVERGED HERE", "bold red reverse")
+        header.append("  ⚠ " + _("DIVERGED HERE"), "bold red reverse")
     header.append("\n")
     header.append(equation(step), "bold")
     return header
@@ -120,8 +121,10 @@ def heading(step: Step, diverged_here: bool) -> Text:
 
 def check_line(check: GradCheck) -> Text:
     """The step's gradient check in one line (the chain-rule panel has the focused entry in full)."""
-    return Text.assemble((f"{mark(check.status)} ", "bold"), f"gradient check of {check_symbol(check)} against central "
-                         f"differences: max relative error {check.max_relative_error:.1e} ", (check.verdict, "bold"))
+    return Text.assemble((f"{mark(check.status)} ", "bold"),
+                         _("gradient check of {symbol} against central differences: max relative error {error} ").format(
+                             symbol=check_symbol(check), error=f"{check.max_relative_error:.1e}"),
+                         (verdict_text(check), "bold"))
 
 
 def without_numbers(step: Step) -> Step:
