@@ -58,6 +58,7 @@ SOURCES = (
     "backprop_tui/tui/widgets/loss_chart.py",
     "backprop_tui/tui/widgets/network.py",
     "backprop_tui/tui/widgets/chain_panel.py",
+    "backprop_tui/tui/widgets/step_footer.py",
     "backprop_tui/cli/dense.py",
 )
 """The modules whose user-facing text is translated (the rest follow; see docs/glossary.md)."""

@@ -35,7 +35,9 @@ UNTRANSLATABLE: dict[str, set[str]] = {
     "backprop_tui/tui/app.py": {"stepper.tcss", "dialogs.tcss", "backprop-tui"},  # file and program names
     "backprop_tui/tui/screens/help.py": set(),
     "backprop_tui/tui/screens/glossary.py": {"English"},              # the column of English terms
-    "backprop_tui/tui/screens/stepper.py": set(),
+    "backprop_tui/tui/widgets/step_footer.py": {  # its CSS
+        "\n    StepFooter #pinned {\n        dock: right;\n        width: auto;\n    }\n    "},
+    "backprop_tui/tui/screens/stepper.py": {"-chain-off"},          # a CSS class (polish: chain rule placement)
     "backprop_tui/tui/widgets/about_panel.py": set(),
     "backprop_tui/tui/widgets/status_line.py": set(),
     "backprop_tui/cli/dense.py": set(),
@@ -70,7 +72,10 @@ NOT_YET: dict[str, set[str]] = {
         '"; it has no [[variant]] tables', ": a CNN scenario is trained, not stepped through: run `backprop-tui train ",
         "; its variants: ", "how many updates (default: the scenario's; at most ", "note: tracing the first ",
         "wrote ", ": OK", "the scenario",
+        ": a LaTeX handout of a convolutional scenario is not written yet; use --format markdown, text or json",
         # --help
+        "text (default), json, or a handout: markdown, or latex (a document for pdflatex)",
+        "decimals per cell of the text tables (1 to 12, default 4); handouts write 4 significant digits, more where an update's change needs them, as the app's worked lines do",
         "a path or a bundled name (default: lecture)", "a path or a bundled name, e.g. lecture",
         "apply one of the scenario's [[variant]] tables", "check scenario files and report every problem",
         "decimals per cell (1 to 12, default 4)", "list the bundled scenarios",

@@ -36,7 +36,7 @@ async def test_K_switches_the_whole_screen_to_korean_and_back() -> None:
         await wait_for(pilot, lambda: "순전파 · 레이어 1" in screen_text(app))
         text = screen_text(app)
         assert i18n.language() == "ko"
-        assert "다음 단계" in footer(app) and "종료" in footer(app)            # footer: bindings translated
+        assert "→ 다음" in footer(app) and "종료" in footer(app)            # footer: its labels translated
         assert "강의: 2-3-1 신경망의 순전파와 역전파" in text                     # title_ko, about panel and header
         assert "강의에서 칠판에 푼 예제 그대로입니다" in text                          # description_ko
         assert "반복" in text and "FORWARD" not in text and "Next step" not in text
@@ -80,7 +80,9 @@ async def test_at_80x24_every_korean_heading_of_the_lecture_fits_its_line_and_th
             await pilot.press("right")
             await wait_for(pilot, lambda: screen.stepper.position != position)
         line = footer(app)
-        for words in ("다음 단계", "이전 단계", "다음 국면", "재생/정지", "도움말", "종료", "팔레트"):
+        # at 80 columns the stepping keys take their short labels (as the English footer does) and
+        # ? Help and q Quit stay in view
+        for words in ("→ 다음", "← 이전", "↓ 국면", "space 재생", "? 도움말", "q 종료"):
             assert words in line, line
         width = screen.query_one("#step-heading", Static).content_region.width
     # every step of every bundled scenario (other losses and activations have longer names)

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.cells import cell_len
+
 from textual.app import ComposeResult
 from textual.containers import HorizontalGroup
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
 from backprop_tui.core.vocab import Phase
+from backprop_tui.i18n import N_, _, language
 
 
 @dataclass(frozen=True)
@@ -29,36 +32,41 @@ class FooterItem:
     label: str
     short: str
 
+    def text(self, short: bool) -> str:
+        """The label in the interface's language (the labels here are English message ids)."""
+        return _(self.short if short else self.label)
+
     def width(self, short: bool) -> int:
-        """Columns taken in the compact footer: key, space, label, and one column of margin."""
-        return len(self.display) + 1 + len(self.short if short else self.label) + 1
+        """Columns taken in the compact footer: key, space, label, and one column of margin
+        (in terminal cells: a Hangul syllable takes two)."""
+        return cell_len(self.display) + 1 + cell_len(self.text(short)) + 1
 
 
 NAVIGATION = (
-    FooterItem("right", "→", "Next step", "Next"),
-    FooterItem("left", "←", "Prev step", "Prev"),
-    FooterItem("down", "↓", "Next phase", "Phase"),
-    FooterItem("space", "space", "Play/pause", "Play"),
+    FooterItem("right", "→", N_("Next step"), N_("Next")),
+    FooterItem("left", "←", N_("Prev step"), N_("Prev")),
+    FooterItem("down", "↓", N_("Next phase"), N_("Phase")),
+    FooterItem("space", "space", N_("Play/pause"), N_("Play")),
 )
 """Stepping keys, shown in every step."""
 
-PINNED = (FooterItem("question_mark", "?", "Help", "Help"), FooterItem("q", "q", "Quit", "Quit"))
+PINNED = (FooterItem("question_mark", "?", N_("Help"), N_("Help")), FooterItem("q", "q", N_("Quit"), N_("Quit")))
 """Always shown, at the right edge, so no width or step can push them off."""
 
-PALETTE = FooterItem("ctrl+p", "^p", "palette", "palette")
+PALETTE = FooterItem("ctrl+p", "^p", N_("palette"), N_("palette"))
 
-CELL = FooterItem("semicolon", ";", "Next cell's arithmetic", "Next cell")
-CHAIN = FooterItem("l", "hjkl", "Chain rule of another weight", "Chain rule")
-SHOW_CHAIN = FooterItem("w", "w", "Show the chain rule here too", "Show chain")
-HIDE_CHAIN = FooterItem("w", "w", "Hide the chain rule", "Hide chain")
-DECIMALS = FooterItem("d", "d/D", "More/fewer decimals", "Decimals")
-SAMPLE = FooterItem("s", "s/S", "Next/previous sample", "Sample")
-GO_TO = FooterItem("colon", ":", "Go to iteration", "Go to")
+CELL = FooterItem("semicolon", ";", N_("Next cell's arithmetic"), N_("Next cell"))
+CHAIN = FooterItem("l", "hjkl", N_("Chain rule of another weight"), N_("Chain rule"))
+SHOW_CHAIN = FooterItem("w", "w", N_("Show the chain rule here too"), N_("Show chain"))
+HIDE_CHAIN = FooterItem("w", "w", N_("Hide the chain rule"), N_("Hide chain"))
+DECIMALS = FooterItem("d", "d/D", N_("More/fewer decimals"), N_("Decimals"))
+SAMPLE = FooterItem("s", "s/S", N_("Next/previous sample"), N_("Sample"))
+GO_TO = FooterItem("colon", ":", N_("Go to iteration"), N_("Go to"))
 
 QUIZ_KEYS = (
-    (FooterItem("tab", "tab", "Skip (reveal the asked cell)", "Skip"), "quiz_skip"),
-    (FooterItem("escape", "esc", "Leave the quiz", "Leave quiz"), "quiz_leave"),
-    (FooterItem("A", "A", "Quiz summary", "Summary"), "quiz_summary"),
+    (FooterItem("tab", "tab", N_("Skip (reveal the asked cell)"), N_("Skip")), "quiz_skip"),
+    (FooterItem("escape", "esc", N_("Leave the quiz"), N_("Leave quiz")), "quiz_leave"),
+    (FooterItem("A", "A", N_("Quiz summary"), N_("Summary")), "quiz_summary"),
 )
 """The quiz's keys with the action that says (check_action) whether the quiz has them now."""
 
@@ -119,19 +127,18 @@ class StepFooter(Footer):
     def __init__(self, items: list[FooterItem] | None = None) -> None:
         super().__init__(compact=True, show_command_palette=False)
         self.items: list[FooterItem] = list(NAVIGATION if items is None else items)
-        self._composed_for: tuple[tuple[FooterItem, ...], int] | None = None
+        self._composed_for: tuple[tuple[FooterItem, ...], int, str] | None = None
 
     def show(self, items: list[FooterItem]) -> None:
         """Show `items` (stepping keys first); recomposed only when they change."""
-        if items != self.items:
-            self.items = list(items)
-            self._recompose_if_changed()
+        self.items = list(items)
+        self._recompose_if_changed()  # the language may have changed too (K), not only the items
 
     def on_resize(self) -> None:
         self._recompose_if_changed()
 
     def _recompose_if_changed(self) -> None:
-        if self.is_attached and self._composed_for != (tuple(self.items), self._width()):
+        if self.is_attached and self._composed_for != (tuple(self.items), self._width(), language()):
             self.call_after_refresh(self.recompose)
 
     def _width(self) -> int:
@@ -139,7 +146,7 @@ class StepFooter(Footer):
 
     def compose(self) -> ComposeResult:
         width = self._width()
-        self._composed_for = (tuple(self.items), width)
+        self._composed_for = (tuple(self.items), width, language())
         shown, palette = fit(self.items, width)
         for item, short in shown:
             yield self._key(item, short)
@@ -150,5 +157,5 @@ class StepFooter(Footer):
                 yield self._key(PALETTE, False)
 
     def _key(self, item: FooterItem, short: bool, classes: str = "") -> FooterKey:
-        return FooterKey(item.key, item.display, item.short if short else item.label, "",
+        return FooterKey(item.key, item.display, item.text(short), "",
                          classes=f"-compact {classes}")  # FooterKey is compact unless told otherwise
