@@ -81,16 +81,17 @@ def test_the_matrix_tables_of_an_update_show_every_change() -> None:
     assert compared > 50
 
 
-def test_the_markdown_export_shows_every_change() -> None:
-    from backprop_tui.core.scenario.load import load
-    from backprop_tui.render.export import to_markdown
+def test_the_markdown_export_shows_every_change(capsys) -> None:
+    # the markdown handout writes the update as the board does, old − γ·∇ = new: each new value
+    # with the digits that show its change (0.3 → 0.3007, not 0.300 → 0.300)
+    from backprop_tui.cli.main import main
 
-    scenario = load("lecture")
-    iterations = run(scenario, 1)
-    steps = build_steps(scenario, iterations[0], checks=False)
-    text = to_markdown(scenario, iterations, steps, decimals=3)
-    update = text[text.index("update θ¹"):]
-    assert "| 0.3000 | 0.7000 | 0.3000 |" in update and "| 0.3007 | 0.7010 | 0.3003 |" in update
+    assert main(["trace", "lecture", "--format", "markdown", "--iterations", "1"]) == 0
+    text = capsys.readouterr().out
+    update = text[text.index("θ¹ ← θ¹ − γ·∂E/∂θ¹"):]
+    update = update[:update.index("```")]
+    assert "⎡1.2  1.1  1.5⎤" in update and "⎣0.3  0.7  0.3⎦" in update
+    assert "1.201  1.102   1.501" in update and "0.3007  0.701  0.3003" in update
 
 
 def test_the_loss_caption_shows_a_small_change() -> None:
