@@ -7,12 +7,8 @@ import sys
 import pytest
 
 from backprop_tui.cli.main import main
+from support.cli_run import run_cli
 
-
-def run_cli(capsys, *args):
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_trace_json_shape(capsys):

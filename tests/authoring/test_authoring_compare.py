@@ -10,12 +10,8 @@ from backprop_tui.cli.main import main
 from backprop_tui.core.dense.compare import compare, default_points, plot_points
 from backprop_tui.core.scenario.load import load
 from backprop_tui.core.strict_json import loads_strict
+from support.cli_run import run_cli
 
-
-def run_cli(capsys, *args):
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_default_points_spread_over_the_run_and_include_the_last():

@@ -15,19 +15,9 @@ from backprop_tui.core.dense.operation import OpKind
 from backprop_tui.core.vocab import cell_name
 
 from support.dense_cases import WRITTEN, all_cases, steps_of
+from support.cli_run import run_cli, strict
 
 
-def run_cli(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def strict(text: str):
-    """json.loads that refuses NaN and Infinity tokens."""
-    def refuse(token: str):
-        raise ValueError(f"not strict JSON: {token}")
-    return json.loads(text, parse_constant=refuse)
 
 
 def one_cell_of_each_kind() -> list[tuple[str, str, OpKind]]:

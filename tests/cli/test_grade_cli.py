@@ -14,21 +14,12 @@ import pytest
 from backprop_tui.cli.main import main
 
 from support.mistake_oracle import GAMMA, LECTURE_MOMENTUM, MU, Y3, lecture, momentum_iterations, sigmoid
+from support.cli_run import run_cli, strict
 
 CLOSE = ["--relative", "0.001", "--absolute", "0.0001"]
 """The lecture's small numbers lie closer together than the default 0.005: grade them closely."""
 
 
-def run_cli(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def strict(text: str):
-    def refuse(token: str):
-        raise ValueError(f"not strict JSON: {token}")
-    return json.loads(text, parse_constant=refuse)
 
 
 def every_mistake() -> dict[str, tuple[float, str]]:

@@ -18,20 +18,11 @@ from backprop_tui.core.dense.landscape import landscape
 from backprop_tui.core.scenario.bundled import resolve
 from backprop_tui.core.scenario.load import load
 from backprop_tui.render.landscape import RAMP, map_text
+from support.cli_run import run_cli, strict as strict_json
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_cli(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def strict_json(text: str):
-    def refuse(token: str):
-        raise AssertionError(f"non-strict JSON token {token}")
-    return json.loads(text, parse_constant=refuse)
 
 
 def test_json_has_the_grid_the_plane_and_every_path(capsys) -> None:

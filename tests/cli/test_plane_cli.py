@@ -15,20 +15,11 @@ from backprop_tui.cli.main import main
 from backprop_tui.core.dense.plane import plane_after
 from backprop_tui.core.scenario.bundled import resolve
 from backprop_tui.core.scenario.load import load
+from support.cli_run import run_cli, strict
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_cli(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def strict(text: str):
-    def refuse(token: str):
-        raise AssertionError(f"non-strict JSON token {token}")
-    return json.loads(text, parse_constant=refuse)
 
 
 def test_json_has_the_axes_the_grid_of_every_unit_and_the_data(capsys) -> None:

@@ -12,12 +12,8 @@ import pytest
 from backprop_tui.cli.main import main
 from backprop_tui.core.scenario.bundled import resolve
 from backprop_tui.tui.app import BackpropApp
+from support.cli_run import run_cli
 
-
-def run_cli(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -7,18 +7,9 @@ import json
 import numpy as np
 
 from backprop_tui.cli.main import main
+from support.cli_run import run_cli, strict
 
 
-def run_cli(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def strict(text: str):
-    def refuse(token: str):
-        raise ValueError(f"not strict JSON: {token}")
-    return json.loads(text, parse_constant=refuse)
 
 
 def test_trace_json_carries_the_operations_and_a_reader_can_recompute_the_convolution(capsys):

@@ -23,14 +23,10 @@ from backprop_tui.core.scenario.load import load
 from backprop_tui.core.vocab import parse_quantity
 
 from .test_handout_docs import compile_latex
+from support.cli_run import run_cli
 
 STUDENTS = 30
 
-
-def run_cli(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture(scope="module")
