@@ -12,7 +12,6 @@ finite-difference check. Layout and conventions: conv.py.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 
 import numpy as np
 
@@ -21,7 +20,7 @@ from backprop_tui.core.dense.activations import ACTIVATIONS
 from backprop_tui.core.dense.gradcheck import GradCheck, gradient_check
 from backprop_tui.core.dense.losses import LOSSES, from_logits
 from backprop_tui.core.dense.operation import OpKind, Operation
-from backprop_tui.core.dense.steps import Matrix, Note, Number, Step, _m, _note
+from backprop_tui.core.dense.steps import Matrix, Note, Number, Step, _m, _note, append_step
 from backprop_tui.core.scenario.conv_model import ConvLayer, ConvScenario, FlattenLayer, PoolLayer
 from backprop_tui.core.vocab import Kind, Parameter, Phase, Quantity, Role
 
@@ -66,11 +65,7 @@ class _Builder:
             notes: list[Note] | None = None, check: GradCheck | None = None,
             parameter: Parameter | None = None) -> None:
         """Append a step (the first one holding inf or NaN says it diverged there)."""
-        step = Step(self.it.number, len(self.steps), phase, layer, tuple(operations), tuple(matrices),
-                    tuple(notes or ()), check, parameter)
-        if not step.finite and all(s.finite for s in self.steps):
-            step = replace(step, notes=(*step.notes, _note("Diverged here: a value overflowed to ±inf or became NaN.")))
-        self.steps.append(step)
+        append_step(self.steps, self.it.number, phase, layer, operations, matrices, notes, check, parameter)
 
     def a(self, l: int) -> Quantity:
         """The key of layer l's output: x for 0, ŷ for the last layer, aˡ between."""

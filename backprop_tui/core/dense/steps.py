@@ -148,6 +148,18 @@ def first_divergent_step(steps: list[Step]) -> Step | None:
     return next((s for s in steps if not s.finite), None)
 
 
+
+def append_step(steps: list[Step], iteration: int, phase: Phase, layer: int | None,
+                operations: list[Operation], matrices: list[Matrix], notes: list[Note] | None = None,
+                check: GradCheck | None = None, parameter: Parameter | None = None) -> None:
+    """Append the next step of an iteration to `steps` (dense and convolutional builders alike);
+    the first step holding inf or NaN gets the note that the run diverged there."""
+    step = Step(iteration, len(steps), phase, layer, tuple(operations), tuple(matrices),
+                tuple(notes or ()), check, parameter)
+    if not step.finite and all(s.finite for s in steps):
+        step = replace(step, notes=(*step.notes, _note("Diverged here: a value overflowed to ±inf or became NaN.")))
+    steps.append(step)
+
 class _Builder:
     """Accumulates steps with running indices; one method per kind of step."""
 
@@ -172,11 +184,7 @@ class _Builder:
     def add(self, phase: Phase, layer: int | None, operations: list[Operation], matrices: list[Matrix],
             notes: list[Note] | None = None, check: GradCheck | None = None,
             parameter: Parameter | None = None) -> None:
-        step = Step(self.it.number, len(self.steps), phase, layer, tuple(operations), tuple(matrices),
-                    tuple(notes or ()), check, parameter)
-        if not step.finite and not any(s for s in self.steps if not s.finite):
-            step = replace(step, notes=(*step.notes, _note("Diverged here: a value overflowed to ±inf or became NaN.")))
-        self.steps.append(step)
+        append_step(self.steps, self.it.number, phase, layer, operations, matrices, notes, check, parameter)
 
     def batch_notes(self) -> list[Note]:
         if self.m == 1:
