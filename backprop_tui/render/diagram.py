@@ -349,15 +349,18 @@ def draw(picture: Picture, width: int, height: int, palette: Palette = Palette()
             for dx, (ch, style) in enumerate(cells):
                 put(xs[l] + dx, y + 1 + dy, ch, style)
 
-    key = _("━ large |θ|  ─ small  ━ ━ ━ negative")
+    # the line key whole or not at all, in the longest form that fits: "━ large |θ|  ─ small  ━ ━ ━"
+    # clipped at 80x24 lost the word that says what the dashes mean
+    key = next((form for form in (_("━ large |θ|  ─ small  ━ ━ ━ negative"), _("━ big ─ small ━ ━ negative"))
+                if cell_len(form) <= width), "")
     for hint in (_("  ▀ input plane (O)"), _("  ▀ plane (O)")):
         # the hint only where it fits whole: a clipped "input pla" reads as a glitch
-        if thumbs and cell_len(key) + cell_len(hint) <= width:
+        if thumbs and key and cell_len(key) + cell_len(hint) <= width:
             key += hint
             break
-    if bottom - top > 9:
+    if bottom - top > 9 and key:
         caption_rows = [picture.focus_label, key]
-    elif cell_len(picture.focus_label) + 2 + cell_len(key) <= width:
+    elif key and cell_len(picture.focus_label) + 2 + cell_len(key) <= width:
         caption_rows = [f"{picture.focus_label}  {key}".strip()]
     else:
         caption_rows = [picture.focus_label]

@@ -146,3 +146,11 @@ def test_the_line_key_names_the_thumbnails_whole_or_not_at_all() -> None:
         drawn = "\n".join(line.plain for line in draw(_picture((2, 3, 1), _marker), width, 40))
         key = next(line for line in drawn.splitlines() if "large |θ|" in line)
         assert key.rstrip().endswith(hint or "negative"), (width, key)
+
+
+def test_the_line_key_is_never_clipped_in_a_narrow_panel() -> None:
+    # at 80x24 the network panel is 27 columns: "━ large |θ|  ─ small  ━ ━ ━" lost "negative"
+    for width, key in ((40, "━ large |θ|  ─ small  ━ ━ ━ negative"), (27, "━ big ─ small ━ ━ negative"), (20, None)):
+        drawn = [line.plain.rstrip() for line in draw(_picture((2, 3, 1), None), width, 30)]
+        keys = [line for line in drawn if "small" in line]
+        assert keys == ([key] if key else []), (width, keys)
