@@ -155,7 +155,12 @@ def unmarked_strings(source: str) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("source", catalogues.SOURCES)
+@pytest.mark.parametrize("source", [
+    pytest.param(source, marks=pytest.mark.xfail(
+        strict=True, reason="listed in tools/catalogues.py PENDING: not translated yet; an XPASS means "
+                            "its text is done, so take it off that list"))
+    if source in catalogues.PENDING else source
+    for source in catalogues.SOURCES])
 def test_every_string_of_a_translated_module_is_marked_or_listed_as_not_text(source: str) -> None:
     allowed = UNTRANSLATABLE.get(source, set()) | NOT_YET.get(source, set())
     unmarked = sorted(set(unmarked_strings(source)) - allowed)
@@ -258,7 +263,7 @@ def _formatted_messages(tree: ast.AST) -> list[int]:
             and node.args and isinstance(node.args[0], ast.JoinedStr)]
 
 
-@pytest.mark.parametrize("source", catalogues.SOURCES)
+@pytest.mark.parametrize("source", sorted(set(catalogues.SOURCES) - catalogues.PENDING))  # PENDING: not yet
 def test_no_message_is_an_f_string(source: str) -> None:
     assert _formatted_messages(ast.parse((ROOT / source).read_text())) == []
 
