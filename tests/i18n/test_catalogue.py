@@ -43,6 +43,20 @@ UNTRANSLATABLE: dict[str, set[str]] = {
     "backprop_tui/cli/dense.py": set(),
     "backprop_tui/render/worked.py": {" if > 0 else 0.01·", "learning_rate"},  # a formula; a field name
     "backprop_tui/tui/widgets/network.py": {"NetworkDiagram { height: 1fr; }"},  # CSS
+    "backprop_tui/walk/quiz.py": {" has nothing left to ask", " of iteration "},  # a caller's bug (LookupError)
+    "backprop_tui/tui/screens/quiz_summary.py": {  # its CSS
+        "\n    QuizSummaryScreen { align: center middle; }\n    QuizSummaryScreen #quiz-summary { width: 90%; "
+        "height: 85%; border: round $primary; background: $surface;\n                                      "
+        "padding: 0 1; }\n    "},
+    "backprop_tui/tui/widgets/quiz_panel.py": {  # its CSS
+        "\n    QuizPanel { display: none; height: auto; max-height: 8; border-top: solid $primary-darken-2; "
+        "padding: 0 1; }\n    QuizPanel #quiz-ask { height: 1; }\n    QuizPanel #quiz-prompt { width: auto; "
+        "height: 1; }\n    QuizPanel #quiz-input { width: 24; }\n    QuizPanel #quiz-score { width: 1fr; height: 1; "
+        "text-align: right; }\n    QuizPanel #quiz-feedback { height: auto; }\n    "},
+    "backprop_tui/tui/screens/handout_dialog.py": {
+        "#handout-blanks", "#handout-path, #handout-blanks", "#handout-write",  # CSS selectors
+        "LaTeX",                                                                # a format's name
+        "forward, loss, backward, update"},                                     # the phases as --phases takes them
 }
 """Strings of the covered modules that are no interface text."""
 
