@@ -30,6 +30,7 @@ from backprop_tui.core.scenario.model import QuizSettings
 from backprop_tui.core.strict_json import dumps
 from backprop_tui.core.vocab import Phase, Quantity, cell_name
 from backprop_tui.i18n import N_, _
+from backprop_tui.render.handout import phase_word
 from backprop_tui.render.mistakes import sentence
 from backprop_tui.render.notation import cell_symbol, symbol
 from backprop_tui.render.worked import fmt, worked
@@ -355,15 +356,8 @@ PHASE_COLUMNS = (N_("phase"), N_("right"), N_("wrong"), N_("skipped"))
 MISTAKE_COLUMNS = (N_("mistake"), N_("answers"))
 ANSWER_COLUMNS = (N_("iteration"), N_("cell"), N_("given"), N_("expected"), N_("verdict"), N_("mistake"))
 """The summary's table headings (translated where drawn)."""
-PHASE_WORDS = {Phase.FORWARD: N_("forward"), Phase.LOSS: N_("loss"), Phase.BACKWARD: N_("backward"),
-               Phase.UPDATE: N_("update")}
 VERDICT_WORDS = {Verdict.RIGHT: N_("right"), Verdict.WRONG: N_("wrong"), Verdict.SKIPPED: N_("skipped")}
-"""How the summary's tables name a phase and a verdict (the JSON keeps the English values: it is data)."""
-
-
-def phase_word(phase: Phase) -> str:
-    """The phase as the summary's tables name it: forward, or 순전파 in Korean."""
-    return _(PHASE_WORDS[phase])
+"""How the summary's tables name a verdict (the JSON keeps the English values: it is data)."""
 
 
 def verdict_word(verdict: Verdict) -> str:

@@ -57,6 +57,14 @@ UNTRANSLATABLE: dict[str, set[str]] = {
         "#handout-blanks", "#handout-path, #handout-blanks", "#handout-write",  # CSS selectors
         "LaTeX",                                                                # a format's name
         "forward, loss, backward, update"},                                     # the phases as --phases takes them
+    "backprop_tui/render/board.py": {"no board line for an operation of kind "},  # a bug's message (ValueError)
+    "backprop_tui/render/latex_text.py": {"NFKD"},                                    # a Unicode normal form
+    "backprop_tui/render/handout_latex.py": {"@@BOX@@"},                             # a stand-in for LaTeX
+    # the English column of the glossary: the terms as English speaks them, beside their Korean
+    "backprop_tui/render/glossary.py": {
+        "activation function", "backward pass", "chain rule", "cross-entropy", "finite differences", "forward pass",
+        "gradient check", "gradient descent", "hidden layer", "learning rate", "neural network",
+        "partial derivative", "step function", "stochastic gradient descent", "weighted sum", "weighted sums"},
 }
 """Strings of the covered modules that are no interface text."""
 

@@ -18,7 +18,8 @@ from backprop_tui.i18n import _
 from backprop_tui.render.worked import fmt
 from backprop_tui.tui.language import translate_bindings
 from backprop_tui.tui.screens.dialogs import ExportDialog
-from backprop_tui.walk.quiz import MISTAKE_COLUMNS, PHASE_COLUMNS, QuizSession, Verdict, phase_word
+from backprop_tui.render.handout import phase_word
+from backprop_tui.walk.quiz import MISTAKE_COLUMNS, PHASE_COLUMNS, QuizSession, Verdict
 
 
 def summary_renderable(session: QuizSession) -> RenderableType:
