@@ -8,6 +8,8 @@ where θ¹ᵀ belongs". The quiz and `grade` show the same sentences.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from backprop_tui.core.dense import notation as n
 from backprop_tui.core.dense.activations import ACTIVATIONS
 from backprop_tui.core.dense.mistakes import Diagnosis, Mistake
@@ -41,8 +43,34 @@ def sentence(diagnosis: Diagnosis, step: Step) -> str:
     cells as the tables show them). Where the mistake was made in an earlier result, the sentence
     says which one the value carries it from.
     """
-    d = diagnosis
-    text = _SAYS[d.mistake](d, _Names(d, step))
+    return Said.of(diagnosis, step).text()
+
+
+@dataclass(frozen=True)
+class Said:
+    """What a sentence needs of a diagnosis and its step (the result's shape, the function that
+    produced it), kept so the sentence can be said again in another language after the step is
+    gone (the app's K switches the language of a quiz's answers too)."""
+
+    diagnosis: Diagnosis
+    shape: tuple[int, int]
+    function: str | None
+
+    @staticmethod
+    def of(diagnosis: Diagnosis, step: Step) -> Said:
+        """The diagnosis with what `step` (the one it was asked about) tells of its result."""
+        d = diagnosis
+        shape = step.matrix(d.key).shape if step.has(d.key) else (d.cell[0] + 1, d.cell[1] + 1)
+        producer = step.producer(d.key)
+        return Said(d, (int(shape[0]), int(shape[1])), producer.function if producer is not None else None)
+
+    def text(self) -> str:
+        """The sentence in the current language."""
+        return _text(self.diagnosis, _Names(self.diagnosis, self.shape, self.function))
+
+
+def _text(d: Diagnosis, names: _Names) -> str:
+    text = _SAYS[d.mistake](d, names)
     if d.carried and not _local_details(d):
         text = _("{sentence}; the mistake was made in {origin} and carried on").format(
             sentence=text, origin=symbol(d.origin))
@@ -52,11 +80,10 @@ def sentence(diagnosis: Diagnosis, step: Step) -> str:
 class _Names:
     """The symbols and numbers of one diagnosis, as a sentence quotes them."""
 
-    def __init__(self, d: Diagnosis, step: Step) -> None:
+    def __init__(self, d: Diagnosis, shape: tuple[int, int], function: str | None) -> None:
         self.d = d
-        self.shape = step.matrix(d.key).shape if step.has(d.key) else (d.cell[0] + 1, d.cell[1] + 1)
-        producer = step.producer(d.key)
-        self.function = producer.function if producer is not None else None
+        self.shape = shape
+        self.function = function
 
     def cell(self, key: Quantity, at: tuple[int, int] | None = None) -> str:
         """A cell as the chain rule writes it (z²₁, θ¹₁₂, σ′(z²)₁), or the bare symbol of a 1×1

@@ -31,7 +31,7 @@ from backprop_tui.core.strict_json import dumps
 from backprop_tui.core.vocab import Phase, Quantity, cell_name
 from backprop_tui.i18n import N_, _
 from backprop_tui.render.handout import phase_word
-from backprop_tui.render.mistakes import sentence
+from backprop_tui.render.mistakes import Said
 from backprop_tui.render.notation import cell_symbol, symbol
 from backprop_tui.render.worked import fmt, worked
 
@@ -77,14 +77,19 @@ class Answer:
     given: float | None
     verdict: Verdict
     mistake: Mistake | None = None
-    explanation: str = ""
-    """The diagnosis sentence (render/mistakes.py); empty without a diagnosis."""
+    said: Said | None = None
+    """The diagnosis, to be said in words (render/mistakes.py); None without one."""
     worked: str = ""
     """The cell's worked line, as the explain feature shows it."""
     symbol: str = ""
     """The cell's symbol, z¹₂ or θ²₁₁."""
     name: str = ""
     """The cell as typed on the command line, z1[2] or theta2_new[1,1] (1-based); E or yhat alone for a 1×1."""
+
+    @property
+    def explanation(self) -> str:
+        """The diagnosis sentence in the current language; empty without a diagnosis."""
+        return self.said.text() if self.said is not None else ""
 
 
 @dataclass(frozen=True)
@@ -241,7 +246,7 @@ class QuizSession:
         if diagnosis is None:
             return self._record(step, question, expected, given, Verdict.WRONG)
         return self._record(step, question, expected, given, Verdict.WRONG, diagnosis.mistake,
-                            sentence(diagnosis, step))
+                            Said.of(diagnosis, step))
 
     def skip(self, step: Step) -> Answer:
         """Reveal the step's current question; it counts as skipped.
@@ -260,9 +265,9 @@ class QuizSession:
         return question
 
     def _record(self, step: Step, question: Question, expected: float, given: float | None, verdict: Verdict,
-                mistake: Mistake | None = None, explanation: str = "") -> Answer:
+                mistake: Mistake | None = None, said: Said | None = None) -> Answer:
         shape = step.matrix(question.key).shape
-        answer = Answer(question, expected, given, verdict, mistake, explanation,
+        answer = Answer(question, expected, given, verdict, mistake, said,
                         worked(step, question.key, question.cell).line, question_symbol(question, step),
                         question.key.ascii if shape == (1, 1) else cell_name(question.key, question.cell, shape).ascii)
         self.answers[question.place] = answer

@@ -322,3 +322,23 @@ class TestKoreanDialogSnapshots:
             await pilot.press(*keys, "enter")
 
         assert snap_compare(app, terminal_size=SMALL, run_before=answer)
+
+
+async def test_after_K_the_answers_already_given_are_said_in_korean() -> None:
+    """The mistake's sentence is said in the language of the moment, not the one it was typed in."""
+    _name, _cell, value = lecture_mistakes()["wrong_layer"]
+    app = BackpropApp(resolve("lecture"), quiz=True)
+    async with app.run_test(size=LARGE) as pilot:
+        screen = stepper(app)
+        await wait_for(pilot, lambda: screen.quiz_on and app.focused is not None)
+        await type_answer(pilot, value)
+        assert "the same quantity of the neighbouring layer" in feedback(app)
+        await pilot.press("escape", "K")
+        await wait_for(pilot, lambda: i18n.language() == "ko")
+        await pilot.press("a")
+        await wait_for(pilot, lambda: screen.quiz_on)
+        await pilot.press("A")
+        await wait_for(pilot, lambda: isinstance(app.screen, QuizSummaryScreen))
+        summary = widget_text(app.screen.query_one("#quiz-summary-text", Static))
+        assert "이웃 레이어의 같은 값 z² = 0.4857을(를) 썼습니다" in summary and "neighbouring" not in summary
+        assert "이웃 레이어" in screen.quiz_session.markdown()
