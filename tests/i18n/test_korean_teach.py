@@ -342,3 +342,18 @@ async def test_after_K_the_answers_already_given_are_said_in_korean() -> None:
         summary = widget_text(app.screen.query_one("#quiz-summary-text", Static))
         assert "이웃 레이어의 같은 값 z² = 0.4857을(를) 썼습니다" in summary and "neighbouring" not in summary
         assert "이웃 레이어" in screen.quiz_session.markdown()
+
+
+def test_a_hangul_title_in_an_english_handout_is_set_by_kotex_not_reduced_to_code_points(
+        capsys, tmp_path: Path, kotex: str) -> None:
+    text = (REPO / "scenarios" / "lecture.toml").read_text(encoding="utf-8")
+    scenario = tmp_path / "mine.toml"
+    scenario.write_text(text.replace('title = "Lecture: forward and back through a 2-3-1 network"',
+                                     'title = "우리 반의 2-3-1 신경망"'), encoding="utf-8")
+    tex = tmp_path / "mine.tex"
+    code, _out, err = run_cli(capsys, "trace", str(scenario), "--format", "latex", "--lang", "en", "-o", str(tex))
+    assert code == 0, err
+    document = tex.read_text(encoding="utf-8")
+    assert "\\title{우리 반의 2-3-1 신경망}" in document and "\\usepackage{kotex}" in document
+    assert "\\section*{Iteration 1}" in document  # the interface stays English
+    compile_latex(kotex, tex)
