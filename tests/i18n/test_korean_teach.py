@@ -357,3 +357,15 @@ def test_a_hangul_title_in_an_english_handout_is_set_by_kotex_not_reduced_to_cod
     assert "\\title{우리 반의 2-3-1 신경망}" in document and "\\usepackage{kotex}" in document
     assert "\\section*{Iteration 1}" in document  # the interface stays English
     compile_latex(kotex, tex)
+
+
+def test_a_sheet_that_would_replace_a_file_is_refused_in_korean_naming_it(capsys, tmp_path: Path) -> None:
+    sheet = tmp_path / "mine.md"
+    sheet.write_text("mine\n", encoding="utf-8")
+    code, _out, err = run_cli(capsys, "trace", "lecture", "--format", "markdown", "--blanks", "all", "-o", str(sheet),
+                              "--lang", "ko")
+    assert code == 2 and f"{sheet}이(가) 이미 있습니다: 바꾸려면 --force를 주세요" in err
+    code, _out, err = run_cli(capsys, "trace", "lecture", "--format", "markdown", "--blanks", "all", "-o",
+                              str(tmp_path / "s.md"), "--key", str(tmp_path / "s.md"), "--lang", "ko")
+    assert code == 2 and f"{tmp_path / 's.md'}: 정답지가 연습지 자체일 수는 없습니다" in err
+    assert sheet.read_text(encoding="utf-8") == "mine\n" and not (tmp_path / "s.md").exists()
