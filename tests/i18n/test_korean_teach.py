@@ -336,7 +336,9 @@ async def test_after_K_the_answers_already_given_are_said_in_korean() -> None:
         await pilot.press("escape", "K")
         await wait_for(pilot, lambda: i18n.language() == "ko")
         await pilot.press("a")
-        await wait_for(pilot, lambda: screen.quiz_on)
+        await wait_for(pilot, lambda: screen.quiz_on and app.focused is not None)
+        # the answer field's own key (the palette and Textual's footer list it) is translated too
+        assert app.active_bindings["A"].binding.description == "퀴즈 요약 (저장하기)"
         await pilot.press("A")
         await wait_for(pilot, lambda: isinstance(app.screen, QuizSummaryScreen))
         summary = widget_text(app.screen.query_one("#quiz-summary-text", Static))
