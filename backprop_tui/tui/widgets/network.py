@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from rich.console import Group, RenderableType
+from textual.strip import Strip
 from textual.theme import Theme
 from textual.widget import Widget
 
@@ -25,6 +25,7 @@ from backprop_tui.render.numbers import cell
 from backprop_tui.render.plane import thumbnail_cells
 from backprop_tui.walk.focus import Focus
 from backprop_tui.walk.stepper import Stepper
+from backprop_tui.tui.widgets.prerendered import strips_at, text_strips
 
 
 def picture(stepper: Stepper, focus: Focus | None, sample: int = 0, decimals: int = 3) -> Picture:
@@ -93,8 +94,6 @@ class NetworkDiagram(Widget):
     _picture: Picture | None = None
     _panels: list[Panel] | None = None
     """A convolutional scenario's pictures of the step (drawn instead of the network)."""
-    _drawn: tuple[tuple[int, int], RenderableType] | None = None
-    """((width, height), the pictures drawn at that size)."""
     caption_text: str = ""
 
     def show_network(self, stepper: Stepper, focus: Focus | None = None, sample: int = 0,
@@ -109,7 +108,6 @@ class NetworkDiagram(Widget):
         if isinstance(stepper.scenario, ConvScenario):
             self._picture, what = None, _("pictures")
             self._panels = step_panels(stepper.scenario, stepper.step, sample, cursor, conceal=conceal)
-            self._drawn = None
         else:
             self._panels = None
             self._picture = replace(picture(stepper, focus, sample, decimals), thumbnail=self.thumbnails(stepper))
@@ -145,12 +143,26 @@ class NetworkDiagram(Widget):
         """The sign colours and the accent from the app's theme, so light themes read too."""
         return theme_palette(self.app.current_theme)
 
-    def render(self) -> RenderableType:
-        if self._panels is not None:  # drawn once per step and width: render runs on every refresh
-            size = (self.content_region.width, self.content_region.height)
-            if self._drawn is None or self._drawn[0] != size:
-                self._drawn = (size, pictures(self._panels, size[0], not self.app.no_color, size[1]))
-            return self._drawn[1]
+    def render_line(self, y: int) -> Strip:
+        # drawn once per picture, size and style, as strips: a Group of Texts would be rendered
+        # twice per frame by Textual (to measure, then to draw), a fifth of a key press
+        width, height = self.content_region.width, self.content_region.height
+        shown = self._panels if self._panels is not None else self._picture
+        style = self.rich_style
+        what = (width, height, self.app.current_theme.name, self.app.no_color, style)
+        if self._lines is None or self._lines[0] is not shown or self._lines[1] != what:
+            # the widget's style under every segment, so the theme's background shows through
+            self._lines = (shown, what, [line.crop_extend(0, width, style).apply_style(style)
+                                         for line in self._draw(width, height)])
+        lines = self._lines[2]
+        return lines[y] if y < len(lines) else Strip.blank(width, style)
+
+    _lines: tuple[object, tuple, list[Strip]] | None = None
+    """(the picture or panels drawn, (size, theme, no colour), its lines)."""
+
+    def _draw(self, width: int, height: int) -> list[Strip]:
+        if self._panels is not None:
+            return strips_at(pictures(self._panels, width, not self.app.no_color, height), width)
         if self._picture is None:
-            return ""
-        return Group(*draw(self._picture, self.content_region.width, self.content_region.height, self.palette()))
+            return []
+        return text_strips(draw(self._picture, width, height, self.palette()))
