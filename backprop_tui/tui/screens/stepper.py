@@ -287,7 +287,8 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
         step = s.steps_of(iteration)[following]
         focus = self.focus_for(step)
         self.query_one(StepView).warm(iteration, step, focus, self.decimals, self.show_sources)
-        if iteration == s.position.iteration:  # drill-downs are made for the current iteration
+        if iteration == s.position.iteration and not self.quiz_on:  # drawn for the current iteration
+            self.query_one(NetworkDiagram).prepare(s, step, focus, self.sample, self.decimals)
             drill = self.drilldown(focus)
             for chain_panel in self.query(ChainPanel):
                 if chain_panel.display:
