@@ -29,5 +29,10 @@ def collect_after_frame() -> None:
     """Collect the young generations now that a frame is out (the stepper calls it once its next
     step is prepared), and the old one too when it is due: here rather than inside the next key
     press."""
-    _young, _middle, old = gc.get_count()
-    gc.collect(2 if old >= gc.get_threshold()[2] else 1)
+    young, _middle, old = gc.get_count()
+    if young >= WORTH_COLLECTING:  # a key's frame, not a spinner's (young counts 7,000 to 22,000 after a step)
+        gc.collect(2 if old >= gc.get_threshold()[2] else 1)
+
+
+WORTH_COLLECTING = 5_000
+"""New container objects that make a collection after a frame worth its few milliseconds."""
