@@ -73,10 +73,11 @@ class ChainPanel(Static):
         """Redraw only for another drill-down (the screen caches them) or other decimals."""
         if self._shown is not None and self._shown[0] is drill and self._shown[1] == decimals:
             return
-        old_height = len(self._lines_at(self._width())) if self._shown is not None else None
+        width = self.content_size.width if self.display else 0  # 0: hidden, drawn when shown
+        old_height = len(self._lines_at(width)) if self._shown is not None and width else None
         self._shown = (drill, decimals)
         self.update(ChainAtWidth(drill, decimals) if drill is not None else Text(""),
-                    layout=len(self._lines_at(self._width())) != old_height)
+                    layout=bool(width) and len(self._lines_at(width)) != old_height)
 
     def prepare(self, drill: DrillDown | None, decimals: int) -> None:
         """Render a drill-down at the current width before it is shown."""
