@@ -11,7 +11,10 @@ from textual.widgets import Footer, Static
 
 from backprop_tui.core.dense.compare import Comparison, compare
 from backprop_tui.core.scenario.model import Scenario
+from backprop_tui.i18n import _
 from backprop_tui.render.compare import curves_table
+from backprop_tui.render.describe import scenario_title
+from backprop_tui.tui.language import translate_bindings
 from backprop_tui.tui.widgets.loss_curves import LossCurves
 
 
@@ -26,12 +29,14 @@ class CompareScreen(Screen[None]):
         self.comparison: Comparison | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(f"Comparing the variants of {self.scenario.title}", style="bold"), id="compare-title")
+        yield Static(Text(_("Comparing the variants of {title}").format(title=scenario_title(self.scenario)),
+                          style="bold"), id="compare-title")
         yield LossCurves(id="compare-plot")
-        yield Static(Text("computing the curves…", style="italic"), id="compare-table")
+        yield Static(Text(_("computing the curves…"), style="italic"), id="compare-table")
         yield Footer()
 
     def on_mount(self) -> None:
+        translate_bindings(self)
         self._compute()
 
     @work(thread=True, exclusive=True, exit_on_error=False)
@@ -39,7 +44,7 @@ class CompareScreen(Screen[None]):
         try:
             result: Comparison | str = compare(self.scenario)
         except Exception as error:  # a comparison that cannot run is explained, not raised
-            result = f"could not compare: {error}"
+            result = _("could not compare: {error}").format(error=error)
         self.app.call_from_thread(self._show, result)
 
     def _show(self, result: Comparison | str) -> None:

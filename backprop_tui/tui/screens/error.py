@@ -9,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from backprop_tui.core.errors import UserError
+from backprop_tui.i18n import _
 from backprop_tui.tui.widgets.error_panel import error_text
 
 
@@ -22,8 +23,8 @@ class ErrorScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="error-box", can_focus=False):
             yield Static(id="error-text")
-            yield Static(Text("Fix and save the file (it reloads by itself), press o to open another "
-                              "scenario, or q to quit.", style="italic"))
+            yield Static(Text(_("Fix and save the file (it reloads by itself), press o to open another "
+                                "scenario, or q to quit."), style="italic"))
         yield Footer()
 
     def on_mount(self) -> None:

@@ -17,8 +17,11 @@ from textual.widgets import Footer, Static
 from backprop_tui.core.dense.plane import RESOLUTION, InputPlane, UnitPlane, check_inputs, input_plane
 from backprop_tui.core.errors import UserError
 from backprop_tui.core.vocab import Move
+from backprop_tui.i18n import _, ngettext
+from backprop_tui.render.describe import scenario_title
 from backprop_tui.render.plane import held_note, shown_name
 from backprop_tui.tui.commands import StepperCommands
+from backprop_tui.tui.language import translate_bindings
 from backprop_tui.tui.widgets.plane_view import PlaneView
 from backprop_tui.walk.stepper import Stepper
 
@@ -72,6 +75,7 @@ class PlaneScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        translate_bindings(self)
         self.set_interval(RELOAD_CHECK, self._follow_reload)
         self.redraw()
 
@@ -86,7 +90,7 @@ class PlaneScreen(Screen[None]):
         try:
             self._setup(chosen)
         except UserError as error:
-            self.notify(f"No input plane: {error}.", severity="warning")
+            self.notify(_("No input plane: {error}.").format(error=error), severity="warning")
             self.dismiss()
             return
         self.redraw()
@@ -118,13 +122,14 @@ class PlaneScreen(Screen[None]):
         plane = self.plane
         number = self.stepper.position.iteration + 1
         updates = plane.updates
-        title = Text(f"Input plane · {self.stepper.scenario.title}", style="bold")
+        title = Text(_("Input plane · {title}").format(title=scenario_title(self.stepper.scenario)), style="bold")
         note = held_note(plane)
         if note:
-            title.append(f"\n{note[0].upper()}{note[1:]}; i: another pair")
+            title.append("\n" + _("{note}; i: another pair").format(note=f"{note[0].upper()}{note[1:]}"))
         self.query_one("#plane-title", Static).update(title)
-        caption = (f"{shown_name(plane, self.chosen)} · iteration {number}, "
-                   f"after {updates} update{'s' if updates != 1 else ''}")
+        caption = ngettext("{name} · iteration {number}, after {updates} update",
+                           "{name} · iteration {number}, after {updates} updates", updates).format(
+            name=shown_name(plane, self.chosen), number=number, updates=updates)
         self.query_one(PlaneView).show(plane, self.chosen, self.stepper, caption)
 
     def action_unit(self, change: int) -> None:
@@ -142,7 +147,7 @@ class PlaneScreen(Screen[None]):
         try:
             self.stepper.move(Move(name))
         except Exception as error:  # the engine never raises on numbers, but the app must not die
-            self.notify(f"Could not compute that iteration: {error}", severity="error")
+            self.notify(_("Could not compute that iteration: {error}").format(error=error), severity="error")
         self.redraw()
 
 
@@ -151,5 +156,5 @@ def open_error(stepper: Stepper) -> str | None:
     try:
         check_inputs(stepper.scenario, None)
     except UserError as error:
-        return f"No input plane: {error}."
+        return _("No input plane: {error}.").format(error=error)
     return None
