@@ -48,6 +48,7 @@ UNTRANSLATABLE: dict[str, set[str]] = {
     "backprop_tui/tui/screens/browse.py": {PickerScreen.DEFAULT_CSS},                 # CSS
     "backprop_tui/tui/widgets/plane_view.py": {"PlaneView { height: 1fr; }"},         # CSS
     "backprop_tui/tui/screens/landscape.py": {"PgDn", "PgUp"},                       # key names
+    "backprop_tui/tui/screens/plane.py": {"PgDn", "PgUp"},                           # key names
     "backprop_tui/render/landscape.py": {
         "bold cyan1", "bold deep_pink1", "bold orange1",                                # the paths' styles
         "pip install 'backprop-tui[plot]'", "\nE(theta - s*gamma*dE/dtheta)\n",          # a command; a formula

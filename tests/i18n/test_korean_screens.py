@@ -143,6 +143,22 @@ async def test_the_input_plane_of_more_inputs_says_in_korean_where_the_rest_are_
         assert "가로: x1, 세로: x2; x3은(는) 평균값으로 고정" in text
 
 
+@pytest.mark.parametrize(("language", "keys"), [
+    ("ko", ("esc", "PgDn 다음", "PgUp 이전", "→ 노드", "← 이전 노드", "i 입력", "? 도움말", "q 종료")),
+    ("en", ("esc Back", "PgDn Next", "PgUp Prev", "→ Unit", "← Prev unit", "i Inputs", "? Help", "q Quit"))])
+async def test_at_80x24_the_plane_s_footer_shows_every_key_and_help_and_quit(language: str, keys: tuple[str]) -> None:
+    i18n.set_language(language)
+    app = FastWatchApp(resolve("solar"))  # five inputs: the input-pair key is shown too
+    async with app.run_test(size=SMALL) as pilot:
+        await stepper_ready(pilot)
+        await pilot.press("O")
+        await wait_for(pilot, lambda: isinstance(app.screen, PlaneScreen) and "|" in screen_text(app))
+        await wait_for(pilot, lambda: "q " in screen_text(app).splitlines()[-1])
+        footer = screen_text(app).splitlines()[-1]
+        for words in keys:
+            assert words in footer, (words, footer)
+
+
 def test_plane_text_in_korean_has_the_same_pictures_and_numbers(capsys) -> None:
     english = _cli(capsys, "plane", "xor")
     korean = _cli(capsys, "plane", "xor", "--lang", "ko")

@@ -12,22 +12,35 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from backprop_tui.core.dense.plane import RESOLUTION, InputPlane, UnitPlane, check_inputs, input_plane
 from backprop_tui.core.errors import UserError
 from backprop_tui.core.vocab import Move
-from backprop_tui.i18n import _, ngettext
+from backprop_tui.i18n import N_, _, ngettext
 from backprop_tui.render.describe import scenario_title
 from backprop_tui.render.plane import held_note, shown_name
 from backprop_tui.tui.commands import StepperCommands
 from backprop_tui.tui.language import translate_bindings
 from backprop_tui.tui.widgets.plane_view import PlaneView
+from backprop_tui.tui.widgets.step_footer import FooterItem, StepFooter
 from backprop_tui.walk.stepper import Stepper
 
 
 RELOAD_CHECK = 0.25
 """Seconds between looks at whether the stepper was replaced (the file saved, another opened)."""
+
+PLANE_KEYS = [
+    FooterItem("escape", "esc", N_("Back to the stepper"), N_("Back")),
+    FooterItem("pagedown", "PgDn", N_("Next iteration"), N_("Next")),
+    FooterItem("pageup", "PgUp", N_("Previous iteration"), N_("Prev")),
+    FooterItem("right", "→", N_("Next unit"), N_("Unit")),
+    FooterItem("left", "←", N_("Previous unit"), N_("Prev unit")),
+]
+"""The footer's keys, fitted to the width beside ? Help and q Quit (Textual's footer clipped them
+at 80 columns: ← and ? Help went off the edge, in English and more so in Korean)."""
+INPUTS_KEY = FooterItem("i", "i", N_("Next pair of inputs"), N_("Inputs"))
+"""Shown where there are more than two inputs to choose a pair from."""
 
 
 class PlaneScreen(Screen[None]):
@@ -72,7 +85,11 @@ class PlaneScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="plane-title")
         yield PlaneView(id="plane-view")
-        yield Footer(compact=True)
+        yield StepFooter(self.footer_keys())
+
+    def footer_keys(self) -> list[FooterItem]:
+        """The footer's keys for this scenario (the input-pair key only with a pair to choose)."""
+        return PLANE_KEYS + ([INPUTS_KEY] if len(self.pairs) > 2 else [])
 
     def on_mount(self) -> None:
         translate_bindings(self)
@@ -93,6 +110,7 @@ class PlaneScreen(Screen[None]):
             self.notify(_("No input plane: {error}.").format(error=error), severity="warning")
             self.dismiss()
             return
+        self.query_one(StepFooter).show(self.footer_keys())
         self.redraw()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
