@@ -71,3 +71,19 @@ async def test_the_read_only_run_reads_as_before_in_english(start: tuple[int, in
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: "read-only" in screen_text(app))
         assert status in screen_text(app)
+
+
+async def test_at_80x24_the_picker_fits_the_screen_with_its_whole_table() -> None:
+    i18n.set_language("ko")
+    app, _screen = browsed((2, 5))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: "읽기 전용" in screen_text(app))
+        await pilot.press("i")
+        await wait_for(pilot, lambda: isinstance(app.screen, PickerScreen))
+        await pilot.pause()
+        box = app.screen.query_one("#picker").region
+        assert box.right <= 80 and box.bottom <= 24                      # its frame whole on the screen
+        lines = screen_text(app).splitlines()
+        assert lines[0].startswith("╭") and lines[0].rstrip().endswith("╮") and lines[-1].rstrip().endswith("╯")
+        row = next(line for line in lines if "82.00%" in line)
+        assert "…" not in row and row.rstrip().endswith("│") and "█" * 10 in row   # the bar not cut off

@@ -55,6 +55,11 @@ class BrowseScreen(TrainingScreen):
                                           self.probabilities, self.job.class_names))
 
 
+BAR = 12
+"""Characters of the bar of probability 1: the picture (28), the label, class and probability
+columns and the bar fit the picker at 80 columns (a 20-character bar was cut off there)."""
+
+
 def probability_table(probabilities: np.ndarray, truth: int, names: tuple[str, ...]) -> Table:
     """One row per class, most likely first: label, name (the true one marked), probability, bar."""
     table = Table(box=None, padding=(0, 1), show_header=True)
@@ -65,7 +70,7 @@ def probability_table(probabilities: np.ndarray, truth: int, names: tuple[str, .
     for label in np.argsort(-probabilities, kind="stable"):
         mark = " " + _("(true)") if label == truth else ""
         table.add_row(str(label), names[label] + mark, f"{probabilities[label]:.2%}",
-                      Text("\u2588" * int(round(float(probabilities[label]) * 20)),
+                      Text("\u2588" * int(round(float(probabilities[label]) * BAR)),
                            style="green" if label == truth else "red"))
     return table
 
@@ -76,7 +81,8 @@ class PickerScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape", "dismiss", "Close", show=True)]
     DEFAULT_CSS = """
     PickerScreen { align: center middle; }
-    #picker { width: 80; height: 30; border: round $accent; background: $surface; padding: 0 1; }
+    #picker { width: 80; height: 30; max-width: 100%; max-height: 100%; border: round $accent;
+              background: $surface; padding: 0 1; }
     #picker-input { width: 40; }
     """
 
