@@ -347,3 +347,27 @@ def test_the_export_limit_is_korean_names_the_file_and_exits_2(capsys) -> None:
     err = capsys.readouterr().err
     assert "--iterations 1000000: sgd.toml은(는) 에포크 62500번마다 샘플 16개의 순서를 새로 뽑으므로" in err
     assert "반복은 최대 200,000번까지 내보내세요" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(("name", "key", "screen", "english", "korean"), [
+    ("learning-rate", "L", LandscapeScreen, "Loss landscape of Learning rate", "손실 지형: 학습률"),
+    ("xor", "O", PlaneScreen, "Input plane · XOR", "입력 평면 · XOR"),
+    ("learning-rate", "c", CompareScreen, "Comparing the variants of Learning rate", "변형 비교: 학습률"),
+])
+async def test_K_switches_the_screen_and_the_stepper_under_it_live(name, key, screen, english, korean) -> None:
+    app = FastWatchApp(resolve(name))
+    async with app.run_test(size=LARGE) as pilot:
+        await stepper_ready(pilot)
+        stepper = app.screen
+        await pilot.press(key)
+        await wait_for(pilot, lambda: isinstance(app.screen, screen) and english in screen_text(app))
+        await pilot.pause(0.3)  # the worker's result drawn
+        await pilot.press("K")
+        await wait_for(pilot, lambda: korean in screen_text(app) and "단계 화면으로" in screen_text(app))
+        assert i18n.language() == "ko" and english not in screen_text(app)
+        await pilot.press("K")
+        await wait_for(pilot, lambda: english in screen_text(app) and "Back to the stepper" in screen_text(app))
+        await pilot.press("K")
+        await wait_for(pilot, lambda: korean in screen_text(app))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is stepper and "순전파" in screen_text(app))

@@ -15,10 +15,10 @@ from textual_plotext import PlotextPlot
 
 from backprop_tui.core.dense.compare import Comparison, compare
 from backprop_tui.core.scenario.model import Scenario
-from backprop_tui.i18n import _
+from backprop_tui.i18n import _, own_name
 from backprop_tui.render.compare import curves_table, draw_curves
 from backprop_tui.render.describe import scenario_title
-from backprop_tui.tui.language import translate_bindings
+from backprop_tui.tui.language import switch, translate_bindings
 from backprop_tui.tui.widgets.loss_curves import LossCurves
 
 
@@ -76,7 +76,10 @@ class CompareCurves(LossCurves):
 class CompareScreen(Screen[None]):
     """Computes the curves in a worker (a long run must not freeze the app), then draws them."""
 
-    BINDINGS = [Binding("escape,c", "app.pop_screen", "Back to the stepper", show=True)]
+    BINDINGS = [
+        Binding("escape,c", "app.pop_screen", "Back to the stepper", show=True),
+        Binding("K", "switch_language", "Switch language (English/한국어)", show=False),
+    ]
 
     def __init__(self, scenario: Scenario) -> None:
         super().__init__()
@@ -84,15 +87,29 @@ class CompareScreen(Screen[None]):
         self.comparison: Comparison | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(_("Comparing the variants of {title}").format(title=scenario_title(self.scenario)),
-                          style="bold"), id="compare-title")
+        yield Static(self._title(), id="compare-title")
         yield CompareCurves(id="compare-plot")
         yield Static(Text(_("computing the curves…"), style="italic"), id="compare-table")
         yield Footer()
 
+    def _title(self) -> Text:
+        return Text(_("Comparing the variants of {title}").format(title=scenario_title(self.scenario)), style="bold")
+
     def on_mount(self) -> None:
         translate_bindings(self)
         self._compute()
+
+    def action_switch_language(self) -> None:
+        """Switch the interface language (English ↔ 한국어): this screen and the stepper under it."""
+        now = switch(self.app)
+        self.notify(_("Language: {name}").format(name=own_name(now)), timeout=2)
+
+    def retranslate(self) -> None:
+        """Redraw every text of the screen in the current language (called by language.switch)."""
+        self.query_one("#compare-title", Static).update(self._title())
+        if self.comparison is not None:
+            self.query_one("#compare-table", Static).update(curves_table(self.comparison))
+            self.query_one(LossCurves).refresh()
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _compute(self) -> None:

@@ -18,11 +18,11 @@ from backprop_tui.core.dense.landscape import (
     PCA, WEIGHTS, Landscape, flatten, gradient_cut, landscape, on_plane, path_name,
 )
 from backprop_tui.core.vocab import Move
-from backprop_tui.i18n import N_, _
+from backprop_tui.i18n import N_, _, own_name
 from backprop_tui.render.landscape import axis_title, cut_chart, cut_verdict, framed_map, legend_text, scale_text
 from backprop_tui.render.describe import scenario_title
 from backprop_tui.walk.stepper import Stepper
-from backprop_tui.tui.language import translate_bindings
+from backprop_tui.tui.language import switch, translate_bindings
 from backprop_tui.tui.widgets.step_footer import FooterItem, StepFooter
 
 LANDSCAPE_KEYS = [
@@ -50,6 +50,7 @@ class LandscapeScreen(Screen[None]):
         Binding("greater_than_sign", "iterate('ahead')", "10 iterations ahead", show=False),
         Binding("less_than_sign", "iterate('back')", "10 iterations back", show=False),
         Binding("p", "switch_plane", "Switch plane", show=True),
+        Binding("K", "switch_language", "Switch language (English/한국어)", show=False),
     ]
 
     def __init__(self, stepper: Stepper) -> None:
@@ -60,8 +61,7 @@ class LandscapeScreen(Screen[None]):
         """The plane shown: None for the two weights that move most, PCA for the principal directions."""
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(_("Loss landscape of {title}").format(title=scenario_title(self.stepper.scenario)),
-                          style="bold"), id="landscape-title")
+        yield Static(self._title(), id="landscape-title")
         with Horizontal(id="landscape-body"):
             with Vertical(id="landscape-left"):
                 yield Static(Text(_("computing the landscape…"), style="italic"), id="landscape-axes")
@@ -72,9 +72,25 @@ class LandscapeScreen(Screen[None]):
                 yield Static(id="landscape-verdict")
         yield StepFooter(LANDSCAPE_KEYS)
 
+    def _title(self) -> Text:
+        return Text(_("Loss landscape of {title}").format(title=scenario_title(self.stepper.scenario)), style="bold")
+
     def on_mount(self) -> None:
         translate_bindings(self)
         self._compute()
+
+    def action_switch_language(self) -> None:
+        """Switch the interface language (English ↔ 한국어): this screen and the stepper under it."""
+        now = switch(self.app)
+        self.notify(_("Language: {name}").format(name=own_name(now)), timeout=2)
+
+    def retranslate(self) -> None:
+        """Redraw every text of the screen in the current language (called by language.switch)."""
+        self.query_one("#landscape-title", Static).update(self._title())
+        self.query_one(StepFooter).show(LANDSCAPE_KEYS)
+        if self.scape is None:
+            self.query_one("#landscape-axes", Static).update(Text(_("computing the landscape…"), style="italic"))
+        self.redraw()
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _compute(self) -> None:
