@@ -371,3 +371,17 @@ async def test_K_switches_the_screen_and_the_stepper_under_it_live(name, key, sc
         await wait_for(pilot, lambda: korean in screen_text(app))
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is stepper and "순전파" in screen_text(app))
+
+
+async def test_K_switches_the_error_screen_live(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.toml"
+    broken.write_text(BROKEN, encoding="utf-8")
+    app = FastWatchApp(broken)
+    async with app.run_test(size=SMALL) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ErrorScreen))
+        assert "broken.toml: seed: expected at least 0, got -1" in screen_text(app)
+        await pilot.press("K")
+        await wait_for(pilot, lambda: "broken.toml: seed: 0 이상이어야 함 (받은 값: -1)" in screen_text(app))
+        assert "파일을 고쳐 저장하거나" in screen_text(app) and "Fix and save" not in screen_text(app)
+        await pilot.press("K")
+        await wait_for(pilot, lambda: "broken.toml: seed: expected at least 0, got -1" in screen_text(app))
