@@ -15,10 +15,11 @@ from textual_plotext import PlotextPlot
 
 from backprop_tui.core.dense.compare import Comparison, compare
 from backprop_tui.core.scenario.model import Scenario
-from backprop_tui.i18n import _, own_name
+from backprop_tui.i18n import _
 from backprop_tui.render.compare import curves_table, draw_curves
 from backprop_tui.render.describe import scenario_title
-from backprop_tui.tui.language import switch, translate_bindings
+from backprop_tui.tui.language import translate_bindings
+from backprop_tui.tui.screens.language_key import LANGUAGE_KEY, LanguageKey
 from backprop_tui.tui.widgets.loss_curves import LossCurves
 
 
@@ -73,12 +74,12 @@ class CompareCurves(LossCurves):
         return Text("").join(piece for piece in pieces if piece.plain != SPACER)
 
 
-class CompareScreen(Screen[None]):
+class CompareScreen(LanguageKey, Screen[None]):
     """Computes the curves in a worker (a long run must not freeze the app), then draws them."""
 
     BINDINGS = [
         Binding("escape,c", "app.pop_screen", "Back to the stepper", show=True),
-        Binding("K", "switch_language", "Switch language (English/한국어)", show=False),
+        LANGUAGE_KEY,
     ]
 
     def __init__(self, scenario: Scenario) -> None:
@@ -99,10 +100,6 @@ class CompareScreen(Screen[None]):
         translate_bindings(self)
         self._compute()
 
-    def action_switch_language(self) -> None:
-        """Switch the interface language (English ↔ 한국어): this screen and the stepper under it."""
-        now = switch(self.app)
-        self.notify(_("Language: {name}").format(name=own_name(now)), timeout=2)
 
     def retranslate(self) -> None:
         """Redraw every text of the screen in the current language (called by language.switch)."""

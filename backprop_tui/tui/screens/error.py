@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from backprop_tui.core.errors import UserError
-from backprop_tui.i18n import _, own_name
-from backprop_tui.tui.language import switch, translate_bindings
+from backprop_tui.i18n import _
+from backprop_tui.tui.language import translate_bindings
+from backprop_tui.tui.screens.language_key import LANGUAGE_KEY, LanguageKey
 from backprop_tui.tui.widgets.error_panel import error_text
 
 
-class ErrorScreen(Screen[None]):
+class ErrorScreen(LanguageKey, Screen[None]):
     """Waits for the file to be fixed (it is watched), another scenario to be opened, or quit."""
 
-    BINDINGS = [Binding("K", "switch_language", "Switch language (English/한국어)", show=False)]
+    BINDINGS = [LANGUAGE_KEY]
 
     def __init__(self, error: UserError) -> None:
         super().__init__()
@@ -39,10 +39,6 @@ class ErrorScreen(Screen[None]):
         translate_bindings(self)
         self.show_error(self.error)
 
-    def action_switch_language(self) -> None:
-        """Switch the interface language (English ↔ 한국어) and show the problems in it."""
-        now = switch(self.app)
-        self.notify(_("Language: {name}").format(name=own_name(now)), timeout=2)
 
     def retranslate(self) -> None:
         """Redraw every text of the screen in the current language (called by language.switch)."""

@@ -18,11 +18,12 @@ from backprop_tui.core.dense.landscape import (
     PCA, WEIGHTS, Landscape, flatten, gradient_cut, landscape, on_plane, path_name,
 )
 from backprop_tui.core.vocab import Move
-from backprop_tui.i18n import N_, _, own_name
+from backprop_tui.i18n import N_, _
 from backprop_tui.render.landscape import axis_title, cut_chart, cut_verdict, framed_map, legend_text, scale_text
 from backprop_tui.render.describe import scenario_title
 from backprop_tui.walk.stepper import Stepper
-from backprop_tui.tui.language import switch, translate_bindings
+from backprop_tui.tui.language import translate_bindings
+from backprop_tui.tui.screens.language_key import LANGUAGE_KEY, LanguageKey
 from backprop_tui.tui.widgets.step_footer import FooterItem, StepFooter
 
 LANDSCAPE_KEYS = [
@@ -37,7 +38,7 @@ LABEL_WIDTH = 10
 """Columns the map's y labels and frame take besides the map itself."""
 
 
-class LandscapeScreen(Screen[None]):
+class LandscapeScreen(LanguageKey, Screen[None]):
     """Computes the landscape in a worker (a long run must not freeze the app), then draws it with
     the stepper's current point; PgDn/PgUp (and > <) move the stepper by iterations."""
 
@@ -50,7 +51,7 @@ class LandscapeScreen(Screen[None]):
         Binding("greater_than_sign", "iterate('ahead')", "10 iterations ahead", show=False),
         Binding("less_than_sign", "iterate('back')", "10 iterations back", show=False),
         Binding("p", "switch_plane", "Switch plane", show=True),
-        Binding("K", "switch_language", "Switch language (English/한국어)", show=False),
+        LANGUAGE_KEY,
     ]
 
     def __init__(self, stepper: Stepper) -> None:
@@ -79,10 +80,6 @@ class LandscapeScreen(Screen[None]):
         translate_bindings(self)
         self._compute()
 
-    def action_switch_language(self) -> None:
-        """Switch the interface language (English ↔ 한국어): this screen and the stepper under it."""
-        now = switch(self.app)
-        self.notify(_("Language: {name}").format(name=own_name(now)), timeout=2)
 
     def retranslate(self) -> None:
         """Redraw every text of the screen in the current language (called by language.switch)."""

@@ -17,11 +17,12 @@ from textual.widgets import Static
 from backprop_tui.core.dense.plane import RESOLUTION, InputPlane, UnitPlane, check_inputs, input_plane
 from backprop_tui.core.errors import UserError
 from backprop_tui.core.vocab import Move
-from backprop_tui.i18n import N_, _, ngettext, own_name
+from backprop_tui.i18n import N_, _, ngettext
 from backprop_tui.render.describe import scenario_title
 from backprop_tui.render.plane import held_note, shown_name
 from backprop_tui.tui.commands import StepperCommands
-from backprop_tui.tui.language import switch, translate_bindings
+from backprop_tui.tui.language import translate_bindings
+from backprop_tui.tui.screens.language_key import LANGUAGE_KEY, LanguageKey
 from backprop_tui.tui.widgets.plane_view import PlaneView
 from backprop_tui.tui.widgets.step_footer import FooterItem, StepFooter
 from backprop_tui.walk.stepper import Stepper
@@ -43,7 +44,7 @@ INPUTS_KEY = FooterItem("i", "i", N_("Next pair of inputs"), N_("Inputs"))
 """Shown where there are more than two inputs to choose a pair from."""
 
 
-class PlaneScreen(Screen[None]):
+class PlaneScreen(LanguageKey, Screen[None]):
     """The chosen unit large, every unit small, following the stepper's iteration."""
 
     COMMANDS = {StepperCommands}
@@ -57,7 +58,7 @@ class PlaneScreen(Screen[None]):
         Binding("right,l", "unit(1)", "Next unit", show=True, key_display="→"),
         Binding("left,h", "unit(-1)", "Previous unit", show=True, key_display="←"),
         Binding("i", "inputs", "Next pair of inputs", show=True),
-        Binding("K", "switch_language", "Switch language (English/한국어)", show=False),
+        LANGUAGE_KEY,
     ]
 
     def __init__(self, stepper_of: Callable[[], Stepper], chosen: tuple[int, int] | None = None) -> None:
@@ -97,10 +98,6 @@ class PlaneScreen(Screen[None]):
         self.set_interval(RELOAD_CHECK, self._follow_reload)
         self.redraw()
 
-    def action_switch_language(self) -> None:
-        """Switch the interface language (English ↔ 한국어): this screen and the stepper under it."""
-        now = switch(self.app)
-        self.notify(_("Language: {name}").format(name=own_name(now)), timeout=2)
 
     def retranslate(self) -> None:
         """Redraw every text of the screen in the current language (called by language.switch)."""
