@@ -260,7 +260,8 @@ def axes_caption(plane: InputPlane) -> str:
     names = input_names(plane)
     others = [f"x{i + 1}" for i in range(plane.held.size) if i not in plane.inputs]
     if others:
-        return _("across: {x}, up: {y}; {others} at their mean").format(x=names[0], y=names[1], others=", ".join(others))
+        return _("across: {x}, up: {y}; {others} at their mean").format(x=names[0], y=names[1],
+                                                                         others=", ".join(others))
     return _("across: {x}, up: {y}").format(x=names[0], y=names[1])
 
 

@@ -49,14 +49,17 @@ def edit_targets(stepper: Stepper, focus: Focus) -> list[EditTarget]:
     targets.append(EditTarget(_("{symbol} initial weight (under the cursor)").format(symbol=weight),
                               weight_path(focus.layer, focus.row, focus.col), float(layer.weights[focus.row, focus.col])))
     # each label starts with its symbol and a space: the message after an edit names the symbol so
-    targets.append(EditTarget(_("{symbol} learning rate").format(symbol="γ"), training_path(scenario, "learning_rate"), scenario.training.learning_rate))
+    targets.append(EditTarget(_("{symbol} learning rate").format(symbol="γ"), training_path(scenario, "learning_rate"),
+                              scenario.training.learning_rate))
     data = []
     for sample in stepper.iteration.batch:
         s = int(sample)
-        data += [EditTarget(_("{symbol} input {number} of sample {sample}").format(symbol="x", number=i + 1, sample=s + 1),
+        data += [EditTarget(_("{symbol} input {number} of sample {sample}").format(symbol="x", number=i + 1,
+                                                                                   sample=s + 1),
                             input_path(s, i), float(scenario.x[s, i]))
                  for i in range(scenario.x.shape[1])]
-        data += [EditTarget(_("{symbol} target {number} of sample {sample}").format(symbol="y", number=k + 1, sample=s + 1),
+        data += [EditTarget(_("{symbol} target {number} of sample {sample}").format(symbol="y", number=k + 1,
+                                                                                    sample=s + 1),
                             target_path(s, k), float(scenario.y[s, k]))
                  for k in range(scenario.y.shape[1])]
     return targets + data[:MAX_DATA_TARGETS]

@@ -121,9 +121,10 @@ class PickerScreen(ModalScreen[None]):
     def show(self, index: int) -> None:
         """Draw test image `index` beside the model's probabilities."""
         truth, said = int(self.labels[index]), int(self.predictions[index])
-        head_text = (_("test image {index}: true class {truth} {truth_name}; the model says {said} {said_name} (right)")
-                     if said == truth else
-                     _("test image {index}: true class {truth} {truth_name}; the model says {said} {said_name} (wrong)"))
+        head_text = (_("test image {index}: true class {truth} {truth_name}; the model says {said} "
+                       "{said_name} (right)") if said == truth else
+                     _("test image {index}: true class {truth} {truth_name}; the model says {said} "
+                       "{said_name} (wrong)"))
         head = Text(head_text.format(index=index, truth=truth, truth_name=self.names[truth], said=said,
                                      said_name=self.names[said]), style="bold green" if said == truth else "bold red")
         grid = Table.grid(padding=(0, 2))

@@ -157,7 +157,8 @@ class LandscapeScreen(LanguageKey, Screen[None]):
         picture.no_wrap = True  # the labels' padding must stay: wrapping would strip it
         area.update(picture)
         where = _("iteration {number} of {name}").format(number=number, name=scape.paths[index].name)
-        legend = Text(_("Now: {where}").format(where=where) + "\n", style="bold") + scale_text(scape) + Text("\n") + legend_text(scape, index)
+        legend = (Text(_("Now: {where}").format(where=where) + "\n", style="bold") + scale_text(scape) + Text("\n")
+                  + legend_text(scape, index))
         self.query_one("#landscape-legend", Static).update(legend)
         chart, verdict = self._cut(where)
         self.query_one("#landscape-cut", Static).update(chart)
