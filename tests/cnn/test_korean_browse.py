@@ -58,8 +58,7 @@ async def test_the_read_only_run_and_its_picker_are_korean() -> None:
         assert "(틀림)" in shown and "레이블" in shown and "확률" in shown and "82.00%" in shown
         assert "(정답)" in shown
         await pilot.press("9", "9", "9")
-        await pilot.pause()
-        assert "999: 테스트 세트의 이미지는 0부터 199까지입니다" in picker_text(app)
+        await wait_for(pilot, lambda: "999: 테스트 세트의 이미지는 0부터 199까지입니다" in picker_text(app))
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is screen)
 

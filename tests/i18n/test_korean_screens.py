@@ -361,7 +361,9 @@ async def test_K_switches_the_screen_and_the_stepper_under_it_live(name, key, sc
         stepper = app.screen
         await pilot.press(key)
         await wait_for(pilot, lambda: isinstance(app.screen, screen) and english in screen_text(app))
-        await pilot.pause(0.3)  # the worker's result drawn
+        # the worker's result drawn (the landscape and the comparison are computed in a worker)
+        await wait_for(pilot, lambda: getattr(app.screen, "scape", True) is not None
+                       and getattr(app.screen, "comparison", True) is not None)
         await pilot.press("K")
         await wait_for(pilot, lambda: korean in screen_text(app) and "단계 화면으로" in screen_text(app))
         assert i18n.language() == "ko" and english not in screen_text(app)
