@@ -241,6 +241,32 @@ class TestKoreanCompareSnapshots:
         assert snap_compare(korean_app("learning-rate"), terminal_size=LARGE, run_before=run_before)
 
 
+def _opened(key: str, screen: type, ready=lambda screen: True):
+    async def run_before(pilot: Pilot) -> None:
+        await stepper_ready(pilot)
+        await pilot.press(key)
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, screen) and ready(pilot.app.screen))
+    return run_before
+
+
+class TestKoreanLandscapeAndPlaneSnapshots:
+    """Screens new to Korean, at the sizes of the issue."""
+
+    def test_landscape_80x24(self, snap_compare) -> None:
+        assert snap_compare(korean_app("learning-rate", variant="too-large"), terminal_size=SMALL,
+                            run_before=_opened("L", LandscapeScreen, lambda s: s.scape is not None))
+
+    def test_landscape_120x36(self, snap_compare) -> None:
+        assert snap_compare(korean_app("learning-rate", variant="too-large"), terminal_size=LARGE,
+                            run_before=_opened("L", LandscapeScreen, lambda s: s.scape is not None))
+
+    def test_plane_80x24(self, snap_compare) -> None:
+        assert snap_compare(korean_app("xor"), terminal_size=SMALL, run_before=_opened("O", PlaneScreen))
+
+    def test_plane_120x36(self, snap_compare) -> None:
+        assert snap_compare(korean_app("xor"), terminal_size=LARGE, run_before=_opened("O", PlaneScreen))
+
+
 # -- dialogs and errors ---------------------------------------------------------------------------
 
 
