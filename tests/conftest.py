@@ -51,3 +51,19 @@ def english_interface(monkeypatch: pytest.MonkeyPatch):
     i18n.set_language("en")
     yield
     i18n.set_language("en")
+
+
+@pytest.fixture(autouse=True)
+def _signal_handlers_left_as_found():
+    """A test that runs the CLI in this process must not leave Ctrl-C ignored (or handled by the
+    CLI): every child process a later test starts would inherit it, and a test of Ctrl-C in a child
+    would see the child run to its end. Put back and failed here, so the test that did it is named."""
+    import signal
+
+    watched = [signal.SIGINT, signal.SIGTERM, signal.SIGALRM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
+    before = {number: signal.getsignal(number) for number in watched}
+    yield
+    changed = [signal.Signals(number).name for number in watched if signal.getsignal(number) != before[number]]
+    for number in watched:
+        signal.signal(number, before[number])
+    assert not changed, f"the test left these signals' handlers changed: {changed}"
