@@ -102,9 +102,10 @@ def watch_command(args: argparse.Namespace) -> int:
     if job.error is not None:
         raise job.error
     if job.finished is None:  # the worker or the app failed (a bug): the screen said what happened
-        print(_("error: training did not end normally; {checkpoint} holds what the last completed epoch wrote; "
-                "continue with: {command}").format(checkpoint=session.checkpoint_path,
-                                                   command=resume_command(session.args, session.data)),
+        # "error: " as cli.main tags every failed command's message
+        print("error: " + _("training did not end normally; {checkpoint} holds what the last completed epoch "
+                            "wrote; continue with: {command}").format(checkpoint=session.checkpoint_path,
+                                                                      command=resume_command(session.args, session.data)),
               file=sys.stderr, flush=True)
         return 1
     if not job.finished:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -150,6 +151,20 @@ def progress_bar(fraction: float, width: int = BAR_WIDTH) -> str:
     full, part = divmod(eighths, 8)
     bar = "█" * full + (" ▏▎▍▌▋▊▉"[part] if part else "")
     return f"{bar:░<{width}} {fraction:4.0%}"
+
+
+def progress_line(parts: list[tuple[str, int]], width: int) -> str:
+    """The parts joined by two spaces; where that is wider than `width` columns (Hangul counts
+    two), the parts of highest rank are left out, whole, until it fits (width 0: not laid out
+    yet, nothing left out)."""
+    shown = list(parts)
+    while width > 0 and cell_len("  ".join(text for text, _rank in shown)) > width:
+        rank = max(rank for _text, rank in shown)
+        if rank == 0:
+            break
+        drop = max(index for index, (_text, r) in enumerate(shown) if r == rank)
+        del shown[drop]
+    return "  ".join(text for text, _rank in shown)
 
 
 class TrainingScreen(Screen[None]):
@@ -303,24 +318,25 @@ class TrainingScreen(Screen[None]):
 
     def _draw_progress(self) -> None:
         record, p = self.record, self.record.position
+        # (text, rank): where the line is too narrow, the parts of highest rank go first, whole
+        parts = [(progress_bar(p.batch / max(p.batches, 1) if p.epoch < record.epochs else 1.0), 0)]
         if p.epoch >= record.epochs:
-            parts = [progress_bar(1.0), ngettext("all {count} epoch trained", "all {count} epochs trained",
-                                                  record.epochs).format(count=record.epochs)]
+            parts.append((ngettext("all {count} epoch trained", "all {count} epochs trained",
+                                   record.epochs).format(count=record.epochs), 0))
         else:
-            parts = [progress_bar(p.batch / max(p.batches, 1)),
-                     _("epoch {epoch}/{epochs}").format(epoch=p.epoch + 1, epochs=record.epochs),
-                     _("batch {batch}/{batches}").format(batch=p.batch, batches=p.batches)]
+            parts += [(_("epoch {epoch}/{epochs}").format(epoch=p.epoch + 1, epochs=record.epochs), 0),
+                      (_("batch {batch}/{batches}").format(batch=p.batch, batches=p.batches), 1)]
             if p.testing is not None:
-                parts.append(_("testing {done}/{total}").format(done=p.testing[0], total=p.testing[1]))
+                parts.append((_("testing {done}/{total}").format(done=p.testing[0], total=p.testing[1]), 2))
             if p.seconds > 0:
-                parts.append(_("{rate} img/s").format(rate=f"{record.images_per_second():,.0f}"))
+                parts.append((_("{rate} img/s").format(rate=f"{record.images_per_second():,.0f}"), 4))
             left = record.seconds_left()
             if left is not None:
-                parts.append(_("left: epoch {epoch}, run {run}").format(epoch=clock(left[0]), run=clock(left[1])))
+                parts.append((_("left: epoch {epoch}, run {run}").format(epoch=clock(left[0]), run=clock(left[1])), 3))
         if record.history:
-            parts.append(_("test acc {accuracy}").format(accuracy=f"{record.history[-1]['test_accuracy']:.1%}"))
-        text = "  ".join(parts)
-        self.query_one("#progress-text", Static).update(text, layout=False)
+            parts.append((_("test acc {accuracy}").format(accuracy=f"{record.history[-1]['test_accuracy']:.1%}"), 2))
+        widget = self.query_one("#progress-text", Static)
+        widget.update(progress_line(parts, widget.content_region.width), layout=False)
 
     def _status(self, text: str, error: bool = False) -> None:
         self.query_one("#status", Static).update(Text(text, style="bold red" if error else "bold"))
