@@ -146,9 +146,11 @@ def open_cnn(name: str) -> int | None:
         return None  # the stepping app reports it
     if not is_cnn:
         return None
+    from backprop_tui import i18n
     from backprop_tui.cli.main import main
 
-    return main(["train", "--watch", name])
+    # the language chosen for this command (--lang anywhere on its line) goes on to the new one
+    return main(["--lang", i18n.language(), "train", "--watch", name])
 
 
 def _out_of_memory() -> UserError:

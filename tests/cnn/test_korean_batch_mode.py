@@ -18,9 +18,8 @@ from backprop_tui import i18n
 from backprop_tui.cli.main import main
 from backprop_tui.core.cnn.checkpoint import load_checkpoint
 from backprop_tui.core.cnn.config import load_cnn_scenario
-from backprop_tui.tui.screens.training import TrainingScreen, progress_line
+from backprop_tui.tui.screens.training import TrainingScreen
 from backprop_tui.tui.training_app import ScreenApp
-from backprop_tui.tui.widgets.training_panels import WIDE_MARK, for_plotext, without_marks
 
 from test_cnn_cli import SMALL_TOML, isolated, small_scenario  # noqa: F401  (fixtures)
 from test_watch_screen import fill_with_a_recorded_run, recorded_app
@@ -192,7 +191,7 @@ async def test_the_training_screen_trains_in_korean(isolated: Path, synthetic_di
             assert words in text, words
         accuracy = job.session.last_test.accuracy
         assert f"테스트 정확도 {accuracy:.1%}" in text and f"테스트 정확도 {accuracy:.2%}" in screen.ended
-        assert "training loss" not in text and "Stop / quit" not in text and WIDE_MARK not in text
+        assert "training loss" not in text and "Stop / quit" not in text and "\ue000" not in text  # training_panels.WIDE_MARK
         await pilot.press("q")
 
 
@@ -222,6 +221,8 @@ async def test_the_korean_training_screen_cuts_nothing(size: tuple[int, int]) ->
 def test_wide_characters_are_measured_for_plotext_and_marks_removed() -> None:
     from rich.text import Text
 
+    from backprop_tui.tui.widgets.training_panels import WIDE_MARK, for_plotext, without_marks
+
     assert for_plotext("epoch") == "epoch"
     marked = for_plotext("에포크 평균")
     assert len(marked) == cell_len("에포크 평균") and marked.replace(WIDE_MARK, "") == "에포크 평균"
@@ -231,6 +232,8 @@ def test_wide_characters_are_measured_for_plotext_and_marks_removed() -> None:
 
 
 def test_the_progress_line_leaves_out_whole_parts_that_do_not_fit() -> None:
+    from backprop_tui.tui.screens.training import progress_line
+
     parts = [("bar", 0), ("에포크 4/4", 0), ("배치 7/19", 1), ("초당 299장", 4), ("남은 시간 0:02", 3),
              ("테스트 정확도 85.5%", 2)]
     assert progress_line(parts, 0) == "  ".join(text for text, _ in parts)
@@ -248,3 +251,20 @@ class TestKoreanTrainingSnapshots:
     def test_training_120x36(self, snap_compare) -> None:
         i18n.set_language("ko")
         assert snap_compare(recorded_app(), terminal_size=LARGE, run_before=fill_with_a_recorded_run)
+
+
+def test_a_cnn_scenario_opened_in_korean_trains_in_korean(isolated: Path, small_scenario: Path,  # noqa: F811
+                                                          capsys) -> None:
+    """`backprop-tui SCENARIO --lang ko` for a CNN scenario runs `train --watch` in Korean too
+    (without a terminal, batch mode; here no data is reachable, so it stops at that)."""
+    code, _, err = run(capsys, "--lang", "ko", str(small_scenario))
+    assert code == 2
+    assert err.startswith("참고: --watch에는 터미널이 필요합니다; 대신 배치 모드의 진행 줄을 쓰며 학습합니다\n")
+
+
+async def test_the_english_progress_line_at_80_columns_keeps_the_test_accuracy() -> None:
+    app = recorded_app()
+    async with app.run_test(size=SMALL) as pilot:
+        await fill_with_a_recorded_run(pilot)
+        progress = screen_text(app).splitlines()[1].rstrip()
+        assert progress.endswith("epoch 4/4  batch 7/19  test acc 85.5%"), progress
