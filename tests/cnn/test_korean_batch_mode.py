@@ -87,7 +87,7 @@ def test_evaluate_predict_and_data_in_korean(isolated: Path, synthetic_dir: Path
     code, out, _ = run(capsys, "data", "--data-dir", str(synthetic_dir), "--lang", "ko")
     assert code == 1  # synthetic files fail the MD5 check: used only with --no-verify
     assert out.startswith("Fashion-MNIST은(는) 다음 곳에서 이 순서로 찾습니다:\n  1. ")
-    assert "   <- --no-verify일 때만 씀" in out and "쓸 수 없음: " in out
+    assert "   <- --no-verify일 때만 사용" in out and "쓸 수 없음: " in out
 
 
 def test_train_s_errors_in_korean_name_the_file_and_flag_and_exit_2(
