@@ -191,7 +191,7 @@ async def test_the_training_screen_trains_in_korean(isolated: Path, synthetic_di
             assert words in text, words
         accuracy = job.session.last_test.accuracy
         assert f"테스트 정확도 {accuracy:.1%}" in text and f"테스트 정확도 {accuracy:.2%}" in screen.ended
-        assert "training loss" not in text and "Stop / quit" not in text and "\ue000" not in text  # training_panels.WIDE_MARK
+        assert "training loss" not in text and "Stop / quit" not in text and "\ue000" not in text  # wide_plot.WIDE_MARK
         await pilot.press("q")
 
 
@@ -221,7 +221,7 @@ async def test_the_korean_training_screen_cuts_nothing(size: tuple[int, int]) ->
 def test_wide_characters_are_measured_for_plotext_and_marks_removed() -> None:
     from rich.text import Text
 
-    from backprop_tui.tui.widgets.training_panels import WIDE_MARK, for_plotext, without_marks
+    from backprop_tui.tui.widgets.wide_plot import WIDE_MARK, for_plotext, without_marks
 
     assert for_plotext("epoch") == "epoch"
     marked = for_plotext("에포크 평균")

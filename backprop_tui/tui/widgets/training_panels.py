@@ -17,6 +17,7 @@ from textual_plotext import PlotextPlot
 from backprop_tui.i18n import _
 from backprop_tui.render.cnn_report import confusion_heatmap, confusion_matrix, mistakes
 from backprop_tui.render.picture import filter_pictures, half_block_image, shrink
+from backprop_tui.tui.widgets.wide_plot import MeasuredPlot, without_marks
 from backprop_tui.tui.widgets.training_record import TrainingRecord, thinned
 
 
@@ -49,7 +50,7 @@ class RecordChart(PlotextPlot):
         plt.clear_data()
         plt.clear_figure()
         if self.record is not None:
-            self._draw(plt, self.record)
+            self._draw(MeasuredPlot(plt), self.record)  # Hangul measured by its columns
         picture = super().render()
         if isinstance(picture, Text):
             picture = without_marks(picture)
@@ -57,59 +58,37 @@ class RecordChart(PlotextPlot):
         return picture
 
 
-WIDE_MARK = "\ue000"
-"""A private-use character that stands for the second column of a double-width character while
-plotext lays a chart out (it counts every character as one column), removed from the picture."""
-
-
-def for_plotext(text: str) -> str:
-    """`text` (a chart's title, axis label or legend) as plotext should measure it: each
-    double-width character (Hangul) followed by WIDE_MARK, so plotext places it, and leaves out
-    what does not fit, as it does English text."""
-    if cell_len(text) == len(text):
-        return text
-    return "".join(char + WIDE_MARK if cell_len(char) == 2 else char for char in text)
-
-
-def without_marks(picture: Text) -> Text:
-    """A plotext picture with the WIDE_MARKs taken out: each wide character then fills the two
-    columns plotext gave it."""
-    if WIDE_MARK not in picture.plain:
-        return picture
-    return Text("").join(picture.split(WIDE_MARK, include_separator=False, allow_blank=True))
-
-
 def draw_batch_loss(plt: Any, record: TrainingRecord) -> None:
     """Training loss of every batch (thinned to the chart's resolution), with each finished
     epoch's mean training loss as a point."""
-    plt.title(for_plotext(_("training loss per batch")))
-    plt.xlabel(for_plotext(_("epoch")))
+    plt.title(_("training loss per batch"))
+    plt.xlabel(_("epoch"))
     if record.batch_x:
         x, y = thinned(record.batch_x, record.batch_loss)
         plt.plot(x, y, marker="braille", color="cyan")
     if record.history:
         plt.scatter([row["epoch"] for row in record.history], [row["train_loss"] for row in record.history],
-                    marker="dot", color="white", label=for_plotext(_("epoch mean")))
+                    marker="dot", color="white", label=_("epoch mean"))
     plt.xlim(0, record.epochs)
 
 
 def draw_test(plt: Any, record: TrainingRecord) -> None:
     """Test loss (left axis) and test accuracy in % (right axis) after each epoch."""
-    plt.title(for_plotext(_("test loss and accuracy per epoch")))
-    plt.xlabel(for_plotext(_("epoch")))
+    plt.title(_("test loss and accuracy per epoch"))
+    plt.xlabel(_("epoch"))
     epochs = [row["epoch"] for row in record.history]
     if epochs:
-        plt.plot(epochs, [row["test_loss"] for row in record.history], marker="dot", color="red", label=for_plotext(_("loss")))
+        plt.plot(epochs, [row["test_loss"] for row in record.history], marker="dot", color="red", label=_("loss"))
         plt.plot(epochs, [100 * row["test_accuracy"] for row in record.history], marker="dot", color="green",
-                 label=for_plotext(_("accuracy %")), yside="right")
+                 label=_("accuracy %"), yside="right")
         plt.ylim(0, 100, yside="right")
     plt.xlim(0, record.epochs)
 
 
 def draw_learning_rate(plt: Any, record: TrainingRecord) -> None:
     """The learning rate the schedule gave each batch; epochs before a resume, one per epoch."""
-    plt.title(for_plotext(_("learning rate")))
-    plt.xlabel(for_plotext(_("epoch")))
+    plt.title(_("learning rate"))
+    plt.xlabel(_("epoch"))
     first = record.batch_x[0] if record.batch_x else float("inf")
     before = [row for row in record.history if row["epoch"] <= first]
     if before:
