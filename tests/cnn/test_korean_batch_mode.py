@@ -268,3 +268,40 @@ async def test_the_english_progress_line_at_80_columns_keeps_the_test_accuracy()
         await fill_with_a_recorded_run(pilot)
         progress = screen_text(app).splitlines()[1].rstrip()
         assert progress.endswith("epoch 4/4  batch 7/19  test acc 85.5%"), progress
+
+
+def test_a_diverging_run_says_so_in_korean_names_the_checkpoint_and_exits_1(
+        isolated: Path, synthetic_dir: Path, small_scenario: Path, capsys) -> None:  # noqa: F811
+    import warnings
+
+    ckpt = isolated / "c.npz"
+    common = [*data_flags(synthetic_dir), "--checkpoint", str(ckpt)]
+    assert main(["train", str(small_scenario), "--epochs", "1", *common]) == 0
+    good = ckpt.read_bytes()
+    capsys.readouterr()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        code, _, err = run(capsys, "--lang", "ko", "train", str(small_scenario), "--lr", "10", "--fresh", *common)
+    assert code == 1
+    # the first sentence is the core's (how it diverged); then what was kept and what to do, in Korean
+    assert err.rstrip().endswith(f". 체크포인트 {ckpt}은(는) 마지막으로 쓴 그대로 남아 있습니다. 학습률을 낮추고"
+                                 "(--lr, 또는 시나리오의 training.learning_rate) 다시 학습하세요."), err
+    assert ckpt.read_bytes() == good
+
+
+async def test_the_training_screen_says_a_diverged_run_in_korean(isolated: Path, synthetic_dir: Path,  # noqa: F811
+                                                                 small_scenario: Path) -> None:  # noqa: F811
+    import warnings
+
+    i18n.set_language("ko")
+    job = watch_job(str(small_scenario), "--epochs", "1", "--lr", "10", *data_flags(synthetic_dir), "--checkpoint",
+                    str(isolated / "run.npz"))
+    app = ScreenApp(TrainingScreen(job))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        async with app.run_test(size=LARGE) as pilot:
+            screen = app.screen
+            await wait_for(pilot, lambda: screen.ended is not None)
+            assert screen.ended.startswith("오류: ") and f"{isolated / 'run.npz'}에는 아무것도 쓰지 않았습니다" in screen.ended
+            assert "학습률을 낮추고" in screen_text(app)
+            await pilot.press("q")

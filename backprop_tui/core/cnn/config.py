@@ -146,9 +146,10 @@ def scenario_from_data(data: dict[str, Any], file: str) -> CnnScenario:
             path, message = found
             check.add(path, f"{message}; use fewer filters or units, or a smaller training.batch_size")
     check.raise_if_any(file)
-    return CnnScenario(title, description, seed, input_shape, tuple(layers), training,
-                       *({key.split("_", 1)[1]: text for key, text in translated.items() if key.startswith(what) and text}
-                         for what in ("title_", "description_")))
+    titles = {key.removeprefix("title_"): text for key, text in translated.items() if key.startswith("title_") and text}
+    descriptions = {key.removeprefix("description_"): text for key, text in translated.items()
+                    if key.startswith("description_") and text}
+    return CnnScenario(title, description, seed, input_shape, tuple(layers), training, titles, descriptions)
 
 
 def _input(check: Checker, model: dict[str, Any]) -> tuple[int, int, int]:
