@@ -187,7 +187,7 @@ async def test_the_training_screen_trains_in_korean(isolated: Path, synthetic_di
         text = screen_text(app)
         for words in ("small: 학습용 600장, 테스트용 200장", "배치별 학습 손실", "에포크별 테스트 손실과 정확도",
                       "학습률", "에포크 1 후 테스트 세트: 200개 중 ", "실제 \\ 예측", "첫 합성곱: 필터 4개 3x3",
-                      "에포크 1개 모두 학습함", "(q: 나가기)", "q 멈춤 / 종료", "n 다음 틀린 이미지"):
+                      "에포크 1개 모두 학습함", "(q: 나가기)", "q 멈춤 / 종료", "n 다음 틀린 예"):
             assert words in text, words
         accuracy = job.session.last_test.accuracy
         assert f"테스트 정확도 {accuracy:.1%}" in text and f"테스트 정확도 {accuracy:.2%}" in screen.ended
