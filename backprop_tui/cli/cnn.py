@@ -13,6 +13,7 @@ from typing import Any
 from backprop_tui.cli.args import number_in, positive, whole_number
 from backprop_tui.core.cnn import limits
 from backprop_tui.core.errors import UserError
+from backprop_tui.i18n import _
 
 DEFAULT_SCENARIO = limits.DEFAULT_SCENARIO
 
@@ -29,97 +30,99 @@ def _data_dir_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--data-dir",
         metavar="D",
-        help="folder with the four Fashion-MNIST IDX files (.gz or plain); also a torchvision "
-        "root holding FashionMNIST/raw. The only place used when given (as is $FASHION_MNIST_DIR "
-        "otherwise): a missing file is an error. See `backprop-tui data`.",
+        help=_("folder with the four Fashion-MNIST IDX files (.gz or plain); also a torchvision "
+               "root holding FashionMNIST/raw. The only place used when given (as is $FASHION_MNIST_DIR "
+               "otherwise): a missing file is an error. See `backprop-tui data`."),
     )
     parser.add_argument(
         "--no-verify",
         action="store_true",
-        help="skip the MD5 check of the files' contents (for other data in the same format)",
+        help=_("skip the MD5 check of the files' contents (for other data in the same format)"),
     )
 
 
 def _add_train(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "train",
-        help="train the NumPy CNN on Fashion-MNIST",
-        description="Train a CNN scenario on Fashion-MNIST, evaluating on the test set after "
-        "every epoch. Ctrl-C (or SIGTERM, SIGHUP, or a closed output such as `| head`) finishes the "
-        "batch, writes the checkpoint and stops with a non-zero exit code; the same command plus "
-        "--resume continues exactly where it stopped. An existing checkpoint is never replaced "
-        "unless --fresh says so. If the loss becomes NaN, infinite or explodes (an epoch's mean loss "
-        "above 4 times the starting loss: a learning rate too high), training stops with exit code 1 "
-        "and the checkpoint is left as the last good epoch wrote it. Bad input (a flag, a scenario, "
-        "the data) exits with 2.",
+        help=_("train the NumPy CNN on Fashion-MNIST"),
+        description=_("Train a CNN scenario on Fashion-MNIST, evaluating on the test set after "
+                      "every epoch. Ctrl-C (or SIGTERM, SIGHUP, or a closed output such as `| head`) finishes the "
+                      "batch, writes the checkpoint and stops with a non-zero exit code; the same command plus "
+                      "--resume continues exactly where it stopped. An existing checkpoint is never replaced "
+                      "unless --fresh says so. If the loss becomes NaN, infinite or explodes (an epoch's mean loss "
+                      "above 4 times the starting loss: a learning rate too high), training stops with exit code 1 "
+                      "and the checkpoint is left as the last good epoch wrote it. Bad input (a flag, a scenario, "
+                      "the data) exits with 2."),
     )
     parser.add_argument("scenario", nargs="?", default=None, metavar="SCENARIO",
-                        help=f"CNN scenario file or bundled name (default: {DEFAULT_SCENARIO})")
+                        help=_("CNN scenario file or bundled name (default: {name})").format(name=DEFAULT_SCENARIO))
     parser.add_argument("--epochs", type=whole_number(1, limits.MAX_EPOCHS), metavar="N",
-                        help="override training.epochs")
+                        help=_("override {key}").format(key="training.epochs"))
     parser.add_argument("--batch-size", type=whole_number(1, limits.MAX_BATCH_SIZE), metavar="B",
-                        help="override training.batch_size")
+                        help=_("override {key}").format(key="training.batch_size"))
     parser.add_argument("--lr", type=number_in(0, limits.MAX_LEARNING_RATE, above=True), metavar="X",
-                        help=f"override training.learning_rate (above 0, at most {limits.MAX_LEARNING_RATE:g})")
+                        help=_("override {key} (above 0, at most {most})").format(
+                            key="training.learning_rate", most=f"{limits.MAX_LEARNING_RATE:g}"))
     parser.add_argument("--momentum", type=number_in(0, limits.MAX_MOMENTUM), metavar="M",
-                        help=f"override training.momentum (0 to {limits.MAX_MOMENTUM:g})")
-    parser.add_argument("--seed", type=int, metavar="S", help="override the scenario's seed")
+                        help=_("override {key} (0 to {most})").format(key="training.momentum",
+                                                                      most=f"{limits.MAX_MOMENTUM:g}"))
+    parser.add_argument("--seed", type=int, metavar="S", help=_("override the scenario's seed"))
     parser.add_argument("--limit", type=positive, metavar="N",
-                        help="train on the first N training images only (the test set stays whole)")
+                        help=_("train on the first N training images only (the test set stays whole)"))
     _data_dir_option(parser)
     parser.add_argument("--checkpoint", metavar="PATH", default="fashion_cnn.npz",
-                        help="checkpoint written after every epoch (default: fashion_cnn.npz)")
+                        help=_("checkpoint written after every epoch (default: {name})").format(name="fashion_cnn.npz"))
     start = parser.add_mutually_exclusive_group()
     start.add_argument("--resume", action="store_true",
-                       help="continue the run in --checkpoint (flags that repeat its settings are fine)")
+                       help=_("continue the run in --checkpoint (flags that repeat its settings are fine)"))
     start.add_argument("--fresh", action="store_true",
-                       help="start a new run even though --checkpoint exists: it is replaced after the "
-                       "first epoch (without --resume or --fresh, an existing checkpoint is refused)")
+                       help=_("start a new run even though --checkpoint exists: it is replaced after the "
+                              "first epoch (without --resume or --fresh, an existing checkpoint is refused)"))
     parser.add_argument("--metrics", metavar="FILE",
-                        help="append one JSON line per epoch to FILE (on --resume, FILE is brought back to "
-                        "exactly the epochs the checkpoint holds)")
+                        help=_("append one JSON line per epoch to FILE (on --resume, FILE is brought back to "
+                               "exactly the epochs the checkpoint holds)"))
     parser.add_argument("--watch", action="store_true",
-                        help="train on the training screen: live charts of the losses, accuracy and learning "
-                        "rate, the confusion matrix, the mistakes and the first layer's filters after each epoch "
-                        "(q stops like Ctrl-C); without a terminal, batch mode's lines instead")
+                        help=_("train on the training screen: live charts of the losses, accuracy and learning "
+                               "rate, the confusion matrix, the mistakes and the first layer's filters after each "
+                               "epoch (q stops like Ctrl-C); without a terminal, batch mode's lines instead"))
     parser.set_defaults(func=_train)
 
 
 def _add_evaluate(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "evaluate", help="test accuracy, per-class table and confusion matrix of a checkpoint"
+        "evaluate", help=_("test accuracy, per-class table and confusion matrix of a checkpoint")
     )
-    parser.add_argument("checkpoint", metavar="CHECKPOINT", help="a .npz written by `train`")
+    parser.add_argument("checkpoint", metavar="CHECKPOINT", help=_("a .npz written by `train`"))
     _data_dir_option(parser)
     parser.set_defaults(func=_evaluate)
 
 
 def _add_predict(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "predict", help="draw one test image and show the checkpoint's predicted probabilities"
+        "predict", help=_("draw one test image and show the checkpoint's predicted probabilities")
     )
-    parser.add_argument("checkpoint", metavar="CHECKPOINT", help="a .npz written by `train`")
-    parser.add_argument("--index", type=int, required=True, metavar="I", help="test image index, 0-9999")
+    parser.add_argument("checkpoint", metavar="CHECKPOINT", help=_("a .npz written by `train`"))
+    parser.add_argument("--index", type=int, required=True, metavar="I", help=_("test image index, 0-9999"))
     _data_dir_option(parser)
     parser.set_defaults(func=_predict)
 
 
 def _add_data(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "data", help="show where Fashion-MNIST was found; `data download` fetches it",
-        description="Without a subcommand: list the places searched, in order, and which one holds the data.",
+        "data", help=_("show where Fashion-MNIST was found; `data download` fetches it"),
+        description=_("Without a subcommand: list the places searched, in order, and which one holds the data."),
     )
-    parser.add_argument("--data-dir", metavar="D", help="folder searched first")
+    parser.add_argument("--data-dir", metavar="D", help=_("folder searched first"))
     parser.set_defaults(func=_data_where)
     actions = parser.add_subparsers(dest="data_command", metavar="ACTION")
     download = actions.add_parser(
-        "download", help="fetch the four files from the official mirrors into the cache",
-        description="Download the four Fashion-MNIST files into the cache folder (or --to), "
-        "verifying each file's MD5, resuming partial downloads and retrying other mirrors.",
+        "download", help=_("fetch the four files from the official mirrors into the cache"),
+        description=_("Download the four Fashion-MNIST files into the cache folder (or --to), "
+                      "verifying each file's MD5, resuming partial downloads and retrying other mirrors."),
     )
-    download.add_argument("--to", metavar="DIR", help="destination folder (default: the cache folder)")
+    download.add_argument("--to", metavar="DIR", help=_("destination folder (default: the cache folder)"))
     download.add_argument("--retries", type=positive, default=3, metavar="N",
-                          help="attempts per mirror and file (default: 3)")
+                          help=_("attempts per mirror and file (default: {count})").format(count=3))
     download.set_defaults(func=_data_download)
 
 
@@ -143,14 +146,16 @@ def open_cnn(name: str) -> int | None:
         return None  # the stepping app reports it
     if not is_cnn:
         return None
+    from backprop_tui import i18n
     from backprop_tui.cli.main import main
 
-    return main(["train", "--watch", name])
+    # the language chosen for this command (--lang anywhere on its line) goes on to the new one
+    return main(["--lang", i18n.language(), "train", "--watch", name])
 
 
 def _out_of_memory() -> UserError:
-    return UserError("out of memory: this model or batch is too large for this machine's memory; use a "
-                     "smaller training.batch_size (or --batch-size), or fewer filters or units")
+    return UserError(_("out of memory: this model or batch is too large for this machine's memory; use a "
+                       "smaller training.batch_size (or --batch-size), or fewer filters or units"))
 
 
 def _run(command: str, args: argparse.Namespace) -> int:
@@ -171,15 +176,16 @@ def _run(command: str, args: argparse.Namespace) -> int:
             return cnn_watch.watch_command(args)
         if command == "train_command":  # train guards its own output: a closed pipe stops it
             if getattr(args, "watch", False):
-                print("note: --watch needs a terminal; training with batch mode's progress lines instead",
-                      file=sys.stderr, flush=True)
+                print(_("note: {flag} needs a terminal; training with batch mode's progress lines instead")
+                      .format(flag="--watch"), file=sys.stderr, flush=True)
             return cnn_session.train_command(args)
         with guarded_stdout():
             return int(getattr(cnn_session, command)(args))
     except MemoryError:
         raise _out_of_memory() from None
     except KeyboardInterrupt:
-        print(f"interrupted: {args.command} stopped; nothing was written", file=sys.stderr, flush=True)
+        print(_("interrupted: {command} stopped; nothing was written").format(command=args.command),
+              file=sys.stderr, flush=True)
         return 130
 
 

@@ -15,7 +15,8 @@ from backprop_tui.core.cnn.checkpoint import Checkpoint, load_checkpoint
 from backprop_tui.core.cnn.data import CLASS_NAMES, Dataset
 from backprop_tui.core.cnn.model import build_network
 from backprop_tui.core.cnn.train import batch_count, evaluate
-from backprop_tui.core import wording
+from backprop_tui.i18n import ngettext
+from backprop_tui.render.cnn_report import scenario_title
 
 if TYPE_CHECKING:
     from backprop_tui.tui.screens.browse import BrowseScreen
@@ -28,8 +29,11 @@ class BrowseJob:
     def __init__(self, path: str, run: Checkpoint, data: Dataset, batches: int) -> None:
         self.run_ = run
         state = run.state
-        self.title = (f"{path}: {run.scenario.title}, {state.epoch} of {wording.count(run.scenario.training.epochs, 'epoch')} "
-                      f"trained; test set from {data.source}")
+        epochs = run.scenario.training.epochs
+        self.title = ngettext("{path}: {title}, {done} of {count} epoch trained; test set from {source}",
+                              "{path}: {title}, {done} of {count} epochs trained; test set from {source}",
+                              epochs).format(path=path, title=scenario_title(run.scenario), done=state.epoch, count=epochs,
+                                             source=data.source)
         self.epochs = run.scenario.training.epochs
         self.batches = batches
         self.history = [dict(row) for row in state.history]
@@ -76,8 +80,9 @@ def browse_screen(args: argparse.Namespace) -> BrowseScreen:
         data = _dataset(args, run.scenario)
     train_images, _ = _limited(data, run.state.limit, path)
     batches = batch_count(len(train_images), run.scenario.training.batch_size)
-    print(f"evaluating {args.checkpoint} on {wording.count(len(data.test_images), 'test image')}...", file=sys.stderr,
-          flush=True)
+    count = len(data.test_images)
+    print(ngettext("evaluating {checkpoint} on {count} test image...", "evaluating {checkpoint} on {count} test images...",
+                   count).format(checkpoint=args.checkpoint, count=count), file=sys.stderr, flush=True)
     result = evaluate(build_network(run.scenario, run.params), data.test_images, data.test_labels)
     return BrowseScreen(BrowseJob(args.checkpoint, run, data, batches), result.predictions,
                         np.asarray(result.probabilities))

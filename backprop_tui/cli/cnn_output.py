@@ -19,9 +19,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import IO, Any
 from backprop_tui.cli.textout import encoder_test, transliterate
+from backprop_tui.i18n import N_, _
 
 STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
 """The signals that end a training run the way Ctrl-C does."""
+
+OUTPUT_CLOSED = N_("the output was closed")
+"""The stop reason after the reader went away (translated where it is shown); the others are
+signal and key names, shown as they are."""
 
 CLOSED_OUTPUT_EXIT = 128 + 13
 """Exit code after stdout was closed: what a shell reports for a process killed by SIGPIPE."""
@@ -103,7 +108,7 @@ class GuardedOutput:
     def _reader_gone(self) -> None:
         self.closed_reader = True
         if self.stop is not None:
-            self.stop.ask("the output was closed", CLOSED_OUTPUT_EXIT)
+            self.stop.ask(OUTPUT_CLOSED, CLOSED_OUTPUT_EXIT)
         try:
             fileno = self.stream.fileno()
         except (AttributeError, OSError, ValueError):
@@ -152,8 +157,8 @@ def stop_on_signals(stop: StopRequest) -> Iterator[StopRequest]:
         if not stop.training or stop.is_set():
             raise Interrupted(name, 128 + signum)
         stop.ask("Ctrl-C" if signum == signal.SIGINT else name, 128 + signum)
-        print(f"\nstopping after this batch ({name}; again to abort without a checkpoint)...",
-              file=sys.stderr, flush=True)
+        print("\n" + _("stopping after this batch ({signal}; again to abort without a checkpoint)...").format(
+            signal=name), file=sys.stderr, flush=True)
 
     previous = {number: signal.signal(number, handler) for number in STOP_SIGNALS}
     try:

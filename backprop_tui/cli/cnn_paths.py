@@ -24,6 +24,7 @@ from typing import IO, Any
 from backprop_tui.core.cnn.jsonout import strict_dumps
 from backprop_tui.core.errors import UserError
 from backprop_tui.core.fileio import atomic_write_text
+from backprop_tui.i18n import _
 
 
 def stat_or_none(path: Path, flag: str, what: str) -> os.stat_result | None:
@@ -34,7 +35,8 @@ def stat_or_none(path: Path, flag: str, what: str) -> os.stat_result | None:
     except (FileNotFoundError, NotADirectoryError):
         return None
     except OSError as error:
-        raise UserError(f"{flag} {path}: cannot be used for the {what}: {error.strerror}") from None
+        raise UserError(_("{flag} {path}: cannot be used for the {what}: {reason}").format(
+            flag=flag, path=path, what=what, reason=error.strerror)) from None
 
 
 def check_writable(path: Path, flag: str, what: str, replaced: bool) -> None:
@@ -44,12 +46,14 @@ def check_writable(path: Path, flag: str, what: str, replaced: bool) -> None:
     appended to)."""
     info = stat_or_none(path, flag, what)
     if info is not None and stat.S_ISDIR(info.st_mode):
-        raise UserError(f"{flag} {path}: is a directory; give a file name for the {what}")
+        raise UserError(_("{flag} {path}: is a directory; give a file name for the {what}").format(
+            flag=flag, path=path, what=what))
     if info is not None and not stat.S_ISREG(info.st_mode):
         # A pipe or a device (/dev/stdout, /dev/null): written in place. Opening a FIFO here
         # would block until a reader comes, so only the permission is checked.
         if not os.access(path, os.W_OK):
-            raise UserError(f"{flag} {path}: cannot write the {what} there: permission denied")
+            raise UserError(_("{flag} {path}: cannot write the {what} there: {reason}").format(
+                flag=flag, path=path, what=what, reason=_("permission denied")))
         return
     target = Path(os.path.realpath(path))  # a symlink to a file: the file is what gets written
     folder = target.parent
@@ -57,8 +61,10 @@ def check_writable(path: Path, flag: str, what: str, replaced: bool) -> None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         blocker = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), None)
-        reason = f"{blocker} is a file, not a folder" if blocker is not None else error.strerror
-        raise UserError(f"{flag} {path}: cannot create the folder {folder} for the {what}: {reason}") from None
+        reason = (_("{path} is a file, not a folder").format(path=blocker) if blocker is not None
+                  else error.strerror)
+        raise UserError(_("{flag} {path}: cannot create the folder {folder} for the {what}: {reason}").format(
+            flag=flag, path=path, folder=folder, what=what, reason=reason)) from None
     try:
         if info is not None and not replaced:
             with target.open("ab"):
@@ -67,7 +73,8 @@ def check_writable(path: Path, flag: str, what: str, replaced: bool) -> None:
             with tempfile.TemporaryFile(dir=folder):  # the atomic writer's temporary file goes here
                 pass
     except OSError as error:
-        raise UserError(f"{flag} {path}: cannot write the {what} there: {error.strerror}") from None
+        raise UserError(_("{flag} {path}: cannot write the {what} there: {reason}").format(
+            flag=flag, path=path, what=what, reason=error.strerror)) from None
 
 
 def same_file(a: Path, b: Path) -> bool:
@@ -97,16 +104,18 @@ class MetricsFile:
     def __init__(self, path: Path):
         self.path = path
         self.handle: IO[bytes] | None = None
-        info = stat_or_none(path, "--metrics", "metrics file")
+        info = stat_or_none(path, "--metrics", _("metrics file"))
         self.regular = info is None or stat.S_ISREG(info.st_mode)
         if info is not None and stat.S_ISFIFO(info.st_mode):
             try:
                 fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
             except OSError as error:
                 if error.errno == errno.ENXIO:
-                    raise UserError(f"--metrics {path}: a named pipe with no reader; start the reader first "
-                                    f"(for example `cat {path} &`)") from None
-                raise UserError(f"--metrics {path}: cannot write the metrics file there: {error.strerror}") from None
+                    raise UserError(_("{flag} {path}: a named pipe with no reader; start the reader first (for "
+                                      "example {command})").format(flag="--metrics", path=path,
+                                                                    command=f"`cat {path} &`")) from None
+                raise UserError(_("{flag} {path}: cannot write the {what} there: {reason}").format(
+                    flag="--metrics", path=path, what=_("metrics file"), reason=error.strerror)) from None
             fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)
             self.handle = os.fdopen(fd, "ab")
 
@@ -126,7 +135,8 @@ class MetricsFile:
         try:
             text = self.path.read_text(encoding="utf-8", errors="surrogateescape")
         except OSError as error:
-            raise UserError(f"--metrics {self.path}: cannot be read: {error.strerror}") from None
+            raise UserError(_("{flag} {path}: cannot be read: {reason}").format(
+                flag="--metrics", path=self.path, reason=error.strerror)) from None
         lines = _whole_lines(text)
         start = len(lines)
         if history:
@@ -138,7 +148,7 @@ class MetricsFile:
         repaired = lines[:start] + [strict_dumps(row) for row in history]
         new_text = "".join(line + "\n" for line in repaired)
         if new_text != text:
-            atomic_write_text(self.path, new_text, "metrics file")
+            atomic_write_text(self.path, new_text, _("metrics file"))
 
     def append(self, row: dict[str, Any]) -> None:
         """Add one epoch's line, flushed to the disk before the next batch starts."""
@@ -154,7 +164,8 @@ class MetricsFile:
             if self.regular:
                 os.fsync(self.handle.fileno())
         except OSError as error:
-            raise UserError(f"cannot append metrics to {self.path}: {error.strerror}") from None
+            raise UserError(_("cannot append metrics to {path}: {reason}").format(
+                path=self.path, reason=error.strerror)) from None
 
     def close(self) -> None:
         if self.handle is not None:

@@ -32,8 +32,8 @@ from backprop_tui.cli.cnn_resume import (
     check_same_data, refuse_existing, resume_command, resumed_run, scenario_with_overrides, schedule_note,
 )
 from backprop_tui.cli.progress import PlainProgress, RichProgress, live_terminal
-from backprop_tui.core import wording
-from backprop_tui.render.cnn_report import full_report
+from backprop_tui.i18n import N_, Message, _, ngettext
+from backprop_tui.render.cnn_report import error_text, full_report, scenario_title
 from backprop_tui.core.cnn.train import (
     Evaluation, Hooks, TrainState, TrainingDiverged, batch_count, evaluate, train,
 )
@@ -65,11 +65,11 @@ def train_command(args: argparse.Namespace) -> int:
             return _train(args, stop, out)
         except Interrupted as signal_:
             if stop.training:  # a second signal while finishing the batch or writing
-                print(f"aborted ({signal_.signal_name} again): {args.checkpoint} holds what the last "
-                      "completed write put there", file=sys.stderr, flush=True)
+                print(_("aborted ({signal} again): {checkpoint} holds what the last completed write put there")
+                      .format(signal=signal_.signal_name, checkpoint=args.checkpoint), file=sys.stderr, flush=True)
             else:
-                print(f"interrupted ({signal_.signal_name}) before training started; nothing was written",
-                      file=sys.stderr, flush=True)
+                print(_("interrupted ({signal}) before training started; nothing was written")
+                      .format(signal=signal_.signal_name), file=sys.stderr, flush=True)
             return signal_.exit_code
 
 
@@ -86,8 +86,7 @@ def _train(args: argparse.Namespace, stop: StopRequest, out: GuardedOutput) -> i
         print(session.stopped_message(), file=sys.stderr, flush=True)
         return stop.exit_code
     result = session.final_evaluation()
-    console.print(full_report(result.labels, result.predictions,
-                              f"{session.scenario.title} after {wording.count(epochs, 'epoch')}"))
+    console.print(full_report(result.labels, result.predictions, after_epochs(scenario_title(session.scenario), epochs)))
     return 0
 
 
@@ -119,9 +118,13 @@ class TrainingSession:
 
     def headline(self) -> str:
         """What is trained on what, where the checkpoint goes, and where a resumed run stands."""
-        return (f"{self.scenario.title}: {wording.count(len(self.train_images), 'training image')}, "
-                f"{wording.count(len(self.data.test_images), 'test image')} from {self.data.source}; checkpoint "
-                f"{self.checkpoint_path}" + _resume_note(self.args.resume, self.run.state, self.scenario.training.epochs))
+        training, test = len(self.train_images), len(self.data.test_images)
+        line = _("{title}: {training}, {test} from {source}; checkpoint {checkpoint}").format(
+            title=scenario_title(self.scenario),
+            training=ngettext("{count} training image", "{count} training images", training).format(count=training),
+            test=ngettext("{count} test image", "{count} test images", test).format(count=test),
+            source=self.data.source, checkpoint=self.checkpoint_path)
+        return line + _resume_note(self.args.resume, self.run.state, self.scenario.training.epochs)
 
     def train(self, reporter: Any) -> bool:
         """Train to the last epoch, telling `reporter` (on_epoch_start, on_batch, on_evaluate,
@@ -144,8 +147,9 @@ class TrainingSession:
                 try:
                     self.metrics.append(result)
                 except UserError as error:
-                    raise UserError(f"{error}. The checkpoint holds epoch {state.epoch}; once that is fixed, "
-                                    f"continue with: {resume_command(self.args, self.data)}") from None
+                    raise UserError(_("{error}. The checkpoint holds epoch {epoch}; once that is fixed, continue "
+                                      "with: {command}").format(error=error_text(error), epoch=state.epoch,
+                                                                command=resume_command(self.args, self.data))) from None
             reporter.on_epoch_end(result, state)
 
         stop = self.stop
@@ -156,10 +160,12 @@ class TrainingSession:
                 finished = train(self.network, self.optimizer, self.scenario, self.train_images, self.train_labels,
                                  self.data.test_images, self.data.test_labels, state, hooks)
             except TrainingDiverged as error:
-                kept = (f"The checkpoint {self.checkpoint_path} is left as it was last written"
-                        if self.saved or self.existed else f"Nothing was written to {self.checkpoint_path}")
-                raise TrainingDiverged(f"{error}. {kept}. Lower the learning rate (--lr, or training.learning_rate "
-                                       "in the scenario) and train again.") from None
+                kept = (_("{error}. The checkpoint {checkpoint} is left as it was last written. Lower the learning "
+                          "rate (--lr, or training.learning_rate in the scenario) and train again.")
+                        if self.saved or self.existed else
+                        _("{error}. Nothing was written to {checkpoint}. Lower the learning rate (--lr, or "
+                          "training.learning_rate in the scenario) and train again."))
+                raise TrainingDiverged(kept.format(error=error_text(error), checkpoint=self.checkpoint_path)) from None
         finally:
             if self.metrics is not None:
                 self.metrics.close()
@@ -170,9 +176,12 @@ class TrainingSession:
     def stopped_message(self) -> str:
         """Where a stopped run stands, what was written and the command that continues it."""
         state = self.run.state
-        where = f"batch {state.batch} of epoch {state.epoch + 1}" if state.batch else f"epoch {state.epoch}"
-        return (f"interrupted ({self.stop.reason}): finished {where} and wrote {self.checkpoint_path}; "
-                f"continue with: {resume_command(self.args, self.data)}")
+        message = (_("interrupted ({reason}): finished batch {batch} of epoch {epoch} and wrote {checkpoint}; "
+                     "continue with: {command}") if state.batch else
+                   _("interrupted ({reason}): finished epoch {epoch} and wrote {checkpoint}; continue with: {command}"))
+        return message.format(reason=_(self.stop.reason) if self.stop.reason else "", batch=state.batch,
+                              epoch=state.epoch + 1 if state.batch else state.epoch,
+                              checkpoint=self.checkpoint_path, command=resume_command(self.args, self.data))
 
     def final_evaluation(self) -> Evaluation:
         """The test set evaluated with the final weights: the last epoch's evaluation (those very
@@ -186,7 +195,7 @@ def prepare_training(args: argparse.Namespace, stop: StopRequest) -> TrainingSes
     """Everything `train` checks and loads before the first batch (UserError for bad input);
     notes about replaced files and a raised schedule go to stderr."""
     checkpoint_path = Path(args.checkpoint)
-    check_writable(checkpoint_path, "--checkpoint", "checkpoint", replaced=True)
+    check_writable(checkpoint_path, "--checkpoint", _("checkpoint"), replaced=True)
     existed = checkpoint_path.is_file()
     if args.resume:
         run, epochs_before = resumed_run(args, checkpoint_path)
@@ -199,9 +208,10 @@ def prepare_training(args: argparse.Namespace, stop: StopRequest) -> TrainingSes
     metrics = None
     if args.metrics:
         metrics_path = Path(args.metrics)
-        check_writable(metrics_path, "--metrics", "metrics file", replaced=False)
+        check_writable(metrics_path, "--metrics", _("metrics file"), replaced=False)
         if same_file(metrics_path, checkpoint_path):
-            raise UserError(f"--metrics {args.metrics}: that is the checkpoint file too; give another file name")
+            raise UserError(_("{flag} {path}: that is the checkpoint file too; give another file name").format(
+                flag="--metrics", path=args.metrics))
     data = _dataset(args, run.scenario)
     train_images, train_labels = _limited(data, run.state.limit, checkpoint_path if args.resume else None)
     batches = batch_count(len(train_images), scenario.training.batch_size)
@@ -209,11 +219,13 @@ def prepare_training(args: argparse.Namespace, stop: StopRequest) -> TrainingSes
         check_same_data(checkpoint_path, run.data, data)
     run.data = data.record()
     if run.state.batch > batches:
-        raise UserError(
-            f"{checkpoint_path}: the checkpoint stopped after batch {run.state.batch} of epoch {run.state.epoch + 1}, "
-            f"but {len(train_images)} training images make only {wording.count(batches, 'batch')} of "
-            f"{scenario.training.batch_size}; resume with the data it was trained on"
-        )
+        raise UserError(ngettext(
+            "{checkpoint}: the checkpoint stopped after batch {batch} of epoch {epoch}, but {images} training "
+            "images make only {count} batch of {size}; resume with the data it was trained on",
+            "{checkpoint}: the checkpoint stopped after batch {batch} of epoch {epoch}, but {images} training "
+            "images make only {count} batches of {size}; resume with the data it was trained on", batches).format(
+            checkpoint=checkpoint_path, batch=run.state.batch, epoch=run.state.epoch + 1, images=len(train_images),
+            count=batches, size=scenario.training.batch_size))
     network = build_network(scenario, run.params)
     optimizer = Optimizer(scenario.training, run.params)
     _restore_optimizer(optimizer, run.optimizer_state, checkpoint_path)
@@ -223,22 +235,32 @@ def prepare_training(args: argparse.Namespace, stop: StopRequest) -> TrainingSes
         metrics.reconcile(run.state.history)
     for leftover in leftover_temporaries(checkpoint_path):
         leftover.unlink(missing_ok=True)
-        print(f"note: removed {leftover}, a temporary file left by a run that was killed", file=sys.stderr)
+        print(_("note: removed {path}, a temporary file left by a run that was killed").format(path=leftover),
+              file=sys.stderr)
     if epochs_before is not None:
-        print(f"note: {schedule_note(epochs_before, scenario, run.state, batches)}", file=sys.stderr, flush=True)
+        print(_("note: {note}").format(note=schedule_note(epochs_before, scenario, run.state, batches)),
+              file=sys.stderr, flush=True)
     if existed and not args.resume:
-        print(f"note: {checkpoint_path} will be replaced by this run's checkpoint after its first epoch "
-              "(--fresh)", file=sys.stderr, flush=True)
+        print(_("note: {checkpoint} will be replaced by this run's checkpoint after its first epoch ({flag})")
+              .format(checkpoint=checkpoint_path, flag="--fresh"), file=sys.stderr, flush=True)
     return TrainingSession(args, stop, run, data, network, optimizer, train_images, train_labels, checkpoint_path,
                            existed, metrics, batches)
+
+
+def after_epochs(title: str, epochs: int) -> str:
+    """The final report's heading: "TITLE after 3 epochs"."""
+    return ngettext("{title} after {count} epoch", "{title} after {count} epochs", epochs).format(
+        title=title, count=epochs)
 
 
 def _resume_note(resuming: bool, state: TrainState, epochs: int) -> str:
     if not resuming:
         return ""
     if state.epoch >= epochs:
-        return f" (already trained all {wording.count(epochs, 'epoch')}; raise --epochs to continue)"
-    return f" (resuming at epoch {state.epoch + 1}, batch {state.batch})"
+        return ngettext(" (already trained all {count} epoch; raise {flag} to continue)",
+                        " (already trained all {count} epochs; raise {flag} to continue)", epochs).format(
+            count=epochs, flag="--epochs")
+    return _(" (resuming at epoch {epoch}, batch {batch})").format(epoch=state.epoch + 1, batch=state.batch)
 
 
 def _limited(data: Dataset, limit: int | None, checkpoint: Path | None) -> tuple[np.ndarray, np.ndarray]:
@@ -248,10 +270,15 @@ def _limited(data: Dataset, limit: int | None, checkpoint: Path | None) -> tuple
     count = len(data.train_images)
     if limit > count:
         if checkpoint is not None:
-            raise UserError(f"{checkpoint}: the checkpoint was trained on the first {wording.count(limit, 'training image')} "
-                            f"(train --limit {limit}), but {data.source} holds only {count}; resume with "
-                            "the data it was trained on")
-        raise UserError(f"--limit {limit}: there are only {wording.count(count, 'training image')} in {data.source}")
+            raise UserError(ngettext(
+                "{checkpoint}: the checkpoint was trained on the first {limit} training image ({command}), but "
+                "{source} holds only {count}; resume with the data it was trained on",
+                "{checkpoint}: the checkpoint was trained on the first {limit} training images ({command}), but "
+                "{source} holds only {count}; resume with the data it was trained on", limit).format(
+                checkpoint=checkpoint, limit=limit, command=f"train --limit {limit}", source=data.source, count=count))
+        raise UserError(ngettext("{flag} {limit}: there is only {count} training image in {source}",
+                                 "{flag} {limit}: there are only {count} training images in {source}", count).format(
+            flag="--limit", limit=limit, count=count, source=data.source))
     return data.train_images[:limit], data.train_labels[:limit]
 
 
@@ -259,10 +286,10 @@ def _restore_optimizer(optimizer: Optimizer, saved: dict[str, np.ndarray], path:
     if not saved:
         return
     if set(saved) != set(optimizer.state):
-        raise UserError(f"{path}: the stored optimizer state does not match the scenario's optimizer")
+        raise UserError(_("{path}: the stored optimizer state does not match the scenario's optimizer").format(path=path))
     for key, value in saved.items():
         if value.shape != optimizer.state[key].shape:
-            raise UserError(f"{path}: optimizer state {key} has the wrong shape")
+            raise UserError(_("{path}: optimizer state {key} has the wrong shape").format(path=path, key=key))
         optimizer.state[key][...] = value
 
 
@@ -275,9 +302,10 @@ def evaluate_command(args: argparse.Namespace) -> int:
     data = _dataset(args, run.scenario)
     network = build_network(run.scenario, run.params)
     result = evaluate(network, data.test_images, data.test_labels)
-    done = f"epoch {run.state.epoch}/{run.scenario.training.epochs}"
-    _console().print(full_report(result.labels, result.predictions, f"{args.checkpoint} ({done})"))
-    print(f"test loss {result.loss:.4f}")
+    heading = _("{checkpoint} (epoch {epoch}/{epochs})").format(
+        checkpoint=args.checkpoint, epoch=run.state.epoch, epochs=run.scenario.training.epochs)
+    _console().print(full_report(result.labels, result.predictions, heading))
+    print(_("test loss {loss}").format(loss=f"{result.loss:.4f}"))
     return 0
 
 
@@ -287,8 +315,9 @@ def predict_command(args: argparse.Namespace) -> int:
     data = _dataset(args, run.scenario)
     count = len(data.test_images)
     if not 0 <= args.index < count:
-        raise UserError(f"--index {args.index}: the test set has images 0 to {count - 1}" if count > 1 else
-                        f"--index {args.index}: the test set has one image, index 0")
+        raise UserError((_("{flag} {index}: the test set has images 0 to {last}") if count > 1 else
+                         _("{flag} {index}: the test set has one image, index 0")).format(
+            flag="--index", index=args.index, last=count - 1))
     network = build_network(run.scenario, run.params)
     image = data.test_images[args.index]
     probs = network.predict_proba(to_input(image[None]))[0]
@@ -299,16 +328,18 @@ def predict_command(args: argparse.Namespace) -> int:
     # Half blocks draw with colours only: without them (NO_COLOR, a pipe) every cell is solid.
     coloured = console.color_system is not None and not console.no_color and unicode
     console.print(half_block_image(image) if coloured else ascii_image(image))
-    console.print(f"test image {args.index}: true class {truth} {CLASS_NAMES[truth]}; "
-                  f"predicted {best} {CLASS_NAMES[best]} "
-                  f"({'correct' if best == truth else 'wrong'})")
-    table = Table(title="Predicted probabilities", title_justify="left")
-    table.add_column("label", justify="right")
-    table.add_column("class")
-    table.add_column("probability", justify="right")
+    verdict = (_("test image {index}: true class {truth} {truth_name}; predicted {best} {best_name} (correct)")
+               if best == truth else
+               _("test image {index}: true class {truth} {truth_name}; predicted {best} {best_name} (wrong)"))
+    console.print(verdict.format(index=args.index, truth=truth, truth_name=CLASS_NAMES[truth], best=best,
+                                 best_name=CLASS_NAMES[best]))
+    table = Table(title=_("Predicted probabilities"), title_justify="left")
+    table.add_column(_("label"), justify="right")
+    table.add_column(_("class"))
+    table.add_column(_("probability"), justify="right")
     table.add_column("")
     for label in np.argsort(-probs, kind="stable"):
-        mark = " (true)" if label == truth else ""
+        mark = _(" (true)") if label == truth else ""
         table.add_row(str(label), CLASS_NAMES[label] + mark, f"{probs[label]:.2%}", (FULL_BLOCK if unicode else "#") * int(round(probs[label] * 30)))
     console.print(table)
     return 0
@@ -326,25 +357,28 @@ def data_command(args: argparse.Namespace) -> int:
         problem = None
     except UserError as error:
         used, problem = None, str(error)
-    verdict = "   <- used"
+    verdict = _(USED)
     if used is not None:
         verdict, problem = _check_found(used)
-    print("Fashion-MNIST is looked for in these places, in this order:")
+    print(_("{data} is looked for in these places, in this order:").format(data="Fashion-MNIST"))
     marked = False
     for number, place in enumerate(places, start=1):
         mark = ""
         if not marked and place.path == used:
             marked = True
             mark = verdict
-        print(f"  {number}. {place.path}  ({place.label}: {describe(place)}){mark}")
+        print(f"  {number}. {place.path}  ({shown(place.label)}: {shown(describe(place))}){mark}")
     if problem is not None and used is not None:
-        print(f"Not usable: {problem}")
+        print(_("Not usable: {problem}").format(problem=problem))
         return 1
     if used is None:
         if args.data_dir or os.environ.get("FASHION_MNIST_DIR"):
-            print(f"Not usable: {problem}\nA folder named with --data-dir or $FASHION_MNIST_DIR is the only one used.")
+            print(_("Not usable: {problem}").format(problem=problem))
+            print(_("A folder named with {flag} or {variable} is the only one used.").format(
+                flag="--data-dir", variable="$FASHION_MNIST_DIR"))
         else:
-            print("Not found. Run `backprop-tui data download`, or: sudo apt-get install dataset-fashion-mnist")
+            print(_("Not found. Run {command}, or: {install}").format(
+                command="`backprop-tui data download`", install="sudo apt-get install dataset-fashion-mnist"))
         return 1
     return 0
 
@@ -354,21 +388,31 @@ def _check_found(folder: Path) -> tuple[str, str | None]:
     place = [Place("found", folder)]
     try:
         load_dataset(place, verify=True)
-        return "   <- used", None
+        return _(USED), None
     except ChecksumMismatch as mismatch:
         try:
             load_dataset(place, verify=False)
         except UserError as error:
-            return "   <- found, but damaged", str(error)
-        return "   <- used only with --no-verify", str(mismatch)
+            return _(DAMAGED), error_text(error)
+        return _("   <- used only with {flag}").format(flag="--no-verify"), error_text(mismatch)
     except UserError as error:
-        return "   <- found, but damaged", str(error)
+        return _(DAMAGED), error_text(error)
+
+
+def shown(text: str) -> str:
+    """A place's label or description from the data module in the interface language (a Message
+    is translated; other text is shown as it is)."""
+    return text.translated() if isinstance(text, Message) else text
+
+
+USED = N_("   <- used")
+DAMAGED = N_("   <- found, but damaged")
 
 
 def download_command(args: argparse.Namespace) -> int:
     """Fetch the four files into the cache (or --to) with checksums, resume and retries."""
     dest = Path(args.to) if args.to else cache_dir()
-    print(f"downloading Fashion-MNIST into {dest}", flush=True)
+    print(_("downloading {data} into {folder}").format(data="Fashion-MNIST", folder=dest), flush=True)
     try:
         download.download_all(dest, mirrors=download.MIRRORS, retries=args.retries,
                               log=lambda line: print(line, flush=True))
@@ -377,8 +421,9 @@ def download_command(args: argparse.Namespace) -> int:
         try:
             found = find_data(places)
         except UserError as missing:
-            raise UserError(f"{error}\n{missing}") from None
-        raise UserError(f"{error}\nFashion-MNIST is already on this machine, though: {found} "
-                        "(train, evaluate and predict find it there).") from None
-    print(f"done: {dest} holds the four files; train finds them there.")
+            raise UserError(f"{error_text(error)}\n{error_text(missing)}") from None
+        raise UserError(error_text(error) + "\n" + _(
+            "{data} is already on this machine, though: {folder} (train, evaluate and predict find it there).")
+            .format(data="Fashion-MNIST", folder=found)) from None
+    print(_("done: {folder} holds the four files; train finds them there.").format(folder=dest))
     return 0

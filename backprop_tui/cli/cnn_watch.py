@@ -18,11 +18,11 @@ import numpy as np
 
 from backprop_tui.cli.cnn_output import Interrupted, StopRequest, stop_on_signals
 from backprop_tui.cli.cnn_resume import resume_command
-from backprop_tui.cli.cnn_session import TrainingSession, prepare_training
+from backprop_tui.cli.cnn_session import TrainingSession, after_epochs, prepare_training
 from backprop_tui.core.cnn.data import CLASS_NAMES
 from backprop_tui.core.errors import UserError
-from backprop_tui.core import wording
-from backprop_tui.render.cnn_report import full_report
+from backprop_tui.i18n import _, ngettext
+from backprop_tui.render.cnn_report import full_report, scenario_title
 
 STOP_EXIT = 130
 """Exit code after q or Ctrl-C on the screen: what batch mode returns after Ctrl-C."""
@@ -74,8 +74,10 @@ class WatchJob:
             self.leave = session.stop.reason not in SCREEN_KEYS  # SIGTERM: close, do not wait for q
             return session.stopped_message()
         result = session.final_evaluation()
-        return (f"finished {wording.count(self.epochs, 'epoch')}: test accuracy {result.accuracy:.2%}; "
-                f"checkpoint {session.checkpoint_path}")
+        return ngettext("finished {count} epoch: test accuracy {accuracy}; checkpoint {checkpoint}",
+                        "finished {count} epochs: test accuracy {accuracy}; checkpoint {checkpoint}",
+                        self.epochs).format(count=self.epochs, accuracy=f"{result.accuracy:.2%}",
+                                            checkpoint=session.checkpoint_path)
 
     def request_stop(self, reason: str) -> None:
         self.session.stop.ask(reason, STOP_EXIT)
@@ -92,16 +94,18 @@ def watch_command(args: argparse.Namespace) -> int:
         try:
             session = prepare_training(args, stop)
         except Interrupted as signal_:
-            print(f"interrupted ({signal_.signal_name}) before training started; nothing was written",
-                  file=sys.stderr, flush=True)
+            print(_("interrupted ({signal}) before training started; nothing was written")
+                  .format(signal=signal_.signal_name), file=sys.stderr, flush=True)
             return signal_.exit_code
         job = WatchJob(session)
         ScreenApp(TrainingScreen(job)).run()
     if job.error is not None:
         raise job.error
     if job.finished is None:  # the worker or the app failed (a bug): the screen said what happened
-        print(f"error: training did not end normally; {session.checkpoint_path} holds what the last "
-              f"completed epoch wrote; continue with: {resume_command(session.args, session.data)}",
+        # "error: " as cli.main tags every failed command's message
+        print("error: " + _("training did not end normally; {checkpoint} holds what the last completed epoch "
+                            "wrote; continue with: {command}").format(checkpoint=session.checkpoint_path,
+                                                                      command=resume_command(session.args, session.data)),
               file=sys.stderr, flush=True)
         return 1
     if not job.finished:
@@ -111,5 +115,5 @@ def watch_command(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     Console(highlight=False).print(full_report(result.labels, result.predictions,
-                                               f"{session.scenario.title} after {wording.count(job.epochs, 'epoch')}"))
+                                               after_epochs(scenario_title(session.scenario), job.epochs)))
     return 0

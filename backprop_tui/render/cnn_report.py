@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from backprop_tui.core.cnn.data import CLASS_NAMES
+from backprop_tui.i18n import Message, _, language
 
 
 def confusion_matrix(labels: np.ndarray, predictions: np.ndarray, classes: int = 10) -> np.ndarray:
@@ -26,12 +27,12 @@ def per_class_accuracy(confusion: np.ndarray) -> np.ndarray:
 
 def class_table(confusion: np.ndarray) -> Table:
     """One row per class: name, images, correct, accuracy."""
-    table = Table(title="Per-class test accuracy", title_justify="left")
-    table.add_column("label", justify="right")
-    table.add_column("class")
-    table.add_column("images", justify="right")
-    table.add_column("correct", justify="right")
-    table.add_column("accuracy", justify="right")
+    table = Table(title=_("Per-class test accuracy"), title_justify="left")
+    table.add_column(_("label"), justify="right")
+    table.add_column(_("class"))
+    table.add_column(_("images"), justify="right")
+    table.add_column(_("correct"), justify="right")
+    table.add_column(_("accuracy"), justify="right")
     accuracy = per_class_accuracy(confusion)
     for label, name in enumerate(CLASS_NAMES):
         total = int(confusion[label].sum())
@@ -42,8 +43,8 @@ def class_table(confusion: np.ndarray) -> Table:
 
 def confusion_table(confusion: np.ndarray) -> Table:
     """Rows: true class; columns: predicted class (by label number); the diagonal in bold."""
-    table = Table(title="Confusion matrix (rows: true class, columns: predicted label)", title_justify="left")
-    table.add_column("true \\ predicted")
+    table = Table(title=_("Confusion matrix (rows: true class, columns: predicted label)"), title_justify="left")
+    table.add_column(_("true \\ predicted"))
     for label in range(len(CLASS_NAMES)):
         table.add_column(str(label), justify="right")
     for label, name in enumerate(CLASS_NAMES):
@@ -59,8 +60,9 @@ def full_report(labels: np.ndarray, predictions: np.ndarray, heading: str) -> Gr
     """Heading with overall accuracy, then both tables."""
     confusion = confusion_matrix(labels, predictions)
     accuracy = float(np.trace(confusion) / max(confusion.sum(), 1))
-    title = Text(f"{heading}: test accuracy {accuracy:.2%} ({int(np.trace(confusion))}/{int(confusion.sum())})",
-                 style="bold")
+    title = Text(_("{heading}: test accuracy {accuracy} ({correct}/{total})").format(
+        heading=heading, accuracy=f"{accuracy:.2%}", correct=int(np.trace(confusion)), total=int(confusion.sum())),
+        style="bold")
     return Group(title, class_table(confusion), confusion_table(confusion))
 
 
@@ -69,10 +71,10 @@ def confusion_heatmap(confusion: np.ndarray, names: tuple[str, ...] | list[str] 
     as the share of its true class it holds (green on the diagonal, red off it), and a last
     column gives each class's accuracy (recall)."""
     table = Table(box=None, padding=(0, 0), show_edge=False, pad_edge=False, collapse_padding=True)
-    table.add_column("true \\ said", no_wrap=True)
+    table.add_column(_("true \\ said"), no_wrap=True)
     for label in range(len(names)):
         table.add_column(f"{label:>5}", justify="right", no_wrap=True)
-    table.add_column("   acc", justify="right", no_wrap=True)
+    table.add_column(_("   acc"), justify="right", no_wrap=True)
     totals = confusion.sum(axis=1)
     accuracy = per_class_accuracy(confusion)
     for label, name in enumerate(names):
@@ -91,3 +93,16 @@ def confusion_heatmap(confusion: np.ndarray, names: tuple[str, ...] | list[str] 
 def mistakes(labels: np.ndarray, predictions: np.ndarray) -> np.ndarray:
     """Indices of the images the model gets wrong, in test-set order."""
     return np.flatnonzero(np.asarray(predictions) != np.asarray(labels))
+
+
+def scenario_title(scenario: object) -> str:
+    """A CNN scenario's title in the interface language (its title_ko in Korean), else its own."""
+    return getattr(scenario, "titles", {}).get(language()) or getattr(scenario, "title")
+
+
+def error_text(error: BaseException) -> str:
+    """An error's message in the interface language: a core error made with an i18n Message
+    (before the language was known) is translated with its slots; any other is its str (a
+    ScenarioError's str is already drawn in the interface language)."""
+    message = error.args[0] if len(error.args) == 1 else None
+    return message.translated() if isinstance(message, Message) else str(error)

@@ -8,6 +8,8 @@ from pathlib import Path
 from textual.app import App
 from textual.screen import Screen
 
+from backprop_tui.tui.language import translate_bindings
+
 STYLES = Path(__file__).parent / "styles"
 
 
@@ -22,4 +24,5 @@ class ScreenApp(App[None]):
         self._first = screen
 
     def on_mount(self) -> None:
+        translate_bindings(self)  # the command palette's key in the footer, in the interface language
         self.push_screen(self._first)

@@ -44,6 +44,18 @@ UNTRANSLATABLE: dict[str, set[str]] = {
     "backprop_tui/tui/widgets/status_line.py": set(),
     "backprop_tui/cli/dense.py": set(),
     "backprop_tui/render/worked.py": {" if > 0 else 0.01·", "learning_rate"},  # a formula; a field name
+    # batch mode (cli/cnn*): flags, key and signal names, commands and the data set's name, as typed
+    "backprop_tui/cli/cnn.py": {"--data-dir", "--no-verify", "--batch-size"},
+    "backprop_tui/cli/cnn_session.py": {"Fashion-MNIST", "--data-dir", "$FASHION_MNIST_DIR", "--no-verify",
+                                        "`backprop-tui data download`", "sudo apt-get install dataset-fashion-mnist",
+                                        "train --limit "},
+    "backprop_tui/cli/cnn_resume.py": {"backprop-tui", "--data-dir", "--no-verify", "--checkpoint PATH",
+                                       "--batch-size", "--data-dir "},
+    "backprop_tui/cli/cnn_output.py": {"SIGINT", "SIGTERM", "SIGHUP", "Ctrl-C"},
+    "backprop_tui/cli/cnn_watch.py": {"Ctrl-C", "Ctrl-Q"},
+    "backprop_tui/cli/cnn_browse.py": {"a checkpoint opened read-only is never trained"},  # a bug's message
+    "backprop_tui/tui/screens/training.py": {"Ctrl-C"},                 # a key name
+    "backprop_tui/tui/training_app.py": {"backprop-tui"},               # the program's name
     "backprop_tui/tui/widgets/network.py": {"NetworkDiagram { height: 1fr; }"},  # CSS
     "backprop_tui/walk/quiz.py": {" has nothing left to ask", " of iteration "},  # a caller's bug (LookupError)
     "backprop_tui/tui/screens/quiz_summary.py": {  # its CSS

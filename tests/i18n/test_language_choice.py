@@ -146,7 +146,7 @@ def test_the_scenario_list_shows_korean_titles_in_korean(capsys) -> None:
     assert main(["scenarios", "--lang", "ko"]) == 0
     listing = capsys.readouterr().out
     assert "lecture        steps  강의: 2-3-1 신경망의 순전파와 역전파" in listing
-    assert "fashion_cnn    cnn    Fashion-MNIST CNN" in listing          # no title_ko: its own title
+    assert "fashion_cnn    cnn    Fashion-MNIST 합성곱 신경망" in listing   # a CNN scenario's title_ko
     assert main(["scenarios"]) == 0
     assert "Lecture: forward and back through a 2-3-1 network" in capsys.readouterr().out
 

@@ -19,7 +19,12 @@ from backprop_tui.core.vocab import LEGACY_SCHEDULE_NAMES, CnnOptimizerName, Lay
 from backprop_tui.core.scenario import bundled
 from backprop_tui.core.scenario.check import MISSING, Checker, join_path, type_name
 from backprop_tui.core.scenario.toml_source import read_toml
+from backprop_tui.i18n import DEFAULT, LANGUAGES
 
+TRANSLATED_KEYS = tuple(f"{key}_{language}" for language in LANGUAGES if language != DEFAULT
+                        for key in ("title", "description"))
+"""title_ko, description_ko: the title and description in each other interface language (as in a
+stepping scenario)."""
 INPUT_SHAPE = (1, 28, 28)
 CLASSES = 10
 LAYER_TYPES: tuple[str, ...] = tuple(LayerType)  # the words the stepper's scenarios share
@@ -69,10 +74,16 @@ class CnnScenario:
     input: tuple[int, int, int]
     layers: tuple[LayerSpec, ...]
     training: TrainingSpec = field(default_factory=TrainingSpec)
+    titles: dict[str, str] = field(default_factory=dict, compare=False)
+    """The title in other interface languages, by language ("ko" from the file's title_ko)."""
+    descriptions: dict[str, str] = field(default_factory=dict, compare=False)
+    """The description in other interface languages, by language."""
 
     def to_json(self) -> str:
-        """The scenario as JSON (stored inside checkpoints)."""
+        """The scenario as JSON (stored inside checkpoints; the translated titles as title_ko...)."""
         data = asdict(self)
+        for key in ("title", "description"):
+            data.update({f"{key}_{language}": text for language, text in data.pop(f"{key}s").items()})
         data["model"] = {"input": list(data.pop("input")), "layer": [_layer_dict(l) for l in self.layers]}
         data.pop("layers")
         data["training"]["betas"] = list(self.training.betas)
@@ -118,11 +129,12 @@ def scenario_from_json(text: str, file: str) -> CnnScenario:
 def scenario_from_data(data: dict[str, Any], file: str) -> CnnScenario:
     """Validate a parsed document; raises ScenarioError listing every problem."""
     check = Checker()
-    top = check.table(data, "", ("title", "description", "seed", "model", "training"))
+    top = check.table(data, "", ("title", "description", *TRANSLATED_KEYS, "seed", "model", "training"))
     if "model" not in top:
         check.add("model", "required table is missing; a CNN scenario needs [model] with [[model.layer]] entries")
     title = check.string(top, "title", "", "Untitled CNN")
     description = check.string(top, "description", "", "")
+    translated = {key: check.string(top, key, "", "") for key in TRANSLATED_KEYS}
     seed = check.integer(top, "seed", "", 0, minimum=0, maximum=2**32 - 1)
     model = check.table(top.get("model", MISSING), "model", ("input", "layer"))
     input_shape = _input(check, model)
@@ -134,7 +146,10 @@ def scenario_from_data(data: dict[str, Any], file: str) -> CnnScenario:
             path, message = found
             check.add(path, f"{message}; use fewer filters or units, or a smaller training.batch_size")
     check.raise_if_any(file)
-    return CnnScenario(title, description, seed, input_shape, tuple(layers), training)
+    titles = {key.removeprefix("title_"): text for key, text in translated.items() if key.startswith("title_") and text}
+    descriptions = {key.removeprefix("description_"): text for key, text in translated.items()
+                    if key.startswith("description_") and text}
+    return CnnScenario(title, description, seed, input_shape, tuple(layers), training, titles, descriptions)
 
 
 def _input(check: Checker, model: dict[str, Any]) -> tuple[int, int, int]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,7 +24,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from backprop_tui.core.errors import UserError
-from backprop_tui.core import wording
+from backprop_tui.i18n import _, ngettext
+from backprop_tui.tui.language import translate_bindings
+from backprop_tui.render.cnn_report import error_text
 from backprop_tui.tui.widgets.training_panels import (
     ConfusionPanel, FiltersPanel, GalleryPanel, RecordChart, draw_batch_loss, draw_learning_rate, draw_test,
 )
@@ -150,6 +153,20 @@ def progress_bar(fraction: float, width: int = BAR_WIDTH) -> str:
     return f"{bar:░<{width}} {fraction:4.0%}"
 
 
+def progress_line(parts: list[tuple[str, int]], width: int) -> str:
+    """The parts joined by two spaces; where that is wider than `width` columns (Hangul counts
+    two), the parts of highest rank are left out, whole, until it fits (width 0: not laid out
+    yet, nothing left out)."""
+    shown = list(parts)
+    while width > 0 and cell_len("  ".join(text for text, _rank in shown)) > width:
+        rank = max(rank for _text, rank in shown)
+        if rank == 0:
+            break
+        drop = max(index for index, (_text, r) in enumerate(shown) if r == rank)
+        del shown[drop]
+    return "  ".join(text for text, _rank in shown)
+
+
 class TrainingScreen(Screen[None]):
     """Epoch and batch progress, three live charts, and after each epoch the confusion heat map,
     the misclassified gallery and the first layer's filters. `q` or Ctrl-C stops training after
@@ -192,7 +209,7 @@ class TrainingScreen(Screen[None]):
             yield RecordChart(draw_learning_rate, id="lr-chart")
         with Horizontal(id="results"):
             with Vertical(id="left-results"):
-                yield ConfusionPanel(Text("the confusion matrix appears when an epoch ends", style="dim"),
+                yield ConfusionPanel(Text(_("the confusion matrix appears when an epoch ends"), style="dim"),
                                      id="confusion")
                 yield FiltersPanel(id="filters")
             yield GalleryPanel(id="gallery")
@@ -200,13 +217,15 @@ class TrainingScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        translate_bindings(self)  # the footer's key descriptions in the interface language
         self.query_one(FiltersPanel).show_filters(self.job.filters())
         self._draw_progress()
         self._redraw_charts()
         self.set_interval(self.CHART_SECONDS, self._charts_if_changed)
         if self.train_on_mount:
             self.running = True
-            self._status("training; q or Ctrl-C stops after the batch and writes the checkpoint")
+            self._status(_("training; {key} or {other} stops after the batch and writes the checkpoint").format(
+                key="q", other="Ctrl-C"))
             # the first frame (every panel laid out and drawn) is the screen's largest single
             # cost: training starts once it is out, so the two never compete for the interpreter
             self.call_after_refresh(self._start_training)
@@ -227,9 +246,10 @@ class TrainingScreen(Screen[None]):
         try:
             text = self.job.run(LiveReporter(self, self.job))
         except UserError as error:
-            self.post_message(RunEnded(f"error: {error}", True))
+            self.post_message(RunEnded(_("error: {message}").format(message=error_text(error)), True))
         except Exception as error:  # a bug: said on the screen, never a silent dead worker
-            self.post_message(RunEnded(f"error: training stopped ({type(error).__name__}: {error})", True))
+            self.post_message(RunEnded(_("error: training stopped ({kind}: {detail})").format(
+                kind=type(error).__name__, detail=error), True))
         else:
             self.post_message(RunEnded(text, False))
 
@@ -256,7 +276,7 @@ class TrainingScreen(Screen[None]):
             self.app.exit()
             return
         self.ended = message.text
-        self._status(message.text + "   (q leaves)", error=message.failed)
+        self._status(_("{message}   ({key} leaves)").format(message=message.text, key="q"), error=message.failed)
         self._draw_progress()
         self._redraw_charts()
 
@@ -267,7 +287,8 @@ class TrainingScreen(Screen[None]):
         """A finished epoch: its history row, and its evaluation as heat map and gallery."""
         self.record.add_epoch(result)
         self.record.position = Position(int(result["epoch"]), 0, self.record.position.batches)
-        self.show_evaluation(labels, predictions, probabilities, f"test set after epoch {result['epoch']}")
+        self.show_evaluation(labels, predictions, probabilities,
+                             _("test set after epoch {epoch}").format(epoch=result["epoch"]))
         self._draw_progress()
         self._redraw_charts()
 
@@ -297,21 +318,25 @@ class TrainingScreen(Screen[None]):
 
     def _draw_progress(self) -> None:
         record, p = self.record, self.record.position
+        # (text, rank): where the line is too narrow, the parts of highest rank go first, whole
+        parts = [(progress_bar(p.batch / max(p.batches, 1) if p.epoch < record.epochs else 1.0), 0)]
         if p.epoch >= record.epochs:
-            text = f"{progress_bar(1.0)}  all {wording.count(record.epochs, 'epoch')} trained"
+            parts.append((ngettext("all {count} epoch trained", "all {count} epochs trained",
+                                   record.epochs).format(count=record.epochs), 0))
         else:
-            text = (f"{progress_bar(p.batch / max(p.batches, 1))}  "
-                    f"epoch {p.epoch + 1}/{record.epochs}  batch {p.batch}/{p.batches}")
+            parts += [(_("epoch {epoch}/{epochs}").format(epoch=p.epoch + 1, epochs=record.epochs), 0),
+                      (_("batch {batch}/{batches}").format(batch=p.batch, batches=p.batches), 1)]
             if p.testing is not None:
-                text += f"  testing {p.testing[0]}/{p.testing[1]}"
+                parts.append((_("testing {done}/{total}").format(done=p.testing[0], total=p.testing[1]), 2))
             if p.seconds > 0:
-                text += f"  {record.images_per_second():,.0f} img/s"
+                parts.append((_("{rate} img/s").format(rate=f"{record.images_per_second():,.0f}"), 4))
             left = record.seconds_left()
             if left is not None:
-                text += f"  left: epoch {clock(left[0])}, run {clock(left[1])}"
+                parts.append((_("left: epoch {epoch}, run {run}").format(epoch=clock(left[0]), run=clock(left[1])), 3))
         if record.history:
-            text += f"  test acc {record.history[-1]['test_accuracy']:.1%}"
-        self.query_one("#progress-text", Static).update(text, layout=False)
+            parts.append((_("test acc {accuracy}").format(accuracy=f"{record.history[-1]['test_accuracy']:.1%}"), 2))
+        widget = self.query_one("#progress-text", Static)
+        widget.update(progress_line(parts, widget.content_region.width), layout=False)
 
     def _status(self, text: str, error: bool = False) -> None:
         self.query_one("#status", Static).update(Text(text, style="bold red" if error else "bold"))
@@ -324,7 +349,7 @@ class TrainingScreen(Screen[None]):
             if not self.stopping:
                 self.stopping = True
                 self.job.request_stop(key)
-                self._status("stopping after this batch, then writing the checkpoint...")
+                self._status(_("stopping after this batch, then writing the checkpoint..."))
             return
         self.app.exit()
 

@@ -7,14 +7,17 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from rich.cells import cell_len, set_cell_size
 from rich.console import Group
 from rich.text import Text
 from textual.app import RenderResult
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
+from backprop_tui.i18n import _
 from backprop_tui.render.cnn_report import confusion_heatmap, confusion_matrix, mistakes
 from backprop_tui.render.picture import filter_pictures, half_block_image, shrink
+from backprop_tui.tui.widgets.wide_plot import MeasuredPlot, without_marks
 from backprop_tui.tui.widgets.training_record import TrainingRecord, thinned
 
 
@@ -47,8 +50,10 @@ class RecordChart(PlotextPlot):
         plt.clear_data()
         plt.clear_figure()
         if self.record is not None:
-            self._draw(plt, self.record)
+            self._draw(MeasuredPlot(plt), self.record)  # Hangul measured by its columns
         picture = super().render()
+        if isinstance(picture, Text):
+            picture = without_marks(picture)
         self._drawn = (key, picture)
         return picture
 
@@ -56,34 +61,34 @@ class RecordChart(PlotextPlot):
 def draw_batch_loss(plt: Any, record: TrainingRecord) -> None:
     """Training loss of every batch (thinned to the chart's resolution), with each finished
     epoch's mean training loss as a point."""
-    plt.title("training loss per batch")
-    plt.xlabel("epoch")
+    plt.title(_("training loss per batch"))
+    plt.xlabel(_("epoch"))
     if record.batch_x:
         x, y = thinned(record.batch_x, record.batch_loss)
         plt.plot(x, y, marker="braille", color="cyan")
     if record.history:
         plt.scatter([row["epoch"] for row in record.history], [row["train_loss"] for row in record.history],
-                    marker="dot", color="white", label="epoch mean")
+                    marker="dot", color="white", label=_("epoch mean"))
     plt.xlim(0, record.epochs)
 
 
 def draw_test(plt: Any, record: TrainingRecord) -> None:
     """Test loss (left axis) and test accuracy in % (right axis) after each epoch."""
-    plt.title("test loss and accuracy per epoch")
-    plt.xlabel("epoch")
+    plt.title(_("test loss and accuracy per epoch"))
+    plt.xlabel(_("epoch"))
     epochs = [row["epoch"] for row in record.history]
     if epochs:
-        plt.plot(epochs, [row["test_loss"] for row in record.history], marker="dot", color="red", label="loss")
+        plt.plot(epochs, [row["test_loss"] for row in record.history], marker="dot", color="red", label=_("loss"))
         plt.plot(epochs, [100 * row["test_accuracy"] for row in record.history], marker="dot", color="green",
-                 label="accuracy %", yside="right")
+                 label=_("accuracy %"), yside="right")
         plt.ylim(0, 100, yside="right")
     plt.xlim(0, record.epochs)
 
 
 def draw_learning_rate(plt: Any, record: TrainingRecord) -> None:
     """The learning rate the schedule gave each batch; epochs before a resume, one per epoch."""
-    plt.title("learning rate")
-    plt.xlabel("epoch")
+    plt.title(_("learning rate"))
+    plt.xlabel(_("epoch"))
     first = record.batch_x[0] if record.batch_x else float("inf")
     before = [row for row in record.history if row["epoch"] <= first]
     if before:
@@ -102,7 +107,8 @@ class ConfusionPanel(Static):
                         names: tuple[str, ...]) -> None:
         confusion = confusion_matrix(labels, predictions, len(names))
         correct, total = int(np.trace(confusion)), int(confusion.sum())
-        title = Text(f"{heading}: {correct}/{total} right ({correct / max(total, 1):.1%})", style="bold")
+        title = Text(_("{heading}: {correct}/{total} right ({share})").format(
+            heading=heading, correct=correct, total=total, share=f"{correct / max(total, 1):.1%}"), style="bold")
         self.update(Group(title, confusion_heatmap(confusion, names)), layout=False)
 
 
@@ -135,8 +141,8 @@ class GalleryPanel(Static):
     def _draw(self) -> None:
         images, labels, predictions, probabilities, names = self._data
         shown = self._wrong[self.page * self.per_page:(self.page + 1) * self.per_page]
-        head = Text(f"wrong: {len(self._wrong)} of {len(labels)} test images (page {self.page + 1}/{self.pages()})",
-                    style="bold")
+        head = Text(_("wrong: {wrong} of {total} test images (page {page}/{pages})").format(
+            wrong=len(self._wrong), total=len(labels), page=self.page + 1, pages=self.pages()), style="bold")
         rows = [head]
         for start in range(0, len(shown), self.columns):
             tiles = [self._tile(int(i), images, labels, predictions, probabilities, names)
@@ -160,9 +166,17 @@ class GalleryPanel(Static):
         said = int(predictions[index])
         sure = f" {probabilities[index, said]:.0%}" if probabilities is not None else ""
         lines = [Text.assemble(line, " " * max(width - line.cell_len, 0)) for line in picture]
-        lines.append(Text(f"#{index} {names[int(labels[index])]}"[:width].ljust(width), style="green"))
-        lines.append(Text((f"as {names[said]}"[:width - len(sure)] + sure).ljust(width), style="red"))
+        lines.append(Text(set_cell_size(f"#{index} {names[int(labels[index])]}", width), style="green"))
+        said_as = _("as {name}").format(name=names[said])
+        lines.append(Text(set_cell_size(cut(said_as, width - len(sure)) + sure, width), style="red"))
         return lines
+
+
+def cut(text: str, cells: int) -> str:
+    """`text` cut to at most `cells` terminal columns (a Hangul syllable takes two)."""
+    while cell_len(text) > cells:
+        text = text[:-1]
+    return text
 
 
 TILE_WIDTH = 15
@@ -174,11 +188,11 @@ class FiltersPanel(Static):
 
     def show_filters(self, weights: np.ndarray | None, per_row: int = 8) -> None:
         if weights is None:
-            self.update(Text("no convolution layer", style="dim"))
+            self.update(Text(_("no convolution layer"), style="dim"))
             return
         pictures = [half_block_image(p).split("\n") for p in filter_pictures(weights)]
-        rows: list[Text] = [Text(f"first convolution: {len(pictures)} filters "
-                                 f"{weights.shape[-2]}x{weights.shape[-1]}", style="bold")]
+        rows: list[Text] = [Text(_("first convolution: {count} filters {size}").format(
+            count=len(pictures), size=f"{weights.shape[-2]}x{weights.shape[-1]}"), style="bold")]
         for start in range(0, len(pictures), per_row):
             group = pictures[start:start + per_row]
             for line in range(max(len(p) for p in group)):

@@ -1,0 +1,60 @@
+"""Charts (textual-plotext) whose titles, axis labels and legends hold double-width text.
+
+plotext counts every character as one column, so a Hangul title or legend is laid out half as
+wide as the terminal draws it: the line comes out too long, the widget wraps it, and the chart
+below shifts by a line (or a title that cannot fit is drawn and then cut). Here the text given
+to plotext carries a mark after each wide character, so plotext measures it by its columns and
+places it, or leaves it out, as it does English text; the marks are taken out of the picture.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.cells import cell_len
+from rich.text import Text
+
+WIDE_MARK = "\ue000"
+"""A private-use character that stands for the second column of a double-width character while
+plotext lays a chart out; removed from the picture."""
+
+_TEXT_CALLS = frozenset({"title", "xlabel", "ylabel"})
+"""plotext calls whose first argument is text."""
+
+
+def for_plotext(text: str) -> str:
+    """`text` as plotext should measure it: each double-width character followed by WIDE_MARK
+    (text without such characters, English, is returned as it is)."""
+    if cell_len(text) == len(text):
+        return text
+    return "".join(char + WIDE_MARK if cell_len(char) == 2 else char for char in text)
+
+
+def without_marks(picture: Text) -> Text:
+    """A plotext picture with the WIDE_MARKs taken out: each wide character then fills the two
+    columns plotext gave it; styles are kept."""
+    if WIDE_MARK not in picture.plain:
+        return picture
+    return Text("").join(picture.split(WIDE_MARK, include_separator=False, allow_blank=True))
+
+
+class MeasuredPlot:
+    """plotext's `plt` with every title, axis label and legend label passed through
+    `for_plotext`; everything else is plotext's own."""
+
+    def __init__(self, plt: Any) -> None:
+        self._plt = plt
+
+    def __getattr__(self, name: str) -> Any:
+        call = getattr(self._plt, name)
+        if not callable(call):
+            return call
+
+        def measured(*args: Any, **kwargs: Any) -> Any:
+            if name in _TEXT_CALLS and args and isinstance(args[0], str):
+                args = (for_plotext(args[0]), *args[1:])
+            if isinstance(kwargs.get("label"), str):
+                kwargs["label"] = for_plotext(kwargs["label"])
+            return call(*args, **kwargs)
+
+        return measured
