@@ -288,3 +288,18 @@ def test_korean_asked_on_an_ascii_stream_gives_the_english_error_not_a_crash(tra
     err = result.stderr.decode("ascii")
     assert "Traceback" not in err
     assert f"{damaged}: damaged checkpoint: entry param/1.weight: its header describes" in err
+
+
+def test_a_core_error_is_drawn_in_the_language_of_the_moment_it_is_shown(isolated: Path) -> None:  # noqa: F811
+    """The app keeps an error on its error screen while K switches the language: the error's text
+    follows (it carries a Message, made in English before the language was known)."""
+    from backprop_tui.core.cnn.checkpoint import load_checkpoint
+
+    with pytest.raises(UserError) as caught:
+        load_checkpoint(isolated / "none.npz")
+    error = caught.value
+    assert str(error) == f"{isolated / 'none.npz'}: no such checkpoint file (train writes one with --checkpoint PATH)"
+    i18n.set_language("ko")
+    assert str(error) == f"{isolated / 'none.npz'}: 그런 체크포인트 파일이 없음 (train이 --checkpoint PATH로 씀)"
+    i18n.set_language("en")
+    assert str(error).endswith(": no such checkpoint file (train writes one with --checkpoint PATH)")
