@@ -247,18 +247,12 @@ def test_the_checkpoint_in_the_stepper_is_titled_in_korean(trained: Path, synthe
     assert english.title == f"c.npz: test image 3 ({label})"
     i18n.set_language("ko")
     korean = checkpoint_scenario(trained, 3)
-    assert korean.title == f"c.npz: 테스트 이미지 3 ({i18n._(label)})" and hangul(i18n._(label))
+    assert korean.title == f"c.npz: 테스트 이미지 3 ({label})"  # the data set's class name, as predict shows it
     assert korean.description.startswith("배치 모드로 학습한 신경망(에포크 1/1)의 테스트 이미지 3(레이블 ")
     assert "학습률 0.02" in korean.description and "c.npz은(는) 읽기만 하며" in korean.description
     i18n.set_language("en")
     code, err = run(capsys, "--lang", "ko", str(trained), "--image", "500")  # refused before the app starts
     assert code == 2 and "--image 500: 테스트 세트의 이미지는 0부터 199까지임" in err
-
-
-def test_every_class_name_has_a_korean_name() -> None:
-    i18n.set_language("ko")
-    korean = [i18n._(name) for name in CLASS_NAMES]
-    assert all(hangul(name) for name in korean) and len(set(korean)) == len(CLASS_NAMES)
 
 
 def test_an_unreachable_mirror_is_reported_in_korean(tmp_path: Path) -> None:

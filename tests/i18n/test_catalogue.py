@@ -58,7 +58,9 @@ UNTRANSLATABLE: dict[str, set[str]] = {
         "DataRecord", "fashion-mnist", "FashionMNIST", "backprop-tui", "--data-dir", "$FASHION_MNIST_DIR",
         "8d4fb7e6c68d591d4c3dfef9ec88bf0d", "f4a8712d7a061bf5bd6d2ca38dc4d50a", "25c81989df183df01b3e8a0aad5dffbe",
         "9018921c3c673c538a1fc5bad174d6f9", "bef4ecab320f06d8554ea6380940ec79", "8181f5470baa50b63fa0f6fddb340f0a",
-        "bb300cfdad3c16e7a12a480ee83cd310", "15d484375f8d13e6eb1aabb0c3f46965"},
+        "bb300cfdad3c16e7a12a480ee83cd310", "15d484375f8d13e6eb1aabb0c3f46965",
+        # the data set's own class names, as predict, the report and the JSON show them in every language
+        "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"},
     "backprop_tui/core/cnn/decoded.py": {"backprop-tui", "fashion-mnist-", "fashion-mnist-*.bin"},  # cache files
     "backprop_tui/core/cnn/download.py": {"Range", "backprop-tui"},    # an HTTP header; the User-Agent
     "backprop_tui/core/cnn/fast.py": {"ConvReluPool",                  # a type annotation

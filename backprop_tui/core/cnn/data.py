@@ -34,13 +34,14 @@ import numpy as np
 from backprop_tui.core.cnn import decoded
 from backprop_tui.core.cnn.idx import IdxError, decompressed, parse_idx, read_bytes, read_raw  # noqa: F401
 from backprop_tui.core.errors import UserError
-from backprop_tui.i18n import Message, N_, _
+from backprop_tui.i18n import Message, _
 
 CLASS_NAMES = (
-    N_("T-shirt/top"), N_("Trouser"), N_("Pullover"), N_("Dress"), N_("Coat"),
-    N_("Sandal"), N_("Shirt"), N_("Sneaker"), N_("Bag"), N_("Ankle boot"),
+    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+    "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
 )
-"""The data set's class names, in English (as JSON output writes them); `_(name)` where drawn."""
+"""The data set's own class names, shown as they are in every language (as predict, the report
+and the JSON outputs show them)."""
 
 # name -> (MD5 of the .gz as the mirrors serve it, MD5 of the decompressed file)
 FILES: dict[str, tuple[str, str]] = {

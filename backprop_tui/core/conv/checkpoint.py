@@ -114,9 +114,9 @@ def checkpoint_scenario(path: str | Path, image: int, places: list[Place] | None
     description = _("The network trained by batch mode ({done} of {epochs} epochs) on test image {image} (labelled "
                     "{label}): its forward pass, its loss, one backward pass and one gradient-descent update with the "
                     "run's learning rate {rate}, in float64. {file} is only read; nothing is written back.").format(
-        done=run.state.epoch, epochs=run.scenario.training.epochs, image=image, label=_(CLASS_NAMES[label]),
+        done=run.state.epoch, epochs=run.scenario.training.epochs, image=image, label=CLASS_NAMES[label],
         rate=f"{rate:g}", file=path.name)
-    title = _("{file}: test image {image} ({label})").format(file=path.name, image=image, label=_(CLASS_NAMES[label]))
+    title = _("{file}: test image {image} ({label})").format(file=path.name, image=image, label=CLASS_NAMES[label])
     return ConvScenario(
         title=title, description=description,
         seed=run.scenario.seed, input_shape=tuple(run.scenario.input), loss=LossName.CROSS_ENTROPY,
