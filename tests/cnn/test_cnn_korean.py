@@ -21,6 +21,7 @@ from backprop_tui.core.conv.checkpoint import checkpoint_scenario
 from backprop_tui.core.errors import UserError
 
 from test_cnn_cli import SMALL_TOML, isolated, small_scenario  # noqa: F401  (fixtures)
+from test_cnn_download import mirrors  # noqa: F401  (fixture: two local mirrors)
 
 ROOT = Path(__file__).resolve().parents[2]
 HANGUL = range(0xAC00, 0xD7A4)
@@ -255,6 +256,20 @@ def test_the_checkpoint_in_the_stepper_is_titled_in_korean(trained: Path, synthe
     assert code == 2 and "--image 500: 테스트 세트의 이미지는 0부터 199까지임" in err
 
 
+def test_data_download_reports_each_file_in_korean(tmp_path: Path, mirrors, monkeypatch, capsys) -> None:  # noqa: F811
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    first, _second = mirrors
+    first.break_after["train-labels-idx1-ubyte.gz"] = 10  # the first attempt breaks off, the second resumes
+    assert main(["--lang", "ko", "data", "download"]) == 0
+    out = capsys.readouterr().out
+    cache = tmp_path / "cache" / "backprop-tui" / "fashion-mnist"
+    assert f"{cache / 'train-images-idx3-ubyte.gz'}: 내려받음, 체크섬 정상" in out
+    assert f"{cache / 'train-labels-idx1-ubyte.gz'}: 내려받음 (이어 받기), 체크섬 정상" in out
+    assert "; 다시 시도합니다" in out
+    assert main(["--lang", "ko", "data", "download"]) == 0
+    assert f"{cache / 't10k-labels-idx1-ubyte.gz'}: 이미 있음, 체크섬 정상" in capsys.readouterr().out
+
+
 def test_an_unreachable_mirror_is_reported_in_korean(tmp_path: Path) -> None:
     i18n.set_language("ko")
     lines: list[str] = []
@@ -297,3 +312,14 @@ def test_a_core_error_is_drawn_in_the_language_of_the_moment_it_is_shown(isolate
     assert str(error) == f"{isolated / 'none.npz'}: 그런 체크포인트 파일이 없음 (train이 --checkpoint PATH로 씀)"
     i18n.set_language("en")
     assert str(error).endswith(": no such checkpoint file (train writes one with --checkpoint PATH)")
+
+
+def test_a_conv_scenario_without_its_data_names_the_key_in_korean(isolated: Path, monkeypatch,  # noqa: F811
+                                                                 capsys) -> None:
+    missing = isolated / "nowhere"
+    monkeypatch.setenv("FASHION_MNIST_DIR", str(missing))
+    code, err = run(capsys, "--lang", "ko", "trace", "fashion_conv")
+    assert code == 2
+    assert f"fashion_conv.toml: data.fashion_mnist: $FASHION_MNIST_DIR {missing}: 그런 폴더가 없음; " in err
+    code, err = run(capsys, "--lang", "en", "trace", "fashion_conv")
+    assert code == 2 and f"fashion_conv.toml: data.fashion_mnist: $FASHION_MNIST_DIR {missing}: no such folder; " in err
