@@ -323,3 +323,30 @@ def test_a_conv_scenario_without_its_data_names_the_key_in_korean(isolated: Path
     assert f"fashion_conv.toml: data.fashion_mnist: $FASHION_MNIST_DIR {missing}: 그런 폴더가 없음; " in err
     code, err = run(capsys, "--lang", "en", "trace", "fashion_conv")
     assert code == 2 and f"fashion_conv.toml: data.fashion_mnist: $FASHION_MNIST_DIR {missing}: no such folder; " in err
+
+
+def test_a_data_folder_with_several_problems_lists_each_in_korean(trained: Path, synthetic_dir: Path,
+                                                                  capsys) -> None:
+    (synthetic_dir / "t10k-labels-idx1-ubyte.gz").unlink()
+    odd = synthetic_dir / "train-images-idx3-ubyte.gz"
+    odd.unlink()
+    odd.mkdir()
+    args = ["evaluate", str(trained), "--data-dir", str(synthetic_dir), "--no-verify"]
+    code, err = run(capsys, "--lang", "ko", *args)
+    assert code == 2
+    assert (f"--data-dir {synthetic_dir}: t10k-labels-idx1-ubyte이(가) 없음 (각각 .gz 또는 압축하지 않은 파일); "
+            "train-images-idx3-ubyte.gz은(는) 일반 파일이 아님\n") in err
+    code, err = run(capsys, "--lang", "en", *args)
+    assert (f"--data-dir {synthetic_dir}: missing t10k-labels-idx1-ubyte (each .gz or plain); "
+            "train-images-idx3-ubyte.gz is not a regular file\n") in err
+
+
+def test_a_torchvision_root_one_level_too_high_is_pointed_down_in_korean(trained: Path, synthetic_dir: Path,
+                                                                         capsys) -> None:
+    root = synthetic_dir.parent / "torch-root"
+    (root / "FashionMNIST").mkdir(parents=True)
+    synthetic_dir.rename(root / "FashionMNIST" / "raw")
+    named = root / "FashionMNIST"
+    code, err = run(capsys, "--lang", "ko", "evaluate", str(trained), "--data-dir", str(named), "--no-verify")
+    assert code == 2
+    assert f". 파일은 {named / 'raw'}에 있음: 그 폴더(--data-dir {named / 'raw'})나 torchvision 루트 {root}을(를) 알려 주세요" in err
