@@ -15,7 +15,9 @@ import math
 import numpy as np
 
 from backprop_tui.core.vocab import Kind
+from backprop_tui.i18n import _
 from backprop_tui.render.board import Factor
+from backprop_tui.render.describe import scenario_title
 from backprop_tui.render.handout import Handout
 
 _WEIGHTS = frozenset({Kind.THETA, Kind.DE_DTHETA, Kind.THETA_NEW, Kind.V_THETA, Kind.V_THETA_NEW})
@@ -48,10 +50,15 @@ def answer_key(handout: Handout, sheet_name: str, scenario_file: str | None = No
     default its source's name) are quoted in its header comment."""
     scenario = handout.scenario
     source = scenario_file or (scenario.source.name if scenario.source else scenario.title)
-    lines = [f"# Answer key of {sheet_name}: {scenario.title}",
-             f"# scenario: {source}" + (f", variant {scenario.variant}" if scenario.variant else ""),
-             "# Each value is exact (the engine's float64); grade a student's sheet with",
-             "#   backprop-tui grade SCENARIO ANSWERS.toml", ""]
+    if scenario.variant:
+        origin = _("scenario: {source}, variant {variant}").format(source=source, variant=scenario.variant)
+    else:
+        origin = _("scenario: {source}").format(source=source)
+    # comments only, one line each: `grade` reads the tables, never these words
+    lines = ["# " + _("Answer key of {sheet}: {title}").format(sheet=sheet_name, title=scenario_title(scenario)),
+             "# " + origin,
+             "# " + _("Each value is exact (the engine's float64); grade a student's sheet with"),
+             "#   " + _("backprop-tui grade SCENARIO ANSWERS.toml"), ""]
     for number, blanked in handout.blanked:
         lines.append(f"[iteration.{number}]")
         seen: set[str] = set()

@@ -15,8 +15,11 @@ from backprop_tui.core.dense.run import Iteration
 from backprop_tui.core.dense.steps import Matrix, Step, first_divergent_step
 from backprop_tui.core.scenario.model import Scenario
 from backprop_tui.core import strict_json
-from backprop_tui.core.vocab import OptimizerName, Quantity
-from backprop_tui.render.describe import equation, equation_latex, matrix_latex, matrix_symbol, notes, title
+from backprop_tui.core.vocab import Quantity
+from backprop_tui.i18n import _
+from backprop_tui.render.describe import (equation, equation_latex, matrix_latex, matrix_symbol, notes,
+                                         scenario_description, scenario_title, title)
+from backprop_tui.render.handout import batch_sentence, check_sentence, diverged_sentence, network_sentence, step_tag
 from backprop_tui.render.matrix import matrix_text, step_decimals
 from backprop_tui.render.notation import symbol
 from backprop_tui.render.numbers import cell, shape
@@ -150,32 +153,26 @@ def to_markdown_tables(scenario: Scenario, iterations: list[Iteration], steps: l
     """Each step with its LaTeX equation, its matrices as tables, notes and checks: the markdown of
     the convolutional scenarios, whose operations the board's handout (render/board.py) does not
     write yet; the dense scenarios' handouts are render/handout_markdown.py."""
-    t = scenario.training
-    lines = [f"# {scenario.title}", ""]
-    if scenario.description:
-        lines += [scenario.description.strip(), ""]
-    sizes = "-".join(str(s) for s in scenario.sizes)
-    lines += [f"Network {sizes}, activations {', '.join(l.activation for l in scenario.layers)}, "
-              f"loss `{scenario.loss}`, optimizer `{t.optimizer}`, learning rate γ = {t.learning_rate:g}"
-              + (f", momentum μ = {t.momentum:g}" if t.optimizer == OptimizerName.MOMENTUM else "") + ".", ""]
+    lines = [f"# {scenario_title(scenario)}", ""]
+    description = scenario_description(scenario)
+    if description:
+        lines += [description.strip(), ""]
+    lines += [network_sentence(scenario, quote="`"), ""]
     by_iteration = steps_by_iteration(steps)
     for it in iterations:
-        lines += [f"## Iteration {it.number}", "",
-                  f"Batch: samples {', '.join(str(int(i) + 1) for i in it.batch)}; loss before the update E = {cell(it.loss, 6)}.", ""]
+        lines += ["## " + _("Iteration {number}").format(number=it.number), "",
+                  batch_sentence(tuple(int(i) + 1 for i in it.batch), cell(it.loss, 6)), ""]
         walked = by_iteration.get(it.number, [])
         first_bad = first_divergent_step(walked)
         if it.diverged or first_bad is not None:
-            where = f" (first at step {first_bad.index + 1}, {title(first_bad)})" if first_bad else ""
-            lines += [f"**This iteration diverged: values overflowed to infinity or NaN{where}.**", ""]
+            lines += [f"**{diverged_sentence(first_bad)}**", ""]
         for s in walked:
-            layer = f", layer {s.layer}" if s.layer else ""
-            lines += [f"### {s.index + 1}. {title(s)} ({s.phase}{layer})", "", f"$$ {equation_latex(s)} $$", ""]
+            lines += [f"### {s.index + 1}. {title(s)} ({step_tag(s)})", "", f"$$ {equation_latex(s)} $$", ""]
             for m in s.matrices:
                 if m.shown:
                     lines.append(_markdown_matrix(s, m, decimals))
             lines += [f"- {note}" for note in notes(s)]
             if s.check is not None:
-                lines.append(f"- Gradient check of {check_symbol(s.check)}: max relative error "
-                             f"{s.check.max_relative_error:.1e} against central differences ({s.check.verdict}).")
+                lines.append(f"- {check_sentence(s.check)}")
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"

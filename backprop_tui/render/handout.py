@@ -10,19 +10,81 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from rich.cells import cell_len
+
 from backprop_tui.core.dense.chain import DrillDown, drilldown
 from backprop_tui.core.dense.gradcheck import relative_error
 from backprop_tui.core.dense.run import Iteration
 from backprop_tui.core.dense.steps import Number, Step, first_divergent_step
 from backprop_tui.core.errors import UserError
 from backprop_tui.core.scenario.model import Scenario
-from backprop_tui.core.vocab import Cell, Kind, Parameter, Phase, Quantity
+from backprop_tui.core.dense.gradcheck import GradCheck
+from backprop_tui.core.vocab import Cell, Kind, OptimizerName, Parameter, Phase, Quantity
+from backprop_tui.i18n import N_, _, ngettext
 from backprop_tui.render.board import BOARD_KINDS, Line, step_lines
 from backprop_tui.render.chain import factor_text, target_text
 from backprop_tui.render.chain_table import value_text
 from backprop_tui.render.describe import note_text, title
 from backprop_tui.render.notation import number
 from backprop_tui.render.step import check_symbol
+from backprop_tui.render.verdict import status_verdict
+
+
+PHASE_WORDS = {Phase.FORWARD: N_("forward"), Phase.LOSS: N_("loss"), Phase.BACKWARD: N_("backward"),
+               Phase.UPDATE: N_("update")}
+"""How running text names a phase, as the CLI's --phases takes it in English (translated where drawn)."""
+
+
+def phase_word(phase: Phase) -> str:
+    """The phase as running text names it: forward, or 순전파 in Korean."""
+    return _(PHASE_WORDS[phase])
+
+
+def step_tag(step: Step) -> str:
+    """What a step heading says after its title: (forward, layer 1), or the phase alone."""
+    if step.layer:
+        return _("{phase}, layer {layer}").format(phase=phase_word(step.phase), layer=step.layer)
+    return phase_word(step.phase)
+
+
+def batch_sentence(batch: tuple[int, ...], loss: str | None) -> str:
+    """"Batch: samples 1, 2; loss before the update E = 0.0725." (`loss` None: left out, as a sheet does)."""
+    samples = ", ".join(map(str, batch))
+    if loss is None:
+        return ngettext("Batch: sample {samples}.", "Batch: samples {samples}.", len(batch)).format(samples=samples)
+    return ngettext("Batch: sample {samples}; loss before the update E = {loss}.",
+                    "Batch: samples {samples}; loss before the update E = {loss}.", len(batch)).format(
+        samples=samples, loss=loss)
+
+
+def check_sentence(check: GradCheck) -> str:
+    """The check in a sentence: "Gradient check of ∂E/∂θ¹: max relative error 1.2e-09 against … (agrees)."."""
+    return _("Gradient check of {symbol}: max relative error {error} against central differences ({verdict}).").format(
+        symbol=check_symbol(check), error=f"{check.max_relative_error:.1e}",
+        verdict=status_verdict(check.status, check.kinks))
+
+
+def diverged_sentence(bad: Step | None) -> str:
+    """That an iteration diverged, and at which step first when known."""
+    if bad is None:
+        return _("This iteration diverged: values overflowed to infinity or NaN.")
+    return _("This iteration diverged: values overflowed to infinity or NaN (first at step {step}, {title}).").format(
+        step=bad.index + 1, title=title(bad))
+
+
+def network_sentence(scenario: Scenario, quote: str = "") -> str:
+    """"Network 2-3-1, activations sigmoid, sigmoid, loss mse, optimizer sgd, learning rate γ = 0.5."
+    (the names as the scenario file writes them; the loss's and optimizer's between `quote`s)."""
+    t = scenario.training
+    slots = {"sizes": "-".join(str(s) for s in scenario.sizes),
+             "activations": ", ".join(l.activation for l in scenario.layers),
+             "loss": f"{quote}{scenario.loss}{quote}", "optimizer": f"{quote}{t.optimizer}{quote}",
+             "rate": f"{t.learning_rate:g}", "momentum": f"{t.momentum:g}"}
+    if t.optimizer == OptimizerName.MOMENTUM:
+        return _("Network {sizes}, activations {activations}, loss {loss}, optimizer {optimizer}, learning rate "
+                 "γ = {rate}, momentum μ = {momentum}.").format(**slots)
+    return _("Network {sizes}, activations {activations}, loss {loss}, optimizer {optimizer}, learning rate "
+             "γ = {rate}.").format(**slots)
 
 
 DETAILED = 3
@@ -110,8 +172,8 @@ class Handout:
     """Per iteration number, the lines whose result is left blank (what the answer key holds)."""
 
 
-WALK_MORE = " (pass --iterations N to walk more)"
-"""How the CLI walks further; the app says how it does."""
+WALK_MORE = N_(" (pass --iterations N to walk more)")
+"""How the CLI walks further; the app says how it does (translated where drawn)."""
 
 
 def check_range(options: HandoutOptions, walked: int, more: str = WALK_MORE) -> tuple[int, int]:
@@ -119,15 +181,15 @@ def check_range(options: HandoutOptions, walked: int, more: str = WALK_MORE) -> 
     (`more` tells how to walk further)."""
     last = walked if options.last is None else options.last
     if options.first < 1:
-        raise UserError(f"--from {options.first}: iterations count from 1")
+        raise UserError(_("--from {first}: iterations count from 1").format(first=options.first))
     if options.last is not None and options.first > last:
-        raise UserError(f"--from {options.first} --to {last}: the first iteration is after the last")
+        raise UserError(_("--from {first} --to {last}: the first iteration is after the last").format(
+            first=options.first, last=last))
+    has = ngettext("the walk has {count} iteration{more}", "the walk has {count} iterations{more}", walked)
     if options.first > walked:
-        raise UserError(f"--from {options.first}: the walk has {walked} iteration{'s' if walked != 1 else ''}"
-                        f"{more}")
+        raise UserError(f"--from {options.first}: " + has.format(count=walked, more=_(more)))
     if last > walked:
-        raise UserError(f"--to {last}: the walk has {walked} iteration{'s' if walked != 1 else ''}"
-                        f"{more}")
+        raise UserError(f"--to {last}: " + has.format(count=walked, more=_(more)))
     return options.first, last
 
 
@@ -179,8 +241,9 @@ def build_handout(scenario: Scenario, iterations: list[Iteration], steps: list[S
         unwritten = sorted(str(k) for k in {op.kind for s in chosen for op in s.operations} - BOARD_KINDS)
         if unwritten:
             name = scenario.source.name if scenario.source else scenario.title
-            raise UserError(f"{name}: a handout of its {', '.join(unwritten)} steps is not written yet "
-                            f"(`backprop-tui trace {name} --format markdown` gives them as tables)")
+            raise UserError(_("{name}: a handout of its {kinds} steps is not written yet (`backprop-tui trace "
+                              "{name} --format markdown` gives them as tables)").format(name=name,
+                                                                                       kinds=", ".join(unwritten)))
         blanks = _blanks(chosen, options)
         chains = [_chain(scenario, it, c, options.blanks) for c in options.chains]
         placed: set[Cell] = set()
@@ -192,16 +255,12 @@ def build_handout(scenario: Scenario, iterations: list[Iteration], steps: list[S
                          and (s.layer, s.parameter) == _gradient_step(c.cell))
             placed |= {c.cell for c in mine}
             first_time = it.number == first
-            check = None
-            if first_time and s.check is not None:
-                check = (f"Gradient check of {check_symbol(s.check)}: max relative error "
-                         f"{s.check.max_relative_error:.1e} against central differences ({s.check.verdict}).")
+            check = check_sentence(s.check) if first_time and s.check is not None else None
             step_boards.append(StepBoard(s, title(s), lines, _notes(s, options) if first_time else (), check, mine))
         bad = first_divergent_step(walked)
         diverged = None
         if it.diverged or bad is not None:
-            where = f" (first at step {bad.index + 1}, {title(bad)})" if bad else ""
-            diverged = f"This iteration diverged: values overflowed to infinity or NaN{where}."
+            diverged = diverged_sentence(bad)
         boards.append(IterationBoard(it.number, tuple(int(i) + 1 for i in it.batch), float(it.loss), diverged,
                                      tuple(step_boards), tuple(c for c in chains if c.cell not in placed)))
         if options.blanks:
@@ -209,9 +268,9 @@ def build_handout(scenario: Scenario, iterations: list[Iteration], steps: list[S
     missing = sorted(q.ascii for q in options.blank_quantities if q not in results)
     if missing:
         shown = sorted({q.ascii for q in results})
-        raise UserError(f"--blanks {', '.join(missing)}: no chosen step writes "
-                        f"{'it' if len(missing) == 1 else 'them'}; the results of the chosen steps are "
-                        f"{', '.join(shown)}")
+        said = ngettext("no chosen step writes it; the results of the chosen steps are {results}",
+                        "no chosen step writes them; the results of the chosen steps are {results}", len(missing))
+        raise UserError(f"--blanks {', '.join(missing)}: " + said.format(results=", ".join(shown)))
     return Handout(scenario, options, tuple(boards), len(iterations), (first, last), tuple(blanked))
 
 
@@ -251,22 +310,24 @@ def chain_lines(chain: Chain) -> list[str]:
     counts: dict[int, int] = {}
     for term in terms[:CHAIN_TERMS]:
         counts[term.sample] = counts.get(term.sample, 0) + 1
-        label = ", ".join(p for p, on in ((f"sample {term.sample + 1}", samples),
-                                           (f"path {counts[term.sample]}", True)) if on)
+        label = ", ".join(p for p, on in ((_("sample {number}").format(number=term.sample + 1), samples),
+                                           (_("path {number}").format(number=counts[term.sample]), True)) if on)
         names = " · ".join(factor_text(f) for f in term.factors)
         values = " · ".join(BLANK_TEXT if chain.blank else value_text(f.value, 4) for f in term.factors)
         product = BLANK_TEXT if chain.blank else number(term.value, 6)
         # names, then their values under them: a path through three layers is too long for one line
-        lines += [f"{label}: {names}", f"{' ' * len(label)}  = {values} = {product}"]
+        lines += [f"{label}: {names}", f"{' ' * cell_len(label)}  = {values} = {product}"]
     if len(terms) > CHAIN_TERMS:
-        lines.append(f"… {len(terms) - CHAIN_TERMS} more terms")
+        lines.append("… " + _("{count} more terms").format(count=len(terms) - CHAIN_TERMS))
     if not drill.terms:
-        lines.insert(0, "(too many paths to list: one term per sample, δ times the input)")
+        lines.insert(0, _("(too many paths to list: one term per sample, δ times the input)"))
+    gradient = f"∂E/∂{target_text(drill)}"
     if chain.blank:
-        return lines + [f"sum of the terms = ∂E/∂{target_text(drill)} = {BLANK_TEXT}"]
+        return lines + [_("sum of the terms = {gradient} = {value}").format(gradient=gradient, value=BLANK_TEXT)]
     error = relative_error(drill.analytic, drill.numeric)
-    lines += [f"sum of the terms = {number(drill.path_sum, 6)}",
-              f"∂E/∂{target_text(drill)} = {number(drill.analytic, 6)} (backpropagation), "
-              f"{number(drill.numeric, 6)} (central difference)",
-              f"relative error {error:.1e}: {drill.verdict}"]
+    lines += [_("sum of the terms = {value}").format(value=number(drill.path_sum, 6)),
+              _("{gradient} = {analytic} (backpropagation), {numeric} (central difference)").format(
+                  gradient=gradient, analytic=number(drill.analytic, 6), numeric=number(drill.numeric, 6)),
+              _("relative error {error}: {verdict}").format(error=f"{error:.1e}",
+                                                             verdict=status_verdict(drill.status, drill.kinks))]
     return lines

@@ -9,11 +9,14 @@ elided with \\vdots, \\cdots, \\ddots; every piece of text goes through `latex_t
 
 from __future__ import annotations
 
-from backprop_tui.core.vocab import OptimizerName
 from backprop_tui.render.board import Const, Factor, Line, Sym, Token
-from backprop_tui.render.handout import Handout, IterationBoard, StepBoard, Summary, chain_lines
-from backprop_tui.render.handout_markdown import shown_indices, summary_heading
-from backprop_tui.render.latex_text import latex_text
+from backprop_tui.i18n import _
+from backprop_tui.render.describe import scenario_description, scenario_title
+from backprop_tui.render.handout import (Handout, IterationBoard, StepBoard, Summary, batch_sentence, chain_lines,
+                                        network_sentence, step_tag)
+from backprop_tui.render.handout_markdown import (chain_heading, iteration_heading, shown_indices,
+                                                  span_sentence, summary_columns, summary_heading)
+from backprop_tui.render.latex_text import is_hangul, latex_text
 from backprop_tui.render.notation import latex
 from backprop_tui.render.numbers import cell
 from backprop_tui.render.worked import count, fmt
@@ -34,6 +37,21 @@ PREAMBLE = r"""\documentclass[10pt]{article}
 \setlength{\parindent}{0pt}
 \setlength{\parskip}{0.5ex}
 """
+
+
+INPUTENC = "\\usepackage[utf8]{inputenc}\n"
+KOTEX = "\\usepackage{kotex}\n"
+"""Hangul in pdflatex: kotex (Debian's texlive-lang-korean), loaded after inputenc."""
+MARK_E, MARK_BOX = "@@E@@", "@@BOX@@"
+"""Stand-ins for LaTeX put into a translated sentence after it is escaped (latex_text leaves them)."""
+
+
+def with_math(text: str, **pieces: str) -> str:
+    """`text` escaped as running text, then each stand-in @@NAME@@ replaced by its LaTeX `pieces[NAME]`."""
+    escaped = latex_text(text)
+    for name, piece in pieces.items():
+        escaped = escaped.replace(f"@@{name}@@", piece)
+    return escaped
 
 
 def latex_number(value: float, digits: int = 4) -> str:
@@ -114,15 +132,14 @@ def line_latex(line: Line) -> str:
 
 
 def _chain(chain, out: list[str]) -> None:
-    out += [f"\\paragraph{{Chain rule for {latex_text(chain.cell.ascii)}}}", "\\begin{itemize}"]
+    out += [f"\\paragraph{{{latex_text(chain_heading(chain))}}}", "\\begin{itemize}"]
     out += [f"\\item {latex_text(text)}" for text in chain_lines(chain)]
     out.append("\\end{itemize}")
 
 
 def _step(board: StepBoard, out: list[str]) -> None:
     s = board.step
-    layer = f", layer {s.layer}" if s.layer else ""
-    out.append(f"\\subsection*{{{s.index + 1}. {latex_text(board.title)} ({s.phase}{layer})}}")
+    out.append(f"\\subsection*{{{s.index + 1}. {latex_text(board.title)} ({latex_text(step_tag(s))})}}")
     out += [line_latex(line) for line in board.lines]
     extra = [*board.notes, *([board.check] if board.check else [])]
     if extra:
@@ -132,10 +149,9 @@ def _step(board: StepBoard, out: list[str]) -> None:
 
 
 def _iteration(handout: Handout, it: IterationBoard, out: list[str]) -> None:
-    out.append(f"\\section*{{Iteration {it.number}}}")
-    batch = f"Batch: sample{'s' if len(it.batch) > 1 else ''} {', '.join(map(str, it.batch))}"
-    loss = "" if handout.options.blanks else f"; loss before the update E = {cell(it.loss, 6)}"
-    out.append(latex_text(f"{batch}{loss}.") + "\n")
+    out.append(f"\\section*{{{latex_text(iteration_heading(it))}}}")
+    loss = None if handout.options.blanks else cell(it.loss, 6)
+    out.append(latex_text(batch_sentence(it.batch, loss)) + "\n")
     if it.diverged:
         out.append(f"\\textbf{{{latex_text(it.diverged)}}}\n")
     for board in it.steps:
@@ -146,7 +162,8 @@ def _iteration(handout: Handout, it: IterationBoard, out: list[str]) -> None:
 
 def _summary(summary: Summary, out: list[str]) -> None:
     out += [f"\\section*{{{latex_text(summary_heading(summary))}}}",
-            "\\begin{longtable}{rlr}", "iteration & batch & $E$ before the update \\\\ \\hline"]
+            "\\begin{longtable}{rlr}", " & ".join(with_math(text, E="$E$") for text in summary_columns(MARK_E))
+            + " \\\\ \\hline"]
     out += [f"{n} & {', '.join(map(str, batch))} & {latex_text(cell(loss, 6))} \\\\" for n, batch, loss in summary.rows]
     out.append("\\end{longtable}\n")
 
@@ -154,24 +171,22 @@ def _summary(summary: Summary, out: list[str]) -> None:
 def to_latex(handout: Handout) -> str:
     """The handout as a LaTeX document that compiles with pdflatex."""
     scenario, options = handout.scenario, handout.options
-    t = scenario.training
-    out = [PREAMBLE, f"\\title{{{latex_text(scenario.title)}}}", "\\date{}", "\\begin{document}", "\\maketitle", ""]
-    if scenario.description and not options.blanks:  # a story quotes numbers a sheet asks for
-        out += [latex_text(" ".join(scenario.description.split())), ""]
-    sizes = "-".join(str(s) for s in scenario.sizes)
-    momentum = f", momentum μ = {t.momentum:g}" if t.optimizer == OptimizerName.MOMENTUM else ""
-    out += [latex_text(f"Network {sizes}, activations {', '.join(l.activation for l in scenario.layers)}, "
-                       f"loss {scenario.loss}, optimizer {t.optimizer}, learning rate γ = {t.learning_rate:g}"
-                       f"{momentum}."), ""]
-    first, last = handout.span
-    span = f"Iteration {first}" if first == last else f"Iterations {first} to {last}"
-    out += [latex_text(f"{span} of the {handout.walked} walked; phases: {', '.join(map(str, options.phases))}."), ""]
+    out = [f"\\title{{{latex_text(scenario_title(scenario))}}}", "\\date{}", "\\begin{document}", "\\maketitle", ""]
+    description = scenario_description(scenario)
+    if description and not options.blanks:  # a story quotes numbers a sheet asks for
+        out += [latex_text(" ".join(description.split())), ""]
+    out += [latex_text(network_sentence(scenario)), "", latex_text(span_sentence(handout)), ""]
     if options.blanks:
-        out += [f"Fill in each box ${BLANK}$ with the value the step computes (4 significant digits).", ""]
+        fill = _("Fill in each box {box} with the value the step computes (4 significant digits).")
+        out += [with_math(fill.format(box=MARK_BOX), BOX=f"${BLANK}$"), ""]
     for it in handout.iterations:
         if isinstance(it, Summary):
             _summary(it, out)
         else:
             _iteration(handout, it, out)
     out.append("\\end{document}")
-    return "\n".join(out) + "\n"
+    body = "\n".join(out) + "\n"
+    # Hangul (a Korean handout, or a title in Korean) needs kotex (texlive-lang-korean); a document
+    # without any keeps the preamble it always had
+    preamble = PREAMBLE.replace(INPUTENC, INPUTENC + KOTEX) if any(is_hangul(c) for c in body) else PREAMBLE
+    return preamble + "\n" + body

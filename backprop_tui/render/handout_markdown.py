@@ -15,9 +15,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from backprop_tui.core.vocab import OptimizerName
 from backprop_tui.render.board import Const, Factor, Line, Token
-from backprop_tui.render.handout import BLANK_TEXT, Handout, IterationBoard, StepBoard, Summary, chain_lines
+from backprop_tui.i18n import N_, _
+from backprop_tui.render.describe import scenario_description, scenario_title
+from backprop_tui.render.handout import (BLANK_TEXT, Handout, IterationBoard, StepBoard, Summary, batch_sentence, chain_lines,
+                                        network_sentence, phase_word, step_tag)
 from backprop_tui.render.notation import symbol
 from backprop_tui.render.numbers import cell, shape
 from backprop_tui.render.worked import count, fmt
@@ -146,8 +148,7 @@ def line_text(line: Line) -> list[str]:
 
 def _step(board: StepBoard, out: list[str]) -> None:
     s = board.step
-    layer = f", layer {s.layer}" if s.layer else ""
-    out += [f"### {s.index + 1}. {board.title} ({s.phase}{layer})", "", "```text"]
+    out += [f"### {s.index + 1}. {board.title} ({step_tag(s)})", "", "```text"]
     for i, line in enumerate(board.lines):
         if i:
             out.append("")
@@ -163,13 +164,17 @@ def _step(board: StepBoard, out: list[str]) -> None:
 
 
 def _chain(chain, out: list[str]) -> None:
-    out += [f"#### Chain rule for {chain.cell.ascii}", "", "```text", *chain_lines(chain), "```", ""]
+    out += ["#### " + chain_heading(chain), "", "```text", *chain_lines(chain), "```", ""]
+
+
+def chain_heading(chain) -> str:
+    """"Chain rule for theta1[1,1]"."""
+    return _("Chain rule for {cell}").format(cell=chain.cell.ascii)
 
 
 def _iteration(handout: Handout, it: IterationBoard, out: list[str]) -> None:
-    batch = f"Batch: sample{'s' if len(it.batch) > 1 else ''} {', '.join(map(str, it.batch))}"
-    loss = "" if handout.options.blanks else f"; loss before the update E = {cell(it.loss, 6)}"
-    out += [f"## Iteration {it.number}", "", f"{batch}{loss}.", ""]
+    loss = None if handout.options.blanks else cell(it.loss, 6)
+    out += ["## " + iteration_heading(it), "", batch_sentence(it.batch, loss), ""]
     if it.diverged:
         out += [f"**{it.diverged}**", ""]
     for board in it.steps:
@@ -181,13 +186,31 @@ def _iteration(handout: Handout, it: IterationBoard, out: list[str]) -> None:
 def summary_heading(summary: Summary) -> str:
     """What a summary table stands for, and how to see its steps."""
     first, last = summary.rows[0][0], summary.rows[-1][0]
-    span = f"Iteration {first}" if first == last else f"Iterations {first} to {last}"
-    return (f"{span}, one row each (the same steps with other numbers; "
-            f"--from {first} --to {last} writes them out, --full writes every iteration)")
+    if first == last:
+        text = _("Iteration {first}, one row each (the same steps with other numbers; --from {first} --to {last} "
+                 "writes them out, --full writes every iteration)")
+    else:
+        text = _("Iterations {first} to {last}, one row each (the same steps with other numbers; --from {first} "
+                 "--to {last} writes them out, --full writes every iteration)")
+    return text.format(first=first, last=last)
+
+
+def iteration_heading(it: IterationBoard) -> str:
+    """"Iteration 2"."""
+    return _("Iteration {number}").format(number=it.number)
+
+
+SUMMARY_E = N_("{E} before the update")
+"""The summary table's loss column, E set as each form sets a symbol."""
+
+
+def summary_columns(e: str) -> list[str]:
+    """The summary table's headings, E written as `e`."""
+    return [_("iteration"), _("batch"), _(SUMMARY_E).format(E=e)]
 
 
 def _summary(summary: Summary, out: list[str]) -> None:
-    out += [f"## {summary_heading(summary)}", "", "| iteration | batch | E before the update |", "|---:|---|---:|"]
+    out += [f"## {summary_heading(summary)}", "", "| " + " | ".join(summary_columns("E")) + " |", "|---:|---|---:|"]
     out += [f"| {n} | {', '.join(map(str, batch))} | {cell(loss, 6)} |" for n, batch, loss in summary.rows]
     out.append("")
 
@@ -195,20 +218,26 @@ def _summary(summary: Summary, out: list[str]) -> None:
 def header(handout: Handout) -> list[str]:
     """The title, the scenario's story, the network and what the handout covers, as plain lines."""
     scenario, options = handout.scenario, handout.options
-    t = scenario.training
-    lines = [scenario.title, ""]
-    if scenario.description and not options.blanks:  # a story quotes numbers a sheet asks for
-        lines += [" ".join(scenario.description.split()), ""]
-    sizes = "-".join(str(s) for s in scenario.sizes)
-    lines += [f"Network {sizes}, activations {', '.join(l.activation for l in scenario.layers)}, "
-              f"loss {scenario.loss}, optimizer {t.optimizer}, learning rate γ = {t.learning_rate:g}"
-              + (f", momentum μ = {t.momentum:g}" if t.optimizer == OptimizerName.MOMENTUM else "") + ".", ""]
-    first, last = handout.span
-    span = f"Iteration {first}" if first == last else f"Iterations {first} to {last}"
-    lines += [f"{span} of the {handout.walked} walked; phases: {', '.join(str(p) for p in options.phases)}.", ""]
+    lines = [scenario_title(scenario), ""]
+    description = scenario_description(scenario)
+    if description and not options.blanks:  # a story quotes numbers a sheet asks for
+        lines += [" ".join(description.split()), ""]
+    lines += [network_sentence(scenario), "", span_sentence(handout), ""]
     if options.blanks:
-        lines += [f"Fill in each blank ({BLANK}) with the value the step computes (4 significant digits).", ""]
+        lines += [_("Fill in each blank ({blank}) with the value the step computes (4 significant digits).").format(
+            blank=BLANK), ""]
     return lines
+
+
+def span_sentence(handout: Handout) -> str:
+    """"Iterations 1 to 2 of the 3 walked; phases: forward, loss."."""
+    first, last = handout.span
+    phases = ", ".join(phase_word(p) for p in handout.options.phases)
+    if first == last:
+        text = _("Iteration {first} of the {walked} walked; phases: {phases}.")
+    else:
+        text = _("Iterations {first} to {last} of the {walked} walked; phases: {phases}.")
+    return text.format(first=first, last=last, walked=handout.walked, phases=phases)
 
 
 def to_markdown(handout: Handout) -> str:

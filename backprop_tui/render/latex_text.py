@@ -3,7 +3,8 @@
 The ten characters LaTeX treats specially are escaped; the lecture's Unicode notation (θ¹ᵀ₂₁,
 ∂E/∂ŷ, σ′, ⊙, −, ·) becomes math (`$\\theta^{1\\top}_{21}$`), runs of superscripts or subscripts
 merged so that no double superscript arises; any other character is reduced to its ASCII base
-(é → e) or written as its code point, so no input can break the document.
+(é → e) or written as its code point, so no input can break the document. Hangul stays as it is: a
+document that holds any loads kotex (render/handout_latex.py), which sets it.
 """
 
 from __future__ import annotations
@@ -26,6 +27,15 @@ _MATH = {
 }
 _SUPER = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹ᵀ⁻⁺", [*"0123456789", "\\top{}", "-", "+"]))
 _SUB = dict(zip("₀₁₂₃₄₅₆₇₈₉ₖₛ", [*"0123456789", "k", "s"]))
+
+
+HANGUL = ((0xAC00, 0xD7A3), (0x1100, 0x11FF), (0x3130, 0x318F))
+"""Hangul syllables, jamo and compatibility jamo: the characters kotex sets."""
+
+
+def is_hangul(char: str) -> bool:
+    """Whether `char` is Hangul (passed through to kotex rather than reduced to ASCII)."""
+    return any(low <= ord(char) <= high for low, high in HANGUL)
 
 
 def _ascii(char: str) -> str:
@@ -65,7 +75,7 @@ def latex_text(text: str) -> str:
                     out.append(_TEXT_SPECIAL[char])
                 elif char in _TEXT_UNICODE:
                     out.append(_TEXT_UNICODE[char])
-                elif char == "\n" or (char.isascii() and char.isprintable()):
+                elif char == "\n" or (char.isascii() and char.isprintable()) or is_hangul(char):
                     out.append(char)
                 elif char.isspace():
                     out.append(" ")

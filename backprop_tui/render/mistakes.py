@@ -8,27 +8,31 @@ where θ¹ᵀ belongs". The quiz and `grade` show the same sentences.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from backprop_tui.core.dense import notation as n
 from backprop_tui.core.dense.activations import ACTIVATIONS
 from backprop_tui.core.dense.mistakes import Diagnosis, Mistake
 from backprop_tui.core.dense.operation import OpKind
 from backprop_tui.core.dense.steps import Step
 from backprop_tui.core.vocab import ActivationName, Kind, Quantity, cell_name
+from backprop_tui.i18n import N_, _
 from backprop_tui.render.notation import cell_symbol, number, sub, symbol
 
 DIGITS = 4
 """Significant digits of the numbers a sentence quotes."""
 
 _OWNER = {
-    ActivationName.STEP: "the step function's",
-    ActivationName.IDENTITY: "the identity's",
-    ActivationName.SIGMOID: "the sigmoid's",
-    ActivationName.TANH: "tanh's",
-    ActivationName.RELU: "ReLU's",
-    ActivationName.LEAKY_RELU: "the leaky ReLU's",
-    ActivationName.SOFTMAX: "the softmax's",
+    ActivationName.STEP: N_("the step function's derivative"),
+    ActivationName.IDENTITY: N_("the identity's derivative"),
+    ActivationName.SIGMOID: N_("the sigmoid's derivative"),
+    ActivationName.TANH: N_("tanh's derivative"),
+    ActivationName.RELU: N_("ReLU's derivative"),
+    ActivationName.LEAKY_RELU: N_("the leaky ReLU's derivative"),
+    ActivationName.SOFTMAX: N_("the softmax's derivative"),
 }
-"""Whose derivative, by activation, as a sentence says it."""
+"""Whose derivative, by activation, as a sentence says it (translated where drawn)."""
+_ANY_OWNER = N_("the activation's derivative")
 
 
 def sentence(diagnosis: Diagnosis, step: Step) -> str:
@@ -39,21 +43,47 @@ def sentence(diagnosis: Diagnosis, step: Step) -> str:
     cells as the tables show them). Where the mistake was made in an earlier result, the sentence
     says which one the value carries it from.
     """
-    d = diagnosis
-    text = _SAYS[d.mistake](d, _Names(d, step))
+    return Said.of(diagnosis, step).text()
+
+
+@dataclass(frozen=True)
+class Said:
+    """What a sentence needs of a diagnosis and its step (the result's shape, the function that
+    produced it), kept so the sentence can be said again in another language after the step is
+    gone (the app's K switches the language of a quiz's answers too)."""
+
+    diagnosis: Diagnosis
+    shape: tuple[int, int]
+    function: str | None
+
+    @staticmethod
+    def of(diagnosis: Diagnosis, step: Step) -> Said:
+        """The diagnosis with what `step` (the one it was asked about) tells of its result."""
+        d = diagnosis
+        shape = step.matrix(d.key).shape if step.has(d.key) else (d.cell[0] + 1, d.cell[1] + 1)
+        producer = step.producer(d.key)
+        return Said(d, (int(shape[0]), int(shape[1])), producer.function if producer is not None else None)
+
+    def text(self) -> str:
+        """The sentence in the current language."""
+        return _text(self.diagnosis, _Names(self.diagnosis, self.shape, self.function))
+
+
+def _text(d: Diagnosis, names: _Names) -> str:
+    text = _SAYS[d.mistake](d, names)
     if d.carried and not _local_details(d):
-        text += f"; the mistake was made in {symbol(d.origin)} and carried on"
+        text = _("{sentence}; the mistake was made in {origin} and carried on").format(
+            sentence=text, origin=symbol(d.origin))
     return text
 
 
 class _Names:
     """The symbols and numbers of one diagnosis, as a sentence quotes them."""
 
-    def __init__(self, d: Diagnosis, step: Step) -> None:
+    def __init__(self, d: Diagnosis, shape: tuple[int, int], function: str | None) -> None:
         self.d = d
-        self.shape = step.matrix(d.key).shape if step.has(d.key) else (d.cell[0] + 1, d.cell[1] + 1)
-        producer = step.producer(d.key)
-        self.function = producer.function if producer is not None else None
+        self.shape = shape
+        self.function = function
 
     def cell(self, key: Quantity, at: tuple[int, int] | None = None) -> str:
         """A cell as the chain rule writes it (z²₁, θ¹₁₂, σ′(z²)₁), or the bare symbol of a 1×1
@@ -72,7 +102,8 @@ class _Names:
     def numbers(self) -> str:
         """(cell = what the mistake gives, instead of the right value)."""
         d = self.d
-        return f"({self.cell(d.key)} = {num(d.value)} instead of {num(d.expected)})"
+        return _("({cell} = {value} instead of {expected})").format(
+            cell=self.cell(d.key), value=num(d.value), expected=num(d.expected))
 
 
 def _index(index: tuple[int, ...]) -> str:
@@ -90,23 +121,25 @@ def _local_details(d: Diagnosis) -> bool:
 
 def _sign(d: Diagnosis, names: _Names) -> str:
     if d.origin_kind is OpKind.DIFFERENCE:
-        return (f"you computed {symbol(n.OUTPUT)} − {symbol(n.TARGET)} = {num(d.value)}: the step asks for "
-                f"{symbol(n.RESIDUAL)} = {num(d.expected)}")
+        return _("you computed {output} − {target} = {value}: the step asks for {residual} = {expected}").format(
+            output=symbol(n.OUTPUT), target=symbol(n.TARGET), value=num(d.value), residual=symbol(n.RESIDUAL),
+            expected=num(d.expected))
     if d.origin_kind in (OpKind.GD_UPDATE, OpKind.MOMENTUM_UPDATE):
-        return f"you added the gradient: the update subtracts it {names.numbers}"
-    return (f"the sign is flipped: the error enters as {symbol(n.OUTPUT)} − {symbol(n.TARGET)}, "
-            f"not {symbol(n.RESIDUAL)} {names.numbers}")
+        return _("you added the gradient: the update subtracts it {numbers}").format(numbers=names.numbers)
+    return _("the sign is flipped: the error enters as {output} − {target}, not {residual} {numbers}").format(
+        output=symbol(n.OUTPUT), target=symbol(n.TARGET), residual=symbol(n.RESIDUAL), numbers=names.numbers)
 
 
 def _missing_derivative(d: Diagnosis, names: _Names) -> str:
-    owner = _OWNER.get(d.function, "the activation's") if d.function else "the activation's"
+    owner = _(_OWNER.get(d.function, _ANY_OWNER) if d.function else _ANY_OWNER)
     if d.used is None:
-        return f"the activation's derivative is missing {names.numbers}"
+        return _("the activation's derivative is missing {numbers}").format(numbers=names.numbers)
     if d.factor is None:
-        return (f"your value is {symbol(d.used)} itself: {owner} derivative (its Jacobian) is missing "
-                f"{names.numbers}")
-    return (f"your value is {symbol(d.used)} itself: {owner} derivative {names.cell(d.factor)} = "
-            f"{num(d.factor_value)} is missing {names.numbers}")
+        return _("your value is {used} itself: {derivative} (its Jacobian) is missing {numbers}").format(
+            used=symbol(d.used), derivative=owner, numbers=names.numbers)
+    return _("your value is {used} itself: {derivative} {factor} = {factor_value} is missing {numbers}").format(
+        used=symbol(d.used), derivative=owner, factor=names.cell(d.factor), factor_value=num(d.factor_value),
+        numbers=names.numbers)
 
 
 def _derivative_at(function: str | None, key: Quantity, names: _Names) -> str:
@@ -118,61 +151,72 @@ def _derivative_at(function: str | None, key: Quantity, names: _Names) -> str:
 
 def _derivative_of_value(d: Diagnosis, names: _Names) -> str:
     if d.used is None or d.instead is None:
-        return (f"you applied the activation's derivative to {symbol(n.OUTPUT)} instead of to the weighted sum "
-                f"{names.numbers}")
-    return (f"you applied the derivative to {names.cell(d.used)} = {num(d.used_value)} instead of "
-            f"{names.cell(d.instead)} = {num(d.instead_value)}: {_derivative_at(d.function, d.used, names)} = "
-            f"{num(d.factor_value)} where {_derivative_at(d.function, d.instead, names)} belongs {names.numbers}")
+        return _("you applied the activation's derivative to {output} instead of to the weighted sum "
+                 "{numbers}").format(output=symbol(n.OUTPUT), numbers=names.numbers)
+    return _("you applied the derivative to {used} = {used_value} instead of {instead} = {instead_value}: "
+             "{wrong} = {factor_value} where {right} belongs {numbers}").format(
+        used=names.cell(d.used), used_value=num(d.used_value), instead=names.cell(d.instead),
+        instead_value=num(d.instead_value), wrong=_derivative_at(d.function, d.used, names),
+        factor_value=num(d.factor_value), right=_derivative_at(d.function, d.instead, names), numbers=names.numbers)
 
 
 def _transpose(d: Diagnosis, names: _Names) -> str:
     if d.used_cell is not None:
-        return (f"you gave {names.cell(d.key, d.used_cell)} = {num(d.value)}, the cell with row and column "
-                f"swapped: {names.cell(d.key)} = {num(d.expected)} belongs")
+        return _("you gave {given} = {value}, the cell with row and column swapped: {cell} = {expected} "
+                 "belongs").format(given=names.cell(d.key, d.used_cell), value=num(d.value), cell=names.cell(d.key),
+                                   expected=num(d.expected))
     if d.used is not None and d.instead is not None:
-        return f"you used {symbol(d.used)} where {symbol(d.instead)} belongs {names.numbers}"
-    return f"a matrix was used the wrong way round (transposed) {names.numbers}"
+        return _("you used {used} where {instead} belongs {numbers}").format(
+            used=symbol(d.used), instead=symbol(d.instead), numbers=names.numbers)
+    return _("a matrix was used the wrong way round (transposed) {numbers}").format(numbers=names.numbers)
 
 
 def _learning_rate(d: Diagnosis, names: _Names) -> str:
-    rate = f" {symbol(d.factor)} = {num(d.factor_value)}" if d.factor is not None else ""
-    return f"you subtracted the whole gradient: the update scales it by the learning rate{rate} first {names.numbers}"
+    if d.factor is None:
+        return _("you subtracted the whole gradient: the update scales it by the learning rate first "
+                 "{numbers}").format(numbers=names.numbers)
+    return _("you subtracted the whole gradient: the update scales it by the learning rate {rate} = {rate_value} "
+             "first {numbers}").format(rate=symbol(d.factor), rate_value=num(d.factor_value), numbers=names.numbers)
 
 
 def _updated_weights(d: Diagnosis, names: _Names) -> str:
     if d.used is not None and d.instead is not None:
-        return (f"you used {symbol(d.used)} where {symbol(d.instead)} belongs: the backward pass uses the weights "
-                f"of the forward pass, before the update {names.numbers}")
-    return (f"the backward pass used the already-updated weights where the weights of the forward pass belong "
-            f"{names.numbers}")
+        return _("you used {used} where {instead} belongs: the backward pass uses the weights of the forward "
+                 "pass, before the update {numbers}").format(used=symbol(d.used), instead=symbol(d.instead),
+                                                             numbers=names.numbers)
+    return _("the backward pass used the already-updated weights where the weights of the forward pass belong "
+             "{numbers}").format(numbers=names.numbers)
 
 
 def _batch_average(d: Diagnosis, names: _Names) -> str:
     m = d.samples
     if d.factor_value is not None and d.factor_value < 1:
-        return (f"you divided by m = {m} again: δ already holds the batch's 1/m, so this sums over the "
-                f"samples {names.numbers}")
-    return (f"you summed over the batch where the mean belongs: your value is m = {m} times the right one "
-            f"{names.numbers}")
+        return _("you divided by m = {m} again: δ already holds the batch's 1/m, so this sums over the "
+                 "samples {numbers}").format(m=m, numbers=names.numbers)
+    return _("you summed over the batch where the mean belongs: your value is m = {m} times the right one "
+             "{numbers}").format(m=m, numbers=names.numbers)
 
 
 def _half(d: Diagnosis, names: _Names) -> str:
-    return f"you left out the ½ of the squared error ½·(y − ŷ)²: your value is twice the right one {names.numbers}"
+    return _("you left out the ½ of the squared error ½·(y − ŷ)²: your value is twice the right one "
+             "{numbers}").format(numbers=names.numbers)
 
 
 def _velocity(d: Diagnosis, names: _Names) -> str:
     if d.factor is not None and d.factor_value is not None:
         carry = f"{symbol(n.MOMENTUM)}·{names.cell(d.factor)} = {num(d.factor_value)}"
-        return (f"you used plain gradient descent: with momentum the step also carries the velocity, "
-                f"{carry} {names.numbers}")
-    return f"you used plain gradient descent: with momentum the step also carries the velocity {names.numbers}"
+        return _("you used plain gradient descent: with momentum the step also carries the velocity, "
+                 "{carry} {numbers}").format(carry=carry, numbers=names.numbers)
+    return _("you used plain gradient descent: with momentum the step also carries the velocity "
+             "{numbers}").format(numbers=names.numbers)
 
 
 def _wrong_layer(d: Diagnosis, names: _Names) -> str:
     if d.used is None:
-        return f"your value belongs to the neighbouring layer {names.numbers}"
-    return (f"you used {names.cell(d.used)} = {num(d.value)}, the same quantity of the neighbouring layer: "
-            f"{names.cell(d.key)} = {num(d.expected)} belongs")
+        return _("your value belongs to the neighbouring layer {numbers}").format(numbers=names.numbers)
+    return _("you used {used} = {value}, the same quantity of the neighbouring layer: {cell} = {expected} "
+             "belongs").format(used=names.cell(d.used), value=num(d.value), cell=names.cell(d.key),
+                               expected=num(d.expected))
 
 
 _SAYS = {

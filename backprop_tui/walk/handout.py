@@ -18,6 +18,7 @@ from backprop_tui.core.errors import UserError
 from backprop_tui.core.fileio import atomic_write_text
 from backprop_tui.core.scenario.model import Scenario
 from backprop_tui.core.vocab import Cell, Kind, Phase, Quantity, QuantityNameError, parse_cell, parse_quantity
+from backprop_tui.i18n import N_, _
 from backprop_tui.render.answer_key import answer_key
 from backprop_tui.render.handout import WALK_MORE, Handout, HandoutOptions, build_handout
 from backprop_tui.render.handout_latex import to_latex
@@ -49,13 +50,15 @@ def parse_phases(text: str, flag: str = "--phases") -> tuple[Phase, ...]:
     """"forward,loss" → the phases in the lecture's order; UserError for an unknown or empty list."""
     items = _items(text)
     if not items:
-        raise UserError(f"{flag} {text!r}: name one or more phases: {PHASE_NAMES}")
+        raise UserError(_("{flag} {text}: name one or more phases: {phases}").format(
+            flag=flag, text=repr(text), phases=PHASE_NAMES))
     chosen = set()
     for item in items:
         try:
             chosen.add(Phase(item.lower()))
         except ValueError:
-            raise UserError(f"{flag} {item}: not a phase; the phases are {PHASE_NAMES}") from None
+            raise UserError(_("{flag} {item}: not a phase; the phases are {phases}").format(
+                flag=flag, item=item, phases=PHASE_NAMES)) from None
     return tuple(p for p in Phase if p in chosen)
 
 
@@ -70,21 +73,27 @@ def parse_chain(texts: list[str], scenario: Scenario, flag: str = "--chain") -> 
             raise UserError(f"{flag} {text}: {error}") from None
         key = cell.key
         if key.kind not in (Kind.THETA, Kind.BIAS) or key.transposed:
-            raise UserError(f"{flag} {text}: the chain rule is drawn for one weight, theta1[1,1], or one bias, b1[1]")
+            raise UserError(_("{flag} {text}: the chain rule is drawn for one weight, theta1[1,1], or one bias, "
+                              "b1[1]").format(flag=flag, text=text))
         layers = len(scenario.layers)
         if not 1 <= (key.layer or 0) <= layers:
-            raise UserError(f"{flag} {text}: the network has layers 1 to {layers}")
+            raise UserError(_("{flag} {text}: the network has layers 1 to {layers}").format(
+                flag=flag, text=text, layers=layers))
         if not cell.index:
-            raise UserError(f"{flag} {text}: name one cell, e.g. {key.ascii}[1{',1' if key.kind is Kind.THETA else ''}]")
+            example = f"{key.ascii}[1{',1' if key.kind is Kind.THETA else ''}]"
+            raise UserError(_("{flag} {text}: name one cell, e.g. {example}").format(
+                flag=flag, text=text, example=example))
         layer = scenario.layers[key.layer - 1]
         if key.kind is Kind.BIAS:
             if layer.bias is None:
-                raise UserError(f"{flag} {text}: layer {key.layer} has no bias")
+                raise UserError(_("{flag} {text}: layer {layer} has no bias").format(
+                    flag=flag, text=text, layer=key.layer))
             shape = (layer.bias.shape[0], 1)
         else:
             shape = layer.weights.shape
             if len(cell.index) != 2:
-                raise UserError(f"{flag} {text}: a weight is named by row and column, e.g. {key.ascii}[1,1]")
+                raise UserError(_("{flag} {text}: a weight is named by row and column, e.g. {example}").format(
+                    flag=flag, text=text, example=f"{key.ascii}[1,1]"))
         try:
             cell.at((int(shape[0]), int(shape[1])))
         except QuantityNameError as error:
@@ -99,7 +108,8 @@ def parse_blanks(text: str, flag: str = "--blanks") -> tuple[frozenset[Phase], f
     quantities: set[Quantity] = set()
     items = _items(text)
     if not items:
-        raise UserError(f"{flag} {text!r}: name phases ({PHASE_NAMES}, or all) or results (z1, delta2, theta2_new)")
+        raise UserError(_("{flag} {text}: name phases ({phases}, or all) or results (z1, delta2, theta2_new)").format(
+            flag=flag, text=repr(text), phases=PHASE_NAMES))
     for item in items:
         if item.lower() == "all":
             phases |= set(Phase)
@@ -112,9 +122,11 @@ def parse_blanks(text: str, flag: str = "--blanks") -> tuple[frozenset[Phase], f
         try:
             key = parse_quantity(item)
         except QuantityNameError as error:
-            raise UserError(f"{flag} {item}: neither a phase ({PHASE_NAMES}, all) nor a result: {error}") from None
+            raise UserError(_("{flag} {item}: neither a phase ({phases}, all) nor a result: {error}").format(
+                flag=flag, item=item, phases=PHASE_NAMES, error=error)) from None
         if key.transposed:
-            raise UserError(f"{flag} {item}: a transpose is not a result of its own; blank {key.stored.ascii}")
+            raise UserError(_("{flag} {item}: a transpose is not a result of its own; blank {stored}").format(
+                flag=flag, item=item, stored=key.stored.ascii))
         quantities.add(key)
     return frozenset(phases), frozenset(quantities)
 
@@ -155,7 +167,8 @@ def handout_files(output: str, stem: str, form: HandoutFormat, blanks: bool, key
         return HandoutFiles(sheet)
     key = key if key is not None else key_path_for(sheet)
     if key.resolve() == sheet.resolve():
-        raise UserError(f"{key}: the answer key cannot be the sheet itself; name the key FILE{KEY_SUFFIX}")
+        raise UserError(_("{key}: the answer key cannot be the sheet itself; name the key FILE{suffix}").format(
+            key=key, suffix=KEY_SUFFIX))
     return HandoutFiles(sheet, key)
 
 
@@ -165,9 +178,10 @@ def refuse_existing(files: HandoutFiles, replace: bool, protected: tuple[Path, .
     for path in files.all:
         for other in protected:
             if path.exists() and other.exists() and os.path.samefile(path, other):  # links followed
-                raise UserError(f"{path}: is the scenario being shown; write the handout to another file")
+                raise UserError(_("{path}: is the scenario being shown; write the handout to another file").format(
+                    path=path))
         if path.exists() and not replace:
-            raise UserError(f"{path} exists: pass --force to replace it")
+            raise UserError(_("{path} exists: pass --force to replace it").format(path=path))
 
 
 def write_handout(scenario: Scenario, iterations: list[Iteration], steps: list[Step], options: HandoutOptions,
@@ -208,7 +222,8 @@ def _whole(text: str, flag: str) -> int:
     try:
         return int(text.strip())
     except ValueError:
-        raise UserError(f"{flag} {text.strip()!r}: expected a whole number of an iteration (from 1)") from None
+        raise UserError(_("{flag} {text}: expected a whole number of an iteration (from 1)").format(
+            flag=flag, text=repr(text.strip()))) from None
 
 
 def request_options(request: HandoutRequest, scenario: Scenario) -> HandoutOptions:
@@ -221,8 +236,8 @@ def request_options(request: HandoutRequest, scenario: Scenario) -> HandoutOptio
     return HandoutOptions(first, last, phases, chains, blank_phases, blank_quantities)
 
 
-APP_WALK_MORE = " so far (step further, then write the handout)"
-"""How the app walks further."""
+APP_WALK_MORE = N_(" so far (step further, then write the handout)")
+"""How the app walks further (translated where drawn)."""
 
 
 def export_handout(scenario: Scenario, iterations: list[Iteration], steps: list[Step], request: HandoutRequest,
@@ -237,7 +252,7 @@ def export_handout(scenario: Scenario, iterations: list[Iteration], steps: list[
     options = request_options(request, scenario)
     path = request.path.strip()
     if not path:
-        raise UserError("name the file to write")
+        raise UserError(_("name the file to write"))
     stem = scenario.source.stem if scenario.source else "scenario"
     files = handout_files(str(Path(path).expanduser()) + ("/" if path.endswith("/") else ""), stem, request.form,
                           options.blanks)

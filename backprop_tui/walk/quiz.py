@@ -29,7 +29,9 @@ from backprop_tui.core.fileio import atomic_write_text
 from backprop_tui.core.scenario.model import QuizSettings
 from backprop_tui.core.strict_json import dumps
 from backprop_tui.core.vocab import Phase, Quantity, cell_name
-from backprop_tui.render.mistakes import sentence
+from backprop_tui.i18n import N_, _
+from backprop_tui.render.handout import phase_word
+from backprop_tui.render.mistakes import Said
 from backprop_tui.render.notation import cell_symbol, symbol
 from backprop_tui.render.worked import fmt, worked
 
@@ -75,14 +77,19 @@ class Answer:
     given: float | None
     verdict: Verdict
     mistake: Mistake | None = None
-    explanation: str = ""
-    """The diagnosis sentence (render/mistakes.py); empty without a diagnosis."""
+    said: Said | None = None
+    """The diagnosis, to be said in words (render/mistakes.py); None without one."""
     worked: str = ""
     """The cell's worked line, as the explain feature shows it."""
     symbol: str = ""
     """The cell's symbol, z¹₂ or θ²₁₁."""
     name: str = ""
     """The cell as typed on the command line, z1[2] or theta2_new[1,1] (1-based); E or yhat alone for a 1×1."""
+
+    @property
+    def explanation(self) -> str:
+        """The diagnosis sentence in the current language; empty without a diagnosis."""
+        return self.said.text() if self.said is not None else ""
 
 
 @dataclass(frozen=True)
@@ -97,14 +104,15 @@ class Score:
     def answered(self) -> int:
         return self.right + self.wrong + self.skipped
 
-    def add(self, verdict: Verdict) -> "Score":
+    def add(self, verdict: Verdict) -> Score:
         """The score with one more answer of `verdict`."""
         return Score(self.right + (verdict is Verdict.RIGHT), self.wrong + (verdict is Verdict.WRONG),
                      self.skipped + (verdict is Verdict.SKIPPED))
 
     def text(self) -> str:
         """'5 right · 2 wrong · 1 skipped'."""
-        return f"{self.right} right · {self.wrong} wrong · {self.skipped} skipped"
+        return _("{right} right · {wrong} wrong · {skipped} skipped").format(
+            right=self.right, wrong=self.wrong, skipped=self.skipped)
 
 
 def parse_answer(text: str) -> float:
@@ -117,9 +125,10 @@ def parse_answer(text: str) -> float:
     try:
         value = float(cleaned)
     except ValueError:
-        raise ValueError(f"expected a number such as 0.619 or -2.5e-3, got {text.strip()!r}") from None
+        raise ValueError(_("expected a number such as 0.619 or -2.5e-3, got {text}").format(
+            text=repr(text.strip()))) from None
     if not math.isfinite(value):
-        raise ValueError(f"expected a finite number, got {text.strip()!r}")
+        raise ValueError(_("expected a finite number, got {text}").format(text=repr(text.strip())))
     return value
 
 
@@ -237,7 +246,7 @@ class QuizSession:
         if diagnosis is None:
             return self._record(step, question, expected, given, Verdict.WRONG)
         return self._record(step, question, expected, given, Verdict.WRONG, diagnosis.mistake,
-                            sentence(diagnosis, step))
+                            Said.of(diagnosis, step))
 
     def skip(self, step: Step) -> Answer:
         """Reveal the step's current question; it counts as skipped.
@@ -251,13 +260,14 @@ class QuizSession:
     def _current_or_raise(self, step: Step) -> Question:
         question = self.current(step)
         if question is None:
+            # a caller's bug (the app and the CLI ask only while something is asked), not the learner's
             raise LookupError(f"step {step.index + 1} of iteration {step.iteration} has nothing left to ask")
         return question
 
     def _record(self, step: Step, question: Question, expected: float, given: float | None, verdict: Verdict,
-                mistake: Mistake | None = None, explanation: str = "") -> Answer:
+                mistake: Mistake | None = None, said: Said | None = None) -> Answer:
         shape = step.matrix(question.key).shape
-        answer = Answer(question, expected, given, verdict, mistake, explanation,
+        answer = Answer(question, expected, given, verdict, mistake, said,
                         worked(step, question.key, question.cell).line, question_symbol(question, step),
                         question.key.ascii if shape == (1, 1) else cell_name(question.key, question.cell, shape).ascii)
         self.answers[question.place] = answer
@@ -295,31 +305,38 @@ class QuizSession:
         }
 
     def markdown(self) -> str:
-        """The summary as a markdown document."""
+        """The summary as a markdown document, in the interface's language (mistake codes, cell
+        names and numbers as they are)."""
         s = self.score
-        lines = [f"# Quiz on {self.name}", "",
-                 f"**{s.right} right, {s.wrong} wrong, {s.skipped} skipped** of {s.answered} asked "
-                 f"(right within {self.tolerance.relative:g} relative or {self.tolerance.absolute:g} absolute).",
-                 "", "## By phase", "", "| phase | right | wrong | skipped |", "|---|---|---|---|"]
-        lines += [f"| {p.value} | {x.right} | {x.wrong} | {x.skipped} |" for p, x in self.by_phase().items()]
-        lines += ["", "## By mistake", ""]
+        lines = [_("# Quiz on {name}").format(name=self.name), "",
+                 _("**{right} right, {wrong} wrong, {skipped} skipped** of {asked} asked (right within {relative} "
+                   "relative or {absolute} absolute).").format(
+                     right=s.right, wrong=s.wrong, skipped=s.skipped, asked=s.answered,
+                     relative=f"{self.tolerance.relative:g}", absolute=f"{self.tolerance.absolute:g}"),
+                 "", "## " + _("By phase"), "", _row([_(c) for c in PHASE_COLUMNS]), "|---|---|---|---|"]
+        lines += [_row([phase_word(p), str(x.right), str(x.wrong), str(x.skipped)]) for p, x in self.by_phase().items()]
+        lines += ["", "## " + _("By mistake"), ""]
         mistakes = self.by_mistake()
         if mistakes:
-            lines += ["| mistake | answers |", "|---|---|"] + [f"| `{code}` | {n} |" for code, n in mistakes.items()]
+            lines += [_row([_(c) for c in MISTAKE_COLUMNS]), "|---|---|"]
+            lines += [_row([f"`{code}`", str(n)]) for code, n in mistakes.items()]
         else:
-            lines.append("No wrong answers.")
-        lines += ["", "## Answers", "", "| iteration | cell | given | expected | verdict | mistake |",
-                  "|---|---|---|---|---|---|"]
+            lines.append(_("No wrong answers."))
+        lines += ["", "## " + _("Answers"), "", _row([_(c) for c in ANSWER_COLUMNS]), "|---|---|---|---|---|---|"]
         for a in self.answers.values():
             given = "—" if a.given is None else fmt(a.given)
-            lines.append(f"| {a.question.iteration} | `{a.name}` | {given} | {fmt(a.expected)} | {a.verdict.value} "
-                         f"| {a.mistake.value if a.mistake else ''} |")
+            lines.append(_row([str(a.question.iteration), f"`{a.name}`", given, fmt(a.expected), verdict_word(a.verdict),
+                               a.mistake.value if a.mistake else ""]))
         wrong = [a for a in self.answers.values() if a.verdict is not Verdict.RIGHT]
         if wrong:
-            lines += ["", "## Worked lines of the answers not right", ""]
+            lines += ["", "## " + _("Worked lines of the answers not right"), ""]
             for a in wrong:
-                why = f" {a.explanation}." if a.explanation else ""
-                lines.append(f"- `{a.name}` (iteration {a.question.iteration}): {a.worked}.{why}")
+                if a.explanation:
+                    line = _("`{name}` (iteration {iteration}): {worked}. {why}.")
+                else:
+                    line = _("`{name}` (iteration {iteration}): {worked}.")
+                lines.append("- " + line.format(name=a.name, iteration=a.question.iteration, worked=a.worked,
+                                                why=a.explanation))
         return "\n".join(lines) + "\n"
 
     def save(self, path: Path, replace: bool = False) -> str:
@@ -331,13 +348,30 @@ class QuizSession:
         """
         form = FORMATS.get(path.suffix.lower())
         if form is None:
-            raise UserError(f"{path}: expected a file name ending in .json or .md (the summary's formats), "
-                            f"got {path.suffix or 'no suffix'}")
+            raise UserError(_("{path}: expected a file name ending in .json or .md (the summary's formats), got "
+                              "{suffix}").format(path=path, suffix=path.suffix or _("no suffix")))
         if not replace and path.exists():
             raise FileExistsError(path)
         text = dumps(self.summary(), indent=2) + "\n" if form == "json" else self.markdown()
-        atomic_write_text(path, text, "quiz summary")
+        atomic_write_text(path, text, _("quiz summary"))
         return form
+
+
+PHASE_COLUMNS = (N_("phase"), N_("right"), N_("wrong"), N_("skipped"))
+MISTAKE_COLUMNS = (N_("mistake"), N_("answers"))
+ANSWER_COLUMNS = (N_("iteration"), N_("cell"), N_("given"), N_("expected"), N_("verdict"), N_("mistake"))
+"""The summary's table headings (translated where drawn)."""
+VERDICT_WORDS = {Verdict.RIGHT: N_("right"), Verdict.WRONG: N_("wrong"), Verdict.SKIPPED: N_("skipped")}
+"""How the summary's tables name a verdict (the JSON keeps the English values: it is data)."""
+
+
+def verdict_word(verdict: Verdict) -> str:
+    """The verdict as the summary's tables name it: right, or 맞음 in Korean."""
+    return _(VERDICT_WORDS[verdict])
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
 
 
 def question_symbol(question: Question, step: Step) -> str:

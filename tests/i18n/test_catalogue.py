@@ -75,6 +75,28 @@ UNTRANSLATABLE: dict[str, set[str]] = {
     "backprop_tui/core/cnn/parallel.py": {"Parts", "cnn-part"},        # a type annotation; a thread name
     "backprop_tui/core/cnn/train.py": {"TrainState"},                  # a type annotation
     "backprop_tui/core/conv/checkpoint.py": {": model.layer["},        # a key path, after the file name
+    "backprop_tui/walk/quiz.py": {" has nothing left to ask", " of iteration "},  # a caller's bug (LookupError)
+    "backprop_tui/tui/screens/quiz_summary.py": {  # its CSS
+        "\n    QuizSummaryScreen { align: center middle; }\n    QuizSummaryScreen #quiz-summary { width: 90%; "
+        "height: 85%; border: round $primary; background: $surface;\n                                      "
+        "padding: 0 1; }\n    "},
+    "backprop_tui/tui/widgets/quiz_panel.py": {  # its CSS
+        "\n    QuizPanel { display: none; height: auto; max-height: 8; border-top: solid $primary-darken-2; "
+        "padding: 0 1; }\n    QuizPanel #quiz-ask { height: 1; }\n    QuizPanel #quiz-prompt { width: auto; "
+        "height: 1; }\n    QuizPanel #quiz-input { width: 24; }\n    QuizPanel #quiz-score { width: 1fr; height: 1; "
+        "text-align: right; }\n    QuizPanel #quiz-feedback { height: auto; }\n    "},
+    "backprop_tui/tui/screens/handout_dialog.py": {
+        "#handout-blanks", "#handout-path, #handout-blanks", "#handout-write",  # CSS selectors
+        "LaTeX",                                                                # a format's name
+        "forward, loss, backward, update"},                                     # the phases as --phases takes them
+    "backprop_tui/render/board.py": {"no board line for an operation of kind "},  # a bug's message (ValueError)
+    "backprop_tui/render/latex_text.py": {"NFKD"},                                    # a Unicode normal form
+    "backprop_tui/render/handout_latex.py": {"@@BOX@@"},                             # a stand-in for LaTeX
+    # the English column of the glossary: the terms as English speaks them, beside their Korean
+    "backprop_tui/render/glossary.py": {
+        "activation function", "backward pass", "chain rule", "cross-entropy", "finite differences", "forward pass",
+        "gradient check", "gradient descent", "hidden layer", "learning rate", "neural network",
+        "partial derivative", "step function", "stochastic gradient descent", "weighted sum", "weighted sums"},
     "backprop_tui/tui/screens/browse.py": {PickerScreen.DEFAULT_CSS},                 # CSS
     "backprop_tui/tui/widgets/plane_view.py": {"PlaneView { height: 1fr; }"},         # CSS
     "backprop_tui/tui/screens/landscape.py": {"PgDn", "PgUp"},                       # key names

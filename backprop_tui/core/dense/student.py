@@ -131,10 +131,15 @@ def _rows(values: np.ndarray) -> tomlkit.items.Array:
 
 def student_text(source_text: str, numbers: StudentNumbers, title: str, description: str) -> str:
     """The scenario file's text with a student's numbers, title and description in (comments
-    kept; the description replaces the scenario's, whose story quotes the original numbers)."""
+    kept; the description replaces the scenario's, whose story quotes the original numbers, and
+    its translations go)."""
     document = tomlkit.parse(source_text)
     document["title"] = title
     document["description"] = tomlkit.string(description, multiline=True)
+    # the scenario's title and story in other languages (title_ko, description_ko) are not this
+    # student's: the story quotes the original numbers, so the sheet's own words replace them
+    for key in [k for k in document if k.startswith(("title_", "description_"))]:
+        del document[key]
     for table, w, b in zip(document["layer"], numbers.weights, numbers.biases):
         table["weights"] = _rows(w)
         if b is not None:

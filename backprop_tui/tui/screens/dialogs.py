@@ -19,11 +19,14 @@ from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from backprop_tui.core.errors import UserError
+from backprop_tui.i18n import N_, _
 from backprop_tui.render.numbers import cell
 from backprop_tui.core.scenario.model import Scenario
+from backprop_tui.tui.language import translate_bindings
 from backprop_tui.walk.authoring import EditTarget
 
 BASE = "(base)"
+EXPORT_PROMPT = N_("Export the steps walked so far as a markdown handout to:")
 
 
 class VariantDialog(ModalScreen[str | None]):
@@ -36,13 +39,14 @@ class VariantDialog(ModalScreen[str | None]):
         self.scenario = scenario
 
     def compose(self) -> ComposeResult:
-        options = [Option(Text.assemble(("base scenario", "bold"), "  no variant"), id=BASE)]
+        options = [Option(Text.assemble((_("base scenario"), "bold"), "  " + _("no variant")), id=BASE)]
         options += [Option(Text.assemble((v.name, "bold"), f"  {v.description}"), id=v.name) for v in self.scenario.variants]
         with Vertical(classes="dialog-box"):
-            yield Static(Text("Step through which variant?", style="bold"))
+            yield Static(Text(_("Step through which variant?"), style="bold"))
             yield OptionList(*options, id="variant-list")
 
     def on_mount(self) -> None:
+        translate_bindings(self)
         chosen = self.scenario.variant or BASE
         option_list = self.query_one(OptionList)
         option_list.highlighted = option_list.get_option_index(chosen)
@@ -67,7 +71,7 @@ class EditDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
-            yield Static(Text("Edit the scenario file (comments and layout are kept; u undoes)", style="bold"))
+            yield Static(Text(_("Edit the scenario file (comments and layout are kept; u undoes)"), style="bold"))
             yield OptionList(*[Option(f"{t.label} = {cell(t.value, 4)}", id=str(i)) for i, t in enumerate(self.targets)],
                              id="edit-list")
             yield Input(value=self._text(0), id="edit-value")
@@ -77,6 +81,7 @@ class EditDialog(ModalScreen[bool]):
         return repr(self.targets[index].value)
 
     def on_mount(self) -> None:
+        translate_bindings(self)
         self.query_one(Input).focus()
 
     @on(OptionList.OptionHighlighted)
@@ -93,7 +98,7 @@ class EditDialog(ModalScreen[bool]):
         try:
             value = float(event.value)
         except ValueError:
-            self.query_one("#edit-error", Static).update(f"expected a number, got {event.value!r}")
+            self.query_one("#edit-error", Static).update(_("expected a number, got {text}").format(text=repr(event.value)))
             return
         error = self.apply(self.targets[index], value)
         if error is None:
@@ -110,17 +115,21 @@ class ExportDialog(ModalScreen[bool]):
     BINDINGS = [Binding("escape", "dismiss(False)", "Cancel")]
 
     def __init__(self, suggestion: str, write: Callable[[str, bool], None],
-                 prompt: str = "Export the steps walked so far as a markdown handout to:") -> None:
+                 prompt: str | None = None) -> None:
         super().__init__()
         self.suggestion = suggestion
         self.write = write
-        self.prompt = prompt
+        self.prompt = prompt or _(EXPORT_PROMPT)
+        """The question above the file name, in the language of the moment it opened."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
             yield Static(Text(self.prompt, style="bold"))
             yield Input(value=self.suggestion, id="export-path")
             yield Static(id="export-error")
+
+    def on_mount(self) -> None:
+        translate_bindings(self)
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -131,9 +140,9 @@ class ExportDialog(ModalScreen[bool]):
         try:
             self.write(name, replace)
         except FileExistsError:
-            self.app.push_screen(ConfirmDialog(f"{name} already exists. Replace it with the export?"),
+            self.app.push_screen(ConfirmDialog(_("{name} already exists. Replace it with the export?").format(name=name)),
                                  lambda yes: self._write(name, True) if yes else self.show_error(
-                                     f"Not written: {name} exists and was kept; type another name."))
+                                     _("Not written: {name} exists and was kept; type another name.").format(name=name)))
             return
         except UserError as error:
             self.show_error(str(error))
@@ -153,10 +162,10 @@ class ConfirmDialog(ModalScreen[bool]):
         Binding("y", "dismiss(True)", "Yes"),
     ]
 
-    def __init__(self, question: str, yes: str = "Replace", no: str = "Cancel") -> None:
+    def __init__(self, question: str, yes: str | None = None, no: str | None = None) -> None:
         super().__init__()
         self.question = question
-        self.yes, self.no = yes, no
+        self.yes, self.no = yes or _("Replace"), no or _("Cancel")
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
@@ -166,6 +175,7 @@ class ConfirmDialog(ModalScreen[bool]):
                 yield Button(f"{self.yes} (y)", id="confirm-yes", variant="error")
 
     def on_mount(self) -> None:
+        translate_bindings(self)
         self.query_one("#confirm-no", Button).focus()
 
     @on(Button.Pressed)

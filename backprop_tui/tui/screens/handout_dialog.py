@@ -19,9 +19,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from backprop_tui.core.errors import UserError
+from backprop_tui.i18n import _, ngettext
+from backprop_tui.tui.language import translate_bindings
 from backprop_tui.tui.screens.dialogs import ConfirmDialog
 from backprop_tui.walk.handout import HandoutFormat, HandoutRequest, key_path_for
 
+PHASE_WORDS = "forward, loss, backward, update"
+"""The phases field's start: every phase, as `--phases` takes them."""
+LATEX = "LaTeX"
+"""The format's name."""
 FIELDS = ("from", "to", "phases", "chain", "blanks", "path")
 """The text fields, in order (ids are handout-NAME)."""
 
@@ -39,44 +45,48 @@ class HandoutDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         """One line per field: range, phases, chain, format, blanks, file; the error; Write."""
-        plural = "s" if self.walked > 1 else ""
+        title = ngettext("Write a handout of the walk ({count} iteration walked so far)",
+                         "Write a handout of the walk ({count} iterations walked so far)", self.walked)
         with Vertical(classes="dialog-box", id="handout-box"):
-            yield Static(Text(f"Write a handout of the walk ({self.walked} iteration{plural} walked so far)",
-                              style="bold"), id="handout-title")
+            yield Static(Text(title.format(count=self.walked), style="bold"), id="handout-title")
             with Horizontal(classes="handout-row"):
-                yield Label("from (--from)", classes="handout-label")
+                yield Label(_("from (--from)"), classes="handout-label")
                 yield Input(value="1", id="handout-from", classes="handout-short")
-                yield Label("  to (--to)", classes="handout-label")
+                yield Label("  " + _("to (--to)"), classes="handout-label")
                 yield Input(value=str(self.walked), id="handout-to", classes="handout-short")
-            yield from self._row("phases", "handout-phases", "forward, loss, backward, update", "")
-            yield from self._row("chain rule of", "handout-chain", "", "e.g. theta1[1,1] b2[1] (empty: none)")
+            # the phases as `--phases` takes them: words typed, the same in every language
+            yield from self._row(_("phases"), value=PHASE_WORDS, id="handout-phases")
+            yield from self._row(_("chain rule of"), placeholder=_("e.g. theta1[1,1] b2[1] (empty: none)"),
+                                 id="handout-chain")
             with Horizontal(classes="handout-row"):
-                yield Label("format", classes="handout-label")
+                yield Label(_("format"), classes="handout-label")
                 with RadioSet(id="handout-format"):
                     yield RadioButton("markdown", value=True, id="format-markdown")
-                    yield RadioButton("LaTeX", id="format-latex")
-            yield from self._row("blanks", "handout-blanks", "",
-                                 "a sheet: all, phases, or z1, delta2 …")
-            yield from self._row("file", "handout-path", f"{self.stem}-handout.md", "")
+                    yield RadioButton(LATEX, id="format-latex")
+            yield from self._row(_("blanks"), placeholder=_("a sheet: all, phases, or z1, delta2 …"),
+                                 id="handout-blanks")
+            yield from self._row(_("file"), value=f"{self.stem}-handout.md", id="handout-path")
             yield Static(id="handout-key")
             yield Static(id="handout-error")
             with Horizontal(id="handout-buttons"):
-                yield Button("Write (enter)", id="handout-write", variant="primary")
+                yield Button(_("Write (enter)"), id="handout-write", variant="primary")
 
-    def _row(self, label: str, id: str, value: str, placeholder: str) -> ComposeResult:
+    def _row(self, label: str, id: str, value: str = "", placeholder: str = "") -> ComposeResult:
         with Horizontal(classes="handout-row"):
             yield Label(label, classes="handout-label")
             yield Input(value=value, placeholder=placeholder, id=id)
 
     def on_mount(self) -> None:
         """Start on the file name: the field most often changed."""
+        translate_bindings(self)
         self.query_one("#handout-path", Input).focus()
 
     @on(Input.Changed, "#handout-path, #handout-blanks")
     def _show_key(self) -> None:
         """Say where a sheet's answer key goes (beside the sheet), so no file appears unannounced."""
         path, blanks = self.field("path").strip(), self.field("blanks").strip()
-        text = f"answer key: {key_path_for(Path(path)).name}, beside the sheet" if path and blanks else ""
+        text = _("answer key: {name}, beside the sheet").format(name=key_path_for(Path(path)).name) \
+            if path and blanks else ""
         self.query_one("#handout-key", Static).update(Text(text, style="dim"))
 
     def field(self, name: str) -> str:
@@ -124,11 +134,14 @@ class HandoutDialog(ModalScreen[bool]):
         try:
             self.write(request, replace)
         except FileExistsError as error:
-            names = " and ".join(str(Path(p)) for p in error.args)
-            verb = "exist" if len(error.args) > 1 else "exists"
-            self.app.push_screen(ConfirmDialog(f"{names} already {verb}. Replace with the handout?"),
+            files = [str(Path(p)) for p in error.args]
+            names = files[0] if len(files) == 1 else _("{first} and {second}").format(
+                first=", ".join(files[:-1]), second=files[-1])
+            question = ngettext("{names} already exists. Replace with the handout?",
+                                "{names} already exist. Replace with the handout?", len(files))
+            self.app.push_screen(ConfirmDialog(question.format(names=names)),
                                  lambda yes: self._write(request, True) if yes else self.show_error(
-                                     f"Not written: {names} kept; type another name."))
+                                     _("Not written: {names} kept; type another name.").format(names=names)))
             return
         except UserError as error:
             self.show_error(str(error))

@@ -14,37 +14,43 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from backprop_tui.i18n import _
 from backprop_tui.render.worked import fmt
+from backprop_tui.tui.language import translate_bindings
 from backprop_tui.tui.screens.dialogs import ExportDialog
-from backprop_tui.walk.quiz import QuizSession, Verdict
+from backprop_tui.render.handout import phase_word
+from backprop_tui.walk.quiz import MISTAKE_COLUMNS, PHASE_COLUMNS, QuizSession, Verdict
 
 
 def summary_renderable(session: QuizSession) -> RenderableType:
     """Score, a table by phase, a table by mistake, and each answer that was not right."""
     s = session.score
     parts: list[RenderableType] = [
-        Text(f"Quiz on {session.name}", style="bold"),
-        Text.assemble((f"{s.right} right, {s.wrong} wrong, {s.skipped} skipped", "bold"),
-                      f" of {s.answered} asked (right within {session.tolerance.relative:g} relative "
-                      f"or {session.tolerance.absolute:g} absolute)"),
+        Text(_("Quiz on {name}").format(name=session.name), style="bold"),
+        Text.assemble((_("{right} right, {wrong} wrong, {skipped} skipped").format(
+                          right=s.right, wrong=s.wrong, skipped=s.skipped), "bold"),
+                      _(" of {asked} asked (right within {relative} relative or {absolute} absolute)").format(
+                          asked=s.answered, relative=f"{session.tolerance.relative:g}",
+                          absolute=f"{session.tolerance.absolute:g}")),
     ]
-    phases = Table(title="By phase", title_justify="left", box=None, padding=(0, 1))
-    for column in ("phase", "right", "wrong", "skipped"):
-        phases.add_column(column, justify="left" if column == "phase" else "right")
+    phases = Table(title=_("By phase"), title_justify="left", box=None, padding=(0, 1))
+    for index, column in enumerate(PHASE_COLUMNS):
+        phases.add_column(_(column), justify="left" if index == 0 else "right")
     for phase, score in session.by_phase().items():
-        phases.add_row(phase.value, str(score.right), str(score.wrong), str(score.skipped))
-    mistakes = Table(title="By mistake", title_justify="left", box=None, padding=(0, 1))
-    mistakes.add_column("mistake")
-    mistakes.add_column("answers", justify="right")
+        phases.add_row(phase_word(phase), str(score.right), str(score.wrong), str(score.skipped))
+    mistakes = Table(title=_("By mistake"), title_justify="left", box=None, padding=(0, 1))
+    mistakes.add_column(_(MISTAKE_COLUMNS[0]))
+    mistakes.add_column(_(MISTAKE_COLUMNS[1]), justify="right")
     for code, count in session.by_mistake().items():
         mistakes.add_row(code, str(count))
-    parts += [Text(""), phases, Text(""), mistakes if session.by_mistake() else Text("No wrong answers.")]
+    parts += [Text(""), phases, Text(""), mistakes if session.by_mistake() else Text(_("No wrong answers."))]
     missed = [a for a in session.answers.values() if a.verdict is not Verdict.RIGHT]
     if missed:
-        parts += [Text(""), Text("Not right", style="bold underline")]
+        parts += [Text(""), Text(_("Not right"), style="bold underline")]
         for a in missed:
-            given = "skipped" if a.given is None else f"you typed {fmt(a.given)}"
-            line = Text.assemble((f"iteration {a.question.iteration} · {a.symbol}", "bold"),
+            given = _("skipped") if a.given is None else _("you typed {value}").format(value=fmt(a.given))
+            line = Text.assemble((_("iteration {iteration} · {symbol}").format(
+                                      iteration=a.question.iteration, symbol=a.symbol), "bold"),
                                  f": {given}; {a.worked}")
             if a.mistake is not None:
                 line.append(f"  [{a.mistake.value}] {a.explanation}")
@@ -82,6 +88,10 @@ class QuizSummaryScreen(ModalScreen[None]):
             yield Static(summary_renderable(self.session), id="quiz-summary-text")
         yield Footer(compact=True)
 
+    def on_mount(self) -> None:
+        translate_bindings(self)
+        self.refresh_bindings()
+
     def action_scroll(self, where: str) -> None:
         """Scroll the summary (it takes no focus, so these keys are bound here)."""
         box = self.query_one("#quiz-summary", VerticalScroll)
@@ -92,9 +102,9 @@ class QuizSummaryScreen(ModalScreen[None]):
         """Ask for a file name (.json: strict JSON, .md: markdown); a file that exists is only
         replaced when the learner says so."""
         self.app.push_screen(ExportDialog(self.suggestion, self._write,
-                                          prompt="Save the quiz summary (.json or .md) to:"))
+                                          prompt=_("Save the quiz summary (.json or .md) to:")))
 
     def _write(self, name: str, replace: bool) -> None:
         path = Path(name).expanduser()
         form = self.session.save(path, replace)
-        self.notify(f"Saved the quiz summary ({form}) to {path}", timeout=4)
+        self.notify(_("Saved the quiz summary ({format}) to {path}").format(format=form, path=path), timeout=4)

@@ -13,6 +13,7 @@ from textual.widgets import Input
 
 from backprop_tui.core.dense.steps import Step
 from backprop_tui.core.vocab import Phase
+from backprop_tui.i18n import _
 from backprop_tui.walk.focus import Pointer
 from backprop_tui.walk.quiz import Answer, QuizSession, parse_answer, question_symbol
 from backprop_tui.tui.screens.quiz_summary import QuizSummaryScreen
@@ -42,7 +43,7 @@ class QuizActions:
             self.quiz_session = self._new_session()
         self.quiz_on = True
         self.query_one(QuizPanel).display = True
-        self.notify("Quiz: type each ? (⏎ answers; A: summary)", timeout=3)
+        self.notify(_("Quiz: type each ? (⏎ answers; A: summary)"), timeout=3)
         self.redraw()
         self.refresh_bindings()  # the footer's quiz keys
 
@@ -169,7 +170,7 @@ class QuizActions:
     def action_quiz_summary(self) -> None:
         """The summary by phase and by mistake, with save."""
         if self.quiz_session is None:
-            self.notify("No quiz yet: a starts one.")
+            self.notify(_("No quiz yet: a starts one."))
             return
         self.app.push_screen(QuizSummaryScreen(self.quiz_session, self._quiz_file_name()))
 

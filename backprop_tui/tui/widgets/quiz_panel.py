@@ -9,7 +9,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Static
 
+from backprop_tui import i18n
+from backprop_tui.i18n import _
 from backprop_tui.render.worked import fmt
+from backprop_tui.tui.language import translate_bindings
 from backprop_tui.walk.quiz import Answer, Score, Verdict
 
 NUMBER_CHARACTERS = r"[-+0-9.eE−]*"
@@ -27,26 +30,26 @@ def feedback_text(answer: Answer | None, problem: str = "") -> Text:
         return text
     value = f"{answer.symbol} = {fmt(answer.expected)}"
     if answer.verdict is Verdict.RIGHT:
-        text.append("✓ right: ", "bold")
-        text.append(f"{value} (you typed {fmt(answer.given or 0.0)})")
+        text.append(_("✓ right: "), "bold")
+        text.append(_("{value} (you typed {given})").format(value=value, given=fmt(answer.given or 0.0)))
         return text
     if answer.verdict is Verdict.WRONG:
-        text.append("✗ wrong: ", "bold")
-        text.append(f"you typed {fmt(answer.given or 0.0)}; {value}")
+        text.append(_("✗ wrong: "), "bold")
+        text.append(_("you typed {given}; {value}").format(given=fmt(answer.given or 0.0), value=value))
     else:
-        text.append("↷ skipped: ", "bold")
+        text.append(_("↷ skipped: "), "bold")
         text.append(value)
-    text.append("\nworked: ", "dim")
+    text.append("\n" + _("worked: "), "dim")
     text.append(answer.worked)
     if answer.mistake is not None:
-        text.append(f"\nmistake {answer.mistake.value}: ", "bold")
+        text.append("\n" + _("mistake {code}: ").format(code=answer.mistake.value), "bold")
         text.append(answer.explanation)
     return text
 
 
 def score_text(score: Score) -> Text:
     """The running score, for the quiz strip."""
-    return Text.assemble(("quiz ", "bold"), score.text())
+    return Text.assemble((_("quiz "), "bold"), score.text())
 
 
 class AnswerInput(Input):
@@ -54,6 +57,16 @@ class AnswerInput(Input):
     never part of an answer (e and E aside, which stay typeable)."""
 
     BINDINGS = [Binding("A", "screen.quiz_summary", "Quiz summary (and save it)", show=True, priority=True)]
+
+    language: str = ""
+    """The language its binding descriptions are in (the footer shows them while it has the focus)."""
+
+    def translate(self) -> None:
+        """Its binding descriptions and placeholder in the current language (after K, too)."""
+        if self.language != i18n.language():
+            translate_bindings(self)
+            self.language = i18n.language()
+        self.placeholder = _("a number, e.g. 0.619")
 
 
 class QuizPanel(Vertical):
@@ -73,7 +86,7 @@ class QuizPanel(Vertical):
         with Horizontal(id="quiz-ask"):
             yield Static(id="quiz-prompt")
             # disabled while nothing is asked, so it never takes the focus (and the stepper's keys) then
-            yield AnswerInput(placeholder="a number, e.g. 0.619", restrict=NUMBER_CHARACTERS, compact=True,
+            yield AnswerInput(placeholder=_("a number, e.g. 0.619"), restrict=NUMBER_CHARACTERS, compact=True,
                               id="quiz-input", disabled=True)
             yield Static(id="quiz-score")
         yield Static(id="quiz-feedback")
@@ -82,10 +95,11 @@ class QuizPanel(Vertical):
         """Ask for `asked` (a cell's symbol; None: nothing to type here), show the score and the
         feedback on `answer`."""
         field = self.query_one("#quiz-input", AnswerInput)
+        field.translate()
         field.display = asked is not None
         field.disabled = asked is None
         if asked is None:
-            prompt = Text("nothing to type here: → goes on", style="dim")
+            prompt = Text(_("nothing to type here: → goes on"), style="dim")
         else:
             prompt = Text.assemble((f"{asked} = ", "bold"))
         self.query_one("#quiz-prompt", Static).update(prompt)
