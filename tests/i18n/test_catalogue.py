@@ -57,6 +57,36 @@ UNTRANSLATABLE: dict[str, set[str]] = {
     "backprop_tui/tui/screens/training.py": {"Ctrl-C"},                 # a key name
     "backprop_tui/tui/training_app.py": {"backprop-tui"},               # the program's name
     "backprop_tui/tui/widgets/network.py": {"NetworkDiagram { height: 1fr; }"},  # CSS
+    # the CNN core (ko-cnncore): paths, URLs, checksums, flags, formats, class names in annotations
+    "backprop_tui/core/cnn/blas.py": {"/proc/self/maps"},                 # a file read
+    "backprop_tui/core/cnn/checkpoint.py": {"backprop-tui-cnn-checkpoint/1", "optim/step"},  # file format, entry
+    "backprop_tui/core/cnn/config.py": {
+        "CnnScenario",                 # a type annotation
+        "Untitled CNN",                # the title stored in the scenario (and its checkpoint): data, as it is
+        " GiB",                        # a unit
+        '{ type = "flatten" }',        # TOML to write, the same in every language
+    },
+    "backprop_tui/core/cnn/data.py": {  # mirrors, the Debian folder, published MD5s, folder and flag names
+        "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
+        "https://storage.googleapis.com/tensorflow/tf-keras-datasets/", "/usr/share/datasets/fashion-mnist",
+        "DataRecord", "fashion-mnist", "FashionMNIST", "backprop-tui", "--data-dir", "$FASHION_MNIST_DIR",
+        "8d4fb7e6c68d591d4c3dfef9ec88bf0d", "f4a8712d7a061bf5bd6d2ca38dc4d50a", "25c81989df183df01b3e8a0aad5dffbe",
+        "9018921c3c673c538a1fc5bad174d6f9", "bef4ecab320f06d8554ea6380940ec79", "8181f5470baa50b63fa0f6fddb340f0a",
+        "bb300cfdad3c16e7a12a480ee83cd310", "15d484375f8d13e6eb1aabb0c3f46965",
+        # the data set's own class names, as predict, the report and the JSON show them in every language
+        "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"},
+    "backprop_tui/core/cnn/decoded.py": {"backprop-tui", "fashion-mnist-", "fashion-mnist-*.bin"},  # cache files
+    "backprop_tui/core/cnn/download.py": {"Range", "backprop-tui"},    # an HTTP header; the User-Agent
+    "backprop_tui/core/cnn/fast.py": {"ConvReluPool",                  # a type annotation
+                                      "the fused block needs an even convolution output"},  # a developer's invariant
+    "backprop_tui/core/cnn/idx.py": {">HBB",                           # a struct format
+                                     "IDX cannot store dtype "},      # a developer's error (writing test fixtures)
+    "backprop_tui/core/cnn/layers.py": {"Dropout needs a random generator while training"},  # a developer's invariant
+    "backprop_tui/core/cnn/model.py": {"Network",                      # a type annotation
+                                       "a network assembled by hand has no twin"},  # a developer's invariant
+    "backprop_tui/core/cnn/parallel.py": {"Parts", "cnn-part"},        # a type annotation; a thread name
+    "backprop_tui/core/cnn/train.py": {"TrainState"},                  # a type annotation
+    "backprop_tui/core/conv/checkpoint.py": {": model.layer["},        # a key path, after the file name
     "backprop_tui/walk/quiz.py": {" has nothing left to ask", " of iteration "},  # a caller's bug (LookupError)
     "backprop_tui/tui/screens/quiz_summary.py": {  # its CSS
         "\n    QuizSummaryScreen { align: center middle; }\n    QuizSummaryScreen #quiz-summary { width: 90%; "

@@ -30,6 +30,7 @@ from backprop_tui.core.cnn.train import TrainState
 from backprop_tui.core.errors import UserError
 from backprop_tui.core.fileio import atomic_writer
 from backprop_tui.core.vocab import CnnOptimizerName
+from backprop_tui.i18n import Message, _
 
 FORMAT = "backprop-tui-cnn-checkpoint/1"
 
@@ -65,8 +66,9 @@ def save_checkpoint(path: Path | str, checkpoint: Checkpoint) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)  # `--checkpoint runs/a.npz` makes runs/
     except OSError as error:
-        raise UserError(f"{path}: cannot create its folder: {error.strerror}") from None
-    with atomic_writer(path, "checkpoint") as handle:
+        raise UserError(Message("{path}: cannot create its folder: {reason}", path=path,
+                                reason=error.strerror)) from None
+    with atomic_writer(path, Message("checkpoint")) as handle:
         np.savez(handle, **arrays)
 
 
@@ -75,22 +77,26 @@ def load_checkpoint(path: Path | str) -> Checkpoint:
     (and, for a damaged entry, the entry)."""
     path = Path(path)
     if not path.is_file():
-        raise UserError(f"{path}: no such checkpoint file (train writes one with --checkpoint PATH)")
+        raise UserError(Message("{path}: no such checkpoint file (train writes one with --checkpoint PATH)",
+                                path=path))
     _check_container(path)
     try:
         with zipfile.ZipFile(path) as archive:
             return _load(path, _Entries(path, archive))
     except (OSError, zipfile.BadZipFile, EOFError, zlib.error, ValueError) as error:
-        raise UserError(f"{path}: not a .npz checkpoint (the archive is damaged: {error})") from None
+        raise UserError(Message("{path}: not a .npz checkpoint (the archive is damaged: {error})", path=path,
+                                error=reason(error))) from None
 
 
 def damaged(path: Path, what: str) -> UserError:
-    """The error for a checkpoint that is ours but whose contents do not make sense."""
-    return UserError(f"{path}: damaged checkpoint: {what}")
+    """The error for a checkpoint that is ours but whose contents do not make sense; `what`
+    (a Message, or text as it is) says what, in the interface language where drawn."""
+    return UserError(Message("{path}: damaged checkpoint: {what}", path=path, what=what))
 
 
 def _not_ours(path: Path) -> UserError:
-    return UserError(f"{path}: not a backprop-tui CNN checkpoint (no '{FORMAT}' marker)")
+    return UserError(Message("{path}: not a backprop-tui CNN checkpoint (no '{marker}' marker)", path=path,
+                             marker=FORMAT))
 
 
 def _check_container(path: Path) -> None:
@@ -98,13 +104,13 @@ def _check_container(path: Path) -> None:
         with path.open("rb") as file:
             head = file.read(6)
     except OSError as error:
-        raise UserError(f"{path}: cannot be read: {error.strerror}") from None
+        raise UserError(Message("{path}: cannot be read: {reason}", path=path, reason=error.strerror)) from None
     if head == b"\x93NUMPY":
-        raise UserError(f"{path}: not a .npz checkpoint (it is a single NumPy .npy array; "
-                        "train writes .npz checkpoints with --checkpoint PATH)")
+        raise UserError(Message("{path}: not a .npz checkpoint (it is a single NumPy .npy array; train writes "
+                                ".npz checkpoints with --checkpoint PATH)", path=path))
     if not zipfile.is_zipfile(path):
-        raise UserError(f"{path}: not a .npz checkpoint (not a zip archive; train writes .npz "
-                        "checkpoints with --checkpoint PATH)")
+        raise UserError(Message("{path}: not a .npz checkpoint (not a zip archive; train writes .npz checkpoints "
+                                "with --checkpoint PATH)", path=path))
 
 
 @dataclass(frozen=True)
@@ -144,12 +150,13 @@ class _Entries:
                 header = _read_header(file)
                 data_size = info.file_size - file.tell()
         except (OSError, ValueError, EOFError, zlib.error, zipfile.BadZipFile) as error:
-            raise damaged(self.path, f"entry {key} is unreadable ({error})") from None
+            raise damaged(self.path, Message("entry {key} is unreadable ({error})", key=key, error=error)) from None
         if header.dtype.hasobject:
-            raise damaged(self.path, f"entry {key} holds Python objects, not numbers")
+            raise damaged(self.path, Message("entry {key} holds Python objects, not numbers", key=key))
         if header.nbytes != data_size:
-            raise damaged(self.path, f"entry {key}: its header describes {_describe(header)} "
-                                     f"({header.nbytes:,} bytes), but the entry holds {data_size:,} bytes")
+            raise damaged(self.path, Message("entry {key}: its header describes {values} ({promised} bytes), but "
+                                             "the entry holds {held} bytes", key=key, values=_describe(header),
+                                             promised=f"{header.nbytes:,}", held=f"{data_size:,}"))
         return header
 
     def read(self, key: str, header: _Header) -> np.ndarray:
@@ -161,9 +168,9 @@ class _Entries:
                 data = file.read(header.nbytes)
                 file.read(1)  # reach the end, where zipfile compares the CRC-32
         except (OSError, ValueError, EOFError, zlib.error, zipfile.BadZipFile) as error:
-            raise damaged(self.path, f"entry {key} is unreadable ({error})") from None
+            raise damaged(self.path, Message("entry {key} is unreadable ({error})", key=key, error=error)) from None
         if len(data) != header.nbytes:
-            raise damaged(self.path, f"entry {key} is truncated")
+            raise damaged(self.path, Message("entry {key} is truncated", key=key))
         array = np.frombuffer(data, header.dtype).reshape(header.shape, order="F" if header.fortran else "C")
         return array.copy()
 
@@ -175,13 +182,15 @@ def _read_header(file: Any) -> _Header:
     elif version == (2, 0):
         shape, fortran, dtype = np.lib.format.read_array_header_2_0(file)
     else:
-        raise ValueError(f"unsupported .npy format version {version[0]}.{version[1]}")
+        raise ValueError(Message("unsupported .npy format version {version}", version=f"{version[0]}.{version[1]}"))
     return _Header(tuple(shape), np.dtype(dtype), bool(fortran))
 
 
-def _describe(header: _Header) -> str:
+def _describe(header: _Header) -> Message:
     shape = "x".join(str(n) for n in header.shape)
-    return f"{header.dtype.name} values of shape {shape}" if header.shape else f"a {header.dtype.name} scalar"
+    if header.shape:
+        return Message("{dtype} values of shape {shape}", dtype=header.dtype.name, shape=shape)
+    return Message("a {dtype} scalar", dtype=header.dtype.name)
 
 
 def _load(path: Path, entries: _Entries) -> Checkpoint:
@@ -195,13 +204,13 @@ def _load(path: Path, entries: _Entries) -> Checkpoint:
         raise _not_ours(path)
     if str(entries.read("format", marker)[()]) != FORMAT:
         raise _not_ours(path)
-    scenario = scenario_from_json(_text(entries, "scenario_json"), f"{path} (stored scenario)")
+    scenario = scenario_from_json(_text(entries, "scenario_json"), _("{path} (stored scenario)").format(path=path))
     try:
         state = TrainState.from_dict(json.loads(_text(entries, "state_json")), scenario.training.epochs)
     except json.JSONDecodeError as error:
-        raise damaged(path, f"the stored training state is not valid JSON ({error})") from None
+        raise damaged(path, Message("the stored training state is not valid JSON ({error})", error=error)) from None
     except ValueError as error:
-        raise damaged(path, f"the stored training state: {error}") from None
+        raise damaged(path, Message("the stored training state: {problem}", problem=reason(error))) from None
     data = _data_record(path, entries) if "data_json" in entries else None
     params = _params(path, entries, scenario)
     optim = _optimizer(path, entries, scenario, params)
@@ -210,13 +219,14 @@ def _load(path: Path, entries: _Entries) -> Checkpoint:
 
 def _text(entries: _Entries, key: str) -> str:
     if key not in entries:
-        raise damaged(entries.path, f"entry {key} is missing")
+        raise damaged(entries.path, Message("entry {key} is missing", key=key))
     header = entries.header(key)
     if header.dtype.kind != "U" or header.shape != ():
-        raise damaged(entries.path, f"entry {key} should hold one string, holds {_describe(header)}")
+        raise damaged(entries.path, Message("entry {key} should hold one string, holds {values}", key=key,
+                                            values=_describe(header)))
     if header.nbytes > 4 * MAX_TEXT_CHARS:
-        raise damaged(entries.path, f"entry {key} holds {header.nbytes // 4:,} characters, more than a "
-                                    f"checkpoint's {MAX_TEXT_CHARS:,}")
+        raise damaged(entries.path, Message("entry {key} holds {count} characters, more than a checkpoint's {limit}",
+                                            key=key, count=f"{header.nbytes // 4:,}", limit=f"{MAX_TEXT_CHARS:,}"))
     return str(entries.read(key, header)[()])
 
 
@@ -224,9 +234,14 @@ def _data_record(path: Path, entries: _Entries) -> DataRecord:
     try:
         return DataRecord.from_dict(json.loads(_text(entries, "data_json")))
     except json.JSONDecodeError as error:
-        raise damaged(path, f"the stored data record is not valid JSON ({error})") from None
+        raise damaged(path, Message("the stored data record is not valid JSON ({error})", error=error)) from None
     except ValueError as error:
-        raise damaged(path, f"the stored data record: {error}") from None
+        raise damaged(path, Message("the stored data record: {problem}", problem=reason(error))) from None
+
+
+def reason(error: Exception) -> str:
+    """An error's message as a slot: its Message (drawn in the interface language), else its text."""
+    return error.args[0] if len(error.args) == 1 and isinstance(error.args[0], Message) else str(error)
 
 
 def _params(path: Path, entries: _Entries, scenario: CnnScenario) -> dict[str, np.ndarray]:
@@ -235,13 +250,13 @@ def _params(path: Path, entries: _Entries, scenario: CnnScenario) -> dict[str, n
     expected = param_shapes(scenario)
     for key in entries.keys():
         if key.startswith("param/") and key[len("param/"):] not in expected:
-            raise damaged(path, f"parameter {key[len('param/'):]} does not belong to the stored architecture")
+            raise damaged(path, Message("parameter {name} does not belong to the stored architecture",
+                                        name=key[len("param/"):]))
     params = {}
     for name, shape in expected.items():
         if f"param/{name}" not in entries:
-            raise damaged(path, f"parameter {name} is missing")
-        params[name] = _floats(entries, f"param/{name}", f"parameter {name}", shape,
-                               "the stored architecture needs")
+            raise damaged(path, Message("parameter {name} is missing", name=name))
+        params[name] = _floats(entries, f"param/{name}", Message("parameter {name}", name=name), shape, stored=True)
     return params
 
 
@@ -258,22 +273,26 @@ def _optimizer(path: Path, entries: _Entries, scenario: CnnScenario,
     if present != set(expected):
         extra = sorted(present - set(expected))
         missing = sorted(set(expected) - present)
-        what = f"has {extra[0]}" if extra else f"lacks {missing[0]}"
-        raise damaged(path, f'the optimizer state {what}, which does not fit optimizer "{kind}"')
+        if extra:
+            raise damaged(path, Message('the optimizer state has {entry}, which does not fit optimizer "{kind}"',
+                                        entry=extra[0], kind=kind))
+        raise damaged(path, Message('the optimizer state lacks {entry}, which does not fit optimizer "{kind}"',
+                                    entry=missing[0], kind=kind))
     optim = {}
     for key, shape in expected.items():
         if key == "step":
             optim[key] = _step(entries)
             continue
-        optim[key] = _floats(entries, f"optim/{key}", f"optimizer state {key}", shape, "needs")
+        optim[key] = _floats(entries, f"optim/{key}", Message("optimizer state {key}", key=key), shape, stored=False)
     return optim
 
 
 def _step(entries: _Entries) -> np.ndarray:
     header = entries.header("optim/step")
-    problem = f"optimizer state step should be a whole number from 0, holds {_describe(header)}"
+    problem = Message("optimizer state step should be a whole number from 0, holds {values}",
+                      values=_describe(header))
     if header.shape != ():
-        raise damaged(entries.path, f"optimizer state step has shape {header.shape}, needs ()")
+        raise damaged(entries.path, Message("optimizer state step has shape {shape}, needs ()", shape=header.shape))
     if header.dtype.kind not in "iu":
         raise damaged(entries.path, problem)
     value = entries.read("optim/step", header)
@@ -282,14 +301,21 @@ def _step(entries: _Entries) -> np.ndarray:
     return value
 
 
-def _floats(entries: _Entries, key: str, what: str, shape: tuple[int, ...], needs: str) -> np.ndarray:
-    """A finite float32 array of `shape`, its header checked before its data is read."""
+def _floats(entries: _Entries, key: str, what: Message, shape: tuple[int, ...], stored: bool) -> np.ndarray:
+    """A finite float32 array of `shape`, its header checked before its data is read. `what` names
+    the array; `stored`: its shape comes from the stored architecture (a parameter), else from the
+    parameter it belongs to (optimizer state)."""
     header = entries.header(key)
     if header.dtype.kind != "f":
-        raise damaged(entries.path, f"{what} holds {_describe(header)}, not floating-point numbers")
+        raise damaged(entries.path, Message("{values} holds {found}, not floating-point numbers", values=what,
+                                            found=_describe(header)))
     if header.shape != shape:
-        raise damaged(entries.path, f"{what} has shape {header.shape}, {needs} {shape}")
+        if stored:
+            raise damaged(entries.path, Message("{values} has shape {shape}, the stored architecture needs {needed}",
+                                                values=what, shape=header.shape, needed=shape))
+        raise damaged(entries.path, Message("{values} has shape {shape}, needs {needed}", values=what,
+                                            shape=header.shape, needed=shape))
     value = entries.read(key, header)
     if not np.isfinite(value).all():
-        raise damaged(entries.path, f"{what} holds NaN or infinite values")
+        raise damaged(entries.path, Message("{values} holds NaN or infinite values", values=what))
     return value if value.dtype == np.float32 else value.astype(np.float32)

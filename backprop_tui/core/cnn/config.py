@@ -19,7 +19,7 @@ from backprop_tui.core.vocab import LEGACY_SCHEDULE_NAMES, CnnOptimizerName, Lay
 from backprop_tui.core.scenario import bundled
 from backprop_tui.core.scenario.check import MISSING, Checker, join_path, type_name
 from backprop_tui.core.scenario.toml_source import read_toml
-from backprop_tui.i18n import DEFAULT, LANGUAGES
+from backprop_tui.i18n import DEFAULT, LANGUAGES, Message
 
 TRANSLATED_KEYS = tuple(f"{key}_{language}" for language in LANGUAGES if language != DEFAULT
                         for key in ("title", "description"))
@@ -122,7 +122,8 @@ def scenario_from_json(text: str, file: str) -> CnnScenario:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise ScenarioError(file, [Problem("", f"the stored scenario is not valid JSON: {error}")]) from None
+        raise ScenarioError(file, [Problem("", Message("the stored scenario is not valid JSON: {error}",
+                                                       error=error))]) from None
     return scenario_from_data(data, file)
 
 
@@ -131,7 +132,8 @@ def scenario_from_data(data: dict[str, Any], file: str) -> CnnScenario:
     check = Checker()
     top = check.table(data, "", ("title", "description", *TRANSLATED_KEYS, "seed", "model", "training"))
     if "model" not in top:
-        check.add("model", "required table is missing; a CNN scenario needs [model] with [[model.layer]] entries")
+        check.add("model", Message("required table is missing; a CNN scenario needs [model] with [[model.layer]] "
+                                   "entries"))
     title = check.string(top, "title", "", "Untitled CNN")
     description = check.string(top, "description", "", "")
     translated = {key: check.string(top, key, "", "") for key in TRANSLATED_KEYS}
@@ -144,7 +146,8 @@ def scenario_from_data(data: dict[str, Any], file: str) -> CnnScenario:
         found = memory_problem(tuple(layers), input_shape, training.batch_size)
         if found is not None:
             path, message = found
-            check.add(path, f"{message}; use fewer filters or units, or a smaller training.batch_size")
+            check.add(path, Message("{problem}; use fewer filters or units, or a smaller training.batch_size",
+                                    problem=message))
     check.raise_if_any(file)
     titles = {key.removeprefix("title_"): text for key, text in translated.items() if key.startswith("title_") and text}
     descriptions = {key.removeprefix("description_"): text for key, text in translated.items()
@@ -155,17 +158,17 @@ def scenario_from_data(data: dict[str, Any], file: str) -> CnnScenario:
 def _input(check: Checker, model: dict[str, Any]) -> tuple[int, int, int]:
     value = model.get("input", list(INPUT_SHAPE))
     if value != list(INPUT_SHAPE) or any(isinstance(v, bool) for v in value):
-        check.add("model.input", f"expected [1, 28, 28] (channels, height, width of a Fashion-MNIST image), "
-                                 f"got {value if isinstance(value, list) else type_name(value)}")
+        check.add("model.input", Message("expected [1, 28, 28] (channels, height, width of a Fashion-MNIST image), "
+                                         "got {found}", found=value if isinstance(value, list) else type_name(value)))
     return INPUT_SHAPE
 
 
 def _layers(check: Checker, model: dict[str, Any], input_shape: tuple[int, int, int]) -> list[LayerSpec]:
     entries = check.tables(model.get("layer", MISSING), "model.layer")
     if "layer" in model and isinstance(model["layer"], list) and not model["layer"]:
-        check.add("model.layer", "expected at least one layer")
+        check.add("model.layer", Message("expected at least one layer"))
     if model and "layer" not in model:
-        check.add("model.layer", "required key is missing; add [[model.layer]] entries")
+        check.add("model.layer", Message("required key is missing; add [[model.layer]] entries"))
     layers: list[LayerSpec] = []
     shape: tuple[int, ...] | None = input_shape
     parameters = 0
@@ -189,14 +192,17 @@ def _layers(check: Checker, model: dict[str, Any], input_shape: tuple[int, int, 
                 parameters += added
                 if parameters > limits.MAX_PARAMETERS:
                     check.add(join_path(path, "filters" if layer.type == "conv2d" else "units"),
-                              f"{_describe(layer)} on an input of {_dims(before)} adds {added:,} parameters, "
-                              f"making {parameters:,} so far, more than this tool's limit of "
-                              f"{limits.MAX_PARAMETERS:,}; use fewer filters or units (or pool before this layer)")
+                              Message("{layer} on an input of {shape} adds {added} parameters, making {total} so "
+                                      "far, more than this tool's limit of {limit}; use fewer filters or units (or "
+                                      "pool before this layer)", layer=_describe(layer), shape=_dims(before),
+                                      added=f"{added:,}", total=f"{parameters:,}",
+                                      limit=f"{limits.MAX_PARAMETERS:,}"))
     if entries and layers and len(layers) == len(entries):
         last = layers[-1]
         if last.type != "dense" or last.units != CLASSES:
             check.add(f"model.layer[{len(entries)}]",
-                      f"the last layer must be a dense layer with {CLASSES} units (one per class), got {_describe(last)}")
+                      Message("the last layer must be a dense layer with {classes} units (one per class), got {layer}",
+                              classes=CLASSES, layer=_describe(last)))
     return layers
 
 
@@ -221,12 +227,13 @@ def _layer(check: Checker, entry: dict[str, Any], path: str, kind: str) -> Layer
     return layer if len(check.problems) == before else None
 
 
-def _describe(layer: LayerSpec) -> str:
+def _describe(layer: LayerSpec) -> Message:
     if layer.type == "dense":
-        return f"dense with {layer.units} units"
+        return Message("dense with {units} units", units=layer.units)
     if layer.type == "conv2d":
-        return f"conv2d with {layer.filters} filters of {layer.kernel}x{layer.kernel}"
-    return f"a {layer.type} layer"
+        return Message("conv2d with {filters} filters of {kernel}", filters=layer.filters,
+                       kernel=f"{layer.kernel}x{layer.kernel}")
+    return Message("a {type} layer", type=layer.type)
 
 
 def _dims(shape: tuple[int, ...]) -> str:
@@ -282,8 +289,9 @@ def batch_bytes(layers: tuple[LayerSpec, ...], input_shape: tuple[int, ...], bat
 
 
 def memory_problem(layers: tuple[LayerSpec, ...], input_shape: tuple[int, ...],
-                   batch_size: int) -> tuple[str, str] | None:
-    """(key path of the layer that goes over, message) when a batch needs too much memory."""
+                   batch_size: int) -> tuple[str, Message] | None:
+    """(key path of the layer that goes over, message) when a batch needs too much memory; the
+    message is an i18n Message (English as a str, `translated()` in the interface language)."""
     sized = 0  # the last conv2d or dense layer: it sets the size of what follows it
     for index, total in enumerate(batch_bytes(layers, input_shape, batch_size), start=1):
         if layers[index - 1].type in ("conv2d", "dense"):
@@ -291,11 +299,16 @@ def memory_problem(layers: tuple[LayerSpec, ...], input_shape: tuple[int, ...],
         if total > limits.MAX_BATCH_BYTES:
             blamed = sized or index
             key = {"conv2d": ".filters", "dense": ".units"}.get(layers[blamed - 1].type, "")
-            batch = (f"a training batch of {batch_size} images" if 2 * batch_size >= limits.EVAL_BATCH
-                     else f"an evaluation batch of {limits.EVAL_BATCH} images")
-            return (f"model.layer[{blamed}]{key}",
-                    f"{batch} would need about {_gib(total)} of activations up to layer {index}, "
-                    f"more than this tool's limit of {_gib(limits.MAX_BATCH_BYTES)}")
+            if 2 * batch_size >= limits.EVAL_BATCH:
+                message = Message("a training batch of {images} images would need about {size} of activations up "
+                                  "to layer {layer}, more than this tool's limit of {limit}", images=batch_size,
+                                  size=_gib(total), layer=index, limit=_gib(limits.MAX_BATCH_BYTES))
+            else:
+                message = Message("an evaluation batch of {images} images would need about {size} of activations "
+                                  "up to layer {layer}, more than this tool's limit of {limit}",
+                                  images=limits.EVAL_BATCH, size=_gib(total), layer=index,
+                                  limit=_gib(limits.MAX_BATCH_BYTES))
+            return (f"model.layer[{blamed}]{key}", message)
     return None
 
 
@@ -308,35 +321,41 @@ def _next_shape(check: Checker, path: str, layer: LayerSpec, shape: tuple[int, .
     dims = "x".join(str(n) for n in shape)
     if layer.type == "conv2d":
         if len(shape) != 3:
-            check.add(path, f"conv2d needs an image-shaped input (channels x height x width), got a flat vector of {dims}")
+            check.add(path, Message("conv2d needs an image-shaped input (channels x height x width), got a flat "
+                                    "vector of {dims}", dims=dims))
             return None
         c, h, w = shape
         ho = (h + 2 * layer.padding - layer.kernel) // layer.stride + 1
         wo = (w + 2 * layer.padding - layer.kernel) // layer.stride + 1
         if ho < 1 or wo < 1:
-            check.add(join_path(path, "kernel"), f"kernel {layer.kernel} is larger than the padded input {h + 2 * layer.padding}x{w + 2 * layer.padding}")
+            check.add(join_path(path, "kernel"), Message("kernel {kernel} is larger than the padded input {padded}",
+                                                         kernel=layer.kernel,
+                                                         padded=f"{h + 2 * layer.padding}x{w + 2 * layer.padding}"))
             return None
         if layer.padding >= layer.kernel:
-            check.add(join_path(path, "padding"), f"padding {layer.padding} must be smaller than the kernel {layer.kernel}")
+            check.add(join_path(path, "padding"), Message("padding {padding} must be smaller than the kernel {kernel}",
+                                                          padding=layer.padding, kernel=layer.kernel))
             return None
         return (layer.filters, ho, wo)
     if layer.type == "maxpool":
         if len(shape) != 3:
-            check.add(path, f"maxpool needs an image-shaped input, got a flat vector of {dims}")
+            check.add(path, Message("maxpool needs an image-shaped input, got a flat vector of {dims}", dims=dims))
             return None
         c, h, w = shape
         if h % layer.size or w % layer.size:
-            check.add(join_path(path, "size"), f"pool size {layer.size} does not divide the input {h}x{w}")
+            check.add(join_path(path, "size"), Message("pool size {size} does not divide the input {shape}",
+                                                       size=layer.size, shape=f"{h}x{w}"))
             return None
         return (c, h // layer.size, w // layer.size)
     if layer.type == "flatten":
         if len(shape) != 3:
-            check.add(path, "flatten needs an image-shaped input; the input is already flat")
+            check.add(path, Message("flatten needs an image-shaped input; the input is already flat"))
             return None
         return (shape[0] * shape[1] * shape[2],)
     if layer.type == "dense":
         if len(shape) != 1:
-            check.add(path, f"dense needs a flat input, got {dims} (channels x height x width); add {{ type = \"flatten\" }} before it")
+            check.add(path, Message('dense needs a flat input, got {dims} (channels x height x width); add {flatten} '
+                                    'before it', dims=dims, flatten='{ type = "flatten" }'))
             return None
         return (layer.units,)
     return shape
@@ -358,7 +377,8 @@ def _training(check: Checker, value: Any) -> TrainingSpec:
             if all(0.0 <= b < 1.0 for b in vector):
                 betas = (float(vector[0]), float(vector[1]))
             else:
-                check.add("training.betas", f"expected two numbers from 0 up to (not including) 1, got [{', '.join(f'{v:g}' for v in vector)}]")
+                check.add("training.betas", Message("expected two numbers from 0 up to (not including) 1, got {found}",
+                                                    found=f"[{', '.join(f'{v:g}' for v in vector)}]"))
     epsilon = check.number(t, "epsilon", path, d.epsilon, above=0.0, maximum=1.0)
     weight_decay = check.number(t, "weight_decay", path, d.weight_decay, minimum=0.0, maximum=1.0)
     batch_size = check.integer(t, "batch_size", path, d.batch_size, minimum=1, maximum=limits.MAX_BATCH_SIZE)
@@ -371,6 +391,7 @@ def _training(check: Checker, value: Any) -> TrainingSpec:
     gamma = check.number(t, "gamma", path, d.gamma, above=0.0, maximum=1.0)
     min_lr = check.number(t, "min_learning_rate", path, d.min_learning_rate, minimum=0.0)
     if lr is not MISSING and min_lr is not MISSING and min_lr > lr:
-        check.add("training.min_learning_rate", f"expected at most learning_rate ({lr:g}), got {min_lr:g}")
+        check.add("training.min_learning_rate", Message("expected at most learning_rate ({rate}), got {found}",
+                                                        rate=f"{lr:g}", found=f"{min_lr:g}"))
     return TrainingSpec(optimizer, lr, momentum, betas, epsilon, weight_decay, batch_size, epochs, schedule,
                         step_epochs, gamma, min_lr)

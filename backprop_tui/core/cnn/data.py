@@ -34,11 +34,14 @@ import numpy as np
 from backprop_tui.core.cnn import decoded
 from backprop_tui.core.cnn.idx import IdxError, decompressed, parse_idx, read_bytes, read_raw  # noqa: F401
 from backprop_tui.core.errors import UserError
+from backprop_tui.i18n import Message, _
 
 CLASS_NAMES = (
     "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
     "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
 )
+"""The data set's own class names, shown as they are in every language (as predict, the report
+and the JSON outputs show them)."""
 
 # name -> (MD5 of the .gz as the mirrors serve it, MD5 of the decompressed file)
 FILES: dict[str, tuple[str, str]] = {
@@ -84,15 +87,15 @@ class DataRecord:
     def from_dict(cls, data: Any) -> "DataRecord":
         """Read back `to_dict`'s form; ValueError saying what does not fit."""
         if not isinstance(data, dict) or set(data) != {"folder", "md5"}:
-            raise ValueError('expected a JSON object with "folder" and "md5"')
+            raise ValueError(Message('expected a JSON object with "folder" and "md5"'))
         folder, md5 = data["folder"], data["md5"]
         if not isinstance(folder, str):
-            raise ValueError('"folder" should be a string')
+            raise ValueError(Message('"folder" should be a string'))
         if not isinstance(md5, dict) or set(md5) != set(FILES):
-            raise ValueError(f'"md5" should give the checksum of each of {", ".join(FILES)}')
+            raise ValueError(Message('"md5" should give the checksum of each of {files}', files=", ".join(FILES)))
         for name, digest in md5.items():
             if not isinstance(digest, str) or not re.fullmatch(r"[0-9a-f]{32}", digest):
-                raise ValueError(f'"md5"."{name}" should be 32 hexadecimal digits')
+                raise ValueError(Message('"md5"."{name}" should be 32 hexadecimal digits', name=name))
         return cls(folder, dict(md5))
 
     def differing(self, other: "DataRecord") -> list[str]:
@@ -142,12 +145,12 @@ def search_places(
         places.append(_named_place("--data-dir", Path(data_dir)))
     if env.get("FASHION_MNIST_DIR"):
         places.append(_named_place("$FASHION_MNIST_DIR", Path(env["FASHION_MNIST_DIR"])))
-    places.append(Place("backprop-tui cache", cache_dir(env, home)))
+    places.append(Place(_("backprop-tui cache"), cache_dir(env, home)))
     roots = ([Path(data_dir)] if data_dir else []) + [cwd / "data", home / ".torch"]
     for root in roots:
-        places.append(Place("torchvision layout", root / "FashionMNIST" / "raw"))
-    places.append(Place("Keras cache", home / ".keras" / "datasets" / "fashion-mnist"))
-    places.append(Place("Debian package dataset-fashion-mnist", system_dir))
+        places.append(Place(_("torchvision layout"), root / "FashionMNIST" / "raw"))
+    places.append(Place(_("Keras cache"), home / ".keras" / "datasets" / "fashion-mnist"))
+    places.append(Place(_("Debian package dataset-fashion-mnist"), system_dir))
     unique: dict[Path, Place] = {}
     for place in places:  # a named torchvision root is listed once, as the folder it resolves to
         unique.setdefault(place.path, place)
@@ -163,7 +166,7 @@ def _named_place(label: str, path: Path) -> Place:
     folder holds no file itself: the folder train reads (see `given_folder`)."""
     raw = path / "FashionMNIST" / "raw"
     if path.is_dir() and _holds_none(path) and raw.is_dir():
-        return Place(f"{label}, torchvision layout", raw)
+        return Place(_("{label}, torchvision layout").format(label=label), raw)
     return Place(label, path)
 
 
@@ -176,15 +179,16 @@ def file_in(folder: Path, name: str) -> Path | None:
 
 
 def describe(place: Place) -> str:
-    """What a search place holds, for listings: complete, partial or nothing."""
+    """What a search place holds, for listings: complete, partial or nothing (in the interface
+    language of the moment)."""
     if not place.path.is_dir():
-        return "no such folder"
+        return _("no such folder")
     missing = [name for name in FILES if file_in(place.path, name) is None]
     if not missing:
-        return "all four files"
+        return _("all four files")
     if len(missing) == len(FILES):
-        return "no Fashion-MNIST files"
-    return f"incomplete, missing {', '.join(missing)}"
+        return _("no Fashion-MNIST files")
+    return _("incomplete, missing {files}").format(files=", ".join(missing))
 
 
 def _problems(folder: Path) -> tuple[list[str], list[str]]:
@@ -202,9 +206,12 @@ def given_folder(path: Path, label: str) -> Path:
     """The folder the user named (`label` is "--data-dir" or "$FASHION_MNIST_DIR"): it, or the
     torchvision layout FashionMNIST/raw inside it, must hold all four files."""
     if not path.is_dir():
-        state = "is not a folder" if path.exists() else "no such folder"
-        raise UserError(f"{label} {path}: {state}; it must hold the four Fashion-MNIST files "
-                        f"{', '.join(FILES)} (each .gz or plain)")
+        files = ", ".join(FILES)
+        if path.exists():
+            raise UserError(Message("{label} {path}: is not a folder; it must hold the four Fashion-MNIST files "
+                                    "{files} (each .gz or plain)", label=label, path=path, files=files))
+        raise UserError(Message("{label} {path}: no such folder; it must hold the four Fashion-MNIST files "
+                                "{files} (each .gz or plain)", label=label, path=path, files=files))
     missing, odd = _problems(path)
     raw = path / "FashionMNIST" / "raw"
     if len(missing) == len(FILES) and raw.is_dir():
@@ -212,17 +219,26 @@ def given_folder(path: Path, label: str) -> Path:
         missing, odd = _problems(raw)
     parts = []
     if missing:
-        parts.append(f"missing {', '.join(missing)} (each .gz or plain)")
-    parts += [f"{name} is not a regular file" for name in odd]
+        parts.append(Message("missing {files} (each .gz or plain)", files=", ".join(missing)))
+    parts += [Message("{name} is not a regular file", name=name) for name in odd]
     if parts:
-        hint = ""
         if len(missing) == len(FILES) and (path / "raw").is_dir() and not _holds_none(path / "raw"):
             # torchvision's <root>/FashionMNIST: the files are one level down
             named = "--data-dir" if label == "--data-dir" else "FASHION_MNIST_DIR"
-            hint = (f". They are in {path / 'raw'}: name that folder ({named} {path / 'raw'}), or the "
-                    f"torchvision root {path.parent}")
-        raise UserError(f"{label} {path}: " + "; ".join(parts) + hint)
+            raise UserError(Message("{label} {path}: {problems}. They are in {raw}: name that folder "
+                                    "({named} {raw}), or the torchvision root {root}", label=label, path=path,
+                                    problems=parts[0], raw=path / "raw", named=named, root=path.parent))
+        raise UserError(Message("{label} {path}: {problems}", label=label, path=path, problems=clauses(parts)))
     return path
+
+
+def clauses(parts: list[Message]) -> Message:
+    """Clauses of one error, each its own message, joined by "; " (a list, not a sentence glued
+    from fragments: each clause is whole in every language)."""
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = Message("{first}; {second}", first=joined, second=part)
+    return joined
 
 
 def places_to_load(data_dir: str | Path | None = None, env: Mapping[str, str] | None = None) -> list[Place]:
@@ -245,17 +261,18 @@ def find_data(places: list[Place]) -> Path:
 
 def missing_data_message(places: list[Place]) -> str:
     """Where we looked, in order, and the ways to get the data."""
-    lines = ["Fashion-MNIST was not found. Looked in, in this order:"]
+    # made when the error is raised, so in the interface language of that moment
+    lines = [_("Fashion-MNIST was not found. Looked in, in this order:")]
     for number, place in enumerate(places, start=1):
         lines.append(f"  {number}. {place.path}  ({place.label}: {describe(place)})")
     lines += [
-        "Get it in one of these ways:",
-        "  - sudo apt-get install dataset-fashion-mnist   (Debian/Ubuntu; installs to "
-        f"{DEBIAN_DIR})",
-        "  - backprop-tui data download                   (into the cache folder above)",
-        "  - download " + ", ".join(f"{name}.gz" for name in FILES) + " from",
+        _("Get it in one of these ways:"),
+        _("  - sudo apt-get install dataset-fashion-mnist   (Debian/Ubuntu; installs to {folder})").format(
+            folder=DEBIAN_DIR),
+        _("  - backprop-tui data download                   (into the cache folder above)"),
+        _("  - download {files} from").format(files=", ".join(f"{name}.gz" for name in FILES)),
         *[f"      {url}" for url in MIRRORS],
-        "    and pass the folder with --data-dir or $FASHION_MNIST_DIR.",
+        _("    and pass the folder with --data-dir or $FASHION_MNIST_DIR."),
     ]
     return "\n".join(lines)
 
@@ -284,20 +301,20 @@ def load_dataset(places: list[Place], verify: bool = True, image_size: tuple[int
             checksums[name] = hashlib.md5(data).hexdigest()  # recorded in checkpoints, too
             if not verify or checksums[name] == FILES[name][1]:  # a damaged file is reported below
                 arrays[name] = parse_idx(data, str(path), expect_dims=3 if "images" in name else 1)
-    for name, (_, content_md5) in FILES.items():
+    for name, (_gz_md5, content_md5) in FILES.items():
         if verify and checksums[name] != content_md5:
-            raise ChecksumMismatch(
-                f"{paths[name]}: contents have MD5 {checksums[name]}, but Fashion-MNIST's {name} has "
-                f"{content_md5}: the file is damaged, or not Fashion-MNIST. Fetch it again "
-                "(`backprop-tui data download`), or pass --no-verify for other data in the same format."
-            )
+            raise ChecksumMismatch(Message(
+                "{path}: contents have MD5 {found}, but Fashion-MNIST's {name} has {expected}: the file is "
+                "damaged, or not Fashion-MNIST. Fetch it again (`backprop-tui data download`), or pass "
+                "--no-verify for other data in the same format.",
+                path=paths[name], found=checksums[name], name=name, expected=content_md5))
     dataset = _checked(folder, arrays, checksums)
     if cached is None and use_cache:
         decoded.store(cache, key, arrays, checksums)
     size = dataset.train_images.shape[1:]
     if image_size is not None and size != tuple(image_size):
-        raise IdxError(f"{folder}: images are {size[0]}x{size[1]}, the model needs "
-                       f"{image_size[0]}x{image_size[1]}")
+        raise IdxError(Message("{folder}: images are {size}, the model needs {needed}", folder=folder,
+                               size=f"{size[0]}x{size[1]}", needed=f"{image_size[0]}x{image_size[1]}"))
     return dataset
 
 
@@ -306,21 +323,24 @@ def _checked(folder: Path, arrays: dict[str, np.ndarray], checksums: dict[str, s
         images = arrays[f"{split}-images-idx3-ubyte"]
         labels = arrays[f"{split}-labels-idx1-ubyte"]
         if images.dtype != np.uint8 or labels.dtype != np.uint8:
-            raise IdxError(f"{folder}: {split} files must hold unsigned bytes (IDX type 0x08)")
+            raise IdxError(Message("{folder}: {split} files must hold unsigned bytes (IDX type 0x08)",
+                                   folder=folder, split=split))
         if images.shape[0] != labels.shape[0]:
-            raise IdxError(
-                f"{folder}: {split}-images holds {images.shape[0]} images but {split}-labels "
-                f"holds {labels.shape[0]} labels; the two files do not belong together"
-            )
+            raise IdxError(Message(
+                "{folder}: {images_file} holds {images} images but {labels_file} holds {labels} labels; the two "
+                "files do not belong together", folder=folder, images_file=f"{split}-images",
+                images=images.shape[0], labels_file=f"{split}-labels", labels=labels.shape[0]))
         if images.shape[0] == 0:
-            raise IdxError(f"{folder}: {split}-images holds no images")
+            raise IdxError(Message("{folder}: {images_file} holds no images", folder=folder,
+                                   images_file=f"{split}-images"))
         if labels.max() > 9:
-            raise IdxError(f"{folder}: {split}-labels holds label {labels.max()}; expected 0-9")
+            raise IdxError(Message("{folder}: {labels_file} holds label {label}; expected 0-9", folder=folder,
+                                   labels_file=f"{split}-labels", label=labels.max()))
     train = arrays["train-images-idx3-ubyte"]
     test = arrays["t10k-images-idx3-ubyte"]
     if train.shape[1:] != test.shape[1:]:
-        raise IdxError(f"{folder}: training images are {train.shape[1]}x{train.shape[2]} but test "
-                       f"images {test.shape[1]}x{test.shape[2]}")
+        raise IdxError(Message("{folder}: training images are {train} but test images {test}", folder=folder,
+                               train=f"{train.shape[1]}x{train.shape[2]}", test=f"{test.shape[1]}x{test.shape[2]}"))
     return Dataset(train, arrays["train-labels-idx1-ubyte"], test, arrays["t10k-labels-idx1-ubyte"], folder,
                    checksums)
 

@@ -27,6 +27,7 @@ import numpy as np
 
 from backprop_tui.core import strict_json
 from backprop_tui.core.fileio import atomic_write_bytes
+from backprop_tui.i18n import Message
 
 MAGIC = b"backprop-tui decoded data 1\n"
 KEEP = 3
@@ -95,7 +96,7 @@ def store(folder: Path, key: str, arrays: Mapping[str, np.ndarray], checksums: M
     try:
         folder.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(_path(folder, key), MAGIC + struct.pack("<Q", len(header)) + header + payload,
-                           "decoded data cache")
+                           Message("decoded data cache"))
         _prune(folder, keep=_path(folder, key))
     except Exception:  # noqa: BLE001 -- only a cache: any failure to write it is harmless
         return False

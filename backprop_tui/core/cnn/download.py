@@ -19,16 +19,21 @@ from pathlib import Path
 
 from backprop_tui.core.cnn.data import FILES, MIRRORS
 from backprop_tui.core.errors import UserError
+from backprop_tui.i18n import Message, _, ngettext
 
 CHUNK = 1 << 16
 
 
 class DownloadError(Exception):
-    """One attempt at one URL failed; the message says how."""
+    """One attempt at one URL failed; the message (an i18n Message) says how."""
 
-    def __init__(self, message: str, unreachable: bool = False):
+    def __init__(self, message: Message, unreachable: bool = False):
         super().__init__(message)
+        self.message = message
         self.unreachable = unreachable
+
+    def __str__(self) -> str:
+        return self.message.translated()
 
 
 class DownloadFailed(UserError):
@@ -36,10 +41,10 @@ class DownloadFailed(UserError):
 
     def __init__(self, dest: Path, problems: list[str]):
         self.problems = problems
-        super().__init__(
-            "could not download Fashion-MNIST into " + str(dest) + ":\n  " + "\n  ".join(problems) + "\n"
-            "Partial downloads are kept as .part files and resumed next time."
-        )
+        # `problems` were made in the interface language of the moment, one line each
+        super().__init__(Message("could not download Fashion-MNIST into {folder}:\n{problems}\nPartial downloads are "
+                                 "kept as .part files and resumed next time.", folder=dest,
+                                 problems="\n".join(f"  {problem}" for problem in problems)))
 
 
 def file_md5(path: Path) -> str:
@@ -62,14 +67,14 @@ def download_all(
     try:
         dest.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise UserError(f"cannot create {dest}: {error.strerror}") from None
+        raise UserError(Message("cannot create {folder}: {reason}", folder=dest, reason=error.strerror)) from None
     failures: list[str] = []
     dead: set[str] = set()
     not_tried: list[str] = []
-    for name, (gz_md5, _) in FILES.items():
+    for name, (gz_md5, _content_md5) in FILES.items():
         target = dest / f"{name}.gz"
         if target.is_file() and file_md5(target) == gz_md5:
-            log(f"{target}: already present, checksum OK")
+            log(_("{file}: already present, checksum OK").format(file=target))
             continue
         if dead.issuperset(mirrors):
             not_tried.append(f"{name}.gz")
@@ -77,7 +82,7 @@ def download_all(
         problems = fetch_file(name, gz_md5, dest, mirrors, retries, log, timeout, backoff, dead)
         failures += [f"{name}.gz: {problem}" for problem in problems]
     if not_tried:
-        failures.append(f"not tried, as no mirror could be reached: {', '.join(not_tried)}")
+        failures.append(_("not tried, as no mirror could be reached: {files}").format(files=", ".join(not_tried)))
     if failures:
         raise DownloadFailed(dest, failures)
 
@@ -98,7 +103,7 @@ def fetch_file(
     for mirror in mirrors:
         url = mirror.rstrip("/") + f"/{name}.gz"
         if mirror in dead:
-            problems.append(f"{url}: skipped, the mirror could not be reached for an earlier file")
+            problems.append(_("{url}: skipped, the mirror could not be reached for an earlier file").format(url=url))
             continue
         last: DownloadError | None = None
         for attempt in range(1, retries + 1):
@@ -106,7 +111,8 @@ def fetch_file(
                 resumed = _stream(url, part, timeout)
             except DownloadError as error:
                 last = error
-                log(f"{url}: {error}" + ("; retrying" if attempt < retries else ""))
+                log(_("{url}: {problem}; retrying").format(url=url, problem=error) if attempt < retries
+                    else f"{url}: {error}")
                 if attempt < retries and backoff:
                     time.sleep(backoff * 2 ** (attempt - 1))
                 continue
@@ -114,14 +120,17 @@ def fetch_file(
             digest = file_md5(part)
             if digest != gz_md5:
                 part.unlink(missing_ok=True)
-                problems.append(f"{url}: checksum mismatch (MD5 {digest}, expected {gz_md5})")
-                log(f"{url}: checksum mismatch, trying the next mirror")
+                problems.append(_("{url}: checksum mismatch (MD5 {found}, expected {expected})").format(
+                    url=url, found=digest, expected=gz_md5))
+                log(_("{url}: checksum mismatch, trying the next mirror").format(url=url))
                 break
             part.replace(target)
-            log(f"{target}: downloaded{' (resumed)' if resumed else ''}, checksum OK")
+            log((_("{file}: downloaded (resumed), checksum OK") if resumed
+                 else _("{file}: downloaded, checksum OK")).format(file=target))
             return []
         if last is not None:
-            problems.append(f"{url}: {last} ({retries} attempt{'s' if retries > 1 else ''})")
+            problems.append(ngettext("{url}: {problem} ({count} attempt)", "{url}: {problem} ({count} attempts)",
+                                     retries).format(url=url, problem=last, count=retries))
             if last.unreachable:
                 dead.add(mirror)
     return problems
@@ -138,10 +147,10 @@ def _stream(url: str, part: Path, timeout: float) -> bool:
     except urllib.error.HTTPError as error:
         if error.code == 416 and have:
             return True  # the part file is already complete; the checksum decides
-        raise DownloadError(f"HTTP {error.code} {error.reason}") from None
+        raise DownloadError(Message("HTTP {code} {reason}", code=error.code, reason=error.reason)) from None
     except (urllib.error.URLError, OSError, http.client.HTTPException) as error:
         reason = getattr(error, "reason", error)
-        raise DownloadError(f"cannot connect ({reason})", unreachable=True) from None
+        raise DownloadError(Message("cannot connect ({reason})", reason=reason), unreachable=True) from None
     with response:
         resumed = have > 0 and response.status == 206 and _range_start(response) == have
         mode = "ab" if resumed else "wb"
@@ -153,9 +162,9 @@ def _stream(url: str, part: Path, timeout: float) -> bool:
                     file.write(block)
                     got += len(block)
         except (OSError, http.client.HTTPException) as error:
-            raise DownloadError(f"connection broke after {got} bytes ({error})") from None
+            raise DownloadError(Message("connection broke after {got} bytes ({error})", got=got, error=error)) from None
     if expected is not None and expected.isdigit() and got < int(expected):
-        raise DownloadError(f"connection closed after {got} of {expected} bytes")
+        raise DownloadError(Message("connection closed after {got} of {expected} bytes", got=got, expected=expected))
     return resumed
 
 

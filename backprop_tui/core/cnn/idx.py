@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from backprop_tui.core.errors import UserError
+from backprop_tui.i18n import Message
 
 # IDX type byte -> big-endian NumPy dtype.
 _TYPES: dict[int, str] = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
@@ -34,9 +35,9 @@ def read_raw(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        raise IdxError(f"{path}: no such file") from None
+        raise IdxError(Message("{path}: no such file", path=path)) from None
     except OSError as error:
-        raise IdxError(f"{path}: cannot be read: {error.strerror}") from None
+        raise IdxError(Message("{path}: cannot be read: {reason}", path=path, reason=error.strerror)) from None
 
 
 def decompressed(raw: bytes, path: Path) -> bytes:
@@ -45,39 +46,42 @@ def decompressed(raw: bytes, path: Path) -> bytes:
         try:
             return gzip.decompress(raw)
         except (EOFError, OSError, zlib.error) as error:
-            raise IdxError(
-                f"{path}: the gzip data is damaged or truncated ({error}); delete the file and "
-                "fetch it again (`backprop-tui data download`)"
-            ) from None
+            raise IdxError(Message(
+                "{path}: the gzip data is damaged or truncated ({error}); delete the file and fetch it again "
+                "(`backprop-tui data download`)", path=path, error=error)) from None
     return raw
 
 
 def parse_idx(data: bytes, name: str, expect_dims: int | None = None) -> np.ndarray:
     """Decode IDX bytes into an array; `name` is used in error messages."""
     if len(data) < 4:
-        raise IdxError(f"{name}: too short to be an IDX file ({len(data)} bytes)")
+        raise IdxError(Message("{name}: too short to be an IDX file ({size} bytes)", name=name, size=len(data)))
     zero, code, ndim = struct.unpack(">HBB", data[:4])
     if zero != 0 or code not in _TYPES or ndim == 0:
-        raise IdxError(
-            f"{name}: not an IDX file (magic number 0x{data[:4].hex()}; expected 0x0000 followed "
-            "by a type byte such as 08 and the number of dimensions)"
-        )
+        raise IdxError(Message(
+            "{name}: not an IDX file (magic number 0x{magic}; expected 0x0000 followed by a type byte such as 08 "
+            "and the number of dimensions)", name=name, magic=data[:4].hex()))
     if expect_dims is not None and ndim != expect_dims:
-        what = {1: "labels", 3: "images"}.get(expect_dims, f"{expect_dims}-d data")
-        raise IdxError(f"{name}: has {ndim} dimension(s), expected {expect_dims} ({what})")
+        if expect_dims == 1:
+            raise IdxError(Message("{name}: has {found} dimension(s), expected 1 (labels)", name=name, found=ndim))
+        if expect_dims == 3:
+            raise IdxError(Message("{name}: has {found} dimension(s), expected 3 (images)", name=name, found=ndim))
+        raise IdxError(Message("{name}: has {found} dimension(s), expected {expected}", name=name, found=ndim,
+                               expected=expect_dims))
     header = 4 + 4 * ndim
     if len(data) < header:
-        raise IdxError(f"{name}: truncated inside the header ({len(data)} bytes)")
+        raise IdxError(Message("{name}: truncated inside the header ({size} bytes)", name=name, size=len(data)))
     shape = struct.unpack(f">{ndim}I", data[4:header])
     dtype = np.dtype(_TYPES[code])
     expected = header + int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
     if len(data) != expected:
         dims = "x".join(str(n) for n in shape)
-        problem = "truncated" if len(data) < expected else "longer than its header says"
-        raise IdxError(
-            f"{name}: {problem}: the header promises {dims} values ({expected} bytes), "
-            f"the file holds {len(data)} bytes"
-        )
+        if len(data) < expected:
+            raise IdxError(Message("{name}: truncated: the header promises {dims} values ({expected} bytes), the file "
+                                   "holds {size} bytes", name=name, dims=dims, expected=expected, size=len(data)))
+        raise IdxError(Message("{name}: longer than its header says: the header promises {dims} values ({expected} "
+                               "bytes), the file holds {size} bytes", name=name, dims=dims, expected=expected,
+                               size=len(data)))
     array = np.frombuffer(data, dtype=dtype, offset=header).reshape(shape)
     return array.astype(dtype.newbyteorder("="), copy=False)
 

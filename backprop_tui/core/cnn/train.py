@@ -23,6 +23,7 @@ from backprop_tui.core.cnn.optim import Optimizer, learning_rate
 from backprop_tui.core.cnn.parallel import Parts
 from backprop_tui.core import strict_json
 from backprop_tui.core.errors import UserError
+from backprop_tui.i18n import Message
 
 
 @dataclass
@@ -51,40 +52,46 @@ class TrainState:
         message rather than a crash somewhere in the training loop.
         """
         if not isinstance(data, dict):
-            raise ValueError(f"expected a JSON object, got {type(data).__name__}")
+            raise ValueError(Message("expected a JSON object, got {found}", found=type(data).__name__))
         names = [f.name for f in fields(cls)]
         for key in data:
             if key not in names:
-                raise ValueError(f'unknown key "{key}"')
+                raise ValueError(Message('unknown key "{key}"', key=key))
         for key in names:
             if key not in data and key not in _ADDED_LATER:
-                raise ValueError(f'"{key}" is missing')
+                raise ValueError(Message('"{key}" is missing', key=key))
 
         def whole(key: str, minimum: int) -> int:
             value = data[key]
             if isinstance(value, bool) or not isinstance(value, int):
-                raise ValueError(f'"{key}" should be a whole number, got {strict_json.dumps(value)}')
+                raise ValueError(Message('"{key}" should be a whole number, got {found}', key=key,
+                                         found=strict_json.dumps(value)))
             if value < minimum:
-                raise ValueError(f'"{key}" should be at least {minimum}, got {value}')
+                raise ValueError(Message('"{key}" should be at least {minimum}, got {found}', key=key,
+                                         minimum=minimum, found=value))
             return value
 
         def number(key: str) -> float:
             value = data[key]
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise ValueError(f'"{key}" should be a number, got {strict_json.dumps(value)}')
+                raise ValueError(Message('"{key}" should be a number, got {found}', key=key,
+                                         found=strict_json.dumps(value)))
             if not math.isfinite(value) or value < 0:
-                raise ValueError(f'"{key}" should be a finite number from 0, got {value}')
+                raise ValueError(Message('"{key}" should be a finite number from 0, got {found}', key=key,
+                                         found=value))
             return float(value)
 
         epoch = whole("epoch", 0)
         if epochs is not None and epoch > epochs:
-            raise ValueError(f'"epoch" is {epoch}, but the stored scenario trains {epochs} epochs')
+            raise ValueError(Message('"epoch" is {epoch}, but the stored scenario trains {epochs} epochs',
+                                     epoch=epoch, epochs=epochs))
         correct, seen = whole("correct", 0), whole("seen", 0)
         if correct > seen:
-            raise ValueError(f'"correct" ({correct}) is more than "seen" ({seen})')
+            raise ValueError(Message('"correct" ({correct}) is more than "seen" ({seen})', correct=correct,
+                                     seen=seen))
         history = data["history"]
         if not isinstance(history, list) or not all(isinstance(row, dict) for row in history):
-            raise ValueError('"history" should be a list of JSON objects')
+            raise ValueError(Message('"history" should be a list of JSON objects'))
         limit = None if data["limit"] is None else whole("limit", 1)
         start_loss = None if data.get("start_loss") is None else number("start_loss")
         return cls(whole("epoch", 0), whole("batch", 0), number("loss_sum"), correct, seen, number("seconds"),
@@ -200,16 +207,22 @@ def _train(parts: Parts, optimizer: Optimizer, scenario: CnnScenario, train_imag
             loss, logits = parts.train_batch(x, y, rng, softmax_cross_entropy)  # gradients ready, not applied
             lr = learning_rate(spec, epoch + b / batches)
             if not math.isfinite(loss):
-                raise TrainingDiverged(f"training diverged: the loss became {_name(loss)} in batch {b + 1} of epoch "
-                                       f"{epoch + 1} (learning rate {lr:g})")
+                if math.isnan(loss):
+                    raise TrainingDiverged(Message(
+                        "training diverged: the loss became NaN in batch {batch} of epoch {epoch} (learning rate "
+                        "{rate})", batch=b + 1, epoch=epoch + 1, rate=f"{lr:g}"))
+                raise TrainingDiverged(Message(
+                    "training diverged: the loss became infinite in batch {batch} of epoch {epoch} (learning rate "
+                    "{rate})", batch=b + 1, epoch=epoch + 1, rate=f"{lr:g}"))
             if state.start_loss is None:
                 state.start_loss = loss
             mean = (state.loss_sum + loss * len(index)) / (state.seen + len(index))
             if mean > DIVERGENCE_FACTOR * state.start_loss:
-                raise TrainingDiverged(
-                    f"training diverged: the mean loss of epoch {epoch + 1} reached {mean:.4g} in batch {b + 1}, "
-                    f"more than {DIVERGENCE_FACTOR:g} times the starting loss {state.start_loss:.4g} "
-                    f"(learning rate {lr:g})")
+                raise TrainingDiverged(Message(
+                    "training diverged: the mean loss of epoch {epoch} reached {mean} in batch {batch}, more than "
+                    "{factor} times the starting loss {start} (learning rate {rate})", epoch=epoch + 1,
+                    mean=f"{mean:.4g}", batch=b + 1, factor=f"{DIVERGENCE_FACTOR:g}", start=f"{state.start_loss:.4g}",
+                    rate=f"{lr:g}"))
             optimizer.step(network.grads, lr)
             state.batch += 1
             state.loss_sum += loss * len(index)
@@ -218,13 +231,16 @@ def _train(parts: Parts, optimizer: Optimizer, scenario: CnnScenario, train_imag
             state.seconds += time.perf_counter() - started
             hooks.on_batch(state, batches, lr)
             if hooks.should_stop(state):
-                _check_weights(network, f"after batch {b + 1} of epoch {epoch + 1}")
+                _check_weights(network, batch=b + 1, epoch=epoch + 1)
                 return False
         result, test = _finish_epoch(network, scenario, state, test_images, test_labels, batches, hooks.on_evaluate)
-        _check_weights(network, f"at the end of epoch {epoch + 1}")
+        _check_weights(network, batch=None, epoch=epoch + 1)
+        if math.isnan(result["test_loss"]):
+            raise TrainingDiverged(Message("training diverged: the test loss became NaN at the end of epoch {epoch}",
+                                           epoch=epoch + 1))
         if not math.isfinite(result["test_loss"]):
-            raise TrainingDiverged(f"training diverged: the test loss became {_name(result['test_loss'])} at the end "
-                                   f"of epoch {epoch + 1}")
+            raise TrainingDiverged(Message("training diverged: the test loss became infinite at the end of epoch "
+                                           "{epoch}", epoch=epoch + 1))
         state.history.append(result)
         state.epoch += 1
         state.batch, state.loss_sum, state.correct, state.seen, state.seconds = 0, 0.0, 0, 0, 0.0
@@ -235,14 +251,16 @@ def _train(parts: Parts, optimizer: Optimizer, scenario: CnnScenario, train_imag
     return True
 
 
-def _name(value: float) -> str:
-    return "NaN" if math.isnan(value) else "infinite"
-
-
-def _check_weights(network: Network, when: str) -> None:
+def _check_weights(network: Network, batch: int | None, epoch: int) -> None:
+    """TrainingDiverged when a weight is NaN or infinite after `batch` of `epoch` (1-based; batch
+    None: at the end of the epoch)."""
     for name, value in network.params.items():
         if not np.isfinite(value).all():
-            raise TrainingDiverged(f"training diverged: weights {name} became NaN or infinite {when}")
+            if batch is None:
+                raise TrainingDiverged(Message("training diverged: weights {name} became NaN or infinite at the end "
+                                               "of epoch {epoch}", name=name, epoch=epoch))
+            raise TrainingDiverged(Message("training diverged: weights {name} became NaN or infinite after batch "
+                                           "{batch} of epoch {epoch}", name=name, batch=batch, epoch=epoch))
 
 
 def _finish_epoch(

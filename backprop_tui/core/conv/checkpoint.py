@@ -22,6 +22,7 @@ from backprop_tui.core.scenario.conv_model import (
 )
 from backprop_tui.core.scenario.model import Layer, Training
 from backprop_tui.core.vocab import ActivationName, LayerType, LossName, OptimizerName
+from backprop_tui.i18n import Message, _
 
 
 def stepper_layers(scenario: CnnScenario, params: dict[str, np.ndarray], file: str) -> tuple[AnyLayer, ...]:
@@ -33,7 +34,7 @@ def stepper_layers(scenario: CnnScenario, params: dict[str, np.ndarray], file: s
     layers: list[AnyLayer] = []
     shape: tuple[int, int, int] | int = scenario.input
     for number, spec in enumerate(scenario.layers, start=1):
-        where = f"{file}: model.layer[{number}]"
+        where = f"{file}: model.layer[{number}]"  # a file and a key path: the same in every language
         if spec.type == LayerType.CONV2D:
             c, h, w = shape
             weights = np.asarray(params[f"{number}.weight"], dtype=np.float64)
@@ -45,14 +46,16 @@ def stepper_layers(scenario: CnnScenario, params: dict[str, np.ndarray], file: s
         elif spec.type == LayerType.RELU:
             last = layers[-1] if layers else None
             if not isinstance(last, (ConvLayer, Layer)) or last.activation != ActivationName.IDENTITY:
-                raise UserError(f"{where}: a relu that does not follow a conv2d or dense layer cannot be stepped "
-                                "through (the stepper gives each of those layers its activation)")
+                raise UserError(Message("{where}: a relu that does not follow a conv2d or dense layer cannot be "
+                                        "stepped through (the stepper gives each of those layers its activation)",
+                                        where=where))
             layers[-1] = _with_activation(last, ActivationName.RELU)
         elif spec.type == LayerType.MAXPOOL:
             c, h, w = shape
             if h % spec.size or w % spec.size:
-                raise UserError(f"{where}: a {spec.size}×{spec.size} pool on {h}×{w} maps drops the last "
-                                "rows or columns; the stepper steps only pools that divide their input")
+                raise UserError(Message("{where}: a {pool} pool on {maps} maps drops the last rows or columns; the "
+                                        "stepper steps only pools that divide their input", where=where,
+                                        pool=f"{spec.size}×{spec.size}", maps=f"{h}×{w}"))
             layers.append(PoolLayer(spec.size, shape, (c, h // spec.size, w // spec.size)))
             shape = (c, h // spec.size, w // spec.size)
         elif spec.type == LayerType.FLATTEN:
@@ -78,11 +81,12 @@ def _test_set(run: Checkpoint, places: list[Place] | None) -> tuple[np.ndarray, 
     """The test images and labels: from the folder the run trained on when it is still there
     (checked by content against the checkpoint's record), else found as batch mode finds them."""
     if places is None and run.data is not None and Path(run.data.folder).is_dir():
-        data = load_dataset([Place("the run's data", Path(run.data.folder))], verify=False)
+        data = load_dataset([Place(_("the run's data"), Path(run.data.folder))], verify=False)
         differing = data.record().differing(run.data)
         if differing:
-            raise UserError(f"{run.data.folder}: {', '.join(differing)} differ from the data the run trained on; "
-                            "pass the folder it trained on with $FASHION_MNIST_DIR")
+            raise UserError(Message("{folder}: {files} differ from the data the run trained on; pass the folder it "
+                                    "trained on with $FASHION_MNIST_DIR", folder=run.data.folder,
+                                    files=", ".join(differing)))
     else:
         data = load_dataset(places if places is not None else places_to_load())
     return data.test_images, data.test_labels
@@ -99,18 +103,22 @@ def checkpoint_scenario(path: str | Path, image: int, places: list[Place] | None
     run = load_checkpoint(path)
     images, labels = _test_set(run, places)
     if not 0 <= image < len(images):
-        raise UserError(f"--image {image}: the test set has images 0 to {len(images) - 1}")
+        raise UserError(Message("--image {image}: the test set has images 0 to {last}", image=image,
+                                last=len(images) - 1))
     layers = stepper_layers(run.scenario, run.params, path.name)
     label = int(labels[image])
     x = to_input(images[image:image + 1], np.float64)
     y = np.eye(len(CLASS_NAMES))[[label]]
     rate = float(run.scenario.training.learning_rate)
-    description = (f"The network trained by batch mode ({run.state.epoch} of {run.scenario.training.epochs} "
-                   f"epochs) on test image {image} (labelled {CLASS_NAMES[label]}): its forward pass, its loss, one "
-                   f"backward pass and one gradient-descent update with the run's learning rate {rate:g}, in "
-                   f"float64. {path.name} is only read; nothing is written back.")
+    # the scenario's own title and description, made in the interface language of the moment it is opened
+    description = _("The network trained by batch mode ({done} of {epochs} epochs) on test image {image} (labelled "
+                    "{label}): its forward pass, its loss, one backward pass and one gradient-descent update with the "
+                    "run's learning rate {rate}, in float64. {file} is only read; nothing is written back.").format(
+        done=run.state.epoch, epochs=run.scenario.training.epochs, image=image, label=CLASS_NAMES[label],
+        rate=f"{rate:g}", file=path.name)
+    title = _("{file}: test image {image} ({label})").format(file=path.name, image=image, label=CLASS_NAMES[label])
     return ConvScenario(
-        title=f"{path.name}: test image {image} ({CLASS_NAMES[label]})", description=description,
+        title=title, description=description,
         seed=run.scenario.seed, input_shape=tuple(run.scenario.input), loss=LossName.CROSS_ENTROPY,
         layers=layers, x=x, y=y, training=Training(OptimizerName.GD, rate, 1, 0.9, 1),
         fashion=FashionData("test", (image,)), labels=(label,), source=path)

@@ -14,6 +14,7 @@ import numpy as np
 
 from backprop_tui.core.cnn.data import CLASS_NAMES, Place, load_dataset, places_to_load, to_input
 from backprop_tui.core.errors import UserError
+from backprop_tui.i18n import Message
 from backprop_tui.core.scenario.conv_load import load_conv
 from backprop_tui.core.scenario.conv_model import ConvScenario
 
@@ -29,8 +30,9 @@ def with_images(scenario: ConvScenario, places: list[Place] | None = None) -> Co
     try:
         dataset = load_dataset(places if places is not None else places_to_load())
     except UserError as error:
-        file = scenario.source.name if scenario.source else "scenario"
-        raise UserError(f"{file}: data.fashion_mnist: {error}") from None
+        file = scenario.source.name if scenario.source else Message("scenario")
+        problem = error.args[0] if len(error.args) == 1 and isinstance(error.args[0], Message) else str(error)
+        raise UserError(Message("{file}: data.fashion_mnist: {problem}", file=file, problem=problem)) from None
     images, labels = ((dataset.test_images, dataset.test_labels) if scenario.fashion.split == "test"
                       else (dataset.train_images, dataset.train_labels))
     chosen = np.array(scenario.fashion.indices)
