@@ -11,15 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from backprop_tui.core.dense.chain import DrillDown, drilldown
+from backprop_tui.core.dense.conv_chain import conv_drilldown
 from backprop_tui.core.dense.gradcheck import relative_error
 from backprop_tui.core.dense.run import Iteration
 from backprop_tui.core.dense.steps import Number, Step, first_divergent_step
 from backprop_tui.core.errors import UserError
+from backprop_tui.core.scenario.conv_model import ConvScenario
 from backprop_tui.core.scenario.model import Scenario
 from backprop_tui.core.vocab import Cell, Kind, Parameter, Phase, Quantity
-from backprop_tui.render.board import BOARD_KINDS, Line, step_lines
+from backprop_tui.i18n import _
+from backprop_tui.render.board import BOARD_KINDS, Line
 from backprop_tui.render.chain import factor_text, target_text
 from backprop_tui.render.chain_table import value_text
+from backprop_tui.render.conv_board import board_lines, worked_notes
 from backprop_tui.render.describe import note_text, title
 from backprop_tui.render.notation import number
 from backprop_tui.render.step import check_symbol
@@ -140,6 +144,8 @@ def _chain(scenario: Scenario, it: Iteration, cell: Cell, blank: bool) -> Chain:
     layer, parameter = _gradient_step(cell)
     index = cell.index
     row, col = (index[0], index[1]) if parameter is Parameter.WEIGHTS else (index[0], 0)
+    if isinstance(scenario, ConvScenario):  # a filter weight: summed over every position it visits
+        return Chain(cell, conv_drilldown(scenario, it, layer, row, col, parameter), blank)
     return Chain(cell, drilldown(scenario, it, layer, row, col, parameter), blank)
 
 
@@ -159,6 +165,10 @@ def build_handout(scenario: Scenario, iterations: list[Iteration], steps: list[S
     Raises UserError for a range outside the walk or a blank quantity no chosen step writes.
     """
     first, last = check_range(options, len(iterations), more)
+    if options.blanks and isinstance(scenario, ConvScenario):
+        # a line per feature map would put part of a result in its answer key
+        raise UserError(_("{name}: a sheet with blanks of a convolutional scenario is not written yet; "
+                          "write the handout without --blanks").format(name=_scenario_name(scenario)))
     by_iteration: dict[int, list[Step]] = {}
     for s in steps:
         by_iteration.setdefault(s.iteration, []).append(s)
@@ -178,7 +188,7 @@ def build_handout(scenario: Scenario, iterations: list[Iteration], steps: list[S
         chosen = [s for s in walked if s.phase in options.phases]
         unwritten = sorted(str(k) for k in {op.kind for s in chosen for op in s.operations} - BOARD_KINDS)
         if unwritten:
-            name = scenario.source.name if scenario.source else scenario.title
+            name = _scenario_name(scenario)
             raise UserError(f"{name}: a handout of its {', '.join(unwritten)} steps is not written yet "
                             f"(`backprop-tui trace {name} --format markdown` gives them as tables)")
         blanks = _blanks(chosen, options)
@@ -186,7 +196,7 @@ def build_handout(scenario: Scenario, iterations: list[Iteration], steps: list[S
         placed: set[Cell] = set()
         step_boards = []
         for s in chosen:
-            lines = tuple(step_lines(s, blanks))
+            lines = tuple(board_lines(scenario, s, blanks))
             results |= {line.result.key for line in lines}
             mine = tuple(c for c in chains if s.phase is Phase.BACKWARD and s.parameter is not None
                          and (s.layer, s.parameter) == _gradient_step(c.cell))
@@ -196,7 +206,8 @@ def build_handout(scenario: Scenario, iterations: list[Iteration], steps: list[S
             if first_time and s.check is not None:
                 check = (f"Gradient check of {check_symbol(s.check)}: max relative error "
                          f"{s.check.max_relative_error:.1e} against central differences ({s.check.verdict}).")
-            step_boards.append(StepBoard(s, title(s), lines, _notes(s, options) if first_time else (), check, mine))
+            notes = (_notes(s, options) if first_time else ()) + worked_notes(s)
+            step_boards.append(StepBoard(s, title(s), lines, notes, check, mine))
         bad = first_divergent_step(walked)
         diverged = None
         if it.diverged or bad is not None:
@@ -213,6 +224,10 @@ def build_handout(scenario: Scenario, iterations: list[Iteration], steps: list[S
                         f"{'it' if len(missing) == 1 else 'them'}; the results of the chosen steps are "
                         f"{', '.join(shown)}")
     return Handout(scenario, options, tuple(boards), len(iterations), (first, last), tuple(blanked))
+
+
+def _scenario_name(scenario: Scenario | ConvScenario) -> str:
+    return scenario.source.name if scenario.source else scenario.title
 
 
 def _notes(step: Step, options: HandoutOptions) -> tuple[str, ...]:
@@ -260,7 +275,9 @@ def chain_lines(chain: Chain) -> list[str]:
         lines += [f"{label}: {names}", f"{' ' * len(label)}  = {values} = {product}"]
     if len(terms) > CHAIN_TERMS:
         lines.append(f"… {len(terms) - CHAIN_TERMS} more terms")
-    if not drill.terms:
+    if drill.positions:
+        lines.insert(0, _("(one term per position the filter visits: δ there times the patch value under the weight)"))
+    elif not drill.terms:
         lines.insert(0, "(too many paths to list: one term per sample, δ times the input)")
     if chain.blank:
         return lines + [f"sum of the terms = ∂E/∂{target_text(drill)} = {BLANK_TEXT}"]

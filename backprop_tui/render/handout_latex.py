@@ -103,7 +103,7 @@ def _wrapped(tokens: tuple[Token, ...]) -> list[tuple[Token, ...]]:
 def line_latex(line: Line) -> str:
     """One board line as an align*: equation, numbers, result."""
     arrow = line.arrow.latex
-    name = latex(line.lhs, line.lhs_function)
+    name = line.name.latex
     rhs = "".join(_token(t, False) for t in line.symbols)
     rows = [] if line.named else [f"{name} &{arrow} {rhs}"]
     for i, part in enumerate(_wrapped(line.substituted)):

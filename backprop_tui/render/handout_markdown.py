@@ -112,7 +112,7 @@ def symbolic_text(token: Token) -> str:
 
 def line_text(line: Line) -> list[str]:
     """The board's writing of one line: the equation, then the numbers and the result under it."""
-    name = symbol(line.lhs, line.lhs_function)
+    name = line.name.unicode
     lhs = f"{name} {line.arrow.unicode} "
     rhs = "".join(symbolic_text(t) for t in line.symbols)
     said = not line.named  # σ′(z²) = σ′(z²) says nothing: then the numbers follow the name at once

@@ -16,8 +16,10 @@ from backprop_tui.core.dense.run import Iteration
 from backprop_tui.core.dense.steps import Step
 from backprop_tui.core.errors import UserError
 from backprop_tui.core.fileio import atomic_write_text
+from backprop_tui.core.scenario.conv_model import ConvLayer
 from backprop_tui.core.scenario.model import Scenario
 from backprop_tui.core.vocab import Cell, Kind, Phase, Quantity, QuantityNameError, parse_cell, parse_quantity
+from backprop_tui.i18n import _
 from backprop_tui.render.answer_key import answer_key
 from backprop_tui.render.handout import WALK_MORE, Handout, HandoutOptions, build_handout
 from backprop_tui.render.handout_latex import to_latex
@@ -77,12 +79,17 @@ def parse_chain(texts: list[str], scenario: Scenario, flag: str = "--chain") -> 
         if not cell.index:
             raise UserError(f"{flag} {text}: name one cell, e.g. {key.ascii}[1{',1' if key.kind is Kind.THETA else ''}]")
         layer = scenario.layers[key.layer - 1]
+        # a conv2d layer's θ is its filters as columns; maxpool and flatten have no parameters
+        weights = layer.theta if isinstance(layer, ConvLayer) else getattr(layer, "weights", None)
+        if weights is None:
+            raise UserError(_("{flag} {text}: layer {layer} ({kind}) has no weights or bias").format(
+                flag=flag, text=text, layer=key.layer, kind=layer.activation))
         if key.kind is Kind.BIAS:
             if layer.bias is None:
                 raise UserError(f"{flag} {text}: layer {key.layer} has no bias")
             shape = (layer.bias.shape[0], 1)
         else:
-            shape = layer.weights.shape
+            shape = weights.shape
             if len(cell.index) != 2:
                 raise UserError(f"{flag} {text}: a weight is named by row and column, e.g. {key.ascii}[1,1]")
         try:
