@@ -10,7 +10,8 @@ channel, one column per pixel, sample-major. The board draws what that matrix me
                                           as the worked lines say them: `worked_notes`)
     a³ = flatten(a², …)                   the maps, then the one column per sample
     ∂E/∂a² (map 1) = fold(∂E/∂a³[1…4, 1]) the column back into maps
-    ∂E/∂a¹ (map 1) = route(∂E/∂a²[1, :], a¹[1, :])   δ of each window to its winner
+    ∂E/∂a¹ (map 1) = route(∂E/∂a²[1, :], argmax(a¹[1, :]))   δ of each window to its winner
+                                          (the winners drawn as a map of 0 and 1)
     ∂E/∂b¹ = Σ_positions δ¹               the bias's gradient over every position
     ∂E/∂x (map 1) = col2im(∂E/∂P¹)        the patches' gradients added back into the image
 
@@ -152,7 +153,7 @@ def _im2col(step: Step, op: Operation, f) -> Line:
     opening = _open("im2col", many)
     closing = PLAIN_CLOSE if many else CLOSE
     tokens = (opening, *_map_tokens(source, image, _samples(op)), closing)
-    return Line(op.result, tokens, f(op.result), symbolic=(opening, source, closing))
+    return Line(op.result, tokens, f(op.result), symbolic=(_open("im2col"), source, CLOSE))
 
 
 def _fold_rows(key: Quantity, whole: Factor, image: Shape3) -> list[Line]:
@@ -190,19 +191,33 @@ def _maxpool(op: Operation, f) -> list[Line]:
     return lines
 
 
+def winners(values: np.ndarray, size: int) -> np.ndarray:
+    """1 at each `size`×`size` window's maximum of an H × W map, 0 elsewhere; on a tie the first
+    maximum in row-major order wins (the engine's, batch mode's and PyTorch's convention)."""
+    mask = np.zeros_like(values)
+    for y in range(0, values.shape[0] - size + 1, size):
+        for x in range(0, values.shape[1] - size + 1, size):
+            wy, wx = np.unravel_index(np.argmax(values[y:y + size, x:x + size]), (size, size))
+            mask[y + wy, x + wx] = 1.0
+    return mask
+
+
 def _route(op: Operation, f) -> list[Line]:
-    """Per map: route(the pooled map's gradient, the map that was pooled) = the map's gradient."""
+    """Per map: route(the pooled map's gradient, argmax(the map that was pooled)) = the map's
+    gradient: each window's δ where the 1 of its winner stands. The winners are drawn as 0 and 1
+    (narrow, so both operands fit a printed line even where δ needs ×10⁻¹² to be written)."""
     up, source, result, image, m = f(op.operands[0]), f(op.operands[1]), f(op.result), op.image, _samples(op)
     up_image = _pooled(image, op.pool)
     lines = []
     for (channel, sample, ups), (_c, _s, values), (_c2, _s2, out) in zip(
             feature_maps(up.values, up_image, m), feature_maps(source.values, image, m),
             feature_maps(result.values, image, m)):
-        opening = _open("route")
-        tokens = (opening, replace(up, values=ups, digits=None), COMMA, replace(source, values=values, digits=None),
-                  CLOSE)
-        symbolic = (opening, _map_ref(op.operands[0], up, channel, sample, up_image), COMMA,
-                    _map_ref(op.operands[1], source, channel, sample, image), CLOSE)
+        opening, argmax = _open("route"), _open("argmax")
+        # the symbol argmax(a¹[1, :]) stands for its value, the map of the winners
+        tokens = (opening, replace(up, values=ups, digits=None), COMMA,
+                  replace(source, values=winners(values, op.pool), digits=None), CLOSE)
+        symbolic = (opening, _map_ref(op.operands[0], up, channel, sample, up_image), COMMA, argmax,
+                    _map_ref(op.operands[1], source, channel, sample, image), CLOSE, CLOSE)
         lines.append(Line(op.result, tokens, replace(result, values=out, digits=None), symbolic=symbolic,
                           label=map_label(channel, sample, m)))
     return lines
@@ -215,7 +230,7 @@ def _flatten(op: Operation, f) -> Line:
     opening = _open("flatten", many)
     closing = PLAIN_CLOSE if many else CLOSE
     tokens = (opening, *_map_tokens(source, image, _samples(op)), closing)
-    return Line(op.result, tokens, f(op.result), symbolic=(opening, source, closing))
+    return Line(op.result, tokens, f(op.result), symbolic=(_open("flatten"), source, CLOSE))
 
 
 def _unflatten(op: Operation, f) -> list[Line]:

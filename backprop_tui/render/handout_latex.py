@@ -78,9 +78,15 @@ def _token(token: Token, numbers: bool) -> str:
     return token.latex
 
 
+LONG = 10
+"""A cell of more LaTeX characters than this (an update's many digits, 3.2\\times 10^{-10}) takes
+the room of two columns of a row."""
+
+
 def _columns(token: Token) -> int:
     if isinstance(token, Factor) and not token.scalar:
-        return len(shown_indices(token.shape[1]))
+        rows = shown_indices(token.shape[0])
+        return sum(2 if any(len(_cell(token, r, c)) > LONG for r in rows) else 1 for c in shown_indices(token.shape[1]))
     return 0
 
 
