@@ -43,6 +43,7 @@ UNTRANSLATABLE: dict[str, set[str]] = {
     "backprop_tui/cli/dense.py": set(),
     "backprop_tui/render/worked.py": {" if > 0 else 0.01·", "learning_rate"},  # a formula; a field name
     "backprop_tui/tui/widgets/network.py": {"NetworkDiagram { height: 1fr; }"},  # CSS
+    "backprop_tui/render/conv_board.py": {"col2im", "im2col"},  # names of operations in the equations
 }
 """Strings of the covered modules that are no interface text."""
 
