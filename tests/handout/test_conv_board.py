@@ -221,3 +221,18 @@ def test_a_sheet_with_blanks_of_a_convolutional_scenario_is_refused() -> None:
     scenario, its, steps = walk_conv("conv")
     with pytest.raises(UserError, match="conv.toml: a sheet with blanks of a convolutional scenario is not written yet"):
         build_handout(scenario, its, steps, HandoutOptions(blank_phases=frozenset({Phase.UPDATE})))
+
+
+def test_in_korean_a_map_s_numbers_stand_under_its_equation() -> None:
+    from rich.cells import cell_len
+
+    from backprop_tui import i18n
+
+    i18n.set_language("ko")  # conftest sets English back
+    scenario, its, steps = walk_conv("conv")
+    text = to_markdown(build_handout(scenario, its, steps, HandoutOptions(phases=(Phase.FORWARD,))))
+    block = text.split("a² (맵 1) = maxpool(a¹[1, :])\n", 1)[1]
+    equation = "a² (맵 1) = maxpool(a¹[1, :])"
+    row = next(line for line in block.splitlines() if "= maxpool(" in line)
+    # Hangul is two columns wide: the "=" of the numbers stands under the equation's "="
+    assert cell_len(row[:row.index("=")]) == cell_len(equation[:equation.index("=")])
