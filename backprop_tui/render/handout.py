@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from rich.cells import cell_len
+
 from backprop_tui.core.dense.chain import DrillDown, drilldown
 from backprop_tui.core.dense.conv_chain import conv_drilldown
 from backprop_tui.core.dense.gradcheck import relative_error
@@ -267,12 +269,13 @@ def chain_lines(chain: Chain) -> list[str]:
     for term in terms[:CHAIN_TERMS]:
         counts[term.sample] = counts.get(term.sample, 0) + 1
         label = ", ".join(p for p, on in ((f"sample {term.sample + 1}", samples),
-                                           (f"path {counts[term.sample]}", True)) if on)
+                                           (_("position {number}").format(number=counts[term.sample])
+                                            if drill.positions else f"path {counts[term.sample]}", True)) if on)
         names = " · ".join(factor_text(f) for f in term.factors)
         values = " · ".join(BLANK_TEXT if chain.blank else value_text(f.value, 4) for f in term.factors)
         product = BLANK_TEXT if chain.blank else number(term.value, 6)
         # names, then their values under them: a path through three layers is too long for one line
-        lines += [f"{label}: {names}", f"{' ' * len(label)}  = {values} = {product}"]
+        lines += [f"{label}: {names}", f"{' ' * cell_len(label)}  = {values} = {product}"]
     if len(terms) > CHAIN_TERMS:
         lines.append(f"… {len(terms) - CHAIN_TERMS} more terms")
     if drill.positions:

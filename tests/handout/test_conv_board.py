@@ -215,6 +215,7 @@ def test_the_chain_rule_of_a_filter_weight_sums_over_every_position_it_visits() 
     text = to_markdown(handout)
     assert "#### Chain rule for theta1[1,1]" in text
     assert "(one term per position the filter visits" in text and "… 10 more terms" in text
+    assert "position 2: ∂E/∂z¹₁₂ · ∂z¹₁₂/∂θ¹₁₁\n" in text and "path 1:" not in text
 
 
 def test_a_sheet_with_blanks_of_a_convolutional_scenario_is_refused() -> None:
@@ -236,3 +237,17 @@ def test_in_korean_a_map_s_numbers_stand_under_its_equation() -> None:
     row = next(line for line in block.splitlines() if "= maxpool(" in line)
     # Hangul is two columns wide: the "=" of the numbers stands under the equation's "="
     assert cell_len(row[:row.index("=")]) == cell_len(equation[:equation.index("=")])
+
+
+def test_in_korean_a_filter_weight_s_chain_rule_writes_positions_with_their_values_under_them() -> None:
+    from rich.cells import cell_len
+
+    from backprop_tui import i18n
+
+    i18n.set_language("ko")  # conftest sets English back
+    scenario, its, steps = walk_conv("conv")
+    options = HandoutOptions(phases=(Phase.BACKWARD,), chains=(parse_cell("theta1[1,1]"),))
+    text = to_markdown(build_handout(scenario, its, steps, options))
+    names = next(line for line in text.splitlines() if line.startswith("위치 2: "))
+    values = text.splitlines()[text.splitlines().index(names) + 1]
+    assert cell_len(values[:values.index("=")]) == cell_len("위치 2: ")  # the values start under the names
