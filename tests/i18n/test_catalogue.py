@@ -73,7 +73,6 @@ NOT_YET: dict[str, set[str]] = {
         '"; it has no [[variant]] tables', ": a CNN scenario is trained, not stepped through: run `backprop-tui train ",
         "; its variants: ", "how many updates (default: the scenario's; at most ", "note: tracing the first ",
         "wrote ", ": OK", "the scenario",
-        ": a LaTeX handout of a convolutional scenario is not written yet; use --format markdown, text or json",
         # --help
         "text (default), json, or a handout: markdown, or latex (a document for pdflatex)",
         "decimals per cell of the text tables (1 to 12, default 4); handouts write 4 significant digits, more where an update's change needs them, as the app's worked lines do",
