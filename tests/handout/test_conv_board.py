@@ -6,6 +6,7 @@ over the image (the oracle), not against the renderer."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -119,8 +120,13 @@ def _stored(values: list[np.ndarray], channels: int) -> np.ndarray:
                       for s in range(samples)])
 
 
-def test_every_convolutional_step_kind_has_lines_whose_maps_are_the_engine_s_result() -> None:
-    scenario, its, steps = walk_conv("conv")
+DEEP = Path(__file__).with_name("deep_conv.toml")
+"""Two conv2d layers (the second reading 3 channels), padding 1, tanh, two samples of two channels."""
+
+
+@pytest.mark.parametrize("name", ["conv", str(DEEP)])
+def test_every_convolutional_step_kind_has_lines_whose_maps_are_the_engine_s_result(name: str) -> None:
+    scenario, its, steps = walk_conv(name)
     seen = set()
     for step in steps:
         lines = board_lines(scenario, step)
