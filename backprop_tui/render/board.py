@@ -7,6 +7,8 @@ and operators (`Sym`, with a Unicode and a LaTeX spelling), keyed matrices (`Fac
 its symbol in the symbolic form and as its numbers below), and counts such as m (`Const`).
 The markdown and LaTeX handouts (handout_markdown.py, handout_latex.py) draw these lines; the
 answer key of a sheet with blanks is read from the same factors, so sheet and key cannot differ.
+A convolutional step's lines (im2col, feature maps, pooling, col2im) are made by conv_board.py
+from the same tokens, a line per feature map labelled after its left side.
 """
 
 from __future__ import annotations
