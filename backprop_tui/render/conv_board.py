@@ -27,6 +27,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from backprop_tui.core.dense.conv import maxpool
 from backprop_tui.core.dense.operation import OpKind, Operation
 from backprop_tui.core.dense.steps import Step
 from backprop_tui.core.scenario.conv_model import ConvLayer, ConvScenario
@@ -191,14 +192,13 @@ def _maxpool(op: Operation, f) -> list[Line]:
     return lines
 
 
-def winners(values: np.ndarray, size: int) -> np.ndarray:
-    """1 at each `size`×`size` window's maximum of an H × W map, 0 elsewhere; on a tie the first
-    maximum in row-major order wins (the engine's, batch mode's and PyTorch's convention)."""
+def winners(values: np.ndarray, image: Shape3, size: int) -> np.ndarray:
+    """argmax of each `size`×`size` window of a C × (m·H·W) matrix: 1 at each window's winner, 0
+    elsewhere, the winners the engine's (core/dense/conv.maxpool: the first maximum in row-major
+    order on ties, as batch mode and PyTorch)."""
+    _pooled_values, won = maxpool(values, image, size)
     mask = np.zeros_like(values)
-    for y in range(0, values.shape[0] - size + 1, size):
-        for x in range(0, values.shape[1] - size + 1, size):
-            wy, wx = np.unravel_index(np.argmax(values[y:y + size, x:x + size]), (size, size))
-            mask[y + wy, x + wx] = 1.0
+    mask[np.arange(values.shape[0])[:, None], won] = 1.0
     return mask
 
 
@@ -209,13 +209,13 @@ def _route(op: Operation, f) -> list[Line]:
     up, source, result, image, m = f(op.operands[0]), f(op.operands[1]), f(op.result), op.image, _samples(op)
     up_image = _pooled(image, op.pool)
     lines = []
-    for (channel, sample, ups), (_c, _s, values), (_c2, _s2, out) in zip(
-            feature_maps(up.values, up_image, m), feature_maps(source.values, image, m),
+    for (channel, sample, ups), (_c, _s, won), (_c2, _s2, out) in zip(
+            feature_maps(up.values, up_image, m), feature_maps(winners(source.values, image, op.pool), image, m),
             feature_maps(result.values, image, m)):
         opening, argmax = _open("route"), _open("argmax")
         # the symbol argmax(a¹[1, :]) stands for its value, the map of the winners
         tokens = (opening, replace(up, values=ups, digits=None), COMMA,
-                  replace(source, values=winners(values, op.pool), digits=None), CLOSE)
+                  replace(source, values=won, digits=None), CLOSE)
         symbolic = (opening, _map_ref(op.operands[0], up, channel, sample, up_image), COMMA, argmax,
                     _map_ref(op.operands[1], source, channel, sample, image), CLOSE, CLOSE)
         lines.append(Line(op.result, tokens, replace(result, values=out, digits=None), symbolic=symbolic,
