@@ -23,6 +23,7 @@ rows and columns of the stored matrix the map is, so the reader can find it in t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -40,6 +41,8 @@ from backprop_tui.render.notation import latex, symbol
 from backprop_tui.render.worked import operand_symbol, worked
 
 Shape3 = tuple[int, int, int]
+FactorOf = Callable[[Quantity], Factor]
+"""The step's matrix of a key as a line's factor (blank where the sheet leaves it blank)."""
 
 WORKED_WINDOWS = 8
 """Pooling windows whose worked line (and winner) a step lists; past this, the first four and a count."""
@@ -115,7 +118,7 @@ def _lines(scenario: ConvScenario, step: Step, op: Operation, blanks: frozenset[
     f = lambda key: factor(step, key, blanks)  # noqa: E731
     k = op.kind
     if k is OpKind.IM2COL:
-        return [_im2col(step, op, f)]
+        return [_im2col(op, f)]
     if k is OpKind.MATMUL and op.operands[1].kind is Kind.PATCHES:
         layer = scenario.layers[(step.layer or 1) - 1]
         assert isinstance(layer, ConvLayer), "a product with patches is a conv2d layer's"
@@ -147,7 +150,7 @@ def _map_tokens(whole: Factor, image: Shape3, samples: int) -> list[Token]:
     return tokens
 
 
-def _im2col(step: Step, op: Operation, f) -> Line:
+def _im2col(op: Operation, f: FactorOf) -> Line:
     """P = im2col(the input's maps): the maps, then the patch matrix."""
     source, image = f(op.operands[0]), op.image
     many = image[0] * _samples(op) > 1
@@ -177,7 +180,7 @@ def _map_ref(key: Quantity, whole: Factor, channel: int, sample: int, image: Sha
     return cells_ref(key, range(channel, channel + 1), range(sample * h * w, (sample + 1) * h * w), whole.shape)
 
 
-def _maxpool(op: Operation, f) -> list[Line]:
+def _maxpool(op: Operation, f: FactorOf) -> list[Line]:
     """Per map: maxpool(the map) = the pooled map."""
     source, result, image, m = f(op.operands[0]), f(op.result), op.image, _samples(op)
     out_image = _pooled(image, op.pool)
@@ -202,7 +205,7 @@ def winners(values: np.ndarray, image: Shape3, size: int) -> np.ndarray:
     return mask
 
 
-def _route(op: Operation, f) -> list[Line]:
+def _route(op: Operation, f: FactorOf) -> list[Line]:
     """Per map: route(the pooled map's gradient, argmax(the map that was pooled)) = the map's
     gradient: each window's δ where the 1 of its winner stands. The winners are drawn as 0 and 1
     (narrow, so both operands fit a printed line even where δ needs ×10⁻¹² to be written)."""
@@ -223,7 +226,7 @@ def _route(op: Operation, f) -> list[Line]:
     return lines
 
 
-def _flatten(op: Operation, f) -> Line:
+def _flatten(op: Operation, f: FactorOf) -> Line:
     """flatten(every map) = one column per sample."""
     source, image = f(op.operands[0]), op.image
     many = image[0] * _samples(op) > 1
@@ -233,7 +236,7 @@ def _flatten(op: Operation, f) -> Line:
     return Line(op.result, tokens, f(op.result), symbolic=(_open("flatten"), source, CLOSE))
 
 
-def _unflatten(op: Operation, f) -> list[Line]:
+def _unflatten(op: Operation, f: FactorOf) -> list[Line]:
     """Per map: its rows of the column of gradients, folded back into the map."""
     up, result, image, m = f(op.operands[0]), f(op.result), op.image, _samples(op)
     _c, h, w = image
@@ -248,7 +251,7 @@ def _unflatten(op: Operation, f) -> list[Line]:
     return lines
 
 
-def _col2im(op: Operation, f) -> list[Line]:
+def _col2im(op: Operation, f: FactorOf) -> list[Line]:
     """Per map of the input: col2im(the patch gradients of its channel and sample) = its gradient."""
     patches, result, image, m, k = f(op.operands[0]), f(op.result), op.image, _samples(op), op.kernel
     per_sample = patches.shape[1] // m
