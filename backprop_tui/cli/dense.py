@@ -165,7 +165,7 @@ def cmd_trace(args: argparse.Namespace) -> int:
     from backprop_tui.core.dense.steps import build_steps
     from backprop_tui.core.fileio import atomic_write_text
     from backprop_tui.core.scenario.load import apply_variant, load
-    from backprop_tui.render.export import to_json, to_markdown_tables
+    from backprop_tui.render.export import to_json
     from backprop_tui.render.handout import HandoutOptions, check_range
     from backprop_tui.render.matrix import View
     from backprop_tui.render.step import step_renderable
@@ -187,10 +187,11 @@ def cmd_trace(args: argparse.Namespace) -> int:
               f"(pass --iterations N; `compare` shows whole runs)", file=sys.stderr)
         count = MAX_TRACE_ITERATIONS
     if conv:
-        if args.format == "latex":
-            raise UserError(f"{path.name}: a LaTeX handout of a convolutional scenario is not written yet; "
-                            f"use --format markdown, text or json")
-        refuse_handout_options(args)
+        if args.format in ("markdown", "latex"):  # the board's lines, as for a dense scenario
+            from backprop_tui.core.dense.conv_run import run as conv_run
+            from backprop_tui.core.dense.conv_steps import build_conv_steps
+
+            return write_trace_handout(args, scenario, conv_run(scenario, count), build_conv_steps)
         iterations, steps = conv_iterations(scenario, count)
     else:
         iterations = run(scenario, count)
@@ -202,8 +203,6 @@ def cmd_trace(args: argparse.Namespace) -> int:
     steps = [s for s in steps if first <= s.iteration <= last]
     if args.format == "json":
         text = (conv_to_json if conv else to_json)(scenario, iterations, steps) + "\n"
-    elif args.format == "markdown":  # a convolutional scenario: its steps as tables
-        text = to_markdown_tables(scenario, iterations, steps, args.decimals)
     elif args.output is None and sys.stdout.isatty():
         console = Console()
         for s in steps:

@@ -75,10 +75,12 @@ def handout_options(args: argparse.Namespace, scenario: Any) -> Any:
                           None if args.full else DETAILED)
 
 
-def write_trace_handout(args: argparse.Namespace, scenario: Any, iterations: list[Any]) -> int:
+def write_trace_handout(args: argparse.Namespace, scenario: Any, iterations: list[Any], build_steps: Any = None) -> int:
     """`trace --format markdown|latex`: to stdout, or -o FILE/DIR (with blanks, the key as well).
-    Only the iterations written step by step have their steps built."""
-    from backprop_tui.core.dense.steps import build_steps
+    Only the iterations written step by step have their steps built, by `build_steps(scenario,
+    iteration)` (the dense engine's unless given: a convolutional scenario passes its own)."""
+    if build_steps is None:
+        from backprop_tui.core.dense.steps import build_steps
     from backprop_tui.render.handout import build_handout, check_range, detailed_iterations
     from backprop_tui.walk.handout import HandoutFormat, handout_files, render, write_handout
 

@@ -7,6 +7,8 @@ and operators (`Sym`, with a Unicode and a LaTeX spelling), keyed matrices (`Fac
 its symbol in the symbolic form and as its numbers below), and counts such as m (`Const`).
 The markdown and LaTeX handouts (handout_markdown.py, handout_latex.py) draw these lines; the
 answer key of a sheet with blanks is read from the same factors, so sheet and key cannot differ.
+A convolutional step's lines (im2col, feature maps, pooling, col2im) are made by conv_board.py
+from the same tokens, a line per feature map labelled after its left side.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from backprop_tui.core.dense.operation import OpKind, Operation
 from backprop_tui.core.dense.steps import Step
 from backprop_tui.core.vocab import Kind, LossName, Quantity
 from backprop_tui.render.describe import function_of
+from backprop_tui.render.notation import latex, symbol
 from backprop_tui.render.worked import SIGNIFICANT, distinct_digits
 
 SCALARS = frozenset({Kind.LEARNING_RATE, Kind.MOMENTUM, Kind.LOSS})
@@ -92,6 +95,9 @@ class Line:
     named: bool = False
     """The left side's symbol already says the equation (σ′(z²), y − ŷ): the symbolic row is
     left out and the numbers follow the name at once."""
+    label: Sym | None = None
+    """Which part of the left side the line is about, written after its symbol: a convolution's
+    line per feature map says "z¹ (map 2)" (conv_board.py)."""
 
     @property
     def symbols(self) -> tuple[Token, ...]:
@@ -102,6 +108,14 @@ class Line:
     def arrow(self) -> Sym:
         """← for an update, = for an equation."""
         return Sym("←", "\\leftarrow") if self.assigns else Sym("=", "=")
+
+    @property
+    def name(self) -> Sym:
+        """The left side as written: its symbol, and the label in parentheses if it has one."""
+        unicode, tex = symbol(self.lhs, self.lhs_function), latex(self.lhs, self.lhs_function)
+        if self.label is None:
+            return Sym(unicode, tex)
+        return Sym(f"{unicode} ({self.label.unicode})", f"{tex}\\ ({self.label.latex})")
 
 
 def _s(unicode: str, latex: str | None = None) -> Sym:
@@ -118,25 +132,29 @@ OPEN, CLOSE = Sym("(", "\\left("), Sym(")", "\\right)")
 BOARD_KINDS = frozenset({OpKind.TRANSPOSE, OpKind.MATMUL, OpKind.OUTER_SUM, OpKind.ACTIVATION, OpKind.DERIVATIVE,
                          OpKind.HADAMARD, OpKind.DIFFERENCE, OpKind.BATCH_SUM, OpKind.SOFTMAX_CE_DELTA,
                          OpKind.SIGMOID_BCE_DELTA, OpKind.SOFTMAX_BACKWARD, OpKind.LOSS, OpKind.LOSS_GRADIENT,
-                         OpKind.GD_UPDATE, OpKind.MOMENTUM_UPDATE})
-"""The operations a board line is written for (the dense network's); the convolutional ones not yet."""
+                         OpKind.GD_UPDATE, OpKind.MOMENTUM_UPDATE, OpKind.IM2COL, OpKind.COL2IM, OpKind.MAXPOOL,
+                         OpKind.MAXPOOL_BACKWARD, OpKind.FLATTEN, OpKind.UNFLATTEN})
+"""The operations a board line is written for: the dense network's here, the convolutional ones
+(and a convolution's product, folded into feature maps) by conv_board.py."""
 
 
 def step_lines(step: Step, blanks: frozenset[Quantity] = frozenset()) -> list[Line]:
     """The board's lines of `step`, one per operation but the transposes; a matrix whose stored
     key is in `blanks` is left blank wherever it appears (its transpose too).
 
-    Raises ValueError for an operation kind this module does not draw (none today).
+    Raises ValueError for an operation kind this module does not draw (the convolutional ones:
+    conv_board.board_lines draws those).
     """
     lines: list[Line] = []
     for op in step.operations:
         if op.kind is OpKind.TRANSPOSE:
             continue  # drawn inside the product that reads it
-        lines += _lines(step, op, blanks)
+        lines += operation_lines(step, op, blanks)
     return lines
 
 
-def _factor(step: Step, key: Quantity, blanks: frozenset[Quantity], digits: np.ndarray | None = None) -> Factor:
+def factor(step: Step, key: Quantity, blanks: frozenset[Quantity], digits: np.ndarray | None = None) -> Factor:
+    """The step's matrix `key` as a factor of a line (blank if its stored key is in `blanks`)."""
     m = step.matrix(key)
     return Factor(key, m.values, function_of(step, key), digits, key.stored in blanks)
 
@@ -149,8 +167,9 @@ def _update_digits(old: np.ndarray, new: np.ndarray) -> np.ndarray:
     return digits
 
 
-def _lines(step: Step, op: Operation, blanks: frozenset[Quantity]) -> list[Line]:  # noqa: C901 - one branch per kind
-    f = lambda key, digits=None: _factor(step, key, blanks, digits)  # noqa: E731
+def operation_lines(step: Step, op: Operation, blanks: frozenset[Quantity]) -> list[Line]:  # noqa: C901 - one branch per kind
+    """The lines of one operation of `step` (a dense one); ValueError for a kind without lines here."""
+    f = lambda key, digits=None: factor(step, key, blanks, digits)  # noqa: E731
     k = op.kind
     result = f(op.result)
     ops = op.operands
@@ -224,7 +243,7 @@ def _loss_gradient(op: Operation, yhat: Factor, y: Factor) -> tuple[Token, ...]:
 def _loss_line(step: Step, op: Operation, blanks: frozenset[Quantity]) -> Line:
     """E from ŷ and y (the residual y − ŷ where the loss squares it), the loss's formula above."""
     loss = LOSSES[op.function]
-    f = lambda key: _factor(step, key, blanks)  # noqa: E731
+    f = lambda key: factor(step, key, blanks)  # noqa: E731
     yhat, y = f(op.operands[0]), f(op.operands[1])
     symbolic = (_s(loss.formula.split("=", 1)[1].strip(), loss.latex.split("=", 1)[1].strip()),)
     residual = [m.key for m in step.matrices if m.key.kind is Kind.RESIDUAL]

@@ -13,17 +13,20 @@ from dataclasses import dataclass, field
 from rich.cells import cell_len
 
 from backprop_tui.core.dense.chain import DrillDown, drilldown
+from backprop_tui.core.dense.conv_chain import conv_drilldown
 from backprop_tui.core.dense.gradcheck import relative_error
 from backprop_tui.core.dense.run import Iteration
 from backprop_tui.core.dense.steps import Number, Step, first_divergent_step
 from backprop_tui.core.errors import UserError
+from backprop_tui.core.scenario.conv_model import ConvScenario
 from backprop_tui.core.scenario.model import Scenario
 from backprop_tui.core.dense.gradcheck import GradCheck
 from backprop_tui.core.vocab import Cell, Kind, OptimizerName, Parameter, Phase, Quantity
 from backprop_tui.i18n import N_, _, ngettext
-from backprop_tui.render.board import BOARD_KINDS, Line, step_lines
+from backprop_tui.render.board import BOARD_KINDS, Line
 from backprop_tui.render.chain import factor_text, target_text
 from backprop_tui.render.chain_table import value_text
+from backprop_tui.render.conv_board import board_lines, worked_notes
 from backprop_tui.render.describe import note_text, title
 from backprop_tui.render.notation import number
 from backprop_tui.render.step import check_symbol
@@ -202,6 +205,8 @@ def _chain(scenario: Scenario, it: Iteration, cell: Cell, blank: bool) -> Chain:
     layer, parameter = _gradient_step(cell)
     index = cell.index
     row, col = (index[0], index[1]) if parameter is Parameter.WEIGHTS else (index[0], 0)
+    if isinstance(scenario, ConvScenario):  # a filter weight: summed over every position it visits
+        return Chain(cell, conv_drilldown(scenario, it, layer, row, col, parameter), blank)
     return Chain(cell, drilldown(scenario, it, layer, row, col, parameter), blank)
 
 
@@ -221,6 +226,10 @@ def build_handout(scenario: Scenario, iterations: list[Iteration], steps: list[S
     Raises UserError for a range outside the walk or a blank quantity no chosen step writes.
     """
     first, last = check_range(options, len(iterations), more)
+    if options.blanks and isinstance(scenario, ConvScenario):
+        # a line per feature map would put part of a result in its answer key
+        raise UserError(_("{name}: a sheet with blanks of a convolutional scenario is not written yet; "
+                          "write the handout without --blanks").format(name=_scenario_name(scenario)))
     by_iteration: dict[int, list[Step]] = {}
     for s in steps:
         by_iteration.setdefault(s.iteration, []).append(s)
@@ -240,7 +249,7 @@ def build_handout(scenario: Scenario, iterations: list[Iteration], steps: list[S
         chosen = [s for s in walked if s.phase in options.phases]
         unwritten = sorted(str(k) for k in {op.kind for s in chosen for op in s.operations} - BOARD_KINDS)
         if unwritten:
-            name = scenario.source.name if scenario.source else scenario.title
+            name = _scenario_name(scenario)
             raise UserError(_("{name}: a handout of its {kinds} steps is not written yet (`backprop-tui trace "
                               "{name} --format markdown` gives them as tables)").format(name=name,
                                                                                        kinds=", ".join(unwritten)))
@@ -249,14 +258,15 @@ def build_handout(scenario: Scenario, iterations: list[Iteration], steps: list[S
         placed: set[Cell] = set()
         step_boards = []
         for s in chosen:
-            lines = tuple(step_lines(s, blanks))
+            lines = tuple(board_lines(scenario, s, blanks))
             results |= {line.result.key for line in lines}
             mine = tuple(c for c in chains if s.phase is Phase.BACKWARD and s.parameter is not None
                          and (s.layer, s.parameter) == _gradient_step(c.cell))
             placed |= {c.cell for c in mine}
             first_time = it.number == first
             check = check_sentence(s.check) if first_time and s.check is not None else None
-            step_boards.append(StepBoard(s, title(s), lines, _notes(s, options) if first_time else (), check, mine))
+            notes = (_notes(s, options) if first_time else ()) + worked_notes(s)
+            step_boards.append(StepBoard(s, title(s), lines, notes, check, mine))
         bad = first_divergent_step(walked)
         diverged = None
         if it.diverged or bad is not None:
@@ -272,6 +282,10 @@ def build_handout(scenario: Scenario, iterations: list[Iteration], steps: list[S
                         "no chosen step writes them; the results of the chosen steps are {results}", len(missing))
         raise UserError(f"--blanks {', '.join(missing)}: " + said.format(results=", ".join(shown)))
     return Handout(scenario, options, tuple(boards), len(iterations), (first, last), tuple(blanked))
+
+
+def _scenario_name(scenario: Scenario | ConvScenario) -> str:
+    return scenario.source.name if scenario.source else scenario.title
 
 
 def _notes(step: Step, options: HandoutOptions) -> tuple[str, ...]:
@@ -311,7 +325,9 @@ def chain_lines(chain: Chain) -> list[str]:
     for term in terms[:CHAIN_TERMS]:
         counts[term.sample] = counts.get(term.sample, 0) + 1
         label = ", ".join(p for p, on in ((_("sample {number}").format(number=term.sample + 1), samples),
-                                           (_("path {number}").format(number=counts[term.sample]), True)) if on)
+                                           (_("position {number}").format(number=counts[term.sample])
+                                            if drill.positions else _("path {number}").format(number=counts[term.sample]),
+                                            True)) if on)
         names = " · ".join(factor_text(f) for f in term.factors)
         values = " · ".join(BLANK_TEXT if chain.blank else value_text(f.value, 4) for f in term.factors)
         product = BLANK_TEXT if chain.blank else number(term.value, 6)
@@ -319,7 +335,9 @@ def chain_lines(chain: Chain) -> list[str]:
         lines += [f"{label}: {names}", f"{' ' * cell_len(label)}  = {values} = {product}"]
     if len(terms) > CHAIN_TERMS:
         lines.append("… " + _("{count} more terms").format(count=len(terms) - CHAIN_TERMS))
-    if not drill.terms:
+    if drill.positions:
+        lines.insert(0, _("(one term per position the filter visits: δ there times the patch value under the weight)"))
+    elif not drill.terms:
         lines.insert(0, _("(too many paths to list: one term per sample, δ times the input)"))
     gradient = f"∂E/∂{target_text(drill)}"
     if chain.blank:

@@ -96,9 +96,15 @@ def _token(token: Token, numbers: bool) -> str:
     return token.latex
 
 
+LONG = 10
+"""A cell of more LaTeX characters than this (an update's many digits, 3.2\\times 10^{-10}) takes
+the room of two columns of a row."""
+
+
 def _columns(token: Token) -> int:
     if isinstance(token, Factor) and not token.scalar:
-        return len(shown_indices(token.shape[1]))
+        rows = shown_indices(token.shape[0])
+        return sum(2 if any(len(_cell(token, r, c)) > LONG for r in rows) else 1 for c in shown_indices(token.shape[1]))
     return 0
 
 
@@ -121,7 +127,7 @@ def _wrapped(tokens: tuple[Token, ...]) -> list[tuple[Token, ...]]:
 def line_latex(line: Line) -> str:
     """One board line as an align*: equation, numbers, result."""
     arrow = line.arrow.latex
-    name = latex(line.lhs, line.lhs_function)
+    name = line.name.latex
     rhs = "".join(_token(t, False) for t in line.symbols)
     rows = [] if line.named else [f"{name} &{arrow} {rhs}"]
     for i, part in enumerate(_wrapped(line.substituted)):

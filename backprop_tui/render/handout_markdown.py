@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.cells import cell_len
+
 from backprop_tui.render.board import Const, Factor, Line, Token
 from backprop_tui.i18n import N_, _
 from backprop_tui.render.describe import scenario_description, scenario_title
@@ -114,12 +116,12 @@ def symbolic_text(token: Token) -> str:
 
 def line_text(line: Line) -> list[str]:
     """The board's writing of one line: the equation, then the numbers and the result under it."""
-    name = symbol(line.lhs, line.lhs_function)
+    name = line.name.unicode
     lhs = f"{name} {line.arrow.unicode} "
     rhs = "".join(symbolic_text(t) for t in line.symbols)
     said = not line.named  # σ′(z²) = σ′(z²) says nothing: then the numbers follow the name at once
-    start = " " * (len(lhs) - 2) + "= " if said else lhs
-    equals = " " * (len(start) - 2) + "= "
+    start = " " * (cell_len(lhs) - 2) + "= " if said else lhs
+    equals = " " * (cell_len(start) - 2) + "= "
     # a line too wide for a page goes on under itself: cut before a matrix (with the operators
     # that follow it), never inside one; the result's "=" starts its row
     units: list[list[Block]] = [[Block((start,))]]
@@ -137,9 +139,9 @@ def line_text(line: Line) -> list[str]:
         result = i == len(units) - 1
         joint = [Block((" = ",))] if result else []
         need = sum(b.width for b in joint + unit)
-        if width + need > MAX_WIDTH and width > len(start):
-            rows.append([Block((equals if result else " " * len(start),))])
-            width, joint = len(start), []
+        if width + need > MAX_WIDTH and width > cell_len(start):
+            rows.append([Block((equals if result else " " * cell_len(start),))])
+            width, joint = cell_len(start), []
         rows[-1] += joint + unit
         width += sum(b.width for b in joint + unit)
     lines = [text for row in rows for text in hcat(row).lines]

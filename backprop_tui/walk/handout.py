@@ -16,6 +16,7 @@ from backprop_tui.core.dense.run import Iteration
 from backprop_tui.core.dense.steps import Step
 from backprop_tui.core.errors import UserError
 from backprop_tui.core.fileio import atomic_write_text
+from backprop_tui.core.scenario.conv_model import ConvLayer
 from backprop_tui.core.scenario.model import Scenario
 from backprop_tui.core.vocab import Cell, Kind, Phase, Quantity, QuantityNameError, parse_cell, parse_quantity
 from backprop_tui.i18n import N_, _
@@ -84,13 +85,18 @@ def parse_chain(texts: list[str], scenario: Scenario, flag: str = "--chain") -> 
             raise UserError(_("{flag} {text}: name one cell, e.g. {example}").format(
                 flag=flag, text=text, example=example))
         layer = scenario.layers[key.layer - 1]
+        # a conv2d layer's θ is its filters as columns; maxpool and flatten have no parameters
+        weights = layer.theta if isinstance(layer, ConvLayer) else getattr(layer, "weights", None)
+        if weights is None:
+            raise UserError(_("{flag} {text}: layer {layer} ({kind}) has no weights or bias").format(
+                flag=flag, text=text, layer=key.layer, kind=layer.activation))
         if key.kind is Kind.BIAS:
             if layer.bias is None:
                 raise UserError(_("{flag} {text}: layer {layer} has no bias").format(
                     flag=flag, text=text, layer=key.layer))
             shape = (layer.bias.shape[0], 1)
         else:
-            shape = layer.weights.shape
+            shape = weights.shape
             if len(cell.index) != 2:
                 raise UserError(_("{flag} {text}: a weight is named by row and column, e.g. {example}").format(
                     flag=flag, text=text, example=f"{key.ascii}[1,1]"))

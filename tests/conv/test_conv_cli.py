@@ -40,8 +40,8 @@ def test_trace_text_and_markdown(capsys, tmp_path):
     assert "Layer 1: im2col, the patches as columns" in out and "P¹ 9×16" in out
     assert "Layer 2: max pooling sends δ to the winners" in out
     code, out, err = run_cli(capsys, "trace", "conv", "--iterations", "1", "--format", "markdown")
-    assert code == 0 and "$$ P^{1} = \\mathrm{im2col}(x) $$" in out
-    assert "\\mathrm{route\\_to\\_winners}" in out
+    assert code == 0 and "P¹ = im2col(x)" in out  # the board's handout (tests/handout/test_conv_board.py)
+    assert "∂E/∂a¹ (map 1) = route(∂E/∂a²[1, :], argmax(a¹[1, :]))" in out
 
 
 def test_explain_a_convolution_cell_is_one_patch_dot_one_filter(capsys):

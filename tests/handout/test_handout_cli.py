@@ -147,17 +147,34 @@ def test_grade_marks_a_trace_sheet_s_key_right_in_every_cell(capsys, tmp_path, n
     assert code == 0 and score["wrong"] == 0 and score["missing"] == 0 and score["right"] > 0
 
 
-def test_a_convolutional_scenario_has_no_board_handout_yet_and_says_so(capsys, tmp_path) -> None:
-    from backprop_tui.cli.conv import conv_iterations, load_conv_scenario
-    from backprop_tui.core.errors import UserError
-    from backprop_tui.core.scenario.bundled import resolve
-    from backprop_tui.render.handout import HandoutOptions, build_handout
-
-    scenario = load_conv_scenario(resolve("conv"), None)
-    iterations, steps = conv_iterations(scenario, 1)
-    with pytest.raises(UserError, match="conv.toml: a handout of its .* steps is not written yet"):
-        build_handout(scenario, iterations, steps, HandoutOptions())
-    code, _, err = run_cli(capsys, "trace", "conv", "--format", "latex", "--iterations", "1")
-    assert code == 2 and "a LaTeX handout of a convolutional scenario is not written yet" in err
+def test_a_convolutional_scenario_s_handout_is_the_board_s_in_markdown_and_latex(capsys) -> None:
+    code, out, err = run_cli(capsys, "trace", "conv", "--format", "latex", "--iterations", "1")
+    assert code == 0 and out.startswith("\\documentclass") and out.rstrip().endswith("\\end{document}")
+    assert "\\mathrm{im2col}\\left(" in out and "not written yet" not in err
     code, out, _ = run_cli(capsys, "trace", "conv", "--format", "markdown", "--iterations", "1")
-    assert code == 0 and "$$ P^{1} = \\mathrm{im2col}(x) $$" in out
+    assert code == 0 and "P¹ = im2col(x)" in out and "z¹ (map 2) = fold(z¹[2, :])" in out
+    assert "| 1 | 2 |" not in out  # no table per matrix any more
+
+
+def test_from_to_phases_and_chain_choose_a_convolutional_handout_s_content(capsys) -> None:
+    code, out, _ = run_cli(capsys, "trace", "conv", "--format", "markdown", "--iterations", "3", "--from", "2",
+                           "--to", "3", "--phases", "forward,backward", "--chain", "theta1[2,1]")
+    assert code == 0
+    assert [line for line in out.splitlines() if line.startswith("## ")] == ["## Iteration 2", "## Iteration 3"]
+    assert "(forward, layer 1)" in out and "(backward, layer 1)" in out
+    assert "(loss)" not in out and "(update, layer" not in out
+    assert out.count("#### Chain rule for theta1[2,1]") == 2
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--chain", "theta2[1,1]"], "--chain theta2[1,1]: layer 2 (maxpool) has no weights or bias"),
+    (["--chain", "theta1[10,1]"], "--chain theta1[10,1]: 'theta1[10,1]': theta1 is 9×2; the cell is outside it"),
+    (["--blanks", "update", "-o", "sheet.md"],
+     "conv.toml: a sheet with blanks of a convolutional scenario is not written yet; write the handout without --blanks"),
+])
+def test_a_convolutional_handout_s_bad_value_is_one_message_and_exit_2(capsys, tmp_path, monkeypatch, args,
+                                                                       message) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_cli(capsys, "trace", "conv", "--format", "markdown", "--iterations", "1", *args)
+    assert code == 2 and message in err and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []  # nothing written

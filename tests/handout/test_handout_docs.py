@@ -18,7 +18,7 @@ COMMANDS = [line.strip() for line in (DOCS / "README.md").read_text(encoding="ut
 
 def test_the_readme_gives_a_command_for_each_file() -> None:
     written = {Path(shlex.split(c)[shlex.split(c).index("-o") + 1]).name for c in COMMANDS}
-    assert written == {"lecture.md", "lecture.tex", "lecture-sheet.md"}
+    assert written == {"lecture.md", "lecture.tex", "lecture-sheet.md", "conv.md", "conv.tex"}
     assert {p.name for p in DOCS.iterdir()} == written | {"README.md", "lecture-sheet.key.toml"}
 
 
@@ -58,3 +58,13 @@ def test_the_docs_show_the_lecture_s_first_substituted_equation() -> None:
 
     assert "```text\n" + LECTURE_FIRST_MARKDOWN + "```" in (DOCS / "lecture.md").read_text(encoding="utf-8")
     assert LECTURE_FIRST_LATEX in (DOCS / "lecture.tex").read_text(encoding="utf-8")
+
+
+def test_the_docs_show_the_conv_scenario_s_first_convolution(pdflatex: str, tmp_path: Path) -> None:
+    from .test_conv_board import CONV_FIRST_LATEX, CONV_FIRST_MARKDOWN
+
+    assert "```text\n" + CONV_FIRST_MARKDOWN + "```" in (DOCS / "conv.md").read_text(encoding="utf-8")
+    assert CONV_FIRST_LATEX in (DOCS / "conv.tex").read_text(encoding="utf-8")
+    tex = tmp_path / "conv.tex"
+    tex.write_text((DOCS / "conv.tex").read_text(encoding="utf-8"), encoding="utf-8")
+    assert "Overfull \\hbox" not in compile_latex(pdflatex, tex)

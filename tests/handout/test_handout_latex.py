@@ -112,3 +112,26 @@ def test_every_loss_and_activation_compiles(pdflatex: str, tmp_path: Path, loss:
     tex = tmp_path / f"{loss}.tex"
     tex.write_text(to_latex(handout), encoding="utf-8")
     compile_latex(pdflatex, tex)
+
+
+@pytest.mark.parametrize("name", ["conv", "fashion_conv", str(REPO / "tests" / "handout" / "deep_conv.toml")])
+def test_a_convolutional_scenario_s_handout_compiles_and_fits_the_page(pdflatex: str, tmp_path: Path, name: str) -> None:
+    from backprop_tui.cli.conv import conv_iterations, load_conv_scenario
+    from backprop_tui.core.errors import UserError
+
+    try:
+        scenario = load_conv_scenario(resolve(name), None)
+    except UserError:  # fashion_conv reads the real data set
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but the real Fashion-MNIST is unavailable")
+        pytest.skip("real Fashion-MNIST not installed (sudo apt-get install dataset-fashion-mnist)")
+    iterations, steps = conv_iterations(scenario, 2)
+    biased = scenario.layers[0].bias is not None
+    options = HandoutOptions(chains=(parse_cell("theta1[1,1]"),) + ((parse_cell("b1[1]"),) if biased else ()))
+    text = to_latex(build_handout(scenario, iterations, steps, options))
+    if name == "fashion_conv":  # 28×28 images and a 9×1568 patch matrix, elided
+        assert "\\underset{28\\times 28}" in text and "\\underset{9\\times 1568}" in text and "\\ddots" in text
+    tex = tmp_path / f"{Path(name).stem}.tex"
+    tex.write_text(text, encoding="utf-8")
+    log = compile_latex(pdflatex, tex)
+    assert "Overfull \\hbox" not in log

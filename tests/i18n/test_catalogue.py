@@ -109,6 +109,7 @@ UNTRANSLATABLE: dict[str, set[str]] = {
         "activation function", "backward pass", "chain rule", "cross-entropy", "finite differences", "forward pass",
         "gradient check", "gradient descent", "hidden layer", "learning rate", "neural network",
         "partial derivative", "step function", "stochastic gradient descent", "weighted sum", "weighted sums"},
+    "backprop_tui/render/conv_board.py": {"col2im", "im2col"},  # names of operations in the equations
     "backprop_tui/tui/screens/browse.py": {PickerScreen.DEFAULT_CSS},                 # CSS
     "backprop_tui/tui/widgets/plane_view.py": {"PlaneView { height: 1fr; }"},         # CSS
     "backprop_tui/tui/screens/landscape.py": {"PgDn", "PgUp"},                       # key names
@@ -176,7 +177,6 @@ NOT_YET: dict[str, set[str]] = {
         '"; it has no [[variant]] tables', ": a CNN scenario is trained, not stepped through: run `backprop-tui train ",
         "; its variants: ", "how many updates (default: the scenario's; at most ", "note: tracing the first ",
         "wrote ", ": OK", "the scenario",
-        ": a LaTeX handout of a convolutional scenario is not written yet; use --format markdown, text or json",
         # --help
         "text (default), json, or a handout: markdown, or latex (a document for pdflatex)",
         "decimals per cell of the text tables (1 to 12, default 4); handouts write 4 significant digits, more where an update's change needs them, as the app's worked lines do",
