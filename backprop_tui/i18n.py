@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import gettext
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 DOMAIN = "backprop_tui"
@@ -76,6 +77,18 @@ def _unknown(language: str) -> Message:
     """The message for a language we have no catalogue for (a Message: said in the language chosen after)."""
     return Message("no interface language {language}; choose one of {choices}", language=repr(language),
                    choices=", ".join(LANGUAGES))
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """Draw messages in `language` inside the block, and in the language before it after (for
+    text written in every language at once, as a file's title and its title_ko)."""
+    previous = _current
+    set_language(language)
+    try:
+        yield
+    finally:
+        set_language(previous)
 
 
 def own_name(language: str) -> str:

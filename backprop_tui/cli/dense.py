@@ -10,7 +10,7 @@ from typing import Any
 from backprop_tui.cli.args import whole_number
 from backprop_tui.cli.handout import add_handout_arguments, refuse_handout_options, walk_length, write_trace_handout
 from backprop_tui.core.errors import UserError
-from backprop_tui.i18n import _, language, ngettext
+from backprop_tui.i18n import _, error_text, language, ngettext
 
 
 MAX_TRACE_ITERATIONS = 2000
@@ -266,6 +266,6 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
             kind = "cnn  " if scenario_kind(document) is ScenarioKind.CNN else "steps"
             title = document.get(f"title_{language()}") or document.get("title", "")
         except UserError as error:
-            kind, title = "error", str(error)
+            kind, title = "error", error_text(error)
         print(f"{name:<{width}}  {kind}  {title}")
     return 0

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from backprop_tui.cli.args import natural, whole_number
-from backprop_tui.i18n import _, ngettext
+from backprop_tui.i18n import DEFAULT, LANGUAGES, _, ngettext, speaking
 
 MAX_STUDENTS = 500
 
@@ -83,12 +83,9 @@ def cmd_sheet(args: argparse.Namespace) -> int:
     source_text = read_text(path)
     texts: list[tuple[Path, str]] = []
     for k, (name, mine) in enumerate(zip(names, numbers), start=1):
-        title = _("{title} (sheet {number} of {count}, seed {seed})").format(
-            title=scenario.title, number=k, count=args.students, seed=args.seed)
-        about = _("Exercise sheet {number} of {count}: the network of {file} with your own numbers (drawn with "
-                  "seed {seed}).").format(number=k, count=args.students, file=path.name, seed=args.seed) + "\n" + _(
-                  "Work each step by hand and fill in every blank.") + "\n"
-        text = student_text(source_text, mine, title, about)
+        about = {language: _sheet_about(scenario, language, k, args.students, args.seed, path.name)
+                 for language in LANGUAGES}
+        text = with_translations(student_text(source_text, mine, *about[DEFAULT]), about)
         student = loads(text, f"{name}.toml")  # the sheet is made from the file the student gets
         iterations = run(student, max(args.last, 1))
         steps = [s for it in iterations for s in build_steps(student, it, checks=False)]
@@ -105,3 +102,30 @@ def cmd_sheet(args: argparse.Namespace) -> int:
     print(ngettext("wrote {count} sheet to {folder}: {files}", "wrote {count} sheets to {folder}: {files}",
                    args.students).format(count=args.students, folder=folder, files=files), file=sys.stderr)
     return 0
+
+
+def _sheet_about(scenario: Any, language: str, number: int, count: int, seed: int, file: str) -> tuple[str, str]:
+    """(title, description) of student `number`'s file in `language`: the scenario's title in it
+    (its title_ko in Korean) with the sheet's number and seed, and what the sheet asks."""
+    with speaking(language):
+        title = _("{title} (sheet {number} of {count}, seed {seed})").format(
+            title=getattr(scenario, "titles", {}).get(language) or scenario.title, number=number, count=count,
+            seed=seed)
+        about = _("Exercise sheet {number} of {count}: the network of {file} with your own numbers (drawn with "
+                  "seed {seed}).").format(number=number, count=count, file=file, seed=seed) + "\n" + _(
+                  "Work each step by hand and fill in every blank.") + "\n"
+    return title, about
+
+
+def with_translations(text: str, about: dict[str, tuple[str, str]]) -> str:
+    """The student's scenario `text` with title_LANG and description_LANG for every language but
+    English (whose are `title` and `description`): the scenario's own title_ko and description_ko
+    tell the original numbers' story, which a student's sheet must not show in Korean either."""
+    import tomlkit
+
+    document = tomlkit.parse(text)
+    for language, (title, description) in about.items():
+        if language != DEFAULT:
+            document[f"title_{language}"] = title
+            document[f"description_{language}"] = tomlkit.string(description, multiline=True)
+    return tomlkit.dumps(document)

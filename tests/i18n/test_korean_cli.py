@@ -239,6 +239,31 @@ def test_sheet_new_export_plane_and_landscape_speak_korean(capsys, tmp_path) -> 
     assert strict((tmp_path / "l.json").read_text(encoding="utf-8"))            # the file itself is data, not text
 
 
+def test_a_student_s_file_has_its_own_korean_title_and_description_not_the_lecture_s(capsys, tmp_path) -> None:
+    """The scenario's description_ko quotes the lecture's numbers (0.619, −0.381); a student's
+    file has other numbers, so its Korean description is the sheet's, as its English one is."""
+    from backprop_tui.core.scenario.load import load
+    from backprop_tui.render.describe import scenario_description, scenario_title
+
+    for language in ("en", "ko"):  # the file is the same whichever language wrote it
+        code, _, _err = run_cli(capsys, "--lang", language, "sheet", "lecture", "--students", "2", "--seed", "1",
+                                "-o", str(tmp_path / language))
+        assert code == 0
+    assert (tmp_path / "en" / "lecture-2.toml").read_text(encoding="utf-8") == \
+        (tmp_path / "ko" / "lecture-2.toml").read_text(encoding="utf-8")
+    student = load(tmp_path / "ko" / "lecture-2.toml")
+    i18n.set_language("ko")
+    assert scenario_title(student) == "강의: 2-3-1 신경망의 순전파와 역전파 (문제지 2/2, 시드 1)"
+    assert scenario_description(student) == ("연습 문제지 2/2: lecture.toml의 신경망에 이 문제지만의 수를 넣었습니다 "
+                                              "(뽑은 시드: 1).\n각 단계를 손으로 풀고 빈칸을 모두 채우세요.\n")
+    i18n.set_language("en")
+    assert scenario_title(student) == "Lecture: forward and back through a 2-3-1 network (sheet 2 of 2, seed 1)"
+    import tomllib
+
+    document = tomllib.loads((tmp_path / "ko" / "lecture-2.toml").read_text(encoding="utf-8"))
+    assert "0.619" not in document["description_ko"] and "0.619" not in document["description"]
+
+
 def test_quiz_and_compare_refusals_in_korean(capsys) -> None:
     code, _, err = run_cli(capsys, "--lang", "ko", "quiz", "lecture", "--variant", "fast")
     assert code == 2 and err == 'error: --variant fast: lecture.toml에는 변형 "fast"이(가) 없습니다. [[variant]] 테이블이 없습니다\n'
