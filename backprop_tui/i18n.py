@@ -152,8 +152,11 @@ def fill(template: str, slots: dict[str, object], translate: bool = True) -> str
 
 def translated(text: str) -> str:
     """`text` in the current language: a Message translated with its slots, any other str looked
-    up in the catalogue as it is (English when it is not a catalogue key)."""
-    return text.translated() if isinstance(text, Message) else _(text)
+    up in the catalogue as it is (English when it is not a catalogue key; "" stays "", where
+    gettext would give the catalogue's header)."""
+    if isinstance(text, Message):
+        return text.translated()
+    return _(text) if text else text
 
 
 def error_text(error: BaseException) -> str:

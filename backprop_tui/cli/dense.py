@@ -10,7 +10,7 @@ from typing import Any
 from backprop_tui.cli.args import whole_number
 from backprop_tui.cli.handout import add_handout_arguments, refuse_handout_options, walk_length, write_trace_handout
 from backprop_tui.core.errors import UserError
-from backprop_tui.i18n import _, error_text, language, ngettext
+from backprop_tui.i18n import _, error_text, language, ngettext, translated
 
 
 MAX_TRACE_ITERATIONS = 2000
@@ -82,7 +82,7 @@ def require_variant(scenario, name: str, flag: str = "--variant") -> None:
         raise UserError(f"{flag} {name}: " + _('{file} has no variant "{name}"; it has no [[variant]] tables').format(
             file=file, name=name))
     raise UserError(f"{flag} {name}: " + _('{file} has no variant "{name}"{hint}; its variants: {names}').format(
-        file=file, name=name, hint=suggestion(name, names), names=", ".join(names)))
+        file=file, name=name, hint=translated(suggestion(name, names)), names=", ".join(names)))
 
 
 def cmd_open(args: argparse.Namespace) -> int:

@@ -189,7 +189,7 @@ def test_trace_s_notes_and_refusals_in_korean(capsys, tmp_path) -> None:
     assert code == 2 and err == 'error: --variant fast: lecture.toml에는 변형 "fast"이(가) 없습니다. [[variant]] 테이블이 없습니다\n'
     code, _, err = run_cli(capsys, "--lang", "ko", "trace", "learning-rate", "--variant", "smal")
     assert code == 2 and err.startswith('error: --variant smal: learning-rate.toml에는 변형 "smal"이(가) 없습니다')
-    assert "있는 변형: " in err
+    assert err.endswith('("too-small"을(를) 뜻했나요?). 있는 변형: too-small, right, too-large\n'), err
     code, _, err = run_cli(capsys, "--lang", "ko", "trace", "fashion_cnn")
     assert code == 2 and err == ("error: fashion_cnn.toml: CNN 시나리오는 단계별로 따라가지 않고 학습합니다: "
                                  "`backprop-tui train fashion_cnn`을(를) 실행하세요\n")
