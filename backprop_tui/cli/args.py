@@ -188,9 +188,8 @@ class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         """Print the usage and `message` (translated) on stderr and exit 2, as argparse does."""
         self.print_usage(sys.stderr)
-        # "error:" stays as it is, as the CLI's own "error: " prefix does (the glossary's 오차 is
-        # the network's error, not a program's)
-        self.exit(2, "%(prog)s: error: %(message)s\n" % {"prog": self.prog, "message": argparse_message(message)})
+        # argparse's "%(prog)s: error: %(message)s", with the tag every failed command's message has
+        self.exit(2, f"{self.prog}: " + _("error: {message}").format(message=argparse_message(message)) + "\n")
 
 
 def _translated_usage(text: str) -> str:

@@ -73,12 +73,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args_list: list[str]) -> int:
     from backprop_tui.core.errors import UserError
-    from backprop_tui.i18n import error_text
+    from backprop_tui.i18n import _, error_text
 
     try:
         args_list = _choose_language(args_list)
     except ValueError as error:
-        print(f"error: {error_text(error)}", file=sys.stderr)
+        print(_("error: {message}").format(message=error_text(error)), file=sys.stderr)
         return 2
     parser, commands = build_parser()
     if not args_list or (args_list[0] not in commands and not args_list[0].startswith("-")):
@@ -90,7 +90,7 @@ def _run(args_list: list[str]) -> int:
     try:
         return int(args.func(args) or 0)
     except UserError as error:
-        print(f"error: {error_text(error)}", file=sys.stderr)
+        print(_("error: {message}").format(message=error_text(error)), file=sys.stderr)
         return error.exit_code
     except BrokenPipeError:
         _silence_stdout()

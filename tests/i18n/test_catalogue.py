@@ -53,11 +53,7 @@ UNTRANSLATABLE: dict[str, set[str]] = {
         "backprop-tui",                                                  # the program's name
         # said only when stdout cannot show the language asked for: so in English
         "note: this output's encoding ({encoding}) cannot show {language} text; writing English"},
-    "backprop_tui/cli/args.py": {
-        "whole number",  # a type's __name__; argparse names it only for a ValueError, which it never lets through
-        # argparse's error line: "error:" stays as it is, as the CLI's own "error: " does (the
-        # glossary's 오차 is the network's error; the message after it is translated)
-        "%(prog)s: error: %(message)s\n"},
+    "backprop_tui/cli/args.py": {"whole number"},  # a type's __name__; argparse names it only for a ValueError, which it never lets through
     "backprop_tui/cli/progress.py": {"[bold]{task.fields[label]}", "{task.fields[stats]}"},  # rich's column templates
     "backprop_tui/cli/textout.py": {"GREEK SMALL LETTER ", "GREEK CAPITAL LETTER ", " BLOCK", "NFKD",  # Unicode names
                                     "backprop-tui-ascii"},                                          # a codec error handler's name

@@ -16,6 +16,8 @@ sys.path.insert(0, str(ROOT / "tools"))
 import catalogues  # noqa: E402
 
 SLOT = re.compile(r"\{[a-z_]+\}")
+ERROR_TAG = "error: "
+"""How a message that reports a failure begins (translated 오류:, not with the term 오차)."""
 
 
 def translations() -> list[tuple[str, str]]:
@@ -28,6 +30,9 @@ def translations() -> list[tuple[str, str]]:
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         # the Korean step titles leave "Layer N: " to the phase tag before them (test_catalogue.LEFT_OUT)
         english = ids[0].removeprefix("Layer {layer}: ")
+        # "error: " before a message is the tag of a failed command (오류: ...), as the CLI prints it,
+        # not the glossary's error E (오차); the rest of the message is checked as any other
+        english = english.removeprefix(ERROR_TAG)
         # an untranslated message has no Korean to check (test_catalogue reports it, unless its module
         # is still PENDING)
         pairs += [(SLOT.sub(" ", english), SLOT.sub(" ", text)) for text in strings if text]
@@ -77,6 +82,13 @@ def test_every_message_with_a_glossary_term_says_it_in_the_glossary_form(term: T
     wrong = [(english, korean) for english, korean in translations()
              if pattern.search(longer_terms_removed(english, term)) and term.korean not in korean]
     assert not wrong
+
+
+def test_the_error_tag_is_left_out_but_the_term_in_the_same_message_is_still_checked() -> None:
+    term = next(t for t in GLOSSARY if t.korean == "오차")
+    tagged = "error: the error E is too large".removeprefix(ERROR_TAG)
+    assert english_pattern(term).search(tagged)
+    assert not english_pattern(term).search("error: the file is missing".removeprefix(ERROR_TAG))
 
 
 def test_the_check_catches_a_term_said_another_way() -> None:

@@ -90,18 +90,18 @@ def test_argparse_s_errors_are_korean_name_the_flag_and_exit_2(capsys) -> None:
     err = capsys.readouterr().err
     assert exited.value.code == 2
     assert err.startswith("사용법: backprop-tui trace [-h]")
-    assert err.endswith("backprop-tui trace: error: 인수 --iterations: 1 이상이어야 함 (받은 값: 0)\n")
+    assert err.endswith("backprop-tui trace: 오류: 인수 --iterations: 1 이상이어야 함 (받은 값: 0)\n")
 
     with pytest.raises(SystemExit) as exited:
         run_cli(capsys, "--lang", "ko", "trace", "lecture", "--format", "pdf")
     assert exited.value.code == 2
-    assert ("error: 인수 --format: 잘못된 선택: 'pdf' ('text', 'markdown', 'latex', 'json' 중에서 고르세요)"
+    assert ("오류: 인수 --format: 잘못된 선택: 'pdf' ('text', 'markdown', 'latex', 'json' 중에서 고르세요)"
             in capsys.readouterr().err)
 
     with pytest.raises(SystemExit) as exited:
         run_cli(capsys, "--lang", "ko", "sheet", "lecture")
     assert exited.value.code == 2
-    assert "error: 다음 인수가 필요합니다: --students, --seed, --output/-o" in capsys.readouterr().err
+    assert "오류: 다음 인수가 필요합니다: --students, --seed, --output/-o" in capsys.readouterr().err
 
     with pytest.raises(SystemExit):
         run_cli(capsys, "--lang", "en", "trace", "lecture", "--iterations", "0")
@@ -129,7 +129,7 @@ def test_explain_in_korean_prints_the_same_line_and_korean_errors_name_the_file_
 
     wrong = cli(["explain", "lecture", "a2[1]"], LANG="ko_KR.UTF-8")
     assert wrong.returncode == 2 and "Traceback" not in wrong.stderr
-    assert wrong.stderr.startswith("error: lecture.toml: CELL 'a2[1]': a2을(를) 계산하는 단계가 없습니다 "
+    assert wrong.stderr.startswith("오류: lecture.toml: CELL 'a2[1]': a2을(를) 계산하는 단계가 없습니다 "
                                    "(출력 레이어의 활성화 값은 yhat입니다)")
     assert "lecture.toml의 단계가 계산하는 것: theta1_T, z1, a1," in wrong.stderr
     assert "칸은 1부터 셉니다: 열 벡터에서는 z1[2], 행렬에서는 theta1[2,3]처럼 씁니다" in wrong.stderr
@@ -164,7 +164,7 @@ def test_grade_in_korean_heads_and_marks_the_sheet_in_korean_with_the_same_numbe
     bad.write_text("[iteration.1]\nzeta = 1.0\n", encoding="utf-8")
     refused = cli(["grade", "lecture", str(bad), "--relative", "2"], LANG="ko_KR.UTF-8")
     assert refused.returncode == 2
-    assert "error: 인수 --relative: 0에서 1 사이의 수여야 함 (받은 값: 2)" in refused.stderr
+    assert "오류: 인수 --relative: 0에서 1 사이의 수여야 함 (받은 값: 2)" in refused.stderr
 
 
 def test_grade_s_missing_cells_in_korean_fit_a_narrow_terminal() -> None:
@@ -186,15 +186,15 @@ def test_trace_s_notes_and_refusals_in_korean(capsys, tmp_path) -> None:
     code, out, err = run_cli(capsys, "--lang", "ko", "trace", "lecture", "--iterations", "1", "-o", str(tmp_path / "t.txt"))
     assert code == 0 and out == "" and err == f"{tmp_path / 't.txt'}을(를) 썼습니다\n"
     code, _, err = run_cli(capsys, "--lang", "ko", "trace", "lecture", "--variant", "fast")
-    assert code == 2 and err == 'error: --variant fast: lecture.toml에는 변형 "fast"이(가) 없습니다. [[variant]] 테이블이 없습니다\n'
+    assert code == 2 and err == '오류: --variant fast: lecture.toml에는 변형 "fast"이(가) 없습니다. [[variant]] 테이블이 없습니다\n'
     code, _, err = run_cli(capsys, "--lang", "ko", "trace", "learning-rate", "--variant", "smal")
-    assert code == 2 and err.startswith('error: --variant smal: learning-rate.toml에는 변형 "smal"이(가) 없습니다')
+    assert code == 2 and err.startswith('오류: --variant smal: learning-rate.toml에는 변형 "smal"이(가) 없습니다')
     assert err.endswith('("too-small"을(를) 뜻했나요?). 있는 변형: too-small, right, too-large\n'), err
     code, _, err = run_cli(capsys, "--lang", "ko", "trace", "fashion_cnn")
-    assert code == 2 and err == ("error: fashion_cnn.toml: CNN 시나리오는 단계별로 따라가지 않고 학습합니다: "
+    assert code == 2 and err == ("오류: fashion_cnn.toml: CNN 시나리오는 단계별로 따라가지 않고 학습합니다: "
                                  "`backprop-tui train fashion_cnn`을(를) 실행하세요\n")
     code, _, err = run_cli(capsys, "--lang", "ko", "trace", "lecture", "--blanks")
-    assert code == 2 and err == "error: --blanks: 유인물에만 씁니다. --format markdown 또는 --format latex을 더하세요\n"
+    assert code == 2 and err == "오류: --blanks: 유인물에만 씁니다. --format markdown 또는 --format latex을 더하세요\n"
     code, out, err = run_cli(capsys, "--lang", "ko", "validate", "lecture")
     assert code == 0 and out == "lecture: 이상 없음\n"
 
@@ -213,7 +213,7 @@ def test_sheet_new_export_plane_and_landscape_speak_korean(capsys, tmp_path) -> 
     code, _, err = run_cli(capsys, "--lang", "ko", "sheet", "lecture", "--students", "2", "--seed", "1", "-o", str(tmp_path / "s"))
     assert code == 0 and err == f"{tmp_path / 's'}에 문제지 2개를 썼습니다: lecture-1.toml/.md/.tex/.key.toml … lecture-2\n"
     code, _, err = run_cli(capsys, "--lang", "ko", "sheet", "lecture", "--students", "2", "--seed", "1", "-o", str(tmp_path / "s"))
-    assert code == 2 and err == (f"error: {tmp_path / 's' / 'lecture-1.toml'} (외 7개)이(가) 있습니다. "
+    assert code == 2 and err == (f"오류: {tmp_path / 's' / 'lecture-1.toml'} (외 7개)이(가) 있습니다. "
                                  f"{tmp_path / 's'}의 문제지를 바꾸려면 --force를 주세요\n")
 
     code, _, err = run_cli(capsys, "--lang", "ko", "new", str(tmp_path / "n.toml"), "--layers", "2,3,3,2",
@@ -223,14 +223,14 @@ def test_sheet_new_export_plane_and_landscape_speak_korean(capsys, tmp_path) -> 
         f"{tmp_path / 'n.toml'}을(를) 썼습니다: 2-3-3-2 신경망. `backprop-tui trace {tmp_path / 'n.toml'}` 또는 "
         f"`backprop-tui {tmp_path / 'n.toml'}`을(를) 실행해 보세요"]
     code, _, err = run_cli(capsys, "--lang", "ko", "new", str(tmp_path / "n.toml"))
-    assert code == 2 and err == f"error: {tmp_path / 'n.toml'}: 이미 있습니다. 덮어쓰려면 --force를 쓰세요\n"
+    assert code == 2 and err == f"오류: {tmp_path / 'n.toml'}: 이미 있습니다. 덮어쓰려면 --force를 쓰세요\n"
 
     code, _, err = run_cli(capsys, "--lang", "ko", "export", "lecture", "--data-dir", str(tmp_path))
-    assert code == 2 and err == ("error: --data-dir은(는) CNN 시나리오에 씁니다. lecture.toml은(는) dense 시나리오입니다 "
+    assert code == 2 and err == ("오류: --data-dir은(는) CNN 시나리오에 씁니다. lecture.toml은(는) dense 시나리오입니다 "
                                  "(데이터가 파일 안에 있습니다)\n")
 
     code, _, err = run_cli(capsys, "--lang", "ko", "plane", "xor", "--unit", "3,1")
-    assert code == 2 and err == ("error: xor.toml: --unit 3,1: 신경망에 그런 노드가 없습니다 "
+    assert code == 2 and err == ("오류: xor.toml: --unit 3,1: 신경망에 그런 노드가 없습니다 "
                                  "(레이어 1: 노드 1에서 2, 레이어 2: 노드 1에서 1)\n")
 
     code, out, err = run_cli(capsys, "--lang", "ko", "landscape", "learning-rate", "--iterations", "3",
@@ -266,18 +266,18 @@ def test_a_student_s_file_has_its_own_korean_title_and_description_not_the_lectu
 
 def test_quiz_and_compare_refusals_in_korean(capsys) -> None:
     code, _, err = run_cli(capsys, "--lang", "ko", "quiz", "lecture", "--variant", "fast")
-    assert code == 2 and err == 'error: --variant fast: lecture.toml에는 변형 "fast"이(가) 없습니다. [[variant]] 테이블이 없습니다\n'
+    assert code == 2 and err == '오류: --variant fast: lecture.toml에는 변형 "fast"이(가) 없습니다. [[variant]] 테이블이 없습니다\n'
     code, _, err = run_cli(capsys, "--lang", "ko", "compare", "fashion_cnn")
-    assert code == 2 and err == ("error: fashion_cnn: CNN 시나리오입니다. compare는 단계별로 따라가는 (dense) 시나리오에 씁니다. "
+    assert code == 2 and err == ("오류: fashion_cnn: CNN 시나리오입니다. compare는 단계별로 따라가는 (dense) 시나리오에 씁니다. "
                                  "이 시나리오는 `backprop-tui train`으로 학습하세요.\n")
 
 
 def test_a_bad_lang_is_said_in_the_environment_s_language(capsys, monkeypatch) -> None:
     monkeypatch.setenv(i18n.ENV_VAR, "ko")
     code, _, err = run_cli(capsys, "trace", "lecture", "--lang", "xx")
-    assert code == 2 and err == "error: 인터페이스 언어 'xx'은(는) 없습니다. en, ko 중에서 고르세요\n"
+    assert code == 2 and err == "오류: 인터페이스 언어 'xx'은(는) 없습니다. en, ko 중에서 고르세요\n"
     code, _, err = run_cli(capsys, "trace", "lecture", "--lang")
-    assert code == 2 and err == "error: --lang에는 언어가 필요합니다: en 또는 ko\n"
+    assert code == 2 and err == "오류: --lang에는 언어가 필요합니다: en 또는 ko\n"
     monkeypatch.setenv(i18n.ENV_VAR, "en")
     code, _, err = run_cli(capsys, "trace", "lecture", "--lang")
     assert code == 2 and err == "error: --lang needs a language: en or ko\n"
