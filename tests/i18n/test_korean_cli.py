@@ -58,15 +58,23 @@ def test_a_korean_locale_makes_help_korean_and_lang_en_overrides_it() -> None:
     assert english.stdout == cli(["--help"]).stdout              # English is what it was without a locale
 
 
+def in_process_help(capsys, language: str, command: str) -> str:
+    """`backprop-tui --lang LANGUAGE COMMAND --help`, run in this process: what it prints."""
+    from backprop_tui.cli.main import main
+
+    with pytest.raises(SystemExit) as exited:
+        main(["--lang", language, command, "--help"])
+    assert exited.value.code == 0
+    return capsys.readouterr().out
+
+
 @pytest.mark.parametrize("command", MY_COMMANDS)
-def test_every_subcommand_s_help_is_korean_and_fits_80_columns(command: str) -> None:
+def test_every_subcommand_s_help_is_korean_and_fits_80_columns(command: str, capsys, monkeypatch) -> None:
     """Each line at most 80 terminal cells (a Hangul syllable is two), the flags and metavars as they are."""
-    result = cli([command, "--help"], BACKPROP_TUI_LANG="ko")
-    assert result.returncode == 0, result.stderr
-    text = result.stdout
+    monkeypatch.setenv("COLUMNS", "80")
+    text, english_help = (in_process_help(capsys, language, command) for language in ("ko", "en"))
     assert text.startswith(f"사용법: backprop-tui {command} [-h]")
     assert "옵션:" in text.splitlines() and "이 도움말을 보여 주고 끝냅니다" in text
-    english_help = cli([command, "--help"]).stdout
     flags = sorted(set(re.findall(r"--[a-z][a-z-]+", english_help)))
     assert flags == sorted(set(re.findall(r"--[a-z][a-z-]+", text)))  # every flag named, none translated
     # every help text of this area is Korean: no line of English words after the flags' column
@@ -199,14 +207,18 @@ def test_trace_s_notes_and_refusals_in_korean(capsys, tmp_path) -> None:
     assert code == 0 and out == "lecture: 이상 없음\n"
 
 
-def test_the_long_trace_note_is_korean_with_its_numbers(capsys, tmp_path) -> None:
-    long = tmp_path / "long.toml"
-    text = (ROOT / "scenarios" / "lecture.toml").read_text(encoding="utf-8")
-    long.write_text(re.sub(r"(?m)^iterations = \d+", "iterations = 2500", text), encoding="utf-8")
-    code, _, err = run_cli(capsys, "--lang", "ko", "trace", str(long), "--format", "json", "-o", str(tmp_path / "t.json"))
+def test_the_long_trace_note_is_korean_with_its_numbers(capsys, tmp_path, monkeypatch) -> None:
+    from backprop_tui.cli import dense
+
+    monkeypatch.setattr(dense, "MAX_TRACE_ITERATIONS", 2)  # the lecture's 3 iterations are then "long"
+    code, _, err = run_cli(capsys, "--lang", "ko", "trace", "lecture", "--format", "json", "-o", str(tmp_path / "t.json"))
     assert code == 0
-    assert err.splitlines()[0] == ("참고: 시나리오의 반복 2500번 중 처음 2000번만 출력합니다 (--iterations N을 주세요. "
+    assert err.splitlines()[0] == ("참고: 시나리오의 반복 3번 중 처음 2번만 출력합니다 (--iterations N을 주세요. "
                                    "학습 전체는 `compare`가 보여 줍니다)")
+    assert len(strict((tmp_path / "t.json").read_text(encoding="utf-8"))["iterations"]) == 2
+    monkeypatch.setattr(dense, "MAX_TRACE_ITERATIONS", 2000)
+    code, _, err = run_cli(capsys, "--lang", "en", "trace", "lecture", "--format", "json", "-o", str(tmp_path / "t.json"))
+    assert code == 0 and err == f"wrote {tmp_path / 't.json'}\n"
 
 
 def test_sheet_new_export_plane_and_landscape_speak_korean(capsys, tmp_path) -> None:
