@@ -30,7 +30,8 @@ def whole_number(minimum: int, maximum: int | None = None):
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(_("expected a whole number, got {found}").format(found=repr(text))) from None
+            message = _("expected a whole number, got {found}").format(found=repr(text))
+            raise argparse.ArgumentTypeError(message) from None
         if value < minimum:
             if minimum == 0:
                 raise argparse.ArgumentTypeError(_("expected 0 or more, got {found}").format(found=value))

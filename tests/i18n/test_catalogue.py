@@ -41,8 +41,8 @@ UNTRANSLATABLE: dict[str, set[str]] = {
     "backprop_tui/tui/widgets/about_panel.py": set(),
     "backprop_tui/tui/widgets/status_line.py": set(),
     "backprop_tui/cli/dense.py": {"backprop-tui train "},              # a command to type
-    "backprop_tui/cli/author.py": {"My scenario",  # the title `new` writes into a file named only by its suffix: the file's text, as the template's
-                                   "backprop-tui ", "backprop-tui trace "},  # commands to type
+    # the title `new` writes into a file named only by its suffix (the file's text, as the template's); commands
+    "backprop_tui/cli/author.py": {"My scenario", "backprop-tui ", "backprop-tui trace "},
     "backprop_tui/cli/explain.py": {": CELL "},                       # the argument's name (metavar)
     "backprop_tui/cli/export.py": {"--data-dir"},                     # a flag
     "backprop_tui/cli/handout.py": {"FILE"},                          # a metavar, as -o FILE.md
@@ -53,7 +53,8 @@ UNTRANSLATABLE: dict[str, set[str]] = {
         "backprop-tui",                                                  # the program's name
         # said only when stdout cannot show the language asked for: so in English
         "note: this output's encoding ({encoding}) cannot show {language} text; writing English"},
-    "backprop_tui/cli/args.py": {"whole number"},  # a type's __name__; argparse names it only for a ValueError, which it never lets through
+    # a type's __name__: argparse names it only for a ValueError, which these types never let through
+    "backprop_tui/cli/args.py": {"whole number"},
     "backprop_tui/cli/progress.py": {"[bold]{task.fields[label]}", "{task.fields[stats]}"},  # rich's column templates
     "backprop_tui/cli/textout.py": {"GREEK SMALL LETTER ", "GREEK CAPITAL LETTER ", " BLOCK", "NFKD",  # Unicode names
                                     "backprop-tui-ascii"},                                          # a codec error handler's name
