@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import gettext
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 DOMAIN = "backprop_tui"
@@ -50,7 +51,7 @@ def choose(requested: str | None = None, environ: Mapping[str, str] | None = Non
     environ = os.environ if environ is None else environ
     if requested is not None:
         if requested not in LANGUAGES:
-            raise ValueError(f"no interface language {requested!r}; choose one of {', '.join(LANGUAGES)}")
+            raise ValueError(_unknown(requested))
         return requested
     wanted = environ.get(ENV_VAR, "").strip().lower()
     if wanted in LANGUAGES:
@@ -63,13 +64,31 @@ def set_language(language: str) -> None:
     a language we have no catalogue for, and FileNotFoundError when its catalogue is missing."""
     global _current, _translations
     if language not in LANGUAGES:
-        raise ValueError(f"no interface language {language!r}; choose one of {', '.join(LANGUAGES)}")
+        raise ValueError(_unknown(language))
     if language == DEFAULT:
         _translations = gettext.NullTranslations()
     else:
         # no fallback: a wheel without its catalogue is a packaging bug, not a reason to show English
         _translations = gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[language])
     _current = language
+
+
+def _unknown(language: str) -> Message:
+    """The message for a language we have no catalogue for (a Message: said in the language chosen after)."""
+    return Message("no interface language {language}; choose one of {choices}", language=repr(language),
+                   choices=", ".join(LANGUAGES))
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """Draw messages in `language` inside the block, and in the language before it after (for
+    text written in every language at once, as a file's title and its title_ko)."""
+    previous = _current
+    set_language(language)
+    try:
+        yield
+    finally:
+        set_language(previous)
 
 
 def own_name(language: str) -> str:
@@ -133,5 +152,15 @@ def fill(template: str, slots: dict[str, object], translate: bool = True) -> str
 
 def translated(text: str) -> str:
     """`text` in the current language: a Message translated with its slots, any other str looked
-    up in the catalogue as it is (English when it is not a catalogue key)."""
-    return text.translated() if isinstance(text, Message) else _(text)
+    up in the catalogue as it is (English when it is not a catalogue key; "" stays "", where
+    gettext would give the catalogue's header)."""
+    if isinstance(text, Message):
+        return text.translated()
+    return _(text) if text else text
+
+
+def error_text(error: BaseException) -> str:
+    """An error's message in the current language: the Message it carries (made before the
+    language was known, as the core's are) translated, any other message as it is."""
+    message = error.args[0] if len(error.args) == 1 else None
+    return message.translated() if isinstance(message, Message) else str(error)

@@ -69,8 +69,10 @@ def _interrupted() -> int:
     import sys
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # in the interface language once it is chosen (English before: nothing is imported here)
+    i18n = sys.modules.get("backprop_tui.i18n")
     try:
-        print("interrupted", file=sys.stderr, flush=True)
+        print(i18n._("interrupted") if i18n is not None else "interrupted", file=sys.stderr, flush=True)
     except (OSError, ValueError):
         pass
     return INTERRUPTED

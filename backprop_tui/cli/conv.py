@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from backprop_tui.core.errors import UserError
+from backprop_tui.i18n import _
 
 
 def is_conv(path: Path) -> bool:
@@ -31,8 +32,9 @@ def load_conv_scenario(path: Path, variant: str | None = None):
     from backprop_tui.core.conv.data import load_stepping_conv
 
     if variant is not None:
-        raise UserError(f'--variant {variant}: {path.name} has no variant "{variant}"; '
-                        "a convolutional scenario has no [[variant]] tables")
+        raise UserError(f"--variant {variant}: " + _(
+            '{file} has no variant "{name}"; a convolutional scenario has no [[variant]] tables').format(
+            file=path.name, name=variant))
     return load_stepping_conv(path)
 
 

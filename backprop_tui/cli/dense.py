@@ -10,7 +10,7 @@ from typing import Any
 from backprop_tui.cli.args import whole_number
 from backprop_tui.cli.handout import add_handout_arguments, refuse_handout_options, walk_length, write_trace_handout
 from backprop_tui.core.errors import UserError
-from backprop_tui.i18n import _, language
+from backprop_tui.i18n import _, error_text, language, ngettext, translated
 
 
 MAX_TRACE_ITERATIONS = 2000
@@ -19,31 +19,33 @@ MAX_TRACE_ITERATIONS = 2000
 
 def register(subparsers: Any) -> None:
     """Add `open`, `trace`, `validate` and `scenarios` to the CLI's subparsers."""
-    p = subparsers.add_parser("open", help="open the app on SCENARIO (the default when no command is given)")
-    p.add_argument("scenario", nargs="?", default="lecture", help="a path or a bundled name (default: lecture)")
-    p.add_argument("--variant", help="step through one of the scenario's variants")
+    p = subparsers.add_parser("open", help=_("open the app on SCENARIO (the default when no command is given)"))
+    p.add_argument("scenario", nargs="?", default="lecture", help=_("a path or a bundled name (default: lecture)"))
+    p.add_argument("--variant", help=_("step through one of the scenario's variants"))
     p.add_argument("--image", type=whole_number(0, 10**6), metavar="N",
-                   help="with a checkpoint (.npz): step through its trained network on test image N")
+                   help=_("with a checkpoint (.npz): step through its trained network on test image N"))
     p.set_defaults(func=cmd_open)
 
-    p = subparsers.add_parser("trace", help="print every step of the first iterations")
-    p.add_argument("scenario", help="a path or a bundled name, e.g. lecture")
+    p = subparsers.add_parser("trace", help=_("print every step of the first iterations"))
+    p.add_argument("scenario", help=_("a path or a bundled name, e.g. lecture"))
     p.add_argument("--iterations", type=whole_number(1, MAX_TRACE_ITERATIONS),
-                   help=f"how many updates (default: the scenario's; at most {MAX_TRACE_ITERATIONS})")
+                   help=_("how many updates (default: the scenario's; at most {maximum})").format(
+                       maximum=MAX_TRACE_ITERATIONS))
     p.add_argument("--format", choices=("text", "markdown", "latex", "json"), default="text",
-                   help="text (default), json, or a handout: markdown, or latex (a document for pdflatex)")
-    p.add_argument("--variant", help="apply one of the scenario's [[variant]] tables")
-    p.add_argument("--decimals", type=whole_number(1, 12), default=4, help="decimals per cell of the text tables (1 to 12, default 4); handouts write 4 "
-                        "significant digits, more where an update's change needs them, as the app's worked lines do")
-    p.add_argument("--output", "-o", help="write to this file (atomically) instead of stdout")
+                   help=_("text (default), json, or a handout: markdown, or latex (a document for pdflatex)"))
+    p.add_argument("--variant", help=_("apply one of the scenario's [[variant]] tables"))
+    p.add_argument("--decimals", type=whole_number(1, 12), default=4, help=_(
+        "decimals per cell of the text tables (1 to 12, default 4); handouts write 4 significant digits, more "
+        "where an update's change needs them, as the app's worked lines do"))
+    p.add_argument("--output", "-o", help=_("write to this file (atomically) instead of stdout"))
     add_handout_arguments(p, MAX_TRACE_ITERATIONS)
     p.set_defaults(func=cmd_trace)
 
-    p = subparsers.add_parser("validate", help="check scenario files and report every problem")
+    p = subparsers.add_parser("validate", help=_("check scenario files and report every problem"))
     p.add_argument("scenarios", nargs="+", metavar="SCENARIO")
     p.set_defaults(func=cmd_validate)
 
-    p = subparsers.add_parser("scenarios", help="list the bundled scenarios")
+    p = subparsers.add_parser("scenarios", help=_("list the bundled scenarios"))
     p.set_defaults(func=cmd_scenarios)
 
 
@@ -60,8 +62,8 @@ def stepping_scenario_path(name: str) -> Path:
     except ScenarioError:
         is_cnn = False  # the loader reports it properly
     if is_cnn:
-        raise UserError(f"{path.name}: a CNN scenario is trained, not stepped through: "
-                        f"run `backprop-tui train {name}`")
+        raise UserError(f"{path.name}: " + _("a CNN scenario is trained, not stepped through: run `{command}`").format(
+            command=f"backprop-tui train {name}"))
     return path
 
 
@@ -75,11 +77,12 @@ def require_variant(scenario, name: str, flag: str = "--variant") -> None:
     names = [variant.name for variant in scenario.variants]
     if name in names:
         return
-    file = scenario.source.name if scenario.source else "the scenario"
+    file = scenario.source.name if scenario.source else _("the scenario")
     if not names:
-        raise UserError(f'{flag} {name}: {file} has no variant "{name}"; it has no [[variant]] tables')
-    raise UserError(f'{flag} {name}: {file} has no variant "{name}"{suggestion(name, names)}; '
-                    f'its variants: {", ".join(names)}')
+        raise UserError(f"{flag} {name}: " + _('{file} has no variant "{name}"; it has no [[variant]] tables').format(
+            file=file, name=name))
+    raise UserError(f"{flag} {name}: " + _('{file} has no variant "{name}"{hint}; its variants: {names}').format(
+        file=file, name=name, hint=translated(suggestion(name, names)), names=", ".join(names)))
 
 
 def cmd_open(args: argparse.Namespace) -> int:
@@ -117,8 +120,9 @@ def open_checkpoint_image(checkpoint: str, image: int) -> int:
     from backprop_tui.core.conv.checkpoint import checkpoint_scenario
 
     if not checkpoint.endswith(".npz"):
-        raise UserError(f"--image {image}: {checkpoint} is not a checkpoint; --image opens batch mode's "
-                        "trained network (a .npz file written by train) on one test image")
+        raise UserError(f"--image {image}: " + _(
+            "{file} is not a checkpoint; --image opens batch mode's trained network (a .npz file written by "
+            "train) on one test image").format(file=checkpoint))
     checkpoint_scenario(checkpoint, image)  # refuse here, with the message, rather than on a screen
     from backprop_tui.tui.app import BackpropApp
 
@@ -160,7 +164,6 @@ def cmd_trace(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from backprop_tui.cli.textout import json_for
-    from backprop_tui.core import wording
     from backprop_tui.core.dense.run import run
     from backprop_tui.core.dense.steps import build_steps
     from backprop_tui.core.fileio import atomic_write_text
@@ -183,8 +186,11 @@ def cmd_trace(args: argparse.Namespace) -> int:
         refuse_handout_options(args)
     count = walk_length(args, scenario.training.iterations)
     if count > MAX_TRACE_ITERATIONS:
-        print(f"note: tracing the first {MAX_TRACE_ITERATIONS} of the scenario's {wording.count(count, 'iteration')} "
-              f"(pass --iterations N; `compare` shows whole runs)", file=sys.stderr)
+        print(ngettext("note: tracing the first {maximum} of the scenario's {count} iteration (pass --iterations N; "
+                       "`compare` shows whole runs)",
+                       "note: tracing the first {maximum} of the scenario's {count} iterations (pass --iterations N; "
+                       "`compare` shows whole runs)", count).format(maximum=MAX_TRACE_ITERATIONS, count=count),
+              file=sys.stderr)
         count = MAX_TRACE_ITERATIONS
     if conv:
         if args.format in ("markdown", "latex"):  # the board's lines, as for a dense scenario
@@ -212,7 +218,7 @@ def cmd_trace(args: argparse.Namespace) -> int:
         text = trace_text(scenario, iterations, steps, args.decimals)
     if args.output:
         atomic_write_text(args.output, text)
-        print(f"wrote {args.output}", file=sys.stderr)
+        print(_("wrote {file}").format(file=args.output), file=sys.stderr)
     else:
         sys.stdout.write(json_for(sys.stdout, text) if args.format == "json" else text)
     return 0
@@ -238,7 +244,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 load_conv(path)  # the format; the images are read when it is opened
             else:
                 load(path)
-            print(f"{name}: OK")
+            print(f"{name}: " + _("OK"))
         except ScenarioError as error:
             failures += 1
             print(error.render(), file=sys.stderr)
@@ -259,6 +265,6 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
             kind = "cnn  " if scenario_kind(document) is ScenarioKind.CNN else "steps"
             title = document.get(f"title_{language()}") or document.get("title", "")
         except UserError as error:
-            kind, title = "error", str(error)
+            kind, title = "error", error_text(error)
         print(f"{name:<{width}}  {kind}  {title}")
     return 0

@@ -12,6 +12,7 @@ from typing import Any
 
 from backprop_tui.cli.args import whole_number
 from backprop_tui.core.errors import UserError
+from backprop_tui.i18n import _, error_text
 
 UNICODE_SAMPLE = "θ¹ᵀ₂₁·σ′−←Σ½²…≥"
 """Characters a worked line uses: an output that cannot encode them gets the ASCII names."""
@@ -22,17 +23,17 @@ MAX_ITERATION = 100_000
 def register(subparsers: Any) -> None:
     """Add `explain` to the CLI's subparsers."""
     p = subparsers.add_parser(
-        "explain", help="the arithmetic of one number: which operand cells make it, with their values",
-        description="Print the worked line of one result cell, e.g. `backprop-tui explain lecture z1[2]` "
-                    "prints z¹₂ = θ¹ᵀ₂₁·x₁ + θ¹ᵀ₂₂·x₂ = 1.1·1.0 + 0.7·0.5 = 1.45. A name without a "
-                    "cell (z1) explains every cell of it.")
-    p.add_argument("scenario", help="a path or a bundled name, e.g. lecture")
+        "explain", help=_("the arithmetic of one number: which operand cells make it, with their values"),
+        description=_("Print the worked line of one result cell, e.g. `backprop-tui explain lecture z1[2]` "
+                      "prints z¹₂ = θ¹ᵀ₂₁·x₁ + θ¹ᵀ₂₂·x₂ = 1.1·1.0 + 0.7·0.5 = 1.45. A name without a "
+                      "cell (z1) explains every cell of it."))
+    p.add_argument("scenario", help=_("a path or a bundled name, e.g. lecture"))
     p.add_argument("cell", metavar="CELL",
-                   help="an ASCII quantity name with a 1-based cell: z1[2], a1[1], delta2[1], "
-                        "dE_dtheta2[1,1], theta2_new[1,1], theta1_T[2,1] (quote it in the shell)")
+                   help=_("an ASCII quantity name with a 1-based cell: z1[2], a1[1], delta2[1], "
+                          "dE_dtheta2[1,1], theta2_new[1,1], theta1_T[2,1] (quote it in the shell)"))
     p.add_argument("--iteration", type=whole_number(1, MAX_ITERATION), default=1,
-                   help="which iteration (update), from 1 (default 1)")
-    p.add_argument("--variant", help="apply one of the scenario's [[variant]] tables")
+                   help=_("which iteration (update), from 1 (default 1)"))
+    p.add_argument("--variant", help=_("apply one of the scenario's [[variant]] tables"))
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=cmd_explain)
 
@@ -77,25 +78,28 @@ def cmd_explain(args: argparse.Namespace) -> int:
         iteration = run(scenario, args.iteration)[-1]
         steps = build_steps(scenario, iteration, checks=False)
     names = computed_names(steps)
-    accepted = (f"The steps of {path.name} compute: {', '.join(names)}; a cell is counted from 1, "
-                f"as z1[2] in a column vector or theta1[2,3] in a matrix (quote it in the shell).")
+    accepted = _("The steps of {file} compute: {names}; a cell is counted from 1, as z1[2] in a column vector "
+                 "or theta1[2,3] in a matrix (quote it in the shell).").format(file=path.name, names=", ".join(names))
+    where = f"{path.name}: CELL {args.cell!r}"
     try:
         cell = parse_cell(args.cell)
     except QuantityNameError as error:
-        raise UserError(f"{path.name}: CELL {args.cell!r}: {error} {accepted}") from None
+        raise UserError(f"{where}: {error_text(error)} {accepted}") from None
     step = next((s for s in steps if s.producer(cell.key) is not None), None)
     if step is None:
-        hint = ""
         if cell.key.kind is Kind.ACTIVATION and cell.key.layer == len(scenario.layers):
-            hint = " (the output layer's activation is yhat)"
-        raise UserError(f"{path.name}: CELL {args.cell!r}: no step computes {cell.key.ascii}{hint}: it is read, "
-                        f"not computed, or this network has no such layer. {accepted}")
+            why = _("no step computes {name} (the output layer's activation is yhat): it is read, not computed, "
+                    "or this network has no such layer.").format(name=cell.key.ascii)
+        else:
+            why = _("no step computes {name}: it is read, not computed, or this network has no such layer.").format(
+                name=cell.key.ascii)
+        raise UserError(f"{where}: {why} {accepted}")
     shape = step.matrix(cell.key).shape
     if cell.index:
         try:
             cells = [cell.at(shape)]
         except QuantityNameError as error:
-            raise UserError(f"{path.name}: CELL {args.cell!r}: {error}") from None
+            raise UserError(f"{where}: {error_text(error)}") from None
     else:
         cells = [(r, c) for r in range(shape[0]) for c in range(shape[1])]
     if args.format == "json":

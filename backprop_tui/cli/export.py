@@ -15,6 +15,7 @@ from typing import Any
 
 from backprop_tui.cli.args import whole_number
 from backprop_tui.core.errors import UserError
+from backprop_tui.i18n import _
 
 MAX_ITERATIONS = 1_000_000
 """The scenario loader's own limit on training.iterations (core/scenario/load.py), repeated here
@@ -27,23 +28,23 @@ def register(subparsers: Any) -> None:
     """Add `export` to the CLI's subparsers."""
     p = subparsers.add_parser(
         "export",
-        help="write SCENARIO as a standalone PyTorch script",
-        description="Write a scenario as a Python script that needs only PyTorch. A dense scenario's "
-        "script runs the same network (the weights written in, float64, the same batches) and prints "
-        "the loss of each iteration, or with --json the iterations as `trace --format json` lists "
-        "them. A CNN scenario's script trains the same network with the same hyperparameters on "
-        "Fashion-MNIST. See docs/pytorch.md.",
+        help=_("write SCENARIO as a standalone PyTorch script"),
+        description=_("Write a scenario as a Python script that needs only PyTorch. A dense scenario's "
+                      "script runs the same network (the weights written in, float64, the same batches) and prints "
+                      "the loss of each iteration, or with --json the iterations as `trace --format json` lists "
+                      "them. A CNN scenario's script trains the same network with the same hyperparameters on "
+                      "Fashion-MNIST. See docs/pytorch.md."),
     )
-    p.add_argument("scenario", metavar="SCENARIO", help="a path or a bundled name, e.g. lecture or fashion_cnn")
-    p.add_argument("--format", choices=FORMATS, default="pytorch", help="what to write (default: pytorch)")
-    p.add_argument("--output", "-o", metavar="FILE.py", help="write to this file (atomically) instead of stdout")
-    p.add_argument("--force", action="store_true", help="replace --output if it exists")
-    p.add_argument("--variant", help="dense scenarios: apply one of the scenario's [[variant]] tables")
+    p.add_argument("scenario", metavar="SCENARIO", help=_("a path or a bundled name, e.g. lecture or fashion_cnn"))
+    p.add_argument("--format", choices=FORMATS, default="pytorch", help=_("what to write (default: pytorch)"))
+    p.add_argument("--output", "-o", metavar="FILE.py", help=_("write to this file (atomically) instead of stdout"))
+    p.add_argument("--force", action="store_true", help=_("replace --output if it exists"))
+    p.add_argument("--variant", help=_("dense scenarios: apply one of the scenario's [[variant]] tables"))
     p.add_argument("--iterations", type=whole_number(1, MAX_ITERATIONS), metavar="N",
-                   help="dense scenarios: how many updates the script runs (default: the scenario's)")
+                   help=_("dense scenarios: how many updates the script runs (default: the scenario's)"))
     p.add_argument("--data-dir", metavar="D",
-                   help="CNN scenarios: the Fashion-MNIST folder the script reads by default (default: "
-                   "the one `backprop-tui train` would use, found now)")
+                   help=_("CNN scenarios: the Fashion-MNIST folder the script reads by default (default: "
+                          "the one `backprop-tui train` would use, found now)"))
     p.set_defaults(func=cmd_export)
 
 
@@ -64,7 +65,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         from backprop_tui.core.fileio import atomic_write_text
 
         atomic_write_text(args.output, text, "script")
-        print(f"wrote {args.output}", file=sys.stderr)
+        print(_("wrote {file}").format(file=args.output), file=sys.stderr)
     else:
         _write_source(text)
     return 0
@@ -88,11 +89,11 @@ def _write_source(text: str) -> None:
 def _check_output(output: Path, scenario: Path, force: bool) -> None:
     """Nothing a user wrote is replaced unasked, and the scenario itself never."""
     if output.exists() and os.path.realpath(output) == os.path.realpath(scenario):
-        raise UserError(f"--output {output}: that is the scenario file itself; give the script another name")
+        raise UserError(f"--output {output}: " + _("that is the scenario file itself; give the script another name"))
     if output.is_dir():
-        raise UserError(f"--output {output}: is a directory; give a file name for the script")
+        raise UserError(f"--output {output}: " + _("is a directory; give a file name for the script"))
     if output.exists() and output.is_file() and not force:
-        raise UserError(f"--output {output}: the file exists; pass --force to replace it")
+        raise UserError(f"--output {output}: " + _("the file exists; pass --force to replace it"))
 
 
 def _dense_text(args: argparse.Namespace, path: Path) -> str:
@@ -100,7 +101,8 @@ def _dense_text(args: argparse.Namespace, path: Path) -> str:
     from backprop_tui.render.pytorch_script import DenseExport, dense_script
 
     if args.data_dir is not None:
-        raise UserError(f"--data-dir applies to CNN scenarios; {path.name} is a dense scenario (its data is in the file)")
+        raise UserError(_("--data-dir applies to CNN scenarios; {file} is a dense scenario (its data is in the file)"
+                          ).format(file=path.name))
     scenario = load(path, args.variant)
     count = args.iterations or scenario.training.iterations
     return dense_script(DenseExport(scenario, count, args.scenario))
@@ -113,14 +115,14 @@ def _cnn_text(args: argparse.Namespace, path: Path) -> str:
 
     for flag, value in (("--variant", args.variant), ("--iterations", args.iterations)):
         if value is not None:
-            raise UserError(f"{flag} applies to dense scenarios; {path.name} is a CNN scenario, whose script "
-                            "trains for its epochs (the script takes --epochs and --limit)")
+            raise UserError(_("{flag} applies to dense scenarios; {file} is a CNN scenario, whose script trains for "
+                              "its epochs (the script takes --epochs and --limit)").format(flag=flag, file=path.name))
     scenario = load_cnn_scenario(path)
     places = places_to_load(args.data_dir)  # a named folder that lacks a file is an error here
     try:
         data_dir: Path | None = find_data(places).resolve()
     except UserError:
         data_dir = None
-        print("note: Fashion-MNIST was not found on this machine (see `backprop-tui data`); the script "
-              "will need --data-dir DIR", file=sys.stderr)
+        print(_("note: Fashion-MNIST was not found on this machine (see `backprop-tui data`); the script "
+                "will need --data-dir DIR"), file=sys.stderr)
     return cnn_script(CnnExport(scenario, data_dir, args.scenario))

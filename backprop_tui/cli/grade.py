@@ -13,6 +13,8 @@ import sys
 from typing import Any
 
 from backprop_tui.cli.args import number_in
+from backprop_tui.cli.textout import pad, text_width, wrap
+from backprop_tui.i18n import N_, _
 
 UNICODE_SAMPLE = "θ¹ᵀ₂₁·σ′−∂ŷ½"
 """Characters a sentence uses: JSON to an output that cannot encode them is escaped instead."""
@@ -21,22 +23,22 @@ UNICODE_SAMPLE = "θ¹ᵀ₂₁·σ′−∂ŷ½"
 def register(subparsers: Any) -> None:
     """Add `grade` to the CLI's subparsers."""
     p = subparsers.add_parser(
-        "grade", help="mark a sheet of answers (TOML): right, wrong with the mistake named, missing",
-        description="Grade ANSWERS (a TOML sheet with one [iteration.N] table per iteration, mapping ASCII "
-                    "quantity names such as z1, yhat, delta2, dE_dtheta2, theta2_new or one cell "
-                    "\"theta2_new[1,1]\" to numbers, vectors or matrices; see docs/answer-sheets.md) against "
-                    "SCENARIO's steps. Each wrong number that a known mistake produces gets the mistake's "
-                    "code and a sentence with its numbers.")
-    p.add_argument("scenario", help="a path or a bundled name, e.g. lecture")
-    p.add_argument("answers", metavar="ANSWERS.toml", help="the sheet of answers")
+        "grade", help=_("mark a sheet of answers (TOML): right, wrong with the mistake named, missing"),
+        description=_("Grade ANSWERS (a TOML sheet with one [iteration.N] table per iteration, mapping ASCII "
+                      "quantity names such as z1, yhat, delta2, dE_dtheta2, theta2_new or one cell "
+                      "\"theta2_new[1,1]\" to numbers, vectors or matrices; see docs/answer-sheets.md) against "
+                      "SCENARIO's steps. Each wrong number that a known mistake produces gets the mistake's "
+                      "code and a sentence with its numbers."))
+    p.add_argument("scenario", help=_("a path or a bundled name, e.g. lecture"))
+    p.add_argument("answers", metavar="ANSWERS.toml", help=_("the sheet of answers"))
     p.add_argument("--key", metavar="KEY.toml",
-                   help="an answer key in the same format: only its cells are asked (default: every cell the "
-                        "steps of each answered iteration compute)")
-    p.add_argument("--variant", help="apply one of the scenario's [[variant]] tables")
+                   help=_("an answer key in the same format: only its cells are asked (default: every cell the "
+                          "steps of each answered iteration compute)"))
+    p.add_argument("--variant", help=_("apply one of the scenario's [[variant]] tables"))
     p.add_argument("--relative", type=number_in(0.0, 1.0), default=0.01,
-                   help="relative tolerance (default 0.01, i.e. 1%%)")
+                   help=_("relative tolerance (default 0.01, i.e. 1%%)"))
     p.add_argument("--absolute", type=number_in(0.0, 1e6), default=0.005,
-                   help="absolute tolerance (default 0.005); the looser of the two counts")
+                   help=_("absolute tolerance (default 0.005); the looser of the two counts"))
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=cmd_grade)
 
@@ -140,34 +142,39 @@ def report_text(graded: list[Any], scenario: str, sheet: str, width: int | None 
     """The marked sheet as lines: the score, then per iteration one line per answered cell (the
     mistake's sentence below a wrong one, wrapped to `width` columns where given, else on one
     line) and one line per run of missing cells of a quantity."""
-    import textwrap
-
     from backprop_tui.core.dense.answers import Verdict
     from backprop_tui.render.mistakes import num, sentence
     count = {verdict: sum(1 for g in graded if g.verdict is verdict) for verdict in Verdict}
-    lines = [f"{sheet} on {scenario}: {count[Verdict.RIGHT]} right, {count[Verdict.WRONG]} wrong, "
-             f"{count[Verdict.MISSING]} missing"]
+    lines = [_("{sheet} on {scenario}: {right} right, {wrong} wrong, {missing} missing").format(
+        sheet=sheet, scenario=scenario, right=count[Verdict.RIGHT], wrong=count[Verdict.WRONG],
+        missing=count[Verdict.MISSING])]
     rows = _rows(graded)
-    name_width = max((len(name) for name, _ in rows), default=0)
+    name_width = max((len(name) for name, _group in rows), default=0)
+    verdict_width = max(7, *(text_width(_(word)) for word in VERDICTS.values()))
     iteration = None
     for name, group in rows:
         g = group[0]
         if g.iteration != iteration:
             iteration = g.iteration
-            lines += ["", f"iteration {iteration}"]
+            lines += ["", _("iteration {number}").format(number=iteration)]
+        verdict = pad(_(VERDICTS[g.verdict.value]), verdict_width)
         if g.verdict is Verdict.MISSING:
-            lines.append(_missing_line(f"  {name:<{name_width}}  missing  expected ", group, width))
+            head = f"  {name:<{name_width}}  {verdict.rstrip()}  " + _("expected {values}")
+            lines.append(_missing_line(head, group, width))
             continue
-        line = f"  {name:<{name_width}}  {g.verdict.value:<7}  {num(g.given):>9}"
+        line = f"  {name:<{name_width}}  {verdict}  {num(g.given):>9}"
         if g.verdict is Verdict.WRONG:
-            line += f"  expected {num(g.expected)}"
+            line += "  " + _("expected {values}").format(values=num(g.expected))
         lines.append(line)
         if g.diagnosis is not None:
             indent = " " * (name_width + 4)
             text = f"{g.diagnosis.mistake.value}: {sentence(g.diagnosis, g.step)}"
-            lines += (textwrap.wrap(text, max(width - 1, 40), initial_indent=indent, subsequent_indent=indent)
-                      if width else [indent + text])
+            lines += wrap(text, max(width - 1, 40), indent) if width else [indent + text]
     return "\n".join(lines) + "\n"
+
+
+VERDICTS = {"right": N_("right"), "wrong": N_("wrong"), "missing": N_("missing")}
+"""Each verdict's word in the text report, by its value (the JSON keeps the values as they are)."""
 
 
 MISSING_SHOWN = 4
@@ -175,17 +182,17 @@ MISSING_SHOWN = 4
 
 
 def _missing_line(head: str, group: list[Any], width: int | None) -> str:
-    """head + the expected values of missing cells: as many as fit in `width` (MISSING_SHOWN
-    without one), then how many cells there are."""
+    """`head` (its {values} slot) filled with the expected values of missing cells: as many as fit
+    in `width` columns (MISSING_SHOWN without one), then how many cells there are."""
     from backprop_tui.render.mistakes import num
 
     values = [num(g.expected) for g in group]
     for shown in range(len(values), -1, -1):
-        more = f"... ({len(values)} cells)" if shown < len(values) else ""
-        line = head + ", ".join(values[:shown] + ([more] if more else []))
-        if (width is None and shown <= MISSING_SHOWN) or (width is not None and len(line) <= width) or shown == 0:
+        more = _("... ({count} cells)").format(count=len(values)) if shown < len(values) else ""
+        line = head.format(values=", ".join(values[:shown] + ([more] if more else [])))
+        if (width is None and shown <= MISSING_SHOWN) or (width is not None and text_width(line) <= width) or shown == 0:
             return line
-    return head
+    return head.format(values="")
 
 
 def _rows(graded: list[Any]) -> list[tuple[str, list[Any]]]:

@@ -15,6 +15,7 @@ from typing import Any
 
 from backprop_tui.cli.args import whole_number
 from backprop_tui.core.errors import UserError
+from backprop_tui.i18n import _, ngettext
 
 HANDOUT_ONLY = ("phases", "chain", "blanks", "key", "full")
 """Options that shape a handout, refused with --format text or json."""
@@ -22,23 +23,23 @@ HANDOUT_ONLY = ("phases", "chain", "blanks", "key", "full")
 
 def add_handout_arguments(parser: Any, most: int) -> None:
     """Add the handout options to `trace`'s parser; `most` is the longest walk."""
-    group = parser.add_argument_group("handouts (--format markdown or latex; --from and --to choose the "
-                                      "iterations of every format)")
+    group = parser.add_argument_group(_("handouts (--format markdown or latex; --from and --to choose the "
+                                        "iterations of every format)"))
     group.add_argument("--from", dest="first", type=whole_number(1, most), default=1, metavar="N",
-                       help="the first iteration written (default 1)")
+                       help=_("the first iteration written (default 1)"))
     group.add_argument("--to", dest="last", type=whole_number(1, most), metavar="M",
-                       help="the last iteration written (default: the last walked)")
-    group.add_argument("--phases", help=f"comma-separated phases to write (default all: forward,loss,backward,update)")
+                       help=_("the last iteration written (default: the last walked)"))
+    group.add_argument("--phases", help=_("comma-separated phases to write (default all: forward,loss,backward,update)"))
     group.add_argument("--chain", nargs="+", metavar="WEIGHT",
-                       help="add the chain rule of these weights or biases, e.g. theta1[1,1] b2[1]")
+                       help=_("add the chain rule of these weights or biases, e.g. theta1[1,1] b2[1]"))
     group.add_argument("--blanks", nargs="?", const="all", metavar="WHAT",
-                       help="leave results blank for students (phases, or names such as z1,delta2,theta2_new; "
-                            "default all) and write the answer key beside the sheet (needs -o)")
+                       help=_("leave results blank for students (phases, or names such as z1,delta2,theta2_new; "
+                              "default all) and write the answer key beside the sheet (needs -o)"))
     group.add_argument("--full", action="store_true",
-                       help="write every iteration step by step (default: the first three and the last, "
-                            "a table of the losses between)")
-    group.add_argument("--key", metavar="FILE.key.toml", help="where the answer key goes (default: beside the sheet)")
-    group.add_argument("--force", action="store_true", help="replace a sheet or key that exists")
+                       help=_("write every iteration step by step (default: the first three and the last, "
+                              "a table of the losses between)"))
+    group.add_argument("--key", metavar="FILE.key.toml", help=_("where the answer key goes (default: beside the sheet)"))
+    group.add_argument("--force", action="store_true", help=_("replace a sheet or key that exists"))
 
 
 def walk_length(args: argparse.Namespace, scenario_iterations: int) -> int:
@@ -48,8 +49,10 @@ def walk_length(args: argparse.Namespace, scenario_iterations: int) -> int:
     """
     if args.iterations is not None:
         if args.last is not None and args.last > args.iterations:
-            raise UserError(f"--to {args.last}: the walk has {args.iterations} iterations (--iterations "
-                            f"{args.iterations}); raise --iterations or lower --to")
+            raise UserError(f"--to {args.last}: " + ngettext(
+                "the walk has {count} iteration (--iterations {count}); raise --iterations or lower --to",
+                "the walk has {count} iterations (--iterations {count}); raise --iterations or lower --to",
+                args.iterations).format(count=args.iterations))
         return args.iterations
     return args.last if args.last is not None else scenario_iterations
 
@@ -58,8 +61,9 @@ def refuse_handout_options(args: argparse.Namespace) -> None:
     """UserError when a handout-only option comes with --format text or json."""
     given = [f"--{name}" for name in HANDOUT_ONLY if getattr(args, name) not in (None, False)]
     if given:
-        raise UserError(f"{', '.join(given)}: {'applies' if len(given) == 1 else 'apply'} to handouts; "
-                        f"add --format markdown or --format latex")
+        raise UserError(f"{', '.join(given)}: " + ngettext(
+            "applies to handouts; add --format markdown or --format latex",
+            "apply to handouts; add --format markdown or --format latex", len(given)))
 
 
 def handout_options(args: argparse.Namespace, scenario: Any) -> Any:
@@ -89,10 +93,10 @@ def write_trace_handout(args: argparse.Namespace, scenario: Any, iterations: lis
     first, last = check_range(options, len(iterations))
     steps = [s for n in sorted(detailed_iterations(options, first, last)) for s in build_steps(scenario, iterations[n - 1])]
     if args.key is not None and not options.blanks:
-        raise UserError("--key: an answer key belongs to a sheet with blanks; add --blanks")
+        raise UserError(_("--key: an answer key belongs to a sheet with blanks; add --blanks"))
     if options.blanks and args.output is None:
-        raise UserError("--blanks writes two files, the sheet and its answer key: give -o DIR or -o FILE"
-                        f"{form.suffix} (the key goes beside it, or where --key says)")
+        raise UserError(_("--blanks writes two files, the sheet and its answer key: give -o DIR or -o {file} "
+                          "(the key goes beside it, or where --key says)").format(file=f"FILE{form.suffix}"))
     if args.output is None:
         sys.stdout.write(render(build_handout(scenario, iterations, steps, options), form))
         return 0
@@ -106,5 +110,5 @@ def write_trace_handout(args: argparse.Namespace, scenario: Any, iterations: lis
     # user did not name, so it replaces nothing unless --force says so
     write_handout(scenario, iterations, steps, options, form, files, replace=args.force or not options.blanks)
     for path in files.all:
-        print(f"wrote {path}", file=sys.stderr)
+        print(_("wrote {file}").format(file=path), file=sys.stderr)
     return 0

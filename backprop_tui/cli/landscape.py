@@ -10,6 +10,7 @@ from typing import Any
 
 from backprop_tui.cli.args import whole_number
 from backprop_tui.core.errors import UserError
+from backprop_tui.i18n import _, error_text
 
 MAX_ITERATIONS = 100_000
 """Each path is one engine run; beyond this a landscape takes minutes rather than seconds."""
@@ -19,26 +20,26 @@ IMAGE_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 def register(subparsers: Any) -> None:
     """Add `landscape` to the CLI's subparsers."""
     p = subparsers.add_parser(
-        "landscape", help="the error surface over two weights (or the runs' principal plane), with each variant's path",
-        description="E on all the data over a plane through parameter space, drawn as a heat map with contour bands, "
-                    "and each variant's path from the same start. The plane is two weights (the others held at the "
-                    "start point; by default the two that move most over the run) or, with --plane pca, the plane "
-                    "of the runs' two principal directions.")
-    p.add_argument("scenario", help="a path or a bundled name, e.g. learning-rate")
+        "landscape", help=_("the error surface over two weights (or the runs' principal plane), with each variant's path"),
+        description=_("E on all the data over a plane through parameter space, drawn as a heat map with contour bands, "
+                      "and each variant's path from the same start. The plane is two weights (the others held at the "
+                      "start point; by default the two that move most over the run) or, with --plane pca, the plane "
+                      "of the runs' two principal directions."))
+    p.add_argument("scenario", help=_("a path or a bundled name, e.g. learning-rate"))
     p.add_argument("--variant", action="append", metavar="V",
-                   help="draw only this variant's path (repeat for several; default: every variant)")
+                   help=_("draw only this variant's path (repeat for several; default: every variant)"))
     p.add_argument("--iterations", type=whole_number(1, MAX_ITERATIONS),
-                   help="updates per path (default: the longest run any variant asks for)")
+                   help=_("updates per path (default: the longest run any variant asks for)"))
     p.add_argument("--plane", metavar="W1,W2|pca",
-                   help="two weights by ASCII name, e.g. 'theta1[1,1],theta2[2,1]', or 'pca' "
-                        "(default: the two weights that move most)")
+                   help=_("two weights by ASCII name, e.g. 'theta1[1,1],theta2[2,1]', or 'pca' "
+                          "(default: the two weights that move most)"))
     p.add_argument("--resolution", type=whole_number(8, 400), default=60,
-                   help="grid points per axis (default 60)")
+                   help=_("grid points per axis (default 60)"))
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.add_argument("--width", type=whole_number(20, 400), default=60, help="text map width in characters (default 60)")
-    p.add_argument("--height", type=whole_number(8, 200), default=22, help="text map height in lines (default 22)")
+    p.add_argument("--width", type=whole_number(20, 400), default=60, help=_("text map width in characters (default 60)"))
+    p.add_argument("--height", type=whole_number(8, 200), default=22, help=_("text map height in lines (default 22)"))
     p.add_argument("--output", "-o", metavar="FILE",
-                   help="write there (atomically); FILE.png or FILE.svg makes an image (needs the 'plot' extra)")
+                   help=_("write there (atomically); FILE.png or FILE.svg makes an image (needs the 'plot' extra)"))
     p.set_defaults(func=cmd_landscape)
 
 
@@ -62,7 +63,7 @@ def cmd_landscape(args: argparse.Namespace) -> int:
     cuts = []
     if scape.plane.kind == WEIGHTS:
         wanted = {path.name for path in scape.paths}
-        for name, _, variant in variant_scenarios(scenario):
+        for name, _spec, variant in variant_scenarios(scenario):
             cut = gradient_cut(variant, initial_state(variant).params) if name in wanted else None
             if cut is not None:
                 cuts.append((cut, name))
@@ -70,9 +71,9 @@ def cmd_landscape(args: argparse.Namespace) -> int:
         try:
             data = landscape_image(scape, image, cuts)
         except PlotExtraMissing as error:
-            raise UserError(str(error)) from None
+            raise UserError(error_text(error)) from None
         atomic_write_bytes(args.output, data, "image")
-        print(f"wrote {args.output}", file=sys.stderr)
+        print(_("wrote {file}").format(file=args.output), file=sys.stderr)
         return 0
     if args.format == "json":
         text = landscape_json(scape, cuts)
@@ -88,7 +89,7 @@ def cmd_landscape(args: argparse.Namespace) -> int:
         text = landscape_text(scape, args.width, args.height, cuts).plain + "\n"
     if args.output:
         atomic_write_text(args.output, text)
-        print(f"wrote {args.output}", file=sys.stderr)
+        print(_("wrote {file}").format(file=args.output), file=sys.stderr)
     else:
         sys.stdout.write(text)
     return 0
@@ -101,5 +102,5 @@ def _check_matplotlib() -> None:
     from backprop_tui.render.landscape import MATPLOTLIB_EXTRA
 
     if find_spec("matplotlib") is None:
-        raise UserError(f"an image (-o FILE.png or FILE.svg) is drawn with matplotlib, which is not installed; "
-                        f"it comes with the optional extra 'plot': {MATPLOTLIB_EXTRA}")
+        raise UserError(_("an image (-o FILE.png or FILE.svg) is drawn with matplotlib, which is not installed; "
+                          "it comes with the optional extra 'plot': {extra}").format(extra=MATPLOTLIB_EXTRA))

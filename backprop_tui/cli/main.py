@@ -37,18 +37,18 @@ def build_parser() -> tuple[argparse.ArgumentParser, frozenset[str]]:
     import argparse
     import importlib
 
-    parser = argparse.ArgumentParser(
-        prog="backprop-tui",
-        description=(
-            "Step through backpropagation key by key. With no command, opens the app on "
-            "SCENARIO (default: the bundled lecture scenario)."
-        ),
-    )
-    from backprop_tui.i18n import LANGUAGES
+    from backprop_tui.cli.args import Parser
+    from backprop_tui.i18n import LANGUAGES, _
 
+    # built after the language is chosen (`_run`), so every help text is in it
+    parser = Parser(
+        prog="backprop-tui",
+        description=_("Step through backpropagation key by key. With no command, opens the app on "
+                      "SCENARIO (default: the bundled lecture scenario)."),
+    )
     parser.add_argument("--lang", choices=LANGUAGES,
-                        help="interface language, anywhere on the line (default: $BACKPROP_TUI_LANG, "
-                             "else the locale, e.g. LANG=ko_KR.UTF-8, else en)")
+                        help=_("interface language, anywhere on the line (default: $BACKPROP_TUI_LANG, "
+                               "else the locale, e.g. LANG=ko_KR.UTF-8, else en)"))
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for area in AREAS:
         importlib.import_module(area).register(subparsers)
@@ -73,11 +73,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args_list: list[str]) -> int:
     from backprop_tui.core.errors import UserError
+    from backprop_tui.i18n import _, error_text
 
     try:
         args_list = _choose_language(args_list)
     except ValueError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(_("error: {message}").format(message=error_text(error)), file=sys.stderr)
         return 2
     parser, commands = build_parser()
     if not args_list or (args_list[0] not in commands and not args_list[0].startswith("-")):
@@ -89,7 +90,7 @@ def _run(args_list: list[str]) -> int:
     try:
         return int(args.func(args) or 0)
     except UserError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(_("error: {message}").format(message=error_text(error)), file=sys.stderr)
         return error.exit_code
     except BrokenPipeError:
         _silence_stdout()
@@ -99,11 +100,13 @@ def _run(args_list: list[str]) -> int:
 def _choose_language(args_list: list[str]) -> list[str]:
     """Set the interface language from `--lang X` (or `--lang=X`) anywhere before `--`, else the
     environment (i18n.choose), and return the arguments without it, so every subcommand takes it
-    in any position. Raises ValueError for a language with no catalogue."""
+    in any position. Raises ValueError (its message an i18n.Message) for a language with no
+    catalogue, after setting the environment's language to say so in."""
     from backprop_tui import i18n
 
     rest: list[str] = []
     requested: str | None = None
+    missing = False
     items = iter(args_list)
     for item in items:
         if item == "--":
@@ -111,20 +114,37 @@ def _choose_language(args_list: list[str]) -> list[str]:
             break
         if item == "--lang":
             requested = next(items, None)
-            if requested is None:
-                raise ValueError(f"--lang needs a language: {' or '.join(i18n.LANGUAGES)}")
+            missing = requested is None
         elif item.startswith("--lang="):
             requested = item.split("=", 1)[1]
         else:
             rest.append(item)
-    language = i18n.choose(requested)
+    try:
+        if missing:
+            choices = i18n.Message("{others} or {last}", others=", ".join(i18n.LANGUAGES[:-1]), last=i18n.LANGUAGES[-1])
+            raise ValueError(i18n.Message("--lang needs a language: {choices}", choices=choices))
+        language = i18n.choose(requested)
+    except ValueError:
+        _use_language(i18n.choose(None))  # the language the environment asks for says what was wrong
+        raise
+    _use_language(language)
+    return rest
+
+
+def _use_language(language: str) -> None:
+    """Draw every message in `language`, or in English when stdout cannot show it (with a note)."""
+    from backprop_tui import i18n
+
     if language != i18n.DEFAULT and not _can_write(sys.stdout, i18n.own_name(language)):
-        # an ASCII terminal would show Korean as "??"; English keeps the ASCII fallback readable
-        print(f"note: this output's encoding ({sys.stdout.encoding}) cannot show {language!r} text; "
-              "writing English", file=sys.stderr)
+        # an ASCII terminal would show Korean as "??"; English keeps the ASCII fallback readable.
+        # The note is English: it is said because this output cannot show the other language.
+        print(ENCODING_NOTE.format(encoding=sys.stdout.encoding, language=repr(language)), file=sys.stderr)
         language = i18n.DEFAULT
     i18n.set_language(language)
-    return rest
+
+
+ENCODING_NOTE = "note: this output's encoding ({encoding}) cannot show {language} text; writing English"
+"""Said in English when stdout cannot show the language asked for."""
 
 
 def _can_write(stream: object, sample: str) -> bool:
@@ -143,10 +163,17 @@ def interrupted() -> int:
     """Say "interrupted" on stderr, with further Ctrl-C ignored while saying it; returns 130."""
     with _sigint_ignored():
         try:
-            print("interrupted", file=sys.stderr, flush=True)
+            print(_interrupted_text(), file=sys.stderr, flush=True)
         except (OSError, ValueError):  # stderr closed: the exit code still says it
             pass
     return INTERRUPTED
+
+
+def _interrupted_text() -> str:
+    """"interrupted" in the interface language; English before the language module is even loaded
+    (a Ctrl-C in the first instant), without importing anything while the signal is ignored."""
+    i18n = sys.modules.get("backprop_tui.i18n")
+    return i18n._("interrupted") if i18n is not None else "interrupted"
 
 
 class _sigint_ignored:

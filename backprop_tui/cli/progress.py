@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
 from backprop_tui.core.cnn.train import Evaluation, TrainState
-from backprop_tui.core import wording
+from backprop_tui.i18n import _, ngettext
 
 
 def live_terminal(console: Console) -> bool:
@@ -22,12 +22,12 @@ def live_terminal(console: Console) -> bool:
 
 def epoch_line(result: dict[str, Any], epochs: int) -> str:
     """One line summarising a finished epoch."""
-    return (
-        f"epoch {result['epoch']}/{epochs}: train loss {result['train_loss']:.4f}, "
-        f"train accuracy {result['train_accuracy']:.2%}, test loss {result['test_loss']:.4f}, "
-        f"test accuracy {result['test_accuracy']:.2%}, {result['images_per_second']:.0f} images/s, "
-        f"{result['train_seconds']:.1f} s"
-    )
+    return _("epoch {epoch}/{epochs}: train loss {train_loss}, train accuracy {train_accuracy}, test loss "
+             "{test_loss}, test accuracy {test_accuracy}, {rate} images/s, {seconds} s").format(
+        epoch=result["epoch"], epochs=epochs, train_loss=f"{result['train_loss']:.4f}",
+        train_accuracy=f"{result['train_accuracy']:.2%}", test_loss=f"{result['test_loss']:.4f}",
+        test_accuracy=f"{result['test_accuracy']:.2%}", rate=f"{result['images_per_second']:.0f}",
+        seconds=f"{result['train_seconds']:.1f}")
 
 
 class RichProgress:
@@ -49,7 +49,7 @@ class RichProgress:
         self.test_task: TaskID | None = None
         self._last = 0.0
 
-    def __enter__(self) -> "RichProgress":
+    def __enter__(self) -> RichProgress:
         self.progress.start()
         return self
 
@@ -58,7 +58,8 @@ class RichProgress:
 
     def on_epoch_start(self, epoch: int, batches: int, state: TrainState) -> None:
         self.task = self.progress.add_task("train", total=batches, completed=state.batch,
-                                           label=f"epoch {epoch + 1}/{self.epochs}", stats="")
+                                           label=_("epoch {epoch}/{epochs}").format(epoch=epoch + 1, epochs=self.epochs),
+                                           stats="")
 
     def on_batch(self, state: TrainState, batches: int, lr: float) -> None:
         now = time.monotonic()
@@ -67,15 +68,16 @@ class RichProgress:
         self._last = now
         assert self.task is not None
         rate = state.seen / state.seconds if state.seconds else 0.0
-        stats = (f"loss {state.loss_sum / max(state.seen, 1):.4f}  acc {state.correct / max(state.seen, 1):.2%}  "
-                 f"{rate:.0f} img/s")
+        stats = _("loss {loss}  acc {accuracy}  {rate} img/s").format(
+            loss=f"{state.loss_sum / max(state.seen, 1):.4f}", accuracy=f"{state.correct / max(state.seen, 1):.2%}",
+            rate=f"{rate:.0f}")
         self.progress.update(self.task, completed=state.batch, stats=stats)
 
     def on_evaluate(self, done: int, total: int) -> None:
         """The end-of-epoch test evaluation, as a second bar under the epoch's."""
         if self.test_task is None:
-            self.test_task = self.progress.add_task("test", total=total, completed=0, label="test set",
-                                                    stats="evaluating the epoch's weights")
+            self.test_task = self.progress.add_task("test", total=total, completed=0, label=_("test set"),
+                                                    stats=_("evaluating the epoch's weights"))
         self.progress.update(self.test_task, completed=done)
 
     def on_test(self, test: Evaluation, state: TrainState) -> None:
@@ -98,7 +100,7 @@ class PlainProgress:
         self._every = 1
         self._eval_part: int | None = None
 
-    def __enter__(self) -> "PlainProgress":
+    def __enter__(self) -> PlainProgress:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -106,19 +108,19 @@ class PlainProgress:
 
     def on_epoch_start(self, epoch: int, batches: int, state: TrainState) -> None:
         self._every = max(1, batches // self.lines_per_epoch)
-        print(f"epoch {epoch + 1}/{self.epochs}: {wording.count(batches, 'batch')}", file=self.stream, flush=True)
+        print(ngettext("epoch {epoch}/{epochs}: {count} batch", "epoch {epoch}/{epochs}: {count} batches", batches).format(
+            epoch=epoch + 1, epochs=self.epochs, count=batches), file=self.stream, flush=True)
 
     def on_batch(self, state: TrainState, batches: int, lr: float) -> None:
         if state.batch % self._every and state.batch != batches:
             return
         rate = state.seen / state.seconds if state.seconds else 0.0
         eta = (batches - state.batch) * (state.seconds / max(state.batch, 1))
-        print(
-            f"  batch {state.batch}/{batches}: loss {state.loss_sum / max(state.seen, 1):.4f}, "
-            f"accuracy {state.correct / max(state.seen, 1):.2%}, {rate:.0f} images/s, "
-            f"lr {lr:.4g}, ETA {eta:.0f} s",
-            file=self.stream, flush=True,
-        )
+        print("  " + _("batch {batch}/{batches}: loss {loss}, accuracy {accuracy}, {rate} images/s, lr {lr}, "
+                       "ETA {eta} s").format(
+            batch=state.batch, batches=batches, loss=f"{state.loss_sum / max(state.seen, 1):.4f}",
+            accuracy=f"{state.correct / max(state.seen, 1):.2%}", rate=f"{rate:.0f}", lr=f"{lr:.4g}",
+            eta=f"{eta:.0f}"), file=self.stream, flush=True)
 
     def on_evaluate(self, done: int, total: int) -> None:
         """A line when the test evaluation has begun and a few while it runs (as many as an
@@ -127,7 +129,8 @@ class PlainProgress:
         if self._eval_part is not None and (part == self._eval_part or done >= total):
             return
         self._eval_part = part
-        print(f"  testing: {done}/{wording.count(total, 'test image')}", file=self.stream, flush=True)
+        print("  " + ngettext("testing: {done}/{count} test image", "testing: {done}/{count} test images", total).format(
+            done=done, count=total), file=self.stream, flush=True)
 
     def on_test(self, test: Evaluation, state: TrainState) -> None:
         """The epoch's test evaluation: the epoch line that follows says what matters of it."""

@@ -9,17 +9,19 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from backprop_tui.i18n import _
+
 
 def register(subparsers: Any) -> None:
     """Add `quiz` to the CLI's subparsers."""
     p = subparsers.add_parser(
-        "quiz", help="the app in quiz mode: type each result before it is shown",
-        description="Open the app on SCENARIO in quiz mode: each asked step hides its results until you "
-                    "have typed them (Enter answers, Tab skips, Esc leaves the quiz, A shows the summary, "
-                    "which can be saved as JSON or markdown). The scenario's [quiz] table chooses the "
-                    "phases, the cells and the tolerance (scenarios/README.md).")
-    p.add_argument("scenario", nargs="?", default="lecture", help="a path or a bundled name (default: lecture)")
-    p.add_argument("--variant", help="quiz on one of the scenario's variants")
+        "quiz", help=_("the app in quiz mode: type each result before it is shown"),
+        description=_("Open the app on SCENARIO in quiz mode: each asked step hides its results until you "
+                      "have typed them (Enter answers, Tab skips, Esc leaves the quiz, A shows the summary, "
+                      "which can be saved as JSON or markdown). The scenario's [quiz] table chooses the "
+                      "phases, the cells and the tolerance (scenarios/README.md)."))
+    p.add_argument("scenario", nargs="?", default="lecture", help=_("a path or a bundled name (default: lecture)"))
+    p.add_argument("--variant", help=_("quiz on one of the scenario's variants"))
     p.set_defaults(func=cmd_quiz)
 
 

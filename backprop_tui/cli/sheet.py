@@ -14,26 +14,28 @@ from pathlib import Path
 from typing import Any
 
 from backprop_tui.cli.args import natural, whole_number
+from backprop_tui.i18n import DEFAULT, LANGUAGES, _, ngettext, speaking
 
 MAX_STUDENTS = 500
 
 
 def register(subparsers: Any) -> None:
     """Add `sheet` to the CLI's subparsers."""
-    p = subparsers.add_parser("sheet", help="write an exercise sheet with its answer key per student, "
-                                            "each with its own numbers")
-    p.add_argument("scenario", help="a path or a bundled name, e.g. lecture")
+    p = subparsers.add_parser("sheet", help=_("write an exercise sheet with its answer key per student, "
+                                              "each with its own numbers"))
+    p.add_argument("scenario", help=_("a path or a bundled name, e.g. lecture"))
     p.add_argument("--students", type=whole_number(1, MAX_STUDENTS), required=True, metavar="N",
-                   help="how many students (each gets different numbers)")
+                   help=_("how many students (each gets different numbers)"))
     p.add_argument("--seed", type=natural, required=True, metavar="S",
-                   help="draws the students' numbers: the same seed gives the same sheets")
-    p.add_argument("--output", "-o", required=True, metavar="DIR", help="the folder for the sheets (made if need be)")
+                   help=_("draws the students' numbers: the same seed gives the same sheets"))
+    p.add_argument("--output", "-o", required=True, metavar="DIR",
+                   help=_("the folder for the sheets (made if need be)"))
     p.add_argument("--to", dest="last", type=whole_number(1, 50), default=1, metavar="M",
-                   help="the sheet covers iterations 1 to M (default 1; at most the scenario's iterations)")
-    p.add_argument("--phases", help="comma-separated phases on the sheet (default all)")
+                   help=_("the sheet covers iterations 1 to M (default 1; at most the scenario's iterations)"))
+    p.add_argument("--phases", help=_("comma-separated phases on the sheet (default all)"))
     p.add_argument("--blanks", default="all", metavar="WHAT",
-                   help="what is left blank: all (default), phases, or names such as z1,delta2,theta2_new")
-    p.add_argument("--force", action="store_true", help="replace sheets that exist")
+                   help=_("what is left blank: all (default), phases, or names such as z1,delta2,theta2_new"))
+    p.add_argument("--force", action="store_true", help=_("replace sheets that exist"))
     p.set_defaults(func=cmd_sheet)
 
 
@@ -56,30 +58,34 @@ def cmd_sheet(args: argparse.Namespace) -> int:
     path = stepping_scenario_path(args.scenario)
     scenario = load(path)
     if args.last > scenario.training.iterations:  # grade reads iterations 1 to the scenario's count
-        raise UserError(f"--to {args.last}: {path.name} walks {scenario.training.iterations} "
-                        f"iteration{'s' if scenario.training.iterations > 1 else ''}; a sheet covers at most those")
+        walked = scenario.training.iterations
+        raise UserError(f"--to {args.last}: " + ngettext(
+            "{file} walks {count} iteration; a sheet covers at most those",
+            "{file} walks {count} iterations; a sheet covers at most those", walked).format(file=path.name, count=walked))
     phases = parse_phases(args.phases) if args.phases is not None else tuple(Phase)
     blank_phases, blank_quantities = parse_blanks(args.blanks)
     options = HandoutOptions(1, args.last, phases, (), blank_phases, blank_quantities)
     folder = Path(args.output)
     if folder.exists() and not folder.is_dir():
-        raise UserError(f"-o {folder}: is a file; name a folder for the sheets")
+        raise UserError(f"-o {folder}: " + _("is a file; name a folder for the sheets"))
     width = len(str(args.students))
     names = [f"{path.stem}-{k:0{width}d}" for k in range(1, args.students + 1)]
     suffixes = (".toml", ".md", ".tex", ".key.toml")
     if not args.force:
         taken = [folder / (name + s) for name in names for s in suffixes if (folder / (name + s)).exists()]
         if taken:
-            more = f" (and {len(taken) - 1} more)" if len(taken) > 1 else ""
-            raise UserError(f"{taken[0]}{more} exists: pass --force to replace the sheets in {folder}")
+            if len(taken) > 1:
+                raise UserError(_("{file} (and {count} more) exists: pass --force to replace the sheets in {folder}").format(
+                    file=taken[0], count=len(taken) - 1, folder=folder))
+            raise UserError(_("{file} exists: pass --force to replace the sheets in {folder}").format(
+                file=taken[0], folder=folder))
     numbers = students(scenario, args.students, args.seed)
     source_text = read_text(path)
     texts: list[tuple[Path, str]] = []
     for k, (name, mine) in enumerate(zip(names, numbers), start=1):
-        title = f"{scenario.title} (sheet {k} of {args.students}, seed {args.seed})"
-        about = (f"Exercise sheet {k} of {args.students}: the network of {path.name} with your own numbers "
-                 f"(drawn with seed {args.seed}).\nWork each step by hand and fill in every blank.\n")
-        text = student_text(source_text, mine, title, about)
+        about = {language: _sheet_about(scenario, language, k, args.students, args.seed, path.name)
+                 for language in LANGUAGES}
+        text = with_translations(student_text(source_text, mine, *about[DEFAULT]), about)
         student = loads(text, f"{name}.toml")  # the sheet is made from the file the student gets
         iterations = run(student, max(args.last, 1))
         steps = [s for it in iterations for s in build_steps(student, it, checks=False)]
@@ -87,10 +93,39 @@ def cmd_sheet(args: argparse.Namespace) -> int:
         texts += [(folder / f"{name}.toml", text),
                   (folder / f"{name}.md", render(handout, HandoutFormat.MARKDOWN)),
                   (folder / f"{name}.tex", render(handout, HandoutFormat.LATEX)),
-                  (folder / f"{name}.key.toml", answer_key(handout, f"{name}.md and {name}.tex", f"{name}.toml"))]
+                  (folder / f"{name}.key.toml", answer_key(handout, _("{markdown} and {latex}").format(
+                      markdown=f"{name}.md", latex=f"{name}.tex"), f"{name}.toml"))]
     folder.mkdir(parents=True, exist_ok=True)
     for target, text in texts:
         atomic_write_text(target, text)
-    print(f"wrote {args.students} sheet{'s' if args.students > 1 else ''} to {folder}: "
-          f"{names[0]}.toml/.md/.tex/.key.toml" + (f" … {names[-1]}" if args.students > 1 else ""), file=sys.stderr)
+    files = f"{names[0]}.toml/.md/.tex/.key.toml" + (f" … {names[-1]}" if args.students > 1 else "")
+    print(ngettext("wrote {count} sheet to {folder}: {files}", "wrote {count} sheets to {folder}: {files}",
+                   args.students).format(count=args.students, folder=folder, files=files), file=sys.stderr)
     return 0
+
+
+def _sheet_about(scenario: Any, language: str, number: int, count: int, seed: int, file: str) -> tuple[str, str]:
+    """(title, description) of student `number`'s file in `language`: the scenario's title in it
+    (its title_ko in Korean) with the sheet's number and seed, and what the sheet asks."""
+    with speaking(language):
+        title = _("{title} (sheet {number} of {count}, seed {seed})").format(
+            title=getattr(scenario, "titles", {}).get(language) or scenario.title, number=number, count=count,
+            seed=seed)
+        about = _("Exercise sheet {number} of {count}: the network of {file} with your own numbers (drawn with "
+                  "seed {seed}).").format(number=number, count=count, file=file, seed=seed) + "\n" + _(
+                  "Work each step by hand and fill in every blank.") + "\n"
+    return title, about
+
+
+def with_translations(text: str, about: dict[str, tuple[str, str]]) -> str:
+    """The student's scenario `text` with title_LANG and description_LANG for every language but
+    English (whose are `title` and `description`): the scenario's own title_ko and description_ko
+    tell the original numbers' story, which a student's sheet must not show in Korean either."""
+    import tomlkit
+
+    document = tomlkit.parse(text)
+    for language, (title, description) in about.items():
+        if language != DEFAULT:
+            document[f"title_{language}"] = title
+            document[f"description_{language}"] = tomlkit.string(description, multiline=True)
+    return tomlkit.dumps(document)

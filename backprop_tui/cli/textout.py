@@ -113,6 +113,40 @@ def cell_width(char: str) -> int:
     return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
 
+def text_width(text: str) -> int:
+    """Columns a terminal gives `text` (Hangul two each): what `len` is for ASCII."""
+    return sum(cell_width(c) for c in text)
+
+
+def pad(text: str, width: int, right: bool = False) -> str:
+    """`text` padded with spaces to `width` columns (on the left when `right`), as format's
+    `:<width` does for ASCII; Korean words take two columns per syllable."""
+    spaces = " " * max(0, width - text_width(text))
+    return spaces + text if right else text + spaces
+
+
+def wrap(text: str, width: int, indent: str = "") -> list[str]:
+    """`text`'s words in lines of at most `width` columns, each after `indent` (a word longer than
+    the room stays whole). textwrap counts characters, so its lines of Hangul overflowed; text of
+    one column a character is wrapped by textwrap, as it was."""
+    if text_width(text) == len(text) and text_width(indent) == len(indent):
+        import textwrap
+
+        return textwrap.wrap(text, width, initial_indent=indent, subsequent_indent=indent)
+    room = width - text_width(indent)
+    lines: list[str] = []
+    line, used = "", 0
+    for word in text.split():
+        size = text_width(word)
+        if line and used + 1 + size > room:
+            lines.append(indent + line)
+            line, used = "", 0
+        line, used = (f"{line} {word}", used + 1 + size) if line else (word, size)
+    if line:
+        lines.append(indent + line)
+    return lines
+
+
 def _token_form(token: str, encodable: Callable[[str], bool]) -> tuple[str, int]:
     """A run of non-space characters in encodable form, and how many columns wider it got.
 

@@ -42,7 +42,24 @@ UNTRANSLATABLE: dict[str, set[str]] = {
     "backprop_tui/tui/screens/stepper.py": {"-chain-off"},          # a CSS class (polish: chain rule placement)
     "backprop_tui/tui/widgets/about_panel.py": set(),
     "backprop_tui/tui/widgets/status_line.py": set(),
-    "backprop_tui/cli/dense.py": set(),
+    "backprop_tui/cli/dense.py": {"backprop-tui train "},              # a command to type
+    # the title `new` writes into a file named only by its suffix (the file's text, as the template's); commands
+    "backprop_tui/cli/author.py": {"My scenario", "backprop-tui ", "backprop-tui trace "},
+    "backprop_tui/cli/explain.py": {": CELL "},                       # the argument's name (metavar)
+    "backprop_tui/cli/export.py": {"--data-dir"},                     # a flag
+    "backprop_tui/cli/handout.py": {"FILE"},                          # a metavar, as -o FILE.md
+    "backprop_tui/cli/sheet.py": {".toml/.md/.tex/.key.toml"},        # file suffixes
+    "backprop_tui/i18n.py": {"*/LC_MESSAGES/", "LANG",                # a glob; an environment variable
+                             "English"},                              # each language in its own words
+    "backprop_tui/cli/main.py": {
+        "backprop-tui",                                                  # the program's name
+        # said only when stdout cannot show the language asked for: so in English
+        "note: this output's encoding ({encoding}) cannot show {language} text; writing English"},
+    # a type's __name__: argparse names it only for a ValueError, which these types never let through
+    "backprop_tui/cli/args.py": {"whole number"},
+    "backprop_tui/cli/progress.py": {"[bold]{task.fields[label]}", "{task.fields[stats]}"},  # rich's column templates
+    "backprop_tui/cli/textout.py": {"GREEK SMALL LETTER ", "GREEK CAPITAL LETTER ", " BLOCK", "NFKD",  # Unicode names
+                                    "backprop-tui-ascii"},                                          # a codec error handler's name
     "backprop_tui/render/worked.py": {" if > 0 else 0.01·", "learning_rate"},  # a formula; a field name
     # batch mode (cli/cnn*): flags, key and signal names, commands and the data set's name, as typed
     "backprop_tui/cli/cnn.py": {"--data-dir", "--no-verify", "--batch-size"},
@@ -168,25 +185,6 @@ NOT_YET: dict[str, set[str]] = {
         "Loss E on all the data after k updates (k = 0: the initial weights), ", "iteration (updates done)",
         "loss E on all the data", "what it shows",
     },
-    # Translated so far: the trace's text output. Not yet: the messages of `trace`/`validate`/`open`
-    # around it (stderr notes and flag errors) and the CLI's --help texts.
-    "backprop_tui/cli/dense.py": {
-        " is not a checkpoint; --image opens batch mode's trained network (a .npz file written by train) on one test image",
-        "with a checkpoint (.npz): step through its trained network on test image N",
-        " (pass --iterations N; `compare` shows whole runs)", ' has no variant "', " of the scenario's ",
-        '"; it has no [[variant]] tables', ": a CNN scenario is trained, not stepped through: run `backprop-tui train ",
-        "; its variants: ", "how many updates (default: the scenario's; at most ", "note: tracing the first ",
-        "wrote ", ": OK", "the scenario",
-        # --help
-        "text (default), json, or a handout: markdown, or latex (a document for pdflatex)",
-        "decimals per cell of the text tables (1 to 12, default 4); handouts write 4 significant digits, more where an update's change needs them, as the app's worked lines do",
-        "a path or a bundled name (default: lecture)", "a path or a bundled name, e.g. lecture",
-        "apply one of the scenario's [[variant]] tables", "check scenario files and report every problem",
-        "decimals per cell (1 to 12, default 4)", "list the bundled scenarios",
-        "open the app on SCENARIO (the default when no command is given)",
-        "print every step of the first iterations", "step through one of the scenario's variants",
-        "write to this file (atomically) instead of stdout",
-    },
 }
 """Interface text of the covered modules that has no translation yet, named so it cannot grow unseen."""
 
@@ -288,10 +286,11 @@ def test_every_extracted_message_has_a_korean_translation_and_the_mo_is_compiled
                        "of backprop_tui/locale/ko/LC_MESSAGES/backprop_tui.po; python tools/catalogues.py compile")
 
 
-LEFT_OUT = {"Layer {layer}: ": {"layer"}, "{article} {shape} matrix": {"article"}}
+LEFT_OUT = {"Layer {layer}: ": {"layer"}, "{article} {shape} matrix": {"article"},
+            "wrote {file}: {article}": {"article"}, "--loss {loss} needs {article}": {"article", "network_article"}}
 """Slots a translation may leave out, by the start of their message: the Korean step titles leave
 the layer out, since the phase tag before every title names it (so the heading fits 80 columns);
-Korean has no articles ("an 8x3 matrix" is "8x3 행렬")."""
+Korean has no articles ("an 8x3 matrix" is "8x3 행렬"; `new`'s "a 2-3-1 network" is "2-3-1 신경망")."""
 
 
 def test_translations_keep_every_slot_of_their_message() -> None:
