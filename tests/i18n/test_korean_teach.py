@@ -225,11 +225,12 @@ def test_a_korean_sheet_with_blanks_compiles_and_grade_reads_its_key(capsys, tmp
                   "(순전파, 레이어 1)"):
         assert words in sheet, words
     key = (tmp_path / "lecture-1.key.toml").read_text(encoding="utf-8")
-    assert key.startswith("# lecture-1.md and lecture-1.tex의 정답지: ") and "# 시나리오: lecture-1.toml" in key
+    assert key.startswith("# lecture-1.md, lecture-1.tex의 정답지: ") and "# 시나리오: lecture-1.toml" in key
     assert tomllib.loads(key)["iteration"]["1"]  # the tables as grade reads them: only comments are Korean
     student = load(tmp_path / "lecture-1.toml")
-    # the student's file keeps no translation of the lecture's story, which quotes the lecture's numbers
-    assert "ko" not in student.titles and "0.0725" not in (tmp_path / "lecture-1.toml").read_text(encoding="utf-8")
+    # the student's file has its own Korean title and description, not the lecture's story, which
+    # quotes the lecture's numbers
+    assert "문제지 1/2" in student.titles["ko"] and "0.0725" not in (tmp_path / "lecture-1.toml").read_text(encoding="utf-8")
     code, out, err = run_cli(capsys, "grade", str(tmp_path / "lecture-1.toml"), str(tmp_path / "lecture-1.key.toml"),
                              "--format", "json", "--lang", "ko")
     assert code == 0, err
