@@ -72,7 +72,6 @@ PENDING = frozenset({
     "backprop_tui/core/dense/answers.py",
     "backprop_tui/core/dense/conv_chain.py",
     "backprop_tui/core/dense/conv_run.py",
-    "backprop_tui/core/dense/conv_steps.py",
     "backprop_tui/core/dense/explain.py",
     "backprop_tui/core/dense/gradcheck.py",
     "backprop_tui/core/dense/landscape.py",

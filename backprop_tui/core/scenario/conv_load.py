@@ -28,14 +28,16 @@ from backprop_tui.core.scenario.check import MISSING, Checker, join_path, type_n
 from backprop_tui.core.scenario.conv_model import (
     AnyLayer, ConvLayer, ConvScenario, FashionData, FlattenLayer, PoolLayer, Shape3,
 )
-from backprop_tui.core.scenario.load import INITS, _batch_fits, _init, _loss_fits_output, _training
+from backprop_tui.core.scenario.load import (
+    INITS, TRANSLATED_KEYS, _batch_fits, _init, _loss_fits_output, _training, translations,
+)
 from backprop_tui.core.scenario.model import Layer, Training
 from backprop_tui.core.scenario.quiz_table import quiz_settings
 from backprop_tui.core.scenario.toml_source import parse_toml_text, read_toml
 from backprop_tui.core.vocab import ACTIVATION_NAMES, LOSS_NAMES, STEPPED_LAYER_TYPES, LayerType, OptimizerName
 from backprop_tui.core.wording import count
 
-TOP_KEYS = ("title", "description", "seed", "network", "layer", "data", "training", "quiz")
+TOP_KEYS = ("title", "description", *TRANSLATED_KEYS, "seed", "network", "layer", "data", "training", "quiz")
 NETWORK_KEYS = ("input_shape", "loss", "init")
 LAYER_TYPES = STEPPED_LAYER_TYPES
 """Batch mode's layer words (vocab.LayerType) that the stepper steps through."""
@@ -87,6 +89,7 @@ def _scenario(c: Checker, doc: dict[str, Any]) -> ConvScenario | None:
     c.table(doc, "", TOP_KEYS)
     title = c.string(doc, "title", "", "Untitled scenario")
     description = c.string(doc, "description", "", "")
+    translated = {key: c.string(doc, key, "", "") for key in TRANSLATED_KEYS}
     seed = c.integer(doc, "seed", "", 0, minimum=0)
     network = c.table(c.get(doc, "network", ""), "network", NETWORK_KEYS)
     shape = _input_shape(c, network) if isinstance(doc.get("network"), dict) else None
@@ -124,7 +127,9 @@ def _scenario(c: Checker, doc: dict[str, Any]) -> ConvScenario | None:
     if c.problems or None in layers or shape is None or training is None or (x is None and fashion is None) \
             or quiz is None:
         return None
-    return ConvScenario(title, description, seed, shape, loss, tuple(layers), x, y, training, init, fashion, quiz=quiz)
+    titles, descriptions = translations(translated)
+    return ConvScenario(title, description, seed, shape, loss, tuple(layers), x, y, training, init, fashion, quiz=quiz,
+                        titles=titles, descriptions=descriptions)
 
 
 def _patches_fit(c: Checker, layers: list[AnyLayer | None], samples: int) -> None:

@@ -131,10 +131,17 @@ def _scenario(c: Checker, doc: dict[str, Any]) -> Scenario | None:
     return Scenario(
         title=title, description=description, seed=seed, inputs=inputs, loss=loss,
         layers=tuple(layers), x=x, y=y, training=training, init=init, variants=variants, quiz=quiz,
-        titles={key[len("title_"):]: text for key, text in translated.items() if key.startswith("title_") and text},
-        descriptions={key[len("description_"):]: text for key, text in translated.items()
-                      if key.startswith("description_") and text},
+        titles=translations(translated)[0], descriptions=translations(translated)[1],
     )
+
+
+def translations(translated: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """The titles and descriptions by language ({"ko": …}) from the values of TRANSLATED_KEYS
+    (title_ko, description_ko); an empty one is left out, so the file's own is shown."""
+    titles = {key[len("title_"):]: text for key, text in translated.items() if key.startswith("title_") and text}
+    descriptions = {key[len("description_"):]: text for key, text in translated.items()
+                    if key.startswith("description_") and text}
+    return titles, descriptions
 
 
 def _layer(
