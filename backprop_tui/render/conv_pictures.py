@@ -26,6 +26,7 @@ from backprop_tui.core.dense.operation import OpKind
 from backprop_tui.core.dense.steps import Step
 from backprop_tui.core.scenario.conv_model import ConvLayer, ConvScenario, PoolLayer
 from backprop_tui.core.vocab import Kind, Quantity, Role
+from backprop_tui.i18n import _, ngettext
 from backprop_tui.render.notation import symbol
 
 CELL_MODE_SIDE = 12
@@ -287,9 +288,9 @@ def legend(panels: list[Panel], colour: bool = True) -> Text:
         else:
             text.append(f"'{RAMP[0]}' {low:.3g} … '{RAMP[-1]}' {high:.3g}")
     if any(p.outline for p in panels):
-        text.append("   [] the cursor cell's receptive field")
+        text.append("   " + _("[] the cursor cell's receptive field"))
     if any(p.winners for p in panels):
-        text.append("   <> pooling winner")
+        text.append("   " + _("<> pooling winner"))
     return text
 
 
@@ -349,8 +350,8 @@ def pictures(panels: list[Panel], width: int, colour: bool = True, height: int |
     With `height`, large images are halved when that shows more of them, and only the rows that
     fit above the legend are drawn (the rest are counted)."""
     if not panels:
-        return Text("(no images in this step: the dense layers and the loss are numbers only; "
-                    "their matrices are on the right)", style="dim")
+        return Text(_("(no images in this step: the dense layers and the loss are numbers only; "
+                      "their matrices are on the right)"), style="dim")
     rows = _rows(panels, width)
     if any(max(p.values.shape) > CELL_MODE_SIDE for p in panels) and _fitting(rows, height) < len(rows):
         smaller = _rows([halved(p) if max(p.values.shape) > CELL_MODE_SIDE else p for p in panels], width)
@@ -373,7 +374,8 @@ def pictures(panels: list[Panel], width: int, colour: bool = True, height: int |
         out.append(Text())  # a blank line between rows, and before the legend
     left = sum(len(row) for row in rows[shown:])
     if left:
-        out.append(Text(f"(+{left} more picture{'s' if left > 1 else ''}: a taller terminal shows them)",
+        out.append(Text(ngettext("(+{count} more picture: a taller terminal shows them)",
+                                 "(+{count} more pictures: a taller terminal shows them)", left).format(count=left),
                         style="dim"))
     if panels:
         out.append(legend(panels, colour))

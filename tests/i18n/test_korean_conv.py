@@ -132,3 +132,29 @@ def test_a_tie_note_reads_the_same_in_english() -> None:
             in texts)
     assert ("θ¹ᵀ holds the 2 filters (2×1×3×3 in the file) as rows, each read row by row like a patch: 2×9; θ¹ (9×2) "
             "is stored inputs × units as in the lecture.") in texts
+
+
+@pytest.mark.parametrize(("cell", "korean", "english"), [
+    ("dE_da1[1,2]", "∂E/∂a¹₁₂ = a¹₁₂이(가) 윈도우의 최댓값이면 ∂E/∂a²₁₁, 아니면 0 = -0.1166   (a¹₁₂ = 0.5이(가) 윈도우의 최댓값)",
+     "∂E/∂a¹₁₂ = ∂E/∂a²₁₁ if a¹₁₂ is its window's maximum, else 0 = -0.1166   (a¹₁₂ = 0.5 won its window)"),
+    ("dE_da1[1,1]", "∂E/∂a¹₁₁ = a¹₁₁이(가) 윈도우의 최댓값이면 ∂E/∂a²₁₁, 아니면 0 = 0   (윈도우의 최댓값은 a¹₁₂ = 0.5)",
+     "∂E/∂a¹₁₁ = ∂E/∂a²₁₁ if a¹₁₁ is its window's maximum, else 0 = 0   (the window's maximum is a¹₁₂ = 0.5)"),
+    ("dE_dx[1,1]", "∂E/∂x₁₁ = ∂E/∂P¹₁₁ = 0   (이 픽셀에서 복사된 패치 칸을 모두 더함)",
+     "∂E/∂x₁₁ = ∂E/∂P¹₁₁ = 0   (every patch cell copied from this pixel, added)"),
+])
+def test_the_convolutional_worked_lines_in_korean(capsys, cell, korean, english) -> None:
+    """`explain conv CELL`: the words of a worked line in Korean, its symbols and numbers as in English."""
+    assert main(["explain", "conv", cell, "--lang", "ko"]) == 0
+    assert capsys.readouterr().out == korean + "\n"
+    assert main(["explain", "conv", cell, "--lang", "en"]) == 0
+    assert capsys.readouterr().out == english + "\n"
+
+
+def test_a_pixel_on_the_zero_padding_in_korean(capsys) -> None:
+    from backprop_tui.render.worked import worked
+
+    scenario = _scenario(stride=2, padding=1)
+    steps = build_conv_steps(scenario, conv_run.run(scenario, 1)[0])
+    step = next(s for s in steps if s.operation.kind.value == "im2col")
+    i18n.set_language("ko")
+    assert worked(step, step.operation.result, (0, 0)).line == "P¹₁₁ = (0 패딩) = 0"
