@@ -11,7 +11,7 @@ from backprop_tui.core.dense.operation import OpKind
 from backprop_tui.core.dense.steps import Note, Number, Step
 from backprop_tui.core.vocab import Kind, Phase, Quantity
 from backprop_tui.core.scenario.conv_model import ConvScenario
-from backprop_tui.core.scenario.model import Scenario
+from backprop_tui.core.scenario.model import UNTITLED, Scenario
 from backprop_tui.i18n import N_, _, language
 from backprop_tui.render.notation import latex, number, sup, symbol
 
@@ -179,7 +179,9 @@ def notes(step: Step) -> list[str]:
 
 def scenario_title(scenario: Scenario | ConvScenario) -> str:
     """The scenario's title in the interface language (its title_ko in Korean), else its own."""
-    return scenario.titles.get(language()) or scenario.title
+    if scenario.titles.get(language()):
+        return scenario.titles[language()]
+    return _(UNTITLED) if scenario.title == UNTITLED else scenario.title  # the file's own title is its data
 
 
 def scenario_description(scenario: Scenario | ConvScenario) -> str:

@@ -41,6 +41,7 @@ UNTRANSLATABLE: dict[str, set[str]] = {
     "backprop_tui/tui/widgets/about_panel.py": set(),
     "backprop_tui/tui/widgets/status_line.py": set(),
     "backprop_tui/cli/dense.py": set(),
+    "backprop_tui/core/scenario/model.py": {"Scenario", "Scenario | None"},  # type annotations
     # developers' invariants: the app never asks for these (a drill-down's failure is caught)
     "backprop_tui/core/dense/conv_chain.py": {" has no weights"},
     "backprop_tui/core/dense/conv_run.py": {"the output layer's activation is checked through its z"},
@@ -54,8 +55,6 @@ NOT_YET: dict[str, set[str]] = {
     "backprop_tui/core/scenario/toml_source.py": {
         "an inline table { ... } must fit on one line in TOML 1.0: close it on the line where it opens, "
         "or write it as a [section] table"},
-    # the title of a file without one: it is the scenario's data, shown as it is
-    "backprop_tui/core/scenario/load.py": {"Untitled scenario"},
     # Translated so far: how every view names a divergence. Not yet: the `compare` output and screen.
     "backprop_tui/render/compare.py": {
         " (log scale)", " are drawn at ", " per variant: ", "(in the plot, losses above ", "(no plot: plotext failed: ",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import collections
 import os
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,6 +20,7 @@ from backprop_tui.core.scenario.conv_load import load_conv, loads_conv
 from backprop_tui.render.describe import note_text, notes, scenario_description, scenario_title, title
 from tests.conv.conv_support import conv_text
 
+ROOT = Path(__file__).resolve().parents[2]
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 NUMBER = re.compile(r"-?\d+\.\d+(?:e[-+]?\d+)?|\d+×\d+")
 """The numbers a trace shows (decimals and shapes): the same in both languages."""
@@ -158,3 +160,47 @@ def test_a_pixel_on_the_zero_padding_in_korean(capsys) -> None:
     step = next(s for s in steps if s.operation.kind.value == "im2col")
     i18n.set_language("ko")
     assert worked(step, step.operation.result, (0, 0)).line == "P¹₁₁ = (0 패딩) = 0"
+
+
+def _broken_conv(tmp_path) -> str:
+    """conv.toml with a 2×2 kernel (its 3×3 weights no longer fit, and 5×5 maps do not pool by 2),
+    momentum (the stepper steps with gd or sgd), and a conv2d after the flatten."""
+    text = (ROOT / "scenarios" / "conv.toml").read_text(encoding="utf-8")
+    text = text.replace("kernel = 3", "kernel = 2").replace('optimizer = "gd"', 'optimizer = "momentum"')
+    text = text.replace('[[layer]]                        # layer 4', '[[layer]]\ntype = "conv2d"\nfilters = 1\nkernel = 1\n\n'
+                        '[[layer]]                        # layer 4')
+    path = tmp_path / "broken_conv.toml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_a_bad_convolutional_scenario_s_errors_in_korean_name_the_file_and_key_and_exit_2(tmp_path, capsys) -> None:
+    path = _broken_conv(tmp_path)
+    assert main(["validate", path, "--lang", "ko"]) == 2
+    korean = capsys.readouterr().err.splitlines()
+    assert "broken_conv.toml: layer[1].weights: 2 × 1 × 2 × 2 모양의 중첩된 수 배열이어야 함 (받은 값: 2 × 1 × 3 × 3)" in korean
+    assert "broken_conv.toml: layer[2].size: 2×2 풀링으로 입력 2×5×5을(를) 나눌 수 없음: 높이와 너비가 2의 배수여야 함" in korean
+    assert 'broken_conv.toml: training.optimizer: 합성곱 시나리오는 gd나 sgd로 단계를 밟음 (받은 값: "momentum")' in korean
+    assert "Traceback" not in "\n".join(korean)
+    assert main(["trace", path, "--lang", "ko"]) == 2
+    assert capsys.readouterr().err.startswith("error: broken_conv.toml: layer[1].weights: 2 × 1 × 2 × 2 모양의")
+    assert main(["validate", path, "--lang", "en"]) == 2
+    english = capsys.readouterr().err.splitlines()
+    assert ("broken_conv.toml: layer[2].size: a 2×2 pool does not divide its input of 2×5×5: height and width must be "
+            "multiples of 2") in english
+    assert 'broken_conv.toml: training.optimizer: a convolutional scenario steps with gd or sgd, got "momentum"' in english
+
+
+def test_a_worded_size_in_a_convolutional_error_is_korean_too() -> None:
+    """A flat layer's size ("8 values") is a message of its own, filled into the sentence in the same language."""
+    from backprop_tui.core.scenario.errors import ScenarioError
+
+    text = (ROOT / "scenarios" / "conv.toml").read_text(encoding="utf-8").replace(
+        '[[layer]]                        # layer 4', '[[layer]]\ntype = "maxpool"\n\n[[layer]]                        # layer 4')
+    with pytest.raises(ScenarioError) as raised:
+        loads_conv(text, "pool_after_flatten.toml")
+    problem = next(p for p in raised.value.problems if p.path == "layer[4].type")
+    assert str(problem.message) == "maxpool expects images (channels × height × width), but its input is flat (8 values); pool before flatten"
+    i18n.set_language("ko")
+    assert problem.message.translated() == ("maxpool은 이미지 (채널 × 높이 × 너비)를 받아야 하는데, 입력이 평평함 (값 8개); "
+                                            "풀링은 flatten 앞에 하세요")

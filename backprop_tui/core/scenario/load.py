@@ -17,7 +17,7 @@ from backprop_tui.core.scenario.check import MISSING, Checker, join_path
 from backprop_tui.core.scenario.kind import is_conv_document
 from backprop_tui.core.scenario.errors import Problem, ScenarioError, suggestion
 from backprop_tui.core.scenario.quiz_table import quiz_settings
-from backprop_tui.core.scenario.model import INITS, OPTIMIZERS, Layer, Scenario, Training, Variant
+from backprop_tui.core.scenario.model import INITS, OPTIMIZERS, UNTITLED, Layer, Scenario, Training, Variant
 from backprop_tui.core.scenario.toml_source import parse_toml_text, read_toml
 from backprop_tui.core.vocab import ACTIVATION_NAMES, LOSS_NAMES
 
@@ -95,7 +95,7 @@ def apply_variant(scenario: Scenario, name: str) -> Scenario:
 
 def _scenario(c: Checker, doc: dict[str, Any]) -> Scenario | None:
     c.table(doc, "", TOP_KEYS)
-    title = c.string(doc, "title", "", "Untitled scenario")
+    title = c.string(doc, "title", "", UNTITLED)
     description = c.string(doc, "description", "", "")
     translated = {key: c.string(doc, key, "", "") for key in TRANSLATED_KEYS}
     seed = c.integer(doc, "seed", "", 0, minimum=0)
