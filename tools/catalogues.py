@@ -83,7 +83,6 @@ PENDING = frozenset({
     "backprop_tui/core/fileio.py",
     "backprop_tui/core/scenario/edit.py",
     "backprop_tui/core/scenario/quiz_table.py",
-    "backprop_tui/core/scenario/template.py",
     "backprop_tui/core/strict_json.py",
     "backprop_tui/core/vocab.py",
     "backprop_tui/i18n.py",

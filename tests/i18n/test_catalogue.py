@@ -42,6 +42,10 @@ UNTRANSLATABLE: dict[str, set[str]] = {
     "backprop_tui/tui/widgets/status_line.py": set(),
     "backprop_tui/cli/dense.py": set(),
     "backprop_tui/core/scenario/model.py": {"Scenario", "Scenario | None"},  # type annotations
+    # the TOML `new` writes (keys and values of the format) and the name its self-check gives the text
+    "backprop_tui/core/scenario/template.py": {"# [variant.training]", "# learning_rate = 2.0", '# name = "faster"',
+                                               "batch_size = ", "learning_rate = 0.5          ", "new scenario",
+                                               'optimizer = "gd"             '},
     # developers' invariants: the app never asks for these (a drill-down's failure is caught)
     "backprop_tui/core/dense/conv_chain.py": {" has no weights"},
     "backprop_tui/core/dense/conv_run.py": {"the output layer's activation is checked through its z"},
