@@ -59,13 +59,6 @@ NOT_YET: dict[str, set[str]] = {
     "backprop_tui/core/scenario/toml_source.py": {
         "an inline table { ... } must fit on one line in TOML 1.0: close it on the line where it opens, "
         "or write it as a [section] table"},
-    # Translated so far: how every view names a divergence. Not yet: the `compare` output and screen.
-    "backprop_tui/render/compare.py": {
-        " (log scale)", " are drawn at ", " per variant: ", "(in the plot, losses above ", "(no plot: plotext failed: ",
-        "(nothing to plot: every loss is inf/NaN from the start)\n", ", cut at ", "E at start",
-        "Loss E on all the data after k updates (k = 0: the initial weights), ", "iteration (updates done)",
-        "loss E on all the data", "what it shows",
-    },
     # Translated so far: the trace's text output. Not yet: the messages of `trace`/`validate`/`open`
     # around it (stderr notes and flag errors) and the CLI's --help texts.
     "backprop_tui/cli/dense.py": {
