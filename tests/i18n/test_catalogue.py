@@ -55,10 +55,6 @@ UNTRANSLATABLE: dict[str, set[str]] = {
 """Strings of the covered modules that are no interface text."""
 
 NOT_YET: dict[str, set[str]] = {
-    # appended to the TOML parser's own message, which is English
-    "backprop_tui/core/scenario/toml_source.py": {
-        "an inline table { ... } must fit on one line in TOML 1.0: close it on the line where it opens, "
-        "or write it as a [section] table"},
     # Translated so far: the trace's text output. Not yet: the messages of `trace`/`validate`/`open`
     # around it (stderr notes and flag errors) and the CLI's --help texts.
     "backprop_tui/cli/dense.py": {

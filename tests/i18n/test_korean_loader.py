@@ -1,0 +1,35 @@
+"""The scenario loader's messages in Korean beyond the dense checks: the TOML hint for an inline
+table split over lines, a file without a title; file, line and column as they are, exit 2."""
+
+from __future__ import annotations
+
+from backprop_tui import i18n
+from backprop_tui.cli.main import main
+from backprop_tui.core.scenario.load import loads
+from backprop_tui.render.describe import scenario_title
+
+SPLIT_INLINE_TABLE = 'title = "x"\n[data]\nfashion_mnist = { split = "test",\n  indices = [1] }\n'
+
+
+def test_the_inline_table_hint_in_korean_names_file_line_and_column(tmp_path, capsys) -> None:
+    path = tmp_path / "inline.toml"
+    path.write_text(SPLIT_INLINE_TABLE, encoding="utf-8")
+    assert main(["validate", str(path), "--lang", "ko"]) == 2
+    assert capsys.readouterr().err == (
+        "inline.toml: 3행 34열: 올바른 TOML이 아님: Invalid initial character for a key part; TOML 1.0에서 인라인 "
+        "테이블 { ... }은(는) 한 줄에 들어가야 함: 연 줄에서 닫거나, [section] 테이블로 쓰세요\n")
+    assert main(["validate", str(path), "--lang", "en"]) == 2
+    assert capsys.readouterr().err == (
+        "inline.toml: line 3, column 34: not valid TOML: Invalid initial character for a key part; an inline table "
+        "{ ... } must fit on one line in TOML 1.0: close it on the line where it opens, or write it as a [section] "
+        "table\n")
+
+
+def test_a_scenario_without_a_title_is_untitled_in_the_interface_language() -> None:
+    text = ('[network]\ninputs = 1\n[[layer]]\nunits = 1\nactivation = "sigmoid"\nweights = [[0.5]]\n'
+            '[data]\ninputs = [[1.0]]\ntargets = [[1.0]]\n')
+    scenario = loads(text)
+    assert scenario_title(scenario) == "Untitled scenario" == scenario.title
+    i18n.set_language("ko")
+    assert scenario_title(scenario) == "제목 없는 시나리오"
+    assert scenario_title(loads('title = "Mine"\n' + text)) == "Mine"          # a file's own title is its data
