@@ -42,6 +42,11 @@ UNTRANSLATABLE: dict[str, set[str]] = {
     "backprop_tui/tui/widgets/status_line.py": set(),
     "backprop_tui/cli/dense.py": set(),
     "backprop_tui/core/scenario/model.py": {"Scenario", "Scenario | None"},  # type annotations
+    "backprop_tui/core/strict_json.py": {"not strict JSON: bare "},  # the tests' strict parser (no user reads it)
+    # the quantities' ASCII names and their pattern, a type annotation, a developer's invariant
+    "backprop_tui/core/vocab.py": {"(?P<stem>[A-Za-z_]*?)(?P<layer>[0-9]*)(?P<new>_new)?", "Quantity", "dE_da{}",
+                                   "dE_db{}", "dE_dpatches{}", "dE_dtheta{}", "theta{}_new", "v_theta{}_new",
+                                   "has no", " layer, got ", "layers count from 1, got "},
     # the TOML `new` writes (keys and values of the format) and the name its self-check gives the text
     "backprop_tui/core/scenario/template.py": {"# [variant.training]", "# learning_rate = 2.0", '# name = "faster"',
                                                "batch_size = ", "learning_rate = 0.5          ", "new scenario",

@@ -33,3 +33,27 @@ def test_a_scenario_without_a_title_is_untitled_in_the_interface_language() -> N
     i18n.set_language("ko")
     assert scenario_title(scenario) == "제목 없는 시나리오"
     assert scenario_title(loads('title = "Mine"\n' + text)) == "Mine"          # a file's own title is its data
+
+
+def test_a_cell_that_names_nothing_is_explained_in_korean_and_exits_2(capsys) -> None:
+    """vocab's reasons (what a quantity name or cell may be) in the interface language."""
+    assert main(["explain", "lecture", "z1[2,2]", "--lang", "ko"]) == 2
+    assert capsys.readouterr().err == ("error: lecture.toml: CELL 'z1[2,2]': 'z1[2,2]': z1은(는) 3×1임; "
+                                       "그 칸은 바깥에 있음 (번호는 1부터 셈)\n")
+    assert main(["explain", "lecture", "z1[0]", "--lang", "ko"]) == 2
+    assert "'z1[0]': 칸은 화면의 표처럼 1부터 셈" in capsys.readouterr().err
+    assert main(["explain", "lecture", "zz1", "--lang", "ko"]) == 2
+    assert "'zz1'은(는) 양의 이름이 아닙니다. 이름은 theta1, b1, x," in capsys.readouterr().err
+    assert main(["explain", "lecture", "z1[2,2]", "--lang", "en"]) == 2
+    assert capsys.readouterr().err == ("error: lecture.toml: CELL 'z1[2,2]': 'z1[2,2]': z1 is 3×1; the cell is "
+                                       "outside it (indices count from 1)\n")
+
+
+def test_a_write_refused_in_korean_names_the_path(tmp_path, capsys) -> None:
+    assert main(["trace", "lecture", "--iterations", "1", "-o", str(tmp_path), "--lang", "ko"]) == 2
+    assert capsys.readouterr().err == f"error: {tmp_path}: 디렉터리임; 파일을(를) 쓸 파일 이름을 주세요\n"
+    missing = tmp_path / "no" / "out.txt"
+    assert main(["trace", "lecture", "--iterations", "1", "-o", str(missing), "--lang", "ko"]) == 2
+    assert capsys.readouterr().err.startswith(f"error: {missing}: 그곳에 파일을(를) 쓸 수 없음: ")
+    assert main(["trace", "lecture", "--iterations", "1", "-o", str(tmp_path), "--lang", "en"]) == 2
+    assert capsys.readouterr().err == f"error: {tmp_path}: is a directory; give a file name for the file\n"
