@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.style import Style
 from rich.text import Span, Text
@@ -77,7 +78,8 @@ def _filters(scenario: ConvScenario, key: Quantity, values: np.ndarray) -> list[
     f, (c, k) = layer.filters, (layer.input_shape[0], layer.kernel)
     kernels = theta.T.reshape(f, c, k, k)
     name = symbol(key.stored)
-    return [(f"{name} filter {i + 1}" + (f" ch {j + 1}" if c > 1 else ""), kernels[i, j])
+    return [(_("{name} filter {number} ch {channel}").format(name=name, number=i + 1, channel=j + 1) if c > 1
+             else _("{name} filter {number}").format(name=name, number=i + 1), kernels[i, j])
             for i in range(f) for j in range(c)]
 
 
@@ -176,7 +178,8 @@ def step_panels(scenario: ConvScenario, step: Step, sample: int = 0,
             if window is not None and pool and shape == layer.input_shape and \
                     (window[0], window[1]) == (s, channel):  # the pooled cell's window, in its own channel
                 outline = window[2]
-            caption = symbol(m.key) + (f" ch {channel + 1}" if c > 1 else "")
+            caption = (_("{name} ch {channel}").format(name=symbol(m.key), channel=channel + 1) if c > 1
+                       else symbol(m.key))
             panels.append(Panel(caption, tensor[s, channel], low, high, signed, outline, winners))
     return panels[:limit]
 
@@ -310,8 +313,8 @@ def _size(panel: Panel) -> tuple[int, int]:
     """(columns, lines) of a panel's block, caption included, without drawing it."""
     h, w = panel.values.shape
     if max(h, w) <= CELL_MODE_SIDE:
-        return max(len(panel.caption), 2 * w), 1 + h
-    return max(len(panel.caption), w), 1 + (h + 1) // 2
+        return max(cell_len(panel.caption), 2 * w), 1 + h  # cells: a Korean caption's Hangul is two wide
+    return max(cell_len(panel.caption), w), 1 + (h + 1) // 2
 
 
 def _rows(panels: list[Panel], width: int) -> list[list[Panel]]:

@@ -204,3 +204,21 @@ def test_a_worded_size_in_a_convolutional_error_is_korean_too() -> None:
     i18n.set_language("ko")
     assert problem.message.translated() == ("maxpool은 이미지 (채널 × 높이 × 너비)를 받아야 하는데, 입력이 평평함 (값 8개); "
                                             "풀링은 flatten 앞에 하세요")
+
+
+def korean_conv():
+    from backprop_tui.core.scenario.bundled import resolve
+    from tests.tui.helpers import FastWatchApp
+
+    i18n.set_language("ko")  # as `--lang ko` leaves it before the app starts (conftest resets it)
+    return FastWatchApp(resolve("conv"))
+
+
+class TestKoreanConvSnapshots:
+    """The convolutional stepper in Korean: its pictures' captions and legend, titles and notes."""
+
+    def test_pooling_step_80x24(self, snap_compare) -> None:
+        assert snap_compare(korean_conv(), terminal_size=(80, 24), press=["right", "right", "right"])
+
+    def test_col2im_step_120x36(self, snap_compare) -> None:
+        assert snap_compare(korean_conv(), terminal_size=(120, 36), press=["down", "down"] + ["right"] * 9)
