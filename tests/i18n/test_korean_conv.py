@@ -222,3 +222,18 @@ class TestKoreanConvSnapshots:
 
     def test_col2im_step_120x36(self, snap_compare) -> None:
         assert snap_compare(korean_conv(), terminal_size=(120, 36), press=["down", "down"] + ["right"] * 9)
+
+
+def test_korean_asked_of_an_ascii_output_gives_the_english_convolutional_trace_and_errors(tmp_path) -> None:
+    """As the dense trace does (cli/textout.py): English, said on stderr, never a crash or '?'."""
+    from tests.i18n.test_language_choice import _trace
+
+    result = _trace(["trace", "conv", "--iterations", "1", "--lang", "ko"], PYTHONIOENCODING="ascii")
+    assert result.returncode == 0, result.stderr
+    assert "note: this output's encoding (ascii) cannot show 'ko' text; writing English" in result.stderr
+    assert "FORWARD * layer 1  Layer 1: im2col, the patches as columns" in result.stdout
+    assert "?" not in result.stdout and "Traceback" not in result.stderr
+    broken = _broken_conv(tmp_path)
+    result = _trace(["validate", broken, "--lang", "ko"], PYTHONIOENCODING="ascii")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "broken_conv.toml: layer[2].size: a 2x2 pool does not divide its input of 2x5x5" in result.stderr
