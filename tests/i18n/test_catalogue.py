@@ -42,6 +42,19 @@ UNTRANSLATABLE: dict[str, set[str]] = {
     "backprop_tui/tui/widgets/status_line.py": set(),
     "backprop_tui/cli/dense.py": set(),
     "backprop_tui/core/scenario/model.py": {"Scenario", "Scenario | None"},  # type annotations
+    # developers' invariants (a caller checks first: explain's cell, quiz's keys, the step kinds)
+    "backprop_tui/core/dense/explain.py": {" does not compute ", "; no cell (", "no function rule for "},
+    "backprop_tui/core/dense/mistakes.py": {" does not compute ", "; no cell ("},
+    "backprop_tui/core/dense/notation.py": {"no updated quantity for ", "no ∂E/∂ quantity for "},
+    "backprop_tui/core/dense/replay.py": {"no evaluation for "},
+    # the check's words in English for the core and JSON; render/verdict.py draws them translated
+    "backprop_tui/core/dense/gradcheck.py": {
+        " is used", "DISAGREES", "finite differences have no precision at this magnitude", "no precision",
+        "not smooth", "not smooth within the finite-difference step (the one-sided differences disagree)",
+        "the loss overflows: finite differences have no precision at this magnitude", "within rounding",
+        "z = 0: not differentiable, the convention "},
+    "backprop_tui/core/dense/losses.py": {"E = −(1/(m·k))·ΣΣ[y·log ŷ + (1 − y)·log(1 − ŷ)]"},  # a formula
+    "backprop_tui/core/dense/operation.py": {"col2im", "im2col"},  # names of operations
     "backprop_tui/core/strict_json.py": {"not strict JSON: bare "},  # the tests' strict parser (no user reads it)
     # the quantities' ASCII names and their pattern, a type annotation, a developer's invariant
     "backprop_tui/core/vocab.py": {"(?P<stem>[A-Za-z_]*?)(?P<layer>[0-9]*)(?P<new>_new)?", "Quantity", "dE_da{}",

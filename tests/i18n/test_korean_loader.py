@@ -57,3 +57,29 @@ def test_a_write_refused_in_korean_names_the_path(tmp_path, capsys) -> None:
     assert capsys.readouterr().err.startswith(f"error: {missing}: 그곳에 파일을(를) 쓸 수 없음: ")
     assert main(["trace", "lecture", "--iterations", "1", "-o", str(tmp_path), "--lang", "en"]) == 2
     assert capsys.readouterr().err == f"error: {tmp_path}: is a directory; give a file name for the file\n"
+
+
+def test_the_input_plane_s_refusals_in_korean_exit_2(capsys) -> None:
+    assert main(["plane", "lecture", "--inputs", "1,1", "--lang", "ko"]) == 2
+    assert capsys.readouterr().err == "error: lecture.toml: --inputs 1,1: 평면에는 서로 다른 입력 둘이 필요함 (받은 값: 입력 1을(를) 두 번)\n"
+    assert main(["plane", "lecture", "--inputs", "1,5", "--lang", "ko"]) == 2
+    assert capsys.readouterr().err == "error: lecture.toml: --inputs 1,5: 입력 5은(는) 없음: 이 신경망의 입력은 1에서 2까지\n"
+    assert main(["plane", "lecture", "--inputs", "1,5", "--lang", "en"]) == 2
+    assert capsys.readouterr().err == ("error: lecture.toml: --inputs 1,5: input 5 does not exist: the network has "
+                                       "inputs 1 to 2\n")
+
+
+def test_a_scenario_that_does_not_learn_has_no_student_numbers_said_in_korean() -> None:
+    import pytest
+
+    from backprop_tui.core.dense.student import students
+    from backprop_tui.core.errors import UserError
+    from backprop_tui.core.scenario.load import apply_variant, load
+    from backprop_tui.core.scenario.bundled import resolve
+
+    diverging = apply_variant(load(resolve("learning-rate")), "too-large")
+    i18n.set_language("ko")
+    with pytest.raises(UserError) as raised:
+        students(diverging, 2, 0)
+    assert str(raised.value) == ("learning-rate.toml: 반복하는 동안 손실이 줄지 않아, 학생별 수가 지켜야 할 흐름이 없음; "
+                                 "학습이 되는 시나리오를 고르세요")
