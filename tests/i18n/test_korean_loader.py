@@ -83,3 +83,39 @@ def test_a_scenario_that_does_not_learn_has_no_student_numbers_said_in_korean() 
         students(diverging, 2, 0)
     assert str(raised.value) == ("learning-rate.toml: 반복하는 동안 손실이 줄지 않아, 학생별 수가 지켜야 할 흐름이 없음; "
                                  "학습이 되는 시나리오를 고르세요")
+
+
+def test_a_bad_quiz_table_in_korean_names_file_and_key(tmp_path, capsys) -> None:
+    from pathlib import Path
+
+    lecture = (Path(__file__).resolve().parents[2] / "scenarios" / "lecture.toml").read_text(encoding="utf-8")
+    path = tmp_path / "quiz.toml"
+    lecture = lecture.replace('ask = ["forward", "loss", "backward", "update"]', 'ask = ["forwrd", "loss", "loss"]')
+    path.write_text(lecture.replace('cells = "all"', "cells = 0"), encoding="utf-8")
+    assert main(["validate", str(path), "--lang", "ko"]) == 2
+    korean = capsys.readouterr().err.splitlines()
+    assert ('quiz.toml: quiz.ask[1]: forward, loss, backward, update 중 하나여야 함 (받은 값: 문자열 "forwrd") '
+            '("forward"을(를) 뜻했나요?)') in korean
+    assert 'quiz.toml: quiz.ask[3]: "loss"은(는) 배열 앞쪽에서 이미 물음' in korean
+    assert 'quiz.toml: quiz.cells: "all"이나 1 이상의 정수 (행렬마다 묻는 칸 수)여야 함 (받은 값: 0)' in korean
+    assert main(["validate", str(path), "--lang", "en"]) == 2
+    assert 'quiz.toml: quiz.ask[3]: "loss" is already asked earlier in the array' in capsys.readouterr().err
+
+
+def test_an_edit_that_cannot_be_undone_says_why_in_korean(tmp_path) -> None:
+    import pytest
+
+    from backprop_tui.core.scenario.edit import edit_file, undo_edit
+    from backprop_tui.core.scenario.errors import ScenarioError
+    from pathlib import Path
+
+    path = tmp_path / "lecture.toml"
+    path.write_text((Path(__file__).resolve().parents[2] / "scenarios" / "lecture.toml").read_text(encoding="utf-8"),
+                    encoding="utf-8")
+    edit = edit_file(path, ("training", "learning_rate"), 0.25)
+    edit_file(path, ("training", "learning_rate"), 0.75)        # typed again since
+    i18n.set_language("ko")
+    with pytest.raises(ScenarioError) as raised:
+        undo_edit(edit)
+    assert str(raised.value) == ("lecture.toml: training.learning_rate: 지금은 0.75임 (편집이 쓴 값은 0.25); "
+                                 "되돌리지 않았으므로 그 변경은 그대로 남음")
