@@ -119,3 +119,12 @@ def test_an_edit_that_cannot_be_undone_says_why_in_korean(tmp_path) -> None:
         undo_edit(edit)
     assert str(raised.value) == ("lecture.toml: training.learning_rate: 지금은 0.75임 (편집이 쓴 값은 0.25); "
                                  "되돌리지 않았으므로 그 변경은 그대로 남음")
+
+
+def test_the_landscape_s_refusals_in_korean_exit_2(capsys) -> None:
+    assert main(["landscape", "lecture", "--plane", "b1[1],theta1[1,1]", "--lang", "ko"]) == 2
+    assert capsys.readouterr().err == "error: 'b1[1]': 레이어 1에는 편향이 없음\n"
+    assert main(["landscape", "lecture", "--plane", "theta1[1,1],theta1[1,1]", "--lang", "ko"]) == 2
+    assert capsys.readouterr().err == "error: 평면에는 서로 다른 가중치 둘이 필요함 (받은 값: theta1[1,1]을(를) 두 번)\n"
+    assert main(["landscape", "lecture", "--plane", "theta9[1,1],theta1[1,1]", "--lang", "en"]) == 2
+    assert capsys.readouterr().err == "error: 'theta9[1,1]': the network has layers 1 to 2\n"
