@@ -69,7 +69,6 @@ PENDING = frozenset({
     "backprop_tui/core/cnn/train.py",
     "backprop_tui/core/conv/checkpoint.py",
     "backprop_tui/core/conv/data.py",
-    "backprop_tui/core/dense/answers.py",
     "backprop_tui/i18n.py",
     "backprop_tui/render/answer_key.py",
     "backprop_tui/render/board.py",

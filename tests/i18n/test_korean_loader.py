@@ -128,3 +128,19 @@ def test_the_landscape_s_refusals_in_korean_exit_2(capsys) -> None:
     assert capsys.readouterr().err == "error: 평면에는 서로 다른 가중치 둘이 필요함 (받은 값: theta1[1,1]을(를) 두 번)\n"
     assert main(["landscape", "lecture", "--plane", "theta9[1,1],theta1[1,1]", "--lang", "en"]) == 2
     assert capsys.readouterr().err == "error: 'theta9[1,1]': the network has layers 1 to 2\n"
+
+
+def test_an_answer_sheet_s_problems_in_korean_name_the_file_and_key_and_exit_2(tmp_path, capsys) -> None:
+    sheet = tmp_path / "a.toml"
+    sheet.write_text('[iteration.1]\nz1 = [1]\nyhat = true\n"z1[4]" = 1.0\n[iteration.9]\n', encoding="utf-8")
+    assert main(["grade", "lecture", str(sheet), "--lang", "ko"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "error: a.toml: iteration.1.z1: 수 3개의 목록 (z1은(는) 3x1)이어야 함 (받은 값: 길이 1인 목록)",
+        "a.toml: iteration.1.yhat: 수여야 함 (받은 값: true)",
+        "a.toml: iteration.1.\"z1[4]\": z1 (3x1) 안의 칸이어야 함 (받은 값: 'z1[4]': 'z1[4]': z1은(는) 3×1임; 그 칸은 "
+        "바깥에 있음 (번호는 1부터 셈))",
+        "a.toml: iteration.9: 1에서 3까지의 반복 번호여야 함 (받은 값: '9')",
+    ]
+    assert main(["grade", "lecture", str(sheet), "--lang", "en"]) == 2
+    assert capsys.readouterr().err.splitlines()[0] == ("error: a.toml: iteration.1.z1: expected a list of 3 numbers "
+                                                       "(z1 is 3x1), found a list of 1")
