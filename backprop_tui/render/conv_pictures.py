@@ -334,18 +334,38 @@ def _rows(panels: list[Panel], width: int) -> list[list[Panel]]:
     return rows
 
 
-def _fitting(rows: list[list[Panel]], height: int | None) -> int:
-    """How many of the rows fit in `height` lines with one blank line after each and two lines
-    (a count of the rest, the legend) at the end; the first row always counts."""
+def _fitting(rows: list[list[Panel]], height: int | None, reserved: tuple[int, int] = (1, 1)) -> int:
+    """How many of the rows fit in `height` lines with one blank line after each and, at the end,
+    the legend's lines and (when some rows are left out) the count's, as `reserved` = (legend,
+    count) lines wrapped; the first row always counts."""
     if height is None:
         return len(rows)
+    every = _rows_within(rows, height - reserved[0])
+    return every if every == len(rows) else _rows_within(rows, height - reserved[0] - reserved[1])
+
+
+def _rows_within(rows: list[list[Panel]], height: int) -> int:
+    """How many of the rows (each with its blank line) fit in `height` lines; at least one."""
     used, fitting = 0, 0
     for row in rows:
         tall = max(_size(p)[1] for p in row) + 1
-        if fitting and used + tall > height - 2:
+        if fitting and used + tall > height:
             break
         used, fitting = used + tall, fitting + 1
     return fitting
+
+
+def _more(left: int) -> Text:
+    """The line that counts the pictures left out."""
+    return Text(ngettext("(+{count} more picture: a taller terminal shows them)",
+                         "(+{count} more pictures: a taller terminal shows them)", left).format(count=left), style="dim")
+
+
+def _lines(text: Text, width: int) -> int:
+    """How many lines `text` takes wrapped to `width` cells (as the pane wraps it)."""
+    from rich.console import Console
+
+    return max(len(text.wrap(Console(width=max(width, 1)), max(width, 1))), 1)
 
 
 def pictures(panels: list[Panel], width: int, colour: bool = True, height: int | None = None) -> RenderableType:
@@ -356,11 +376,15 @@ def pictures(panels: list[Panel], width: int, colour: bool = True, height: int |
         return Text(_("(no images in this step: the dense layers and the loss are numbers only; "
                       "their matrices are on the right)"), style="dim")
     rows = _rows(panels, width)
-    if any(max(p.values.shape) > CELL_MODE_SIDE for p in panels) and _fitting(rows, height) < len(rows):
+    # the count of the pictures left out and the legend, as many lines as they wrap to (a narrow
+    # pane, or the longer words of another language, wraps them: they must not be cut off)
+    reserved = (_lines(legend(panels, colour), width), _lines(_more(len(panels)), width))
+    if any(max(p.values.shape) > CELL_MODE_SIDE for p in panels) and _fitting(rows, height, reserved) < len(rows):
         smaller = _rows([halved(p) if max(p.values.shape) > CELL_MODE_SIDE else p for p in panels], width)
-        if sum(map(len, smaller[:_fitting(smaller, height)])) > sum(map(len, rows[:_fitting(rows, height)])):
+        if sum(map(len, smaller[:_fitting(smaller, height, reserved)])) > \
+                sum(map(len, rows[:_fitting(rows, height, reserved)])):
             rows = smaller
-    shown = _fitting(rows, height)
+    shown = _fitting(rows, height, reserved)
     out: list[Text] = []
     for row in rows[:shown]:  # only the rows shown are drawn
         blocks = [([Text(p.caption, style="bold")] + heatmap(p, colour), _size(p)[0]) for p in row]
@@ -377,9 +401,7 @@ def pictures(panels: list[Panel], width: int, colour: bool = True, height: int |
         out.append(Text())  # a blank line between rows, and before the legend
     left = sum(len(row) for row in rows[shown:])
     if left:
-        out.append(Text(ngettext("(+{count} more picture: a taller terminal shows them)",
-                                 "(+{count} more pictures: a taller terminal shows them)", left).format(count=left),
-                        style="dim"))
+        out.append(_more(left))
     if panels:
         out.append(legend(panels, colour))
     return Group(*out)

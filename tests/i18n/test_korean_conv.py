@@ -237,3 +237,25 @@ def test_korean_asked_of_an_ascii_output_gives_the_english_convolutional_trace_a
     result = _trace(["validate", broken, "--lang", "ko"], PYTHONIOENCODING="ascii")
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "broken_conv.toml: layer[2].size: a 2x2 pool does not divide its input of 2x5x5" in result.stderr
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_the_pictures_count_and_legend_are_never_cut_off_in_a_narrow_pane(language) -> None:
+    """The legend and the count of pictures left out wrap in a narrow pane (more in Korean):
+    the rows drawn leave room for every line of them, wherever the first row leaves any."""
+    from rich.console import Console
+
+    from backprop_tui.core.dense.operation import OpKind
+    from backprop_tui.render.conv_pictures import step_panels, pictures
+
+    scenario = load_conv("conv")
+    steps = build_conv_steps(scenario, conv_run.run(scenario, 1)[0])
+    pool = next(s for s in steps if s.operation.kind is OpKind.MAXPOOL)
+    i18n.set_language(language)
+    panels = step_panels(scenario, pool, 0, (pool.operation.result, (0, 0)))  # the cursor's window outlined
+    for width in (27, 40):
+        for height in range(11, 30):
+            console = Console(width=width, record=True, color_system=None)
+            console.print(pictures(panels, width, True, height))
+            lines = console.export_text().rstrip("\n").split("\n")
+            assert len(lines) <= height, (width, height, lines)
