@@ -355,8 +355,11 @@ def _rows_within(rows: list[list[Panel]], height: int) -> int:
     return fitting
 
 
-def _more(left: int) -> Text:
-    """The line that counts the pictures left out."""
+def _more(left: int, short: bool = False) -> Text:
+    """The line that counts the pictures left out (`short`: the count alone, for a low pane)."""
+    if short:
+        return Text(ngettext("(+{count} more picture)", "(+{count} more pictures)", left).format(count=left),
+                    style="dim")
     return Text(ngettext("(+{count} more picture: a taller terminal shows them)",
                          "(+{count} more pictures: a taller terminal shows them)", left).format(count=left), style="dim")
 
@@ -401,7 +404,11 @@ def pictures(panels: list[Panel], width: int, colour: bool = True, height: int |
         out.append(Text())  # a blank line between rows, and before the legend
     left = sum(len(row) for row in rows[shown:])
     if left:
-        out.append(_more(left))
+        count = _more(left)
+        used = sum(max(_size(p)[1] for p in row) + 1 for row in rows[:shown]) + reserved[0]
+        if height is not None and used + _lines(count, width) > height:
+            count = _more(left, short=True)  # the first row leaves too little room: the count alone
+        out.append(count)
     if panels:
         out.append(legend(panels, colour))
     return Group(*out)
