@@ -34,29 +34,6 @@ SOURCES = tuple(sorted(str(p.relative_to(ROOT)) for p in (ROOT / "backprop_tui")
 tests scan every module for text that is not marked (tests/i18n/test_catalogue.py)."""
 
 PENDING = frozenset({
-    "backprop_tui/core/dense/answers.py",
-    "backprop_tui/core/dense/conv_chain.py",
-    "backprop_tui/core/dense/conv_run.py",
-    "backprop_tui/core/dense/conv_steps.py",
-    "backprop_tui/core/dense/explain.py",
-    "backprop_tui/core/dense/gradcheck.py",
-    "backprop_tui/core/dense/landscape.py",
-    "backprop_tui/core/dense/losses.py",
-    "backprop_tui/core/dense/mistakes.py",
-    "backprop_tui/core/dense/notation.py",
-    "backprop_tui/core/dense/operation.py",
-    "backprop_tui/core/dense/plane.py",
-    "backprop_tui/core/dense/replay.py",
-    "backprop_tui/core/dense/student.py",
-    "backprop_tui/core/fileio.py",
-    "backprop_tui/core/scenario/conv_load.py",
-    "backprop_tui/core/scenario/edit.py",
-    "backprop_tui/core/scenario/model.py",
-    "backprop_tui/core/scenario/quiz_table.py",
-    "backprop_tui/core/scenario/template.py",
-    "backprop_tui/core/strict_json.py",
-    "backprop_tui/core/vocab.py",
-    "backprop_tui/render/conv_pictures.py",
 })
 """Modules whose text is not translated yet (issue 16): their unmarked strings are not reported and
 their messages need no translation yet. A module leaves this set when its every user-facing string is

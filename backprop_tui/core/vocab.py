@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from backprop_tui.core.errors import UserError
+from backprop_tui.i18n import Message, translated
 
 
 class ActivationName(StrEnum):
@@ -199,7 +200,17 @@ _BY_TEMPLATE = {kind.value: kind for kind in Kind}
 
 
 class QuantityNameError(UserError, ValueError):
-    """A typed quantity name (or cell) that names nothing: the message says what is accepted."""
+    """A typed quantity name (or cell) that names nothing: the message says what is accepted.
+
+    Made with a Message; as text (str) it is that message in the interface language, since every
+    caller shows it to the user (explain, grade, the handout's flags)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return translated(self.message)
 
 
 @dataclass(frozen=True)
@@ -257,8 +268,8 @@ def parse_quantity(text: str) -> Quantity:
         raise QuantityNameError(_name_message(text))
     layer = int(digits) if digits else None
     if layer is not None and layer < 1:
-        raise QuantityNameError(f"{text!r}: layers count from 1 (layer 1 is the first hidden layer; "
-                                f"the input is x)")
+        raise QuantityNameError(Message("{text}: layers count from 1 (layer 1 is the first hidden layer; the "
+                                        "input is x)", text=repr(text)))
     return Quantity(kind, layer, transposed)
 
 
@@ -290,13 +301,16 @@ class Cell:
         elif len(self.index) == 2:
             row, col = self.index
         else:
+            slots = dict(cell=repr(self.ascii), name=self.key.ascii, rows=rows, cols=cols)
             raise QuantityNameError(
-                f"{self.ascii!r}: {self.key.ascii} is {rows}×{cols}, so a cell is "
-                + (f"{self.key.ascii}[i] with i from 1 to {rows}" if cols == 1
-                   else f"{self.key.ascii}[i,j] with i from 1 to {rows} and j from 1 to {cols}"))
+                Message("{cell}: {name} is {rows}×{cols}, so a cell is {name}[i] with i from 1 to {rows}", **slots)
+                if cols == 1 else
+                Message("{cell}: {name} is {rows}×{cols}, so a cell is {name}[i,j] with i from 1 to {rows} and j "
+                        "from 1 to {cols}", **slots))
         if not (0 <= row < rows and 0 <= col < cols):
-            raise QuantityNameError(f"{self.ascii!r}: {self.key.ascii} is {rows}×{cols}; the cell is outside it "
-                                    f"(indices count from 1)")
+            raise QuantityNameError(Message("{cell}: {name} is {rows}×{cols}; the cell is outside it (indices count "
+                                            "from 1)", cell=repr(self.ascii), name=self.key.ascii, rows=rows,
+                                            cols=cols))
         return row, col
 
 
@@ -320,16 +334,16 @@ def parse_cell(text: str) -> Cell:
         return Cell(key)
     parts = [part.strip() for part in raw.split(",")]
     if not 1 <= len(parts) <= 2 or not all(part.isdigit() for part in parts):
-        raise QuantityNameError(f"{text!r}: a cell is one or two whole numbers from 1 in brackets, "
-                                f"such as z1[2] or theta1[2,3]")
+        raise QuantityNameError(Message("{text}: a cell is one or two whole numbers from 1 in brackets, such as "
+                                        "z1[2] or theta1[2,3]", text=repr(text)))
     index = tuple(int(part) - 1 for part in parts)
     if min(index) < 0:
-        raise QuantityNameError(f"{text!r}: cells count from 1, as in the tables on screen")
+        raise QuantityNameError(Message("{text}: cells count from 1, as in the tables on screen", text=repr(text)))
     return Cell(key, index)
 
 
-def _name_message(text: str) -> str:
+def _name_message(text: str) -> Message:
     examples = ", ".join(kind.value.format(1) for kind in Kind)
-    return (f"{text!r} is not the name of a quantity. Names are {examples} (any layer number from 1 "
-            f"where one is shown; add _T for a transpose, e.g. theta1_T), optionally with a cell counted "
-            f"from 1: z1[2] in a column vector, theta1[2,3] in a matrix.")
+    return Message("{text} is not the name of a quantity. Names are {examples} (any layer number from 1 where one "
+                   "is shown; add _T for a transpose, e.g. theta1_T), optionally with a cell counted from 1: z1[2] in "
+                   "a column vector, theta1[2,3] in a matrix.", text=repr(text), examples=examples)

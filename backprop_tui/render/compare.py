@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from backprop_tui.i18n import _, ngettext
+from rich.cells import cell_len
+
+from backprop_tui.i18n import N_, _, language, ngettext
 from backprop_tui.core.dense.compare import Comparison, Curve, ceiling, plot_points
-from backprop_tui.core.wording import count
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -28,6 +29,8 @@ LOG_SCALE_RATIO = 100.0
 its smallest: curves that crawl and curves that fall fast stay readable side by side."""
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+N_VARIANT = N_("variant")
+"""The heading of the variants' column."""
 
 
 def number(value: float) -> str:
@@ -95,18 +98,27 @@ def draw_curves(plt: Any, comparison: Comparison, markers: tuple[str, ...] | Non
     end = max(comparison.iterations, 1)
     plt.xticks(sorted({round(end * i / 4) for i in range(5)}))
     plt.xlim(0, end)
-    plt.title("loss E on all the data" + (" (log scale)" if log else ""))
-    plt.xlabel("iteration (updates done)")
-    plt.ylabel("E" + ("" if math.isinf(cap) else f", cut at {cap:.4g}"))
+    # the app's plotext widget (markers None) puts one character per cell, so double-width Hangul
+    # comes out spaced and jumbled there: its title and axes keep the catalogue's (English) words;
+    # the CLI's text chart is drawn by plotext's own layout and takes the interface language
+    say = _ if markers is not None else str
+    plt.title(say(N_("loss E on all the data (log scale)")) if log else say(N_("loss E on all the data")))
+    plt.xlabel(say(N_("iteration (updates done)")))
+    plt.ylabel("E" if math.isinf(cap) else say(N_("E, cut at {cap}")).format(cap=f"{cap:.4g}"))
     return True
+
+
+def _rjust(text: str, width: int) -> str:
+    """`text` right-aligned in `width` terminal cells (Hangul takes two)."""
+    return " " * max(width - cell_len(text), 0) + text
 
 
 def loss_table(comparison: Comparison, points: list[int]) -> str:
     """Rows: iterations; columns: variants; cells: the full-data loss after that many updates."""
-    header = ["iteration", *(curve.name for curve in comparison.curves)]
+    header = [_("iteration"), *(curve.name for curve in comparison.curves)]
     rows = [[str(k), *(number(curve.at(k)) for curve in comparison.curves)] for k in points]
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join(text.rjust(w) for text, w in zip(row, widths)).rstrip() for row in [header, *rows]]
+    widths = [max(cell_len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(_rjust(text, w) for text, w in zip(row, widths)).rstrip() for row in [header, *rows]]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines) + "\n"
 
@@ -118,18 +130,18 @@ def loss_plot(comparison: Comparison, width: int = 100, height: int = 24) -> str
     """
     import plotext as plt
 
-    legend = "legend: " + "   ".join(
+    legend = _("legend: {curves}").format(curves="   ".join(
         f"{marker * 2} {curve.name}{divergence_label(curve)}" for curve, marker in zip(comparison.curves, MARKERS * 4)
-    ) + "\n"
+    )) + "\n"
     plt.limitsize(False, False)
     try:
         if not draw_curves(plt, comparison, MARKERS):
-            return "(nothing to plot: every loss is inf/NaN from the start)\n" + legend
+            return _("(nothing to plot: every loss is inf/NaN from the start)") + "\n" + legend
         plt.plotsize(width, height)
         plt.theme("clear")
         text = _ANSI.sub("", plt.build())
     except Exception as error:  # noqa: BLE001 - a plotting quirk must not hide the table above
-        return f"(no plot: plotext failed: {error})\n" + legend
+        return _("(no plot: plotext failed: {error})").format(error=error) + "\n" + legend
     finally:
         plt.clear_figure()
     return "\n".join(line.rstrip() for line in text.splitlines()) + "\n" + legend
@@ -138,17 +150,20 @@ def loss_plot(comparison: Comparison, width: int = 100, height: int = 24) -> str
 def comparison_text(comparison: Comparison, points: list[int], width: int = 100, height: int = 24) -> str:
     """The table, the divergence notes and the plot, as `compare` prints them."""
     names = ", ".join(curve.name for curve in comparison.curves)
+    title = comparison.titles.get(language()) or comparison.title
     parts = [
-        f"{comparison.title}\n",
-        f"Loss E on all the data after k updates (k = 0: the initial weights), "
-        f"{count(comparison.iterations, 'update')} per variant: {names}\n\n",
+        f"{title}\n",
+        ngettext("Loss E on all the data after k updates (k = 0: the initial weights), {count} update per "
+                 "variant: {names}",
+                 "Loss E on all the data after k updates (k = 0: the initial weights), {count} updates per "
+                 "variant: {names}", comparison.iterations).format(count=comparison.iterations, names=names) + "\n\n",
         loss_table(comparison, points),
     ]
     notes = [f"{c.name}: {divergence_text(c.diverged_at)}"
              for c in comparison.curves if c.diverged_at is not None]
     cap = ceiling(comparison)
     if any(np.any(c.losses[np.isfinite(c.losses)] > cap) for c in comparison.curves):
-        notes.append(f"(in the plot, losses above {cap:.4g} are drawn at {cap:.4g})")
+        notes.append(_("(in the plot, losses above {cap} are drawn at {cap})").format(cap=f"{cap:.4g}"))
     if notes:
         parts.append("\n" + "\n".join(notes) + "\n")
     parts.append("\n" + loss_plot(comparison, width, height))
@@ -187,8 +202,10 @@ def curves_table(comparison: Comparison) -> Table:
     from backprop_tui.render.numbers import cell
 
     table = Table(box=None, padding=(0, 2), header_style="bold")
-    for name in ("variant", "E at start", f"E after {comparison.iterations}", "what it shows"):
-        table.add_column(name, justify="right" if name.startswith("E") else "left")
+    headings = (_(N_VARIANT), _("E at start"), _("E after {count}").format(count=comparison.iterations),
+                _("what it shows"))
+    for index, name in enumerate(headings):
+        table.add_column(name, justify="right" if index in (1, 2) else "left")  # the losses
     for curve in comparison.curves:
         end = (Text(divergence_text(curve.diverged_at), style="bold red reverse")
                if curve.diverged_at is not None else Text(cell(curve.final, 4)))

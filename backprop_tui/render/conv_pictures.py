@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.style import Style
 from rich.text import Span, Text
@@ -26,6 +27,7 @@ from backprop_tui.core.dense.operation import OpKind
 from backprop_tui.core.dense.steps import Step
 from backprop_tui.core.scenario.conv_model import ConvLayer, ConvScenario, PoolLayer
 from backprop_tui.core.vocab import Kind, Quantity, Role
+from backprop_tui.i18n import _, ngettext
 from backprop_tui.render.notation import symbol
 
 CELL_MODE_SIDE = 12
@@ -76,7 +78,8 @@ def _filters(scenario: ConvScenario, key: Quantity, values: np.ndarray) -> list[
     f, (c, k) = layer.filters, (layer.input_shape[0], layer.kernel)
     kernels = theta.T.reshape(f, c, k, k)
     name = symbol(key.stored)
-    return [(f"{name} filter {i + 1}" + (f" ch {j + 1}" if c > 1 else ""), kernels[i, j])
+    return [(_("{name} filter {number} ch {channel}").format(name=name, number=i + 1, channel=j + 1) if c > 1
+             else _("{name} filter {number}").format(name=name, number=i + 1), kernels[i, j])
             for i in range(f) for j in range(c)]
 
 
@@ -175,7 +178,8 @@ def step_panels(scenario: ConvScenario, step: Step, sample: int = 0,
             if window is not None and pool and shape == layer.input_shape and \
                     (window[0], window[1]) == (s, channel):  # the pooled cell's window, in its own channel
                 outline = window[2]
-            caption = symbol(m.key) + (f" ch {channel + 1}" if c > 1 else "")
+            caption = (_("{name} ch {channel}").format(name=symbol(m.key), channel=channel + 1) if c > 1
+                       else symbol(m.key))
             panels.append(Panel(caption, tensor[s, channel], low, high, signed, outline, winners))
     return panels[:limit]
 
@@ -287,9 +291,9 @@ def legend(panels: list[Panel], colour: bool = True) -> Text:
         else:
             text.append(f"'{RAMP[0]}' {low:.3g} … '{RAMP[-1]}' {high:.3g}")
     if any(p.outline for p in panels):
-        text.append("   [] the cursor cell's receptive field")
+        text.append("   " + _("[] the cursor cell's receptive field"))
     if any(p.winners for p in panels):
-        text.append("   <> pooling winner")
+        text.append("   " + _("<> pooling winner"))
     return text
 
 
@@ -309,8 +313,8 @@ def _size(panel: Panel) -> tuple[int, int]:
     """(columns, lines) of a panel's block, caption included, without drawing it."""
     h, w = panel.values.shape
     if max(h, w) <= CELL_MODE_SIDE:
-        return max(len(panel.caption), 2 * w), 1 + h
-    return max(len(panel.caption), w), 1 + (h + 1) // 2
+        return max(cell_len(panel.caption), 2 * w), 1 + h  # cells: a Korean caption's Hangul is two wide
+    return max(cell_len(panel.caption), w), 1 + (h + 1) // 2
 
 
 def _rows(panels: list[Panel], width: int) -> list[list[Panel]]:
@@ -330,18 +334,41 @@ def _rows(panels: list[Panel], width: int) -> list[list[Panel]]:
     return rows
 
 
-def _fitting(rows: list[list[Panel]], height: int | None) -> int:
-    """How many of the rows fit in `height` lines with one blank line after each and two lines
-    (a count of the rest, the legend) at the end; the first row always counts."""
+def _fitting(rows: list[list[Panel]], height: int | None, reserved: tuple[int, int] = (1, 1)) -> int:
+    """How many of the rows fit in `height` lines with one blank line after each and, at the end,
+    the legend's lines and (when some rows are left out) the count's, as `reserved` = (legend,
+    count) lines wrapped; the first row always counts."""
     if height is None:
         return len(rows)
+    every = _rows_within(rows, height - reserved[0])
+    return every if every == len(rows) else _rows_within(rows, height - reserved[0] - reserved[1])
+
+
+def _rows_within(rows: list[list[Panel]], height: int) -> int:
+    """How many of the rows (each with its blank line) fit in `height` lines; at least one."""
     used, fitting = 0, 0
     for row in rows:
         tall = max(_size(p)[1] for p in row) + 1
-        if fitting and used + tall > height - 2:
+        if fitting and used + tall > height:
             break
         used, fitting = used + tall, fitting + 1
     return fitting
+
+
+def _more(left: int, short: bool = False) -> Text:
+    """The line that counts the pictures left out (`short`: the count alone, for a low pane)."""
+    if short:
+        return Text(ngettext("(+{count} more picture)", "(+{count} more pictures)", left).format(count=left),
+                    style="dim")
+    return Text(ngettext("(+{count} more picture: a taller terminal shows them)",
+                         "(+{count} more pictures: a taller terminal shows them)", left).format(count=left), style="dim")
+
+
+def _lines(text: Text, width: int) -> int:
+    """How many lines `text` takes wrapped to `width` cells (as the pane wraps it)."""
+    from rich.console import Console
+
+    return max(len(text.wrap(Console(width=max(width, 1)), max(width, 1))), 1)
 
 
 def pictures(panels: list[Panel], width: int, colour: bool = True, height: int | None = None) -> RenderableType:
@@ -349,14 +376,18 @@ def pictures(panels: list[Panel], width: int, colour: bool = True, height: int |
     With `height`, large images are halved when that shows more of them, and only the rows that
     fit above the legend are drawn (the rest are counted)."""
     if not panels:
-        return Text("(no images in this step: the dense layers and the loss are numbers only; "
-                    "their matrices are on the right)", style="dim")
+        return Text(_("(no images in this step: the dense layers and the loss are numbers only; "
+                      "their matrices are on the right)"), style="dim")
     rows = _rows(panels, width)
-    if any(max(p.values.shape) > CELL_MODE_SIDE for p in panels) and _fitting(rows, height) < len(rows):
+    # the count of the pictures left out and the legend, as many lines as they wrap to (a narrow
+    # pane, or the longer words of another language, wraps them: they must not be cut off)
+    reserved = (_lines(legend(panels, colour), width), _lines(_more(len(panels)), width))
+    if any(max(p.values.shape) > CELL_MODE_SIDE for p in panels) and _fitting(rows, height, reserved) < len(rows):
         smaller = _rows([halved(p) if max(p.values.shape) > CELL_MODE_SIDE else p for p in panels], width)
-        if sum(map(len, smaller[:_fitting(smaller, height)])) > sum(map(len, rows[:_fitting(rows, height)])):
+        if sum(map(len, smaller[:_fitting(smaller, height, reserved)])) > \
+                sum(map(len, rows[:_fitting(rows, height, reserved)])):
             rows = smaller
-    shown = _fitting(rows, height)
+    shown = _fitting(rows, height, reserved)
     out: list[Text] = []
     for row in rows[:shown]:  # only the rows shown are drawn
         blocks = [([Text(p.caption, style="bold")] + heatmap(p, colour), _size(p)[0]) for p in row]
@@ -373,8 +404,11 @@ def pictures(panels: list[Panel], width: int, colour: bool = True, height: int |
         out.append(Text())  # a blank line between rows, and before the legend
     left = sum(len(row) for row in rows[shown:])
     if left:
-        out.append(Text(f"(+{left} more picture{'s' if left > 1 else ''}: a taller terminal shows them)",
-                        style="dim"))
+        count = _more(left)
+        used = sum(max(_size(p)[1] for p in row) + 1 for row in rows[:shown]) + reserved[0]
+        if height is not None and used + _lines(count, width) > height:
+            count = _more(left, short=True)  # the first row leaves too little room: the count alone
+        out.append(count)
     if panels:
         out.append(legend(panels, colour))
     return Group(*out)

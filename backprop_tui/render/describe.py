@@ -10,7 +10,8 @@ from backprop_tui.core.dense.losses import LOSSES
 from backprop_tui.core.dense.operation import OpKind
 from backprop_tui.core.dense.steps import Note, Number, Step
 from backprop_tui.core.vocab import Kind, Phase, Quantity
-from backprop_tui.core.scenario.model import Scenario
+from backprop_tui.core.scenario.conv_model import ConvScenario
+from backprop_tui.core.scenario.model import UNTITLED, Scenario
 from backprop_tui.i18n import N_, _, language
 from backprop_tui.render.notation import latex, number, sup, symbol
 
@@ -176,12 +177,13 @@ def notes(step: Step) -> list[str]:
     return [note_text(note) for note in step.notes]
 
 
-def scenario_title(scenario: Scenario) -> str:
+def scenario_title(scenario: Scenario | ConvScenario) -> str:
     """The scenario's title in the interface language (its title_ko in Korean), else its own."""
-    # a scenario without translations (the convolutional ones) has no `titles`
-    return getattr(scenario, "titles", {}).get(language()) or scenario.title
+    if scenario.titles.get(language()):
+        return scenario.titles[language()]
+    return _(UNTITLED) if scenario.title == UNTITLED else scenario.title  # the file's own title is its data
 
 
-def scenario_description(scenario: Scenario) -> str:
+def scenario_description(scenario: Scenario | ConvScenario) -> str:
     """The scenario's description in the interface language (description_ko), else its own."""
-    return getattr(scenario, "descriptions", {}).get(language()) or scenario.description
+    return scenario.descriptions.get(language()) or scenario.description

@@ -14,7 +14,8 @@ STATUS_WORDS = (N_("agrees"), N_("within rounding"), N_("kink"), N_("not smooth"
 def status_verdict(status: Status, kinks: tuple[str, ...] = ()) -> str:
     """gradcheck.verdict(status, kinks) in the interface language; in English, the same words."""
     if status is Status.KINK:
-        conventions = _(" and ").join(kinks) if kinks else "f′(0)"
+        # a kink is a formula (ReLU′(0) = 0, the same in every language) or a rule in words (max pooling's)
+        conventions = _(" and ").join(_(kink) for kink in kinks) if kinks else "f′(0)"
         return _("z = 0: not differentiable, the convention {conventions} is used").format(conventions=conventions)
     if status is Status.NOT_SMOOTH:
         return _("not smooth within the finite-difference step (the one-sided differences disagree)")

@@ -294,10 +294,10 @@ def _route(sym: Symbols, e: Explanation) -> tuple[str, str, str]:
     values = [t.cells[0].value for t in window]
     winner = window[values.index(max(values))].cells[0]
     me = window[e.position].cells[0]
-    symbolic = f"{sym(delta)} if {sym(me)} is its window's maximum, else 0"
+    symbolic = _("{delta} if {cell} is its window's maximum, else 0").format(delta=sym(delta), cell=sym(me))
     if winner == me:
-        return symbolic, "", f"{sym(me)} = {fmt(me.value)} won its window"
-    return symbolic, "", f"the window's maximum is {sym(winner)} = {fmt(winner.value)}"
+        return symbolic, "", _("{cell} = {value} won its window").format(cell=sym(me), value=fmt(me.value))
+    return symbolic, "", _("the window's maximum is {cell} = {value}").format(cell=sym(winner), value=fmt(winner.value))
 
 
 def worked(step: Step, key: Quantity, cell: tuple[int, int], ascii: bool = False) -> Worked:
@@ -318,7 +318,7 @@ def worked(step: Step, key: Quantity, cell: tuple[int, int], ascii: bool = False
     value = fmt(e.result.value, digits)
     note = ""
     if e.rule is Rule.SUM and not e.terms:  # nothing to add up: the value is 0 by construction
-        symbolic = "(zero padding)" if op.kind is OpKind.IM2COL else "(no patch covers this pixel)"
+        symbolic = _("(zero padding)") if op.kind is OpKind.IM2COL else _("(no patch covers this pixel)")
         numeric = ""
     elif e.rule is Rule.MAX:
         symbolic = "max(" + ", ".join(sym(t.cells[0]) for t in e.terms) + ")"
@@ -330,7 +330,7 @@ def worked(step: Step, key: Quantity, cell: tuple[int, int], ascii: bool = False
         if len(e.terms) == 1 and len(e.terms[0].cells) == 1:
             numeric = ""  # a copy (θᵀ's cell is θ's): the number is the value
         if op.kind is OpKind.COL2IM:
-            note = "; ".join(p for p in (note, "every patch cell copied from this pixel, added") if p)
+            note = "; ".join(p for p in (note, _("every patch cell copied from this pixel, added")) if p)
         note = "; ".join(p for p in (note, _samples_note(e)) if p)
     elif e.rule is Rule.DIFFERENCE:
         (s1, n1), (s2, n2) = _products(sym, e.terms[0]), _products(sym, e.terms[1], first=False)

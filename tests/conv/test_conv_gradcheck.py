@@ -13,6 +13,7 @@ from backprop_tui.core.dense.gradcheck import Status, check_entry
 from backprop_tui.core.dense.operation import OpKind
 from backprop_tui.core.scenario.conv_load import load_conv, loads_conv
 from backprop_tui.core.vocab import Phase
+from backprop_tui.render.describe import note_text
 
 from conv_support import conv_text
 from test_conv_engine import CASES, _case
@@ -71,7 +72,7 @@ def test_a_tied_pooling_window_is_a_kink_with_the_convention_named():
     it = conv_run.run(scenario, 1)[0]
     steps = build_conv_steps(scenario, it)
     pool_step = next(s for s in steps if s.operation.kind is OpKind.MAXPOOL)
-    assert any("tied maximum" in "".join(map(str, n.parts)) for n in pool_step.notes)
+    assert any("1 window(s) have a tied maximum" in note_text(n) for n in pool_step.notes)
     routed = next(s for s in steps if s.operation.kind is OpKind.MAXPOOL_BACKWARD)
     # the tied pair: column 1 (row 1, col 2) wins, column 4 (row 2, col 1) ties and gets 0
     grad = it.backward.grad_in[1]

@@ -60,6 +60,32 @@ UNTRANSLATABLE: dict[str, set[str]] = {
     "backprop_tui/cli/progress.py": {"[bold]{task.fields[label]}", "{task.fields[stats]}"},  # rich's column templates
     "backprop_tui/cli/textout.py": {"GREEK SMALL LETTER ", "GREEK CAPITAL LETTER ", " BLOCK", "NFKD",  # Unicode names
                                     "backprop-tui-ascii"},                                          # a codec error handler's name
+    "backprop_tui/core/scenario/model.py": {"Scenario", "Scenario | None"},  # type annotations
+    # developers' invariants (a caller checks first: explain's cell, quiz's keys, the step kinds)
+    "backprop_tui/core/dense/explain.py": {" does not compute ", "; no cell (", "no function rule for "},
+    "backprop_tui/core/dense/mistakes.py": {" does not compute ", "; no cell ("},
+    "backprop_tui/core/dense/notation.py": {"no updated quantity for ", "no ∂E/∂ quantity for "},
+    "backprop_tui/core/dense/replay.py": {"no evaluation for "},
+    # the check's words in English for the core and JSON; render/verdict.py draws them translated
+    "backprop_tui/core/dense/gradcheck.py": {
+        " is used", "DISAGREES", "finite differences have no precision at this magnitude", "no precision",
+        "not smooth", "not smooth within the finite-difference step (the one-sided differences disagree)",
+        "the loss overflows: finite differences have no precision at this magnitude", "within rounding",
+        "z = 0: not differentiable, the convention "},
+    "backprop_tui/core/dense/losses.py": {"E = −(1/(m·k))·ΣΣ[y·log ŷ + (1 − y)·log(1 − ŷ)]"},  # a formula
+    "backprop_tui/core/dense/operation.py": {"col2im", "im2col"},  # names of operations
+    "backprop_tui/core/strict_json.py": {"not strict JSON: bare "},  # the tests' strict parser (no user reads it)
+    # the quantities' ASCII names and their pattern, a type annotation, a developer's invariant
+    "backprop_tui/core/vocab.py": {"(?P<stem>[A-Za-z_]*?)(?P<layer>[0-9]*)(?P<new>_new)?", "Quantity", "dE_da{}",
+                                   "dE_db{}", "dE_dpatches{}", "dE_dtheta{}", "theta{}_new", "v_theta{}_new",
+                                   "has no", " layer, got ", "layers count from 1, got "},
+    # the TOML `new` writes (keys and values of the format) and the name its self-check gives the text
+    "backprop_tui/core/scenario/template.py": {"# [variant.training]", "# learning_rate = 2.0", '# name = "faster"',
+                                               "batch_size = ", "learning_rate = 0.5          ", "new scenario",
+                                               'optimizer = "gd"             '},
+    # developers' invariants: the app never asks for these (a drill-down's failure is caught)
+    "backprop_tui/core/dense/conv_chain.py": {" has no weights"},
+    "backprop_tui/core/dense/conv_run.py": {"the output layer's activation is checked through its z"},
     "backprop_tui/render/worked.py": {" if > 0 else 0.01·", "learning_rate"},  # a formula; a field name
     # batch mode (cli/cnn*): flags, key and signal names, commands and the data set's name, as typed
     "backprop_tui/cli/cnn.py": {"--data-dir", "--no-verify", "--batch-size"},
@@ -168,24 +194,7 @@ UNTRANSLATABLE: dict[str, set[str]] = {
 }
 """Strings of the covered modules that are no interface text."""
 
-NOT_YET: dict[str, set[str]] = {
-    # the convolutional stepper's worked lines (merged from cnnstep after this catalogue was made)
-    "backprop_tui/render/worked.py": {" is its window's maximum, else 0", " won its window",
-                                      "(no patch covers this pixel)", "(zero padding)", "the window's maximum is "},
-    # appended to the TOML parser's own message, which is English
-    "backprop_tui/core/scenario/toml_source.py": {
-        "an inline table { ... } must fit on one line in TOML 1.0: close it on the line where it opens, "
-        "or write it as a [section] table"},
-    # the title of a file without one: it is the scenario's data, shown as it is
-    "backprop_tui/core/scenario/load.py": {"Untitled scenario"},
-    # Translated so far: how every view names a divergence. Not yet: the `compare` output and screen.
-    "backprop_tui/render/compare.py": {
-        " (log scale)", " are drawn at ", " per variant: ", "(in the plot, losses above ", "(no plot: plotext failed: ",
-        "(nothing to plot: every loss is inf/NaN from the start)\n", ", cut at ", "E at start",
-        "Loss E on all the data after k updates (k = 0: the initial weights), ", "iteration (updates done)",
-        "loss E on all the data", "what it shows",
-    },
-}
+NOT_YET: dict[str, set[str]] = {}
 """Interface text of the covered modules that has no translation yet, named so it cannot grow unseen."""
 
 MARKERS = {"_", "N_", "ngettext", "_note", "Message"}

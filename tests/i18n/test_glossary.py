@@ -99,15 +99,11 @@ def test_the_check_catches_a_term_said_another_way() -> None:
 
 def test_the_bundled_scenarios_korean_titles_and_descriptions_use_the_glossary_forms() -> None:
     from backprop_tui.core.scenario.bundled import bundled_dir
-    from backprop_tui.core.scenario.kind import scenario_kind
     from backprop_tui.core.scenario.toml_source import read_toml
-    from backprop_tui.core.vocab import ScenarioKind
 
     texts = []
     for path in sorted(bundled_dir().glob("*.toml")):
         document = read_toml(path)
-        if scenario_kind(document) not in (ScenarioKind.DENSE, ScenarioKind.CNN):  # convolutional files: not yet
-            continue
         assert document.get("title_ko") and document.get("description_ko"), path.name
         texts += [document["title_ko"], document["description_ko"]]
     found = [(term.korean, avoided) for text in texts for term in GLOSSARY for avoided in term.avoided

@@ -100,7 +100,12 @@ def korean_headings() -> list[str]:
     from backprop_tui.core.scenario.kind import file_kind
     from backprop_tui.core.vocab import ScenarioKind
 
-    headings = []
+    from backprop_tui.core.dense import conv_run
+    from backprop_tui.core.dense.conv_steps import build_conv_steps
+    from backprop_tui.core.scenario.conv_load import load_conv
+
+    conv = load_conv("conv")  # the convolutional steps' titles (its data is in the file)
+    headings = [header_text(step).plain for step in build_conv_steps(conv, conv_run.run(conv, 1)[0])]
     for name in bundled_names():
         if file_kind(resolve(name)) is not ScenarioKind.DENSE:
             continue

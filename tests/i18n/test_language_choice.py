@@ -98,8 +98,17 @@ def test_every_note_of_every_bundled_scenario_is_korean_and_fills_its_slots() ->
     from backprop_tui.core.scenario.kind import file_kind
     from backprop_tui.core.vocab import ScenarioKind
 
+    from backprop_tui.core.dense import conv_run
+    from backprop_tui.core.dense.conv_steps import build_conv_steps
+    from backprop_tui.core.scenario.conv_load import load_conv
+
+    conv = load_conv("conv")  # the convolutional steps (fashion_conv's need the data set: tests/i18n/test_korean_conv.py)
+    for step in build_conv_steps(conv, conv_run.run(conv, 1)[0]):
+        for text in [title(step), *notes(step)]:
+            seen += 1
+            assert "{" not in text and not english_sentence.search(text), ("conv", text)
     for name in bundled_names():
-        if file_kind(resolve(name)) is not ScenarioKind.DENSE:  # the convolutional steps are not translated yet
+        if file_kind(resolve(name)) is not ScenarioKind.DENSE:
             continue
         scenario = load(resolve(name))
         for variant in [None, *[v.name for v in scenario.variants]]:

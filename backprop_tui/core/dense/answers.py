@@ -27,6 +27,7 @@ from backprop_tui.core.dense.steps import Step
 from backprop_tui.core.scenario.errors import Problem, ScenarioError
 from backprop_tui.core.scenario.toml_source import parse_toml_text
 from backprop_tui.core.vocab import Quantity, QuantityNameError, cell_name, parse_cell, parse_quantity
+from backprop_tui.i18n import Message
 
 TABLE = "iteration"
 """The one top-level table of a sheet: [iteration.N] for each iteration answered."""
@@ -79,13 +80,14 @@ def read_answers(path: Path | str, shapes_of: Callable[[int], Shapes], iteration
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise AnswerSheetError(str(path), [Problem("", "no such file")]) from None
+        raise AnswerSheetError(str(path), [Problem("", Message("no such file"))]) from None
     except IsADirectoryError:
-        raise AnswerSheetError(str(path), [Problem("", "is a directory, not an answer sheet")]) from None
+        raise AnswerSheetError(str(path), [Problem("", Message("is a directory, not an answer sheet"))]) from None
     except UnicodeDecodeError as error:
-        raise AnswerSheetError(file, [Problem("", f"not UTF-8 text (byte {error.start})")]) from None
+        raise AnswerSheetError(file, [Problem("", Message("not UTF-8 text (byte {byte})", byte=error.start))]) from None
     except OSError as error:
-        raise AnswerSheetError(str(path), [Problem("", f"cannot be read: {error.strerror or error}")]) from None
+        raise AnswerSheetError(str(path), [Problem("", Message("cannot be read: {reason}",
+                                                               reason=error.strerror or error))]) from None
     return parse_answers(text, file, shapes_of, iterations)
 
 
@@ -98,25 +100,28 @@ def parse_answers(text: str, file: str, shapes_of: Callable[[int], Shapes], iter
     problems: list[Problem] = []
     for key in document:
         if key != TABLE:
-            problems.append(Problem(key, f"expected only [{TABLE}.N] tables (N from 1 to {iterations}), "
-                                         f"found {repr(key)}"))
+            problems.append(Problem(key, Message("expected only [{table}.N] tables (N from 1 to {iterations}), found "
+                                                 "{found}", table=TABLE, iterations=iterations, found=repr(key))))
     tables = document.get(TABLE, {})
     if not isinstance(tables, dict):
-        problems.append(Problem(TABLE, f"expected [{TABLE}.N] tables, found {_found(tables)}"))
+        problems.append(Problem(TABLE, Message("expected [{table}.N] tables, found {found}", table=TABLE,
+                                               found=_found(tables))))
         tables = {}
     if not tables and not problems:
-        problems.append(Problem("", f"expected at least one [{TABLE}.N] table of answers, found none"))
+        problems.append(Problem("", Message("expected at least one [{table}.N] table of answers, found none",
+                                            table=TABLE)))
     answers: list[Answer] = []
     numbers: list[int] = []
     for name, table in tables.items():
         path = f"{TABLE}.{name}"
         number = _iteration_number(name)
         if number is None or not 1 <= number <= iterations:
-            problems.append(Problem(path, f"expected an iteration number from 1 to {iterations}, found "
-                                          f"{repr(name)}"))
+            problems.append(Problem(path, Message("expected an iteration number from 1 to {iterations}, found {found}",
+                                                  iterations=iterations, found=repr(name))))
             continue
         if not isinstance(table, dict):
-            problems.append(Problem(path, f"expected a table of answers (name = number), found {_found(table)}"))
+            problems.append(Problem(path, Message("expected a table of answers (name = number), found {found}",
+                                                  found=_found(table))))
             continue
         numbers.append(number)
         answers += _table(problems, path, number, table, shapes_of(number))
@@ -140,22 +145,25 @@ def _table(problems: list[Problem], path: str, iteration: int, table: dict[str, 
         except QuantityNameError as error:
             # a name that is no quantity at all gets the list; a bad cell of a real one, vocab's reason
             if _names_a_quantity(name.partition("[")[0]):
-                problems.append(Problem(where, f"expected a cell counted from 1 in brackets, found {error}"))
+                problems.append(Problem(where, Message("expected a cell counted from 1 in brackets, found {found}",
+                                                       found=error.message)))
             else:
-                problems.append(Problem(where, f"expected a quantity the steps compute ({names}), found {name!r}"))
+                problems.append(Problem(where, Message("expected a quantity the steps compute ({names}), found {found}",
+                                                       names=names, found=repr(name))))
             continue
         if cell.key not in shapes:
-            problems.append(Problem(where, f"expected a quantity the steps compute ({names}), found "
-                                           f"{cell.key.ascii}: the steps read it but do not compute it, "
-                                           f"or the network has no such layer"))
+            problems.append(Problem(where, Message("expected a quantity the steps compute ({names}), found {found}: "
+                                                   "the steps read it but do not compute it, or the network has no "
+                                                   "such layer", names=names, found=cell.key.ascii)))
             continue
         shape = shapes[cell.key]
         if cell.index:
             try:
                 at = cell.at(shape)
             except QuantityNameError as error:
-                problems.append(Problem(where, f"expected a cell inside {cell.key.ascii} ({_shape(shape)}), found "
-                                               f"{repr(name)}: {error}"))
+                problems.append(Problem(where, Message("expected a cell inside {name} ({shape}), found {found}: {why}",
+                                                       name=cell.key.ascii, shape=_shape(shape), found=repr(name),
+                                                       why=error.message)))
                 continue
             number = _number(problems, where, value)
             cells = [] if number is None else [(at, number)]
@@ -164,8 +172,9 @@ def _table(problems: list[Problem], path: str, iteration: int, table: dict[str, 
         for at, number in cells:
             earlier = seen.get((cell.key, at))
             if earlier is not None:
-                problems.append(Problem(where, f"expected each cell once, found "
-                                               f"{cell_name(cell.key, at, shape).ascii} given again (also by {earlier})"))
+                problems.append(Problem(where, Message("expected each cell once, found {cell} given again (also by "
+                                                       "{earlier})", cell=cell_name(cell.key, at, shape).ascii,
+                                                       earlier=earlier)))
                 continue
             seen[(cell.key, at)] = _key_text(name)
             answers.append(Answer(iteration, cell.key, at, number))
@@ -189,21 +198,26 @@ def _matrix(problems: list[Problem], where: str, key: Quantity, shape: tuple[int
         if shape == (1, 1):
             number = _number(problems, where, value)
             return [] if number is None else [((0, 0), number)]
-        problems.append(Problem(where, f"expected {expected}, found {_found(value)}"))
+        problems.append(Problem(where, Message("expected {expected}, found {found}", expected=expected,
+                                               found=_found(value))))
         return []
     if value and all(isinstance(row, list) for row in value):
-        found_shape = f"{len(value)} rows of {', '.join(sorted({str(len(row)) for row in value}))}"
+        found_shape = Message("{rows} rows of {lengths}", rows=len(value),
+                              lengths=", ".join(sorted({str(len(row)) for row in value})))
         if len(value) != rows or any(len(row) != cols for row in value):
-            problems.append(Problem(where, f"expected {expected}, found {found_shape}"))
+            problems.append(Problem(where, Message("expected {expected}, found {found}", expected=expected,
+                                                   found=found_shape)))
             return []
         grid = [((i, j), item) for i, row in enumerate(value) for j, item in enumerate(row)]
     elif rows == 1 or cols == 1:
         if len(value) != rows * cols:
-            problems.append(Problem(where, f"expected {expected}, found a list of {len(value)}"))
+            problems.append(Problem(where, Message("expected {expected}, found {found}", expected=expected,
+                                                   found=Message("a list of {count}", count=len(value)))))
             return []
         grid = [((k, 0) if cols == 1 else (0, k), item) for k, item in enumerate(value)]
     else:
-        problems.append(Problem(where, f"expected {expected}, found a flat list of {len(value)}"))
+        problems.append(Problem(where, Message("expected {expected}, found {found}", expected=expected,
+                                               found=Message("a flat list of {count}", count=len(value)))))
         return []
     cells = []
     for at, item in grid:
@@ -213,13 +227,15 @@ def _matrix(problems: list[Problem], where: str, key: Quantity, shape: tuple[int
     return cells
 
 
-def _expected_form(key: Quantity, shape: tuple[int, int]) -> str:
+def _expected_form(key: Quantity, shape: tuple[int, int]) -> Message:
     rows, cols = shape
     if shape == (1, 1):
-        return f"a number ({key.ascii} is 1x1)"
+        return Message("a number ({name} is 1x1)", name=key.ascii)
     if cols == 1 or rows == 1:
-        return f"a list of {rows * cols} numbers ({key.ascii} is {_shape(shape)})"
-    return f"{rows} rows of {cols} numbers ({key.ascii} is {_shape(shape)})"
+        return Message("a list of {count} numbers ({name} is {shape})", count=rows * cols, name=key.ascii,
+                       shape=_shape(shape))
+    return Message("{rows} rows of {cols} numbers ({name} is {shape})", rows=rows, cols=cols, name=key.ascii,
+                   shape=_shape(shape))
 
 
 def _cell_suffix(at: tuple[int, int], shape: tuple[int, int]) -> str:
@@ -229,24 +245,25 @@ def _cell_suffix(at: tuple[int, int], shape: tuple[int, int]) -> str:
 
 def _number(problems: list[Problem], where: str, value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        problems.append(Problem(where, f"expected a number, found {_found(value)}"))
+        problems.append(Problem(where, Message("expected a number, found {found}", found=_found(value))))
         return None
     number = float(value)
     if not math.isfinite(number):
-        problems.append(Problem(where, f"expected a finite number, found {value}"))
+        problems.append(Problem(where, Message("expected a finite number, found {found}", found=value)))
         return None
     return number
 
 
 def _found(value: Any) -> str:
+    """What a sheet gave, as a message says it (TOML's true/false and a type's name as they are)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return f"the text {value!r}"
+        return Message("the text {value}", value=repr(value))
     if isinstance(value, dict):
-        return "a table"
+        return Message("a table")
     if isinstance(value, list):
-        return f"a list of {len(value)}"
+        return Message("a list of {count}", count=len(value))
     return f"{type(value).__name__} {value!r}"
 
 

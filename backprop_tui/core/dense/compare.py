@@ -7,7 +7,7 @@ weights), so "iteration k" everywhere here means "after the k-th update".
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -43,6 +43,8 @@ class Comparison:
     title: str
     iterations: int
     curves: tuple[Curve, ...]
+    titles: dict[str, str] = field(default_factory=dict, compare=False)
+    """The scenario's title in other interface languages (its title_ko), by language."""
 
 
 def variant_scenarios(scenario: Scenario) -> list[tuple[str, str, Scenario]]:
@@ -75,7 +77,8 @@ def compare(scenario: Scenario, iterations: int | None = None) -> Comparison:
         values = losses(variant, count + 1)
         bad = np.flatnonzero(~np.isfinite(values))
         curves.append(Curve(name, description, values, int(bad[0]) if bad.size else None))
-    return Comparison(base_of(scenario).title, count, tuple(curves))
+    base = base_of(scenario)
+    return Comparison(base.title, count, tuple(curves), dict(base.titles))
 
 
 def default_points(iterations: int) -> list[int]:

@@ -17,6 +17,7 @@ from backprop_tui.core.dense.losses import loss_value
 from backprop_tui.core.dense.network import output_delta, zero_safe_matmul
 from backprop_tui.core.dense.optimizers import batch_indices, gd_step
 from backprop_tui.core.scenario.conv_model import ConvLayer, ConvScenario, FlattenLayer, PoolLayer
+from backprop_tui.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -264,7 +265,7 @@ def kinks_at_zero(scenario: ConvScenario, fwd: ConvForward, start: int) -> tuple
             windows = conv.pool_windows(fwd.a[k], layer.input_shape, layer.size)
             values = fwd.a[k][np.arange(fwd.a[k].shape[0])[:, None, None], windows]
             if np.any((values == pooled[..., None]).sum(axis=-1) > 1):
-                text = "max pooling's tie rule (the first maximum takes δ)"
+                text = N_("max pooling's tie rule (the first maximum takes δ)")  # translated where shown
                 if text not in found:
                     found.append(text)
             continue

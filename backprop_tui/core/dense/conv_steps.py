@@ -16,13 +16,21 @@ from collections.abc import Callable
 import numpy as np
 
 from backprop_tui.core.dense import conv_run as cr, notation as n
-from backprop_tui.core.dense.activations import ACTIVATIONS
+from backprop_tui.core.dense.activations import ACTIVATIONS, LEAKY_SLOPE
 from backprop_tui.core.dense.gradcheck import GradCheck, gradient_check
 from backprop_tui.core.dense.losses import LOSSES, from_logits
 from backprop_tui.core.dense.operation import OpKind, Operation
 from backprop_tui.core.dense.steps import Matrix, Note, Number, Step, _m, _note, append_step
 from backprop_tui.core.scenario.conv_model import ConvLayer, ConvScenario, FlattenLayer, PoolLayer
 from backprop_tui.core.vocab import Kind, Parameter, Phase, Quantity, Role
+from backprop_tui.i18n import N_
+
+# Optional clauses of the im2col note: each a phrase that is a message of its own (translated where
+# the note is drawn, see render.describe.note_text), so a language places them where its grammar wants.
+_OF_ALL_CHANNELS = N_(" (of all {channels} channels)")
+_STRIDE = N_(", stride {stride}")
+_PADDING = N_(", padding {padding} (zeros around the image)")
+_EACH_SAMPLE = N_(", for each of the {samples} samples")
 
 
 def patches(layer: int) -> Quantity:
@@ -83,19 +91,20 @@ class _Builder:
             op = Operation(OpKind.MAXPOOL, (self.a(l - 1),), (self.a(l),), image=layer.input_shape, pool=layer.size,
                            samples=self.m)
             ties = self._ties(l)
-            notes = [_note(f"Each {layer.size}×{layer.size} window of each channel keeps its maximum "
-                           f"({h}×{w} → {h // layer.size}×{w // layer.size}); the winners are remembered, "
-                           "because the backward pass sends δ to them alone.")]
+            notes = [_note("Each {size}×{size} window of each channel keeps its maximum ({h}×{w} → {ho}×{wo}); "
+                           "the winners are remembered, because the backward pass sends δ to them alone.",
+                           size=layer.size, h=h, w=w, ho=h // layer.size, wo=w // layer.size)]
             if ties:
-                notes.append(_note(f"{ties} window(s) have a tied maximum: the first in row-major order wins, "
-                                   "as in batch mode and PyTorch."))
+                notes.append(_note("{count} window(s) have a tied maximum: the first in row-major order wins, "
+                                   "as in batch mode and PyTorch.", count=ties))
             self.add(Phase.FORWARD, l, [op], [_m(self.a(l - 1), fwd.a[l - 1]), _m(self.a(l), fwd.a[l], Role.OUT)], notes)
         elif isinstance(layer, FlattenLayer):
             c, h, w = layer.input_shape
             op = Operation(OpKind.FLATTEN, (self.a(l - 1),), (self.a(l),), image=layer.input_shape, samples=self.m)
             self.add(Phase.FORWARD, l, [op], [_m(self.a(l - 1), fwd.a[l - 1]), _m(self.a(l), fwd.a[l], Role.OUT)],
-                     [_note(f"The {c} maps of {h}×{w} become one column of {c * h * w} values per sample "
-                            "(channel by channel, each row by row), so a dense layer can read them.")])
+                     [_note("The {c} maps of {h}×{w} become one column of {values} values per sample "
+                            "(channel by channel, each row by row), so a dense layer can read them.",
+                            c=c, h=h, w=w, values=c * h * w)])
         else:
             self.dense_forward(l, layer)
 
@@ -107,15 +116,16 @@ class _Builder:
         f, ho, wo = layer.output_shape
         k = layer.kernel
         geometry = dict(image=layer.input_shape, kernel=k, stride=layer.stride, padding=layer.padding, samples=self.m)
-        pad = f", padding {layer.padding} (zeros around the image)" if layer.padding else ""
-        stride = f", stride {layer.stride}" if layer.stride != 1 else ""
         rows, cols = c * k * k, self.m * ho * wo
         self.add(Phase.FORWARD, l, [Operation(OpKind.IM2COL, (a_prev,), (p,), **geometry)],
                  [_m(a_prev, fwd.a[l - 1]), _m(p, fwd.patches[l - 1], Role.OUT)],
-                 [_note(p, f" is {rows}×{cols}: each column is the {k}×{k} patch"
-                        + (f" (of all {c} channels)" if c > 1 else "")
-                        + f" under one of the {ho}×{wo} output positions{stride}{pad}, read row by row"
-                        + (f", for each of the {self.m} samples" if self.m > 1 else "") + "."),
+                 [_note("{patches} is {rows}×{cols}: each column is the {k}×{k} patch{of_all_channels} under one "
+                        "of the {ho}×{wo} output positions{stride_clause}{padding_clause}, read row by "
+                        "row{each_sample}.", patches=p, rows=rows, cols=cols, k=k, ho=ho, wo=wo,
+                        of_all_channels=_OF_ALL_CHANNELS if c > 1 else "", channels=c,
+                        stride_clause=_STRIDE if layer.stride != 1 else "", stride=layer.stride,
+                        padding_clause=_PADDING if layer.padding else "", padding=layer.padding,
+                        each_sample=_EACH_SAMPLE if self.m > 1 else "", samples=self.m),
                   _note("Neighbouring patches overlap, so most pixels appear in several columns: the convolution "
                         "becomes one matrix product.")])
         thT, b = th.transpose(), n.bias(l)
@@ -129,12 +139,15 @@ class _Builder:
         matrices += [_m(z, fwd.z[l - 1], Role.OUT), self.layer_input(l)]
         ops = [Operation(OpKind.TRANSPOSE, (th,), (thT,)), Operation(OpKind.MATMUL, operands, (z,))]
         self.add(Phase.FORWARD, l, ops, matrices,
-                 [_note(thT, f" holds the {f} filters ({f}×{c}×{k}×{k} in the file) as rows, each read row by "
-                             f"row like a patch: {f}×{rows}; ", th, f" ({rows}×{f}) is stored inputs × units as in "
-                             "the lecture."),
-                  _note("Each cell of ", z, " is the dot product of one patch (a column of ", p,
-                        ") and one filter (a row of ", thT, "): row j is filter j's feature map, "
-                        f"{ho}×{wo}" + (" per sample" if self.m > 1 else "") + ", one column per position.")])
+                 [_note("{theta_t} holds the {f} filters ({f}×{c}×{k}×{k} in the file) as rows, each read row by "
+                        "row like a patch: {f}×{rows}; {theta} ({rows}×{f}) is stored inputs × units as in the "
+                        "lecture.", theta_t=thT, f=f, c=c, k=k, rows=rows, theta=th),
+                  _note(N_("Each cell of {z} is the dot product of one patch (a column of {patches}) and one filter "
+                           "(a row of {theta_t}): row j is filter j's feature map, {ho}×{wo} per sample, one column "
+                           "per position.") if self.m > 1 else
+                        N_("Each cell of {z} is the dot product of one patch (a column of {patches}) and one filter "
+                           "(a row of {theta_t}): row j is filter j's feature map, {ho}×{wo}, one column per position."),
+                        z=z, patches=p, theta_t=thT, ho=ho, wo=wo)])
         self.add(Phase.FORWARD, l, [Operation(OpKind.ACTIVATION, (z,), (self.a(l),), function=layer.activation)],
                  [_m(z, fwd.z[l - 1]), _m(self.a(l), fwd.a[l], Role.OUT), self.layer_input(l)])
 
@@ -178,7 +191,7 @@ class _Builder:
             matrices.append(_m(n.z(self.last), self.it.forward.z[-1], shown=False))
         ops = [Operation(OpKind.DIFFERENCE, (n.TARGET, n.OUTPUT), (n.RESIDUAL,)),
                Operation(OpKind.LOSS, operands, (n.LOSS,), function=self.s.loss, samples=self.m)]
-        self.add(Phase.LOSS, None, ops, matrices, [_note("E = ", Number(self.it.loss, 6))])
+        self.add(Phase.LOSS, None, ops, matrices, [_note("E = {loss}", loss=Number(self.it.loss, 6))])
 
     # -- backward -------------------------------------------------------------------------------
 
@@ -247,7 +260,8 @@ class _Builder:
                 matrices = [_m(up, bwd.grad_a[i]), _m(fp, act.derivative(fwd.z[i], fwd.a[l])),
                             _m(dl, bwd.delta[i], Role.OUT), _m(zl, fwd.z[i], shown=False),
                             _m(al, fwd.a[l], shown=False), *matrices]
-                notes.append(_note(act.derivative_text))
+                # the slope fills LReLU′'s message (as in the dense steps); the others have no slot
+                notes.append(_note(act.derivative_text, slope=LEAKY_SLOPE))
             if isinstance(layer, ConvLayer):
                 notes.append(_note("Element by element, as in a dense layer: each cell of a feature map is one "
                                    "unit's weighted sum."))
@@ -267,13 +281,14 @@ class _Builder:
         if is_conv:
             f, ho, wo = layer.output_shape
             ops = [Operation(OpKind.TRANSPOSE, (dl,), (dlT,)), Operation(OpKind.MATMUL, (source, dlT), (dth,))]
-            notes = [_note("Each filter weight is used at every position the filter visits, so its gradient "
-                           f"sums patch value × δ over all {self.m * ho * wo} positions: ", dth, " = ", source, "·",
-                           dlT, ", the dense layer's a·δᵀ with the patches in place of a.")]
+            notes = [_note("Each filter weight is used at every position the filter visits, so its gradient sums "
+                           "patch value × δ over all {positions} positions: {gradient} = {patches}·{delta_t}, the "
+                           "dense layer's a·δᵀ with the patches in place of a.",
+                           positions=self.m * ho * wo, gradient=dth, patches=source, delta_t=dlT)]
         else:
             ops = [Operation(OpKind.TRANSPOSE, (dl,), (dlT,)),
                    Operation(OpKind.OUTER_SUM, (source, dlT), (dth,), samples=self.m)]
-            notes = [_note("Same shape as ", th, ": one partial derivative per weight.")]
+            notes = [_note("Same shape as {theta}: one partial derivative per weight.", theta=th)]
         self.add(Phase.BACKWARD, l, ops,
                  [_m(source, values), _m(dl, bwd.delta[i]), _m(dlT, bwd.delta[i].T), _m(dth, bwd.grad_w[i], Role.OUT)],
                  notes,
@@ -282,10 +297,10 @@ class _Builder:
         if params.biases[i] is not None:
             dbl = n.partial(n.bias(l))
             image = layer.output_shape if is_conv else None
-            what = "over every position of its feature map" if is_conv else "over the batch"
             self.add(Phase.BACKWARD, l, [Operation(OpKind.BATCH_SUM, (dl,), (dbl,), samples=self.m, image=image)],
                      [_m(dl, bwd.delta[i]), _m(dbl, bwd.grad_b[i], Role.OUT)],
-                     [_note(f"∂z/∂b = 1, so the bias gradient is δ summed {what}.")],
+                     [_note(N_("∂z/∂b = 1, so the bias gradient is δ summed over every position of its feature map.")
+                            if is_conv else N_("∂z/∂b = 1, so the bias gradient is δ summed over the batch."))],
                      self._check(dbl, lambda b: self._loss_with(i, bias=b), params.biases[i], bwd.grad_b[i], i),
                      parameter=Parameter.BIAS)
         if is_conv:
@@ -294,7 +309,8 @@ class _Builder:
             out = input_partial(l, self.last)
             self.add(Phase.BACKWARD, l, [Operation(OpKind.MATMUL, (th, dl), (out,))],
                      [_m(th, params.weights[i]), _m(dl, bwd.delta[i]), _m(out, bwd.grad_in[i], Role.OUT)],
-                     [_note(f"Each unit of layer {l - 1} collects the δ of every unit it feeds, weighted by θ.")],
+                     [_note("Each unit of layer {layer} collects the δ of every unit it feeds, weighted by θ.",
+                            layer=l - 1)],
                      self._check(out, lambda a: cr.loss_from_input(self.s, params, i, a, self.it.y, self.m),
                                  fwd.a[i], bwd.grad_in[i], i))
 
@@ -309,9 +325,12 @@ class _Builder:
         self.add(Phase.BACKWARD, l, ops,
                  [_m(th, params.weights[i]), _m(dl, bwd.delta[i]), _m(dp, bwd.grad_patches[i]),
                   _m(out, bwd.grad_in[i], Role.OUT)],
-                 [_note(dp, " = ", th, "·", dl, " is the gradient of every patch cell; col2im adds each back to the "
-                        "pixel it was copied from, so a pixel in several patches collects the sum of their gradients"
-                        + (" (cells on the zero padding are dropped)." if layer.padding else ".")),
+                 [_note(N_("{patch_gradient} = {theta}·{delta} is the gradient of every patch cell; col2im adds "
+                           "each back to the pixel it was copied from, so a pixel in several patches collects the "
+                           "sum of their gradients (cells on the zero padding are dropped).") if layer.padding else
+                        N_("{patch_gradient} = {theta}·{delta} is the gradient of every patch cell; col2im adds "
+                           "each back to the pixel it was copied from, so a pixel in several patches collects the "
+                           "sum of their gradients."), patch_gradient=dp, theta=th, delta=dl),
                   _note("The check below differentiates E with respect to the layer's input itself.")],
                  self._check(out, lambda a: cr.loss_from_input(self.s, params, i, a, self.it.y, self.m),
                              a_in, bwd.grad_in[i], i))
@@ -331,7 +350,7 @@ class _Builder:
             op = Operation(OpKind.GD_UPDATE, (p, n.partial(p), n.LEARNING_RATE), (n.new(p),), learning_rate=rate)
             self.add(Phase.UPDATE, l, [op],
                      [_m(p, old), _m(n.partial(p), grad), _m(n.LEARNING_RATE, rate), _m(n.new(p), new, Role.OUT)],
-                     [_note("Learning rate γ = ", Number(rate), ".")], parameter=parameter)
+                     [_note("Learning rate γ = {rate}.", rate=Number(rate))], parameter=parameter)
 
     # -- finite differences ---------------------------------------------------------------------
 

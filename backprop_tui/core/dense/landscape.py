@@ -33,6 +33,7 @@ from backprop_tui.core.dense.network import Params
 from backprop_tui.core.dense.trajectory import trajectory
 from backprop_tui.core.scenario.model import Scenario
 from backprop_tui.core.vocab import Cell, Kind, LossName, Quantity, QuantityNameError, parse_cell
+from backprop_tui.i18n import N_, Message
 
 PCA = "pca"
 """The `--plane` value that asks for the principal directions."""
@@ -44,6 +45,10 @@ MIN_HALF_WIDTH = 0.05
 """Half the width of an axis whose points do not move at all (so the grid is not a line)."""
 CUT_RANGE = (-0.5, 2.5)
 """The cut runs from −0.5 to 2.5 gradient steps of γ through the current point."""
+
+
+AS_STEPPED = N_("the scenario as it is stepped")
+"""The description of the app's own run among the variants' (a message: translate it where drawn)."""
 
 
 class LandscapeError(QuantityNameError):
@@ -97,15 +102,17 @@ def parameter_index(scenario: Scenario, text: str) -> int:
     cell = parse_cell(text)
     kind, layer = cell.key.kind, cell.key.layer
     if kind not in (Kind.THETA, Kind.BIAS) or cell.key.transposed:
-        raise LandscapeError(f"{text!r}: a plane axis is one weight or bias, such as theta1[1,1] or b1[1]")
+        raise LandscapeError(Message("{text}: a plane axis is one weight or bias, such as theta1[1,1] or b1[1]",
+                                     text=repr(text)))
     if layer is None or layer > len(scenario.layers):
-        raise LandscapeError(f"{text!r}: the network has layers 1 to {len(scenario.layers)}")
+        raise LandscapeError(Message("{text}: the network has layers 1 to {count}", text=repr(text),
+                                     count=len(scenario.layers)))
     spec = scenario.layers[layer - 1]
     if kind is Kind.BIAS and spec.bias is None:
-        raise LandscapeError(f"{text!r}: layer {layer} has no bias")
+        raise LandscapeError(Message("{text}: layer {layer} has no bias", text=repr(text), layer=layer))
     if not cell.index:
-        raise LandscapeError(f"{text!r}: name one cell, such as {cell.key.ascii}[1"
-                             f"{',1' if kind is Kind.THETA else ''}]")
+        example = f"{cell.key.ascii}[1{',1' if kind is Kind.THETA else ''}]"
+        raise LandscapeError(Message("{text}: name one cell, such as {example}", text=repr(text), example=example))
     shape = spec.weights.shape if kind is Kind.THETA else (spec.units, 1)
     row, col = cell.at(shape)
     wanted = Cell(cell.key, (row, col) if kind is Kind.THETA else (row,))
@@ -227,11 +234,12 @@ def trace_paths(scenario: Scenario, iterations: int | None = None, variants: Seq
         known = {name for name, _, _ in runs}
         for name in variants:
             if name not in known:
-                raise LandscapeError(f"--variant {name!r}: the scenario's variants are {', '.join(sorted(known))}")
+                raise LandscapeError(Message("--variant {name}: the scenario's variants are {names}", name=repr(name),
+                                             names=", ".join(sorted(known))))
         runs = [r for r in runs if r[0] in variants]
     paths = [trace_path(name, description, s, count) for name, description, s in runs]
     if include_current and path_name(scenario) not in {p.name for p in paths}:
-        paths.append(trace_path(path_name(scenario), "the scenario as it is stepped", scenario, count))
+        paths.append(trace_path(path_name(scenario), AS_STEPPED, scenario, count))
     return paths
 
 
@@ -278,7 +286,8 @@ def weight_plane(scenario: Scenario, first: int, second: int) -> Plane:
     """The plane of two weights (flat indices), every other parameter at the start point."""
     if first == second:
         names = parameter_cells(scenario)
-        raise LandscapeError(f"the plane needs two different weights, got {names[first].ascii} twice")
+        raise LandscapeError(Message("the plane needs two different weights, got {name} twice",
+                                     name=names[first].ascii))
     start = flatten(run.initial_state(scenario).params)
     directions = np.zeros((2, start.size))
     directions[0, first] = directions[1, second] = 1.0
@@ -302,8 +311,8 @@ def pca_plane(scenario: Scenario, paths: Sequence[Path]) -> Plane:
     moves = np.vstack(_kept(paths)) - start
     _, singular, vt = np.linalg.svd(moves, full_matrices=False)
     if singular.size < 2 or singular[1] <= 1e-12 * max(singular[0], 1e-300):
-        raise LandscapeError("the runs move along a single direction (or not at all), so they span no plane; "
-                             "choose two weights with --plane W1,W2")
+        raise LandscapeError(Message("the runs move along a single direction (or not at all), so they span no plane; "
+                                     "choose two weights with --plane W1,W2"))
     directions = vt[:2].copy()
     for row in directions:  # a sign convention, so the picture does not flip between machines
         if row[np.argmax(np.abs(row))] < 0:
@@ -324,8 +333,8 @@ def make_plane(scenario: Scenario, paths: Sequence[Path], spec: str | None) -> P
         return pca_plane(scenario, paths)
     names = [part for part in _split_names(spec)]
     if len(names) != 2:
-        raise LandscapeError(f"--plane {spec!r}: give two weights separated by a comma, such as "
-                             f"theta1[1,1],theta2[2,1], or 'pca'")
+        raise LandscapeError(Message("--plane {spec}: give two weights separated by a comma, such as "
+                                     "theta1[1,1],theta2[2,1], or 'pca'", spec=repr(spec)))
     return weight_plane(scenario, parameter_index(scenario, names[0]), parameter_index(scenario, names[1]))
 
 

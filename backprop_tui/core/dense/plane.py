@@ -23,6 +23,7 @@ from backprop_tui.core.dense import network, run
 from backprop_tui.core.dense.network import Params
 from backprop_tui.core.errors import UserError
 from backprop_tui.core.scenario.model import Scenario
+from backprop_tui.i18n import _
 
 RESOLUTION = 41
 """Grid points per axis by default: odd, so the middle of the data's range is a grid point."""
@@ -92,13 +93,15 @@ def check_inputs(scenario: Scenario, inputs: tuple[int, int] | None) -> tuple[in
     or the two are the same input.
     """
     if scenario.inputs < 2:
-        raise PlaneError(f"the input plane needs a network with at least two inputs; this one has {scenario.inputs}")
+        raise PlaneError(_("the input plane needs a network with at least two inputs; this one has {count}").format(
+            count=scenario.inputs))
     chosen = (0, 1) if inputs is None else inputs
     for index in chosen:
         if not 0 <= index < scenario.inputs:
-            raise PlaneError(f"input {index + 1} does not exist: the network has inputs 1 to {scenario.inputs}")
+            raise PlaneError(_("input {number} does not exist: the network has inputs 1 to {count}").format(
+                number=index + 1, count=scenario.inputs))
     if chosen[0] == chosen[1]:
-        raise PlaneError(f"the plane needs two different inputs, got input {chosen[0] + 1} twice")
+        raise PlaneError(_("the plane needs two different inputs, got input {number} twice").format(number=chosen[0] + 1))
     return chosen
 
 

@@ -21,6 +21,7 @@ import tomlkit
 from backprop_tui.core.dense.run import run
 from backprop_tui.core.errors import UserError
 from backprop_tui.core.scenario.model import Scenario
+from backprop_tui.i18n import _
 
 SPREAD = 0.25
 """Each number moves by at most this fraction of itself."""
@@ -100,19 +101,20 @@ def students(scenario: Scenario, count: int, seed: int) -> list[StudentNumbers]:
     """
     original = _losses(scenario)
     if not all(np.isfinite(original)) or (len(original) > 1 and not original[-1] < original[0]):
-        raise UserError(f"{_name(scenario)}: its loss does not fall over its iterations, so there is no "
-                        f"story for a student's numbers to keep; choose a scenario that learns")
+        raise UserError(_("{name}: its loss does not fall over its iterations, so there is no story for a student's "
+                          "numbers to keep; choose a scenario that learns").format(name=_name(scenario)))
     chosen: list[StudentNumbers] = []
     seen: set[bytes] = set()
     for student in range(1, count + 1):
         rng = np.random.default_rng([seed, student])
-        for _ in range(ATTEMPTS):
+        for _attempt in range(ATTEMPTS):
             numbers = draw(scenario, rng)
             if numbers.key() not in seen and keeps_the_story(original, with_numbers(scenario, numbers)):
                 break
         else:
-            raise UserError(f"{_name(scenario)}: no numbers for student {student} kept the story (loss falling, "
-                            f"finite, starting near {original[0]:.3g}) in {ATTEMPTS} draws")
+            raise UserError(_("{name}: no numbers for student {student} kept the story (loss falling, finite, "
+                              "starting near {start}) in {draws} draws").format(
+                                  name=_name(scenario), student=student, start=f"{original[0]:.3g}", draws=ATTEMPTS))
         seen.add(numbers.key())
         chosen.append(numbers)
     return chosen

@@ -28,14 +28,16 @@ from backprop_tui.core.scenario.check import MISSING, Checker, join_path, type_n
 from backprop_tui.core.scenario.conv_model import (
     AnyLayer, ConvLayer, ConvScenario, FashionData, FlattenLayer, PoolLayer, Shape3,
 )
-from backprop_tui.core.scenario.load import INITS, _batch_fits, _init, _loss_fits_output, _training
-from backprop_tui.core.scenario.model import Layer, Training
+from backprop_tui.core.scenario.load import (
+    INITS, TRANSLATED_KEYS, _batch_fits, _init, _loss_fits_output, _training, translations,
+)
+from backprop_tui.core.scenario.model import UNTITLED, Layer, Training
 from backprop_tui.core.scenario.quiz_table import quiz_settings
 from backprop_tui.core.scenario.toml_source import parse_toml_text, read_toml
 from backprop_tui.core.vocab import ACTIVATION_NAMES, LOSS_NAMES, STEPPED_LAYER_TYPES, LayerType, OptimizerName
-from backprop_tui.core.wording import count
+from backprop_tui.i18n import N_, Message
 
-TOP_KEYS = ("title", "description", "seed", "network", "layer", "data", "training", "quiz")
+TOP_KEYS = ("title", "description", *TRANSLATED_KEYS, "seed", "network", "layer", "data", "training", "quiz")
 NETWORK_KEYS = ("input_shape", "loss", "init")
 LAYER_TYPES = STEPPED_LAYER_TYPES
 """Batch mode's layer words (vocab.LayerType) that the stepper steps through."""
@@ -85,8 +87,9 @@ def from_conv_document(doc: dict[str, Any], file: str) -> ConvScenario:
 
 def _scenario(c: Checker, doc: dict[str, Any]) -> ConvScenario | None:
     c.table(doc, "", TOP_KEYS)
-    title = c.string(doc, "title", "", "Untitled scenario")
+    title = c.string(doc, "title", "", UNTITLED)
     description = c.string(doc, "description", "", "")
+    translated = {key: c.string(doc, key, "", "") for key in TRANSLATED_KEYS}
     seed = c.integer(doc, "seed", "", 0, minimum=0)
     network = c.table(c.get(doc, "network", ""), "network", NETWORK_KEYS)
     shape = _input_shape(c, network) if isinstance(doc.get("network"), dict) else None
@@ -96,7 +99,7 @@ def _scenario(c: Checker, doc: dict[str, Any]) -> ConvScenario | None:
 
     tables = c.tables(c.get(doc, "layer", ""), "layer")
     if "layer" in doc and isinstance(doc["layer"], list) and not doc["layer"]:
-        c.add("layer", "expected at least one [[layer]]")
+        c.add("layer", Message("expected at least one [[layer]]"))
     layers: list[AnyLayer | None] = []
     current: Shape3 | int | None = shape  # (C, H, W) while the data is images, units after flatten
     output: str | None = None
@@ -109,8 +112,8 @@ def _scenario(c: Checker, doc: dict[str, Any]) -> ConvScenario | None:
         if isinstance(layer, Layer):
             outputs, output = layer.units, layer.activation
     if tables and layers and layers[-1] is not None and not isinstance(layers[-1], Layer):
-        c.add(f"layer[{len(tables)}]", "the last layer must be dense (units and an activation): the loss compares "
-                                        "its outputs with the targets")
+        c.add(f"layer[{len(tables)}]", Message("the last layer must be dense (units and an activation): the loss "
+                                                "compares its outputs with the targets"))
         outputs = None
 
     training = _conv_training(c, c.table(doc.get("training", MISSING), "training", TRAINING_KEYS))
@@ -124,7 +127,9 @@ def _scenario(c: Checker, doc: dict[str, Any]) -> ConvScenario | None:
     if c.problems or None in layers or shape is None or training is None or (x is None and fashion is None) \
             or quiz is None:
         return None
-    return ConvScenario(title, description, seed, shape, loss, tuple(layers), x, y, training, init, fashion, quiz=quiz)
+    titles, descriptions = translations(translated)
+    return ConvScenario(title, description, seed, shape, loss, tuple(layers), x, y, training, init, fashion, quiz=quiz,
+                        titles=titles, descriptions=descriptions)
 
 
 def _patches_fit(c: Checker, layers: list[AnyLayer | None], samples: int) -> None:
@@ -137,9 +142,10 @@ def _patches_fit(c: Checker, layers: list[AnyLayer | None], samples: int) -> Non
         _, ho, wo = layer.output_shape
         cells = c_in * k * k * ho * wo * samples
         if cells > MAX_PATCH_CELLS:
-            c.add(f"layer[{index}]", f"its patch matrix would hold {cells:,} values ({c_in * k * k} × {ho * wo * samples}), "
-                                     f"more than the stepper steps through (at most {MAX_PATCH_CELLS:,}); use fewer "
-                                     "samples, channels or a smaller kernel or image")
+            c.add(f"layer[{index}]", Message("its patch matrix would hold {cells} values ({rows} × {columns}), more "
+                                             "than the stepper steps through (at most {limit}); use fewer samples, "
+                                             "channels or a smaller kernel or image", cells=f"{cells:,}",
+                                             rows=c_in * k * k, columns=ho * wo * samples, limit=f"{MAX_PATCH_CELLS:,}"))
 
 
 def _input_shape(c: Checker, network: dict[str, Any]) -> Shape3 | None:
@@ -149,27 +155,32 @@ def _input_shape(c: Checker, network: dict[str, Any]) -> Shape3 | None:
     ok = (isinstance(value, list) and len(value) == 3
           and all(isinstance(v, int) and not isinstance(v, bool) for v in value))
     if not ok:
-        c.add("network.input_shape", f"expected [channels, height, width], three whole numbers such as [1, 6, 6], "
-                                     f"got {type_name(value) if not isinstance(value, list) else value}")
+        c.add("network.input_shape", Message("expected [channels, height, width], three whole numbers such as "
+                                             "[1, 6, 6], got {found}",
+                                             found=type_name(value) if not isinstance(value, list) else value))
         return None
     channels, height, width = value
     if not (1 <= channels <= MAX_CHANNELS) or not (1 <= height <= MAX_SIDE) or not (1 <= width <= MAX_SIDE):
-        c.add("network.input_shape", f"expected 1 to {MAX_CHANNELS} channels and sides of 1 to {MAX_SIDE} pixels, "
-                                     f"got {value}")
+        c.add("network.input_shape", Message("expected 1 to {channels} channels and sides of 1 to {side} pixels, "
+                                             "got {found}", channels=MAX_CHANNELS, side=MAX_SIDE, found=value))
         return None
     return (channels, height, width)
 
 
 def _dims(shape: Shape3 | int) -> str:
-    return "×".join(map(str, shape)) if isinstance(shape, tuple) else count(shape, "value")
+    """An image's shape (2×4×4) or a flat layer's size ("8 values", a message of its own)."""
+    if isinstance(shape, tuple):
+        return "×".join(map(str, shape))
+    return Message("1 value") if shape == 1 else Message("{count} values", count=shape)
 
 
 def _layer(c: Checker, table: dict[str, Any], path: str, current: Shape3 | int | None, default_init: str,
            rng: np.random.Generator, last: bool) -> tuple[AnyLayer | None, Shape3 | int | None]:
     """The layer (None if anything is wrong) and the shape it outputs (None if unknown)."""
     if table.get("type") in (LayerType.RELU, LayerType.DROPOUT):  # batch mode's words the stepper folds away
-        c.add(join_path(path, "type"), f'"{table["type"]}" is a layer of batch mode; here a conv2d or dense layer '
-                                       'carries its activation (activation = "relu"), and there is no dropout')
+        c.add(join_path(path, "type"), Message('"{type}" is a layer of batch mode; here a conv2d or dense layer '
+                                               'carries its activation (activation = "relu"), and there is no dropout',
+                                               type=table["type"]))
         return None, None
     kind = c.choice(table, "type", path, LAYER_TYPES, LayerType.DENSE)
     if kind is MISSING:
@@ -181,8 +192,8 @@ def _layer(c: Checker, table: dict[str, Any], path: str, current: Shape3 | int |
         return _pool(c, table, path, current)
     if kind == LayerType.FLATTEN:
         if isinstance(current, int):
-            c.add(join_path(path, "type"), "flatten expects images (after conv2d or maxpool), but its input is "
-                                           f"already flat ({_dims(current)})")
+            c.add(join_path(path, "type"), Message("flatten expects images (after conv2d or maxpool), but its input is "
+                                                   "already flat ({size})", size=_dims(current)))
             return None, None
         return (FlattenLayer(current), current[0] * current[1] * current[2]) if current else (None, None)
     return _dense(c, table, path, current, default_init, rng, last)
@@ -197,21 +208,23 @@ def _conv(c: Checker, table: dict[str, Any], path: str, current: Shape3 | int | 
     activation = c.choice(table, "activation", path, ACTIVATION_NAMES, "relu")
     init = c.choice(table, "init", path, INITS, default_init)
     if activation == "softmax":
-        c.add(join_path(path, "activation"), "softmax is only supported on the output layer, which is dense")
+        c.add(join_path(path, "activation"), Message("softmax is only supported on the output layer, which is dense"))
         activation = MISSING
     if last:
         return None, None  # the "last layer must be dense" problem says it
     if isinstance(current, int):
-        c.add(join_path(path, "type"), f"conv2d expects images (channels × height × width), but its input is flat "
-                                       f"({_dims(current)}); put convolutions before flatten")
+        c.add(join_path(path, "type"), Message("conv2d expects images (channels × height × width), but its input is "
+                                               "flat ({size}); put convolutions before flatten", size=_dims(current)))
         return None, None
     if MISSING in (filters, kernel, stride, padding) or current is None:
         return None, None
     channels, height, width = current
     if kernel > min(height, width) + 2 * padding:
-        c.add(join_path(path, "kernel"), f"a {kernel}×{kernel} kernel is larger than its input of {_dims(current)}"
-                                         + (f" with padding {padding}" if padding else "")
-                                         + "; use a smaller kernel or more padding")
+        template = N_("a {kernel}×{kernel} kernel is larger than its input of {shape} with padding {padding}; use "
+                      "a smaller kernel or more padding") if padding else N_(
+                      "a {kernel}×{kernel} kernel is larger than its input of {shape}; use a smaller kernel or more "
+                      "padding")
+        c.add(join_path(path, "kernel"), Message(template, kernel=kernel, shape=_dims(current), padding=padding))
         return None, None
     out = (filters, (height + 2 * padding - kernel) // stride + 1, (width + 2 * padding - kernel) // stride + 1)
     if "weights" in table:
@@ -230,15 +243,15 @@ def _pool(c: Checker, table: dict[str, Any], path: str,
           current: Shape3 | int | None) -> tuple[PoolLayer | None, Shape3 | None]:
     size = c.integer(table, "size", path, 2, minimum=1, maximum=MAX_SIDE)
     if isinstance(current, int):
-        c.add(join_path(path, "type"), f"maxpool expects images (channels × height × width), but its input is flat "
-                                       f"({_dims(current)}); pool before flatten")
+        c.add(join_path(path, "type"), Message("maxpool expects images (channels × height × width), but its input is "
+                                               "flat ({size}); pool before flatten", size=_dims(current)))
         return None, None
     if size is MISSING or current is None:
         return None, None
     channels, height, width = current
     if height % size or width % size:
-        c.add(join_path(path, "size"), f"a {size}×{size} pool does not divide its input of {_dims(current)}: "
-                                       f"height and width must be multiples of {size}")
+        c.add(join_path(path, "size"), Message("a {size}×{size} pool does not divide its input of {shape}: height and "
+                                               "width must be multiples of {size}", size=size, shape=_dims(current)))
         return None, None
     out = (channels, height // size, width // size)
     return PoolLayer(size, current, out), out
@@ -250,10 +263,10 @@ def _dense(c: Checker, table: dict[str, Any], path: str, current: Shape3 | int |
     activation = c.choice(table, "activation", path, ACTIVATION_NAMES, "sigmoid")
     init = c.choice(table, "init", path, INITS, default_init)
     if activation == "softmax" and not last:
-        c.add(join_path(path, "activation"), "softmax is only supported on the output layer")
+        c.add(join_path(path, "activation"), Message("softmax is only supported on the output layer"))
     if isinstance(current, tuple):
-        c.add(path, f"a dense layer after images ({_dims(current)}) needs a [[layer]] type = \"flatten\" "
-                    "before it, to make the feature maps one column")
+        c.add(path, Message('a dense layer after images ({shape}) needs a [[layer]] type = "flatten" before it, to '
+                            'make the feature maps one column', shape=_dims(current)))
         return None, None if units is MISSING else units
     if units is MISSING or current is None:
         return None, None if units is MISSING else units
@@ -274,14 +287,15 @@ def _tensor(c: Checker, value: Any, path: str, shape: tuple[int, ...]) -> np.nda
     try:
         array = np.array(value, dtype=np.float64)
     except (ValueError, TypeError):
-        c.add(path, f"expected a {wanted} nested array of numbers, got a ragged or non-numeric array")
+        c.add(path, Message("expected a {shape} nested array of numbers, got a ragged or non-numeric array",
+                            shape=wanted))
         return None
     if not isinstance(value, list) or array.shape != shape or _has_bool(value):
         got = " × ".join(map(str, array.shape)) if isinstance(value, list) else type_name(value)
-        c.add(path, f"expected a {wanted} nested array of numbers, got {got}")
+        c.add(path, Message("expected a {shape} nested array of numbers, got {found}", shape=wanted, found=got))
         return None
     if not np.all(np.isfinite(array)):
-        c.add(path, "expected finite numbers only")
+        c.add(path, Message("expected finite numbers only"))
         return None
     return array
 
@@ -295,8 +309,9 @@ def _has_bool(value: Any) -> bool:
 def _conv_training(c: Checker, table: dict[str, Any]) -> Training | None:
     training = _training(c, table, "training", Training())
     if training is not None and training.optimizer not in STEP_OPTIMIZERS:
-        c.add("training.optimizer", f'a convolutional scenario steps with {" or ".join(STEP_OPTIMIZERS)}, '
-                                    f'got "{training.optimizer}"')
+        first, second = STEP_OPTIMIZERS
+        c.add("training.optimizer", Message('a convolutional scenario steps with {first} or {second}, got "{found}"',
+                                            first=first, second=second, found=training.optimizer))
         return None
     return training
 
@@ -308,28 +323,35 @@ def _data(c: Checker, table: dict[str, Any], shape: Shape3 | None,
     if "fashion_mnist" in table:
         for key in ("inputs", "targets"):
             if key in table:
-                c.add(join_path("data", key), "give either fashion_mnist or inputs and targets, not both")
+                c.add(join_path("data", key), Message("give either fashion_mnist or inputs and targets, not both"))
         return None, None, _fashion(c, table["fashion_mnist"], shape, outputs)
     for key in ("inputs", "targets"):
         if key not in table:
-            c.add(join_path("data", key), "required key is missing (or give fashion_mnist = { split, indices })")
+            c.add(join_path("data", key), Message("required key is missing (or give fashion_mnist = { split, indices })"))
     if "inputs" not in table or "targets" not in table or shape is None:
         return None, None, None
     x = _samples(c, table["inputs"], shape)
     y = c.matrix(table["targets"], "data.targets")
     if y is not None and outputs is not None and y.shape[1] != outputs:
-        c.add("data.targets", f"expected {count(outputs, 'value')} per sample (the last layer's units), got {y.shape[1]}")
+        c.add("data.targets", Message("expected {count} value per sample (the last layer's units), got {found}",
+                                      count=outputs, found=y.shape[1]) if outputs == 1 else
+              Message("expected {count} values per sample (the last layer's units), got {found}", count=outputs,
+                      found=y.shape[1]))
         y = None
     if x is not None and y is not None and x.shape[0] != y.shape[0]:
-        c.add("data.targets", f"expected one row per input sample ({x.shape[0]}), got {count(y.shape[0], 'row')}")
+        c.add("data.targets", Message("expected one row per input sample ({samples}), got {found} row",
+                                      samples=x.shape[0], found=y.shape[0]) if y.shape[0] == 1 else
+              Message("expected one row per input sample ({samples}), got {found} rows", samples=x.shape[0],
+                      found=y.shape[0]))
         return None, None, None
     return x, y, None
 
 
 def _samples(c: Checker, value: Any, shape: Shape3) -> np.ndarray | None:
     if not isinstance(value, list) or not value:
-        c.add("data.inputs", f"expected an array of samples, each {_dims(shape)} (channels × height × width), "
-                             f"got {type_name(value) if not isinstance(value, list) else 'an empty array'}")
+        c.add("data.inputs", Message("expected an array of samples, each {shape} (channels × height × width), got "
+                                     "{found}", shape=_dims(shape),
+                                     found=type_name(value) if not isinstance(value, list) else Message("an empty array")))
         return None
     samples = [_tensor(c, sample, f"data.inputs[{i}]", shape) for i, sample in enumerate(value, start=1)]
     return None if any(s is None for s in samples) else np.stack(samples)
@@ -343,19 +365,21 @@ def _fashion(c: Checker, value: Any, shape: Shape3 | None, outputs: int | None) 
     split = c.choice(table, "split", path, SPLITS, "test")
     indices = c.get(table, "indices", path)
     if shape is not None and shape != (1, 28, 28):
-        c.add("network.input_shape", f"Fashion-MNIST images are [1, 28, 28], got {list(shape)}")
+        c.add("network.input_shape", Message("Fashion-MNIST images are [1, 28, 28], got {found}", found=list(shape)))
     if outputs is not None and outputs != CLASSES:
-        c.add("data.fashion_mnist", f"Fashion-MNIST has {CLASSES} classes, so the last layer needs {CLASSES} units, "
-                                    f"got {outputs}")
+        c.add("data.fashion_mnist", Message("Fashion-MNIST has {classes} classes, so the last layer needs {classes} "
+                                            "units, got {found}", classes=CLASSES, found=outputs))
     if indices is MISSING or split is MISSING:
         return None
     ok = isinstance(indices, list) and indices and all(isinstance(i, int) and not isinstance(i, bool) for i in indices)
     if not ok:
-        c.add(join_path(path, "indices"), f"expected an array of image numbers such as [42, 7], got {type_name(indices)}")
+        c.add(join_path(path, "indices"), Message("expected an array of image numbers such as [42, 7], got {found}",
+                                                  found=type_name(indices)))
         return None
     size = SPLIT_SIZES[split]
     for i, index in enumerate(indices, start=1):
         if not 0 <= index < size:
-            c.add(f"{path}.indices[{i}]", f"expected an image number from 0 to {size - 1} (the {split} split), got {index}")
+            c.add(f"{path}.indices[{i}]", Message("expected an image number from 0 to {last} (the {split} split), got "
+                                                  "{found}", last=size - 1, split=split, found=index))
             return None
     return FashionData(split, tuple(indices))

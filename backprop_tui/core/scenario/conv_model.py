@@ -100,6 +100,10 @@ class ConvScenario:
     variant: str | None = None
     quiz: QuizSettings = field(default_factory=QuizSettings)
     """The `[quiz]` table, as in dense scenarios."""
+    titles: dict[str, str] = field(default_factory=dict, compare=False)
+    """The title in other interface languages, by language ("ko" from the file's title_ko), as in dense scenarios."""
+    descriptions: dict[str, str] = field(default_factory=dict, compare=False)
+    """The description in other interface languages, by language (description_ko)."""
 
     @property
     def samples(self) -> int:

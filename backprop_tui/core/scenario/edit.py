@@ -42,6 +42,7 @@ from backprop_tui.core.scenario.errors import Problem, ScenarioError
 from backprop_tui.core.scenario.load import loads
 from backprop_tui.core.scenario.model import Scenario
 from backprop_tui.core.scenario.toml_source import read_text
+from backprop_tui.i18n import Message, _
 
 Key = str | int
 Value = float | int | str | bool
@@ -87,7 +88,7 @@ def _edited(text: str, path: tuple[Key, ...], value: Value, file: str) -> tuple[
     """The edited document, the value before (None: absent), the tables created and the θ
     matrices written out on the way (with their values before the edit's own change)."""
     if not path:
-        raise ScenarioError(file, [Problem("", "expected a key path, got an empty one")])
+        raise ScenarioError(file, [Problem("", Message("expected a key path, got an empty one"))])
     document = _parse(text, file)
     written_out: tuple[tuple[Key, ...], ...] = ()
     if _needs_weights(document, path):
@@ -161,9 +162,11 @@ def undo_edit(edit: Edit) -> None:
     where = path_text(edit.key_path)
     now = _lookup(document, edit.key_path)
     if now is _MISSING or not _same(_plain(now), edit.after):
-        shown = "no longer there" if now is _MISSING else f"{_plain(now)!r} now"
-        raise ScenarioError(file, [Problem(where, f"is {shown}, not the {edit.after!r} the edit wrote; "
-                                                  "not undone, so that change is kept")])
+        problem = Message("is no longer there, not the {wrote} the edit wrote; not undone, so that change is kept",
+                          wrote=repr(edit.after)) if now is _MISSING else \
+            Message("is {now} now, not the {wrote} the edit wrote; not undone, so that change is kept",
+                    now=repr(_plain(now)), wrote=repr(edit.after))
+        raise ScenarioError(file, [Problem(where, problem)])
     parent = _walk(document, edit.key_path, file)
     if edit.before is None:
         del parent[edit.key_path[-1]]
@@ -218,7 +221,7 @@ def _parse(text: str, file: str) -> tomlkit.TOMLDocument:
     try:
         return tomlkit.parse(text)
     except TOMLKitError as error:
-        raise ScenarioError(file, [Problem("", f"not valid TOML: {error}")]) from None
+        raise ScenarioError(file, [Problem("", Message("not valid TOML: {what}", what=str(error)))]) from None
 
 
 def _walk(document: Any, path: tuple[Key, ...], file: str) -> Any:
@@ -229,16 +232,16 @@ def _walk(document: Any, path: tuple[Key, ...], file: str) -> Any:
         if isinstance(key, int):
             if not isinstance(node, list) or not 0 <= key < len(node):
                 size = len(node) if isinstance(node, list) else 0
-                raise ScenarioError(file, [Problem(here, f"no such entry (there are {size})")])
+                raise ScenarioError(file, [Problem(here, Message("no such entry (there are {size})", size=size))])
             node = node[key]
         elif isinstance(node, dict):
             if key not in node:
                 if isinstance(path[depth + 1], int):
-                    raise ScenarioError(file, [Problem(here, "no such array; add it to the file first")])
+                    raise ScenarioError(file, [Problem(here, Message("no such array; add it to the file first"))])
                 node.add(key, tomlkit.table()) if hasattr(node, "add") else node.__setitem__(key, tomlkit.table())
             node = node[key]
         else:
-            raise ScenarioError(file, [Problem(here, "is not a table")])
+            raise ScenarioError(file, [Problem(here, Message("is not a table"))])
     return node
 
 
@@ -247,12 +250,12 @@ def _assign(parent: Any, key: Key, value: Value, path: tuple[Key, ...], file: st
     if isinstance(key, int):
         if not isinstance(parent, list) or not 0 <= key < len(parent):
             size = len(parent) if isinstance(parent, list) else 0
-            raise ScenarioError(file, [Problem(where, f"no such entry (there are {size})")])
+            raise ScenarioError(file, [Problem(where, Message("no such entry (there are {size})", size=size))])
         parent[key] = _typed(parent[key], value)
     elif isinstance(parent, dict):
         parent[key] = _typed(parent.get(key), value)
     else:
-        raise ScenarioError(file, [Problem(where, "is not inside a table")])
+        raise ScenarioError(file, [Problem(where, Message("is not inside a table"))])
 
 
 def _typed(old: Any, value: Value) -> Value:
@@ -284,7 +287,9 @@ def _materialise_weights(document: Any, text: str, index: int, file: str) -> tup
         if "weights" in tables[i]:
             continue
         item = _matrix_item(scenario.layers[i].weights)
-        item.comment(f"θ from the random initialisation (seed {scenario.seed}), written out by an edit")
+        # a comment in the user's file, in the language of the interface that wrote it
+        item.comment(_("θ from the random initialisation (seed {seed}), written out by an edit").format(
+            seed=scenario.seed))
         _add_after_last_key(tables[i], "weights", item)
         written.append(("layer", i, "weights"))
     return tuple(written)

@@ -17,7 +17,7 @@ from backprop_tui.core.scenario.check import MISSING, Checker, join_path
 from backprop_tui.core.scenario.kind import is_conv_document
 from backprop_tui.core.scenario.errors import Problem, ScenarioError, suggestion
 from backprop_tui.core.scenario.quiz_table import quiz_settings
-from backprop_tui.core.scenario.model import INITS, OPTIMIZERS, Layer, Scenario, Training, Variant
+from backprop_tui.core.scenario.model import INITS, OPTIMIZERS, UNTITLED, Layer, Scenario, Training, Variant
 from backprop_tui.core.scenario.toml_source import parse_toml_text, read_toml
 from backprop_tui.core.vocab import ACTIVATION_NAMES, LOSS_NAMES
 
@@ -95,7 +95,7 @@ def apply_variant(scenario: Scenario, name: str) -> Scenario:
 
 def _scenario(c: Checker, doc: dict[str, Any]) -> Scenario | None:
     c.table(doc, "", TOP_KEYS)
-    title = c.string(doc, "title", "", "Untitled scenario")
+    title = c.string(doc, "title", "", UNTITLED)
     description = c.string(doc, "description", "", "")
     translated = {key: c.string(doc, key, "", "") for key in TRANSLATED_KEYS}
     seed = c.integer(doc, "seed", "", 0, minimum=0)
@@ -131,10 +131,17 @@ def _scenario(c: Checker, doc: dict[str, Any]) -> Scenario | None:
     return Scenario(
         title=title, description=description, seed=seed, inputs=inputs, loss=loss,
         layers=tuple(layers), x=x, y=y, training=training, init=init, variants=variants, quiz=quiz,
-        titles={key[len("title_"):]: text for key, text in translated.items() if key.startswith("title_") and text},
-        descriptions={key[len("description_"):]: text for key, text in translated.items()
-                      if key.startswith("description_") and text},
+        titles=translations(translated)[0], descriptions=translations(translated)[1],
     )
+
+
+def translations(translated: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """The titles and descriptions by language ({"ko": …}) from the values of TRANSLATED_KEYS
+    (title_ko, description_ko); an empty one is left out, so the file's own is shown."""
+    titles = {key[len("title_"):]: text for key, text in translated.items() if key.startswith("title_") and text}
+    descriptions = {key[len("description_"):]: text for key, text in translated.items()
+                    if key.startswith("description_") and text}
+    return titles, descriptions
 
 
 def _layer(

@@ -8,6 +8,10 @@ from pathlib import Path
 import numpy as np
 
 from backprop_tui.core.vocab import OptimizerName, Phase
+from backprop_tui.i18n import N_
+
+UNTITLED = N_("Untitled scenario")
+"""The title of a file that has none (translated where a title is shown, render.describe.scenario_title)."""
 
 OPTIMIZERS: tuple[str, ...] = tuple(OptimizerName)
 INITS = ("he", "xavier", "uniform")

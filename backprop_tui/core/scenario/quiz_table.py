@@ -17,6 +17,7 @@ from backprop_tui.core.scenario.check import MISSING, Checker, join_path, type_n
 from backprop_tui.core.scenario.errors import suggestion
 from backprop_tui.core.scenario.model import QuizSettings
 from backprop_tui.core.vocab import Phase
+from backprop_tui.i18n import Message
 
 QUIZ_KEYS = ("ask", "cells", "tolerance")
 TOLERANCE_KEYS = ("relative", "absolute")
@@ -40,7 +41,7 @@ def quiz_settings(c: Checker, value: Any, path: str = "quiz") -> QuizSettings | 
         relative = c.number(tolerance, "relative", where, default.relative, minimum=0.0, maximum=1.0)
         absolute = c.number(tolerance, "absolute", where, default.absolute, minimum=0.0)
         if relative == 0 and absolute == 0:
-            c.add(where, "expected relative or absolute above 0, got both 0 (no typed decimal could be right)")
+            c.add(where, Message("expected relative or absolute above 0, got both 0 (no typed decimal could be right)"))
             return None
     if MISSING in (ask, cells, relative, absolute) or not isinstance(table.get("tolerance", {}), dict):
         return None
@@ -51,17 +52,19 @@ def _ask(c: Checker, table: dict[str, Any], path: str) -> Any:
     """`ask`: a non-empty array of distinct phase names, kept in the order the steps come."""
     where, value = join_path(path, "ask"), table["ask"]
     if not isinstance(value, list) or not value:
-        found = "an empty array" if isinstance(value, list) else type_name(value)
-        c.add(where, f"expected an array of phase names ({', '.join(PHASE_NAMES)}), got {found}")
+        found = Message("an empty array") if isinstance(value, list) else type_name(value)
+        c.add(where, Message("expected an array of phase names ({names}), got {found}", names=", ".join(PHASE_NAMES),
+                             found=found))
         return MISSING
     ok = True
     for index, name in enumerate(value, start=1):
         if not isinstance(name, str) or name not in PHASE_NAMES:
             hint = suggestion(name, PHASE_NAMES) if isinstance(name, str) else ""
-            c.add(join_path(where, index), f"expected one of {', '.join(PHASE_NAMES)}, got {type_name(name)}{hint}")
+            c.add(join_path(where, index), Message("expected one of {choices}, got {found}{hint}",
+                                                   choices=", ".join(PHASE_NAMES), found=type_name(name), hint=hint))
             ok = False
         elif value.index(name) != index - 1:
-            c.add(join_path(where, index), f'"{name}" is already asked earlier in the array')
+            c.add(join_path(where, index), Message('"{name}" is already asked earlier in the array', name=name))
             ok = False
     return tuple(p for p in Phase if p.value in value) if ok else MISSING
 
@@ -74,7 +77,7 @@ def _cells(c: Checker, table: dict[str, Any], path: str) -> Any:
     whole = isinstance(value, int) and not isinstance(value, bool)
     if not whole or value < 1:
         found = value if whole else type_name(value)
-        c.add(join_path(path, "cells"), f'expected "{ALL_CELLS}" or a whole number of at least 1 '
-                                         f"(cells asked per matrix), got {found}")
+        c.add(join_path(path, "cells"), Message('expected "{all}" or a whole number of at least 1 (cells asked per '
+                                                'matrix), got {found}', all=ALL_CELLS, found=found))
         return MISSING
     return value

@@ -15,8 +15,6 @@ BOM = "\ufeff"
 """A byte order mark: some editors (Notepad) start UTF-8 files with one; it is not TOML, so it is
 dropped rather than reported as an invalid statement at line 1, column 1."""
 
-INLINE_TABLE_HINT = ("an inline table { ... } must fit on one line in TOML 1.0: close it on the line "
-                     "where it opens, or write it as a [section] table")
 
 
 def parse_toml_text(text: str, file: str) -> dict[str, Any]:
@@ -29,16 +27,18 @@ def parse_toml_text(text: str, file: str) -> dict[str, Any]:
         # tomllib says "... (at line 3, column 7)"; keep its words, lead with the place.
         match = re.search(r"\(at line (\d+), column (\d+)\)", message)
         what = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
+        problem = Message("not valid TOML: {what}", what=what)  # tomllib's own words, in English
         if match:
             line, column = int(match.group(1)), int(match.group(2))
             where = Message("line {line}, column {column}", line=line, column=column)
             if _inside_unclosed_inline_table(text, line, column):
-                what = f"{what}; {INLINE_TABLE_HINT}"
+                problem = Message("not valid TOML: {what}; an inline table {{ ... }} must fit on one line in TOML 1.0: "
+                                  "close it on the line where it opens, or write it as a [section] table", what=what)
         elif "end of document" in message:
             where = Message("end of file")
         else:
             where = ""
-        raise ScenarioError(file, [Problem(where, Message("not valid TOML: {what}", what=what))]) from None
+        raise ScenarioError(file, [Problem(where, problem)]) from None
     except RecursionError:
         raise ScenarioError(file, [Problem("", Message("not valid TOML: nested too deeply"))]) from None
 
