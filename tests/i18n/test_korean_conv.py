@@ -183,7 +183,7 @@ def test_a_bad_convolutional_scenario_s_errors_in_korean_name_the_file_and_key_a
     assert 'broken_conv.toml: training.optimizer: 합성곱 시나리오는 gd나 sgd로 단계를 밟음 (받은 값: "momentum")' in korean
     assert "Traceback" not in "\n".join(korean)
     assert main(["trace", path, "--lang", "ko"]) == 2
-    assert capsys.readouterr().err.startswith("error: broken_conv.toml: layer[1].weights: 2 × 1 × 2 × 2 모양의")
+    assert capsys.readouterr().err.startswith("오류: broken_conv.toml: layer[1].weights: 2 × 1 × 2 × 2 모양의")
     assert main(["validate", path, "--lang", "en"]) == 2
     english = capsys.readouterr().err.splitlines()
     assert ("broken_conv.toml: layer[2].size: a 2×2 pool does not divide its input of 2×5×5: height and width must be "

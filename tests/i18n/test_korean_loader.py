@@ -38,7 +38,7 @@ def test_a_scenario_without_a_title_is_untitled_in_the_interface_language() -> N
 def test_a_cell_that_names_nothing_is_explained_in_korean_and_exits_2(capsys) -> None:
     """vocab's reasons (what a quantity name or cell may be) in the interface language."""
     assert main(["explain", "lecture", "z1[2,2]", "--lang", "ko"]) == 2
-    assert capsys.readouterr().err == ("error: lecture.toml: CELL 'z1[2,2]': 'z1[2,2]': z1은(는) 3×1임; "
+    assert capsys.readouterr().err == ("오류: lecture.toml: CELL 'z1[2,2]': 'z1[2,2]': z1은(는) 3×1임; "
                                        "그 칸은 바깥에 있음 (번호는 1부터 셈)\n")
     assert main(["explain", "lecture", "z1[0]", "--lang", "ko"]) == 2
     assert "'z1[0]': 칸은 화면의 표처럼 1부터 셈" in capsys.readouterr().err
@@ -51,19 +51,19 @@ def test_a_cell_that_names_nothing_is_explained_in_korean_and_exits_2(capsys) ->
 
 def test_a_write_refused_in_korean_names_the_path(tmp_path, capsys) -> None:
     assert main(["trace", "lecture", "--iterations", "1", "-o", str(tmp_path), "--lang", "ko"]) == 2
-    assert capsys.readouterr().err == f"error: {tmp_path}: 디렉터리임; 파일을(를) 쓸 파일 이름을 주세요\n"
+    assert capsys.readouterr().err == f"오류: {tmp_path}: 디렉터리임; 파일을(를) 쓸 파일 이름을 주세요\n"
     missing = tmp_path / "no" / "out.txt"
     assert main(["trace", "lecture", "--iterations", "1", "-o", str(missing), "--lang", "ko"]) == 2
-    assert capsys.readouterr().err.startswith(f"error: {missing}: 그곳에 파일을(를) 쓸 수 없음: ")
+    assert capsys.readouterr().err.startswith(f"오류: {missing}: 그곳에 파일을(를) 쓸 수 없음: ")
     assert main(["trace", "lecture", "--iterations", "1", "-o", str(tmp_path), "--lang", "en"]) == 2
     assert capsys.readouterr().err == f"error: {tmp_path}: is a directory; give a file name for the file\n"
 
 
 def test_the_input_plane_s_refusals_in_korean_exit_2(capsys) -> None:
     assert main(["plane", "lecture", "--inputs", "1,1", "--lang", "ko"]) == 2
-    assert capsys.readouterr().err == "error: lecture.toml: --inputs 1,1: 평면에는 서로 다른 입력 둘이 필요함 (받은 값: 입력 1을(를) 두 번)\n"
+    assert capsys.readouterr().err == "오류: lecture.toml: --inputs 1,1: 평면에는 서로 다른 입력 둘이 필요함 (받은 값: 입력 1을(를) 두 번)\n"
     assert main(["plane", "lecture", "--inputs", "1,5", "--lang", "ko"]) == 2
-    assert capsys.readouterr().err == "error: lecture.toml: --inputs 1,5: 입력 5은(는) 없음: 이 신경망의 입력은 1에서 2까지\n"
+    assert capsys.readouterr().err == "오류: lecture.toml: --inputs 1,5: 입력 5은(는) 없음: 이 신경망의 입력은 1에서 2까지\n"
     assert main(["plane", "lecture", "--inputs", "1,5", "--lang", "en"]) == 2
     assert capsys.readouterr().err == ("error: lecture.toml: --inputs 1,5: input 5 does not exist: the network has "
                                        "inputs 1 to 2\n")
@@ -123,9 +123,9 @@ def test_an_edit_that_cannot_be_undone_says_why_in_korean(tmp_path) -> None:
 
 def test_the_landscape_s_refusals_in_korean_exit_2(capsys) -> None:
     assert main(["landscape", "lecture", "--plane", "b1[1],theta1[1,1]", "--lang", "ko"]) == 2
-    assert capsys.readouterr().err == "error: 'b1[1]': 레이어 1에는 편향이 없음\n"
+    assert capsys.readouterr().err == "오류: 'b1[1]': 레이어 1에는 편향이 없음\n"
     assert main(["landscape", "lecture", "--plane", "theta1[1,1],theta1[1,1]", "--lang", "ko"]) == 2
-    assert capsys.readouterr().err == "error: 평면에는 서로 다른 가중치 둘이 필요함 (받은 값: theta1[1,1]을(를) 두 번)\n"
+    assert capsys.readouterr().err == "오류: 평면에는 서로 다른 가중치 둘이 필요함 (받은 값: theta1[1,1]을(를) 두 번)\n"
     assert main(["landscape", "lecture", "--plane", "theta9[1,1],theta1[1,1]", "--lang", "en"]) == 2
     assert capsys.readouterr().err == "error: 'theta9[1,1]': the network has layers 1 to 2\n"
 
@@ -135,7 +135,7 @@ def test_an_answer_sheet_s_problems_in_korean_name_the_file_and_key_and_exit_2(t
     sheet.write_text('[iteration.1]\nz1 = [1]\nyhat = true\n"z1[4]" = 1.0\n[iteration.9]\n', encoding="utf-8")
     assert main(["grade", "lecture", str(sheet), "--lang", "ko"]) == 2
     assert capsys.readouterr().err.splitlines() == [
-        "error: a.toml: iteration.1.z1: 수 3개의 목록 (z1은(는) 3x1)이어야 함 (받은 값: 길이 1인 목록)",
+        "오류: a.toml: iteration.1.z1: 수 3개의 목록 (z1은(는) 3x1)이어야 함 (받은 값: 길이 1인 목록)",
         "a.toml: iteration.1.yhat: 수여야 함 (받은 값: true)",
         "a.toml: iteration.1.\"z1[4]\": z1 (3x1) 안의 칸이어야 함 (받은 값: 'z1[4]': 'z1[4]': z1은(는) 3×1임; 그 칸은 "
         "바깥에 있음 (번호는 1부터 셈))",

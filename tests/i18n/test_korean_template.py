@@ -41,9 +41,9 @@ def test_new_s_option_errors_in_korean_name_the_flag_and_exit_2(tmp_path, capsys
     path = tmp_path / "x.toml"
     assert main(["new", str(path), "--layers", "2,300,1", "--lang", "ko"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("error: --layers 2,300,1: 노드 300개인 레이어는 new가 쓰는 한도 (레이어마다 최대 64개)보다 큼")
+    assert err.startswith("오류: --layers 2,300,1: 노드 300개인 레이어는 new가 쓰는 한도 (레이어마다 최대 64개)보다 큼")
     assert main(["new", str(path), "--activation", "sigmod", "--lang", "ko"]) == 2
-    assert capsys.readouterr().err == ('error: --activation: step, identity, sigmoid, tanh, relu, leaky_relu, softmax '
+    assert capsys.readouterr().err == ('오류: --activation: step, identity, sigmoid, tanh, relu, leaky_relu, softmax '
                                        '중 하나여야 함 (받은 값: "sigmod") ("sigmoid"을(를) 뜻했나요?)\n')
     assert main(["new", str(path), "--activation", "sigmod", "--lang", "en"]) == 2
     assert capsys.readouterr().err == ('error: --activation: expected one of step, identity, sigmoid, tanh, relu, '
