@@ -56,8 +56,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     path = resolve(args.scenario)
     if args.output:
         _check_output(Path(args.output), path, args.force)
-    if file_kind(path) is ScenarioKind.CNN:
+    kind = file_kind(path)
+    if kind is ScenarioKind.CNN:
         text = _cnn_text(args, path)
+    elif kind is ScenarioKind.CONV:
+        text = _conv_text(args, path)
     else:
         text = _dense_text(args, path)
     if args.output:
@@ -104,6 +107,19 @@ def _dense_text(args: argparse.Namespace, path: Path) -> str:
     scenario = load(path, args.variant)
     count = args.iterations or scenario.training.iterations
     return dense_script(DenseExport(scenario, count, args.scenario))
+
+
+def _conv_text(args: argparse.Namespace, path: Path) -> str:
+    from backprop_tui.cli.conv import load_conv_scenario
+    from backprop_tui.i18n import _
+    from backprop_tui.render.pytorch_conv_script import ConvExport, conv_script
+
+    if args.data_dir is not None:
+        raise UserError(_("--data-dir applies to CNN scenarios; {file} is a convolutional scenario to step through, "
+                          "whose images are written into the script").format(file=path.name))
+    scenario = load_conv_scenario(path, args.variant)  # the images read now: the script reads nothing
+    count = args.iterations or scenario.training.iterations
+    return conv_script(ConvExport(scenario, count, args.scenario))
 
 
 def _cnn_text(args: argparse.Namespace, path: Path) -> str:

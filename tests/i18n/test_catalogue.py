@@ -15,6 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 import catalogues  # noqa: E402  (tools/catalogues.py: the Babel extraction the maintainers run)
 
+from backprop_tui.render import pytorch_conv_script  # noqa: E402
+
 STYLE_WORDS = {"bold", "dim", "italic", "reverse", "red", "underline", "strike", "on", "white", "black"}
 """Rich style words: a string made only of these is a style, not text."""
 NOT_TEXT_KEYWORDS = {"style", "id", "classes", "severity", "group", "key_display", "justify", "vertical",
@@ -43,6 +45,9 @@ UNTRANSLATABLE: dict[str, set[str]] = {
     "backprop_tui/cli/dense.py": set(),
     "backprop_tui/render/worked.py": {" if > 0 else 0.01·", "learning_rate"},  # a formula; a field name
     "backprop_tui/tui/widgets/network.py": {"NetworkDiagram { height: 1fr; }"},  # CSS
+    # the exported script's code and comments (code a learner runs, not interface text), each a
+    # named template of the module, gathered in its SCRIPT_TEXT
+    "backprop_tui/render/pytorch_conv_script.py": set(pytorch_conv_script.SCRIPT_TEXT),
 }
 """Strings of the covered modules that are no interface text."""
 
