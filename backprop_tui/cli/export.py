@@ -44,6 +44,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--data-dir", metavar="D",
                    help="CNN scenarios: the Fashion-MNIST folder the script reads by default (default: "
                    "the one `backprop-tui train` would use, found now)")
+    p.add_argument("--image", type=whole_number(0, 10**6), metavar="N",
+                   help="with a checkpoint (.npz): export its trained network on test image N")
     p.set_defaults(func=cmd_export)
 
 
@@ -56,8 +58,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     path = resolve(args.scenario)
     if args.output:
         _check_output(Path(args.output), path, args.force)
-    kind = file_kind(path)
-    if kind is ScenarioKind.CNN:
+    kind = None if args.image is not None else file_kind(path)
+    if args.image is not None:
+        text = _checkpoint_text(args, path)
+    elif kind is ScenarioKind.CNN:
         text = _cnn_text(args, path)
     elif kind is ScenarioKind.CONV:
         text = _conv_text(args, path)
@@ -120,6 +124,25 @@ def _conv_text(args: argparse.Namespace, path: Path) -> str:
     scenario = load_conv_scenario(path, args.variant)  # the images read now: the script reads nothing
     count = args.iterations or scenario.training.iterations
     return conv_script(ConvExport(scenario, count, args.scenario))
+
+
+def _checkpoint_text(args: argparse.Namespace, path: Path) -> str:
+    """`export RUN.npz --image N`: the stepper's scenario of the checkpoint's network on test image N
+    (core/conv/checkpoint.py), read from the data the run trained on (or --data-dir)."""
+    from backprop_tui.core.cnn.data import places_to_load
+    from backprop_tui.core.conv.checkpoint import checkpoint_scenario
+    from backprop_tui.i18n import _
+    from backprop_tui.render.pytorch_conv_script import ConvExport, conv_script
+
+    if path.suffix != ".npz":
+        raise UserError(_("--image {image}: {file} is not a checkpoint; --image exports batch mode's trained network "
+                          "(a .npz file written by train) on one test image").format(image=args.image, file=path.name))
+    if args.variant is not None:
+        raise UserError(_("--variant {variant}: a checkpoint has no [[variant]] tables").format(variant=args.variant))
+    places = places_to_load(args.data_dir) if args.data_dir is not None else None
+    scenario = checkpoint_scenario(path, args.image, places)
+    count = args.iterations or scenario.training.iterations
+    return conv_script(ConvExport(scenario, count, args.scenario, image=args.image))
 
 
 def _cnn_text(args: argparse.Namespace, path: Path) -> str:

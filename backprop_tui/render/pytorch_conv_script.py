@@ -56,15 +56,16 @@ def conv_script(export: ConvExport) -> str:
     logits = (scenario.loss, scenario.layers[-1].activation) in _LOGIT_LOSSES
     flags = _FLAGS_IMAGE.substitute(image=export.image) if export.image is not None else ""
     export_command = _EXPORT_COMMAND.substitute(name=export.name, flags=flags, iterations=export.iterations)
-    if export.image is not None:  # the trace has no checkpoint form: the stepper shows it (one update)
-        trace_command = _OPEN_COMMAND.substitute(name=export.name, image=export.image)
+    if export.image is not None:  # `trace` takes no checkpoint: the stepper shows its update
+        json_note = _OPEN_NOTE.substitute(command=_OPEN_COMMAND.substitute(name=export.name, image=export.image))
     else:
-        trace_command = _TRACE_COMMAND.substitute(name=export.name, iterations=export.iterations)
+        json_note = _TRACE_NOTE.substitute(
+            command=_TRACE_COMMAND.substitute(name=export.name, iterations=export.iterations))
     values = {
         "title": docstring_text(scenario.title),
         "source": docstring_text(scenario.source.name if scenario.source else export.name),
         "export_command": docstring_text(export_command),
-        "trace_command": docstring_text(trace_command),
+        "json_note": docstring_text(json_note),
         "iterations": str(export.iterations),
         "data_note": _data_note(scenario),
         "x": _tensor_literal(scenario.x, (_SAMPLE_AXIS, _CHANNEL_AXIS), _sample_notes(scenario)),
@@ -265,6 +266,11 @@ _FLAGS_IMAGE = Template(" --image $image")
 _EXPORT_COMMAND = Template("backprop-tui export $name$flags --format pytorch --iterations $iterations")
 _TRACE_COMMAND = Template("backprop-tui trace $name --iterations $iterations --format json")
 _OPEN_COMMAND = Template("backprop-tui $name --image $image")
+_TRACE_NOTE = Template('''the iterations as `$command`
+                                       # lists them under "iterations" (all but diverged_at_step)''')
+_OPEN_NOTE = Template('''the iterations, shaped as `trace --format json` lists them under
+                                       # "iterations" (all but diverged_at_step); the stepper shows
+                                       # the first: `$command`''')
 _DRAWN = Template(", drawn by backprop-tui ($init init, seed $seed)")
 _ONE_SAMPLE = "the sample"
 _ALL_SAMPLES = Template("all $m samples")
@@ -310,8 +316,7 @@ as in backprop-tui's stepper, so it prints the losses and weights that the stepp
 about 1e-12):
 
     python this_script.py              # the loss of each of the $iterations iterations
-    python this_script.py --json       # the iterations as `$trace_command`
-                                       # lists them under "iterations" (all but diverged_at_step)
+    python this_script.py --json       # $json_note
     python this_script.py --gradients  # each iteration's ∂E/∂θ and ∂E/∂b, before its update, in
                                        # the stepper's orientation (its backward pass)
 """
@@ -493,7 +498,8 @@ SCRIPT_TEXT: frozenset[str] = frozenset(
     value.template if isinstance(value, Template) else value for value in (
         _NONE, _X, _Y_HAT, _A, _Z, _NOTE, _ASSIGN, _LIST, _ORDER, _WEIGHT_NAME, _BIAS_NAME, _MODULE_NAME,
         _NO_BIAS, _PLUS_BIAS, _MODEL_LINE, _NUMBERED, _SAMPLE_AXIS, _CHANNEL_AXIS, _FILTER_AXIS,
-        _FASHION_SAMPLE, _FLAGS_IMAGE, _EXPORT_COMMAND, _TRACE_COMMAND, _OPEN_COMMAND, _DRAWN, _ONE_SAMPLE,
+        _FASHION_SAMPLE, _FLAGS_IMAGE, _EXPORT_COMMAND, _TRACE_COMMAND, _OPEN_COMMAND, _TRACE_NOTE, _OPEN_NOTE,
+        _DRAWN, _ONE_SAMPLE,
         _ALL_SAMPLES, _ONE_UPDATE, _UPDATES, _GD, _SGD, _CONV_DEFINITION, _DENSE_DEFINITION, _POOL_MODULE,
         _FLATTEN_MODULE, _POOL_NOTE, _FLATTEN_NOTE, _CONV_NOTE, _DENSE_NOTE, _ACTIVATION_NOTE, _LOGITS_NOTE,
         _INLINE_DATA, _FASHION_DATA, _CONV_WEIGHT_NOTE, _DENSE_WEIGHT_NOTE, _SCRIPT,

@@ -24,15 +24,17 @@ import numpy as np
 import pytest
 
 from backprop_tui.cli.main import main
-from backprop_tui.core.cnn.data import search_places, load_dataset
+from backprop_tui.core.cnn.data import load_dataset, search_places
+from backprop_tui.core.conv.checkpoint import checkpoint_scenario
 from backprop_tui.core.conv.data import load_stepping_conv
 from backprop_tui.core.dense import conv_run
 from backprop_tui.core.errors import UserError
 from backprop_tui.core.scenario.bundled import bundled_dir, bundled_names
 from backprop_tui.core.scenario.kind import file_kind
 from backprop_tui.core.vocab import ActivationName, LossName, ScenarioKind
+from backprop_tui.render.conv_trace import conv_iteration_json
 
-from export_support import EXTRA_CONV_SCENARIOS
+from export_support import EXTRA_CONV_SCENARIOS, REPO, run_cli, write_fashion_like
 from test_export_pytorch_dense import assert_close, assert_same_iterations
 
 ITERATIONS = 30
@@ -188,3 +190,109 @@ def test_the_script_runs_as_a_file_and_prints_each_iteration_s_loss(torch, tmp_p
     iterations = json.loads(trace.read_text(encoding="utf-8"))["iterations"]
     assert len(iterations) == 3
     assert result.stdout.splitlines() == [f"iteration {it['iteration']}: loss {it['loss']:.12g}" for it in iterations]
+
+
+SMALL_CNN = """title = "small"
+seed = 2
+[model]
+input = [1, 28, 28]
+[[model.layer]]
+type = "conv2d"
+filters = 3
+kernel = 3
+padding = 1
+[[model.layer]]
+type = "relu"
+[[model.layer]]
+type = "maxpool"
+size = 2
+[[model.layer]]
+type = "flatten"
+[[model.layer]]
+type = "dropout"
+rate = 0.2
+[[model.layer]]
+type = "dense"
+units = 10
+[training]
+batch_size = 50
+epochs = 1
+learning_rate = 0.05
+"""
+
+
+@pytest.fixture(scope="module")
+def checkpoint(tmp_path_factory) -> Path:
+    """A checkpoint of batch mode, trained one epoch on a small synthetic data set (whose folder
+    it records, so `--image` reads its test images from there)."""
+    root = tmp_path_factory.mktemp("checkpoint")
+    data = write_fashion_like(root / "data", n_train=200, n_test=20)
+    scenario = root / "small.toml"
+    scenario.write_text(SMALL_CNN, encoding="utf-8")
+    path = root / "small.npz"
+    assert main(["train", str(scenario), "--data-dir", str(data), "--no-verify", "--checkpoint", str(path)]) == 0
+    return path
+
+
+def test_a_checkpoint_s_test_image_exports_the_stepper_s_update(torch, checkpoint, tmp_path) -> None:
+    script = tmp_path / "image7.py"
+    before = checkpoint.read_bytes()
+    assert main(["export", str(checkpoint), "--image", "7", "-o", str(script)]) == 0
+    assert checkpoint.read_bytes() == before
+    result = subprocess.run([sys.executable, "-c", RUN_EACH, str(script)], capture_output=True, text=True,
+                            cwd=tmp_path, timeout=600)
+    assert result.returncode == 0, result.stderr
+    outputs = json.loads(result.stdout)
+    it = conv_run.run(checkpoint_scenario(checkpoint, 7), 1)[0]
+    assert_same_iterations(outputs[f"{script}--json"]["iterations"], [conv_iteration_json(it, [])], "image 7")
+    gradients = outputs[f"{script}--gradients"]["gradients"]
+    assert len(gradients) == 1
+    assert_close(gradients[0]["weights"], [None if g is None else g.tolist() for g in it.backward.grad_w], "∂E/∂θ")
+    assert_close(gradients[0]["biases"], [None if g is None else g.tolist() for g in it.backward.grad_b], "∂E/∂b")
+
+
+def test_the_script_is_python_that_reads_nothing_and_explains_the_layouts(capsys) -> None:
+    code, text, err = run_cli(capsys, "export", "conv")
+    assert code == 0 and err == ""
+    compile(text, "conv.py", "exec")
+    assert "open(" not in text and "import numpy" not in text  # the images and weights are written in
+    for said in ("nn.Conv2d keeps its weight as filters × channels × k × k (out × in × kh × kw)",
+                 "θ¹ = W¹.reshape(2, 9)ᵀ", "nn.Flatten makes each sample's C × H × W maps one row",
+                 "Why no transpose is left in the code", "nn.MaxPool2d(2),", "nn.Linear stores its weight W",
+                 "# ŷ = softmax(z⁴) is applied inside the loss below", "nn.CrossEntropyLoss()",
+                 "optimizer = torch.optim.SGD(trained, lr=0.1)"):
+        assert said in text, said
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["fashion_cnn", "--image", "3"], "--image 3: fashion_cnn.toml is not a checkpoint"),
+        (["conv", "--image", "0"], "--image 0: conv.toml is not a checkpoint"),
+        (["conv", "--variant", "x"], '--variant x: conv.toml has no variant "x"'),
+        (["conv", "--data-dir", "/tmp"], "--data-dir applies to CNN scenarios; conv.toml is a convolutional"),
+        (["README.md"], "README.md: line 3, column 7: not valid TOML"),
+    ],
+)
+def test_bad_input_is_one_message_and_exit_2(capsys, args, message) -> None:
+    if args[0] == "README.md":
+        args = [str(REPO / "README.md")]
+    code, out, err = run_cli(capsys, "export", *args)
+    assert code == 2 and out == ""
+    assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_checkpoint_s_bad_flags_and_image_are_one_message_and_exit_2(capsys, checkpoint) -> None:
+    for args, message in ((["--image", "20"], "--image 20: the test set has images 0 to 19"),
+                          (["--image", "1", "--variant", "v"], "--variant v: a checkpoint has no [[variant]] tables")):
+        code, out, err = run_cli(capsys, "export", str(checkpoint), *args)
+        assert code == 2 and out == "" and message in err and "Traceback" not in err
+
+
+def test_too_many_mini_batch_orders_to_write_is_refused_naming_the_flag(capsys, tmp_path) -> None:
+    path = Path(_scenario_arg("extra:strided-bce", tmp_path))
+    code, out, err = run_cli(capsys, "export", str(path), "--iterations", "200000")
+    assert code == 2 and out == ""
+    assert err.strip() == ("error: --iterations 200000: strided-bce.toml draws a new order of its 3 samples for each "
+                           "of 100000 epochs, 300,000 sample numbers to write into the script (at most 200,000); "
+                           "export at most 133,332 iterations")
