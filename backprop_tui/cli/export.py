@@ -1,7 +1,8 @@
 """The `export` subcommand: a scenario as a standalone PyTorch script.
 
-A dense scenario becomes a script that computes the same numbers as `trace` (float64, the same
-batches, the weights written in); a CNN scenario becomes a training script for the same network
+A dense or convolutional stepper scenario becomes a script that computes the same numbers as
+`trace` (float64, the same batches, the weights and images written in), and so does a checkpoint
+on one test image (`--image`); a CNN scenario becomes a training script for the same network
 and hyperparameters. The handler imports what it needs lazily so `--help` stays fast.
 """
 
@@ -28,8 +29,8 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "export",
         help="write SCENARIO as a standalone PyTorch script",
-        description="Write a scenario as a Python script that needs only PyTorch. A dense scenario's "
-        "script runs the same network (the weights written in, float64, the same batches) and prints "
+        description="Write a scenario as a Python script that needs only PyTorch. A dense or convolutional "
+        "stepper scenario's script (or a checkpoint's, with --image) runs the same network (the weights written in, float64, the same batches) and prints "
         "the loss of each iteration, or with --json the iterations as `trace --format json` lists "
         "them. A CNN scenario's script trains the same network with the same hyperparameters on "
         "Fashion-MNIST. See docs/pytorch.md.",
@@ -40,12 +41,13 @@ def register(subparsers: Any) -> None:
     p.add_argument("--force", action="store_true", help="replace --output if it exists")
     p.add_argument("--variant", help="dense scenarios: apply one of the scenario's [[variant]] tables")
     p.add_argument("--iterations", type=whole_number(1, MAX_ITERATIONS), metavar="N",
-                   help="dense scenarios: how many updates the script runs (default: the scenario's)")
+                   help="stepper scenarios: how many updates the script runs (default: the scenario's)")
     p.add_argument("--data-dir", metavar="D",
                    help="CNN scenarios: the Fashion-MNIST folder the script reads by default (default: "
                    "the one `backprop-tui train` would use, found now)")
     p.add_argument("--image", type=whole_number(0, 10**6), metavar="N",
-                   help="with a checkpoint (.npz): export its trained network on test image N")
+                   help="with a checkpoint (.npz): export its trained network on test image N (read from "
+                   "the folder the run trained on, or --data-dir)")
     p.set_defaults(func=cmd_export)
 
 

@@ -296,3 +296,13 @@ def test_too_many_mini_batch_orders_to_write_is_refused_naming_the_flag(capsys, 
     assert err.strip() == ("error: --iterations 200000: strided-bce.toml draws a new order of its 3 samples for each "
                            "of 100000 epochs, 300,000 sample numbers to write into the script (at most 200,000); "
                            "export at most 133,332 iterations")
+
+
+def test_the_docs_example_shows_conv_s_losses(capsys) -> None:
+    docs = (REPO / "docs" / "pytorch.md").read_text(encoding="utf-8")
+    section = docs.split("## The convolutional scenarios", 1)[1].split("\n## ", 1)[0]
+    shown = [line.strip() for line in section.splitlines() if line.strip().startswith("iteration ")]
+    code, out, _ = run_cli(capsys, "trace", "conv", "--format", "json")
+    assert code == 0
+    iterations = json.loads(out)["iterations"]
+    assert shown == [f"iteration {it['iteration']}: loss {it['loss']:.12g}" for it in iterations]
