@@ -20,6 +20,7 @@ from string import Template
 
 import numpy as np
 
+from backprop_tui.core.cnn.data import PIXEL_MEAN, PIXEL_STD, to_input
 from backprop_tui.core.dense.optimizers import batch_indices, batch_size
 from backprop_tui.core.errors import UserError
 from backprop_tui.core.scenario.conv_model import ConvLayer, ConvScenario, FlattenLayer, PoolLayer
@@ -30,6 +31,12 @@ from backprop_tui.render.pytorch_script import (
     _STEP_CLASS, MAX_WRITTEN_INDICES, SUPERSCRIPTS,
 )
 from backprop_tui.render.script_text import comment_text, docstring_text, float_text, matrix_literal
+
+
+ROW_WRAP = 12
+"""A matrix row of more numbers than this is written over several lines, WRAP_AT to a line, so a
+784-input layer stays a page one can read (a whole image row of pixels stays on one line)."""
+WRAP_AT = 7
 
 
 @dataclass(frozen=True)
@@ -67,8 +74,7 @@ def conv_script(export: ConvExport) -> str:
         "export_command": docstring_text(export_command),
         "json_note": docstring_text(json_note),
         "iterations": str(export.iterations),
-        "data_note": _data_note(scenario),
-        "x": _tensor_literal(scenario.x, (_SAMPLE_AXIS, _CHANNEL_AXIS), _sample_notes(scenario)),
+        "images": _images(scenario),
         "y": matrix_literal(scenario.y, indent=4),
         "step_class": _STEP_CLASS if any(layer.activation == ActivationName.STEP for layer in scenario.layers) else "",
         "weights": _weights(scenario),
@@ -91,11 +97,32 @@ def _has_parameters(layer: object) -> bool:
     return not isinstance(layer, (PoolLayer, FlattenLayer))
 
 
-def _data_note(scenario: ConvScenario) -> str:
-    """Where the images come from, for the comment above X."""
-    if scenario.fashion is None:
-        return _INLINE_DATA
-    return _FASHION_DATA.substitute(split=scenario.fashion.split)
+def _images(scenario: ConvScenario) -> str:
+    """X: the scenario's numbers as written, or, for Fashion-MNIST images, their pixels (0 to 255,
+    a picture one can see in the script) standardised in the script exactly as batch mode does."""
+    notes = _sample_notes(scenario)
+    pixels = _pixels(scenario.x) if scenario.fashion is not None else None
+    if pixels is None:
+        note = _INLINE_DATA if scenario.fashion is None else _FASHION_FLOATS.substitute(split=scenario.fashion.split)
+        return _FLOAT_IMAGES.substitute(note=note, layout=_LAYOUT, x=_tensor_literal(scenario.x, (_SAMPLE_AXIS, _CHANNEL_AXIS), notes))
+    return _PIXEL_IMAGES.substitute(split=scenario.fashion.split, layout=_LAYOUT, scale=float_text(1.0 / (255.0 * PIXEL_STD)),
+                                    shift=float_text(PIXEL_MEAN / PIXEL_STD), mean=float_text(PIXEL_MEAN),
+                                    std=float_text(PIXEL_STD),
+                                    pixels=_tensor_literal(pixels, (_SAMPLE_AXIS, _CHANNEL_AXIS), notes))
+
+
+def _pixels(x: np.ndarray) -> np.ndarray | None:
+    """The uint8 pixels whose standardisation (core/cnn/data.py to_input) is exactly x, or None
+    where x is not such an image (then the script holds x itself)."""
+    if x.shape[1] != 1:
+        return None
+    pixels = np.rint((x + PIXEL_MEAN / PIXEL_STD) * (255.0 * PIXEL_STD))
+    if pixels.min() < 0 or pixels.max() > 255:
+        return None
+    pixels = pixels.astype(np.uint8)
+    if not np.array_equal(to_input(pixels[:, 0], np.float64), x):
+        return None
+    return pixels
 
 
 def _sample_notes(scenario: ConvScenario) -> list[str]:
@@ -112,7 +139,7 @@ def _tensor_literal(values: np.ndarray, names: tuple[str, ...], notes: list[str]
     (one row per line), each outer one a bracket per line commented with its axis name and number
     (`names`, one per outer axis; `notes` in place of the first axis' comments)."""
     if values.ndim == 2:
-        return matrix_literal(values, indent=indent)
+        return _rows_literal(values, indent)
     pad = " " * indent
     parts = []
     for index, part in enumerate(values):
@@ -120,6 +147,25 @@ def _tensor_literal(values: np.ndarray, names: tuple[str, ...], notes: list[str]
         inner = _tensor_literal(part, names[1:], None, indent + 4)
         parts.append(pad + inner.replace("[", "[" + _NOTE.substitute(note=comment_text(note)), 1) + ",")
     return "[\n" + "\n".join(parts) + "\n" + " " * (indent - 4) + "]"
+
+
+def _rows_literal(values: np.ndarray, indent: int = 4) -> str:
+    """A matrix as a list of lists, one row per line (matrix_literal), integers (pixels) as
+    integers; a row of more than ROW_WRAP floats continues on further lines, WRAP_AT to a line."""
+    if values.dtype.kind in "iu":
+        width = max(len(str(int(v))) for v in values.ravel())
+        pad = " " * indent
+        rows = [pad + "[" + ", ".join(str(int(v)).rjust(width) for v in row) + "]," for row in values]
+        return "[\n" + "\n".join(rows) + "\n" + " " * (indent - 4) + "]"
+    if values.shape[1] <= ROW_WRAP:
+        return matrix_literal(values, indent=indent)
+    pad = " " * indent
+    rows = []
+    for row in values:
+        texts = [float_text(v) for v in row]
+        chunks = [", ".join(texts[i:i + WRAP_AT]) for i in range(0, len(texts), WRAP_AT)]
+        rows.append(pad + "[" + (",\n" + pad + " ").join(chunks) + "],")
+    return "[\n" + "\n".join(rows) + "\n" + " " * (indent - 4) + "]"
 
 
 def _weights(scenario: ConvScenario) -> str:
@@ -140,7 +186,7 @@ def _weights(scenario: ConvScenario) -> str:
             blocks.append(_DENSE_WEIGHT_NOTE.substitute(n=number, sup=_sup(number), units=units, inputs=inputs,
                                                         drawn=drawn))
             blocks.append(_ASSIGN.substitute(name=_WEIGHT_NAME.substitute(number=number),
-                                             value=matrix_literal(layer.weights.T, indent=4)))
+                                             value=_rows_literal(layer.weights.T)))
         bias = _NO_BIAS.substitute(number=number) if layer.bias is None else _ASSIGN.substitute(
             name=_BIAS_NAME.substitute(number=number), value=_LIST.substitute(
                 values=", ".join(float_text(v) for v in layer.bias)))
@@ -291,9 +337,24 @@ _ACTIVATION_NOTE = Template("$output = $formula")
 _LOGITS_NOTE = Template("    # ŷ = $formula is applied inside the loss below, which takes the logits $z")
 
 _INLINE_DATA = "the scenario's own numbers ([data] inputs)"
-_FASHION_DATA = Template(
-    "real Fashion-MNIST $split images ([data] fashion_mnist),\n"
-    "# standardised as backprop-tui's batch mode trains on them, (pixel/255 − mean)/std, in float64")
+_FASHION_FLOATS = Template("Fashion-MNIST $split images, standardised as backprop-tui's batch mode trains on them")
+_LAYOUT = '''# PyTorch takes a batch of images as samples × channels × height × width (m × C × H × W), the
+# batch first. The stepper writes the same pixels as one matrix, C × (m·H·W): one row per
+# channel, one column per pixel, sample by sample, each image row by row. Only the layout
+# differs; the numbers are the scenario's.'''
+_FLOAT_IMAGES = Template('''# The images: $note.
+$layout
+X = torch.tensor($x)''')
+_PIXEL_IMAGES = Template('''# The images: real Fashion-MNIST $split images ([data] fashion_mnist), written in as the data
+# set's pixels (0 = black to 255 = white), then standardised as backprop-tui's batch mode trains
+# on them: x = (pixel/255 − mean)/std with mean $mean and std $std, computed as
+# pixel·SCALE − SHIFT in float64, the operations backprop-tui does in the order it does them, so
+# X holds the stepper's numbers bit for bit.
+$layout
+PIXELS = $pixels
+SCALE = $scale  # 1/(255·std)
+SHIFT = $shift  # mean/std
+X = torch.tensor(PIXELS, dtype=torch.float64) * SCALE - SHIFT''')
 
 _CONV_WEIGHT_NOTE = Template('''\
 # Layer $n, conv2d: W$sup is nn.Conv2d's weight, filters × channels × kernel × kernel
@@ -332,12 +393,7 @@ torch.set_default_dtype(torch.float64)  # backprop-tui's stepper computes in flo
 
 ITERATIONS = $iterations
 
-# The images: $data_note.
-# PyTorch takes a batch of images as samples × channels × height × width (m × C × H × W), the
-# batch first. The stepper writes the same pixels as one matrix, C × (m·H·W): one row per
-# channel, one column per pixel, sample by sample, each image row by row. Only the layout
-# differs; the numbers are the scenario's.
-X = torch.tensor($x)
+$images
 # The targets, one row per sample.
 Y = torch.tensor($y)
 
@@ -502,7 +558,7 @@ SCRIPT_TEXT: frozenset[str] = frozenset(
         _DRAWN, _ONE_SAMPLE,
         _ALL_SAMPLES, _ONE_UPDATE, _UPDATES, _GD, _SGD, _CONV_DEFINITION, _DENSE_DEFINITION, _POOL_MODULE,
         _FLATTEN_MODULE, _POOL_NOTE, _FLATTEN_NOTE, _CONV_NOTE, _DENSE_NOTE, _ACTIVATION_NOTE, _LOGITS_NOTE,
-        _INLINE_DATA, _FASHION_DATA, _CONV_WEIGHT_NOTE, _DENSE_WEIGHT_NOTE, _SCRIPT,
+        _INLINE_DATA, _FASHION_FLOATS, _LAYOUT, _FLOAT_IMAGES, _PIXEL_IMAGES, _CONV_WEIGHT_NOTE, _DENSE_WEIGHT_NOTE, _SCRIPT,
     ))
 """The script's code and comments written by this module: code, not interface text, so the catalogue
 scan (tests/i18n/test_catalogue.py) takes them as not translatable."""

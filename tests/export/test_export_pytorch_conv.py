@@ -239,6 +239,8 @@ def test_a_checkpoint_s_test_image_exports_the_stepper_s_update(torch, checkpoin
     before = checkpoint.read_bytes()
     assert main(["export", str(checkpoint), "--image", "7", "-o", str(script)]) == 0
     assert checkpoint.read_bytes() == before
+    text = script.read_text(encoding="utf-8")  # the image as its pixels, standardised in the script
+    assert "PIXELS = [" in text and "X = torch.tensor(PIXELS, dtype=torch.float64) * SCALE - SHIFT" in text
     result = subprocess.run([sys.executable, "-c", RUN_EACH, str(script)], capture_output=True, text=True,
                             cwd=tmp_path, timeout=600)
     assert result.returncode == 0, result.stderr
