@@ -74,10 +74,11 @@ def conv_script(export: ConvExport) -> str:
         "export_command": docstring_text(export_command),
         "json_note": docstring_text(json_note),
         "iterations": str(export.iterations),
+        "each": _ONE_LOSS if export.iterations == 1 else _EACH_LOSS.substitute(n=export.iterations),
         "images": _images(scenario),
         "y": matrix_literal(scenario.y, indent=4),
         "step_class": _STEP_CLASS if any(layer.activation == ActivationName.STEP for layer in scenario.layers) else "",
-        "weights": _weights(scenario),
+        "weights": _weights(export),
         "layer_definitions": _layer_definitions(scenario),
         "model": _model(scenario, logits),
         "layers": ", ".join(_MODULE_NAME.substitute(number=n) if _has_parameters(layer) else _NONE
@@ -104,11 +105,12 @@ def _images(scenario: ConvScenario) -> str:
     pixels = _pixels(scenario.x) if scenario.fashion is not None else None
     if pixels is None:
         note = _INLINE_DATA if scenario.fashion is None else _FASHION_FLOATS.substitute(split=scenario.fashion.split)
-        return _FLOAT_IMAGES.substitute(note=note, layout=_LAYOUT, x=_tensor_literal(scenario.x, (_SAMPLE_AXIS, _CHANNEL_AXIS), notes))
-    return _PIXEL_IMAGES.substitute(split=scenario.fashion.split, layout=_LAYOUT, scale=float_text(1.0 / (255.0 * PIXEL_STD)),
-                                    shift=float_text(PIXEL_MEAN / PIXEL_STD), mean=float_text(PIXEL_MEAN),
-                                    std=float_text(PIXEL_STD),
-                                    pixels=_tensor_literal(pixels, (_SAMPLE_AXIS, _CHANNEL_AXIS), notes))
+        x = _tensor_literal(scenario.x, (_SAMPLE_AXIS, _CHANNEL_AXIS), notes)
+        return _FLOAT_IMAGES.substitute(note=note, layout=_LAYOUT, x=x)
+    return _PIXEL_IMAGES.substitute(
+        split=scenario.fashion.split, layout=_LAYOUT, mean=float_text(PIXEL_MEAN), std=float_text(PIXEL_STD),
+        scale=float_text(1.0 / (255.0 * PIXEL_STD)), shift=float_text(PIXEL_MEAN / PIXEL_STD),
+        pixels=_tensor_literal(pixels, (_SAMPLE_AXIS, _CHANNEL_AXIS), notes))
 
 
 def _pixels(x: np.ndarray) -> np.ndarray | None:
@@ -168,13 +170,16 @@ def _rows_literal(values: np.ndarray, indent: int = 4) -> str:
     return "[\n" + "\n".join(rows) + "\n" + " " * (indent - 4) + "]"
 
 
-def _weights(scenario: ConvScenario) -> str:
+def _weights(export: ConvExport) -> str:
     """Each conv2d layer's weight tensor and each dense layer's W = θᵀ, with their biases."""
-    blocks = []
+    scenario, blocks = export.scenario, []
     for number, layer in enumerate(scenario.layers, start=1):
         if not _has_parameters(layer):
             continue
-        drawn = "" if layer.weights_given else _DRAWN.substitute(init=scenario.init, seed=scenario.seed)
+        if export.image is not None:
+            drawn = _TRAINED.substitute(file=scenario.source.name if scenario.source else export.name)
+        else:
+            drawn = "" if layer.weights_given else _DRAWN.substitute(seed=scenario.seed)
         if isinstance(layer, ConvLayer):
             f, c, k, _k = layer.weights.shape
             blocks.append(_CONV_WEIGHT_NOTE.substitute(n=number, sup=_sup(number), f=f, c=c, k=k, drawn=drawn,
@@ -317,10 +322,13 @@ _TRACE_NOTE = Template('''the iterations as `$command`
 _OPEN_NOTE = Template('''the iterations, shaped as `trace --format json` lists them under
                                        # "iterations" (all but diverged_at_step); the stepper shows
                                        # the first: `$command`''')
-_DRAWN = Template(", drawn by backprop-tui ($init init, seed $seed)")
+_DRAWN = Template("\n# Drawn by backprop-tui from the scenario's seed, $seed.")
+_TRAINED = Template("\n# Trained by backprop-tui's batch mode: the weights of $file.")
 _ONE_SAMPLE = "the sample"
 _ALL_SAMPLES = Template("all $m samples")
 _ONE_UPDATE = "update"
+_ONE_LOSS = "the loss of its one iteration"
+_EACH_LOSS = Template("the loss of each of the $n iterations")
 _UPDATES = Template("$n updates")
 _GD = "gradient descent"
 _SGD = "stochastic gradient descent on mini-batches"
@@ -358,12 +366,12 @@ X = torch.tensor(PIXELS, dtype=torch.float64) * SCALE - SHIFT''')
 
 _CONV_WEIGHT_NOTE = Template('''\
 # Layer $n, conv2d: W$sup is nn.Conv2d's weight, filters × channels × kernel × kernel
-# (out × in × kh × kw) = $f × $c × $k × $k: the scenario's `weights` exactly as written$drawn.
+# (out × in × kh × kw) = $f × $c × $k × $k, the layout of a scenario's `weights`.$drawn
 # The stepper's θ$sup is the same numbers with each filter flattened to a column ($rows × $f):
 # θ$sup = W$sup.reshape($f, $rows)ᵀ.''')
 
 _DENSE_WEIGHT_NOTE = Template('''\
-# Layer $n, dense: W$sup = θ${sup}ᵀ, $units units × $inputs inputs$drawn.''')
+# Layer $n, dense: W$sup = θ${sup}ᵀ, $units units × $inputs inputs.$drawn''')
 
 _SCRIPT = Template('''\
 #!/usr/bin/env python3
@@ -376,7 +384,7 @@ It needs nothing but PyTorch: the images and the weights are written in. Everyth
 as in backprop-tui's stepper, so it prints the losses and weights that the stepper computes (to
 about 1e-12):
 
-    python this_script.py              # the loss of each of the $iterations iterations
+    python this_script.py              # $each
     python this_script.py --json       # $json_note
     python this_script.py --gradients  # each iteration's ∂E/∂θ and ∂E/∂b, before its update, in
                                        # the stepper's orientation (its backward pass)
@@ -554,11 +562,11 @@ SCRIPT_TEXT: frozenset[str] = frozenset(
     value.template if isinstance(value, Template) else value for value in (
         _NONE, _X, _Y_HAT, _A, _Z, _NOTE, _ASSIGN, _LIST, _ORDER, _WEIGHT_NAME, _BIAS_NAME, _MODULE_NAME,
         _NO_BIAS, _PLUS_BIAS, _MODEL_LINE, _NUMBERED, _SAMPLE_AXIS, _CHANNEL_AXIS, _FILTER_AXIS,
-        _FASHION_SAMPLE, _FLAGS_IMAGE, _EXPORT_COMMAND, _TRACE_COMMAND, _OPEN_COMMAND, _TRACE_NOTE, _OPEN_NOTE,
-        _DRAWN, _ONE_SAMPLE,
-        _ALL_SAMPLES, _ONE_UPDATE, _UPDATES, _GD, _SGD, _CONV_DEFINITION, _DENSE_DEFINITION, _POOL_MODULE,
-        _FLATTEN_MODULE, _POOL_NOTE, _FLATTEN_NOTE, _CONV_NOTE, _DENSE_NOTE, _ACTIVATION_NOTE, _LOGITS_NOTE,
-        _INLINE_DATA, _FASHION_FLOATS, _LAYOUT, _FLOAT_IMAGES, _PIXEL_IMAGES, _CONV_WEIGHT_NOTE, _DENSE_WEIGHT_NOTE, _SCRIPT,
+        _FASHION_SAMPLE, _FLAGS_IMAGE, _EXPORT_COMMAND, _TRACE_COMMAND, _OPEN_COMMAND, _TRACE_NOTE,
+        _OPEN_NOTE, _DRAWN, _TRAINED, _ONE_SAMPLE, _ALL_SAMPLES, _ONE_UPDATE, _ONE_LOSS, _EACH_LOSS, _UPDATES, _GD,
+        _SGD, _CONV_DEFINITION, _DENSE_DEFINITION, _POOL_MODULE, _FLATTEN_MODULE, _POOL_NOTE, _FLATTEN_NOTE,
+        _CONV_NOTE, _DENSE_NOTE, _ACTIVATION_NOTE, _LOGITS_NOTE, _INLINE_DATA, _FASHION_FLOATS, _LAYOUT,
+        _FLOAT_IMAGES, _PIXEL_IMAGES, _CONV_WEIGHT_NOTE, _DENSE_WEIGHT_NOTE, _SCRIPT,
     ))
 """The script's code and comments written by this module: code, not interface text, so the catalogue
 scan (tests/i18n/test_catalogue.py) takes them as not translatable."""
