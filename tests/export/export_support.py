@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -11,6 +12,33 @@ from backprop_tui.core.cnn.idx import write_idx
 
 REPO = Path(__file__).resolve().parents[2]
 """This checkout: subprocesses run from here so they import its backprop_tui."""
+TOLERANCE = 1e-10
+"""How close an exported script's numbers must be to backprop-tui's: absolute below 1, relative above."""
+
+
+def assert_close(got: Any, want: Any, where: str) -> None:
+    """Equal structure; numbers within TOLERANCE; "NaN"/"inf" spellings and None exactly."""
+    if isinstance(want, list):
+        assert isinstance(got, list) and len(got) == len(want), where
+        for index, (g, w) in enumerate(zip(got, want)):
+            assert_close(g, w, f"{where}[{index}]")
+    elif isinstance(want, float) and isinstance(got, float):
+        assert abs(got - want) <= TOLERANCE * max(1.0, abs(want)), f"{where}: {got!r} != {want!r}"
+    else:
+        assert got == want, where
+
+
+def assert_same_iterations(got: list[dict[str, Any]], want: list[dict[str, Any]], name: str) -> None:
+    """The script's iteration records are the trace's, but for the step number of a divergence."""
+    assert len(got) == len(want) > 0
+    for mine, theirs in zip(got, want):
+        where = f"{name} iteration {theirs['iteration']}"
+        # The trace also numbers the step where an iteration diverged: PyTorch has no steps.
+        assert set(mine) == set(theirs) - {"diverged_at_step"}, where
+        for key in ("iteration", "batch", "diverged"):
+            assert mine[key] == theirs[key], f"{where}: {key}"
+        for key in ("loss", "weights", "biases"):
+            assert_close(mine[key], theirs[key], f"{where}: {key}")
 
 
 def run_cli(capsys, *args: str) -> tuple[int, str, str]:

@@ -34,8 +34,9 @@ from backprop_tui.core.scenario.kind import file_kind
 from backprop_tui.core.vocab import ActivationName, LossName, ScenarioKind
 from backprop_tui.render.conv_trace import conv_iteration_json
 
-from export_support import EXTRA_CONV_SCENARIOS, REPO, run_cli, write_fashion_like
-from test_export_pytorch_dense import assert_close, assert_same_iterations
+from export_support import (
+    EXTRA_CONV_SCENARIOS, REPO, assert_close, assert_same_iterations, run_cli, write_fashion_like,
+)
 
 ITERATIONS = 30
 """Iterations compared per scenario (fewer where the scenario itself runs fewer)."""
