@@ -20,7 +20,7 @@ from string import Template
 
 import numpy as np
 
-from backprop_tui.core.cnn.data import PIXEL_MEAN, PIXEL_STD, to_input
+from backprop_tui.core.cnn.data import CLASS_NAMES, PIXEL_MEAN, PIXEL_STD, to_input
 from backprop_tui.core.dense.optimizers import batch_indices, batch_size
 from backprop_tui.core.errors import UserError
 from backprop_tui.core.scenario.conv_model import ConvLayer, ConvScenario, FlattenLayer, PoolLayer
@@ -131,7 +131,8 @@ def _sample_notes(scenario: ConvScenario) -> list[str]:
     """A comment for each sample: its number, and the data set's image and label where it has one."""
     if scenario.fashion is None:
         return [_NUMBERED.substitute(name=_SAMPLE_AXIS, number=n) for n in range(1, scenario.samples + 1)]
-    return [_FASHION_SAMPLE.substitute(number=n, split=scenario.fashion.split, index=index, label=label)
+    return [_FASHION_SAMPLE.substitute(number=n, split=scenario.fashion.split, index=index, label=label,
+                                       name=CLASS_NAMES[label])
             for n, (index, label) in enumerate(zip(scenario.fashion.indices, scenario.labels), start=1)]
 
 
@@ -312,7 +313,7 @@ _NUMBERED = Template("$name $number")
 _SAMPLE_AXIS = "sample"
 _CHANNEL_AXIS = "channel"
 _FILTER_AXIS = "filter"
-_FASHION_SAMPLE = Template("sample $number: Fashion-MNIST $split image $index, label $label")
+_FASHION_SAMPLE = Template("sample $number: Fashion-MNIST $split image $index, label $label ($name)")
 _FLAGS_IMAGE = Template(" --image $image")
 _EXPORT_COMMAND = Template("backprop-tui export $name$flags --format pytorch --iterations $iterations")
 _TRACE_COMMAND = Template("backprop-tui trace $name --iterations $iterations --format json")
