@@ -43,8 +43,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--iterations", type=whole_number(1, MAX_ITERATIONS), metavar="N",
                    help="stepper scenarios: how many updates the script runs (default: the scenario's)")
     p.add_argument("--data-dir", metavar="D",
-                   help="CNN scenarios: the Fashion-MNIST folder the script reads by default (default: "
-                   "the one `backprop-tui train` would use, found now)")
+                   help="the Fashion-MNIST folder: a CNN scenario's script reads it by default (default: "
+                   "the one `backprop-tui train` would use, found now); a stepper scenario's fashion_mnist "
+                   "images and a checkpoint's test image are read from it now")
     p.add_argument("--image", type=whole_number(0, 10**6), metavar="N",
                    help="with a checkpoint (.npz): export its trained network on test image N (read from "
                    "the folder the run trained on, or --data-dir)")
@@ -116,14 +117,23 @@ def _dense_text(args: argparse.Namespace, path: Path) -> str:
 
 
 def _conv_text(args: argparse.Namespace, path: Path) -> str:
+    """A convolutional stepper scenario's script, its images read now (the script reads nothing):
+    Fashion-MNIST's from --data-dir where given, else found as `trace` finds them."""
     from backprop_tui.cli.conv import load_conv_scenario
+    from backprop_tui.core.cnn.data import places_to_load
+    from backprop_tui.core.conv.data import with_images
+    from backprop_tui.core.scenario.conv_load import load_conv
     from backprop_tui.i18n import _
     from backprop_tui.render.pytorch_conv_script import ConvExport, conv_script
 
-    if args.data_dir is not None:
-        raise UserError(_("--data-dir applies to CNN scenarios; {file} is a convolutional scenario to step through, "
-                          "whose images are written into the script").format(file=path.name))
-    scenario = load_conv_scenario(path, args.variant)  # the images read now: the script reads nothing
+    if args.variant is not None or args.data_dir is None:
+        scenario = load_conv_scenario(path, args.variant)  # a --variant: its message
+    else:
+        scenario = load_conv(path)
+        if scenario.fashion is None:
+            raise UserError(_("--data-dir {folder}: {file} has its images in the file ([data] inputs); --data-dir "
+                              "chooses where Fashion-MNIST is read from").format(folder=args.data_dir, file=path.name))
+        scenario = with_images(scenario, places_to_load(args.data_dir))
     count = args.iterations or scenario.training.iterations
     return conv_script(ConvExport(scenario, count, args.scenario))
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -273,7 +274,8 @@ def test_the_script_is_python_that_reads_nothing_and_explains_the_layouts(capsys
         (["fashion_cnn", "--image", "3"], "--image 3: fashion_cnn.toml is not a checkpoint"),
         (["conv", "--image", "0"], "--image 0: conv.toml is not a checkpoint"),
         (["conv", "--variant", "x"], '--variant x: conv.toml has no variant "x"'),
-        (["conv", "--data-dir", "/tmp"], "--data-dir applies to CNN scenarios; conv.toml is a convolutional"),
+        (["conv", "--data-dir", "/tmp"], "--data-dir /tmp: conv.toml has its images in the file ([data] inputs)"),
+        (["fashion_conv", "--data-dir", "/no/such/folder"], "--data-dir /no/such/folder: no such folder"),
         (["README.md"], "README.md: line 3, column 7: not valid TOML"),
     ],
 )
@@ -304,7 +306,7 @@ def test_too_many_mini_batch_orders_to_write_is_refused_naming_the_flag(capsys, 
 def test_the_docs_example_shows_conv_s_losses(capsys) -> None:
     docs = (REPO / "docs" / "pytorch.md").read_text(encoding="utf-8")
     section = docs.split("## The convolutional scenarios", 1)[1].split("\n## ", 1)[0]
-    shown = [line.strip() for line in section.splitlines() if line.strip().startswith("iteration ")]
+    shown = [line.strip() for line in section.splitlines() if re.match(r"\s*iteration \d+: loss ", line)]
     code, out, _ = run_cli(capsys, "trace", "conv", "--format", "json")
     assert code == 0
     iterations = json.loads(out)["iterations"]
