@@ -30,8 +30,8 @@ def register(subparsers: Any) -> None:
         "export",
         help="write SCENARIO as a standalone PyTorch script",
         description="Write a scenario as a Python script that needs only PyTorch. A dense or convolutional "
-        "stepper scenario's script (or a checkpoint's, with --image) runs the same network (the weights written in, float64, the same batches) and prints "
-        "the loss of each iteration, or with --json the iterations as `trace --format json` lists "
+        "stepper scenario's script (or a checkpoint's, with --image) runs the same network (the weights "
+        "written in, float64, the same batches) and prints the loss of each iteration, or with --json the iterations as `trace --format json` lists "
         "them. A CNN scenario's script trains the same network with the same hyperparameters on "
         "Fashion-MNIST. See docs/pytorch.md.",
     )
@@ -61,7 +61,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     path = resolve(args.scenario)
     if args.output:
         _check_output(Path(args.output), path, args.force)
-    kind = None if args.image is not None else file_kind(path)
+    kind = None if args.image is not None else file_kind(path)  # a checkpoint is no TOML
     if args.image is not None:
         text = _checkpoint_text(args, path)
     elif kind is ScenarioKind.CNN:
