@@ -5,6 +5,9 @@ random weights and four samples) this prints the median and 90th percentile of:
 
 - key → new frame: a → key event handed to the app the way its terminal driver does, until the
   next frame is composed after the move (the app's own work for one key, event loop included);
+- the same, CPU time: the app thread's processor time over the same span, which other load on
+  the machine inflates far less than the wall time (a figure to compare changes on a busy machine;
+  the goals are wall time on a quiet one);
 - Pilot.press round trip: the same through `pilot.press`, which also waits for the process to
   go idle (an upper bound, mostly Pilot's own waiting);
 - uncached redraw: every widget redrawn and the whole screen composed with no cached tables;
@@ -81,7 +84,7 @@ async def key_to_frame(path: Path, presses: int) -> dict[str, list[float]]:
     app = BackpropApp(path)
     app.WATCH_SECONDS = 3600.0
     quiet_gc()  # as BackpropApp.run() does
-    watch: dict = {"before": None, "frame": None}
+    watch: dict = {"before": None, "frame": None, "cpu": None}
     display = app._display
 
     def recording_display(screen, renderable) -> None:
@@ -91,9 +94,10 @@ async def key_to_frame(path: Path, presses: int) -> dict[str, list[float]]:
                 and isinstance(screen, StepperScreen) and not screen.busy
                 and screen.stepper.position != watch["before"]):
             watch["frame"] = time.perf_counter()
+            watch["cpu"] = time.thread_time()
 
     app._display = recording_display
-    times: dict[str, list[float]] = {"frame": [], "pilot": [], "cold": []}
+    times: dict[str, list[float]] = {"frame": [], "cpu": [], "pilot": [], "cold": []}
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -108,10 +112,12 @@ async def key_to_frame(path: Path, presses: int) -> dict[str, list[float]]:
                 times["pilot"].append(time.perf_counter() - started)
                 continue
             watch.update(before=screen.stepper.position, frame=None)
+            cpu = time.thread_time()
             _press(app, "right")
             while watch["frame"] is None:
                 await asyncio.sleep(0.0005)
             times["frame"].append(watch["frame"] - started)
+            times["cpu"].append(watch["cpu"] - cpu)
             watch["before"] = None
         step_view = screen.query_one(StepView)
         for _ in range(min(presses, 40)):
@@ -216,11 +222,11 @@ def main() -> None:
             print(f"walking {args.walk} iterations of 784-128-10: peak resident {peak:.0f} MB ({seconds:.0f} s)",
                   flush=True)
         cases = [*dense_bundled(), big]
-        print(f"{'scenario':<18} {'key → new frame':>25} {'Pilot.press round trip':>25} "
+        print(f"{'scenario':<18} {'key → new frame':>25} {'the same, CPU time':>25} {'Pilot.press round trip':>25} "
               f"{'uncached redraw':>25} {'engine, one iteration':>25}")
         for path in cases:
             t = asyncio.run(key_to_frame(path, args.presses))
-            print(f"{path.stem:<18} {ms(t['frame']):>25} {ms(t['pilot']):>25} {ms(t['cold']):>25} "
+            print(f"{path.stem:<18} {ms(t['frame']):>25} {ms(t['cpu']):>25} {ms(t['pilot']):>25} {ms(t['cold']):>25} "
                   f"{ms(engine(path, 10)):>25}", flush=True)
     print(f"load average {' '.join(f'{v:.2f}' for v in os.getloadavg())} after")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ from backprop_tui.core.scenario.bundled import resolve
 from backprop_tui.core.scenario.model import Scenario
 from backprop_tui.walk.stepper import Stepper
 from backprop_tui.walk.authoring import UndoStack, editable_copy, is_bundled
+from backprop_tui.tui.frame_gc import quiet_gc
 from backprop_tui.tui.screens.error import ErrorScreen
 from backprop_tui.tui.screens.help import HelpScreen
 from backprop_tui.tui.screens.open_dialog import OpenScenarioDialog
@@ -24,20 +24,6 @@ from backprop_tui.walk.watch import FileWatcher, open_scenario
 
 STYLES = Path(__file__).parent / "styles"
 """Absolute, so subclasses defined elsewhere (tests) find the styles too."""
-
-
-def quiet_gc() -> None:
-    """Keep the garbage collector's full passes out of key presses.
-
-    Once started, the app holds many long-lived objects (widgets, cached steps and rendered
-    tables); a full collection walks them all and took 30-70 ms on the test machine, several
-    times a minute while stepping. Freezing what exists at start-up and running full passes
-    ten times less often keeps each frame within budget; reference counting still frees all
-    acyclic garbage at once.
-    """
-    gc.freeze()
-    first, second, _third = gc.get_threshold()
-    gc.set_threshold(first, second, 100)
 
 
 class ComputeFailed(UserError):

@@ -6,18 +6,21 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 from backprop_tui.core.dense import notation as n
 from backprop_tui.core.errors import UserError
 from backprop_tui.core.vocab import Cell, Parameter
-from backprop_tui.render.handout import Handout, check_range, detailed_iterations
 from backprop_tui.render.notation import cell_symbol
 from backprop_tui.core.scenario.bundled import bundled_dir
 from backprop_tui.core.scenario.edit import Edit, Key, bias_path, input_path, target_path, training_path, weight_path
-from backprop_tui.walk.handout import APP_WALK_MORE, HandoutFiles, HandoutRequest, export_handout, request_options
 from backprop_tui.walk.stepper import Stepper
 from backprop_tui.walk.focus import Focus
+
+if TYPE_CHECKING:
+    from backprop_tui.render.handout import Handout
+    from backprop_tui.walk.handout import HandoutFiles, HandoutRequest
 
 MAX_DATA_TARGETS = 24
 """Inputs and targets offered for editing: those of the current batch, up to this many."""
@@ -117,6 +120,11 @@ def export_handout_of_walk(stepper: Stepper, request: HandoutRequest, replace: b
     """
     count = stepper.walked
     iterations = stepper.iterations[:count]
+    # the handout's modules load when a handout is asked for, not with the app (they were a
+    # tenth of its start-up)
+    from backprop_tui.render.handout import check_range, detailed_iterations
+    from backprop_tui.walk.handout import APP_WALK_MORE, export_handout, request_options
+
     options = request_options(request, stepper.scenario)
     first, last = check_range(options, count, APP_WALK_MORE)
     steps = [s for n in sorted(detailed_iterations(options, first, last)) for s in stepper.steps_of(n - 1)]

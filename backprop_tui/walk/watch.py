@@ -10,8 +10,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from backprop_tui.core.conv.checkpoint import checkpoint_scenario
-from backprop_tui.core.conv.data import load_stepping_conv
 from backprop_tui.core.errors import UserError
 from backprop_tui.core.scenario.bundled import resolve
 from backprop_tui.core.scenario.conv_model import ConvScenario
@@ -35,8 +33,14 @@ def open_scenario(name_or_path: str | Path, variant: str | None = None,
     """
     try:
         if image is not None:
+            # batch mode's modules only when a checkpoint or a convolutional scenario is opened:
+            # they were a tenth of the app's start-up
+            from backprop_tui.core.conv.checkpoint import checkpoint_scenario
+
             return checkpoint_scenario(name_or_path, image)
         if variant is None and file_kind(resolve(name_or_path)) is ScenarioKind.CONV:
+            from backprop_tui.core.conv.data import load_stepping_conv
+
             return load_stepping_conv(name_or_path)
         return load(name_or_path, variant)
     except UserError:

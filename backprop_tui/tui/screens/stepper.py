@@ -35,6 +35,7 @@ from backprop_tui.tui.screens.stepper_authoring import AuthoringActions
 from backprop_tui.tui.screens.stepper_quiz import QuizActions
 from backprop_tui.core.errors import UserError
 from backprop_tui.tui.widgets.about_panel import AboutPanel
+from backprop_tui.tui.frame_gc import collect_after_frame
 from backprop_tui.tui.widgets.chain_panel import ChainPanel
 from backprop_tui.tui.widgets.error_panel import ErrorPanel
 from backprop_tui.tui.widgets.loss_chart import LossChart
@@ -250,8 +251,9 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
             drill = self.drilldown(focus)
             for chain_panel in self.query(ChainPanel):  # one below or beside the step, one under the drawing
                 chain_panel.show(drill, self.decimals)
-            self.set_class((step.phase is Phase.FORWARD and not self.chain_in_forward) or self.quiz_conceals_iteration(),
-                           "-chain-off")
+            chain_off = (step.phase is Phase.FORWARD and not self.chain_in_forward) or self.quiz_conceals_iteration()
+            for widget in (*self.query(ChainPanel), self.query_one("#loss-plot")):
+                widget.set_class(chain_off, "-chain-off")
             loss_chart = self.query_one(LossChart)
             loss_chart.show(s.losses(), s.data_losses(), s.position.iteration + 1)
             loss_chart.display = not self.quiz_conceals_loss()
@@ -263,7 +265,14 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
 
     def _warm_next(self) -> None:
         """Once this frame is out, prepare what → shows next (its matrices rendered, the next
-        iteration computed when this is the last step), so the next key press only blits."""
+        iteration computed when this is the last step), so the next key press only blits; then
+        collect the frame's garbage, so no collection falls inside the next key press."""
+        try:
+            self._prepare_next()
+        finally:
+            collect_after_frame()
+
+    def _prepare_next(self) -> None:
         s = self.stepper
         iteration, following = s.position.iteration, s.position.step + 1
         if following == len(s.steps):
@@ -276,7 +285,14 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
                 except Exception:  # the move itself will compute it again and report the error
                     return
         step = s.steps_of(iteration)[following]
-        self.query_one(StepView).warm(iteration, step, self.focus_for(step), self.decimals, self.show_sources)
+        focus = self.focus_for(step)
+        self.query_one(StepView).warm(iteration, step, focus, self.decimals, self.show_sources)
+        if iteration == s.position.iteration and not self.quiz_on:  # drawn for the current iteration
+            self.query_one(NetworkDiagram).prepare(s, step, focus, self.sample, self.decimals)
+            drill = self.drilldown(focus)
+            for chain_panel in self.query(ChainPanel):
+                if chain_panel.display:
+                    chain_panel.prepare(drill, self.decimals)
 
     def watch_position(self) -> None:
         self.redraw()

@@ -6,13 +6,16 @@ scenario.edit (style-preserving, validated) or fileio (atomic), and the app relo
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from backprop_tui.core.errors import UserError
 from backprop_tui.core.scenario.edit import edit_file, path_text, undo_edit
 from backprop_tui.walk.authoring import EditTarget, edit_targets, export_handout_of_walk
-from backprop_tui.walk.handout import HandoutRequest
 from backprop_tui.tui.screens.compare import CompareScreen
 from backprop_tui.tui.screens.dialogs import BASE, EditDialog, VariantDialog
-from backprop_tui.tui.screens.handout_dialog import HandoutDialog
+
+if TYPE_CHECKING:
+    from backprop_tui.walk.handout import HandoutRequest
 
 
 class AuthoringActions:
@@ -51,6 +54,8 @@ class AuthoringActions:
 
     def action_export(self) -> None:
         """Ask what to write (range, phases, chain rule, format, blanks, file) and write a handout."""
+        from backprop_tui.tui.screens.handout_dialog import HandoutDialog  # loaded when asked for
+
         source = self.stepper.scenario.source
         self.app.push_screen(HandoutDialog(source.stem if source else "scenario", self.stepper.walked,
                                            self._write_handout))

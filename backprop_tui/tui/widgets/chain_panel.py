@@ -9,11 +9,14 @@ from dataclasses import dataclass
 
 from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.text import Text
+from textual.geometry import Size
+from textual.strip import Strip
 from textual.widgets import Static
 
 from backprop_tui.i18n import N_, _
 from backprop_tui.core.dense.chain import DrillDown
 from backprop_tui.render.chain_table import chain_sums, chain_table, chain_title, chain_verdict
+from backprop_tui.tui.widgets.prerendered import strips_at
 
 MAX_TERMS = 6
 
@@ -52,13 +55,64 @@ class ChainAtWidth:
 
 
 class ChainPanel(Static):
-    """Shows the drill-down the screen computed for the focused weight."""
+    """Shows the drill-down the screen computed for the focused weight.
+
+    Its lines are rendered once per drill-down and width (`prepare` does it for the next step
+    before it is shown) and handed to Textual as strips: a Static renders its content twice per
+    frame, to measure its height and to draw it, and the chain table was the costliest of a key.
+    """
 
     _shown: tuple[DrillDown | None, int] | None = None
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._lines: dict[tuple[int, int, int], tuple[DrillDown | None, list[Strip]]] = {}
+        self._styled: tuple[tuple, list[Strip]] | None = None
 
     def show(self, drill: DrillDown | None, decimals: int) -> None:
         """Redraw only for another drill-down (the screen caches them) or other decimals."""
         if self._shown is not None and self._shown[0] is drill and self._shown[1] == decimals:
             return
+        width = self.content_size.width if self.display else 0  # 0: hidden, drawn when shown
+        old_height = len(self._lines_at(width)) if self._shown is not None and width else None
         self._shown = (drill, decimals)
-        self.update(ChainAtWidth(drill, decimals) if drill is not None else Text(""))
+        self.update(ChainAtWidth(drill, decimals) if drill is not None else Text(""),
+                    layout=bool(width) and len(self._lines_at(width)) != old_height)
+
+    def prepare(self, drill: DrillDown | None, decimals: int) -> None:
+        """Render a drill-down at the current width before it is shown."""
+        if drill is not None:
+            self._render(drill, decimals, self._width())
+
+    def _width(self) -> int:
+        return self.content_size.width or max(self.app.size.width - 2, 1)
+
+    def _render(self, drill: DrillDown | None, decimals: int, width: int) -> list[Strip]:
+        key = (id(drill), decimals, width)
+        known = self._lines.get(key)
+        if known is None or known[0] is not drill:  # an id is only a key while its drill-down lives
+            while len(self._lines) >= LINES_KEPT:
+                del self._lines[next(iter(self._lines))]  # the oldest first
+            content = ChainAtWidth(drill, decimals) if drill is not None else Text("")
+            known = self._lines[key] = (drill, strips_at(content, width))
+        return known[1]
+
+    def _lines_at(self, width: int) -> list[Strip]:
+        drill, decimals = self._shown if self._shown is not None else (None, 0)
+        return self._render(drill, decimals, width)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._lines_at(width))
+
+    def render_line(self, y: int) -> Strip:
+        width, style = self.content_size.width, self.rich_style
+        key = (id(self._shown[0]) if self._shown else 0, self._shown[1] if self._shown else 0, width, style)
+        if self._styled is None or self._styled[0] != key:
+            self._styled = (key, [line.crop_extend(0, width, style).apply_style(style)
+                                  for line in self._lines_at(width)])
+        lines = self._styled[1]
+        return lines[y] if y < len(lines) else Strip.blank(width, style)
+
+
+LINES_KEPT = 16
+"""Drill-downs kept rendered per panel (the one shown, the next ones, a few behind)."""

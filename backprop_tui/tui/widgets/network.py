@@ -9,14 +9,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from rich.console import Group, RenderableType
+from textual.strip import Strip
 from textual.theme import Theme
 from textual.widget import Widget
 
 from backprop_tui.i18n import _
 from backprop_tui.core.dense import notation as n
 from backprop_tui.core.dense.plane import InputPlane, input_plane
+from backprop_tui.core.dense.run import Iteration
+from backprop_tui.core.dense.steps import Step
 from backprop_tui.core.scenario.conv_model import ConvScenario
+from backprop_tui.core.scenario.model import Scenario
 from backprop_tui.core.vocab import Cell, Parameter, Phase, Quantity
 from backprop_tui.render.conv_pictures import Panel, pictures, step_panels
 from backprop_tui.render.diagram import Flow, Palette, Picture, draw, focus_path, lit
@@ -25,16 +28,22 @@ from backprop_tui.render.numbers import cell
 from backprop_tui.render.plane import thumbnail_cells
 from backprop_tui.walk.focus import Focus
 from backprop_tui.walk.stepper import Stepper
+from backprop_tui.tui.widgets.prerendered import strips_at, text_strips
 
 
 def picture(stepper: Stepper, focus: Focus | None, sample: int = 0, decimals: int = 3) -> Picture:
-    """The current step's picture for batch column `sample` (0-based, clamped to the batch).
+    """The current step's picture for batch column `sample` (0-based, clamped to the batch)."""
+    return picture_of(stepper.scenario, stepper.iteration, stepper.step, focus, sample, decimals)
+
+
+def picture_of(scenario: Scenario, it: Iteration, step: Step, focus: Focus | None, sample: int = 0,
+               decimals: int = 3) -> Picture:
+    """`step`'s picture in iteration `it`, for batch column `sample` (0-based, clamped to the batch).
 
     Nodes show a (z while the step computes z, δ once the backward pass has reached the layer);
     edges show θ before this iteration's update, or its change θ_new − θ in an update step.
     """
-    step, it = stepper.step, stepper.iteration
-    layers = len(stepper.scenario.layers)
+    layers = len(scenario.layers)
     s = min(max(sample, 0), it.x.shape[1] - 1)
     shown = lit(step, layers)
     labels, values = [symbol(n.activation(0, layers))], [it.forward.a[0][:, s]]
@@ -60,7 +69,7 @@ def picture(stepper: Stepper, focus: Focus | None, sample: int = 0, decimals: in
     edge, path, label = None, frozenset(), ""
     if focus is not None and focus.parameter is Parameter.WEIGHTS:
         edge = (focus.layer, focus.row, focus.col)
-        path = focus_path(focus.layer, focus.row, focus.col, stepper.scenario.sizes)
+        path = focus_path(focus.layer, focus.row, focus.col, scenario.sizes)
         flow = shown.edges.get(focus.layer)
         key = n.theta(focus.layer)
         value = float(before.weights[focus.layer - 1][focus.row, focus.col])
@@ -71,7 +80,7 @@ def picture(stepper: Stepper, focus: Focus | None, sample: int = 0, decimals: in
         if flow is Flow.UPDATE:
             change = float(weights[focus.layer - 1][focus.row, focus.col])
             label += f", Δ {'+' if change >= 0 else ''}{cell(change, decimals)}"
-    return Picture(tuple(stepper.scenario.sizes), weights, biases, tuple(labels), tuple(values), shown,
+    return Picture(tuple(scenario.sizes), weights, biases, tuple(labels), tuple(values), shown,
                    edge, path, label, decimals)
 
 
@@ -79,6 +88,12 @@ def theme_palette(theme: Theme) -> Palette:
     """The diagram's sign colours and accent from a Textual theme."""
     return Palette(positive=theme.success or "green", negative=theme.error or "red",
                    accent=theme.accent or theme.warning or "yellow")
+
+
+def _same(drawn: tuple, wanted: tuple) -> bool:
+    """Whether a prepared picture is of this (iteration, step, focus, sample, decimals): the
+    iteration and step by identity (a reloaded scenario makes new ones), the rest by value."""
+    return drawn[0] is wanted[0] and drawn[1] is wanted[1] and drawn[2:] == wanted[2:]
 
 
 THUMB_RESOLUTION = 16
@@ -93,8 +108,6 @@ class NetworkDiagram(Widget):
     _picture: Picture | None = None
     _panels: list[Panel] | None = None
     """A convolutional scenario's pictures of the step (drawn instead of the network)."""
-    _drawn: tuple[tuple[int, int], RenderableType] | None = None
-    """((width, height), the pictures drawn at that size)."""
     caption_text: str = ""
 
     def show_network(self, stepper: Stepper, focus: Focus | None = None, sample: int = 0,
@@ -109,10 +122,14 @@ class NetworkDiagram(Widget):
         if isinstance(stepper.scenario, ConvScenario):
             self._picture, what = None, _("pictures")
             self._panels = step_panels(stepper.scenario, stepper.step, sample, cursor, conceal=conceal)
-            self._drawn = None
         else:
             self._panels = None
-            self._picture = replace(picture(stepper, focus, sample, decimals), thumbnail=self.thumbnails(stepper))
+            prepared = self._prepared
+            if not conceal and prepared is not None and _same(prepared[0], (stepper.iteration, stepper.step, focus,
+                                                                            sample, decimals)):
+                self._picture, self._lines = prepared[1], prepared[2]  # drawn after the last frame
+            else:
+                self._picture = replace(picture(stepper, focus, sample, decimals), thumbnail=self.thumbnails(stepper))
             if conceal:
                 values = (self._picture.values[0], *(None for _ in self._picture.values[1:]))
                 # the units' pictures would show the asked values' colours: they wait too
@@ -120,6 +137,21 @@ class NetworkDiagram(Widget):
         self.border_title = (_("{what} · sample {sample} of {samples} (s)").format(
             what=what, sample=min(sample, m - 1) + 1, samples=m) if m > 1 else what)
         self.refresh()
+
+    _prepared: tuple[tuple, Picture, tuple[object, tuple, list[Strip]]] | None = None
+    """The next step's picture and lines, drawn before they are shown: (what it is of, picture, lines)."""
+
+    def prepare(self, stepper: Stepper, step: Step, focus: Focus | None, sample: int, decimals: int) -> None:
+        """Draw `step` of the stepper's current iteration now (a dense network, nothing concealed),
+        so showing it next costs no drawing."""
+        if isinstance(stepper.scenario, ConvScenario) or not self.content_region.area:
+            return
+        what = (stepper.iteration, step, focus, sample, decimals)
+        if self._prepared is not None and _same(self._prepared[0], what):
+            return
+        shown = replace(picture_of(stepper.scenario, stepper.iteration, step, focus, sample, decimals),
+                        thumbnail=self.thumbnails(stepper))
+        self._prepared = (what, shown, (shown, self._drawn_as(), self._styled_lines(shown)))
 
     _planes: tuple[Stepper, int, InputPlane] | None = None
 
@@ -145,12 +177,32 @@ class NetworkDiagram(Widget):
         """The sign colours and the accent from the app's theme, so light themes read too."""
         return theme_palette(self.app.current_theme)
 
-    def render(self) -> RenderableType:
-        if self._panels is not None:  # drawn once per step and width: render runs on every refresh
-            size = (self.content_region.width, self.content_region.height)
-            if self._drawn is None or self._drawn[0] != size:
-                self._drawn = (size, pictures(self._panels, size[0], not self.app.no_color, size[1]))
-            return self._drawn[1]
-        if self._picture is None:
-            return ""
-        return Group(*draw(self._picture, self.content_region.width, self.content_region.height, self.palette()))
+    def _drawn_as(self) -> tuple:
+        """What the lines depend on besides the picture: size, theme, colour and style."""
+        return (self.content_region.width, self.content_region.height, self.app.current_theme.name,
+                self.app.no_color, self.rich_style)
+
+    def _styled_lines(self, shown: Picture | list[Panel] | None) -> list[Strip]:
+        # the widget's style under every segment, so the theme's background shows through
+        width, height, style = self.content_region.width, self.content_region.height, self.rich_style
+        return [line.crop_extend(0, width, style).apply_style(style) for line in self._draw(shown, width, height)]
+
+    def render_line(self, y: int) -> Strip:
+        # drawn once per picture, size and style, as strips: a Group of Texts would be rendered
+        # twice per frame by Textual (to measure, then to draw), a fifth of a key press
+        shown = self._panels if self._panels is not None else self._picture
+        what = self._drawn_as()
+        if self._lines is None or self._lines[0] is not shown or self._lines[1] != what:
+            self._lines = (shown, what, self._styled_lines(shown))
+        lines = self._lines[2]
+        return lines[y] if y < len(lines) else Strip.blank(what[0], what[4])
+
+    _lines: tuple[object, tuple, list[Strip]] | None = None
+    """(the picture or panels drawn, (size, theme, no colour), its lines)."""
+
+    def _draw(self, shown: Picture | list[Panel] | None, width: int, height: int) -> list[Strip]:
+        if shown is None:
+            return []
+        if isinstance(shown, Picture):
+            return text_strips(draw(shown, width, height, self.palette()))
+        return strips_at(pictures(shown, width, not self.app.no_color, height), width)

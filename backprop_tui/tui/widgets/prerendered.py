@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from rich.console import Console, RenderableType
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual.geometry import Size
 from textual.strip import Strip
 from textual.widget import Widget
@@ -28,13 +29,32 @@ Block = tuple[list[list[Segment]], int]
 
 def render_blocks(renderables: Sequence[RenderableType]) -> list[Block]:
     """Each renderable rendered once at its natural width."""
-    console = Console(width=WIDE, file=io.StringIO(), force_terminal=True, color_system="truecolor")
+    console = _CONSOLE
     blocks = []
     for renderable in renderables:
         lines = [[Segment(text, style or PLAIN) for text, style, _ in line]
                  for line in console.render_lines(renderable, console.options.update(width=WIDE), pad=False)]
         blocks.append((lines, max((Segment.get_line_length(line) for line in lines), default=0)))
     return blocks
+
+
+def text_strips(lines: Sequence[Text], console: Console | None = None) -> list[Strip]:
+    """Lines of text as strips, one per Text, without wrapping or measuring: much cheaper than
+    handing Textual a Group of them, which renders them through a console twice (to measure the
+    height, then to draw)."""
+    console = console or _CONSOLE
+    return [Strip([segment if segment.style else Segment(segment.text, PLAIN) for segment in line.render(console)])
+            for line in lines]
+
+
+def strips_at(renderable: RenderableType, width: int) -> list[Strip]:
+    """Any renderable's lines at `width` columns (wrapped or laid out as rich does at that width)."""
+    lines = _CONSOLE.render_lines(renderable, _CONSOLE.options.update(width=max(width, 1)), pad=False)
+    return [Strip([Segment(text, style or PLAIN) for text, style, _ in line]) for line in lines]
+
+
+_CONSOLE = Console(width=WIDE, file=io.StringIO(), force_terminal=True, color_system="truecolor")
+"""Renders off screen; the app's filters (NO_COLOR's monochrome, the theme) apply to the strips after."""
 
 
 def _row(blocks: list[Block], gap: int) -> list[Strip]:
@@ -78,12 +98,23 @@ def render_side_by_side(renderables: Sequence[RenderableType], gap: int = 2) -> 
 
 
 class Prerendered(Widget):
-    """Shows a list of strips at their own width; `show` swaps them in."""
+    """Shows a list of strips at their own width; `show` swaps them in.
+
+    Each line gets the widget's style under every segment once per list of strips (in `prepare`,
+    which the stepper calls for the next step before it is shown), not once per frame: styling
+    the segments of a page of matrices was most of a frame's time.
+    """
+
+    PREPARED = 4
+    """Styled lists kept: the one shown and the ones prepared for the next moves."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._strips: list[Strip] = []
         self._width = 0
+        self._styled: list[Strip] | None = None
+        self._styled_with: Style | None = None
+        self._prepared: list[tuple[list[Strip], Style, list[Strip]]] = []
 
     def show(self, strips: list[Strip]) -> None:
         """Swap in new lines; the screen is laid out again only when the size changed."""
@@ -91,8 +122,24 @@ class Prerendered(Widget):
             return
         old = (self._width, len(self._strips))
         self._strips = strips
-        self._width = max((strip.cell_length for strip in strips), default=0)
+        self._width = _width_of(strips)
+        self._styled = None
         self.refresh(layout=(self._width, len(strips)) != old)
+
+    def prepare(self, strips: list[Strip]) -> None:
+        """Style `strips` now, so showing them later costs no styling."""
+        self._styled_lines(strips, self.rich_style)
+
+    def _styled_lines(self, strips: list[Strip], style: Style) -> list[Strip]:
+        for known, known_style, styled in self._prepared:
+            if known is strips and known_style == style:
+                return styled
+        # the widget's style goes under every segment, so the theme's background (light or dark)
+        # shows behind the tables rather than the terminal's default (a black slab on a light theme)
+        width = _width_of(strips)
+        styled = [strip.crop_extend(0, width, style).apply_style(style) for strip in strips]
+        self._prepared = [(strips, style, styled), *self._prepared[: self.PREPARED - 1]]
+        return styled
 
     @property
     def text(self) -> str:
@@ -107,8 +154,14 @@ class Prerendered(Widget):
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
+        style = self.rich_style
         if y >= len(self._strips):
-            return Strip.blank(width, self.rich_style)
-        # the widget's style goes under every segment, so the theme's background (light or dark)
-        # shows behind the tables rather than the terminal's default (a black slab on a light theme)
-        return self._strips[y].crop_extend(0, width, self.rich_style).apply_style(self.rich_style)
+            return Strip.blank(width, style)
+        if self._styled is None or self._styled_with != style:  # a new list, or a new theme
+            self._styled, self._styled_with = self._styled_lines(self._strips, style), style
+        line = self._styled[y]
+        return line if line.cell_length == width else line.crop_extend(0, width, style)
+
+
+def _width_of(strips: list[Strip]) -> int:
+    return max((strip.cell_length for strip in strips), default=0)

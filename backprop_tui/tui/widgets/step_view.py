@@ -142,6 +142,16 @@ def notes_part(step: Step) -> RenderableType:
     return Group(*parts)
 
 
+def update_in_place(widget: Static, content: RenderableType) -> None:
+    """Show `content`, laying the screen out again only when its height changes: a layout
+    redraws every widget whose place moves, most of a frame when it is not needed."""
+    height = widget.content_size.height
+    widget.update(content, layout=False)
+    width = widget.content_size.width
+    if not width or widget.get_content_height(widget.content_size, widget.app.size, width) != height:
+        widget.refresh(layout=True)
+
+
 class StepView(Vertical):
     """The current step: heading, a horizontally scrollable row of matrices, old → new, notes."""
 
@@ -166,16 +176,19 @@ class StepView(Vertical):
         self.query_one("#step-heading", Static).update(heading(step, diverged_here), layout=False)
         self._shown = self.cache.get(iteration, step, focus, decimals, show_sources, pointer, hidden)
         target = resolve(step, shown_matrices(step, show_sources), focus, pointer)
-        self.query_one("#step-worked", Static).update(worked_part(step, target, hidden))
+        update_in_place(self.query_one("#step-worked", Static), worked_part(step, target, hidden))
         self._place()
         shown_notes = (step, bool(hidden))
         if self._notes_of is None or self._notes_of[0] is not step or self._notes_of[1] != shown_notes[1]:
             self._notes_of = shown_notes  # redrawn only for a new step: it wraps, so it costs a layout
-            self.query_one("#step-notes", Static).update(notes_part(without_numbers(step) if hidden else step))
+            update_in_place(self.query_one("#step-notes", Static), notes_part(without_numbers(step) if hidden else step))
 
     def warm(self, iteration: int, step: Step, focus: Focus, decimals: int, show_sources: bool) -> None:
-        """Render (and pack for the current width) a step before it is shown."""
-        self.cache.get(iteration, step, focus, decimals, show_sources).rows(self._width())
+        """Render, pack for the current width and style a step before it is shown."""
+        rendered = self.cache.get(iteration, step, focus, decimals, show_sources)
+        self.query_one("#step-matrices", Prerendered).prepare(rendered.rows(self._width()))
+        if rendered.update is not None:
+            self.query_one("#step-update", Prerendered).prepare(rendered.update)
 
     def _width(self) -> int:
         return self.content_size.width or self.app.size.width
