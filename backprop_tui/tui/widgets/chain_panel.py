@@ -16,7 +16,7 @@ from textual.widgets import Static
 from backprop_tui.i18n import N_, _
 from backprop_tui.core.dense.chain import DrillDown
 from backprop_tui.render.chain_table import chain_sums, chain_table, chain_title, chain_verdict
-from backprop_tui.tui.widgets.prerendered import strips_at
+from backprop_tui.tui.widgets.prerendered import LineStyled, strips_at
 
 MAX_TERMS = 6
 
@@ -54,7 +54,7 @@ class ChainAtWidth:
         yield chain_group(self.drill, self.decimals, options.max_width)
 
 
-class ChainPanel(Static):
+class ChainPanel(LineStyled, Static):
     """Shows the drill-down the screen computed for the focused weight.
 
     Its lines are rendered once per drill-down and width (`prepare` does it for the next step
@@ -105,7 +105,7 @@ class ChainPanel(Static):
         return len(self._lines_at(width))
 
     def render_line(self, y: int) -> Strip:
-        width, style = self.content_size.width, self.rich_style
+        width, style = self.content_size.width, self.line_style
         key = (id(self._shown[0]) if self._shown else 0, self._shown[1] if self._shown else 0, width, style)
         if self._styled is None or self._styled[0] != key:
             self._styled = (key, [line.crop_extend(0, width, style).apply_style(style)

@@ -28,7 +28,7 @@ from backprop_tui.render.numbers import cell
 from backprop_tui.render.plane import thumbnail_cells
 from backprop_tui.walk.focus import Focus
 from backprop_tui.walk.stepper import Stepper
-from backprop_tui.tui.widgets.prerendered import strips_at, text_strips
+from backprop_tui.tui.widgets.prerendered import LineStyled, strips_at, text_strips
 
 
 def picture(stepper: Stepper, focus: Focus | None, sample: int = 0, decimals: int = 3) -> Picture:
@@ -100,7 +100,7 @@ THUMB_RESOLUTION = 16
 """Grid points per axis of the nodes' thumbnails (a few characters wide: more would not show)."""
 
 
-class NetworkDiagram(Widget):
+class NetworkDiagram(LineStyled, Widget):
     """The drawn network for the current step; fills the space the layout gives it."""
 
     DEFAULT_CSS = "NetworkDiagram { height: 1fr; }"
@@ -180,11 +180,11 @@ class NetworkDiagram(Widget):
     def _drawn_as(self) -> tuple:
         """What the lines depend on besides the picture: size, theme, colour and style."""
         return (self.content_region.width, self.content_region.height, self.app.current_theme.name,
-                self.app.no_color, self.rich_style)
+                self.app.no_color, self.line_style)
 
     def _styled_lines(self, shown: Picture | list[Panel] | None) -> list[Strip]:
         # the widget's style under every segment, so the theme's background shows through
-        width, height, style = self.content_region.width, self.content_region.height, self.rich_style
+        width, height, style = self.content_region.width, self.content_region.height, self.line_style
         return [line.crop_extend(0, width, style).apply_style(style) for line in self._draw(shown, width, height)]
 
     def render_line(self, y: int) -> Strip:

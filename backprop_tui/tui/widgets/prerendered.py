@@ -13,7 +13,7 @@ from rich.console import Console, RenderableType
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -97,7 +97,27 @@ def render_side_by_side(renderables: Sequence[RenderableType], gap: int = 2) -> 
     return _row(render_blocks(renderables), gap)
 
 
-class Prerendered(Widget):
+class LineStyled:
+    """For a widget that draws its own lines (render_line) under its own style: the style is
+    worked out once per render, not once per line. Textual derives it from every ancestor's
+    background, which was most of the cost of drawing a prepared line."""
+
+    _line_style: Style | None = None
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._line_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._line_style = None
+
+    @property
+    def line_style(self) -> Style:
+        """The widget's style (its background and colour under every segment)."""
+        return self._line_style if self._line_style is not None else self.rich_style
+
+
+class Prerendered(LineStyled, Widget):
     """Shows a list of strips at their own width; `show` swaps them in.
 
     Each line gets the widget's style under every segment once per list of strips (in `prepare`,
@@ -154,7 +174,7 @@ class Prerendered(Widget):
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        style = self.rich_style
+        style = self.line_style
         if y >= len(self._strips):
             return Strip.blank(width, style)
         if self._styled is None or self._styled_with != style:  # a new list, or a new theme
