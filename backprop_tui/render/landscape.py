@@ -20,6 +20,7 @@ from rich.text import Text
 
 from backprop_tui.core import strict_json
 from backprop_tui.core.dense.landscape import PCA, Cut, Landscape
+from backprop_tui.i18n import _, ngettext
 from backprop_tui.render.picture import framed
 
 RAMP = " .:-=+*#"
@@ -159,9 +160,10 @@ def axis_title(scape: Landscape) -> str:
     plane = scape.plane
     if plane.kind == PCA:
         first, second = plane.explained or (0.0, 0.0)
-        return (f"E over the plane of the runs' two principal directions from the start: x = PC1 "
-                f"({first:.0%} of the movement), y = PC2 ({second:.0%})")
-    return f"E over x = {plane.axes[0]}, y = {plane.axes[1]}; every other parameter held at the start point"
+        return _("E over the plane of the runs' two principal directions from the start: x = PC1 "
+                 "({first} of the movement), y = PC2 ({second})").format(first=f"{first:.0%}", second=f"{second:.0%}")
+    return _("E over x = {x}, y = {y}; every other parameter held at the start point").format(
+        x=plane.axes[0], y=plane.axes[1])
 
 
 def framed_map(scape: Landscape, width: int, height: int, current: tuple[int, np.ndarray] | None = None) -> Text:
@@ -176,11 +178,11 @@ def framed_map(scape: Landscape, width: int, height: int, current: tuple[int, np
 def scale_text(scape: Landscape) -> Text:
     """The bands' lower edges, each shown in its character and colour, and the top edge."""
     edges, log = band_edges(scape.grid.values)
-    text = Text(f"scale of E ({'log' if log else 'linear'}): ")
+    text = Text((_("scale of E (log):") if log else _("scale of E (linear):")) + " ")
     for band, char in enumerate(RAMP):
         text.append(f"[{char}]", _band_style(band))
         text.append(f" {number(float(edges[band]))}  ")
-    text.append(f"to {number(float(edges[-1]))}")
+    text.append(_("to {value}").format(value=number(float(edges[-1]))))
     return text
 
 
@@ -192,31 +194,38 @@ def legend_text(scape: Landscape, current_path: int | None = None) -> Text:
         style = PATH_STYLES[index % len(PATH_STYLES)]
         text.append(f" {str(index + 1)[-1]} ", style + " reverse")
         updates = len(path.losses) - 1
-        line = (f" {path.name}: E {number(float(path.losses[0]))} at the start, "
-                f"{number(float(path.losses[-1]))} after {updates} update{'s' if updates != 1 else ''}")
+        line = " " + ngettext("{name}: E {start} at the start, {end} after {updates} update",
+                              "{name}: E {start} at the start, {end} after {updates} updates", updates).format(
+            name=path.name, start=number(float(path.losses[0])), end=number(float(path.losses[-1])), updates=updates)
         leaves = scape.leaves_at(index)
-        if leaves is not None:
-            line += f"; leaves the plotted area at iteration {leaves + 1} (after {leaves} updates)"
+        if leaves is not None:  # each clause a sentence of its own, after "; "
+            line += "; " + _("leaves the plotted area at iteration {iteration} (after {updates} updates)").format(
+                iteration=leaves + 1, updates=leaves)
         if path.diverged_at is not None:
-            line += f"; diverges: its weights or E are inf/NaN after {path.diverged_at} updates"
+            line += "; " + _("diverges: its weights or E are inf/NaN after {updates} updates").format(
+                updates=path.diverged_at)
         if current_path == index:
-            line += "  <- stepping"
+            line += "  " + _("<- stepping")
         text.append(line + "\n")
-    text.append(f"{START} the shared start   {CURRENT} where the learner is now   "
-                f"{EDGE} where a path leaves the plotted area or diverges")
+    text.append(_("{start} the shared start   {current} where the learner is now   "
+                  "{edge} where a path leaves the plotted area or diverges").format(
+        start=START, current=CURRENT, edge=EDGE))
     return text
 
 
 def cut_verdict(cut: Cut) -> str:
     """One line: E now, E after one gradient step of γ, and whether that step overshoots."""
+    lowest = f"{cut.lowest_s:.2g}"
     if cut.after > cut.before:
-        verdict = "higher than now: the step overshoots the whole dip"
+        verdict = _("higher than now: the step overshoots the whole dip")
     elif cut.lowest_s < 1.0:
-        verdict = f"lower, but past the lowest point of the cut (s = {cut.lowest_s:.2g}): the step overshoots the bottom"
+        verdict = _("lower, but past the lowest point of the cut (s = {s}): the step overshoots the bottom").format(
+            s=lowest)
     else:
-        verdict = f"lower, and short of the lowest point of the cut (s = {cut.lowest_s:.2g} or beyond): downhill all the way"
-    return (f"E now (s = 0) {number(cut.before)}, after one step of gamma = {cut.learning_rate:g} (s = 1) "
-            f"{number(cut.after)}: {verdict}")
+        verdict = _("lower, and short of the lowest point of the cut (s = {s} or beyond): downhill all the way").format(
+            s=lowest)
+    return _("E now (s = 0) {before}, after one step of gamma = {rate} (s = 1) {after}: {verdict}").format(
+        before=number(cut.before), rate=f"{cut.learning_rate:g}", after=number(cut.after), verdict=verdict)
 
 
 def cut_chart(cut: Cut, where: str, width: int = 61, height: int = 7) -> Text:
@@ -236,12 +245,12 @@ def cut_chart(cut: Cut, where: str, width: int = 61, height: int = 7) -> Text:
         if np.isfinite(values[i]):
             row = height - 1 - int(round((min(values[i], top) - low) / span * (height - 1)))
             chart[row][c] = "*"
-    text = Text(f"Cut through {where}:\nE(theta - s*gamma*dE/dtheta)\n", style="bold")
+    text = Text(_("Cut through {where}:").format(where=where) + "\nE(theta - s*gamma*dE/dtheta)\n", style="bold")
     text.append("\n".join(f"{number(top) if r == 0 else number(low) if r == height - 1 else '':>9} "
                           + "".join(row) for r, row in enumerate(chart)) + "\n")
     ruler = [" "] * width
     ruler[s0], ruler[s1] = "0", "1"
-    text.append(" " * 10 + "".join(ruler).rstrip() + "   s: steps of gamma")
+    text.append(" " * 10 + "".join(ruler).rstrip() + "   " + _("s: steps of gamma"))
     return text
 
 
@@ -255,14 +264,15 @@ def landscape_text(scape: Landscape, width: int = 60, height: int = 22,
     """Everything `landscape --format text` prints, as rich Text: title, map, scale, legend, and
     one verdict line per cut along the gradient."""
     text = Text(f"{scape.title}\n", style="bold")
-    text.append(axis_title(scape) + f"; {scape.iterations} updates per variant\n")
+    text.append(_("{plane}; {updates} updates per variant").format(plane=axis_title(scape), updates=scape.iterations)
+                + "\n")
     text.append_text(framed_map(scape, width, height))
     text.append("\n")
     text.append_text(scale_text(scape))
     text.append("\n")
     text.append_text(legend_text(scape))
     if cuts:
-        text.append("\n\nCuts along the gradient, E(theta - s*gamma*dE/dtheta), through the start:\n")
+        text.append("\n\n" + _("Cuts along the gradient, E(theta - s*gamma*dE/dtheta), through the start:") + "\n")
         for cut, where in cuts:
             text.append(f"  {where}: {cut_verdict(cut)}\n")
     return text
@@ -345,7 +355,8 @@ def landscape_image(scape: Landscape, fmt: str, cuts: Sequence[tuple[Cut, str]] 
         import matplotlib.pyplot as plt
         from matplotlib.colors import BoundaryNorm, ListedColormap
     except ImportError:
-        raise PlotExtraMissing(f"an image needs matplotlib, the optional extra 'plot': {MATPLOTLIB_EXTRA}") from None
+        raise PlotExtraMissing(_("an image needs matplotlib, the optional extra 'plot': {command}").format(
+            command=MATPLOTLIB_EXTRA)) from None
     edges, log = band_edges(scape.grid.values)
     colours = ListedColormap(PALETTE)
     figure, axes = plt.subplots(1, 2 if cuts else 1, figsize=(12 if cuts else 7, 5.5), squeeze=False)

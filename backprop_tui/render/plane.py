@@ -24,6 +24,7 @@ from rich.text import Text
 from backprop_tui.core import strict_json
 from backprop_tui.core.dense.plane import InputPlane, UnitPlane
 from backprop_tui.core.vocab import Cell, Kind, Quantity
+from backprop_tui.i18n import _, ngettext
 from backprop_tui.render.landscape import number
 from backprop_tui.render.notation import cell_symbol
 from backprop_tui.render.picture import UPPER_HALF, framed, half_block_rgb
@@ -182,7 +183,7 @@ def shown_name(plane: InputPlane, unit: UnitPlane) -> str:
     """What the large picture of `unit` shows: the unit (ŷ₁, a¹₂), or for a softmax output the
     layer's most likely class."""
     if is_softmax(plane, unit.layer):
-        return "ŷ: the most likely class"
+        return _("ŷ: the most likely class")
     return unit_name(plane, unit)
 
 
@@ -258,8 +259,10 @@ def axes_caption(plane: InputPlane) -> str:
     """across: x1, up: x2 (and, with more inputs, which are held: "; x3, x4 at their mean")."""
     names = input_names(plane)
     others = [f"x{i + 1}" for i in range(plane.held.size) if i not in plane.inputs]
-    held = f"; {', '.join(others)} at their mean" if others else ""
-    return f"across: {names[0]}, up: {names[1]}{held}"
+    if others:
+        return _("across: {x}, up: {y}; {others} at their mean").format(x=names[0], y=names[1],
+                                                                         others=", ".join(others))
+    return _("across: {x}, up: {y}").format(x=names[0], y=names[1])
 
 
 def held_note(plane: InputPlane) -> str:
@@ -268,24 +271,25 @@ def held_note(plane: InputPlane) -> str:
     if not others:
         return ""
     values = ", ".join(f"x{i + 1} = {number(float(plane.held[i]))}" for i in others)
-    return f"the other inputs held at their mean over the data: {values}"
+    return _("the other inputs held at their mean over the data: {values}").format(values=values)
 
 
 def scale_text(unit: UnitPlane, colour: bool, softmax: bool = False, classes: int = 0) -> Text:
     """The scale under a picture: the colour ramp (or the characters) from low to high with values;
     for softmax regions, each class's colour or letter."""
     if softmax:
-        text = Text("regions: the most likely class; ")
+        text = Text(_("regions: the most likely class;") + " ")
         for k in range(classes):
             if colour:
                 text.append("  ", Style(bgcolor=CLASS_COLOURS[k % len(CLASS_COLOURS)]))
             else:
                 text.append(chr(ord("a") + k % 26))
-            text.append(f" class {k + 1}  ")
-        text.append("(paler where it is less sure)" if colour else "")
+            text.append(" " + _("class {number}").format(number=k + 1) + "  ")
+        text.append(_("(paler where it is less sure)") if colour else "")
         return text
     scale = scale_of(unit)
-    text = Text(f"scale{' (diverging)' if scale.diverging else ''}: {number(scale.low)} ")
+    low = number(scale.low)
+    text = Text((_("scale (diverging): {low}") if scale.diverging else _("scale: {low}")).format(low=low) + " ")
     if colour:
         for t in np.linspace(0.0, 1.0, 12):
             rgb = _interpolate(DIVERGING if scale.diverging else SEQUENTIAL, np.array([t]))[0]
@@ -299,16 +303,17 @@ def scale_text(unit: UnitPlane, colour: bool, softmax: bool = False, classes: in
 def legend_text(plane: InputPlane, unit: UnitPlane, colour: bool) -> Text:
     """What the marks mean: the data points (labelled by target) and the boundary, where drawn."""
     labels = sorted({target_label(t) for t in plane.targets})
-    what = "their class" if plane.targets.shape[1] > 1 else "their target"
-    text = Text(f"{' '.join(labels)}  data points, drawn as {what}")
+    drawn_as = (_("{labels}  data points, drawn as their class") if plane.targets.shape[1] > 1
+                else _("{labels}  data points, drawn as their target"))
+    text = Text(drawn_as.format(labels=" ".join(labels)))
     if has_boundary(plane, unit):
         text.append("   ")
         text.append("━━" if colour else BOUNDARY, Style(color=LINE, bgcolor=SEQUENTIAL[0]) if colour else Style())
-        text.append(" boundary ŷ = 0.5")
+        text.append(" " + _("boundary ŷ = 0.5"))
     if np.isnan(unit.values).any():
         text.append("   ")
         text.append("  " if colour else "?", Style(bgcolor="rgb(128,128,128)") if colour else Style())
-        text.append(" NaN: the weights diverged")
+        text.append(" " + _("NaN: the weights diverged"))
     return text
 
 
@@ -322,11 +327,12 @@ def plane_text(plane: InputPlane, title: str, chosen: UnitPlane, width: int = 48
     (ASCII characters, or with `colour` half blocks in colour)."""
     softmax = is_softmax(plane, chosen.layer)
     text = Text(f"{title}\n", style="bold")
-    after = (f"after {plane.updates} update{'s' if plane.updates != 1 else ''} "
-             f"(the weights iteration {plane.updates + 1} computes with)")
-    what = (f"the most likely class over the plane (layer {chosen.layer}, softmax)" if softmax
-            else f"{unit_name(plane, chosen, ascii=True)} over the plane")
-    text.append(f"{what}, {after}\n")
+    after = ngettext("after {updates} update (the weights iteration {iteration} computes with)",
+                     "after {updates} updates (the weights iteration {iteration} computes with)",
+                     plane.updates).format(updates=plane.updates, iteration=plane.updates + 1)
+    what = (_("the most likely class over the plane (layer {layer}, softmax)").format(layer=chosen.layer) if softmax
+            else _("{unit} over the plane").format(unit=unit_name(plane, chosen, ascii=True)))
+    text.append(_("{what}, {after}").format(what=what, after=after) + "\n")
     note = held_note(plane)
     if note:
         text.append(note + "\n")
@@ -336,7 +342,7 @@ def plane_text(plane: InputPlane, title: str, chosen: UnitPlane, width: int = 48
     text.append_text(scale_text(chosen, colour, softmax, classes))
     text.append("\n")
     text.append_text(legend_text(plane, chosen, colour))
-    text.append("\n\nEvery unit (same axes, scale per unit as above):\n")
+    text.append("\n\n" + _("Every unit (same axes, scale per unit as above):") + "\n")
     blocks = [small_block(plane, unit, small, max(small // 2, 3), colour, ascii=True) for unit in plane.units]
     text.append_text(beside(blocks, total_width))
     return text

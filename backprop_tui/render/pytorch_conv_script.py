@@ -276,10 +276,10 @@ def _batches(export: ConvExport) -> str:
     if epochs * samples > MAX_WRITTEN_INDICES:
         raise UserError(_(
             "--iterations {iterations}: {file} draws a new order of its {samples} samples for each of {epochs} "
-            "epochs, {count} sample numbers to write into the script (at most {limit}); export at most "
+            "epochs, {indices} sample numbers to write into the script (at most {limit}); export at most "
             "{most} iterations").format(
             iterations=export.iterations, file=scenario.source.name if scenario.source else export.name,
-            samples=samples, epochs=epochs, count=f"{epochs * samples:,}", limit=f"{MAX_WRITTEN_INDICES:,}",
+            samples=samples, epochs=epochs, indices=f"{epochs * samples:,}", limit=f"{MAX_WRITTEN_INDICES:,}",
             most=f"{MAX_WRITTEN_INDICES // samples * per_epoch:,}"))
     orders = []
     for epoch in range(epochs):

@@ -19,6 +19,7 @@ import numpy as np
 from backprop_tui.core.dense.activations import LEAKY_SLOPE
 from backprop_tui.core.dense.optimizers import batch_indices, batch_size
 from backprop_tui.core.errors import UserError
+from backprop_tui.i18n import _
 from backprop_tui.core.scenario.model import Scenario
 from backprop_tui.core.vocab import ActivationName, LossName, OptimizerName
 from backprop_tui.render.script_text import docstring_text, float_text, matrix_literal
@@ -177,12 +178,14 @@ def _batches(export: DenseExport) -> str:
     per_epoch = -(-samples // size)
     epochs = -(-export.iterations // per_epoch)
     if epochs * samples > MAX_WRITTEN_INDICES:
-        raise UserError(
-            f"--iterations {export.iterations}: {scenario.source.name if scenario.source else export.name} "
-            f"draws a new order of its {samples} samples for each of {epochs} epochs, "
-            f"{epochs * samples:,} sample numbers to write into the script (at most {MAX_WRITTEN_INDICES:,}); "
-            f"export at most {MAX_WRITTEN_INDICES // samples * per_epoch:,} iterations"
-        )
+        # the script's own text is code and stays English; this message is the CLI's, so translated
+        raise UserError(_(
+            "--iterations {iterations}: {file} draws a new order of its {samples} samples for each of {epochs} "
+            "epochs, {indices} sample numbers to write into the script (at most {limit}); export at most {most} "
+            "iterations").format(iterations=export.iterations,
+                                 file=scenario.source.name if scenario.source else export.name, samples=samples,
+                                 epochs=epochs, indices=f"{epochs * samples:,}", limit=f"{MAX_WRITTEN_INDICES:,}",
+                                 most=f"{MAX_WRITTEN_INDICES // samples * per_epoch:,}"))
     orders = []
     for epoch in range(epochs):
         # batch_indices slices one permutation per epoch; its first batch's start is position 0.

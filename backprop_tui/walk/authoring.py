@@ -12,6 +12,7 @@ from pathlib import Path
 from backprop_tui.core.dense import notation as n
 from backprop_tui.core.errors import UserError
 from backprop_tui.core.vocab import Cell, Parameter
+from backprop_tui.i18n import _
 from backprop_tui.render.notation import cell_symbol
 from backprop_tui.core.scenario.bundled import bundled_dir
 from backprop_tui.core.scenario.edit import Edit, Key, bias_path, input_path, target_path, training_path, weight_path
@@ -45,18 +46,24 @@ def edit_targets(stepper: Stepper, focus: Focus) -> list[EditTarget]:
     targets = []
     if focus.parameter is Parameter.BIAS and layer.bias is not None:
         bias = cell_symbol(Cell(n.bias(focus.layer), (focus.col,)))
-        targets.append(EditTarget(f"{bias} initial bias (under the cursor)",
+        targets.append(EditTarget(_("{symbol} initial bias (under the cursor)").format(symbol=bias),
                                   bias_path(focus.layer, focus.col), float(layer.bias[focus.col])))
     weight = cell_symbol(Cell(n.theta(focus.layer), (focus.row, focus.col)))
-    targets.append(EditTarget(f"{weight} initial weight (under the cursor)",
+    targets.append(EditTarget(_("{symbol} initial weight (under the cursor)").format(symbol=weight),
                               weight_path(focus.layer, focus.row, focus.col), float(layer.weights[focus.row, focus.col])))
-    targets.append(EditTarget("γ learning rate", training_path(scenario, "learning_rate"), scenario.training.learning_rate))
+    # each label starts with its symbol and a space: the message after an edit names the symbol so
+    targets.append(EditTarget(_("{symbol} learning rate").format(symbol="γ"), training_path(scenario, "learning_rate"),
+                              scenario.training.learning_rate))
     data = []
     for sample in stepper.iteration.batch:
         s = int(sample)
-        data += [EditTarget(f"x input {i + 1} of sample {s + 1}", input_path(s, i), float(scenario.x[s, i]))
+        data += [EditTarget(_("{symbol} input {number} of sample {sample}").format(symbol="x", number=i + 1,
+                                                                                   sample=s + 1),
+                            input_path(s, i), float(scenario.x[s, i]))
                  for i in range(scenario.x.shape[1])]
-        data += [EditTarget(f"y target {k + 1} of sample {s + 1}", target_path(s, k), float(scenario.y[s, k]))
+        data += [EditTarget(_("{symbol} target {number} of sample {sample}").format(symbol="y", number=k + 1,
+                                                                                    sample=s + 1),
+                            target_path(s, k), float(scenario.y[s, k]))
                  for k in range(scenario.y.shape[1])]
     return targets + data[:MAX_DATA_TARGETS]
 
@@ -83,8 +90,8 @@ def editable_copy(path: Path, folder: Path) -> Path:
         except FileExistsError:
             number += 1
         except OSError as error:
-            raise UserError(f"{candidate}: cannot write an editable copy of {path.name} there: "
-                            f"{error.strerror}") from None
+            raise UserError(_("{file}: cannot write an editable copy of {name} there: {reason}").format(
+                file=candidate, name=path.name, reason=error.strerror)) from None
 
 
 class UndoStack:

@@ -17,6 +17,7 @@ from backprop_tui.core.scenario.kind import file_kind
 from backprop_tui.core.scenario.load import load
 from backprop_tui.core.scenario.model import Scenario
 from backprop_tui.core.vocab import ScenarioKind
+from backprop_tui.i18n import _
 
 
 class LoadFailed(UserError):
@@ -46,7 +47,8 @@ def open_scenario(name_or_path: str | Path, variant: str | None = None,
     except UserError:
         raise
     except Exception as error:  # a loader bug must not show a traceback to a learner
-        raise LoadFailed(f"{name_or_path}: could not be loaded ({type(error).__name__}: {error})") from error
+        raise LoadFailed(_("{file}: could not be loaded ({kind}: {error})").format(
+            file=name_or_path, kind=type(error).__name__, error=error)) from error
 
 
 class FileWatcher:

@@ -14,8 +14,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 import catalogues  # noqa: E402  (tools/catalogues.py: the Babel extraction the maintainers run)
-
+from backprop_tui.render import pytorch_cnn_script as _torch_cnn, pytorch_script as _torch  # noqa: E402
 from backprop_tui.render import pytorch_conv_script  # noqa: E402
+from backprop_tui.tui.screens.browse import PickerScreen  # noqa: E402
 
 STYLE_WORDS = {"bold", "dim", "italic", "reverse", "red", "underline", "strike", "on", "white", "black"}
 """Rich style words: a string made only of these is a style, not text."""
@@ -45,6 +46,44 @@ UNTRANSLATABLE: dict[str, set[str]] = {
     "backprop_tui/cli/dense.py": set(),
     "backprop_tui/render/worked.py": {" if > 0 else 0.01·", "learning_rate"},  # a formula; a field name
     "backprop_tui/tui/widgets/network.py": {"NetworkDiagram { height: 1fr; }"},  # CSS
+    "backprop_tui/tui/screens/browse.py": {PickerScreen.DEFAULT_CSS},                 # CSS
+    "backprop_tui/tui/widgets/plane_view.py": {"PlaneView { height: 1fr; }"},         # CSS
+    "backprop_tui/tui/screens/landscape.py": {"PgDn", "PgUp"},                       # key names
+    "backprop_tui/tui/screens/plane.py": {"PgDn", "PgUp"},                           # key names
+    "backprop_tui/render/landscape.py": {
+        "bold cyan1", "bold deep_pink1", "bold orange1",                                # the paths' styles
+        "pip install 'backprop-tui[plot]'", "\nE(theta - s*gamma*dE/dtheta)\n",          # a command; a formula
+        "Agg",                                                                          # matplotlib's backend
+        # the JSON's own documentation of its fields: the JSON is the same in every language
+        "E[j][i] is E at (x[i], y[j])",
+        "point(x, y) = origin + x*directions[0] + y*directions[1], parameters in the order of 'parameters'",
+        # the image's labels: matplotlib's fonts have no Hangul, so the image (for slides) stays English
+        " (log-spaced bands)", ", after one step ", "cuts along the gradient",
+        "s: gradient steps of gamma (0: now, 1: after one step)"},
+    "backprop_tui/render/plane.py": {"values[j][i] is the unit's value at (x.values[i], y.values[j])"},  # JSON's
+    # the exported scripts are code (comments and docstrings included): English in every language
+    "backprop_tui/render/pytorch_script.py": {
+        _torch._STEP_CLASS, _torch._SQUARED_ERROR, _torch._MSE, _torch._CROSS_ENTROPY, _torch._BCE,
+        _torch._PLAIN.template, _torch._MOMENTUM.template, _torch._FULL_BATCH.template, _torch._MINI_BATCH.template,
+        _torch._SCRIPT.template, "Step()", "nn.Identity()", "nn.LeakyReLU(", "nn.ReLU()", "nn.Sigmoid()",
+        "nn.Softmax(dim=1)", "nn.Tanh()", "backprop-tui trace ", " --format json", "backprop-tui export ",
+        " --format pytorch --iterations ", ", drawn by backprop-tui (", " init, seed ", " = None  # layer ",
+        " has no bias", "  # train_bias = false: b stays as written", ", train_bias=False",
+        " is applied inside the loss below, which takes the logits ", "gradient descent",
+        "stochastic gradient descent on mini-batches", "the sample"},
+    "backprop_tui/render/pytorch_cnn_script.py": {
+        _torch_cnn._CONSTANT.template, _torch_cnn._COSINE.template, _torch_cnn._STEP.template,
+        _torch_cnn._SGD.template, _torch_cnn._ADAM.template, _torch_cnn._TORCH_MOMENTUM.template,
+        _torch_cnn._LECTURE_MOMENTUM.template, "None", "nn.Conv2d(", ", kernel_size=", "nn.MaxPool2d(", "nn.Linear(",
+        "nn.Dropout(", "nn.ReLU()", "nn.Flatten()", "# model.layer[",
+        "# The folder where backprop-tui found Fashion-MNIST when this script was written.",
+        "# backprop-tui found no Fashion-MNIST when this script was written: pass --data-dir\n"
+        "# (or run `backprop-tui data download` and export again).",
+        "no PyTorch form for the schedule "},                                           # a bug's message
+    "backprop_tui/render/script_text.py": {'-float("inf")'},                         # code
+    "backprop_tui/walk/stepper.py": {"Stepper"},                                      # a type annotation
+    "backprop_tui/walk/focus.py": {"Pointer"},                                        # a type annotation
+    "backprop_tui/walk/history.py": {" has not been computed"},                       # a bug's IndexError
     # the exported script's code and comments (code a learner runs, not interface text), each a
     # named template of the module, gathered in its SCRIPT_TEXT
     "backprop_tui/render/pytorch_conv_script.py": set(pytorch_conv_script.SCRIPT_TEXT),

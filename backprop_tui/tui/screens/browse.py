@@ -13,8 +13,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from backprop_tui.core import wording
+from backprop_tui.i18n import _, ngettext
 from backprop_tui.render.picture import half_block_image
+from backprop_tui.tui.language import translate_bindings
 from backprop_tui.tui.screens.training import TrainingJob, TrainingScreen
 from backprop_tui.tui.widgets.training_record import Position
 
@@ -38,29 +39,38 @@ class BrowseScreen(TrainingScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
+        translate_bindings(self)
+        epoch, batches = self.job.start
         self.show_evaluation(self.job.test_labels, self.predictions, self.probabilities,
-                             f"test set with the weights of epoch {self.job.start[0]}")
-        done = f"{self.job.start[0]} of {wording.count(self.job.epochs, 'epoch')} trained"
-        if self.job.start[1]:
-            done += f", then {wording.count(self.job.start[1], 'batch')}"
-        self._status(f"read-only: {done}; i picks a test image, n/p page the mistakes, q leaves")
+                             _("test set with the weights of epoch {epoch}").format(epoch=epoch))
+        done = ngettext("{epoch} of {epochs} epoch trained", "{epoch} of {epochs} epochs trained",
+                        self.job.epochs).format(epoch=epoch, epochs=self.job.epochs)
+        if batches:
+            done = ngettext("{done}, then {batches} batch", "{done}, then {batches} batches", batches).format(
+                done=done, batches=batches)
+        self._status(_("read-only: {done}; i picks a test image, n/p page the mistakes, q leaves").format(done=done))
 
     def action_pick(self) -> None:
         self.app.push_screen(PickerScreen(self.job.test_images, self.job.test_labels, self.predictions,
                                           self.probabilities, self.job.class_names))
 
 
+BAR = 12
+"""Characters of the bar of probability 1: the picture (28), the label, class and probability
+columns and the bar fit the picker at 80 columns (a 20-character bar was cut off there)."""
+
+
 def probability_table(probabilities: np.ndarray, truth: int, names: tuple[str, ...]) -> Table:
     """One row per class, most likely first: label, name (the true one marked), probability, bar."""
     table = Table(box=None, padding=(0, 1), show_header=True)
-    table.add_column("label", justify="right")
-    table.add_column("class", no_wrap=True)
-    table.add_column("probability", justify="right")
+    table.add_column(_("label"), justify="right")
+    table.add_column(_("class"), no_wrap=True)
+    table.add_column(_("probability"), justify="right")
     table.add_column("")
     for label in np.argsort(-probabilities, kind="stable"):
-        mark = " (true)" if label == truth else ""
+        mark = " " + _("(true)") if label == truth else ""
         table.add_row(str(label), names[label] + mark, f"{probabilities[label]:.2%}",
-                      Text("\u2588" * int(round(float(probabilities[label]) * 20)),
+                      Text("\u2588" * int(round(float(probabilities[label]) * BAR)),
                            style="green" if label == truth else "red"))
     return table
 
@@ -71,7 +81,8 @@ class PickerScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape", "dismiss", "Close", show=True)]
     DEFAULT_CSS = """
     PickerScreen { align: center middle; }
-    #picker { width: 80; height: 30; border: round $accent; background: $surface; padding: 0 1; }
+    #picker { width: 80; height: 30; max-width: 100%; max-height: 100%; border: round $accent;
+              background: $surface; padding: 0 1; }
     #picker-input { width: 40; }
     """
 
@@ -83,10 +94,12 @@ class PickerScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
-            yield Input(placeholder=f"test image 0-{len(self.images) - 1}", id="picker-input", type="integer")
+            yield Input(placeholder=_("test image 0-{last}").format(last=len(self.images) - 1), id="picker-input",
+                        type="integer")
             yield Static(id="picker-view")
 
     def on_mount(self) -> None:
+        translate_bindings(self)
         self.query_one(Input).focus()
         self.show(0)
 
@@ -100,16 +113,20 @@ class PickerScreen(ModalScreen[None]):
             index = -1
         if not 0 <= index < len(self.images):
             self.query_one("#picker-view", Static).update(
-                Text(f"{text}: the test set has images 0 to {len(self.images) - 1}", style="bold red"))
+                Text(_("{typed}: the test set has images 0 to {last}").format(typed=text, last=len(self.images) - 1),
+                     style="bold red"))
             return
         self.show(index)
 
     def show(self, index: int) -> None:
         """Draw test image `index` beside the model's probabilities."""
         truth, said = int(self.labels[index]), int(self.predictions[index])
-        verdict = "right" if said == truth else "wrong"
-        head = Text(f"test image {index}: true class {truth} {self.names[truth]}; the model says {said} "
-                    f"{self.names[said]} ({verdict})", style="bold green" if said == truth else "bold red")
+        head_text = (_("test image {index}: true class {truth} {truth_name}; the model says {said} "
+                       "{said_name} (right)") if said == truth else
+                     _("test image {index}: true class {truth} {truth_name}; the model says {said} "
+                       "{said_name} (wrong)"))
+        head = Text(head_text.format(index=index, truth=truth, truth_name=self.names[truth], said=said,
+                                     said_name=self.names[said]), style="bold green" if said == truth else "bold red")
         grid = Table.grid(padding=(0, 2))
         grid.add_row(half_block_image(self.images[index]), probability_table(self.probabilities[index], truth,
                                                                              self.names))

@@ -10,6 +10,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from backprop_tui.i18n import _
+from backprop_tui.tui.language import translate_bindings
+
 MAX_ITERATION = 1_000_000
 """A bound so a slip of the finger (an extra zero or three) cannot start hours of computing."""
 
@@ -18,7 +21,8 @@ def parse_iteration(text: str, limit: int = MAX_ITERATION) -> int:
     """The 1-based iteration typed in `text`; ValueError with the message to show otherwise."""
     value = text.strip()
     if not value.isdigit() or not 1 <= int(value) <= limit:
-        raise ValueError(f"expected a whole number from 1 to {limit:,}, got {value!r}")
+        raise ValueError(_("expected a whole number from 1 to {limit}, got {value}").format(
+            limit=f"{limit:,}", value=repr(value)))
     return int(value)
 
 
@@ -33,12 +37,15 @@ class GoToIterationDialog(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box", id="goto-box"):
-            yield Static(Text.assemble(("Go to iteration", "bold"),
-                                       (f"  (now {self.current}; the scenario plans {self.planned})", "dim")))
-            yield Input(placeholder="a number, e.g. 300", id="goto-input", restrict=r"[0-9]*")
+            yield Static(Text.assemble((_("Go to iteration"), "bold"), "  ",
+                                       (_("(now {current}; the scenario plans {planned})").format(
+                                           current=self.current, planned=self.planned), "dim")))
+            yield Input(placeholder=_("a number, e.g. {example}").format(example=300), id="goto-input",
+                        restrict=r"[0-9]*")
             yield Static(id="goto-error")
 
     def on_mount(self) -> None:
+        translate_bindings(self)
         self.query_one(Input).focus()
 
     @on(Input.Submitted)

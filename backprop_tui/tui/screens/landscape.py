@@ -18,15 +18,19 @@ from backprop_tui.core.dense.landscape import (
     PCA, WEIGHTS, Landscape, flatten, gradient_cut, landscape, on_plane, path_name,
 )
 from backprop_tui.core.vocab import Move
+from backprop_tui.i18n import N_, _
 from backprop_tui.render.landscape import axis_title, cut_chart, cut_verdict, framed_map, legend_text, scale_text
+from backprop_tui.render.describe import scenario_title
 from backprop_tui.walk.stepper import Stepper
+from backprop_tui.tui.language import translate_bindings
+from backprop_tui.tui.screens.language_key import LANGUAGE_KEY, LanguageKey
 from backprop_tui.tui.widgets.step_footer import FooterItem, StepFooter
 
 LANDSCAPE_KEYS = [
-    FooterItem("escape", "esc", "Back to the stepper", "Back"),
-    FooterItem("pagedown", "PgDn", "Next iteration", "Next"),
-    FooterItem("pageup", "PgUp", "Previous iteration", "Prev"),
-    FooterItem("p", "p", "Switch plane (weights / PCA)", "Plane"),
+    FooterItem("escape", "esc", N_("Back to the stepper"), N_("Back")),
+    FooterItem("pagedown", "PgDn", N_("Next iteration"), N_("Next")),
+    FooterItem("pageup", "PgUp", N_("Previous iteration"), N_("Prev")),
+    FooterItem("p", "p", N_("Switch plane (weights / PCA)"), N_("Plane")),
 ]
 """The footer's keys, fitted to the width beside ? Help and q Quit."""
 
@@ -34,7 +38,7 @@ LABEL_WIDTH = 10
 """Columns the map's y labels and frame take besides the map itself."""
 
 
-class LandscapeScreen(Screen[None]):
+class LandscapeScreen(LanguageKey, Screen[None]):
     """Computes the landscape in a worker (a long run must not freeze the app), then draws it with
     the stepper's current point; PgDn/PgUp (and > <) move the stepper by iterations."""
 
@@ -47,6 +51,7 @@ class LandscapeScreen(Screen[None]):
         Binding("greater_than_sign", "iterate('ahead')", "10 iterations ahead", show=False),
         Binding("less_than_sign", "iterate('back')", "10 iterations back", show=False),
         Binding("p", "switch_plane", "Switch plane", show=True),
+        LANGUAGE_KEY,
     ]
 
     def __init__(self, stepper: Stepper) -> None:
@@ -57,10 +62,10 @@ class LandscapeScreen(Screen[None]):
         """The plane shown: None for the two weights that move most, PCA for the principal directions."""
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(f"Loss landscape of {self.stepper.scenario.title}", style="bold"), id="landscape-title")
+        yield Static(self._title(), id="landscape-title")
         with Horizontal(id="landscape-body"):
             with Vertical(id="landscape-left"):
-                yield Static(Text("computing the landscape…", style="italic"), id="landscape-axes")
+                yield Static(Text(_("computing the landscape…"), style="italic"), id="landscape-axes")
                 yield Static(id="landscape-map")
             with VerticalScroll(id="landscape-side", can_focus=False):
                 yield Static(id="landscape-legend")
@@ -68,15 +73,28 @@ class LandscapeScreen(Screen[None]):
                 yield Static(id="landscape-verdict")
         yield StepFooter(LANDSCAPE_KEYS)
 
+    def _title(self) -> Text:
+        return Text(_("Loss landscape of {title}").format(title=scenario_title(self.stepper.scenario)), style="bold")
+
     def on_mount(self) -> None:
+        translate_bindings(self)
         self._compute()
+
+
+    def retranslate(self) -> None:
+        """Redraw every text of the screen in the current language (called by language.switch)."""
+        self.query_one("#landscape-title", Static).update(self._title())
+        self.query_one(StepFooter).show(LANDSCAPE_KEYS)
+        if self.scape is None:
+            self.query_one("#landscape-axes", Static).update(Text(_("computing the landscape…"), style="italic"))
+        self.redraw()
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _compute(self) -> None:
         try:
             result: Landscape | str = landscape(self.stepper.scenario, include_current=True)
         except Exception as error:  # a landscape that cannot be made is explained, not raised
-            result = f"could not draw the landscape: {error}"
+            result = _("could not draw the landscape: {error}").format(error=error)
         self.app.call_from_thread(self._show, result)
 
     def action_switch_plane(self) -> None:
@@ -86,7 +104,7 @@ class LandscapeScreen(Screen[None]):
         if self.scape is None:
             return
         self.plane_spec = PCA if self.plane_spec is None else None
-        self.query_one("#landscape-axes", Static).update(Text("computing the plane…", style="italic"))
+        self.query_one("#landscape-axes", Static).update(Text(_("computing the plane…"), style="italic"))
         self._replane(self.scape, self.plane_spec)
 
     @work(thread=True, exclusive=True, group="plane", exit_on_error=False)
@@ -94,7 +112,7 @@ class LandscapeScreen(Screen[None]):
         try:
             result: Landscape | str = on_plane(self.stepper.scenario, scape, spec)
         except Exception as error:  # a plane that cannot be made is explained, not raised
-            result = f"could not draw that plane: {error}"
+            result = _("could not draw that plane: {error}").format(error=error)
         self.app.call_from_thread(self._replaned, spec, result)
 
     def _replaned(self, spec: str | None, result: Landscape | str) -> None:
@@ -138,8 +156,9 @@ class LandscapeScreen(Screen[None]):
         picture = framed_map(scape, width, height, (index, uv))
         picture.no_wrap = True  # the labels' padding must stay: wrapping would strip it
         area.update(picture)
-        where = f"iteration {number} of {scape.paths[index].name}"
-        legend = Text(f"Now: {where}\n", style="bold") + scale_text(scape) + Text("\n") + legend_text(scape, index)
+        where = _("iteration {number} of {name}").format(number=number, name=scape.paths[index].name)
+        legend = (Text(_("Now: {where}").format(where=where) + "\n", style="bold") + scale_text(scape) + Text("\n")
+                  + legend_text(scape, index))
         self.query_one("#landscape-legend", Static).update(legend)
         chart, verdict = self._cut(where)
         self.query_one("#landscape-cut", Static).update(chart)
@@ -152,7 +171,7 @@ class LandscapeScreen(Screen[None]):
             return Text(""), Text("")
         cut = gradient_cut(self.stepper.scenario, self.stepper.iteration.before.params)
         if cut is None:
-            return Text(""), Text(f"No cut through {where}: its weights or gradient are inf/NaN.")
+            return Text(""), Text(_("No cut through {where}: its weights or gradient are inf/NaN.").format(where=where))
         chart = cut_chart(cut, where, width=36, height=6)
         chart.no_wrap = True
         return chart, Text(cut_verdict(cut))
@@ -162,5 +181,5 @@ class LandscapeScreen(Screen[None]):
         try:
             self.stepper.move(Move(name))
         except Exception as error:  # the engine never raises on numbers, but the app must not die
-            self.notify(f"Could not compute that iteration: {error}", severity="error")
+            self.notify(_("Could not compute that iteration: {error}").format(error=error), severity="error")
         self.redraw()

@@ -20,6 +20,8 @@ from backprop_tui.core.scenario.kind import scenario_kind
 from backprop_tui.core.scenario.model import Scenario
 from backprop_tui.core.scenario.toml_source import read_toml
 from backprop_tui.core.vocab import ScenarioKind
+from backprop_tui.i18n import _, language
+from backprop_tui.tui.language import translate_bindings
 from backprop_tui.walk.watch import open_scenario
 
 
@@ -33,7 +35,8 @@ def steppable_scenarios() -> list[tuple[str, str]]:
         except UserError:
             continue
         if scenario_kind(document) in (ScenarioKind.DENSE, ScenarioKind.CONV):
-            found.append((name, str(document.get("title", ""))))
+            # the title in the interface language (title_ko in Korean), else the file's own
+            found.append((name, str(document.get(f"title_{language()}") or document.get("title", ""))))
     return found
 
 
@@ -70,12 +73,14 @@ class OpenScenarioDialog(ModalScreen[Scenario | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="open-box"):
-            yield Static(Text("Open a scenario: type to filter, ↑ ↓ to pick, enter to open; or type a path", style="bold"))
-            yield Input(placeholder="a name, a word of a title, or a path to a .toml file", id="open-path")
+            yield Static(Text(_("Open a scenario: type to filter, ↑ ↓ to pick, enter to open; or type a path"),
+                              style="bold"))
+            yield Input(placeholder=_("a name, a word of a title, or a path to a .toml file"), id="open-path")
             yield OptionList(id="open-bundled")
             yield Static(id="open-error")
 
     def on_mount(self) -> None:
+        translate_bindings(self)
         self._fill("")
         current = self.current.stem if self.current is not None and self.current.parent == bundled_dir() else None
         options = self.query_one(OptionList)

@@ -12,22 +12,39 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from backprop_tui.core.dense.plane import RESOLUTION, InputPlane, UnitPlane, check_inputs, input_plane
 from backprop_tui.core.errors import UserError
 from backprop_tui.core.vocab import Move
+from backprop_tui.i18n import N_, _, ngettext
+from backprop_tui.render.describe import scenario_title
 from backprop_tui.render.plane import held_note, shown_name
 from backprop_tui.tui.commands import StepperCommands
+from backprop_tui.tui.language import translate_bindings
+from backprop_tui.tui.screens.language_key import LANGUAGE_KEY, LanguageKey
 from backprop_tui.tui.widgets.plane_view import PlaneView
+from backprop_tui.tui.widgets.step_footer import FooterItem, StepFooter
 from backprop_tui.walk.stepper import Stepper
 
 
 RELOAD_CHECK = 0.25
 """Seconds between looks at whether the stepper was replaced (the file saved, another opened)."""
 
+PLANE_KEYS = [
+    FooterItem("escape", "esc", N_("Back to the stepper"), N_("Back")),
+    FooterItem("pagedown", "PgDn", N_("Next iteration"), N_("Next")),
+    FooterItem("pageup", "PgUp", N_("Previous iteration"), N_("Prev")),
+    FooterItem("right", "→", N_("Next unit"), N_("Unit")),
+    FooterItem("left", "←", N_("Previous unit"), N_("Prev unit")),
+]
+"""The footer's keys, fitted to the width beside ? Help and q Quit (Textual's footer clipped them
+at 80 columns: ← and ? Help went off the edge, in English and more so in Korean)."""
+INPUTS_KEY = FooterItem("i", "i", N_("Next pair of inputs"), N_("Inputs"))
+"""Shown where there are more than two inputs to choose a pair from."""
 
-class PlaneScreen(Screen[None]):
+
+class PlaneScreen(LanguageKey, Screen[None]):
     """The chosen unit large, every unit small, following the stepper's iteration."""
 
     COMMANDS = {StepperCommands}
@@ -41,6 +58,7 @@ class PlaneScreen(Screen[None]):
         Binding("right,l", "unit(1)", "Next unit", show=True, key_display="→"),
         Binding("left,h", "unit(-1)", "Previous unit", show=True, key_display="←"),
         Binding("i", "inputs", "Next pair of inputs", show=True),
+        LANGUAGE_KEY,
     ]
 
     def __init__(self, stepper_of: Callable[[], Stepper], chosen: tuple[int, int] | None = None) -> None:
@@ -69,10 +87,21 @@ class PlaneScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="plane-title")
         yield PlaneView(id="plane-view")
-        yield Footer(compact=True)
+        yield StepFooter(self.footer_keys())
+
+    def footer_keys(self) -> list[FooterItem]:
+        """The footer's keys for this scenario (the input-pair key only with a pair to choose)."""
+        return PLANE_KEYS + ([INPUTS_KEY] if len(self.pairs) > 2 else [])
 
     def on_mount(self) -> None:
+        translate_bindings(self)
         self.set_interval(RELOAD_CHECK, self._follow_reload)
+        self.redraw()
+
+
+    def retranslate(self) -> None:
+        """Redraw every text of the screen in the current language (called by language.switch)."""
+        self.query_one(StepFooter).show(self.footer_keys())
         self.redraw()
 
     def _follow_reload(self) -> None:
@@ -86,9 +115,10 @@ class PlaneScreen(Screen[None]):
         try:
             self._setup(chosen)
         except UserError as error:
-            self.notify(f"No input plane: {error}.", severity="warning")
+            self.notify(_("No input plane: {error}.").format(error=error), severity="warning")
             self.dismiss()
             return
+        self.query_one(StepFooter).show(self.footer_keys())
         self.redraw()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -118,13 +148,14 @@ class PlaneScreen(Screen[None]):
         plane = self.plane
         number = self.stepper.position.iteration + 1
         updates = plane.updates
-        title = Text(f"Input plane · {self.stepper.scenario.title}", style="bold")
+        title = Text(_("Input plane · {title}").format(title=scenario_title(self.stepper.scenario)), style="bold")
         note = held_note(plane)
         if note:
-            title.append(f"\n{note[0].upper()}{note[1:]}; i: another pair")
+            title.append("\n" + _("{note}; i: another pair").format(note=f"{note[0].upper()}{note[1:]}"))
         self.query_one("#plane-title", Static).update(title)
-        caption = (f"{shown_name(plane, self.chosen)} · iteration {number}, "
-                   f"after {updates} update{'s' if updates != 1 else ''}")
+        caption = ngettext("{name} · iteration {number}, after {updates} update",
+                           "{name} · iteration {number}, after {updates} updates", updates).format(
+            name=shown_name(plane, self.chosen), number=number, updates=updates)
         self.query_one(PlaneView).show(plane, self.chosen, self.stepper, caption)
 
     def action_unit(self, change: int) -> None:
@@ -142,7 +173,7 @@ class PlaneScreen(Screen[None]):
         try:
             self.stepper.move(Move(name))
         except Exception as error:  # the engine never raises on numbers, but the app must not die
-            self.notify(f"Could not compute that iteration: {error}", severity="error")
+            self.notify(_("Could not compute that iteration: {error}").format(error=error), severity="error")
         self.redraw()
 
 
@@ -151,5 +182,5 @@ def open_error(stepper: Stepper) -> str | None:
     try:
         check_inputs(stepper.scenario, None)
     except UserError as error:
-        return f"No input plane: {error}."
+        return _("No input plane: {error}.").format(error=error)
     return None

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from backprop_tui.core.errors import UserError
 from backprop_tui.core.scenario.edit import edit_file, path_text, undo_edit
+from backprop_tui.i18n import _
 from backprop_tui.walk.authoring import EditTarget, edit_targets, export_handout_of_walk
 from backprop_tui.tui.screens.compare import CompareScreen
 from backprop_tui.tui.screens.dialogs import BASE, EditDialog, VariantDialog
@@ -33,7 +34,8 @@ class AuthoringActions:
             return str(error)
         self.app.undo.push(edit)
         self.app.action_reload()
-        self.notify(f"{target.label.split(' ')[0]} = {value:g} written to {path.name}; u undoes", timeout=4)
+        self.notify(_("{symbol} = {value} written to {file}; u undoes").format(
+            symbol=target.label.split(" ")[0], value=f"{value:g}", file=path.name), timeout=4)
         return None
 
     def action_undo(self) -> None:
@@ -41,16 +43,18 @@ class AuthoringActions:
         now), and reload; refused, with the reason, when that value was changed since."""
         edit = self.app.undo.pop()
         if edit is None:
-            self.notify("Nothing to undo")
+            self.notify(_("Nothing to undo"))
             return
         try:
             undo_edit(edit)
         except UserError as error:
-            self.notify(f"Not undone: {error}", severity="error", timeout=8)
+            self.notify(_("Not undone: {error}").format(error=error), severity="error", timeout=8)
             return
         self.app.action_reload()
-        before = "removed again" if edit.before is None else f"back to {edit.before!r}"
-        self.notify(f"Undone: {path_text(edit.key_path)} {before} in {edit.file.name}", timeout=4)
+        key, file = path_text(edit.key_path), edit.file.name
+        undone = (_("Undone: {key} removed again in {file}").format(key=key, file=file) if edit.before is None
+                  else _("Undone: {key} back to {value} in {file}").format(key=key, value=repr(edit.before), file=file))
+        self.notify(undone, timeout=4)
 
     def action_export(self) -> None:
         """Ask what to write (range, phases, chain rule, format, blanks, file) and write a handout."""
@@ -64,13 +68,16 @@ class AuthoringActions:
         """Write the handout (see HandoutDialog for the errors it raises)."""
         handout, files = export_handout_of_walk(self.stepper, request, replace)
         first, last = handout.span
-        span = f"iteration {first}" if first == last else f"iterations {first} to {last}"
-        self.notify(f"Wrote {span} to {' and '.join(str(p) for p in files.all)}", timeout=4)
+        paths = [str(p) for p in files.all]
+        written = paths[0] if len(paths) == 1 else _("{first} and {second}").format(first=paths[0], second=paths[1])
+        wrote = (_("Wrote iteration {first} to {files}") if first == last
+                 else _("Wrote iterations {first} to {last} to {files}"))
+        self.notify(wrote.format(first=first, last=last, files=written), timeout=4)
 
     def action_variant(self) -> None:
         """Choose the variant to step through (the place is kept)."""
         if not self.stepper.scenario.variants:
-            self.notify("This scenario has no [[variant]] tables to switch between.")
+            self.notify(_("This scenario has no [[variant]] tables to switch between."))
             return
         self.app.push_screen(VariantDialog(self.stepper.scenario), self._variant_chosen)
 

@@ -6,16 +6,17 @@ from rich.text import Text
 from textual.widgets import Static
 
 from backprop_tui.core.errors import UserError
+from backprop_tui.i18n import _
 
 
 def error_text(error: UserError, still_showing: str | None) -> Text:
     """One line per problem, and a reminder of what is still on screen."""
-    text = Text("The scenario file has problems:\n", style="bold")
+    text = Text(_("The scenario file has problems:") + "\n", style="bold")
     for line in str(error).splitlines():
         text.append(f"  {line}\n")
     if still_showing:
-        text.append(f"Still showing the last good version of {still_showing}; save the file again to reload.",
-                    style="italic")
+        text.append(_("Still showing the last good version of {file}; save the file again to reload.").format(
+            file=still_showing), style="italic")
     return text
 
 

@@ -15,6 +15,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from backprop_tui.core.dense.plane import InputPlane, UnitPlane
+from backprop_tui.i18n import _
 from backprop_tui.render.diagram import draw
 from backprop_tui.render.plane import (axes_caption, beside, framed_plane, is_softmax, legend_text, picture,
                                        scale_text, shown_name, small_block)
@@ -64,7 +65,7 @@ class PlaneView(Widget):
 
     def render(self) -> RenderableType:
         if self.plane is None or self.chosen is None:
-            return Text("computing the input plane…", style="italic")
+            return Text(_("computing the input plane…"), style="italic")
         width, height = self.content_region.width, self.content_region.height
         side = self.side_lines(width, height)
         side_width = max((line.cell_len for line in side), default=0)
@@ -115,5 +116,5 @@ class PlaneView(Widget):
         sizes = stepper.scenario.sizes
         into = frozenset((chosen.layer, i, chosen.index) for i in range(sizes[chosen.layer - 1]))
         marked = replace(base, focus=(chosen.layer, -1, chosen.index), path=into,
-                         focus_label=f"{shown_name(plane, chosen)} enlarged")
+                         focus_label=_("{name} enlarged").format(name=shown_name(plane, chosen)))
         return draw(marked, width, height, theme_palette(self.app.current_theme))
