@@ -171,6 +171,10 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
     def retranslate(self) -> None:
         """Redraw every text of the screen in the current language (called by language.switch)."""
         self.query_one(StepView).cache.clear()
+        for chain_panel in self.query(ChainPanel):  # what was drawn, and drawn ahead, in the old language
+            chain_panel.forget_drawn()
+        self.query_one(NetworkDiagram).forget_drawn()
+        self.query_one(ErrorPanel).retranslate()
         about = self.query_one(AboutPanel)
         if about.display:
             about.show_about(self.stepper.scenario)

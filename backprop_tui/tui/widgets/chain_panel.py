@@ -79,6 +79,12 @@ class ChainPanel(LineStyled, Static):
         self.update(ChainAtWidth(drill, decimals) if drill is not None else Text(""),
                     layout=bool(width) and len(self._lines_at(width)) != old_height)
 
+    def forget_drawn(self) -> None:
+        """Drop the lines drawn so far (the language changed): the next `show` draws afresh."""
+        self._lines.clear()
+        self._styled = None
+        self._shown = None
+
     def prepare(self, drill: DrillDown | None, decimals: int) -> None:
         """Render a drill-down at the current width before it is shown."""
         if drill is not None:

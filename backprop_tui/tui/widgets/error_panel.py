@@ -23,8 +23,15 @@ def error_text(error: UserError, still_showing: str | None) -> Text:
 class ErrorPanel(Static):
     """Hidden unless the last reload failed; the last good scenario stays usable above it."""
 
+    _shown: tuple[UserError | None, str | None] = (None, None)
+
     def show_error(self, error: UserError | None, still_showing: str | None = None) -> None:
         """Show the error's lines (and what is still on screen), or hide the panel with None."""
+        self._shown = (error, still_showing)
         self.display = error is not None
         if error is not None:
             self.update(error_text(error, still_showing))
+
+    def retranslate(self) -> None:
+        """Show the same error in the current language (its messages are made when shown)."""
+        self.show_error(*self._shown)

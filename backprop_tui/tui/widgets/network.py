@@ -141,6 +141,12 @@ class NetworkDiagram(LineStyled, Widget):
     _prepared: tuple[tuple, Picture, tuple[object, tuple, list[Strip]]] | None = None
     """The next step's picture and lines, drawn before they are shown: (what it is of, picture, lines)."""
 
+    def forget_drawn(self) -> None:
+        """Drop the lines drawn so far and the next step's (the language changed)."""
+        self._lines = None
+        self._prepared = None
+        self.refresh()
+
     def prepare(self, stepper: Stepper, step: Step, focus: Focus | None, sample: int, decimals: int) -> None:
         """Draw `step` of the stepper's current iteration now (a dense network, nothing concealed),
         so showing it next costs no drawing."""
