@@ -118,7 +118,7 @@ def test_fashion_mnist_images_named_by_index_and_a_missing_data_set(tmp_path):
     assert "the last layer needs 10 units" in problems(source.replace("units = 10", "units = 3"))
 
 
-@pytest.mark.parametrize("command", ["compare", "landscape", "export"])
+@pytest.mark.parametrize("command", ["compare", "landscape"])
 def test_a_command_for_dense_networks_says_a_conv_scenario_is_stepped_elsewhere(command, capsys):
     assert main([command, "conv"]) == 2
     err = capsys.readouterr().err

@@ -142,6 +142,7 @@ def test_exporting_never_imports_torch() -> None:
             "with contextlib.redirect_stdout(io.StringIO()):\n"
             "    assert main(['export', 'sgd', '--variant', 'sgd-4']) == 0\n"
             "    assert main(['export', 'fashion_cnn']) == 0\n"
+            "    assert main(['export', 'conv']) == 0\n"
             "print('torch' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert result.returncode == 0, result.stderr

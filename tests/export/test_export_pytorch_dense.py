@@ -26,12 +26,10 @@ from backprop_tui.core.scenario.kind import file_kind
 from backprop_tui.core.scenario.load import load
 from backprop_tui.core.vocab import ActivationName, LossName, ScenarioKind
 
-from export_support import EXTRA_SCENARIOS
+from export_support import EXTRA_SCENARIOS, assert_same_iterations
 
 ITERATIONS = 30
 """Iterations compared per scenario (fewer where the scenario itself runs fewer)."""
-TOLERANCE = 1e-10
-"""Absolute below 1, relative above."""
 
 
 def _dense_bundled() -> list[str]:
@@ -98,34 +96,9 @@ def runs(torch, tmp_path_factory) -> dict[str, tuple[list[dict[str, Any]], list[
     return {key: (outputs[str(path)]["iterations"], traces[key]) for key, path in scripts.items()}
 
 
-def assert_close(got: Any, want: Any, where: str) -> None:
-    """Equal structure; numbers within TOLERANCE; "NaN"/"inf" spellings and None exactly."""
-    if isinstance(want, list):
-        assert isinstance(got, list) and len(got) == len(want), where
-        for index, (g, w) in enumerate(zip(got, want)):
-            assert_close(g, w, f"{where}[{index}]")
-    elif isinstance(want, float) and isinstance(got, float):
-        assert abs(got - want) <= TOLERANCE * max(1.0, abs(want)), f"{where}: {got!r} != {want!r}"
-    else:
-        assert got == want, where
-
-
 @pytest.mark.parametrize("case", CASES, ids=_case_id)
 def test_the_script_lists_the_trace_s_iterations(case, runs) -> None:
     assert_same_iterations(*runs[_case_id(case)], _case_id(case))
-
-
-def assert_same_iterations(got: list[dict[str, Any]], want: list[dict[str, Any]], name: str) -> None:
-    """The script's iteration records are the trace's, but for the step number of a divergence."""
-    assert len(got) == len(want) > 0
-    for mine, theirs in zip(got, want):
-        where = f"{name} iteration {theirs['iteration']}"
-        # The trace also numbers the step where an iteration diverged: PyTorch has no steps.
-        assert set(mine) == set(theirs) - {"diverged_at_step"}, where
-        for key in ("iteration", "batch", "diverged"):
-            assert mine[key] == theirs[key], f"{where}: {key}"
-        for key in ("loss", "weights", "biases"):
-            assert_close(mine[key], theirs[key], f"{where}: {key}")
 
 
 def test_the_cases_use_every_activation_and_loss(tmp_path) -> None:

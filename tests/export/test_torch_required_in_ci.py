@@ -20,6 +20,8 @@ TORCH_TESTS = [
     "tests/cnn/test_cnn_torch.py",
     "tests/export/test_export_pytorch_dense.py::test_the_script_runs_as_a_file_and_prints_each_iteration_s_loss",
     "tests/export/test_export_pytorch_cnn.py::test_the_script_s_own_bad_input_is_one_message_and_exit_2",
+    "tests/export/test_export_pytorch_conv.py::test_the_script_runs_as_a_file_and_prints_each_iteration_s_loss",
+    "tests/export/test_export_pytorch_conv.py::test_the_script_s_gradients_are_the_stepper_s_backward_pass[conv]",
 ]
 
 

@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 import catalogues  # noqa: E402  (tools/catalogues.py: the Babel extraction the maintainers run)
 from backprop_tui.render import pytorch_cnn_script as _torch_cnn, pytorch_script as _torch  # noqa: E402
+from backprop_tui.render import pytorch_conv_script  # noqa: E402
 from backprop_tui.tui.screens.browse import PickerScreen  # noqa: E402
 
 STYLE_WORDS = {"bold", "dim", "italic", "reverse", "red", "underline", "strike", "on", "white", "black"}
@@ -191,6 +192,9 @@ UNTRANSLATABLE: dict[str, set[str]] = {
     "backprop_tui/walk/stepper.py": {"Stepper"},                                      # a type annotation
     "backprop_tui/walk/focus.py": {"Pointer"},                                        # a type annotation
     "backprop_tui/walk/history.py": {" has not been computed"},                       # a bug's IndexError
+    # the exported script's code and comments (code a learner runs, not interface text), each a
+    # named template of the module, gathered in its SCRIPT_TEXT
+    "backprop_tui/render/pytorch_conv_script.py": set(pytorch_conv_script.SCRIPT_TEXT),
 }
 """Strings of the covered modules that are no interface text."""
 
