@@ -24,11 +24,11 @@ from backprop_tui.core.cnn.data import CLASS_NAMES, PIXEL_MEAN, PIXEL_STD, to_in
 from backprop_tui.core.dense.optimizers import batch_indices, batch_size
 from backprop_tui.core.errors import UserError
 from backprop_tui.core.scenario.conv_model import ConvLayer, ConvScenario, FlattenLayer, PoolLayer
-from backprop_tui.core.vocab import ActivationName, LossName, OptimizerName
+from backprop_tui.core.vocab import ActivationName, OptimizerName
 from backprop_tui.i18n import _
 from backprop_tui.render.pytorch_script import (
-    _BCE, _CROSS_ENTROPY, _FULL_BATCH, _LOGIT_LOSSES, _MINI_BATCH, _MODULES, _MSE, _PLAIN, _SQUARED_ERROR,
-    _STEP_CLASS, MAX_WRITTEN_INDICES, SUPERSCRIPTS,
+    _FULL_BATCH, _LOGIT_LOSSES, _MINI_BATCH, _MODULES, _PLAIN,
+    _STEP_CLASS, MAX_WRITTEN_INDICES, SUPERSCRIPTS, loss_function,
 )
 from backprop_tui.render.script_text import comment_text, docstring_text, float_text, matrix_literal
 
@@ -83,7 +83,7 @@ def conv_script(export: ConvExport) -> str:
         "model": _model(scenario, logits),
         "layers": ", ".join(_MODULE_NAME.substitute(number=n) if _has_parameters(layer) else _NONE
                             for n, layer in enumerate(scenario.layers, start=1)),
-        "loss": _loss(scenario, logits),
+        "loss": loss_function(scenario, logits),
         "optimizer": _optimizer(scenario),
         "batches": _batches(export),
     }
@@ -242,18 +242,6 @@ def _model(scenario: ConvScenario, logits: bool) -> str:
 
 def _line(code: str, note: str) -> str:
     return _MODEL_LINE.substitute(code=(code + ",").ljust(28), note=note)
-
-
-def _loss(scenario: ConvScenario, logits: bool) -> str:
-    loss = LossName(scenario.loss)
-    if loss is LossName.SQUARED_ERROR:
-        return _SQUARED_ERROR
-    if loss is LossName.MSE:
-        return _MSE
-    # The loader accepts cross_entropy only after softmax and binary_cross_entropy only after
-    # sigmoid (as for dense scenarios), so these two always take the logits.
-    assert logits, "cross_entropy and binary_cross_entropy follow softmax and sigmoid outputs"
-    return _CROSS_ENTROPY if loss is LossName.CROSS_ENTROPY else _BCE
 
 
 def _optimizer(scenario: ConvScenario) -> str:

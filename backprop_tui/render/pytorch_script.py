@@ -20,6 +20,7 @@ from backprop_tui.core.dense.activations import LEAKY_SLOPE
 from backprop_tui.core.dense.optimizers import batch_indices, batch_size
 from backprop_tui.core.errors import UserError
 from backprop_tui.i18n import _
+from backprop_tui.core.scenario.conv_model import ConvScenario
 from backprop_tui.core.scenario.model import Scenario
 from backprop_tui.core.vocab import ActivationName, LossName, OptimizerName
 from backprop_tui.render.script_text import docstring_text, float_text, matrix_literal
@@ -84,7 +85,7 @@ def dense_script(export: DenseExport) -> str:
         "step_class": _STEP_CLASS if _uses_step(scenario) else "",
         "weights": _weights(scenario),
         "model": _model(scenario, logits),
-        "loss": _loss(scenario, logits),
+        "loss": loss_function(scenario, logits),
         "optimizer": _optimizer(scenario),
         "batches": _batches(export),
     }
@@ -147,7 +148,10 @@ def _model(scenario: Scenario, logits: bool) -> str:
     return "\n".join(lines)
 
 
-def _loss(scenario: Scenario, logits: bool) -> str:
+def loss_function(scenario: Scenario | ConvScenario, logits: bool) -> str:
+    """The script's `loss(output, y)` for the scenario's loss, with the same reduction as the
+    stepper's (the dense and the convolutional exports share it); `logits`: whether `output` is
+    the last layer's z (the cross-entropies take logits, as PyTorch's own losses do)."""
     loss = LossName(scenario.loss)
     if loss is LossName.SQUARED_ERROR:
         return _SQUARED_ERROR
