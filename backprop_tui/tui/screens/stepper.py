@@ -108,17 +108,17 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
         Binding("K", "switch_language", "Switch language (English/한국어)", show=False),
     ]
 
-    position: reactive[Position] = reactive(Position, init=False)
-    decimals: reactive[int] = reactive(3, init=False)
-    show_sources: reactive[bool] = reactive(False, init=False)
-    chain_in_forward: reactive[bool] = reactive(False, init=False)
+    position: reactive[Position] = reactive(Position, init=False, repaint=False)
+    decimals: reactive[int] = reactive(3, init=False, repaint=False)
+    show_sources: reactive[bool] = reactive(False, init=False, repaint=False)
+    chain_in_forward: reactive[bool] = reactive(False, init=False, repaint=False)
     """Whether the chain rule shows in the forward phase too (it is about gradients, so it is hidden there)."""
-    playing: reactive[bool] = reactive(False, init=False)
-    speed: reactive[int] = reactive(2, init=False)
+    playing: reactive[bool] = reactive(False, init=False, repaint=False)
+    speed: reactive[int] = reactive(2, init=False, repaint=False)
     """Index into SPEEDS."""
-    sample: reactive[int] = reactive(0, init=False)
+    sample: reactive[int] = reactive(0, init=False, repaint=False)
     """The batch column the network diagram shows (0-based; clamped to the batch when drawn)."""
-    busy: reactive[bool] = reactive(False, init=False)
+    busy: reactive[bool] = reactive(False, init=False, repaint=False)
     """A worker is computing the iteration the last move needs."""
 
     def __init__(self, stepper: Stepper, quiz: bool = False) -> None:
