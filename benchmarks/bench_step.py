@@ -47,7 +47,7 @@ from backprop_tui.walk.stepper import Stepper  # noqa: E402
 from backprop_tui.tui.app import BackpropApp, quiet_gc  # noqa: E402
 from backprop_tui.tui.screens.open_dialog import steppable_scenarios  # noqa: E402
 from backprop_tui.tui.screens.stepper import StepperScreen  # noqa: E402
-from backprop_tui.tui.widgets.step_view import StepView  # noqa: E402
+from backprop_tui.tui.widgets.step_pane import StepPane  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZE = (100, 32)
@@ -119,7 +119,7 @@ async def key_to_frame(path: Path, presses: int) -> dict[str, list[float]]:
             times["frame"].append(watch["frame"] - started)
             times["cpu"].append(watch["cpu"] - cpu)
             watch["before"] = None
-        step_view = screen.query_one(StepView)
+        step_view = screen.query_one(StepPane)
         for _ in range(min(presses, 40)):
             screen.stepper.move("prev_step")
             step_view.cache.clear()

@@ -101,6 +101,7 @@ UNTRANSLATABLE: dict[str, set[str]] = {
     "backprop_tui/tui/screens/training.py": {"Ctrl-C"},                 # a key name
     "backprop_tui/tui/training_app.py": {"backprop-tui"},               # the program's name
     "backprop_tui/tui/widgets/network.py": {"NetworkDiagram { height: 1fr; }"},  # CSS
+    "backprop_tui/tui/widgets/step_pane.py": {"step-pane--rule"},  # a CSS component class
     # the CNN core (ko-cnncore): paths, URLs, checksums, flags, formats, class names in annotations
     "backprop_tui/core/cnn/blas.py": {"/proc/self/maps"},                 # a file read
     "backprop_tui/core/cnn/checkpoint.py": {"backprop-tui-cnn-checkpoint/1", "optim/step"},  # file format, entry

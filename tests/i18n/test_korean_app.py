@@ -12,7 +12,9 @@ from backprop_tui.render.glossary import GLOSSARY
 from backprop_tui.tui.app import BackpropApp
 from backprop_tui.tui.screens.glossary import GlossaryScreen
 from backprop_tui.tui.screens.help import HelpScreen
+from backprop_tui.render.step import header_text
 from backprop_tui.tui.screens.stepper import StepperScreen
+from backprop_tui.tui.widgets.step_pane import StepPane
 from tests.tui.helpers import FastWatchApp, screen_text, wait_for, widget_text
 
 SMALL, LARGE = (80, 24), (120, 36)
@@ -72,10 +74,11 @@ async def test_at_80x24_every_korean_heading_of_the_lecture_fits_its_line_and_th
     async with app.run_test(size=SMALL) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, StepperScreen))
         screen = app.screen
+        pane = screen.query_one(StepPane)
         for _step in range(len(screen.stepper.steps)):
-            heading = screen.query_one("#step-heading", Static)
-            first_line = widget_text(heading).splitlines()[0].rstrip()
-            assert cell_len(first_line) <= heading.content_region.width, first_line
+            first_line = pane.part_text("heading").splitlines()[0]
+            whole = header_text(screen.stepper.step).plain  # the pane cuts with "…" what does not fit
+            assert first_line == whole and cell_len(first_line) <= pane.placed("heading").width, first_line
             position = screen.stepper.position
             await pilot.press("right")
             await wait_for(pilot, lambda: screen.stepper.position != position)
@@ -84,7 +87,7 @@ async def test_at_80x24_every_korean_heading_of_the_lecture_fits_its_line_and_th
         # ? Help and q Quit stay in view
         for words in ("→ 다음", "← 이전", "↓ 국면", "space 재생", "? 도움말", "q 종료"):
             assert words in line, line
-        width = screen.query_one("#step-heading", Static).content_region.width
+        width = pane.placed("heading").width
     # every step of every bundled scenario (other losses and activations have longer names)
     too_long = [heading for heading in korean_headings() if cell_len(heading) > width]
     assert not too_long

@@ -30,6 +30,26 @@ async def wait_for(pilot: Pilot, condition: Callable[[], bool], timeout: float =
     await pilot.pause()
 
 
+def pane_text(app: App, part: str) -> str:
+    """A part of the step pane ("heading", "matrices", "worked", "update", "notes", "chain",
+    "about") as plain text, all of it, including what is scrolled out of view; "" when not shown."""
+    from backprop_tui.tui.widgets.step_pane import StepPane
+
+    return app.screen.query_one(StepPane).part_text(part)
+
+
+def chain_text(app: App) -> str:
+    """The chain rule's drill-down as plain text, from where it is drawn: the step pane (below
+    the step, or beside it from 160 columns) or the panel under the network (110 to 160 columns)."""
+    from backprop_tui.tui.widgets.step_pane import StepPane
+
+    pane = app.screen.query_one(StepPane)
+    if pane.chain_shown:
+        return pane.part_text("chain")
+    side = app.screen.query_one("#chain-side")
+    return widget_text(side, side.content_size.width or 400)
+
+
 def widget_text(widget: Static, width: int = 400) -> str:
     """A Static's whole content as plain text, including what is scrolled out of view."""
     console = Console(width=width, record=True, file=io.StringIO(), color_system=None)

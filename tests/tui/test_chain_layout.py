@@ -18,16 +18,37 @@ from backprop_tui.render.chain_table import value_text
 from backprop_tui.render.notation import number
 from backprop_tui.tui.app import BackpropApp
 from backprop_tui.tui.screens.stepper import StepperScreen
+from textual.geometry import Region
+
 from backprop_tui.tui.widgets.chain_panel import ChainPanel, chain_group
-from backprop_tui.tui.widgets.step_view import StepView
+from backprop_tui.tui.widgets.step_pane import StepPane
 
 from .helpers import wait_for
 
 
-def shown_chain(screen: StepperScreen) -> ChainPanel:
-    panels = [p for p in screen.query(ChainPanel) if p.display and p.region.area]
-    assert len(panels) == 1, panels
-    return panels[0]
+def on_screen(pane: StepPane, part: str) -> Region:
+    """Where a part of the step pane is, in screen cells (scrolled as it is now)."""
+    placed = pane.placed(part)
+    assert placed is not None, part
+    content = pane.content_region
+    return placed.translate(content.offset).translate((0, -pane.scroll_offset.y))
+
+
+def shown_chain(screen: StepperScreen) -> Region:
+    """Where the chain rule is drawn: under the network (from 110 to 160 columns), or in the step
+    pane (below the step, or in a column of its own); in one place only."""
+    pane = screen.query_one(StepPane)
+    side = screen.query_one("#chain-side", ChainPanel)
+    places = ([side.region] if side.display and side.region.area else []) + \
+        ([on_screen(pane, "chain")] if pane.chain_shown else [])
+    assert len(places) == 1, places
+    return places[0]
+
+
+def step_region(screen: StepperScreen) -> Region:
+    """The step's own column: from its heading to its notes."""
+    pane = screen.query_one(StepPane)
+    return Region.from_union([on_screen(pane, part) for part in ("heading", "notes")])
 
 
 
@@ -40,8 +61,8 @@ async def test_the_chain_rule_sits_beside_the_step_when_the_width_allows(size: t
         await pilot.press("i")
         while screen.stepper.step.phase is not Phase.UPDATE:  # the update of θ¹: the longest chain
             await pilot.press("down")
-        await wait_for(pilot, lambda: screen.stepper.step.layer == 1 and bool(shown_chain(screen).region.area))
-        chain, step = shown_chain(screen).region, screen.query_one(StepView).region
+        await wait_for(pilot, lambda: screen.stepper.step.layer == 1 and bool(shown_chain(screen).area))
+        chain, step = shown_chain(screen), step_region(screen)
         assert chain.right <= step.x or chain.x >= step.right  # beside, not below
         assert chain.bottom <= size[1] - 1  # all of it in view, above the footer
         assert step.y <= chain.y < step.y + 12  # level with the step's top part, not below the fold
@@ -54,8 +75,8 @@ async def test_at_80x24_the_chain_rule_follows_the_step() -> None:
         assert isinstance(screen, StepperScreen)
         await pilot.press("i", "down", "down")
         await pilot.pause()
-        chain, step = shown_chain(screen), screen.query_one(StepView)
-        assert chain.virtual_region.y >= step.virtual_region.bottom
+        chain, step = shown_chain(screen), step_region(screen)
+        assert chain.y >= step.bottom
 
 
 @pytest.mark.parametrize("width", [20, 28, 36, 44, 60, 80, 120])

@@ -9,6 +9,7 @@ from backprop_tui.tui.screens.stepper import StepperScreen
 from backprop_tui.tui.widgets.network import NetworkDiagram
 
 from .helpers import FastWatchApp
+from backprop_tui.tui.widgets.step_pane import StepPane
 
 
 async def test_the_sample_key_walks_the_batch_in_the_network() -> None:
@@ -20,10 +21,10 @@ async def test_the_sample_key_walks_the_batch_in_the_network() -> None:
         inputs = screen.stepper.iteration.x
         assert network.border_title.startswith("network · sample 1 of 4")
         np.testing.assert_array_equal(network._picture.values[0], inputs[:, 0])
-        assert screen.query_one("#about").display  # the description shows on opening
+        assert screen.query_one(StepPane).about_shown  # the description shows on opening
         await pilot.press("s", "s")
         await pilot.pause()
-        assert not screen.query_one("#about").display  # a key that changes the view hides it
+        assert not screen.query_one(StepPane).about_shown  # a key that changes the view hides it
         assert screen.sample == 2 and "sample 3 of 4" in network.border_title
         np.testing.assert_array_equal(network._picture.values[0], inputs[:, 2])
         await pilot.press("S", "S", "S")  # back past the first: wraps to the last sample

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from textual import events
-from textual.containers import HorizontalScroll, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.widgets import Input, Static
 
 from backprop_tui.cli.main import main as cli_main
@@ -25,7 +25,8 @@ from backprop_tui.tui.screens.stepper import StepperScreen
 from backprop_tui.walk.stepper import Position
 
 from .big_scenario import write_dense_scenario
-from .helpers import FastWatchApp, screen_text, wait_for, widget_text
+from .helpers import FastWatchApp, chain_text, screen_text, wait_for, widget_text
+from backprop_tui.tui.widgets.step_pane import StepPane
 
 SIZE = (100, 32)
 
@@ -136,9 +137,9 @@ async def test_past_the_planned_iterations_the_header_says_so() -> None:
 async def test_the_chain_panel_shows_zero_not_minus_zero() -> None:
     app = BackpropApp("activations", "step")  # step units: ∂a/∂z = 0 times a negative input
     async with app.run_test(size=SIZE) as pilot:
-        screen = stepper_screen(app)
+        stepper_screen(app)
         await pilot.press("i")
-        chain = widget_text(screen.query_one("#chain", Static))
+        chain = chain_text(app)
         assert re.search(r"(?m)(^|\s)0(\s|$)", chain)  # the zero factor, in the chain-rule table
         assert not re.search(r"(?<![\d.])-0(?![.\d])", chain), chain
 
@@ -146,9 +147,9 @@ async def test_the_chain_panel_shows_zero_not_minus_zero() -> None:
 async def test_the_chain_panel_says_why_a_nan_has_no_value(diverging: Path) -> None:
     app = BackpropApp(diverging)
     async with app.run_test(size=SIZE) as pilot:
-        screen = stepper_screen(app)
+        stepper_screen(app)
         await pilot.press(*["N"] * 5)
-        chain = widget_text(screen.query_one("#chain", Static))
+        chain = chain_text(app)
         assert "NaN" in chain and "nan" not in chain
         assert "NaN: no value: the numbers overflowed to inf" in " ".join(chain.split())
 
@@ -273,13 +274,20 @@ async def test_the_old_new_table_scrolls_sideways_with_the_keyboard_at_80x24() -
     async with app.run_test(size=(80, 24)) as pilot:
         screen = stepper_screen(app)
         await pilot.press("down", "down", "down")  # the update of θ¹: old → new in 3 wide columns
-        scroll = screen.query_one("#step-update-scroll", HorizontalScroll)
-        await wait_for(pilot, lambda: scroll.display and scroll.max_scroll_x > 0)  # cut off at 80 columns
-        assert scroll.scroll_x == 0
+        pane = screen.query_one(StepPane)
+        await wait_for(pilot, lambda: pane.placed("update") is not None)
+        update, width = pane.placed("update"), pane.scrollable_content_region.width
+        assert update.width > width  # cut off at 80 columns
+        last_column = pane.part_text("update").splitlines()[-1].rstrip()[-6:]
+        assert last_column not in screen_text(app)
+        assert pane.sideways == 0
+        pane.scroll_to(y=update.y, animate=False)  # the table in view (it is below the fold at 80x24)
+        await wait_for(pilot, lambda: pane.scroll_offset.y > 0)
         await pilot.press(*["right_curly_bracket"] * 5)
-        await wait_for(pilot, lambda: scroll.scroll_x == scroll.max_scroll_x)
+        await wait_for(pilot, lambda: pane.sideways == update.width - width)
+        assert last_column in screen_text(app)  # the table's right end is in view
         await pilot.press(*["left_curly_bracket"] * 5)
-        await wait_for(pilot, lambda: scroll.scroll_x == 0)
+        await wait_for(pilot, lambda: pane.sideways == 0)
 
 
 # -- 9. typed errors -------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""What the stepper draws ahead (the next step's network, chain rule and matrices, prepared after a
-frame) is exactly what it would draw from scratch, and the garbage collector runs after frames."""
+"""What the stepper draws ahead (the next step's network, chain rule and step pane, prepared after a
+frame) is exactly what it would draw from scratch, a step redraws only what changed, and the
+garbage collector runs after frames."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from backprop_tui.tui.widgets.chain_panel import ChainPanel
 from backprop_tui.tui.widgets.network import NetworkDiagram, picture
 from backprop_tui.tui.widgets.prerendered import strips_at
 from backprop_tui.tui.widgets.chain_panel import ChainAtWidth
+from backprop_tui.tui.widgets.step_pane import PARTS, StepPane
 
 
 def _texts(strips) -> list[str]:
@@ -47,19 +49,65 @@ async def test_every_step_drawn_ahead_equals_the_step_drawn_from_scratch() -> No
                     drawn = panel._lines_at(panel.content_size.width)
                     assert _texts(drawn) == _texts(strips_at(ChainAtWidth(drill, decimals),
                                                              panel.content_size.width))
+            pane = screen.query_one(StepPane)
+            drawn = {name: _texts(pane.part_lines(name)) for name in PARTS}
+            pane.forget_drawn()  # everything drawn again from scratch
+            assert {name: _texts(pane.part_lines(name)) for name in PARTS} == drawn
         assert used > len(screen.stepper.steps)  # most steps came from what was drawn ahead
 
 
-async def test_a_hidden_chain_panel_renders_nothing_until_shown() -> None:
+async def test_the_next_steps_parts_are_drawn_before_the_key_is_pressed(monkeypatch) -> None:
+    """After a frame, the step → shows next is drawn and styled, so the key press only looks it up."""
+    drawn_in_a_show: list[set] = []
+    update = StepPane._update
+
+    def watched(pane: StepPane, **again: bool) -> None:
+        parts, styled = set(pane._parts), set(pane._styled)
+        update(pane, **again)
+        drawn_in_a_show.append((set(pane._parts) - parts) | (set(pane._styled) - styled))
+
+    monkeypatch.setattr(StepPane, "_update", watched)
+    app = BackpropApp("softmax")
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, StepperScreen)
+        await pilot.press("i")
+        pane, checked = screen.query_one(StepPane), 0
+        for _ in range(len(screen.stepper.steps)):
+            await pilot.pause()
+            drawn_in_a_show.clear()
+            scrollbar = pane.show_vertical_scrollbar
+            await pilot.press("right")
+            if pane.show_vertical_scrollbar == scrollbar:  # else: laid out again at the width it leaves
+                assert drawn_in_a_show and not any(drawn_in_a_show), drawn_in_a_show
+                checked += 1
+        assert checked > len(screen.stepper.steps) // 2
+
+
+async def test_a_step_lays_nothing_out_again_and_repaints_only_what_changed() -> None:
+    """A new step of another size is one widget's refresh: the screen is not laid out again (the
+    step pane keeps its size) and no container behind it is repainted. (A new phase brings other
+    keys to the footer, which is laid out again after the frame; a scrollbar that comes or goes
+    takes its columns, which lays the screen out again.)"""
     app = BackpropApp("lecture")
     async with app.run_test(size=(100, 32)) as pilot:
         screen = app.screen
-        side = screen.query_one("#chain-side", ChainPanel)
-        assert not side.display  # beside the step only from 110 columns
-        for _ in range(12):
-            await pilot.press("right")
+        assert isinstance(screen, StepperScreen)
+        await pilot.press("i")
         await pilot.pause()
-        assert side._lines == {}
+        heights, checked = set(), 0
+        for _ in range(len(screen.stepper.steps) - 1):
+            await pilot.pause()
+            pane = screen.query_one(StepPane)
+            layouts, phase, scrollbar = screen._compositor._full_map, screen.stepper.step.phase, pane.show_vertical_scrollbar
+            await pilot.press("right")
+            heights.add(max(pane.placed(part).bottom for part in ("heading", "matrices", "worked", "update", "notes")
+                            if pane.placed(part)))  # where the step ends
+            assert not screen._layout_required and not screen._repaint_required
+            if screen.stepper.step.phase is phase and pane.show_vertical_scrollbar == scrollbar:
+                assert screen._compositor._full_map is layouts  # no reflow: the same map of places
+                checked += 1
+        assert len(heights) > 3 and checked > 4  # steps of many heights
 
 
 def test_a_frame_with_a_keys_worth_of_new_objects_is_followed_by_a_collection() -> None:

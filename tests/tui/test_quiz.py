@@ -20,6 +20,7 @@ from backprop_tui.walk.quiz import Verdict
 from support.lecture_mistakes import lecture, lecture_mistakes, momentum_lecture, momentum_mistakes
 
 from .helpers import screen_text, wait_for
+from backprop_tui.tui.widgets.step_pane import StepPane
 
 SIZE = (120, 36)
 KEYS = {".": "full_stop", "-": "minus", "+": "plus"}
@@ -257,9 +258,9 @@ async def test_the_light_theme_and_no_color_keep_the_asked_cell_visible(monkeypa
     async with app.run_test(size=SIZE) as pilot:
         app.theme = "textual-light"
         await wait_for(pilot, lambda: stepper(app).quiz_on and app.focused is not None)
-        from backprop_tui.tui.widgets.prerendered import Prerendered
+        from backprop_tui.tui.widgets.step_pane import StepPane
 
-        strips = stepper(app).query_one("#step-matrices", Prerendered)._strips
+        strips = stepper(app).query_one(StepPane).part_lines("matrices")
         asked = [seg for strip in strips for seg in strip
                  if seg.text.strip() == "?" and seg.style is not None and seg.style.reverse]
         assert len(asked) == 1  # the cell asked is drawn reversed (no colour needed)
@@ -340,7 +341,7 @@ async def test_nothing_on_screen_gives_an_asked_value_away() -> None:
         # E = 0.0725 would show in the header, the loss step's note, the loss chart's caption;
         # y − ŷ = 0.381 in its matrix and worked line; ŷ = 0.619 is an input here, and shows
         assert "0.0725" not in text and "0.072" not in text and "0.381" not in text and "0.619" in text
-        assert not screen.query_one("#loss").display and not screen.query_one("#chain").display
+        assert not screen.query_one("#loss").display and not screen.query_one(StepPane).chain_shown
         await reach(pilot, app, 1, "dE_dtheta2", (0, 0))
         text = screen_text(app)
         grad = lecture().dE_dtheta2
@@ -368,7 +369,7 @@ async def test_another_variant_starts_the_quiz_afresh(tmp_path: Path) -> None:
         question = screen.quiz_session.current(screen.stepper.step)
         assert screen.quiz_on and question.cell == (0, 0)  # its first cell is asked again
         assert "quiz ✓0 ✗0 ↷0" in score_line(app)
-        assert not screen.query_one("#about").display  # a variant is a reload, not a newly opened file
+        assert not screen.query_one(StepPane).about_shown  # a variant is a reload, not a newly opened file
 
 
 async def test_a_long_summary_scrolls_with_the_keyboard() -> None:

@@ -11,7 +11,7 @@ from backprop_tui.tui.app import BackpropApp
 from backprop_tui.tui.screens.stepper import StepperScreen
 
 from .big_scenario import write_dense_scenario
-from .helpers import screen_text, wait_for, widget_text
+from .helpers import chain_text, pane_text, screen_text, wait_for, widget_text
 
 
 async def test_a_diverging_scenario_shows_inf_and_keeps_running(diverging: Path) -> None:
@@ -55,9 +55,8 @@ async def test_a_784_128_10_network_steps_without_blocking(tmp_path: Path) -> No
         for _ in range(20):
             await pilot.press("j")
         assert screen.focus_weight().col == 20  # θ¹ᵀ's row 21 is θ¹'s column 21
-        screen_now = app.screen
-        assert "Chain rule for θ¹[1,21]" in widget_text(screen_now.query_one("#chain", Static))
-        matrices = screen_now.query_one("#step-matrices").text
+        assert "Chain rule for θ¹[1,21]" in chain_text(app)
+        matrices = pane_text(app, "matrices")
         assert "θ¹ᵀ 128×784" in matrices and "│21 │" in matrices  # its row 21, scrolled into view
         await app.workers.wait_for_complete()
 

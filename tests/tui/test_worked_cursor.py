@@ -7,7 +7,7 @@ from textual.pilot import Pilot
 
 from backprop_tui.core.vocab import parse_quantity as q
 from backprop_tui.tui.app import BackpropApp
-from backprop_tui.tui.widgets.prerendered import Prerendered
+from backprop_tui.tui.widgets.step_pane import StepPane
 from backprop_tui.walk.focus import Focus
 
 from .helpers import screen_text, wait_for
@@ -20,23 +20,24 @@ def stepper_screen(app: BackpropApp):
 
 
 def cell_offset(app: BackpropApp, name: str, row: int, col: int) -> tuple[int, int]:
-    """Where cell (row, col), 0-based as displayed, of matrix `name` is drawn in #step-matrices."""
-    widget = app.screen.query_one("#step-matrices", Prerendered)
-    for y, strip in enumerate(widget._strips):
+    """Where cell (row, col), 0-based as displayed, of matrix `name` is drawn in the step pane
+    (from the pane's top left corner, its padding included)."""
+    pane = app.screen.query_one(StepPane)
+    top = pane.placed("matrices").y - pane.scroll_offset.y
+    for y, strip in enumerate(pane.part_lines("matrices"), start=top + pane.styles.padding.top):
         x = 0
         for segment in strip:
             meta = segment.style.meta if segment.style else {}
             if meta.get("cell") == (name, row, col):
-                return x + 1, y
+                return x + 1 + pane.styles.padding.left - pane.sideways, y
             x += segment.cell_length
     raise AssertionError(f"{name}[{row + 1},{col + 1}] is not drawn")
 
 
 def styled_cells(app: BackpropApp, attribute: str) -> set[tuple[str, int, int]]:
     """The drawn cells whose style has `attribute` (reverse: the cursor; underline: it and its operands)."""
-    widget = app.screen.query_one("#step-matrices", Prerendered)
     found = set()
-    for strip in widget._strips:
+    for strip in app.screen.query_one(StepPane).part_lines("matrices"):
         for segment in strip:
             style = segment.style
             if style and style.meta.get("cell") and getattr(style, attribute):
@@ -45,7 +46,8 @@ def styled_cells(app: BackpropApp, attribute: str) -> set[tuple[str, int, int]]:
 
 
 def worked_text(app: BackpropApp) -> str:
-    return str(app.screen.query_one("#step-worked").render())
+    """The worked line, its wrapped lines joined again."""
+    return " ".join(line.strip() for line in app.screen.query_one(StepPane).part_text("worked").splitlines())
 
 
 async def opened(pilot: Pilot) -> None:
@@ -75,17 +77,17 @@ async def test_a_click_on_a_result_cell_shows_its_arithmetic_and_its_operands() 
     app = BackpropApp("lecture")
     async with app.run_test(size=SIZE) as pilot:
         await opened(pilot)
-        await pilot.click("#step-matrices", offset=cell_offset(app, "z1", 1, 0))
+        await pilot.click(StepPane, offset=cell_offset(app, "z1", 1, 0))
         await wait_for(pilot, lambda: styled_cells(app, "reverse") == {("z1", 1, 0)})
         assert "z¹₂ = θ¹ᵀ₂₁·x₁ + θ¹ᵀ₂₂·x₂ = 1.1·1.0 + 0.7·0.5 = 1.45" in worked_text(app)
         assert "z¹₂ = θ¹ᵀ₂₁·x₁ + θ¹ᵀ₂₂·x₂ = 1.1·1.0 + 0.7·0.5 = 1.45" in screen_text(app)
         # the row of θᵀ and the column of x that make it, and the cursor itself
         assert styled_cells(app, "underline") == {("theta1_T", 1, 0), ("theta1_T", 1, 1), ("x", 0, 0), ("x", 1, 0),
                                                   ("z1", 1, 0)}
-        await pilot.click("#step-matrices", offset=cell_offset(app, "theta1_T", 2, 1))  # a weight: θ¹₂₃
+        await pilot.click(StepPane, offset=cell_offset(app, "theta1_T", 2, 1))  # a weight: θ¹₂₃
         await wait_for(pilot, lambda: styled_cells(app, "reverse") == {("theta1_T", 2, 1)})
         assert app.screen.focus_weight() == Focus(1, 1, 2) and "Chain rule for θ¹₂₃" in screen_text(app)
-        await pilot.click("#step-matrices", offset=cell_offset(app, "x", 1, 0))  # an input
+        await pilot.click(StepPane, offset=cell_offset(app, "x", 1, 0))  # an input
         await wait_for(pilot, lambda: styled_cells(app, "reverse") == {("x", 1, 0)})
         assert "x₂ = 0.5: read by this step" in worked_text(app)
 

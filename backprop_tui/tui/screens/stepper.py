@@ -13,7 +13,7 @@ import numpy as np
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
@@ -34,7 +34,6 @@ from backprop_tui.tui.screens.goto_dialog import GoToIterationDialog
 from backprop_tui.tui.screens.stepper_authoring import AuthoringActions
 from backprop_tui.tui.screens.stepper_quiz import QuizActions
 from backprop_tui.core.errors import UserError
-from backprop_tui.tui.widgets.about_panel import AboutPanel
 from backprop_tui.tui.frame_gc import collect_after_frame
 from backprop_tui.tui.widgets.chain_panel import ChainPanel
 from backprop_tui.tui.widgets.error_panel import ErrorPanel
@@ -43,7 +42,7 @@ from backprop_tui.tui.widgets.network import NetworkDiagram
 from backprop_tui.tui.widgets.quiz_panel import QuizPanel
 from backprop_tui.tui.widgets.status_line import StatusLine
 from backprop_tui.tui.widgets.step_footer import NAVIGATION, QUIZ_KEYS, StepFooter, step_keys
-from backprop_tui.tui.widgets.step_view import StepView
+from backprop_tui.tui.widgets.step_pane import StepPane
 
 SPEEDS = (4.0, 2.0, 1.0, 0.5, 0.25, 0.1, 0.05)
 """Seconds per step while playing, slowest first."""
@@ -142,11 +141,7 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
                 yield NetworkDiagram(id="network")
                 yield ChainPanel(id="chain-side")  # the chain rule's place from 110 to 160 columns
                 yield LossChart(id="loss")
-            with VerticalScroll(id="main", can_focus=False):
-                with Vertical(id="step-column"):
-                    yield AboutPanel(id="about")
-                    yield StepView(id="step")
-                yield ChainPanel(id="chain")
+            yield StepPane(id="main")  # the description, the step, and the chain rule below or beside it
         yield QuizPanel(id="quiz")
         yield ErrorPanel(id="errors")
         yield StepFooter()
@@ -155,7 +150,7 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
         translate_bindings(self)
         self.query_one(ErrorPanel).show_error(None)
         self._timer = self.set_interval(SPEEDS[self.speed], self._tick, pause=True)
-        self.query_one(AboutPanel).show_about(self.stepper.scenario)
+        self.query_one(StepPane).show_about(self.stepper.scenario)
         self._ready = True
         self._go(self.stepper.position)
         if self._start_quiz:
@@ -170,14 +165,13 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
 
     def retranslate(self) -> None:
         """Redraw every text of the screen in the current language (called by language.switch)."""
-        self.query_one(StepView).cache.clear()
-        for chain_panel in self.query(ChainPanel):  # what was drawn, and drawn ahead, in the old language
-            chain_panel.forget_drawn()
+        pane = self.query_one(StepPane)
+        pane.forget_drawn()  # what was drawn, and drawn ahead, in the old language
+        self.query_one("#chain-side", ChainPanel).forget_drawn()
         self.query_one(NetworkDiagram).forget_drawn()
         self.query_one(ErrorPanel).retranslate()
-        about = self.query_one(AboutPanel)
-        if about.display:
-            about.show_about(self.stepper.scenario)
+        if pane.about_shown:
+            pane.show_about(self.stepper.scenario)
         self.redraw()
 
     # -- the scenario ---------------------------------------------------------------------------
@@ -191,13 +185,14 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
         self._pending.clear()
         if opened or variant_changed:  # other numbers: the quiz's answers were to other steps
             self.quiz_restart()
+        pane = self.query_one(StepPane)
         if opened:
-            self.query_one(AboutPanel).show_about(stepper.scenario)
-            self.query_one("#main", VerticalScroll).scroll_home(animate=False)
+            pane.show_about(stepper.scenario)
+            pane.scroll_home(animate=False)
         elif stepper.scenario.source is not None:
             self.notify(_("Reloaded {file}").format(file=stepper.scenario.source.name), timeout=2)
         self.refresh_bindings()  # the footer's keys depend on the scenario (a batch has a sample key)
-        self.query_one(StepView).cache.clear()
+        pane.cache.clear()
         self.busy = False
         self._go(stepper.position)
 
@@ -249,14 +244,14 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
                                             self.quiz_session.score if self.quiz_on and self.quiz_session else None)
             self.query_one(NetworkDiagram).show_network(s, focus, self.sample, self.decimals, conceal=hidden is not None,
                                                         cursor=self.cursor_target())
-            self.query_one(StepView).show(s.position.iteration, step, focus, self.decimals, self.show_sources,
-                                          divergent is not None and divergent.index == step.index, self.pointer,
-                                          hidden)
             drill = self.drilldown(focus)
-            for chain_panel in self.query(ChainPanel):  # one below or beside the step, one under the drawing
-                chain_panel.show(drill, self.decimals)
             chain_off = (step.phase is Phase.FORWARD and not self.chain_in_forward) or self.quiz_conceals_iteration()
-            for widget in (*self.query(ChainPanel), self.query_one("#loss-plot")):
+            self.query_one(StepPane).show(s.position.iteration, step, focus, self.decimals, self.show_sources,
+                                          divergent is not None and divergent.index == step.index, self.pointer,
+                                          hidden, drill=drill, chain_wanted=not chain_off)
+            side = self.query_one("#chain-side", ChainPanel)  # the chain rule under the drawing (110 to 160 columns)
+            side.show(drill, self.decimals)
+            for widget in (side, self.query_one("#loss-plot")):
                 widget.set_class(chain_off, "-chain-off")
             loss_chart = self.query_one(LossChart)
             loss_chart.show(s.losses(), s.data_losses(), s.position.iteration + 1)
@@ -290,13 +285,17 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
                     return
         step = s.steps_of(iteration)[following]
         focus = self.focus_for(step)
-        self.query_one(StepView).warm(iteration, step, focus, self.decimals, self.show_sources)
-        if iteration == s.position.iteration and not self.quiz_on:  # drawn for the current iteration
+        current = iteration == s.position.iteration and not self.quiz_on  # drawn for the current iteration
+        drill = self.drilldown(focus) if current else None
+        divergent = first_divergent_step(s.steps_of(iteration))
+        chain_off = step.phase is Phase.FORWARD and not self.chain_in_forward
+        self.query_one(StepPane).warm(iteration, step, focus, self.decimals, self.show_sources,
+                                      divergent is not None and divergent.index == step.index, drill, not chain_off)
+        if current:
             self.query_one(NetworkDiagram).prepare(s, step, focus, self.sample, self.decimals)
-            drill = self.drilldown(focus)
-            for chain_panel in self.query(ChainPanel):
-                if chain_panel.display:
-                    chain_panel.prepare(drill, self.decimals)
+            side = self.query_one("#chain-side", ChainPanel)
+            if side.display:
+                side.prepare(drill, self.decimals)
 
     def watch_position(self) -> None:
         self.redraw()
@@ -448,7 +447,7 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
 
     def _hide_about(self) -> None:
         """The first key that changes the view hides the description (i shows it again)."""
-        self.query_one(AboutPanel).show_about(None)
+        self.query_one(StepPane).show_about(None)
 
     def action_toggle_play(self) -> None:
         self._hide_about()
@@ -481,8 +480,8 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
         key, cell = target
         self.point(key, moved(cell, self.stepper.step.matrix(key).shape, rows, cols))
 
-    @on(StepView.CellClicked)
-    def _clicked(self, message: StepView.CellClicked) -> None:
+    @on(StepPane.CellClicked)
+    def _clicked(self, message: StepPane.CellClicked) -> None:
         self.point(message.key, message.cell)
 
     def action_scalar_step(self) -> None:
@@ -510,21 +509,19 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
 
     def action_scroll(self, direction: int) -> None:
         """Scroll the step pane by a few lines (it takes no focus, so arrows stay for stepping)."""
-        pane = self.query_one("#main", VerticalScroll)
-        pane.scroll_relative(y=4 * direction, animate=False)
+        self.query_one(StepPane).scroll_relative(y=4 * direction, animate=False)
 
     def action_scroll_sideways(self, direction: int) -> None:
         """Scroll the matrices and the old → new table sideways by a quarter of the pane."""
-        step = max(8, self.query_one("#main", VerticalScroll).size.width // 4)
-        for scroll in self.query(".sideways"):
-            scroll.scroll_relative(x=step * direction, animate=False)
+        pane = self.query_one(StepPane)
+        pane.scroll_sideways(max(8, pane.size.width // 4) * direction)
 
     def action_about(self) -> None:
         """Show the scenario's description above the step, or hide it."""
-        panel = self.query_one(AboutPanel)
-        panel.show_about(None if panel.display else self.stepper.scenario)
-        if panel.display:
-            self.query_one("#main", VerticalScroll).scroll_home(animate=False)
+        pane = self.query_one(StepPane)
+        pane.show_about(None if pane.about_shown else self.stepper.scenario)
+        if pane.about_shown:
+            pane.scroll_home(animate=False)
 
     def action_toggle_chain(self) -> None:
         """Show the chain rule in the forward phase too, or hide it there again."""

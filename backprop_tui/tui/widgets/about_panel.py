@@ -1,9 +1,9 @@
-"""The scenario's title and description ("what to look for"), shown when the scenario opens."""
+"""The scenario's title and description ("what to look for"), shown above the step when the scenario
+opens (the step pane draws it) and in the help screen."""
 
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import Static
 
 from backprop_tui.core.scenario.model import Scenario
 from backprop_tui.i18n import _
@@ -36,15 +36,3 @@ def about_text(scenario: Scenario) -> Text:
     text.append("\n" + description if description else "\n" + _("(this scenario has no description)"))
     text.append("\n" + _("The first move hides this; i shows it again."), style="dim italic")
     return text
-
-
-class AboutPanel(Static):
-    """Above the step; it never takes a key, so the stepper stays in reach while it shows."""
-
-    def show_about(self, scenario: Scenario | None) -> None:
-        """Show `scenario`'s description, or hide the panel with None."""
-        if scenario is None and not self.display:
-            return  # hidden already: every move calls this, and it must cost nothing then
-        self.display = scenario is not None
-        if scenario is not None:
-            self.update(about_text(scenario))

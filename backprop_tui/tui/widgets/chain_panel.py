@@ -54,8 +54,37 @@ class ChainAtWidth:
         yield chain_group(self.drill, self.decimals, options.max_width)
 
 
+class ChainLines:
+    """A drill-down's lines per width, drawn once and kept for the few drill-downs around the
+    current one (the one shown, the next ones, a few behind)."""
+
+    KEPT = 16
+
+    def __init__(self) -> None:
+        self._lines: dict[tuple[int, int, int], tuple[DrillDown | None, list[Strip]]] = {}
+
+    def __call__(self, drill: DrillDown | None, decimals: int, width: int) -> list[Strip]:
+        """`drill` laid out in `width` columns (no lines for None)."""
+        key = (id(drill), decimals, width)
+        known = self._lines.get(key)
+        if known is None or known[0] is not drill:  # an id is only a key while its drill-down lives
+            while len(self._lines) >= self.KEPT:
+                del self._lines[next(iter(self._lines))]  # the oldest first
+            content = ChainAtWidth(drill, decimals) if drill is not None else Text("")
+            known = self._lines[key] = (drill, strips_at(content, width))
+        return known[1]
+
+    def __bool__(self) -> bool:
+        return bool(self._lines)
+
+    def forget(self) -> None:
+        """Drop every drawn drill-down (the language changed)."""
+        self._lines.clear()
+
+
 class ChainPanel(LineStyled, Static):
-    """Shows the drill-down the screen computed for the focused weight.
+    """Shows the drill-down the screen computed for the focused weight (beside the step, under the
+    drawing, from 110 to 160 columns; elsewhere the step pane draws it).
 
     Its lines are rendered once per drill-down and width (`prepare` does it for the next step
     before it is shown) and handed to Textual as strips: a Static renders its content twice per
@@ -66,7 +95,7 @@ class ChainPanel(LineStyled, Static):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._lines: dict[tuple[int, int, int], tuple[DrillDown | None, list[Strip]]] = {}
+        self._lines = ChainLines()
         self._styled: tuple[tuple, list[Strip]] | None = None
 
     def show(self, drill: DrillDown | None, decimals: int) -> None:
@@ -81,31 +110,21 @@ class ChainPanel(LineStyled, Static):
 
     def forget_drawn(self) -> None:
         """Drop the lines drawn so far (the language changed): the next `show` draws afresh."""
-        self._lines.clear()
+        self._lines.forget()
         self._styled = None
         self._shown = None
 
     def prepare(self, drill: DrillDown | None, decimals: int) -> None:
         """Render a drill-down at the current width before it is shown."""
         if drill is not None:
-            self._render(drill, decimals, self._width())
+            self._lines(drill, decimals, self._width())
 
     def _width(self) -> int:
         return self.content_size.width or max(self.app.size.width - 2, 1)
 
-    def _render(self, drill: DrillDown | None, decimals: int, width: int) -> list[Strip]:
-        key = (id(drill), decimals, width)
-        known = self._lines.get(key)
-        if known is None or known[0] is not drill:  # an id is only a key while its drill-down lives
-            while len(self._lines) >= LINES_KEPT:
-                del self._lines[next(iter(self._lines))]  # the oldest first
-            content = ChainAtWidth(drill, decimals) if drill is not None else Text("")
-            known = self._lines[key] = (drill, strips_at(content, width))
-        return known[1]
-
     def _lines_at(self, width: int) -> list[Strip]:
         drill, decimals = self._shown if self._shown is not None else (None, 0)
-        return self._render(drill, decimals, width)
+        return self._lines(drill, decimals, width)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self._lines_at(width))
@@ -118,7 +137,3 @@ class ChainPanel(LineStyled, Static):
                                   for line in self._lines_at(width)])
         lines = self._styled[1]
         return lines[y] if y < len(lines) else Strip.blank(width, style)
-
-
-LINES_KEPT = 16
-"""Drill-downs kept rendered per panel (the one shown, the next ones, a few behind)."""

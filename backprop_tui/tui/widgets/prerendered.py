@@ -1,7 +1,7 @@
-"""A widget that shows lines rendered beforehand, so Textual neither measures nor re-renders them.
+"""Lines rendered beforehand, so Textual neither measures nor re-renders them.
 
-Rich tables are the costly part of a frame; rendering them once (possibly ahead of time, in a
-worker) and handing Textual finished strips keeps a key press well inside one frame.
+Rich tables are the costly part of a frame; rendering them once (possibly ahead of time, after
+the last frame) and handing Textual finished strips keeps a key press well inside one frame.
 """
 
 from __future__ import annotations
@@ -13,9 +13,8 @@ from rich.console import Console, RenderableType
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.geometry import Region, Size
+from textual.geometry import Region
 from textual.strip import Strip
-from textual.widget import Widget
 
 PLAIN = Style()
 """Every segment gets a style: Textual's filters (NO_COLOR's monochrome) expect one."""
@@ -115,73 +114,3 @@ class LineStyled:
     def line_style(self) -> Style:
         """The widget's style (its background and colour under every segment)."""
         return self._line_style if self._line_style is not None else self.rich_style
-
-
-class Prerendered(LineStyled, Widget):
-    """Shows a list of strips at their own width; `show` swaps them in.
-
-    Each line gets the widget's style under every segment once per list of strips (in `prepare`,
-    which the stepper calls for the next step before it is shown), not once per frame: styling
-    the segments of a page of matrices was most of a frame's time.
-    """
-
-    PREPARED = 4
-    """Styled lists kept: the one shown and the ones prepared for the next moves."""
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self._strips: list[Strip] = []
-        self._width = 0
-        self._styled: list[Strip] | None = None
-        self._styled_with: Style | None = None
-        self._prepared: list[tuple[list[Strip], Style, list[Strip]]] = []
-
-    def show(self, strips: list[Strip]) -> None:
-        """Swap in new lines; the screen is laid out again only when the size changed."""
-        if strips is self._strips:
-            return
-        old = (self._width, len(self._strips))
-        self._strips = strips
-        self._width = _width_of(strips)
-        self._styled = None
-        self.refresh(layout=(self._width, len(strips)) != old)
-
-    def prepare(self, strips: list[Strip]) -> None:
-        """Style `strips` now, so showing them later costs no styling."""
-        self._styled_lines(strips, self.rich_style)
-
-    def _styled_lines(self, strips: list[Strip], style: Style) -> list[Strip]:
-        for known, known_style, styled in self._prepared:
-            if known is strips and known_style == style:
-                return styled
-        # the widget's style goes under every segment, so the theme's background (light or dark)
-        # shows behind the tables rather than the terminal's default (a black slab on a light theme)
-        width = _width_of(strips)
-        styled = [strip.crop_extend(0, width, style).apply_style(style) for strip in strips]
-        self._prepared = [(strips, style, styled), *self._prepared[: self.PREPARED - 1]]
-        return styled
-
-    @property
-    def text(self) -> str:
-        """The lines as plain text (for tests and screen readers)."""
-        return "\n".join(strip.text for strip in self._strips)
-
-    def get_content_width(self, container: Size, viewport: Size) -> int:
-        return self._width
-
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self._strips)
-
-    def render_line(self, y: int) -> Strip:
-        width = self.size.width
-        style = self.line_style
-        if y >= len(self._strips):
-            return Strip.blank(width, style)
-        if self._styled is None or self._styled_with != style:  # a new list, or a new theme
-            self._styled, self._styled_with = self._styled_lines(self._strips, style), style
-        line = self._styled[y]
-        return line if line.cell_length == width else line.crop_extend(0, width, style)
-
-
-def _width_of(strips: list[Strip]) -> int:
-    return max((strip.cell_length for strip in strips), default=0)

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import math
 
-from rich.table import Table
 from rich.text import Text
-from textual.widgets import Static
+from textual.strip import Strip
+from textual.widget import Widget
 
-from backprop_tui.i18n import _
+from backprop_tui.i18n import _, language
 from backprop_tui.render.describe import phase_name, scenario_title
 from backprop_tui.render.numbers import cell
 from backprop_tui.walk.quiz import Score
 from backprop_tui.walk.stepper import Stepper
+from backprop_tui.tui.widgets.prerendered import LineStyled, text_strips
 
 
 def iteration_text(number: int, planned: int) -> tuple[tuple[str, str], ...]:
@@ -54,22 +55,56 @@ def status_text(stepper: Stepper, busy: bool = False, playing: bool = False, qui
     return text
 
 
-def header_grid(stepper: Stepper, busy: bool = False, playing: bool = False, quiz: Score | None = None) -> Table:
-    """The file name and title (cut with an ellipsis when narrow) on the left, the variant and status on the right."""
+def header_line(stepper: Stepper, width: int, busy: bool = False, playing: bool = False,
+                quiz: Score | None = None) -> Text:
+    """The file name and title on the left, cut with an ellipsis to leave the variant and status
+    their room on the right, `width` columns in all (the status alone, cut, when even that is
+    too wide)."""
     scenario = stepper.scenario
-    grid = Table.grid(expand=True, padding=(0, 1))
-    grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-    grid.add_column(no_wrap=True, justify="right")
+    status = status_text(stepper, busy, playing, quiz)
     title = Text(scenario_title(scenario), style="bold")
     if scenario.source is not None:  # which file this is, so a reload or an edit names what it read
         title = Text.assemble((scenario.source.name, "dim"), " ", title)
-    grid.add_row(title, status_text(stepper, busy, playing, quiz))
-    return grid
+    room = width - status.cell_len - GAP
+    if room < 1:
+        status.truncate(width, overflow="ellipsis")
+        return status
+    title.truncate(room, overflow="ellipsis", pad=True)
+    return Text.assemble(title, " " * GAP, status)
 
 
-class StatusLine(Static):
-    """One line that never changes size, so updating it never lays the screen out again."""
+GAP = 2
+"""Columns between the title and the status."""
+
+
+class StatusLine(LineStyled, Widget):
+    """One line that never changes size, so updating it never lays the screen out again; drawn
+    as one line of text rather than a table, which rich lays out anew at every step."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._shown: tuple | None = None
+        self._drawn: tuple[tuple, Strip] | None = None
 
     def show(self, stepper: Stepper, busy: bool = False, playing: bool = False, quiz: Score | None = None) -> None:
         """Redraw the line; `quiz` (the score, in quiz mode) in place of the loss."""
-        self.update(header_grid(stepper, busy, playing, quiz), layout=False)
+        self._shown = (stepper, busy, playing, quiz)
+        self._drawn = None
+        self.refresh()
+
+    @property
+    def text(self) -> str:
+        """The line as plain text at the widget's width."""
+        return self._line().text
+
+    def _line(self) -> Strip:
+        width = self.size.width
+        key = (width, language())
+        if self._drawn is None or self._drawn[0] != key:
+            line = header_line(*self._shown[:1], width, *self._shown[1:]) if self._shown else Text("")
+            self._drawn = (key, text_strips([line])[0])
+        return self._drawn[1]
+
+    def render_line(self, y: int) -> Strip:
+        style = self.line_style
+        return self._line().crop_extend(0, self.size.width, style).apply_style(style)

@@ -1,7 +1,8 @@
-"""The step itself: its title, its equation, and its matrices side by side in equation order.
+"""The step's parts: its title and equation, its matrices side by side in equation order, the
+worked line of the cell under the cursor, old → new, and its notes (the step pane draws them).
 
 Everything numeric is drawn by backprop_tui.render, the same code the `trace` command prints
-with; this widget only chooses what to show (transposes' sources, decimals, the cursor window)
+with; this module only chooses what to show (transposes' sources, decimals, the cursor window)
 and keeps the rendered matrices in a small cache, so stepping back and forth redraws nothing.
 """
 
@@ -13,12 +14,7 @@ from dataclasses import dataclass, field, replace
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual import events
-from textual.app import ComposeResult
-from textual.message import Message
-from textual.containers import HorizontalScroll, Vertical
 from textual.strip import Strip
-from textual.widgets import Static
 
 from backprop_tui.i18n import _
 from backprop_tui.core.dense.gradcheck import GradCheck, mark
@@ -27,10 +23,10 @@ from backprop_tui.render.describe import equation, notes
 from backprop_tui.render.matrix import View
 from backprop_tui.render.step import check_symbol, header_text, matrix_tables, shown_matrices, update_table, verdict_text
 from backprop_tui.core.dense.explain import Operand
-from backprop_tui.core.vocab import Quantity, parse_quantity
+from backprop_tui.core.vocab import Quantity
 from backprop_tui.render.worked import fmt, operand_symbol, worked
 from backprop_tui.walk.focus import Focus, Pointer, Target, highlights, resolve, view_at
-from backprop_tui.tui.widgets.prerendered import Block, Prerendered, pack, render_blocks, render_side_by_side
+from backprop_tui.tui.widgets.prerendered import Block, pack, render_blocks, render_side_by_side
 
 CACHE_SIZE = 64
 
@@ -140,85 +136,3 @@ def notes_part(step: Step) -> RenderableType:
     if step.check is not None:
         parts.append(check_line(step.check))
     return Group(*parts)
-
-
-def update_in_place(widget: Static, content: RenderableType) -> None:
-    """Show `content`, laying the screen out again only when its height changes: a layout
-    redraws every widget whose place moves, most of a frame when it is not needed."""
-    height = widget.content_size.height
-    widget.update(content, layout=False)
-    width = widget.content_size.width
-    if not width or widget.get_content_height(widget.content_size, widget.app.size, width) != height:
-        widget.refresh(layout=True)
-
-
-class StepView(Vertical):
-    """The current step: heading, a horizontally scrollable row of matrices, old → new, notes."""
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.cache = StepCache()
-        self._shown: RenderedStep | None = None
-        self._notes_of: tuple[Step, bool] | None = None
-
-    def compose(self) -> ComposeResult:
-        yield Static(id="step-heading")
-        with HorizontalScroll(id="step-matrices-scroll", classes="sideways", can_focus=False):
-            yield Prerendered(id="step-matrices")
-        yield Static(id="step-worked")
-        with HorizontalScroll(id="step-update-scroll", classes="sideways", can_focus=False):
-            yield Prerendered(id="step-update")
-        yield Static(id="step-notes")
-
-    def show(self, iteration: int, step: Step, focus: Focus, decimals: int, show_sources: bool,
-             diverged_here: bool, pointer: Pointer | None = None, hidden: Hidden | None = None) -> None:
-        """Draw `step`; `hidden` cells (the quiz's) as "?", with their numbers kept back."""
-        self.query_one("#step-heading", Static).update(heading(step, diverged_here), layout=False)
-        self._shown = self.cache.get(iteration, step, focus, decimals, show_sources, pointer, hidden)
-        target = resolve(step, shown_matrices(step, show_sources), focus, pointer)
-        update_in_place(self.query_one("#step-worked", Static), worked_part(step, target, hidden))
-        self._place()
-        shown_notes = (step, bool(hidden))
-        if self._notes_of is None or self._notes_of[0] is not step or self._notes_of[1] != shown_notes[1]:
-            self._notes_of = shown_notes  # redrawn only for a new step: it wraps, so it costs a layout
-            update_in_place(self.query_one("#step-notes", Static), notes_part(without_numbers(step) if hidden else step))
-
-    def warm(self, iteration: int, step: Step, focus: Focus, decimals: int, show_sources: bool) -> None:
-        """Render, pack for the current width and style a step before it is shown."""
-        rendered = self.cache.get(iteration, step, focus, decimals, show_sources)
-        self.query_one("#step-matrices", Prerendered).prepare(rendered.rows(self._width()))
-        if rendered.update is not None:
-            self.query_one("#step-update", Prerendered).prepare(rendered.update)
-
-    def _width(self) -> int:
-        return self.content_size.width or self.app.size.width
-
-    def _place(self) -> None:
-        """Matrices in rows that fit the pane (in equation order); old → new below for an update."""
-        if self._shown is None:
-            return
-        self.query_one("#step-matrices", Prerendered).show(self._shown.rows(self._width()))
-        update = self._shown.update
-        self.query_one("#step-update-scroll").display = update is not None
-        if update is not None:
-            self.query_one("#step-update", Prerendered).show(update)
-
-    def on_resize(self) -> None:
-        self._place()
-
-    def on_click(self, event: events.Click) -> None:
-        """A click on a matrix cell puts the cursor there (each drawn cell carries its place)."""
-        place = (event.style.meta or {}).get("cell") if event.style else None
-        if place is None:
-            return
-        name, row, col = place
-        event.stop()
-        self.post_message(self.CellClicked(parse_quantity(name), (int(row), int(col))))
-
-    class CellClicked(Message):
-        """The learner clicked cell (row, column), 0-based as displayed, of the matrix `key`."""
-
-        def __init__(self, key: Quantity, cell: tuple[int, int]) -> None:
-            super().__init__()
-            self.key = key
-            self.cell = cell
