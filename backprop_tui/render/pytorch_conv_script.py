@@ -30,7 +30,7 @@ from backprop_tui.render.pytorch_script import (
     _FULL_BATCH, _LOGIT_LOSSES, _MINI_BATCH, _MODULES, _PLAIN,
     _STEP_CLASS, MAX_WRITTEN_INDICES, SUPERSCRIPTS, loss_function,
 )
-from backprop_tui.render.script_text import comment_text, docstring_text, float_text, matrix_literal
+from backprop_tui.render.script_text import JSON_HELPERS, comment_text, docstring_text, float_text, matrix_literal
 
 
 ROW_WRAP = 12
@@ -86,6 +86,7 @@ def conv_script(export: ConvExport) -> str:
         "loss": loss_function(scenario, logits),
         "optimizer": _optimizer(scenario),
         "batches": _batches(export),
+        "json_helpers": JSON_HELPERS,
     }
     return _SCRIPT.substitute(values)
 
@@ -472,18 +473,7 @@ def theta(module, weight):
     return weight.T
 
 
-def number_or_text(value):
-    """A float for JSON; inf and NaN (not JSON numbers) spelled as backprop-tui spells them."""
-    if math.isfinite(value):
-        return value
-    return "NaN" if math.isnan(value) else ("inf" if value > 0 else "-inf")
-
-
-def nested(tensor):
-    """A tensor as nested lists of number_or_text values."""
-    if tensor.dim() == 0:
-        return number_or_text(tensor.item())
-    return [nested(row) for row in tensor]
+$json_helpers
 
 
 def per_layer(read):
