@@ -56,7 +56,6 @@ class BrowseJob:
 
 def browse_command(args: argparse.Namespace) -> int:
     """Open the browse screen on args.checkpoint (evaluated once on the test set first)."""
-    from backprop_tui.tui.screens.browse import BrowseScreen
     from backprop_tui.tui.training_app import ScreenApp
 
     screen = browse_screen(args)

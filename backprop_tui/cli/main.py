@@ -34,7 +34,6 @@ DEFAULT_COMMAND = "open"
 
 def build_parser() -> tuple[argparse.ArgumentParser, frozenset[str]]:
     """The full parser and its subcommand names; each area registers its own subcommands."""
-    import argparse
     import importlib
 
     from backprop_tui.cli.args import Parser

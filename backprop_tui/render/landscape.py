@@ -254,11 +254,6 @@ def cut_chart(cut: Cut, where: str, width: int = 61, height: int = 7) -> Text:
     return text
 
 
-def cut_text(cut: Cut, where: str, width: int = 61, height: int = 7) -> Text:
-    """The chart of `cut_chart` and the verdict line under it."""
-    return cut_chart(cut, where, width, height) + Text("\n" + cut_verdict(cut))
-
-
 def landscape_text(scape: Landscape, width: int = 60, height: int = 22,
                    cuts: Sequence[tuple[Cut, str]] = ()) -> Text:
     """Everything `landscape --format text` prints, as rich Text: title, map, scale, legend, and

@@ -61,14 +61,6 @@ def check_symbol(check: GradCheck) -> str:
     return symbol(parse_quantity(check.name))
 
 
-def change_decimals(old: float, new: float, decimals: int, most: int = 12) -> int:
-    """At least `decimals`, and as many more as it takes for a change to show: an update of 0.0007
-    reads 0.3000 → 0.3007, never 0.300 → 0.300 ↑ (up to `most` decimals)."""
-    while old != new and decimals < most and cell(old, decimals) == cell(new, decimals):
-        decimals += 1
-    return decimals
-
-
 def update_table(step: Step, decimals: int, max_rows: int = 10, max_cols: int = 6,
                  hidden: frozenset[tuple[int, int]] = frozenset()) -> Table | None:
     """For an update step: each parameter's old value → new value, with ↑/↓ for the direction;
@@ -154,4 +146,3 @@ def step_renderable(step: Step, view: View = View(), show_sources: bool = True, 
     if checks and step.check is not None:
         parts.append(check_table(step.check))
     return Group(*parts, Text(""))
-

@@ -226,10 +226,6 @@ class QuizSession:
             self._hidden = (place, asked, {key: frozenset(found) for key, found in cells.items()})
         return self._hidden[2]
 
-    def answer_of(self, step: Step, key: Quantity, cell: tuple[int, int]) -> Answer | None:
-        """The answer given for a cell of `step`, if any."""
-        return self.answers.get((step.iteration, step.index, key, cell))
-
     # -- answering ------------------------------------------------------------------------------
 
     def answer(self, steps: Sequence[Step], step: Step, given: float) -> Answer:

@@ -21,7 +21,7 @@ from backprop_tui.core.dense.network import Params
 from backprop_tui.core.dense.operation import OpKind, Operation
 from backprop_tui.core.dense.run import Iteration, activations_of
 from backprop_tui.core.scenario.model import Scenario
-from backprop_tui.core.vocab import ActivationName, Kind, LossName, Parameter, Phase, Quantity, Role
+from backprop_tui.core.vocab import ActivationName, Kind, Parameter, Phase, Quantity, Role
 from backprop_tui.i18n import N_
 
 PHASES: tuple[Phase, ...] = tuple(Phase)
