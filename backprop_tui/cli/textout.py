@@ -249,6 +249,16 @@ PROBE = "θ∂¹ᵀŷσ→─│┌…"
 """Characters the product prints; a stream that cannot encode all of them gets the fallback."""
 
 
+def encodes(stream: Any, text: str) -> bool:
+    """Whether `stream` can write `text` (PYTHONIOENCODING=ascii and LC_ALL=C cannot); a stream
+    that names no encoding is taken to hold ASCII only."""
+    try:
+        text.encode(getattr(stream, "encoding", None) or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
 def needs_fallback(stream: Any) -> bool:
     """True when `stream` has an encoding that cannot hold the product's symbols."""
     encoding = getattr(stream, "encoding", None)
