@@ -95,6 +95,18 @@ def test_a_cache_that_cannot_be_written_costs_nothing(tmp_path: Path) -> None:
     assert blocker.read_text() == "a file where the folder should be"
 
 
+def test_a_bug_while_writing_the_cache_is_not_taken_for_a_cache_that_cannot_be_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only a write that the system refuses (OSError, or fileio's UserError for one) is harmless;
+    anything else is a bug, raised rather than hidden as a missing cache."""
+    def broken(folder: Path, keep: Path) -> None:
+        raise ZeroDivisionError("a bug in pruning")
+
+    monkeypatch.setattr(decoded, "_prune", broken)
+    with pytest.raises(ZeroDivisionError, match="a bug in pruning"):
+        _load(write_fashion_like(tmp_path / "data", n_train=20, n_test=10), tmp_path / "cache")
+
+
 def test_only_the_newest_cache_files_are_kept(tmp_path: Path) -> None:
     import os
 
