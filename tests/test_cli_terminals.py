@@ -14,8 +14,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from backprop_tui.core.cnn.idx import write_idx
 from backprop_tui.core.strict_json import loads_strict
+
+from support.fashion_data import write_idx
 
 ROOT = Path(__file__).parents[1]
 

@@ -127,7 +127,7 @@ def test_a_named_data_folder_is_used_or_an_error(isolated: Path, small_scenario:
 
 
 def test_data_of_another_image_size(isolated: Path, small_scenario: Path, capsys) -> None:
-    from backprop_tui.core.cnn.idx import write_idx
+    from support.fashion_data import write_idx
 
     folder = isolated / "big"
     folder.mkdir()

@@ -7,12 +7,23 @@ this as `support.fashion_data`.
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import numpy as np
 
 from backprop_tui.cli.main import main
-from backprop_tui.core.cnn.idx import write_idx
+from backprop_tui.core.cnn.idx import encode_idx
+
+
+def write_idx(path: Path | str, array: np.ndarray, compress: bool | None = None) -> None:
+    """Write `array` as an IDX file (core/cnn/idx.encode_idx), gzipped when `compress` is true or
+    the name ends in .gz: the product only reads IDX files, so the tests write their own."""
+    path = Path(path)
+    data = encode_idx(array)
+    if compress if compress is not None else path.suffix == ".gz":
+        data = gzip.compress(data, compresslevel=6, mtime=0)
+    path.write_bytes(data)
 
 
 def fashion_like(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
