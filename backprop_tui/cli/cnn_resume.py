@@ -33,6 +33,7 @@ _IGNORED_WHEN_COMPARING = ("title", "description", *TRANSLATED_KEYS, "training.e
 
 
 def flag(dest: str) -> str:
+    """The command-line flag of an argparse dest: learning_rate -> --learning-rate."""
     return "--" + dest.replace("_", "-")
 
 

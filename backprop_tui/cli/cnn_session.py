@@ -114,6 +114,7 @@ class TrainingSession:
 
     @property
     def scenario(self) -> CnnScenario:
+        """The run's CNN scenario."""
         return self.run.scenario
 
     def headline(self) -> str:

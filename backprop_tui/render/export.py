@@ -65,6 +65,8 @@ def key_json(key: Quantity) -> dict[str, Any]:
 
 
 def matrix_json(step: Step, m: Matrix) -> dict[str, Any]:
+    """A step's matrix: its symbol, key, shape, role, whether it is shown, and its values (inf and
+    NaN as text), as docs/trace-format.md lists them."""
     return {"name": matrix_symbol(step, m.key), "key": key_json(m.key), "shape": list(m.shape), "role": str(m.role),
             "shown": m.shown, "transpose_of": None if m.transpose_of is None else symbol(m.transpose_of),
             "values": _nested(m.values)}
@@ -81,6 +83,8 @@ def operation_json(op: Operation) -> dict[str, Any]:
 
 
 def step_json(step: Step) -> dict[str, Any]:
+    """One step as the JSON trace writes it (docs/trace-format.md): where it stands in the walk,
+    its title and equation, its operations, its matrices, its notes and its gradient check."""
     data: dict[str, Any] = {
         "iteration": step.iteration, "index": step.index, "phase": str(step.phase), "layer": step.layer,
         "parameter": None if step.parameter is None else str(step.parameter),
@@ -125,6 +129,8 @@ def steps_by_iteration(steps: list[Step]) -> dict[int, list[Step]]:
 
 
 def to_json(scenario: Scenario, iterations: list[Iteration], steps: list[Step]) -> str:
+    """`trace --format json`: the scenario and every iteration with its steps, as strict JSON
+    (docs/trace-format.md, version TRACE_FORMAT_VERSION)."""
     by_iteration = steps_by_iteration(steps)
     document = {
         "format_version": TRACE_FORMAT_VERSION,

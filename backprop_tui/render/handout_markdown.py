@@ -21,8 +21,8 @@ from rich.cells import cell_len
 from backprop_tui.render.board import Const, Factor, Line, Token
 from backprop_tui.i18n import N_, _
 from backprop_tui.render.describe import scenario_description, scenario_title
-from backprop_tui.render.handout import (BLANK_TEXT, Handout, IterationBoard, StepBoard, Summary, batch_sentence, chain_lines,
-                                        network_sentence, phase_word, step_tag)
+from backprop_tui.render.handout import (BLANK_TEXT, Chain, Handout, IterationBoard, StepBoard, Summary,
+                                        batch_sentence, chain_lines, network_sentence, phase_word, step_tag)
 from backprop_tui.render.notation import symbol
 from backprop_tui.render.numbers import cell, shape
 from backprop_tui.render.worked import count, fmt
@@ -188,7 +188,7 @@ def _chain(chain, out: list[str]) -> None:
     out += ["#### " + chain_heading(chain), "", "```text", *chain_lines(chain), "```", ""]
 
 
-def chain_heading(chain) -> str:
+def chain_heading(chain: Chain) -> str:
     """"Chain rule for theta1[1,1]"."""
     return _("Chain rule for {cell}").format(cell=chain.cell.ascii)
 

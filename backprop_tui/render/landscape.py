@@ -84,6 +84,8 @@ class MapFrame:
         return col, row
 
     def inside(self, col: float, row: float) -> bool:
+        """Whether a point in cell coordinates (col, row) falls on the map (cells are centred on
+        whole numbers)."""
         return -0.5 <= col < self.width - 0.5 and -0.5 <= row < self.height - 0.5
 
 

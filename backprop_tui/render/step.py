@@ -26,6 +26,7 @@ def shown_matrices(step: Step, show_sources: bool) -> list[Matrix]:
 
 
 def header_text(step: Step) -> Text:
+    """The step's heading: its phase (and layer) in reverse video, then its title."""
     layer = _(" · layer {layer}").format(layer=step.layer) if step.layer else ""
     return Text.assemble((f"{phase_name(step.phase)}{layer}", "bold reverse"), "  ", (title(step), "bold"))
 

@@ -101,9 +101,11 @@ class UndoStack:
         self._entries: list[Edit] = []
 
     def push(self, edit: Edit) -> None:
+        """Remember an edit just written (the newest)."""
         self._entries.append(edit)
 
     def pop(self) -> Edit | None:
+        """The newest edit, taken off the stack; None when there is nothing to undo."""
         return self._entries.pop() if self._entries else None
 
     def __len__(self) -> int:

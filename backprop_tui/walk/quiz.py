@@ -64,6 +64,7 @@ class Question:
 
     @property
     def place(self) -> tuple[int, int, Quantity, tuple[int, int]]:
+        """Where the question is asked: (iteration, step index, key, cell), the answers' key."""
         return (self.iteration, self.index, self.key, self.cell)
 
 
@@ -102,6 +103,7 @@ class Score:
 
     @property
     def answered(self) -> int:
+        """Questions answered so far: right, wrong and skipped."""
         return self.right + self.wrong + self.skipped
 
     def add(self, verdict: Verdict) -> Score:

@@ -41,6 +41,7 @@ class Matrix:
 
     @property
     def shape(self) -> tuple[int, int]:
+        """(rows, columns) of the values."""
         return (int(self.values.shape[0]), int(self.values.shape[1]))
 
     @property
@@ -107,6 +108,7 @@ class Step:
         raise KeyError(key.ascii)
 
     def has(self, key: Quantity) -> bool:
+        """Whether the step holds a matrix keyed `key`."""
         return any(m.key == key for m in self.matrices)
 
     def producer(self, key: Quantity) -> Operation | None:
@@ -115,6 +117,7 @@ class Step:
 
     @property
     def finite(self) -> bool:
+        """Whether every value of every matrix of the step is finite (no inf, no NaN)."""
         return all(np.all(np.isfinite(m.values)) for m in self.matrices)
 
 
