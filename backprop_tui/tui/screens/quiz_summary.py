@@ -23,16 +23,16 @@ from backprop_tui.render.handout import phase_word
 from backprop_tui.walk.quiz import MISTAKE_COLUMNS, PHASE_COLUMNS, QuizSession, Verdict
 
 
+def _bold_marked(text: str) -> Text:
+    """`text` with each part between ** in bold, as markdown shows it (the marks left out)."""
+    return Text.assemble(*[(part, "bold") if i % 2 else part for i, part in enumerate(text.split("**"))])
+
+
 def summary_renderable(session: QuizSession) -> RenderableType:
     """Score, a table by phase, a table by mistake, and each answer that was not right."""
-    s = session.score
     parts: list[RenderableType] = [
         Text(_("Quiz on {name}").format(name=session.name), style="bold"),
-        Text.assemble((_("{right} right, {wrong} wrong, {skipped} skipped").format(
-                          right=s.right, wrong=s.wrong, skipped=s.skipped), "bold"),
-                      _(" of {asked} asked (right within {relative} relative or {absolute} absolute)").format(
-                          asked=s.answered, relative=f"{session.tolerance.relative:g}",
-                          absolute=f"{session.tolerance.absolute:g}")),
+        _bold_marked(session.score_sentence()),
     ]
     phases = Table(title=_("By phase"), title_justify="left", box=None, padding=(0, 1))
     for index, column in enumerate(PHASE_COLUMNS):
