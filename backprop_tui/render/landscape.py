@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import math
-from dataclasses import dataclass
 from collections.abc import Sequence
 from typing import Any
 
@@ -58,15 +57,6 @@ def bands(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
     """The band (0 … len(RAMP) − 1) of each value; inf is the top band, NaN −1."""
     index = np.clip(np.searchsorted(edges, values, side="right") - 1, 0, len(RAMP) - 1)
     return np.where(np.isnan(values), -1, index)
-
-
-@dataclass(frozen=True)
-class Marks:
-    """Where each path is drawn on a map of `width` × `height` cells: cells per path, and the
-    cells where a path leaves the area or diverges."""
-
-    cells: tuple[list[tuple[int, int]], ...]
-    edges: tuple[tuple[int, int] | None, ...]
 
 
 class MapFrame:

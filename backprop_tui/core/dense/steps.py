@@ -24,8 +24,6 @@ from backprop_tui.core.scenario.model import Scenario
 from backprop_tui.core.vocab import ActivationName, Kind, Parameter, Phase, Quantity, Role
 from backprop_tui.i18n import N_
 
-PHASES: tuple[Phase, ...] = tuple(Phase)
-
 
 @dataclass(frozen=True)
 class Matrix:
