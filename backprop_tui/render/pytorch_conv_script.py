@@ -30,7 +30,9 @@ from backprop_tui.render.pytorch_script import (
     _FULL_BATCH, _LOGIT_LOSSES, _MINI_BATCH, _MODULES, _PLAIN,
     _STEP_CLASS, MAX_WRITTEN_INDICES, SUPERSCRIPTS, loss_function,
 )
-from backprop_tui.render.script_text import JSON_HELPERS, comment_text, docstring_text, float_text, matrix_literal
+from backprop_tui.render.script_text import (
+    JSON_HELPERS, PRINT_LOSSES, comment_text, docstring_text, float_text, matrix_literal,
+)
 
 
 ROW_WRAP = 12
@@ -87,6 +89,7 @@ def conv_script(export: ConvExport) -> str:
         "optimizer": _optimizer(scenario),
         "batches": _batches(export),
         "json_helpers": JSON_HELPERS,
+        "print_losses": PRINT_LOSSES,
     }
     return _SCRIPT.substitute(values)
 
@@ -525,16 +528,7 @@ def main():
         document = {"iterations": records} if args.json else {"gradients": gradients}
         print(json.dumps(document, indent=1, allow_nan=False))
         return
-    width = len(str(ITERATIONS))
-    for record in records:
-        loss = record["loss"]
-        shown = f"{loss:.12g}" if isinstance(loss, float) else loss
-        note = "  (diverged)" if record["diverged"] else ""
-        print(f"iteration {record['iteration']:>{width}}: loss {shown}{note}")
-
-
-if __name__ == "__main__":
-    main()
+$print_losses
 ''')
 
 SCRIPT_TEXT: frozenset[str] = frozenset(

@@ -57,3 +57,18 @@ def nested(tensor):
     return [nested(row) for row in tensor]'''
 """The JSON helpers every exported stepper script defines (it imports `math`): each script stands
 alone, so the same source text is written into each, from this one place. Code, not interface text."""
+
+
+PRINT_LOSSES = '''\
+    width = len(str(ITERATIONS))
+    for record in records:
+        loss = record["loss"]
+        shown = f"{loss:.12g}" if isinstance(loss, float) else loss
+        note = "  (diverged)" if record["diverged"] else ""
+        print(f"iteration {record['iteration']:>{width}}: loss {shown}{note}")
+
+
+if __name__ == "__main__":
+    main()'''
+"""The end of every exported stepper script's main() (after its JSON branch returns): the loss of
+each iteration, one line each, then the script's entry point. Code, not interface text."""

@@ -188,7 +188,8 @@ UNTRANSLATABLE: dict[str, set[str]] = {
         "# backprop-tui found no Fashion-MNIST when this script was written: pass --data-dir\n"
         "# (or run `backprop-tui data download` and export again).",
         "no PyTorch form for the schedule "},                                           # a bug's message
-    "backprop_tui/render/script_text.py": {'-float("inf")', script_text.JSON_HELPERS},  # code
+    "backprop_tui/render/script_text.py": {'-float("inf")', script_text.JSON_HELPERS,  # code
+                                            script_text.PRINT_LOSSES},
     "backprop_tui/walk/stepper.py": {"Stepper"},                                      # a type annotation
     "backprop_tui/walk/focus.py": {"Pointer"},                                        # a type annotation
     "backprop_tui/walk/history.py": {" has not been computed"},                       # a bug's IndexError
