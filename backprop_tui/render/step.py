@@ -27,8 +27,9 @@ def shown_matrices(step: Step, show_sources: bool) -> list[Matrix]:
 
 def header_text(step: Step) -> Text:
     """The step's heading: its phase (and layer) in reverse video, then its title."""
-    layer = _(" · layer {layer}").format(layer=step.layer) if step.layer else ""
-    return Text.assemble((f"{phase_name(step.phase)}{layer}", "bold reverse"), "  ", (title(step), "bold"))
+    phase = phase_name(step.phase)
+    tag = _("{phase} · layer {layer}").format(phase=phase, layer=step.layer) if step.layer else phase
+    return Text.assemble((tag, "bold reverse"), "  ", (title(step), "bold"))
 
 
 def matrix_tables(step: Step, matrices: list[Matrix], view: View, cursor_key: Quantity | None = None,
