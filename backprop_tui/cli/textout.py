@@ -249,26 +249,21 @@ PROBE = "θ∂¹ᵀŷσ→─│┌…"
 """Characters the product prints; a stream that cannot encode all of them gets the fallback."""
 
 
-def encodes(stream: Any, text: str) -> bool:
-    """Whether `stream` can write `text` (PYTHONIOENCODING=ascii and LC_ALL=C cannot); a stream
-    that names no encoding is taken to hold ASCII only."""
+def encodes(stream: Any, text: str, unnamed: str = "ascii") -> bool:
+    """Whether `stream` can write `text` (PYTHONIOENCODING=ascii and LC_ALL=C cannot). A stream
+    that names no encoding is taken to have `unnamed` (ASCII unless the caller knows better); an
+    encoding Python does not know cannot write it."""
     try:
-        text.encode(getattr(stream, "encoding", None) or "ascii")
+        text.encode(getattr(stream, "encoding", None) or unnamed)
     except (UnicodeEncodeError, LookupError):
         return False
     return True
 
 
 def needs_fallback(stream: Any) -> bool:
-    """True when `stream` has an encoding that cannot hold the product's symbols."""
-    encoding = getattr(stream, "encoding", None)
-    if not encoding:
-        return False
-    try:
-        PROBE.encode(encoding)
-    except (UnicodeEncodeError, LookupError):
-        return True
-    return False
+    """True when `stream` has an encoding that cannot hold the product's symbols (a stream that
+    names none is left alone)."""
+    return not encodes(stream, PROBE, unnamed="utf-8")
 
 
 class TransliteratingStream:
@@ -358,9 +353,4 @@ def json_for(stream: Any, text: str) -> str:
     """
     from backprop_tui.core.strict_json import ascii_escaped
 
-    encoding = getattr(stream, "encoding", None) or "utf-8"
-    try:
-        text.encode(encoding)
-    except (UnicodeEncodeError, LookupError):
-        return ascii_escaped(text)
-    return text
+    return text if encodes(stream, text, unnamed="utf-8") else ascii_escaped(text)
