@@ -8,6 +8,7 @@ import pytest
 
 from backprop_tui.cli.main import main
 from support.cli_run import run_cli
+from support.dense_cases import DIVERGING
 
 
 
@@ -93,21 +94,7 @@ def test_python_dash_m_entry_point():
 
 def test_diverging_scenario_is_reported_in_every_format(capsys, tmp_path):
     path = tmp_path / "blowup.toml"
-    path.write_text("""
-[network]
-inputs = 1
-loss = "squared_error"
-[[layer]]
-units = 1
-activation = "identity"
-weights = [[1.0]]
-[data]
-inputs = [[3.0], [-2.0]]
-targets = [[1.0], [2.0]]
-[training]
-learning_rate = 100000.0
-iterations = 70
-""")
+    path.write_text(DIVERGING, encoding="utf-8")
     code, out, _ = run_cli(capsys, "trace", str(path), "--format", "json")
     assert code == 0
     doc = json.loads(out)

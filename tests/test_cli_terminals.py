@@ -14,8 +14,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from backprop_tui.core.cnn.idx import write_idx
 from backprop_tui.core.strict_json import loads_strict
+
+from support.dense_cases import DIVERGING
+from support.fashion_data import write_idx
 
 ROOT = Path(__file__).parents[1]
 
@@ -256,21 +258,6 @@ def test_ctrl_c_sent_by_the_terminal_while_a_command_starts(after):
 
 
 # -- strict JSON ----------------------------------------------------------------------------------
-
-DIVERGING = """
-[network]
-inputs = 1
-[[layer]]
-units = 1
-activation = "identity"
-weights = [[1.0]]
-[data]
-inputs = [[3.0], [-2.0]]
-targets = [[1.0], [2.0]]
-[training]
-learning_rate = 100000.0
-iterations = 70
-"""
 
 
 def test_trace_json_of_a_diverging_run_is_strict_json(tmp_path):

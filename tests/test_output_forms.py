@@ -13,7 +13,7 @@ from rich.table import Table
 
 from backprop_tui.cli.textout import TransliteratingStream, ascii_form, ascii_safe_output, transliterate
 from backprop_tui.core import strict_json
-from backprop_tui.core.wording import article, count, with_article
+from backprop_tui.core.wording import article, count
 
 
 @pytest.mark.parametrize("char, form", [
@@ -131,4 +131,3 @@ def test_irregular_plurals():
 ])
 def test_articles(word, expected):
     assert article(word) == expected
-    assert with_article(word) == f"{expected} {word}" or not word

@@ -14,13 +14,14 @@ import argparse
 import math
 import re
 import sys
+from collections.abc import Callable
 from typing import NoReturn
 
 from backprop_tui.cli.textout import text_width, wrap
 from backprop_tui.i18n import N_, _
 
 
-def whole_number(minimum: int, maximum: int | None = None):
+def whole_number(minimum: int, maximum: int | None = None) -> Callable[[str], int]:
     """An argparse type: an int of at least `minimum` (and at most `maximum`).
 
     Its ArgumentTypeError is in the interface language (the parser is built after it is chosen).
@@ -61,7 +62,7 @@ def finite_number(text: str) -> float:
     return value
 
 
-def number_in(minimum: float, maximum: float, above: bool = False):
+def number_in(minimum: float, maximum: float, above: bool = False) -> Callable[[str], float]:
     """An argparse type: a finite float from `minimum` (or, with `above`, above it) to `maximum`.
 
     `above` suits a learning rate (0 excluded), the default a momentum coefficient.

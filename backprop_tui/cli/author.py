@@ -48,6 +48,9 @@ def _sizes(text: str) -> list[int]:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
+    """`compare`: every variant's loss at the chosen iterations, as a table and a plot (or JSON).
+
+    Raises UserError for a CNN scenario and ScenarioError for a file with problems."""
     from backprop_tui.core.dense.compare import compare, default_iterations, default_points
     from backprop_tui.core.scenario.load import load
     from backprop_tui.render.compare import comparison_json, comparison_text
@@ -87,6 +90,9 @@ def _refuse_cnn(name: str) -> None:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    """`new`: write a commented scenario file that validates as written, atomically.
+
+    Raises UserError when the file exists (without --force) or is a directory."""
     from backprop_tui.core.fileio import atomic_write_text
     from backprop_tui.core.scenario.template import scenario_text
     from backprop_tui.core.wording import article

@@ -45,9 +45,11 @@ class BrowseJob:
                                  if name.endswith(".weight") and value.ndim == 4), None)
 
     def filters(self) -> np.ndarray | None:
+        """A copy of the first convolution's weights (filters × channels × k × k), None without one."""
         return None if self._first_conv is None else self.run_.params[self._first_conv].copy()
 
     def run(self, reporter: object) -> str:
+        """Never called: the browse screen is built with train=False. Raises RuntimeError."""
         raise RuntimeError("a checkpoint opened read-only is never trained")  # the screen is built with train=False
 
     def request_stop(self, reason: str) -> None:
@@ -56,7 +58,6 @@ class BrowseJob:
 
 def browse_command(args: argparse.Namespace) -> int:
     """Open the browse screen on args.checkpoint (evaluated once on the test set first)."""
-    from backprop_tui.tui.screens.browse import BrowseScreen
     from backprop_tui.tui.training_app import ScreenApp
 
     screen = browse_screen(args)

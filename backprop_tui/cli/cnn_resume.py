@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from backprop_tui.core import strict_json
-from backprop_tui.core.cnn import limits
 from backprop_tui.core.cnn.checkpoint import Checkpoint, load_checkpoint
 from backprop_tui.core.cnn.config import TRANSLATED_KEYS, CnnScenario, load_cnn_scenario, memory_problem
 from backprop_tui.core.cnn.data import DataRecord, Dataset
@@ -34,6 +33,7 @@ _IGNORED_WHEN_COMPARING = ("title", "description", *TRANSLATED_KEYS, "training.e
 
 
 def flag(dest: str) -> str:
+    """The command-line flag of an argparse dest: learning_rate -> --learning-rate."""
     return "--" + dest.replace("_", "-")
 
 

@@ -32,8 +32,8 @@ from backprop_tui.cli.cnn_resume import (
     check_same_data, refuse_existing, resume_command, resumed_run, scenario_with_overrides, schedule_note,
 )
 from backprop_tui.cli.progress import PlainProgress, RichProgress, live_terminal
-from backprop_tui.i18n import N_, Message, _, ngettext
-from backprop_tui.render.cnn_report import error_text, full_report, scenario_title
+from backprop_tui.i18n import N_, Message, _, error_text, ngettext
+from backprop_tui.render.cnn_report import full_report, scenario_title
 from backprop_tui.core.cnn.train import (
     Evaluation, Hooks, TrainState, TrainingDiverged, batch_count, evaluate, train,
 )
@@ -114,6 +114,7 @@ class TrainingSession:
 
     @property
     def scenario(self) -> CnnScenario:
+        """The run's CNN scenario."""
         return self.run.scenario
 
     def headline(self) -> str:

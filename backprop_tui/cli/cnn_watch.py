@@ -53,11 +53,14 @@ class WatchJob:
                                  and session.network.params[name].ndim == 4), None)
 
     def filters(self) -> np.ndarray | None:
+        """A copy of the first convolution's weights now (filters × channels × k × k), None without one."""
         if self._first_conv is None:
             return None
         return self.session.network.params[self._first_conv].copy()
 
     def run(self, reporter: Any) -> str:
+        """Train (in the screen's worker) and say how it ended: finished with the test accuracy, or
+        stopped with where the checkpoint is. Raises UserError (kept in `error`) for a failed run."""
         session = self.session
         session.stop.training = True
         try:
@@ -80,6 +83,7 @@ class WatchJob:
                                             checkpoint=session.checkpoint_path)
 
     def request_stop(self, reason: str) -> None:
+        """Ask the training to stop after its current batch (the checkpoint is written then)."""
         self.session.stop.ask(reason, STOP_EXIT)
 
 

@@ -7,9 +7,15 @@ so, load it with its images and compute its iterations and steps with the conv e
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from backprop_tui.core.errors import UserError
 from backprop_tui.i18n import _
+
+if TYPE_CHECKING:
+    from backprop_tui.core.dense.run import Iteration
+    from backprop_tui.core.dense.steps import Step
+    from backprop_tui.core.scenario.conv_model import ConvScenario
 
 
 def is_conv(path: Path) -> bool:
@@ -24,7 +30,7 @@ def is_conv(path: Path) -> bool:
         return False
 
 
-def load_conv_scenario(path: Path, variant: str | None = None):
+def load_conv_scenario(path: Path, variant: str | None = None) -> ConvScenario:
     """The scenario with its images; a --variant is refused (convolutional scenarios have none).
 
     Raises ScenarioError (the file) or UserError (the flag, or the data set not found).
@@ -38,7 +44,7 @@ def load_conv_scenario(path: Path, variant: str | None = None):
     return load_stepping_conv(path)
 
 
-def conv_iterations(scenario, count: int, checks: bool = True) -> tuple[list, list]:
+def conv_iterations(scenario: ConvScenario, count: int, checks: bool = True) -> tuple[list[Iteration], list[Step]]:
     """(iterations, steps) of the first `count` updates."""
     from backprop_tui.core.dense.conv_run import run
     from backprop_tui.core.dense.conv_steps import build_conv_steps

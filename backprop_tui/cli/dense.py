@@ -5,12 +5,18 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from backprop_tui.cli.args import whole_number
 from backprop_tui.cli.handout import add_handout_arguments, refuse_handout_options, walk_length, write_trace_handout
 from backprop_tui.core.errors import UserError
 from backprop_tui.i18n import _, error_text, language, ngettext, translated
+
+if TYPE_CHECKING:
+    from backprop_tui.core.dense.run import Iteration
+    from backprop_tui.core.dense.steps import Step
+    from backprop_tui.core.scenario.conv_model import ConvScenario
+    from backprop_tui.core.scenario.model import Scenario
 
 
 MAX_TRACE_ITERATIONS = 2000
@@ -67,7 +73,7 @@ def stepping_scenario_path(name: str) -> Path:
     return path
 
 
-def require_variant(scenario, name: str, flag: str = "--variant") -> None:
+def require_variant(scenario: Scenario, name: str, flag: str = "--variant") -> None:
     """Refuse a --variant the scenario does not have: a mistyped flag, not a broken file.
 
     Raises UserError naming the flag, the file, a near miss and the variants there are.
@@ -130,7 +136,8 @@ def open_checkpoint_image(checkpoint: str, image: int) -> int:
     return 0
 
 
-def trace_text(scenario, iterations, steps, decimals: int, width: int | None = None) -> str:
+def trace_text(scenario: Scenario | ConvScenario, iterations: list[Iteration], steps: list[Step], decimals: int,
+               width: int | None = None) -> str:
     """The text trace, rendered to a string through the shared rich renderer."""
     import io
 
@@ -161,6 +168,8 @@ def trace_text(scenario, iterations, steps, decimals: int, width: int | None = N
 
 
 def cmd_trace(args: argparse.Namespace) -> int:
+    """`trace`: every step of the first iterations as text, JSON or a handout (markdown, LaTeX), to
+    stdout or atomically to --output. Raises UserError (a flag, the file) or ScenarioError."""
     from rich.console import Console
 
     from backprop_tui.cli.textout import json_for
@@ -225,6 +234,7 @@ def cmd_trace(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    """`validate`: check each scenario file and report every problem; 2 when any file has one."""
     from backprop_tui.core.cnn.config import load_cnn_scenario
     from backprop_tui.core.scenario.bundled import resolve
     from backprop_tui.core.scenario.errors import ScenarioError
@@ -252,6 +262,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_scenarios(args: argparse.Namespace) -> int:
+    """`scenarios`: list the bundled scenarios, each with its kind and title."""
     from backprop_tui.core.scenario.bundled import bundled_dir, bundled_names
     from backprop_tui.core.scenario.kind import scenario_kind
     from backprop_tui.core.scenario.toml_source import read_toml

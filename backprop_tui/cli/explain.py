@@ -11,6 +11,7 @@ import sys
 from typing import Any
 
 from backprop_tui.cli.args import whole_number
+from backprop_tui.cli.textout import encodes
 from backprop_tui.core.errors import UserError
 from backprop_tui.i18n import _, error_text
 
@@ -45,15 +46,6 @@ def computed_names(steps: list) -> list[str]:
         for op in step.operations:
             names += [key.ascii for key in op.results if key.ascii not in names]
     return names
-
-
-def _encodes(stream: Any, text: str) -> bool:
-    """Whether `stream` can write `text` (PYTHONIOENCODING=ascii and LC_ALL=C cannot)."""
-    try:
-        text.encode(getattr(stream, "encoding", None) or "ascii")
-    except (UnicodeEncodeError, LookupError):
-        return False
-    return True
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
@@ -107,9 +99,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
         # one cell (named, or a 1×1 quantity such as E) is one document; a whole matrix lists its cells
         document = {"scenario": path.name, "variant": args.variant, "iteration": args.iteration,
                     "cells": data} if len(cells) > 1 else {"scenario": path.name, "variant": args.variant, **data[0]}
-        sys.stdout.write(dumps(document, indent=2, ascii_only=not _encodes(sys.stdout, UNICODE_SAMPLE)) + "\n")
+        sys.stdout.write(dumps(document, indent=2, ascii_only=not encodes(sys.stdout, UNICODE_SAMPLE)) + "\n")
         return 0
-    ascii = not _encodes(sys.stdout, UNICODE_SAMPLE)
+    ascii = not encodes(sys.stdout, UNICODE_SAMPLE)
     for at in cells:
         print(worked(step, cell.key, at, ascii=ascii).line)
     return 0

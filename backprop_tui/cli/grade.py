@@ -13,7 +13,7 @@ import sys
 from typing import Any
 
 from backprop_tui.cli.args import number_in
-from backprop_tui.cli.textout import pad, text_width, wrap
+from backprop_tui.cli.textout import encodes, pad, text_width, wrap
 from backprop_tui.i18n import N_, _
 
 UNICODE_SAMPLE = "θ¹ᵀ₂₁·σ′−∂ŷ½"
@@ -67,7 +67,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     if args.format == "json":
         from backprop_tui.core.strict_json import dumps
 
-        sys.stdout.write(dumps(report_json(graded), indent=2, ascii_only=not _encodes(sys.stdout, UNICODE_SAMPLE))
+        sys.stdout.write(dumps(report_json(graded), indent=2, ascii_only=not encodes(sys.stdout, UNICODE_SAMPLE))
                          + "\n")
     else:
         import shutil
@@ -76,15 +76,6 @@ def cmd_grade(args: argparse.Namespace) -> int:
         width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
         sys.stdout.write(report_text(graded, path.name, sheet.file, width))
     return 0
-
-
-def _encodes(stream: Any, text: str) -> bool:
-    """Whether `stream` can write `text` (PYTHONIOENCODING=ascii and LC_ALL=C cannot)."""
-    try:
-        text.encode(getattr(stream, "encoding", None) or "ascii")
-    except (UnicodeEncodeError, LookupError):
-        return False
-    return True
 
 
 class _Iterations:

@@ -34,7 +34,6 @@ DEFAULT_COMMAND = "open"
 
 def build_parser() -> tuple[argparse.ArgumentParser, frozenset[str]]:
     """The full parser and its subcommand names; each area registers its own subcommands."""
-    import argparse
     import importlib
 
     from backprop_tui.cli.args import Parser
@@ -134,8 +133,10 @@ def _choose_language(args_list: list[str]) -> list[str]:
 def _use_language(language: str) -> None:
     """Draw every message in `language`, or in English when stdout cannot show it (with a note)."""
     from backprop_tui import i18n
+    from backprop_tui.cli.textout import encodes
 
-    if language != i18n.DEFAULT and not _can_write(sys.stdout, i18n.own_name(language)):
+    # a stream that names no encoding is taken to hold the language (utf-8)
+    if language != i18n.DEFAULT and not encodes(sys.stdout, i18n.own_name(language), unnamed="utf-8"):
         # an ASCII terminal would show Korean as "??"; English keeps the ASCII fallback readable.
         # The note is English: it is said because this output cannot show the other language.
         print(ENCODING_NOTE.format(encoding=sys.stdout.encoding, language=repr(language)), file=sys.stderr)
@@ -145,18 +146,6 @@ def _use_language(language: str) -> None:
 
 ENCODING_NOTE = "note: this output's encoding ({encoding}) cannot show {language} text; writing English"
 """Said in English when stdout cannot show the language asked for."""
-
-
-def _can_write(stream: object, sample: str) -> bool:
-    """Whether `stream`'s encoding can hold `sample` (a stream without one is taken to hold it)."""
-    encoding = getattr(stream, "encoding", None)
-    if not encoding:
-        return True
-    try:
-        sample.encode(encoding)
-    except (UnicodeEncodeError, LookupError):
-        return False
-    return True
 
 
 def interrupted() -> int:

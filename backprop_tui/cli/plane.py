@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from backprop_tui.cli.args import whole_number
 from backprop_tui.core.errors import UserError
 from backprop_tui.i18n import _, error_text
+
+if TYPE_CHECKING:
+    from backprop_tui.core.dense.plane import InputPlane, UnitPlane
 
 MAX_ITERATION = 100_000
 """Each update is one engine step; beyond this the picture waits on a training run."""
@@ -90,7 +93,7 @@ def in_colour(console: Any) -> bool:
     return console.color_system is not None and not console.no_color and can_encode(sys.stdout, UPPER_HALF + "━")
 
 
-def chosen_unit(plane, unit: tuple[int, int] | None, source: str):
+def chosen_unit(plane: InputPlane, unit: tuple[int, int] | None, source: str) -> UnitPlane:
     """The UnitPlane `--unit LAYER,INDEX` names (1-based), or the first output unit by default.
 
     Raises UserError naming the units the network has.

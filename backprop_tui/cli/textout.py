@@ -249,16 +249,21 @@ PROBE = "θ∂¹ᵀŷσ→─│┌…"
 """Characters the product prints; a stream that cannot encode all of them gets the fallback."""
 
 
-def needs_fallback(stream: Any) -> bool:
-    """True when `stream` has an encoding that cannot hold the product's symbols."""
-    encoding = getattr(stream, "encoding", None)
-    if not encoding:
-        return False
+def encodes(stream: Any, text: str, unnamed: str = "ascii") -> bool:
+    """Whether `stream` can write `text` (PYTHONIOENCODING=ascii and LC_ALL=C cannot). A stream
+    that names no encoding is taken to have `unnamed` (ASCII unless the caller knows better); an
+    encoding Python does not know cannot write it."""
     try:
-        PROBE.encode(encoding)
+        text.encode(getattr(stream, "encoding", None) or unnamed)
     except (UnicodeEncodeError, LookupError):
-        return True
-    return False
+        return False
+    return True
+
+
+def needs_fallback(stream: Any) -> bool:
+    """True when `stream` has an encoding that cannot hold the product's symbols (a stream that
+    names none is left alone)."""
+    return not encodes(stream, PROBE, unnamed="utf-8")
 
 
 class TransliteratingStream:
@@ -348,9 +353,4 @@ def json_for(stream: Any, text: str) -> str:
     """
     from backprop_tui.core.strict_json import ascii_escaped
 
-    encoding = getattr(stream, "encoding", None) or "utf-8"
-    try:
-        text.encode(encoding)
-    except (UnicodeEncodeError, LookupError):
-        return ascii_escaped(text)
-    return text
+    return text if encodes(stream, text, unnamed="utf-8") else ascii_escaped(text)

@@ -83,4 +83,6 @@ def atomic_write_bytes(path: str | Path, data: bytes, what: str = FILE) -> None:
 
 
 def atomic_write_text(path: str | Path, text: str, what: str = FILE) -> None:
+    """Replace `path` with `text` in UTF-8 in one step (see atomic_writer for `what` and the
+    UserError it raises); on failure the old file is untouched."""
     atomic_write_bytes(path, text.encode("utf-8"), what)

@@ -60,8 +60,3 @@ def article(word: str) -> str:
     if lower.startswith(_AN_PREFIXES_NOT):
         return "a"
     return "an" if lower[0] in "aeiou" else "a"
-
-
-def with_article(word: str) -> str:
-    """`word` after its article: 'an 8x3', 'a 2x3', 'an int64'."""
-    return f"{article(word)} {word}"

@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from backprop_tui.core.cnn.data import CLASS_NAMES
-from backprop_tui.i18n import Message, _, language
+from backprop_tui.i18n import _, language
 
 
 def confusion_matrix(labels: np.ndarray, predictions: np.ndarray, classes: int = 10) -> np.ndarray:
@@ -98,11 +98,3 @@ def mistakes(labels: np.ndarray, predictions: np.ndarray) -> np.ndarray:
 def scenario_title(scenario: object) -> str:
     """A CNN scenario's title in the interface language (its title_ko in Korean), else its own."""
     return getattr(scenario, "titles", {}).get(language()) or getattr(scenario, "title")
-
-
-def error_text(error: BaseException) -> str:
-    """An error's message in the interface language: a core error made with an i18n Message
-    (before the language was known) is translated with its slots; any other is its str (a
-    ScenarioError's str is already drawn in the interface language)."""
-    message = error.args[0] if len(error.args) == 1 else None
-    return message.translated() if isinstance(message, Message) else str(error)

@@ -118,7 +118,7 @@ def _lines(scenario: ConvScenario, step: Step, op: Operation, blanks: frozenset[
     f = lambda key: factor(step, key, blanks)  # noqa: E731
     k = op.kind
     if k is OpKind.IM2COL:
-        return [_im2col(op, f)]
+        return [_of_maps("im2col", op, f)]
     if k is OpKind.MATMUL and op.operands[1].kind is Kind.PATCHES:
         layer = scenario.layers[(step.layer or 1) - 1]
         assert isinstance(layer, ConvLayer), "a product with patches is a conv2d layer's"
@@ -128,7 +128,7 @@ def _lines(scenario: ConvScenario, step: Step, op: Operation, blanks: frozenset[
     if k is OpKind.MAXPOOL_BACKWARD:
         return _route(op, f)
     if k is OpKind.FLATTEN:
-        return [_flatten(op, f)]
+        return [_of_maps("flatten", op, f)]
     if k is OpKind.UNFLATTEN:
         return _unflatten(op, f)
     if k is OpKind.COL2IM:
@@ -150,14 +150,15 @@ def _map_tokens(whole: Factor, image: Shape3, samples: int) -> list[Token]:
     return tokens
 
 
-def _im2col(op: Operation, f: FactorOf) -> Line:
-    """P = im2col(the input's maps): the maps, then the patch matrix."""
+def _of_maps(name: str, op: Operation, f: FactorOf) -> Line:
+    """result = name(the input's maps), each map written out, then the result: im2col's patch
+    matrix P, or flatten's one column per sample."""
     source, image = f(op.operands[0]), op.image
     many = image[0] * _samples(op) > 1
-    opening = _open("im2col", many)
+    opening = _open(name, many)
     closing = PLAIN_CLOSE if many else CLOSE
     tokens = (opening, *_map_tokens(source, image, _samples(op)), closing)
-    return Line(op.result, tokens, f(op.result), symbolic=(_open("im2col"), source, CLOSE))
+    return Line(op.result, tokens, f(op.result), symbolic=(_open(name), source, CLOSE))
 
 
 def _fold_rows(key: Quantity, whole: Factor, image: Shape3) -> list[Line]:
@@ -224,16 +225,6 @@ def _route(op: Operation, f: FactorOf) -> list[Line]:
         lines.append(Line(op.result, tokens, replace(result, values=out, digits=None), symbolic=symbolic,
                           label=map_label(channel, sample, m)))
     return lines
-
-
-def _flatten(op: Operation, f: FactorOf) -> Line:
-    """flatten(every map) = one column per sample."""
-    source, image = f(op.operands[0]), op.image
-    many = image[0] * _samples(op) > 1
-    opening = _open("flatten", many)
-    closing = PLAIN_CLOSE if many else CLOSE
-    tokens = (opening, *_map_tokens(source, image, _samples(op)), closing)
-    return Line(op.result, tokens, f(op.result), symbolic=(_open("flatten"), source, CLOSE))
 
 
 def _unflatten(op: Operation, f: FactorOf) -> list[Line]:

@@ -16,13 +16,8 @@ from backprop_tui.core.dense.steps import Matrix, Step, first_divergent_step
 from backprop_tui.core.scenario.model import Scenario
 from backprop_tui.core import strict_json
 from backprop_tui.core.vocab import Quantity
-from backprop_tui.i18n import _
-from backprop_tui.render.describe import (equation, equation_latex, matrix_latex, matrix_symbol, notes,
-                                         scenario_description, scenario_title, title)
-from backprop_tui.render.handout import batch_sentence, check_sentence, diverged_sentence, network_sentence, step_tag
-from backprop_tui.render.matrix import matrix_text, step_decimals
+from backprop_tui.render.describe import equation, equation_latex, matrix_symbol, notes, title
 from backprop_tui.render.notation import symbol
-from backprop_tui.render.numbers import cell, shape
 from backprop_tui.render.step import check_symbol
 
 TRACE_FORMAT_VERSION = 1
@@ -70,6 +65,8 @@ def key_json(key: Quantity) -> dict[str, Any]:
 
 
 def matrix_json(step: Step, m: Matrix) -> dict[str, Any]:
+    """A step's matrix: its symbol, key, shape, role, whether it is shown, and its values (inf and
+    NaN as text), as docs/trace-format.md lists them."""
     return {"name": matrix_symbol(step, m.key), "key": key_json(m.key), "shape": list(m.shape), "role": str(m.role),
             "shown": m.shown, "transpose_of": None if m.transpose_of is None else symbol(m.transpose_of),
             "values": _nested(m.values)}
@@ -86,6 +83,8 @@ def operation_json(op: Operation) -> dict[str, Any]:
 
 
 def step_json(step: Step) -> dict[str, Any]:
+    """One step as the JSON trace writes it (docs/trace-format.md): where it stands in the walk,
+    its title and equation, its operations, its matrices, its notes and its gradient check."""
     data: dict[str, Any] = {
         "iteration": step.iteration, "index": step.index, "phase": str(step.phase), "layer": step.layer,
         "parameter": None if step.parameter is None else str(step.parameter),
@@ -130,6 +129,8 @@ def steps_by_iteration(steps: list[Step]) -> dict[int, list[Step]]:
 
 
 def to_json(scenario: Scenario, iterations: list[Iteration], steps: list[Step]) -> str:
+    """`trace --format json`: the scenario and every iteration with its steps, as strict JSON
+    (docs/trace-format.md, version TRACE_FORMAT_VERSION)."""
     by_iteration = steps_by_iteration(steps)
     document = {
         "format_version": TRACE_FORMAT_VERSION,
@@ -138,41 +139,3 @@ def to_json(scenario: Scenario, iterations: list[Iteration], steps: list[Step]) 
         "iterations": [iteration_json(it, by_iteration.get(it.number, [])) for it in iterations],
     }
     return strict_json.dumps(document, indent=1)  # inf and NaN anywhere (gradient checks too) spelt out
-
-
-def _markdown_matrix(step: Step, m: Matrix, decimals: int) -> str:
-    rows = matrix_text(m, step_decimals(step, m.key, decimals=decimals))  # old and new read differently
-    header = "| " + " | ".join(f"{c + 1}" for c in range(m.shape[1])) + " |"
-    rule = "|" + "---:|" * m.shape[1]
-    body = "\n".join("| " + " | ".join(r) + " |" for r in rows)
-    return (f"**${matrix_latex(step, m.key)}$** ({matrix_symbol(step, m.key)}, {shape(*m.shape)})\n\n"
-            f"{header}\n{rule}\n{body}\n")
-
-
-def to_markdown_tables(scenario: Scenario, iterations: list[Iteration], steps: list[Step], decimals: int = 4) -> str:
-    """Each step with its LaTeX equation, its matrices as tables, notes and checks: the markdown of
-    the convolutional scenarios, whose operations the board's handout (render/board.py) does not
-    write yet; the dense scenarios' handouts are render/handout_markdown.py."""
-    lines = [f"# {scenario_title(scenario)}", ""]
-    description = scenario_description(scenario)
-    if description:
-        lines += [description.strip(), ""]
-    lines += [network_sentence(scenario, quote="`"), ""]
-    by_iteration = steps_by_iteration(steps)
-    for it in iterations:
-        lines += ["## " + _("Iteration {number}").format(number=it.number), "",
-                  batch_sentence(tuple(int(i) + 1 for i in it.batch), cell(it.loss, 6)), ""]
-        walked = by_iteration.get(it.number, [])
-        first_bad = first_divergent_step(walked)
-        if it.diverged or first_bad is not None:
-            lines += [f"**{diverged_sentence(first_bad)}**", ""]
-        for s in walked:
-            lines += [f"### {s.index + 1}. {title(s)} ({step_tag(s)})", "", f"$$ {equation_latex(s)} $$", ""]
-            for m in s.matrices:
-                if m.shown:
-                    lines.append(_markdown_matrix(s, m, decimals))
-            lines += [f"- {note}" for note in notes(s)]
-            if s.check is not None:
-                lines.append(f"- {check_sentence(s.check)}")
-            lines.append("")
-    return "\n".join(lines).rstrip() + "\n"

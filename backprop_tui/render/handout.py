@@ -8,6 +8,7 @@ so a sheet and its key always agree.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rich.cells import cell_len
@@ -175,24 +176,26 @@ class Handout:
     """Per iteration number, the lines whose result is left blank (what the answer key holds)."""
 
 
-WALK_MORE = N_(" (pass --iterations N to walk more)")
-"""How the CLI walks further; the app says how it does (translated where drawn)."""
+def walked_in_cli(count: int) -> str:
+    """How far the CLI walked, and how it walks further: one whole sentence (no fragment glued in)."""
+    return ngettext("the walk has {count} iteration (pass --iterations N to walk more)",
+                    "the walk has {count} iterations (pass --iterations N to walk more)", count).format(count=count)
 
 
-def check_range(options: HandoutOptions, walked: int, more: str = WALK_MORE) -> tuple[int, int]:
+def check_range(options: HandoutOptions, walked: int,
+                walk_has: Callable[[int], str] = walked_in_cli) -> tuple[int, int]:
     """The iterations first..last to draw; UserError naming the option when they do not fit
-    (`more` tells how to walk further)."""
+    (`walk_has(walked)` says how far the walk went and how to walk further)."""
     last = walked if options.last is None else options.last
     if options.first < 1:
         raise UserError(_("--from {first}: iterations count from 1").format(first=options.first))
     if options.last is not None and options.first > last:
         raise UserError(_("--from {first} --to {last}: the first iteration is after the last").format(
             first=options.first, last=last))
-    has = ngettext("the walk has {count} iteration{more}", "the walk has {count} iterations{more}", walked)
     if options.first > walked:
-        raise UserError(f"--from {options.first}: " + has.format(count=walked, more=_(more)))
+        raise UserError(f"--from {options.first}: " + walk_has(walked))
     if last > walked:
-        raise UserError(f"--to {last}: " + has.format(count=walked, more=_(more)))
+        raise UserError(f"--to {last}: " + walk_has(walked))
     return options.first, last
 
 
@@ -219,13 +222,13 @@ def detailed_iterations(options: HandoutOptions, first: int, last: int) -> froze
 
 
 def build_handout(scenario: Scenario, iterations: list[Iteration], steps: list[Step],
-                  options: HandoutOptions, more: str = WALK_MORE) -> Handout:
+                  options: HandoutOptions, walk_has: Callable[[int], str] = walked_in_cli) -> Handout:
     """The handout of the walked `iterations` (and their `steps`: those of
     `detailed_iterations` are enough) that `options` choose.
 
     Raises UserError for a range outside the walk or a blank quantity no chosen step writes.
     """
-    first, last = check_range(options, len(iterations), more)
+    first, last = check_range(options, len(iterations), walk_has)
     if options.blanks and isinstance(scenario, ConvScenario):
         # a line per feature map would put part of a result in its answer key
         raise UserError(_("{name}: a sheet with blanks of a convolutional scenario is not written yet; "

@@ -14,8 +14,8 @@ from backprop_tui.i18n import _
 from backprop_tui.render.describe import scenario_description, scenario_title
 from backprop_tui.render.handout import (Handout, IterationBoard, StepBoard, Summary, batch_sentence, chain_lines,
                                         network_sentence, step_tag)
-from backprop_tui.render.handout_markdown import (chain_heading, iteration_heading, shown_indices,
-                                                  span_sentence, summary_columns, summary_heading)
+from backprop_tui.render.handout_markdown import (CellWriting, cell_text, chain_heading, iteration_heading,
+                                                  shown_indices, span_sentence, summary_columns, summary_heading)
 from backprop_tui.render.latex_text import is_hangul, latex_text
 from backprop_tui.render.notation import latex
 from backprop_tui.render.numbers import cell
@@ -67,24 +67,16 @@ def latex_number(value: float, digits: int = 4) -> str:
     return text
 
 
-def _cell(factor: Factor, row: int | None, col: int | None) -> str:
-    if row is None and col is None:
-        return "\\ddots"
-    if row is None:
-        return "\\vdots"
-    if col is None:
-        return "\\cdots"
-    if factor.blank:
-        return BLANK
-    return latex_number(float(factor.values[row, col]), factor.digits_at(row, col))
+LATEX_CELLS = CellWriting("\\ddots", "\\vdots", "\\cdots", BLANK, latex_number)
+"""Cells as the LaTeX handout writes them: LaTeX's dots, numbers in math mode (latex_number)."""
 
 
 def matrix_latex(factor: Factor) -> str:
     """A bmatrix with its shape set under it; a scalar (γ, E) as a plain number (or a box)."""
     if factor.scalar:
-        return BLANK if factor.blank else latex_number(float(factor.values[0, 0]), factor.digits_at(0, 0))
+        return cell_text(factor, 0, 0, LATEX_CELLS)
     rows, cols = factor.shape
-    body = " \\\\ ".join(" & ".join(_cell(factor, r, c) for c in shown_indices(cols)) for r in shown_indices(rows))
+    body = " \\\\ ".join(" & ".join(cell_text(factor, r, c, LATEX_CELLS) for c in shown_indices(cols)) for r in shown_indices(rows))
     return f"\\underset{{{rows}\\times {cols}}}{{\\begin{{bmatrix}} {body} \\end{{bmatrix}}}}"
 
 
@@ -104,7 +96,7 @@ the room of two columns of a row."""
 def _columns(token: Token) -> int:
     if isinstance(token, Factor) and not token.scalar:
         rows = shown_indices(token.shape[0])
-        return sum(2 if any(len(_cell(token, r, c)) > LONG for r in rows) else 1 for c in shown_indices(token.shape[1]))
+        return sum(2 if any(len(cell_text(token, r, c, LATEX_CELLS)) > LONG for r in rows) else 1 for c in shown_indices(token.shape[1]))
     return 0
 
 

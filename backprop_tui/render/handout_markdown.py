@@ -13,6 +13,7 @@ its first two and its last, with ⋮ and ⋯ between (its shape says how big it 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.cells import cell_len
@@ -20,8 +21,8 @@ from rich.cells import cell_len
 from backprop_tui.render.board import Const, Factor, Line, Token
 from backprop_tui.i18n import N_, _
 from backprop_tui.render.describe import scenario_description, scenario_title
-from backprop_tui.render.handout import (BLANK_TEXT, Handout, IterationBoard, StepBoard, Summary, batch_sentence, chain_lines,
-                                        network_sentence, phase_word, step_tag)
+from backprop_tui.render.handout import (BLANK_TEXT, Chain, Handout, IterationBoard, StepBoard, Summary,
+                                        batch_sentence, chain_lines, network_sentence, phase_word, step_tag)
 from backprop_tui.render.notation import symbol
 from backprop_tui.render.numbers import cell, shape
 from backprop_tui.render.worked import count, fmt
@@ -52,24 +53,42 @@ def shown_indices(n: int) -> list[int | None]:
     return list(range(n)) if n <= MAX_SHOWN else [0, 1, None, n - 1]
 
 
-def _cell_text(factor: Factor, row: int | None, col: int | None) -> str:
+@dataclass(frozen=True)
+class CellWriting:
+    """How one medium (markdown, LaTeX) writes a cell of a drawn matrix: the marks that stand for
+    the rows and columns left out, the empty cell of a sheet, and a number with its digits."""
+
+    both_left_out: str
+    row_left_out: str
+    column_left_out: str
+    blank: str
+    number: Callable[[float, int], str]
+
+
+MARKDOWN_CELLS = CellWriting("⋱", "⋮", "⋯", BLANK, fmt)
+"""Cells as the markdown handout writes them: Unicode ellipses, worked.fmt's numbers."""
+
+
+def cell_text(factor: Factor, row: int | None, col: int | None, writing: CellWriting = MARKDOWN_CELLS) -> str:
+    """Cell (row, col), 0-based, of `factor` as `writing` writes it; a None index is a row or
+    column left out (shown_indices), a blank factor's cells are empty boxes."""
     if row is None and col is None:
-        return "⋱"
+        return writing.both_left_out
     if row is None:
-        return "⋮"
+        return writing.row_left_out
     if col is None:
-        return "⋯"
+        return writing.column_left_out
     if factor.blank:
-        return BLANK
-    return fmt(float(factor.values[row, col]), factor.digits_at(row, col))
+        return writing.blank
+    return writing.number(float(factor.values[row, col]), factor.digits_at(row, col))
 
 
 def matrix_block(factor: Factor) -> Block:
     """A matrix in brackets with its shape centred underneath; a scalar (γ, E) as a plain number."""
     if factor.scalar:
-        return Block((BLANK if factor.blank else fmt(float(factor.values[0, 0]), factor.digits_at(0, 0)),))
+        return Block((cell_text(factor, 0, 0),))
     rows, cols = factor.shape
-    grid = [[_cell_text(factor, r, c) for c in shown_indices(cols)] for r in shown_indices(rows)]
+    grid = [[cell_text(factor, r, c) for c in shown_indices(cols)] for r in shown_indices(rows)]
     widths = [max(len(row[j]) for row in grid) for j in range(len(grid[0]))]
     body = ["  ".join(text.rjust(w) for text, w in zip(row, widths)) for row in grid]
     if len(body) == 1:
@@ -169,7 +188,7 @@ def _chain(chain, out: list[str]) -> None:
     out += ["#### " + chain_heading(chain), "", "```text", *chain_lines(chain), "```", ""]
 
 
-def chain_heading(chain) -> str:
+def chain_heading(chain: Chain) -> str:
     """"Chain rule for theta1[1,1]"."""
     return _("Chain rule for {cell}").format(cell=chain.cell.ascii)
 

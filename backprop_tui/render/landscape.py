@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import math
-from dataclasses import dataclass
 from collections.abc import Sequence
 from typing import Any
 
@@ -60,15 +59,6 @@ def bands(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(values), -1, index)
 
 
-@dataclass(frozen=True)
-class Marks:
-    """Where each path is drawn on a map of `width` × `height` cells: cells per path, and the
-    cells where a path leaves the area or diverges."""
-
-    cells: tuple[list[tuple[int, int]], ...]
-    edges: tuple[tuple[int, int] | None, ...]
-
-
 class MapFrame:
     """Maps plane coordinates to the cells of a map `width` wide and `height` tall (row 0 on top)."""
 
@@ -84,6 +74,8 @@ class MapFrame:
         return col, row
 
     def inside(self, col: float, row: float) -> bool:
+        """Whether a point in cell coordinates (col, row) falls on the map (cells are centred on
+        whole numbers)."""
         return -0.5 <= col < self.width - 0.5 and -0.5 <= row < self.height - 0.5
 
 
@@ -252,11 +244,6 @@ def cut_chart(cut: Cut, where: str, width: int = 61, height: int = 7) -> Text:
     ruler[s0], ruler[s1] = "0", "1"
     text.append(" " * 10 + "".join(ruler).rstrip() + "   " + _("s: steps of gamma"))
     return text
-
-
-def cut_text(cut: Cut, where: str, width: int = 61, height: int = 7) -> Text:
-    """The chart of `cut_chart` and the verdict line under it."""
-    return cut_chart(cut, where, width, height) + Text("\n" + cut_verdict(cut))
 
 
 def landscape_text(scape: Landscape, width: int = 60, height: int = 22,

@@ -107,11 +107,6 @@ def matrix_table(matrix: Matrix, view: View = View(), name: str | None = None) -
     return table
 
 
-def matrix_text(matrix: Matrix, decimals: int = 3) -> list[list[str]]:
-    """Every cell as text, for markdown and JSON-adjacent exports."""
-    return [[cell(float(v), decimals) for v in row] for row in matrix.values]
-
-
 OLD_OF: dict[Kind, Kind] = {Kind.THETA_NEW: Kind.THETA, Kind.B_NEW: Kind.BIAS,
                             Kind.V_THETA_NEW: Kind.V_THETA, Kind.V_B_NEW: Kind.V_B}
 """The value an update step writes, and the value it replaces: the two sides of old → new."""

@@ -30,7 +30,9 @@ from backprop_tui.render.pytorch_script import (
     _FULL_BATCH, _LOGIT_LOSSES, _MINI_BATCH, _MODULES, _PLAIN,
     _STEP_CLASS, MAX_WRITTEN_INDICES, SUPERSCRIPTS, loss_function,
 )
-from backprop_tui.render.script_text import comment_text, docstring_text, float_text, matrix_literal
+from backprop_tui.render.script_text import (
+    JSON_HELPERS, PRINT_LOSSES, comment_text, docstring_text, float_text, matrix_literal,
+)
 
 
 ROW_WRAP = 12
@@ -86,6 +88,8 @@ def conv_script(export: ConvExport) -> str:
         "loss": loss_function(scenario, logits),
         "optimizer": _optimizer(scenario),
         "batches": _batches(export),
+        "json_helpers": JSON_HELPERS,
+        "print_losses": PRINT_LOSSES,
     }
     return _SCRIPT.substitute(values)
 
@@ -472,18 +476,7 @@ def theta(module, weight):
     return weight.T
 
 
-def number_or_text(value):
-    """A float for JSON; inf and NaN (not JSON numbers) spelled as backprop-tui spells them."""
-    if math.isfinite(value):
-        return value
-    return "NaN" if math.isnan(value) else ("inf" if value > 0 else "-inf")
-
-
-def nested(tensor):
-    """A tensor as nested lists of number_or_text values."""
-    if tensor.dim() == 0:
-        return number_or_text(tensor.item())
-    return [nested(row) for row in tensor]
+$json_helpers
 
 
 def per_layer(read):
@@ -535,16 +528,7 @@ def main():
         document = {"iterations": records} if args.json else {"gradients": gradients}
         print(json.dumps(document, indent=1, allow_nan=False))
         return
-    width = len(str(ITERATIONS))
-    for record in records:
-        loss = record["loss"]
-        shown = f"{loss:.12g}" if isinstance(loss, float) else loss
-        note = "  (diverged)" if record["diverged"] else ""
-        print(f"iteration {record['iteration']:>{width}}: loss {shown}{note}")
-
-
-if __name__ == "__main__":
-    main()
+$print_losses
 ''')
 
 SCRIPT_TEXT: frozenset[str] = frozenset(

@@ -23,7 +23,7 @@ from backprop_tui.i18n import _
 from backprop_tui.core.scenario.conv_model import ConvScenario
 from backprop_tui.core.scenario.model import Scenario
 from backprop_tui.core.vocab import ActivationName, LossName, OptimizerName
-from backprop_tui.render.script_text import docstring_text, float_text, matrix_literal
+from backprop_tui.render.script_text import JSON_HELPERS, PRINT_LOSSES, docstring_text, float_text, matrix_literal
 
 MAX_WRITTEN_INDICES = 200_000
 """Mini-batch orders are written into the script; beyond this many sample numbers it stops
@@ -88,6 +88,8 @@ def dense_script(export: DenseExport) -> str:
         "loss": loss_function(scenario, logits),
         "optimizer": _optimizer(scenario),
         "batches": _batches(export),
+        "json_helpers": JSON_HELPERS,
+        "print_losses": PRINT_LOSSES,
     }
     return _SCRIPT.substitute(values)
 
@@ -368,18 +370,7 @@ def forward(x):
     return values
 
 
-def number_or_text(value):
-    """A float for JSON; inf and NaN (not JSON numbers) spelled as backprop-tui spells them."""
-    if math.isfinite(value):
-        return value
-    return "NaN" if math.isnan(value) else ("inf" if value > 0 else "-inf")
-
-
-def nested(tensor):
-    """A tensor as nested lists of number_or_text values."""
-    if tensor.dim() == 0:
-        return number_or_text(tensor.item())
-    return [nested(row) for row in tensor]
+$json_helpers
 
 
 def train():
@@ -415,14 +406,5 @@ def main():
     if args.json:
         print(json.dumps({"iterations": records}, indent=1, allow_nan=False))
         return
-    width = len(str(ITERATIONS))
-    for record in records:
-        loss = record["loss"]
-        shown = f"{loss:.12g}" if isinstance(loss, float) else loss
-        note = "  (diverged)" if record["diverged"] else ""
-        print(f"iteration {record['iteration']:>{width}}: loss {shown}{note}")
-
-
-if __name__ == "__main__":
-    main()
+$print_losses
 ''')

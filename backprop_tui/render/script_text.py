@@ -40,3 +40,35 @@ def docstring_text(text: str) -> str:
 def comment_text(text: str) -> str:
     """`text` on one line, safe after a `#`: line breaks become spaces."""
     return " ".join(text.split())
+
+
+JSON_HELPERS = '''\
+def number_or_text(value):
+    """A float for JSON; inf and NaN (not JSON numbers) spelled as backprop-tui spells them."""
+    if math.isfinite(value):
+        return value
+    return "NaN" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+
+
+def nested(tensor):
+    """A tensor as nested lists of number_or_text values."""
+    if tensor.dim() == 0:
+        return number_or_text(tensor.item())
+    return [nested(row) for row in tensor]'''
+"""The JSON helpers every exported stepper script defines (it imports `math`): each script stands
+alone, so the same source text is written into each, from this one place. Code, not interface text."""
+
+
+PRINT_LOSSES = '''\
+    width = len(str(ITERATIONS))
+    for record in records:
+        loss = record["loss"]
+        shown = f"{loss:.12g}" if isinstance(loss, float) else loss
+        note = "  (diverged)" if record["diverged"] else ""
+        print(f"iteration {record['iteration']:>{width}}: loss {shown}{note}")
+
+
+if __name__ == "__main__":
+    main()'''
+"""The end of every exported stepper script's main() (after its JSON branch returns): the loss of
+each iteration, one line each, then the script's entry point. Code, not interface text."""

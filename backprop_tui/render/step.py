@@ -26,8 +26,10 @@ def shown_matrices(step: Step, show_sources: bool) -> list[Matrix]:
 
 
 def header_text(step: Step) -> Text:
-    layer = _(" · layer {layer}").format(layer=step.layer) if step.layer else ""
-    return Text.assemble((f"{phase_name(step.phase)}{layer}", "bold reverse"), "  ", (title(step), "bold"))
+    """The step's heading: its phase (and layer) in reverse video, then its title."""
+    phase = phase_name(step.phase)
+    tag = _("{phase} · layer {layer}").format(phase=phase, layer=step.layer) if step.layer else phase
+    return Text.assemble((tag, "bold reverse"), "  ", (title(step), "bold"))
 
 
 def matrix_tables(step: Step, matrices: list[Matrix], view: View, cursor_key: Quantity | None = None,
@@ -59,14 +61,6 @@ def matrices_row(step: Step, matrices: list[Matrix], view: View, cursor_key: Qua
 def check_symbol(check: GradCheck) -> str:
     """The symbol of the checked gradient (a check is named by the quantity's ASCII name)."""
     return symbol(parse_quantity(check.name))
-
-
-def change_decimals(old: float, new: float, decimals: int, most: int = 12) -> int:
-    """At least `decimals`, and as many more as it takes for a change to show: an update of 0.0007
-    reads 0.3000 → 0.3007, never 0.300 → 0.300 ↑ (up to `most` decimals)."""
-    while old != new and decimals < most and cell(old, decimals) == cell(new, decimals):
-        decimals += 1
-    return decimals
 
 
 def update_table(step: Step, decimals: int, max_rows: int = 10, max_cols: int = 6,
@@ -154,4 +148,3 @@ def step_renderable(step: Step, view: View = View(), show_sources: bool = True, 
     if checks and step.check is not None:
         parts.append(check_table(step.check))
     return Group(*parts, Text(""))
-

@@ -101,9 +101,11 @@ class UndoStack:
         self._entries: list[Edit] = []
 
     def push(self, edit: Edit) -> None:
+        """Remember an edit just written (the newest)."""
         self._entries.append(edit)
 
     def pop(self) -> Edit | None:
+        """The newest edit, taken off the stack; None when there is nothing to undo."""
         return self._entries.pop() if self._entries else None
 
     def __len__(self) -> int:
@@ -130,9 +132,9 @@ def export_handout_of_walk(stepper: Stepper, request: HandoutRequest, replace: b
     # the handout's modules load when a handout is asked for, not with the app (they were a
     # tenth of its start-up)
     from backprop_tui.render.handout import check_range, detailed_iterations
-    from backprop_tui.walk.handout import APP_WALK_MORE, export_handout, request_options
+    from backprop_tui.walk.handout import export_handout, request_options, walked_in_app
 
     options = request_options(request, stepper.scenario)
-    first, last = check_range(options, count, APP_WALK_MORE)
+    first, last = check_range(options, count, walked_in_app)
     steps = [s for n in sorted(detailed_iterations(options, first, last)) for s in stepper.steps_of(n - 1)]
     return export_handout(stepper.scenario, iterations, steps, request, replace)

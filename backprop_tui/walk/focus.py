@@ -61,20 +61,6 @@ def window_offset(index: int, total: int, limit: int) -> int:
     return min(max(index - size // 2, 1), total - (limit - 1))
 
 
-def view_for(step: Step, shown: list[Matrix], focus: Focus, view: View) -> tuple[View, Quantity | None]:
-    """The View (cursor, scroll offsets) and the key of the matrix the cursor is drawn in."""
-    target = cursor_cell(step, shown, focus)
-    if target is None:
-        return view, None
-    key, (r, c) = target
-    rows, cols = next(m for m in shown if m.key == key).shape
-    row_offset = window_offset(r, rows, view.max_rows)
-    col_offset = window_offset(c, cols, view.max_cols)
-    return View(view.decimals, view.max_rows, view.max_cols, row_offset, col_offset, (r, c), False), key
-
-
-# -- the cell cursor: any cell of any shown matrix, in the coordinates it is displayed in ---------
-
 _WEIGHT_KINDS = frozenset({Kind.THETA, Kind.DE_DTHETA, Kind.THETA_NEW, Kind.V_THETA, Kind.V_THETA_NEW})
 _BIAS_KINDS = frozenset({Kind.BIAS, Kind.DE_DB, Kind.B_NEW, Kind.V_B, Kind.V_B_NEW})
 

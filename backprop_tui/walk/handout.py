@@ -8,6 +8,7 @@ the same words and refuse the same mistakes (each a UserError naming the option 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -19,9 +20,9 @@ from backprop_tui.core.fileio import atomic_write_text
 from backprop_tui.core.scenario.conv_model import ConvLayer
 from backprop_tui.core.scenario.model import Scenario
 from backprop_tui.core.vocab import Cell, Kind, Phase, Quantity, QuantityNameError, parse_cell, parse_quantity
-from backprop_tui.i18n import N_, _
+from backprop_tui.i18n import _, ngettext
 from backprop_tui.render.answer_key import answer_key
-from backprop_tui.render.handout import WALK_MORE, Handout, HandoutOptions, build_handout
+from backprop_tui.render.handout import Handout, HandoutOptions, build_handout, walked_in_cli
 from backprop_tui.render.handout_latex import to_latex
 from backprop_tui.render.handout_markdown import to_markdown
 
@@ -191,14 +192,15 @@ def refuse_existing(files: HandoutFiles, replace: bool, protected: tuple[Path, .
 
 
 def write_handout(scenario: Scenario, iterations: list[Iteration], steps: list[Step], options: HandoutOptions,
-                  form: HandoutFormat, files: HandoutFiles, replace: bool = False, more: str = WALK_MORE) -> Handout:
+                  form: HandoutFormat, files: HandoutFiles, replace: bool = False,
+                  walk_has: Callable[[int], str] = walked_in_cli) -> Handout:
     """Build the handout, then write its sheet (and its answer key) atomically.
 
     Raises UserError, writing nothing, for a bad range or blank, or a file that exists unasked.
     """
     protected = (scenario.source,) if scenario.source else ()
     refuse_existing(files, replace, protected)
-    handout = build_handout(scenario, iterations, steps, options, more)
+    handout = build_handout(scenario, iterations, steps, options, walk_has)
     sheet_text = render(handout, form)
     key_text = answer_key(handout, files.sheet.name) if files.key is not None else None
     atomic_write_text(files.sheet, sheet_text)
@@ -242,8 +244,11 @@ def request_options(request: HandoutRequest, scenario: Scenario) -> HandoutOptio
     return HandoutOptions(first, last, phases, chains, blank_phases, blank_quantities)
 
 
-APP_WALK_MORE = N_(" so far (step further, then write the handout)")
-"""How the app walks further (translated where drawn)."""
+def walked_in_app(count: int) -> str:
+    """How far the app's walk went, and how it walks further: one whole sentence."""
+    return ngettext("the walk has {count} iteration so far (step further, then write the handout)",
+                    "the walk has {count} iterations so far (step further, then write the handout)",
+                    count).format(count=count)
 
 
 def export_handout(scenario: Scenario, iterations: list[Iteration], steps: list[Step], request: HandoutRequest,
@@ -263,8 +268,8 @@ def export_handout(scenario: Scenario, iterations: list[Iteration], steps: list[
     files = handout_files(str(Path(path).expanduser()) + ("/" if path.endswith("/") else ""), stem, request.form,
                           options.blanks)
     refuse_existing(files, replace=True, protected=(scenario.source,) if scenario.source else ())
-    build_handout(scenario, iterations, steps, options, APP_WALK_MORE)  # every refusal before any question
+    build_handout(scenario, iterations, steps, options, walked_in_app)  # every refusal before any question
     existing = [p for p in files.all if p.exists()]
     if existing and not replace:
         raise FileExistsError(*existing)
-    return write_handout(scenario, iterations, steps, options, request.form, files, True, APP_WALK_MORE), files
+    return write_handout(scenario, iterations, steps, options, request.form, files, True, walked_in_app), files

@@ -26,7 +26,6 @@ import numpy as np
 
 from backprop_tui.core.dense import run
 from backprop_tui.core.dense.run import Iteration, State
-from backprop_tui.core.scenario.model import Scenario
 
 ITERATION_BUDGET = 32_000_000
 """Bytes of whole iterations kept for quick return (at least MIN_KEPT, at most MAX_KEPT of them)."""
@@ -137,10 +136,6 @@ class IterationHistory:
             self.diverged.append(iteration.diverged)
             self._remember(number, iteration)
             self.losses.append(iteration.loss)  # last: len() counts it only once it is complete
-
-    def state_before(self, index: int) -> State:
-        """The parameters (and velocities) before iteration `index`, recomputed if need be."""
-        return self[index].before
 
     def _choose_every(self, state: State) -> None:
         size = array_bytes(state)

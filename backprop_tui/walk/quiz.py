@@ -64,6 +64,7 @@ class Question:
 
     @property
     def place(self) -> tuple[int, int, Quantity, tuple[int, int]]:
+        """Where the question is asked: (iteration, step index, key, cell), the answers' key."""
         return (self.iteration, self.index, self.key, self.cell)
 
 
@@ -102,6 +103,7 @@ class Score:
 
     @property
     def answered(self) -> int:
+        """Questions answered so far: right, wrong and skipped."""
         return self.right + self.wrong + self.skipped
 
     def add(self, verdict: Verdict) -> Score:
@@ -226,10 +228,6 @@ class QuizSession:
             self._hidden = (place, asked, {key: frozenset(found) for key, found in cells.items()})
         return self._hidden[2]
 
-    def answer_of(self, step: Step, key: Quantity, cell: tuple[int, int]) -> Answer | None:
-        """The answer given for a cell of `step`, if any."""
-        return self.answers.get((step.iteration, step.index, key, cell))
-
     # -- answering ------------------------------------------------------------------------------
 
     def answer(self, steps: Sequence[Step], step: Step, given: float) -> Answer:
@@ -304,15 +302,19 @@ class QuizSession:
             "answers": [_answer_data(a) for a in self.answers.values()],
         }
 
+    def score_sentence(self) -> str:
+        """The score in one sentence of the interface's language, its counts between ** (bold in
+        the markdown, and on the summary screen)."""
+        s = self.score
+        return _("**{right} right, {wrong} wrong, {skipped} skipped** of {asked} asked (right within {relative} "
+                 "relative or {absolute} absolute).").format(
+            right=s.right, wrong=s.wrong, skipped=s.skipped, asked=s.answered,
+            relative=f"{self.tolerance.relative:g}", absolute=f"{self.tolerance.absolute:g}")
+
     def markdown(self) -> str:
         """The summary as a markdown document, in the interface's language (mistake codes, cell
         names and numbers as they are)."""
-        s = self.score
-        lines = [_("# Quiz on {name}").format(name=self.name), "",
-                 _("**{right} right, {wrong} wrong, {skipped} skipped** of {asked} asked (right within {relative} "
-                   "relative or {absolute} absolute).").format(
-                     right=s.right, wrong=s.wrong, skipped=s.skipped, asked=s.answered,
-                     relative=f"{self.tolerance.relative:g}", absolute=f"{self.tolerance.absolute:g}"),
+        lines = [_("# Quiz on {name}").format(name=self.name), "", self.score_sentence(),
                  "", "## " + _("By phase"), "", _row([_(c) for c in PHASE_COLUMNS]), "|---|---|---|---|"]
         lines += [_row([phase_word(p), str(x.right), str(x.wrong), str(x.skipped)]) for p, x in self.by_phase().items()]
         lines += ["", "## " + _("By mistake"), ""]

@@ -145,15 +145,18 @@ class Stepper:
 
     @property
     def iteration(self) -> Iteration:
+        """The iteration the position is in."""
         cached = self._steps.get(self.position.iteration)
         return cached[0] if cached is not None else self.iterations[self.position.iteration]
 
     @property
     def steps(self) -> list[Step]:
+        """The steps of the iteration the position is in (computed if need be)."""
         return self.steps_of(self.position.iteration)
 
     @property
     def step(self) -> Step:
+        """The step at the position."""
         return self.steps[self.position.step]
 
     @property

@@ -19,7 +19,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "backprop_tui"
 NOTATION = set("θδ∂ŷᵀ′⊙σγμΣ⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉")
 """Characters only the lecture's notation uses: a string with one of them is display text."""
 SPELLERS = {"symbol", "latex", "cell_symbol", "matrix_symbol", "matrix_latex", "title", "equation",
-            "equation_latex", "note_text", "notes", "check_symbol", "factor_text", "term_text", "target_text"}
+            "equation_latex", "note_text", "notes", "check_symbol", "factor_text", "target_text"}
 """render's functions that turn keys into display text."""
 DISPLAY_ATTRIBUTES = {"equation", "latex", "text"}
 """Attributes that held display text in the old step model."""

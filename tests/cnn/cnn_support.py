@@ -1,13 +1,11 @@
-"""Helpers shared by the CNN tests: scenarios built in code and synthetic IDX data sets."""
+"""Helpers shared by the CNN tests: scenarios built in code, gradient and convolution oracles (the
+synthetic IDX data sets are tests/support/fashion_data.py's)."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import numpy as np
 
 from backprop_tui.core.cnn.config import CnnScenario, LayerSpec, TrainingSpec
-from backprop_tui.core.cnn.idx import write_idx
 
 GOOD_LAYERS = """
 [model]
@@ -47,33 +45,6 @@ DEFAULT_LAYERS = (
 def make_scenario(layers: tuple[LayerSpec, ...] = DEFAULT_LAYERS, seed: int = 3, **training: object) -> CnnScenario:
     """A CnnScenario built in code (the loader is tested on its own)."""
     return CnnScenario("test", "", seed, (1, 28, 28), layers, TrainingSpec(**training))  # type: ignore[arg-type]
-
-
-def synthetic_images(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Learnable fake Fashion-MNIST: class k is a bright bar at a class-specific place, plus noise."""
-    rng = np.random.default_rng(seed)
-    labels = rng.integers(0, 10, n).astype(np.uint8)
-    images = rng.integers(0, 60, (n, 28, 28)).astype(np.uint8)
-    for k in range(10):
-        chosen = labels == k
-        if k < 5:
-            images[chosen, 3 + 5 * k:6 + 5 * k, 4:24] = 220
-        else:
-            images[chosen, 4:24, 3 + 5 * (k - 5):6 + 5 * (k - 5)] = 220
-    return images, labels
-
-
-def write_dataset(folder: Path, n_train: int = 300, n_test: int = 100, gz: bool = True, seed: int = 0) -> Path:
-    """Write the four IDX files of a synthetic data set into `folder`."""
-    folder.mkdir(parents=True, exist_ok=True)
-    train = synthetic_images(n_train, seed)
-    test = synthetic_images(n_test, seed + 1)
-    suffix = ".gz" if gz else ""
-    write_idx(folder / f"train-images-idx3-ubyte{suffix}", train[0])
-    write_idx(folder / f"train-labels-idx1-ubyte{suffix}", train[1])
-    write_idx(folder / f"t10k-images-idx3-ubyte{suffix}", test[0])
-    write_idx(folder / f"t10k-labels-idx1-ubyte{suffix}", test[1])
-    return folder
 
 
 EPS = 1e-6

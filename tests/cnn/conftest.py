@@ -11,7 +11,7 @@ import pytest
 from backprop_tui.core.cnn.data import Dataset, load_dataset, search_places
 from backprop_tui.core.errors import UserError
 
-from cnn_support import write_dataset
+from support.fashion_data import write_fashion_like
 
 
 @pytest.fixture(autouse=True)
@@ -25,13 +25,13 @@ def decoded_cache_in_tmp(tmp_path_factory: pytest.TempPathFactory, monkeypatch: 
 
 @pytest.fixture
 def dataset_writer() -> Callable[..., Path]:
-    return write_dataset
+    return write_fashion_like
 
 
 @pytest.fixture
 def synthetic_dir(tmp_path: Path) -> Path:
     """A folder holding a small synthetic data set (600 training, 200 test images)."""
-    return write_dataset(tmp_path / "fake-fashion", n_train=600, n_test=200)
+    return write_fashion_like(tmp_path / "fake-fashion", n_train=600, n_test=200)
 
 
 @pytest.fixture(scope="session")

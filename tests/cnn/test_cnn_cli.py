@@ -16,7 +16,8 @@ from backprop_tui.cli.main import main
 from backprop_tui.core.cnn import data as data_module
 from backprop_tui.core.cnn.checkpoint import load_checkpoint
 
-from cnn_support import GOOD_LAYERS, write_dataset
+from cnn_support import GOOD_LAYERS
+from support.fashion_data import write_fashion_like
 
 SMALL_TOML = """
 title = "small"
@@ -95,14 +96,14 @@ def test_missing_data_is_one_clear_error(isolated: Path, capsys) -> None:
 
 def test_a_named_data_folder_is_used_or_an_error(isolated: Path, small_scenario: Path, monkeypatch, capsys) -> None:
     """--data-dir (or $FASHION_MNIST_DIR) never falls back to another copy, here the cache's."""
-    write_dataset(isolated / "cache" / "backprop-tui" / "fashion-mnist", n_train=64, n_test=20)
+    write_fashion_like(isolated / "cache" / "backprop-tui" / "fashion-mnist", n_train=64, n_test=20)
     train = ["train", str(small_scenario), "--epochs", "1", "--no-verify", "--checkpoint", str(isolated / "c.npz"),
              "--fresh"]
     nowhere = isolated / "nowhere"
     assert main([*train, "--data-dir", str(nowhere)]) == 2
     assert capsys.readouterr().err.startswith(f"error: --data-dir {nowhere}: no such folder; it must hold the four "
                                               "Fashion-MNIST files train-images-idx3-ubyte, ")
-    part = write_dataset(isolated / "part", n_train=64, n_test=20)
+    part = write_fashion_like(isolated / "part", n_train=64, n_test=20)
     (part / "t10k-labels-idx1-ubyte.gz").unlink()
     (part / "t10k-images-idx3-ubyte.gz").unlink()
     (part / "t10k-images-idx3-ubyte.gz").mkdir()
@@ -117,7 +118,7 @@ def test_a_named_data_folder_is_used_or_an_error(isolated: Path, small_scenario:
     assert capsys.readouterr().err.startswith(f"error: $FASHION_MNIST_DIR {part}: missing t10k-labels")
     # A torchvision root is fine; --data-dir wins over $FASHION_MNIST_DIR.
     root = isolated / "tv"
-    write_dataset(root / "FashionMNIST" / "raw", n_train=64, n_test=20)
+    write_fashion_like(root / "FashionMNIST" / "raw", n_train=64, n_test=20)
     assert main([*train, "--data-dir", str(root)]) == 0
     assert f"from {root / 'FashionMNIST' / 'raw'}" in capsys.readouterr().out
     monkeypatch.delenv("FASHION_MNIST_DIR")
@@ -126,7 +127,7 @@ def test_a_named_data_folder_is_used_or_an_error(isolated: Path, small_scenario:
 
 
 def test_data_of_another_image_size(isolated: Path, small_scenario: Path, capsys) -> None:
-    from backprop_tui.core.cnn.idx import write_idx
+    from support.fashion_data import write_idx
 
     folder = isolated / "big"
     folder.mkdir()
@@ -138,7 +139,7 @@ def test_data_of_another_image_size(isolated: Path, small_scenario: Path, capsys
     ckpt = str(isolated / "c.npz")
     assert main(["train", str(small_scenario), "--checkpoint", ckpt, *common]) == 2
     assert capsys.readouterr().err == f"error: {folder}: images are 32x32, the model needs 28x28\n"
-    good = write_dataset(isolated / "good", n_train=40, n_test=20)
+    good = write_fashion_like(isolated / "good", n_train=40, n_test=20)
     assert main(["train", str(small_scenario), "--epochs", "1", "--checkpoint", ckpt, "--data-dir", str(good),
                  "--no-verify"]) == 0
     capsys.readouterr()
@@ -192,7 +193,7 @@ def test_ctrl_c_checkpoints_and_resume_matches(tmp_path: Path, small_scenario: P
     """A real SIGINT to a real process: exit 130 with a checkpoint; --resume ends where an
     uninterrupted run ends, weight for weight. The signal is sent as soon as the header shows
     (the handler is in place by then); the run has 3 x 188 batches, time enough to catch it."""
-    folder = write_dataset(tmp_path / "data", n_train=6000, n_test=50)
+    folder = write_fashion_like(tmp_path / "data", n_train=6000, n_test=50)
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "XDG_CACHE_HOME": str(tmp_path / "xdg-cache")}
     base = [sys.executable, "-m", "backprop_tui", "train", "--data-dir", str(folder), "--no-verify"]
     settings = [str(small_scenario), "--epochs", "3"]

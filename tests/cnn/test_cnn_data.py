@@ -9,8 +9,10 @@ import pytest
 
 from backprop_tui.core.cnn import data
 from backprop_tui.core.cnn.data import FILES, find_data, load_dataset, search_places, to_input
-from backprop_tui.core.cnn.idx import IdxError, write_idx
+from backprop_tui.core.cnn.idx import IdxError
 from backprop_tui.core.errors import UserError
+
+from support.fashion_data import write_idx
 
 
 @pytest.fixture

@@ -199,9 +199,9 @@ def test_cli_offline_lists_places_and_ways(tmp_path: Path, monkeypatch: pytest.M
     for url in data.MIRRORS:
         assert url in err
     # With the data elsewhere on the machine, the failure says so.
-    from cnn_support import write_dataset
+    from support.fashion_data import write_fashion_like
 
-    write_dataset(tmp_path / "no-debian", n_train=10, n_test=10)
+    write_fashion_like(tmp_path / "no-debian", n_train=10, n_test=10)
     assert main(["data", "download", "--retries", "1"]) == 2
     assert f"Fashion-MNIST is already on this machine, though: {tmp_path / 'no-debian'}" in capsys.readouterr().err
 

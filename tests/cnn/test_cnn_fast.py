@@ -9,7 +9,8 @@ from backprop_tui.core.cnn.fast import ConvReluPool
 from backprop_tui.core.cnn.layers import Conv2D, MaxPool2D, ReLU, softmax_cross_entropy
 from backprop_tui.core.cnn.model import build_network, init_params
 
-from cnn_support import make_scenario, naive_conv, numeric_grad, synthetic_images
+from cnn_support import make_scenario, naive_conv, numeric_grad
+from support.fashion_data import fashion_like
 
 
 def generic_block(weight, bias, padding):
@@ -48,7 +49,7 @@ def test_default_network_fast_equals_generic_in_float32_on_images() -> None:
     params = init_params(scenario, np.float32)
     fast = build_network(scenario, params, fused=True)
     generic = build_network(scenario, params, fused=False)
-    images, labels = synthetic_images(64, 3)
+    images, labels = fashion_like(64, 3)
     images[:, :, :6] = 0
     x = (images[:, None].astype(np.float32) / 255)
     for network in (generic, fast):

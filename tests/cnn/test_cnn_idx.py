@@ -8,8 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from backprop_tui.core.cnn.idx import IdxError, encode_idx, read_idx, write_idx
+from backprop_tui.core.cnn.idx import IdxError, encode_idx, read_idx
 from backprop_tui.core.errors import UserError
+
+from support.fashion_data import write_idx
 
 
 @pytest.mark.parametrize("name", ["images-idx3-ubyte", "images-idx3-ubyte.gz"])

@@ -13,13 +13,14 @@ from backprop_tui.core.cnn.layers import softmax_cross_entropy
 from backprop_tui.core.cnn.model import build_network, init_params
 from backprop_tui.core.cnn.parallel import PARTS, Parts, bounds
 
-from cnn_support import DEFAULT_LAYERS, make_scenario, synthetic_images
+from cnn_support import DEFAULT_LAYERS, make_scenario
+from support.fashion_data import fashion_like
 
 WITH_DROPOUT = (*DEFAULT_LAYERS[:8], LayerSpec("dropout", rate=0.3), *DEFAULT_LAYERS[8:])
 
 
 def _batch(n: int = 64) -> tuple[np.ndarray, np.ndarray]:
-    images, labels = synthetic_images(n, 3)
+    images, labels = fashion_like(n, 3)
     return (images[:, None].astype(np.float32) / 255 - 0.3) / 0.35, labels.astype(np.intp)
 
 

@@ -23,7 +23,8 @@ from backprop_tui.core.cnn.model import build_network, init_params
 from backprop_tui.core.cnn.optim import Optimizer
 from backprop_tui.core.cnn.train import Hooks, TrainingDiverged, TrainState, train
 
-from cnn_support import make_scenario, synthetic_images, write_dataset
+from cnn_support import make_scenario
+from support.fashion_data import fashion_like, write_fashion_like
 from test_cnn_cli import SMALL_TOML, isolated, small_scenario  # noqa: F401  (fixtures)
 from test_cnn_training import SMALL
 
@@ -44,7 +45,7 @@ def start(tmp_path: Path, *flags: str, stdout=subprocess.PIPE) -> subprocess.Pop
     """`train` as a real process on 6000 synthetic images (3 x 188 batches: time to interrupt)."""
     folder = tmp_path / "big data"
     if not folder.exists():
-        write_dataset(folder, n_train=6000, n_test=50)
+        write_fashion_like(folder, n_train=6000, n_test=50)
     command = [sys.executable, "-m", "backprop_tui", "train", str(tmp_path / "small.toml"), "--epochs", "3",
                "--data-dir", str(folder), "--no-verify", *flags]
     return subprocess.Popen(command, env=ENV, stdout=stdout, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
@@ -131,7 +132,7 @@ def test_an_exploding_finite_loss_stops_training() -> None:
     params = init_params(scenario)
     state = TrainState()
     blow_up = lambda state, batches, lr: params["9.weight"].__imul__(np.float32(1e4))  # noqa: E731
-    images, labels = synthetic_images(400, 10)
+    images, labels = fashion_like(400, 10)
     with pytest.raises(TrainingDiverged) as caught:
         train(build_network(scenario, params), Optimizer(scenario.training, params), scenario, images, labels,
               images[:50], labels[:50], state, Hooks(on_batch=blow_up))
@@ -201,7 +202,7 @@ def test_the_printed_command_reproduces_the_run_and_the_data_is_checked(tmp_path
     assert words[:3] == ["backprop-tui", "train", "--resume"]
     assert {"--no-verify", "--metrics", "--data-dir", "--checkpoint", str(ckpt)} <= set(words)
     # On other data the run is refused, both folders named; the printed command continues it.
-    other = write_dataset(tmp_path / "other", n_train=6000, n_test=50, seed=7)
+    other = write_fashion_like(tmp_path / "other", n_train=6000, n_test=50, seed=7)
     argv = [sys.executable, "-m", "backprop_tui", *words[1:]]
     wrong = subprocess.run([*argv, "--data-dir", str(other)], env=ENV, capture_output=True, text=True, cwd=tmp_path,
                            timeout=120)
@@ -222,7 +223,7 @@ def test_checkpoints_without_a_data_record_still_resume(isolated: Path, syntheti
         arrays = {key: npz[key] for key in npz.files if key != "data_json"}
     np.savez(ckpt, **arrays)
     assert load_checkpoint(ckpt).data is None
-    other = write_dataset(isolated / "other", n_train=600, n_test=200, seed=3)
+    other = write_fashion_like(isolated / "other", n_train=600, n_test=200, seed=3)
     assert main(["train", "--resume", "--epochs", "2", "--data-dir", str(other), "--no-verify",
                  "--checkpoint", str(ckpt)]) == 0
     assert load_checkpoint(ckpt).data.folder == str(other.resolve())
@@ -367,20 +368,20 @@ def test_a_symlink_loop_is_refused_before_training(isolated: Path, synthetic_dir
 
 
 def test_data_says_used_only_for_files_that_load(isolated: Path, capsys) -> None:  # noqa: F811
-    folder = write_dataset(isolated / "d", n_train=40, n_test=20)
+    folder = write_fashion_like(isolated / "d", n_train=40, n_test=20)
     (folder / "train-labels-idx1-ubyte.gz").write_bytes((folder / "train-labels-idx1-ubyte.gz").read_bytes()[:30])
     assert main(["data", "--data-dir", str(folder)]) == 1
     out = capsys.readouterr().out
     assert "<- used" not in out and "<- found, but damaged" in out
     assert f"Not usable: {folder / 'train-labels-idx1-ubyte.gz'}: the gzip data is damaged" in out
-    write_dataset(folder, n_train=40, n_test=20)  # whole again, but not Fashion-MNIST's checksums
+    write_fashion_like(folder, n_train=40, n_test=20)  # whole again, but not Fashion-MNIST's checksums
     assert main(["data", "--data-dir", str(folder)]) == 1
     assert "<- used only with --no-verify" in capsys.readouterr().out
 
 
 def test_data_lists_the_folder_train_reads(isolated: Path, monkeypatch, capsys) -> None:  # noqa: F811
     root = isolated / "torchvision"
-    raw = write_dataset(root / "FashionMNIST" / "raw", n_train=40, n_test=20)
+    raw = write_fashion_like(root / "FashionMNIST" / "raw", n_train=40, n_test=20)
     monkeypatch.setattr(data_module, "FILES", {name: ("", data_module.hashlib.md5(data_module.read_bytes(
         raw / f"{name}.gz")).hexdigest()) for name in data_module.FILES})  # these files count as the real ones
     monkeypatch.setenv("FASHION_MNIST_DIR", str(root))

@@ -10,7 +10,8 @@ import pytest
 from backprop_tui.core.cnn.layers import softmax_cross_entropy
 from backprop_tui.core.cnn.model import build_network, init_params
 
-from cnn_support import make_scenario, synthetic_images
+from cnn_support import make_scenario
+from support.fashion_data import fashion_like
 
 
 def test_default_network_matches_torch_autograd(torch) -> None:
@@ -20,7 +21,7 @@ def test_default_network_matches_torch_autograd(torch) -> None:
     for value in params.values():
         value += (rng.standard_normal(value.shape) * 0.01).astype(np.float32)
     network = build_network(scenario, params)
-    images, labels = synthetic_images(64, 2)
+    images, labels = fashion_like(64, 2)
     x = (images[:, None].astype(np.float32) / 255 - 0.3) / 0.35
     loss, dlogits, _ = softmax_cross_entropy(network.forward(x, train=True), labels.astype(np.intp))
     network.backward(dlogits)

@@ -17,7 +17,8 @@ from backprop_tui.core.cnn.optim import Optimizer, learning_rate
 from backprop_tui.core.cnn.train import Hooks, TrainState, evaluate, train
 from backprop_tui.core.errors import UserError
 
-from cnn_support import make_scenario, synthetic_images
+from cnn_support import make_scenario
+from support.fashion_data import fashion_like
 
 SMALL = (
     LayerSpec("conv2d", filters=4, kernel=3, padding=1),
@@ -36,8 +37,8 @@ SMALL = (
 
 @pytest.fixture(scope="module")
 def data():
-    train_images, train_labels = synthetic_images(400, 10)
-    test_images, test_labels = synthetic_images(100, 11)
+    train_images, train_labels = fashion_like(400, 10)
+    test_images, test_labels = fashion_like(100, 11)
     return train_images, train_labels, test_images, test_labels
 
 

@@ -14,7 +14,7 @@ from backprop_tui import i18n
 from backprop_tui.tui.screens.browse import BrowseScreen, PickerScreen
 from backprop_tui.tui.training_app import ScreenApp
 
-from cnn_support import synthetic_images
+from support.fashion_data import fashion_like
 from watch_support import RecordedJob, screen_text, wait_for
 
 SIZE = (120, 36)
@@ -27,7 +27,7 @@ def picker_text(app: ScreenApp) -> str:
 
 
 def browsed(start: tuple[int, int]) -> tuple[ScreenApp, BrowseScreen]:
-    images, labels = synthetic_images(200, 11)
+    images, labels = fashion_like(200, 11)
     job = RecordedJob(images, labels, epochs=4, batches=19)
     job.start = start
     probabilities = np.full((200, 10), 0.02)

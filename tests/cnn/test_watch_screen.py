@@ -13,7 +13,7 @@ from backprop_tui.tui.training_app import ScreenApp
 from backprop_tui.tui.widgets.training_panels import ConfusionPanel, GalleryPanel, RecordChart
 from backprop_tui.tui.widgets.training_record import Position
 
-from cnn_support import synthetic_images
+from support.fashion_data import fashion_like
 from test_cnn_cli import isolated, small_scenario  # noqa: F401  (fixtures)
 from watch_support import GatedJob, RecordedJob, screen_text, wait_for, watch_job
 
@@ -100,7 +100,7 @@ def picker_text(app: ScreenApp) -> str:
 
 
 def recorded_app() -> ScreenApp:
-    images, labels = synthetic_images(200, 11)
+    images, labels = fashion_like(200, 11)
     job = RecordedJob(images, labels, epochs=4, batches=19)
     return ScreenApp(TrainingScreen(job, train=False))
 

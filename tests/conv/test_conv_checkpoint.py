@@ -4,67 +4,29 @@ image, in float64, with the checkpoint left as it was."""
 from __future__ import annotations
 
 import hashlib
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parents[1] / "cnn"))  # batch mode's test helpers
+from backprop_tui.cli.main import main
+from backprop_tui.core.cnn.checkpoint import load_checkpoint
+from backprop_tui.core.cnn.data import Place, load_dataset, to_input
+from backprop_tui.core.cnn.layers import softmax
+from backprop_tui.core.cnn.model import build_network
+from backprop_tui.core.conv.checkpoint import checkpoint_scenario
+from backprop_tui.core.dense import conv_run
+from backprop_tui.core.dense.conv_steps import build_conv_steps
+from backprop_tui.core.dense.gradcheck import Status
+from backprop_tui.core.vocab import Phase
 
-from cnn_support import write_dataset  # noqa: E402
-
-from backprop_tui.cli.main import main  # noqa: E402
-from backprop_tui.core.cnn import data as data_module  # noqa: E402
-from backprop_tui.core.cnn.checkpoint import load_checkpoint  # noqa: E402
-from backprop_tui.core.cnn.data import Place, load_dataset, to_input  # noqa: E402
-from backprop_tui.core.cnn.layers import softmax  # noqa: E402
-from backprop_tui.core.cnn.model import build_network  # noqa: E402
-from backprop_tui.core.conv.checkpoint import checkpoint_scenario  # noqa: E402
-from backprop_tui.core.dense import conv_run  # noqa: E402
-from backprop_tui.core.dense.conv_steps import build_conv_steps  # noqa: E402
-from backprop_tui.core.dense.gradcheck import Status  # noqa: E402
-from backprop_tui.core.vocab import Phase  # noqa: E402
-
-SMALL = """title = "small"
-seed = 2
-[model]
-input = [1, 28, 28]
-[[model.layer]]
-type = "conv2d"
-filters = 3
-kernel = 3
-padding = 1
-[[model.layer]]
-type = "relu"
-[[model.layer]]
-type = "maxpool"
-size = 2
-[[model.layer]]
-type = "flatten"
-[[model.layer]]
-type = "dropout"
-rate = 0.2
-[[model.layer]]
-type = "dense"
-units = 10
-[training]
-batch_size = 50
-epochs = 1
-learning_rate = 0.05
-"""
+from support.fashion_data import train_small_checkpoint
 
 
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory) -> tuple[Path, Path]:
     """A checkpoint trained one epoch on a small synthetic data set, and that data's folder."""
-    root = tmp_path_factory.mktemp("ckpt")
-    data = write_dataset(root / "data", n_train=200, n_test=20)
-    scenario = root / "small.toml"
-    scenario.write_text(SMALL, encoding="utf-8")
-    checkpoint = root / "small.npz"
-    assert main(["train", str(scenario), "--data-dir", str(data), "--no-verify", "--checkpoint", str(checkpoint)]) == 0
-    return checkpoint, data
+    return train_small_checkpoint(tmp_path_factory.mktemp("ckpt"))
 
 
 def test_the_stepper_s_forward_pass_is_batch_mode_s_in_float64(trained):

@@ -1,14 +1,11 @@
-"""Helpers shared by the export tests: running the CLI, synthetic Fashion-MNIST, extra scenarios."""
+"""Helpers shared by the export tests: comparing a script's numbers with the trace's, extra scenarios
+(running the CLI and synthetic Fashion-MNIST are tests/support's)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from backprop_tui.cli.main import main
-from backprop_tui.core.cnn.idx import write_idx
 
 REPO = Path(__file__).resolve().parents[2]
 """This checkout: subprocesses run from here so they import its backprop_tui."""
@@ -39,38 +36,6 @@ def assert_same_iterations(got: list[dict[str, Any]], want: list[dict[str, Any]]
             assert mine[key] == theirs[key], f"{where}: {key}"
         for key in ("loss", "weights", "biases"):
             assert_close(mine[key], theirs[key], f"{where}: {key}")
-
-
-def run_cli(capsys, *args: str) -> tuple[int, str, str]:
-    """Run the CLI in-process: (exit code, stdout, stderr)."""
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def fashion_like(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Learnable images in Fashion-MNIST's format: class k is a bright bar at its own place."""
-    rng = np.random.default_rng(seed)
-    labels = rng.integers(0, 10, n).astype(np.uint8)
-    images = rng.integers(0, 60, (n, 28, 28)).astype(np.uint8)
-    for k in range(10):
-        rows = labels == k
-        if k < 5:
-            images[rows, 3 + 5 * k:6 + 5 * k, 4:24] = 220
-        else:
-            images[rows, 4:24, 3 + 5 * (k - 5):6 + 5 * (k - 5)] = 220
-    return images, labels
-
-
-def write_fashion_like(folder: Path, n_train: int = 400, n_test: int = 200, gz: bool = True) -> Path:
-    """The four IDX files of a small learnable data set in `folder`."""
-    folder.mkdir(parents=True, exist_ok=True)
-    suffix = ".gz" if gz else ""
-    for split, n, seed in (("train", n_train, 0), ("t10k", n_test, 1)):
-        images, labels = fashion_like(n, seed)
-        write_idx(folder / f"{split}-images-idx3-ubyte{suffix}", images)
-        write_idx(folder / f"{split}-labels-idx1-ubyte{suffix}", labels)
-    return folder
 
 
 # Dense scenarios that use what the bundled ones do not: leaky_relu, relu, identity, mse,

@@ -16,7 +16,9 @@ from backprop_tui.core.scenario import bundled
 from backprop_tui.core.scenario.load import MAX_ITERATIONS
 from backprop_tui.render import pytorch_script
 
-from export_support import REPO, run_cli, write_fashion_like
+from export_support import REPO
+from support.cli_run import run_cli
+from support.fashion_data import write_fashion_like
 
 
 def test_a_dense_export_to_stdout_is_a_python_script_with_the_weights_written_in(capsys) -> None:

@@ -27,7 +27,7 @@ from backprop_tui.core.cnn.model import param_shapes
 from backprop_tui.core.cnn.optim import Optimizer, learning_rate
 from backprop_tui.core.vocab import ScheduleName
 
-from export_support import write_fashion_like
+from support.fashion_data import write_fashion_like
 
 EPOCH_LINE = re.compile(r"epoch (\d+)/(\d+): train loss ([\d.]+), test loss ([\d.]+), test accuracy ([\d.]+)%")
 

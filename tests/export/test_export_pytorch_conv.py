@@ -35,9 +35,9 @@ from backprop_tui.core.scenario.kind import file_kind
 from backprop_tui.core.vocab import ActivationName, LossName, ScenarioKind
 from backprop_tui.render.conv_trace import conv_iteration_json
 
-from export_support import (
-    EXTRA_CONV_SCENARIOS, REPO, assert_close, assert_same_iterations, run_cli, write_fashion_like,
-)
+from export_support import EXTRA_CONV_SCENARIOS, REPO, assert_close, assert_same_iterations
+from support.cli_run import run_cli
+from support.fashion_data import train_small_checkpoint
 
 ITERATIONS = 30
 """Iterations compared per scenario (fewer where the scenario itself runs fewer)."""
@@ -194,46 +194,13 @@ def test_the_script_runs_as_a_file_and_prints_each_iteration_s_loss(torch, tmp_p
     assert result.stdout.splitlines() == [f"iteration {it['iteration']}: loss {it['loss']:.12g}" for it in iterations]
 
 
-SMALL_CNN = """title = "small"
-seed = 2
-[model]
-input = [1, 28, 28]
-[[model.layer]]
-type = "conv2d"
-filters = 3
-kernel = 3
-padding = 1
-[[model.layer]]
-type = "relu"
-[[model.layer]]
-type = "maxpool"
-size = 2
-[[model.layer]]
-type = "flatten"
-[[model.layer]]
-type = "dropout"
-rate = 0.2
-[[model.layer]]
-type = "dense"
-units = 10
-[training]
-batch_size = 50
-epochs = 1
-learning_rate = 0.05
-"""
 
 
 @pytest.fixture(scope="module")
 def checkpoint(tmp_path_factory) -> Path:
     """A checkpoint of batch mode, trained one epoch on a small synthetic data set (whose folder
     it records, so `--image` reads its test images from there)."""
-    root = tmp_path_factory.mktemp("checkpoint")
-    data = write_fashion_like(root / "data", n_train=200, n_test=20)
-    scenario = root / "small.toml"
-    scenario.write_text(SMALL_CNN, encoding="utf-8")
-    path = root / "small.npz"
-    assert main(["train", str(scenario), "--data-dir", str(data), "--no-verify", "--checkpoint", str(path)]) == 0
-    return path
+    return train_small_checkpoint(tmp_path_factory.mktemp("checkpoint"))[0]
 
 
 def test_a_checkpoint_s_test_image_exports_the_stepper_s_update(torch, checkpoint, tmp_path) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from backprop_tui import i18n
 from backprop_tui.core.errors import UserError
 from backprop_tui.core.vocab import Phase, parse_cell, parse_quantity
 from backprop_tui.render.answer_key import answer_key
@@ -152,6 +153,24 @@ def test_ranges_and_phases_choose_what_is_written() -> None:
                                  (3, 2, "--from 3 --to 2: the first iteration is after the last")):
         with pytest.raises(UserError, match=message):
             handout("lecture", 3, first=first, last=last)
+
+
+def test_how_far_the_walk_went_is_one_whole_sentence_in_each_language() -> None:
+    """The CLI and the app each say how far the walk went, and how to go further, in one sentence of
+    their own (a fragment glued into another sentence lost "so far" in Korean)."""
+    from backprop_tui.render.handout import HandoutOptions, check_range
+    from backprop_tui.walk.handout import walked_in_app
+
+    for walk_has, english, korean in (
+            (walked_in_app, "--to 5: the walk has 3 iterations so far (step further, then write the handout)",
+             "--to 5: 지금까지 진행한 반복이 3회뿐입니다 (단계를 더 진행한 뒤 유인물을 쓰세요)"),
+            (None, "--to 5: the walk has 3 iterations (pass --iterations N to walk more)",
+             "--to 5: 진행한 반복이 3회뿐입니다 (더 진행하려면 --iterations N을 주세요)")):
+        for language, expected in (("en", english), ("ko", korean)):
+            i18n.set_language(language)  # conftest sets English back
+            with pytest.raises(UserError) as raised:
+                check_range(HandoutOptions(1, 5), 3, *([walk_has] if walk_has else []))
+            assert str(raised.value) == expected
 
 
 def test_the_chain_rule_of_a_chosen_weight_follows_its_gradient_and_sums_to_it() -> None:

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 import catalogues  # noqa: E402  (tools/catalogues.py: the Babel extraction the maintainers run)
 from backprop_tui.render import pytorch_cnn_script as _torch_cnn, pytorch_script as _torch  # noqa: E402
-from backprop_tui.render import pytorch_conv_script  # noqa: E402
+from backprop_tui.render import pytorch_conv_script, script_text  # noqa: E402
 from backprop_tui.tui.screens.browse import PickerScreen  # noqa: E402
 
 STYLE_WORDS = {"bold", "dim", "italic", "reverse", "red", "underline", "strike", "on", "white", "black"}
@@ -189,7 +189,8 @@ UNTRANSLATABLE: dict[str, set[str]] = {
         "# backprop-tui found no Fashion-MNIST when this script was written: pass --data-dir\n"
         "# (or run `backprop-tui data download` and export again).",
         "no PyTorch form for the schedule "},                                           # a bug's message
-    "backprop_tui/render/script_text.py": {'-float("inf")'},                         # code
+    "backprop_tui/render/script_text.py": {'-float("inf")', script_text.JSON_HELPERS,  # code
+                                            script_text.PRINT_LOSSES},
     "backprop_tui/walk/stepper.py": {"Stepper"},                                      # a type annotation
     "backprop_tui/walk/focus.py": {"Pointer"},                                        # a type annotation
     "backprop_tui/walk/history.py": {" has not been computed"},                       # a bug's IndexError

@@ -33,15 +33,6 @@ def test_a_small_update_is_shown_not_rounded_away() -> None:
     assert seen == 9  # θ¹ 2×3 and θ² 3×1
 
 
-def test_change_decimals() -> None:
-    from backprop_tui.render.step import change_decimals
-
-    assert change_decimals(0.3, 0.3004, 3) == 4  # 0.300 → 0.300 would hide it
-    assert change_decimals(0.3, 0.3, 3) == 3
-    assert change_decimals(0.3, 0.5, 3) == 3
-    assert change_decimals(1.2, 1.2000029, 3) == 6
-
-
 def _changed_cells_read_differently(step, decimals: int) -> int:
     """Render the step's matrix tables (as the app and `trace` draw them) and check every cell of
     every old → new pair: a value that changed never reads the same on both sides. Returns how

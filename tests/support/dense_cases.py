@@ -80,6 +80,23 @@ iterations = 2
 """,
 }
 
+DIVERGING = """
+[network]
+inputs = 1
+[[layer]]
+units = 1
+activation = "identity"
+weights = [[1.0]]
+[data]
+inputs = [[3.0], [-2.0]]
+targets = [[1.0], [2.0]]
+[training]
+learning_rate = 100000.0
+iterations = 70
+"""
+"""One weight and a learning rate of 10⁵: the loss is inf, then NaN, within its 70 iterations (the
+CLI's diverged and strict-JSON tests run it)."""
+
 
 CONV_WRITTEN = {"conv-padded-batch": """title = "two channels, padding, a batch of two"
 seed = 2

@@ -19,6 +19,7 @@ from backprop_tui.tui.app import BackpropApp
 from backprop_tui.tui.screens.dialogs import ConfirmDialog, EditDialog
 from backprop_tui.tui.screens.handout_dialog import HandoutDialog
 from backprop_tui.tui.screens.error import ErrorScreen
+from backprop_tui.tui.screens.glossary import GlossaryScreen
 from backprop_tui.tui.screens.help import SCROLL_HINT, HelpScreen
 from backprop_tui.tui.screens.open_dialog import OpenScenarioDialog
 from backprop_tui.tui.screens.stepper import StepperScreen
@@ -267,6 +268,26 @@ async def test_help_scrolls_with_the_keyboard_at_80x24() -> None:
         await wait_for(pilot, lambda: box.scroll_y == 0)
         await pilot.press("pagedown")
         await wait_for(pilot, lambda: box.scroll_y > 0)
+
+
+async def test_the_glossary_scrolls_with_the_help_s_keys_at_80x24() -> None:
+    """The glossary takes the help's scrolling keys, end and home too (they share SCROLL_BINDINGS)."""
+    app = BackpropApp("lecture")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await pilot.press("t")
+        await wait_for(pilot, lambda: isinstance(app.screen, GlossaryScreen))
+        box = app.screen.query_one("#help-box", VerticalScroll)
+        assert box.max_scroll_y > 0  # it does not fit at 80x24
+        await pilot.press("end")
+        await wait_for(pilot, lambda: box.scroll_y == box.max_scroll_y)
+        await pilot.press("home")
+        await wait_for(pilot, lambda: box.scroll_y == 0)
+        await pilot.press("G")
+        await wait_for(pilot, lambda: box.scroll_y == box.max_scroll_y)
+        await pilot.press("k")
+        await wait_for(pilot, lambda: box.scroll_y == box.max_scroll_y - 1)
 
 
 async def test_the_old_new_table_scrolls_sideways_with_the_keyboard_at_80x24() -> None:

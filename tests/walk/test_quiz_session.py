@@ -206,6 +206,25 @@ def test_the_summary_saves_as_strict_json(tmp_path: Path):
     assert data["answers"][3]["quantity"] == "y_minus_yhat" and data["answers"][4]["quantity"] == "E"
 
 
+def test_the_summary_screen_says_the_score_in_the_saved_summary_s_one_sentence() -> None:
+    """The screen draws the markdown's score sentence, its counts in bold: one message, not a bold
+    fragment and a second fragment glued after it (which Korean word order cannot follow)."""
+    from rich.console import Console
+
+    from backprop_tui import i18n
+    from backprop_tui.tui.screens.quiz_summary import summary_renderable
+
+    session = finished_quiz()
+    for language in ("en", "ko"):
+        i18n.set_language(language)  # conftest sets English back
+        console = Console(width=200, record=True, color_system=None)
+        console.print(summary_renderable(session))
+        drawn = console.export_text()
+        sentence = session.score_sentence()
+        assert sentence.count("**") == 2
+        assert sentence.replace("**", "") in drawn
+
+
 def test_the_summary_saves_as_markdown(tmp_path: Path):
     path = tmp_path / "quiz.md"
     assert finished_quiz().save(path) == "markdown"

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from backprop_tui.core import strict_json
+from backprop_tui.core.errors import UserError
 from backprop_tui.core.fileio import atomic_write_bytes
 from backprop_tui.i18n import Message
 
@@ -82,7 +83,8 @@ def load(folder: Path, key: str) -> tuple[dict[str, np.ndarray], dict[str, str]]
 
 def store(folder: Path, key: str, arrays: Mapping[str, np.ndarray], checksums: Mapping[str, str]) -> bool:
     """Write the decoded uint8 `arrays` and their content MD5s under `key`, atomically; drop the
-    oldest cache files beyond KEEP. False when it could not be written (nothing is raised)."""
+    oldest cache files beyond KEEP. False when the system refused the write (OSError, or fileio's
+    UserError for one): nothing is raised then."""
     entries, chunks, offset = [], [], 0
     for name, array in arrays.items():
         data = np.ascontiguousarray(array, np.uint8).tobytes()
@@ -98,7 +100,7 @@ def store(folder: Path, key: str, arrays: Mapping[str, np.ndarray], checksums: M
         atomic_write_bytes(_path(folder, key), MAGIC + struct.pack("<Q", len(header)) + header + payload,
                            Message("decoded data cache"))
         _prune(folder, keep=_path(folder, key))
-    except Exception:  # noqa: BLE001 -- only a cache: any failure to write it is harmless
+    except (OSError, UserError):  # only a cache: a write the system refuses is harmless (a bug is not)
         return False
     return True
 

@@ -48,6 +48,7 @@ class DownloadFailed(UserError):
 
 
 def file_md5(path: Path) -> str:
+    """The MD5 of a file's bytes as hex, read 1 MiB at a time (the mirrors publish MD5s)."""
     digest = hashlib.md5()
     with path.open("rb") as file:
         for block in iter(lambda: file.read(1 << 20), b""):

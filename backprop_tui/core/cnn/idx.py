@@ -100,12 +100,3 @@ def encode_idx(array: np.ndarray) -> bytes:
         raise ValueError(f"IDX cannot store dtype {array.dtype}")
     header = struct.pack(">HBB", 0, code, array.ndim) + struct.pack(f">{array.ndim}I", *array.shape)
     return header + array.astype(np.dtype(_TYPES[code]), copy=False).tobytes()
-
-
-def write_idx(path: Path | str, array: np.ndarray, compress: bool | None = None) -> None:
-    """Write `array` as IDX; gzip when `compress` is true or the name ends in .gz."""
-    path = Path(path)
-    data = encode_idx(array)
-    if compress if compress is not None else path.suffix == ".gz":
-        data = gzip.compress(data, compresslevel=6, mtime=0)
-    path.write_bytes(data)

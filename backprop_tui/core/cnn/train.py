@@ -42,6 +42,7 @@ class TrainState:
     """The loss of the run's first batch: divergence is measured against it."""
 
     def to_dict(self) -> dict[str, Any]:
+        """The state as plain JSON values (a checkpoint stores it so)."""
         return asdict(self)
 
     @classmethod
@@ -159,6 +160,7 @@ def epoch_order(seed: int, epoch: int, n: int) -> np.ndarray:
 
 
 def batch_count(n: int, batch_size: int) -> int:
+    """Mini-batches in an epoch of n samples: the last one may be short (ceil(n / batch_size))."""
     return -(-n // batch_size)
 
 

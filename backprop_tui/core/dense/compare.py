@@ -31,6 +31,7 @@ class Curve:
 
     @property
     def final(self) -> float:
+        """The loss at the last point of the curve."""
         return float(self.losses[-1])
 
     def at(self, k: int) -> float:

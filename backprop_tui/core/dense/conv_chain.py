@@ -7,8 +7,6 @@ pooling and dense layers above are folded into δ = ∂E/∂z (their count grows
 
 from __future__ import annotations
 
-import numpy as np
-
 from backprop_tui.core.dense import conv_run as cr, notation as n
 from backprop_tui.core.dense.chain import DrillDown, Factor, Term
 from backprop_tui.core.dense.gradcheck import check_entry

@@ -228,13 +228,6 @@ def loss_from_z(scenario: ConvScenario, params: ConvParams, index: int, z: np.nd
     return loss_from_output(scenario, params, index, a, y, samples)
 
 
-def loss_from_patches(scenario: ConvScenario, params: ConvParams, index: int, p: np.ndarray, y: np.ndarray,
-                      samples: int) -> float:
-    """E as a function of a conv2d layer's patch matrix P (each column a free copy of its patch)."""
-    z = layer_z(params.weights[index], params.biases[index], p)
-    return loss_from_z(scenario, params, index, z, y, samples)
-
-
 def loss_from_input(scenario: ConvScenario, params: ConvParams, index: int, a: np.ndarray, y: np.ndarray,
                     samples: int) -> float:
     """E as a function of a[index], the input of layer index+1."""

@@ -30,7 +30,7 @@ from backprop_tui.core.dense.activations import ACTIVATIONS, log_softmax
 from backprop_tui.core.dense.compare import BASE_NAME, base_of, default_iterations, variant_scenarios
 from backprop_tui.core.dense.losses import from_logits
 from backprop_tui.core.dense.network import Params
-from backprop_tui.core.dense.trajectory import trajectory
+from backprop_tui.core.dense.trajectory import flatten, trajectory
 from backprop_tui.core.scenario.model import Scenario
 from backprop_tui.core.vocab import Cell, Kind, LossName, Quantity, QuantityNameError, parse_cell
 from backprop_tui.i18n import N_, Message
@@ -67,16 +67,6 @@ def parameter_cells(scenario: Scenario) -> list[Cell]:
         if layer.bias is not None:
             cells += [Cell(Quantity(Kind.BIAS, number), (u,)) for u in range(layer.units)]
     return cells
-
-
-def flatten(params: Params) -> np.ndarray:
-    """One flat float64 vector of every weight and bias (the order of `parameter_cells`)."""
-    parts = []
-    for weights, bias in zip(params.weights, params.biases):
-        parts.append(weights.ravel())
-        if bias is not None:
-            parts.append(bias.ravel())
-    return np.concatenate(parts).astype(np.float64)
 
 
 def unflatten_stack(scenario: Scenario, points: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray | None]]:

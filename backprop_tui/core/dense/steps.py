@@ -21,10 +21,8 @@ from backprop_tui.core.dense.network import Params
 from backprop_tui.core.dense.operation import OpKind, Operation
 from backprop_tui.core.dense.run import Iteration, activations_of
 from backprop_tui.core.scenario.model import Scenario
-from backprop_tui.core.vocab import ActivationName, Kind, LossName, Parameter, Phase, Quantity, Role
+from backprop_tui.core.vocab import ActivationName, Kind, Parameter, Phase, Quantity, Role
 from backprop_tui.i18n import N_
-
-PHASES: tuple[Phase, ...] = tuple(Phase)
 
 
 @dataclass(frozen=True)
@@ -41,6 +39,7 @@ class Matrix:
 
     @property
     def shape(self) -> tuple[int, int]:
+        """(rows, columns) of the values."""
         return (int(self.values.shape[0]), int(self.values.shape[1]))
 
     @property
@@ -107,6 +106,7 @@ class Step:
         raise KeyError(key.ascii)
 
     def has(self, key: Quantity) -> bool:
+        """Whether the step holds a matrix keyed `key`."""
         return any(m.key == key for m in self.matrices)
 
     def producer(self, key: Quantity) -> Operation | None:
@@ -115,6 +115,7 @@ class Step:
 
     @property
     def finite(self) -> bool:
+        """Whether every value of every matrix of the step is finite (no inf, no NaN)."""
         return all(np.all(np.isfinite(m.values)) for m in self.matrices)
 
 

@@ -23,8 +23,9 @@ from backprop_tui.core.scenario.model import Scenario
 from backprop_tui.core.vocab import ActivationName
 
 
-def flat(params: Params) -> np.ndarray:
-    """Every weight and bias as one float64 vector, layer by layer: θ row by row, then b."""
+def flatten(params: Params) -> np.ndarray:
+    """Every weight and bias as one float64 vector, layer by layer: θ row by row, then b (the order
+    of landscape.parameter_cells)."""
     parts = []
     for weights, bias in zip(params.weights, params.biases):
         parts.append(weights.ravel())
@@ -51,7 +52,7 @@ def trajectory(scenario: Scenario, iterations: int) -> np.ndarray:
     one the first non-finite point).
     """
     state = run.initial_state(scenario)
-    start = flat(state.params)
+    start = flatten(state.params)
     points = np.empty((iterations + 1, start.size))
     points[0] = start
     training = scenario.training
@@ -139,7 +140,7 @@ def _carry_on(scenario: Scenario, points: np.ndarray, updates: int, iterations: 
         state = run.step(scenario, state).after
     for _ in range(state.updates, iterations):
         state = run.step(scenario, state).after
-        rows.append(flat(state.params))
+        rows.append(flatten(state.params))
         if not np.all(np.isfinite(rows[-1])):
             break
     return np.array(rows)

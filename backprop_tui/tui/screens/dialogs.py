@@ -133,21 +133,11 @@ class ExportDialog(ModalScreen[bool]):
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
-        if event.value.strip():
-            self._write(event.value.strip(), replace=False)
-
-    def _write(self, name: str, replace: bool) -> None:
-        try:
-            self.write(name, replace)
-        except FileExistsError:
-            self.app.push_screen(ConfirmDialog(_("{name} already exists. Replace it with the export?").format(name=name)),
-                                 lambda yes: self._write(name, True) if yes else self.show_error(
-                                     _("Not written: {name} exists and was kept; type another name.").format(name=name)))
-            return
-        except UserError as error:
-            self.show_error(str(error))
-            return
-        self.dismiss(True)
+        name = event.value.strip()
+        if name:
+            write_asking_first(self, lambda replace: self.write(name, replace), lambda _error: (
+                _("{name} already exists. Replace it with the export?").format(name=name),
+                _("Not written: {name} exists and was kept; type another name.").format(name=name)), self.show_error)
 
     def show_error(self, message: str) -> None:
         """Explain why nothing was written; the dialog stays open for another name."""
@@ -181,3 +171,24 @@ class ConfirmDialog(ModalScreen[bool]):
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "confirm-yes")
+
+
+def write_asking_first(dialog: ModalScreen[bool], write: Callable[[bool], None],
+                       asked: Callable[[FileExistsError], tuple[str, str]], show_error: Callable[[str], None],
+                       replace: bool = False) -> None:
+    """The write-then-confirm of every dialog that writes a file: call `write(replace)`, which
+    writes atomically and raises FileExistsError for a file it would replace unasked. Then ask
+    `asked(error)`'s question (a ConfirmDialog): yes writes again with replace=True, no shows its
+    second sentence (what was kept). A UserError is shown with `show_error` and the dialog stays
+    open for another try; a write that succeeds closes the dialog with True."""
+    try:
+        write(replace)
+    except FileExistsError as error:
+        question, kept = asked(error)
+        dialog.app.push_screen(ConfirmDialog(question), lambda yes: write_asking_first(
+            dialog, write, asked, show_error, replace=True) if yes else show_error(kept))
+        return
+    except UserError as error:
+        show_error(str(error))
+        return
+    dialog.dismiss(True)

@@ -13,6 +13,7 @@ from textual.widgets import Static
 from backprop_tui.i18n import _
 from backprop_tui.render.glossary import rows
 from backprop_tui.tui.language import translate_bindings
+from backprop_tui.tui.screens.scrolling import SCROLL_BINDINGS, scroll
 
 
 def glossary_table() -> Table:
@@ -30,10 +31,7 @@ class GlossaryScreen(ModalScreen[None]):
 
     BINDINGS = [
         Binding("escape,q,t", "dismiss", "Close the glossary"),
-        Binding("down,j", "scroll('down')", "Scroll down", show=False),
-        Binding("up,k", "scroll('up')", "Scroll up", show=False),
-        Binding("pagedown,space", "scroll('page_down')", "Page down", show=False),
-        Binding("pageup", "scroll('page_up')", "Page up", show=False),
+        *SCROLL_BINDINGS,
     ]
 
     def compose(self) -> ComposeResult:
@@ -48,6 +46,4 @@ class GlossaryScreen(ModalScreen[None]):
 
     def action_scroll(self, where: str) -> None:
         """Scroll the glossary (it takes no focus, so these keys are bound here)."""
-        box = self.query_one("#help-box", VerticalScroll)
-        {"down": box.scroll_down, "up": box.scroll_up, "page_down": box.scroll_page_down,
-         "page_up": box.scroll_page_up}[where](animate=False)
+        scroll(self.query_one("#help-box", VerticalScroll), where)

@@ -18,10 +18,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
-from backprop_tui.core.errors import UserError
 from backprop_tui.i18n import _, ngettext
 from backprop_tui.tui.language import translate_bindings
-from backprop_tui.tui.screens.dialogs import ConfirmDialog
+from backprop_tui.tui.screens.dialogs import write_asking_first
 from backprop_tui.walk.handout import HandoutFormat, HandoutRequest, key_path_for
 
 PHASE_WORDS = "forward, loss, backward, update"
@@ -128,26 +127,19 @@ class HandoutDialog(ModalScreen[bool]):
     @on(Input.Submitted)
     @on(Button.Pressed, "#handout-write")
     def _submitted(self) -> None:
-        self._write(self.request(), replace=False)
-
-    def _write(self, request: HandoutRequest, replace: bool) -> None:
-        try:
-            self.write(request, replace)
-        except FileExistsError as error:
-            files = [str(Path(p)) for p in error.args]
-            names = files[0] if len(files) == 1 else _("{first} and {second}").format(
-                first=", ".join(files[:-1]), second=files[-1])
-            question = ngettext("{names} already exists. Replace with the handout?",
-                                "{names} already exist. Replace with the handout?", len(files))
-            self.app.push_screen(ConfirmDialog(question.format(names=names)),
-                                 lambda yes: self._write(request, True) if yes else self.show_error(
-                                     _("Not written: {names} kept; type another name.").format(names=names)))
-            return
-        except UserError as error:
-            self.show_error(str(error))
-            return
-        self.dismiss(True)
+        request = self.request()
+        write_asking_first(self, lambda replace: self.write(request, replace), _replace_question, self.show_error)
 
     def show_error(self, message: str) -> None:
         """Explain why nothing was written; the dialog stays open."""
         self.query_one("#handout-error", Static).update(Text(message))
+
+
+def _replace_question(error: FileExistsError) -> tuple[str, str]:
+    """Whether to replace the files that exist (the error's args), and what is said when not."""
+    files = [str(Path(p)) for p in error.args]
+    names = files[0] if len(files) == 1 else _("{first} and {second}").format(
+        first=", ".join(files[:-1]), second=files[-1])
+    question = ngettext("{names} already exists. Replace with the handout?",
+                        "{names} already exist. Replace with the handout?", len(files))
+    return question.format(names=names), _("Not written: {names} kept; type another name.").format(names=names)

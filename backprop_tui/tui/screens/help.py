@@ -18,6 +18,7 @@ from backprop_tui.tui.commands import key_text
 from backprop_tui.tui.widgets.about_panel import about_text
 from backprop_tui.tui.language import translate_bindings
 from backprop_tui.tui.screens.glossary import GlossaryScreen
+from backprop_tui.tui.screens.scrolling import SCROLL_BINDINGS, scroll
 from backprop_tui.i18n import N_, _
 from rich.cells import cell_len
 
@@ -91,12 +92,7 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss", "Close help"),
-        Binding("down,j", "scroll('down')", "Scroll down", show=False),
-        Binding("up,k", "scroll('up')", "Scroll up", show=False),
-        Binding("pagedown,space", "scroll('page_down')", "Page down", show=False),
-        Binding("pageup", "scroll('page_up')", "Page up", show=False),
-        Binding("home,g", "scroll('home')", "Top", show=False),
-        Binding("end,G", "scroll('end')", "Bottom", show=False),
+        *SCROLL_BINDINGS,
         Binding("t", "glossary", "Glossary (한국어 ↔ English)"),
     ]
 
@@ -128,6 +124,4 @@ class HelpScreen(ModalScreen[None]):
 
     def action_scroll(self, where: str) -> None:
         """Scroll the help box (it takes no focus, so these keys are bound here)."""
-        box = self.query_one("#help-box", VerticalScroll)
-        {"down": box.scroll_down, "up": box.scroll_up, "page_down": box.scroll_page_down,
-         "page_up": box.scroll_page_up, "home": box.scroll_home, "end": box.scroll_end}[where](animate=False)
+        scroll(self.query_one("#help-box", VerticalScroll), where)

@@ -18,20 +18,21 @@ from backprop_tui.i18n import _
 from backprop_tui.render.worked import fmt
 from backprop_tui.tui.language import translate_bindings
 from backprop_tui.tui.screens.dialogs import ExportDialog
+from backprop_tui.tui.screens.scrolling import SCROLL_BINDINGS, scroll
 from backprop_tui.render.handout import phase_word
 from backprop_tui.walk.quiz import MISTAKE_COLUMNS, PHASE_COLUMNS, QuizSession, Verdict
 
 
+def _bold_marked(text: str) -> Text:
+    """`text` with each part between ** in bold, as markdown shows it (the marks left out)."""
+    return Text.assemble(*[(part, "bold") if i % 2 else part for i, part in enumerate(text.split("**"))])
+
+
 def summary_renderable(session: QuizSession) -> RenderableType:
     """Score, a table by phase, a table by mistake, and each answer that was not right."""
-    s = session.score
     parts: list[RenderableType] = [
         Text(_("Quiz on {name}").format(name=session.name), style="bold"),
-        Text.assemble((_("{right} right, {wrong} wrong, {skipped} skipped").format(
-                          right=s.right, wrong=s.wrong, skipped=s.skipped), "bold"),
-                      _(" of {asked} asked (right within {relative} relative or {absolute} absolute)").format(
-                          asked=s.answered, relative=f"{session.tolerance.relative:g}",
-                          absolute=f"{session.tolerance.absolute:g}")),
+        _bold_marked(session.score_sentence()),
     ]
     phases = Table(title=_("By phase"), title_justify="left", box=None, padding=(0, 1))
     for index, column in enumerate(PHASE_COLUMNS):
@@ -70,12 +71,7 @@ class QuizSummaryScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("s", "save", "Save the summary (.json or .md)", show=True),
         Binding("escape,q", "dismiss", "Back to the stepper", show=True),
-        Binding("down,j", "scroll('down')", "Scroll down", show=False),
-        Binding("up,k", "scroll('up')", "Scroll up", show=False),
-        Binding("pagedown,space", "scroll('page_down')", "Page down", show=False),
-        Binding("pageup", "scroll('page_up')", "Page up", show=False),
-        Binding("home,g", "scroll('home')", "Top", show=False),
-        Binding("end,G", "scroll('end')", "Bottom", show=False),
+        *SCROLL_BINDINGS,
     ]
 
     def __init__(self, session: QuizSession, suggestion: str) -> None:
@@ -94,9 +90,7 @@ class QuizSummaryScreen(ModalScreen[None]):
 
     def action_scroll(self, where: str) -> None:
         """Scroll the summary (it takes no focus, so these keys are bound here)."""
-        box = self.query_one("#quiz-summary", VerticalScroll)
-        {"down": box.scroll_down, "up": box.scroll_up, "page_down": box.scroll_page_down,
-         "page_up": box.scroll_page_up, "home": box.scroll_home, "end": box.scroll_end}[where](animate=False)
+        scroll(self.query_one("#quiz-summary", VerticalScroll), where)
 
     def action_save(self) -> None:
         """Ask for a file name (.json: strict JSON, .md: markdown); a file that exists is only

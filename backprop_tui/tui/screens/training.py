@@ -24,9 +24,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from backprop_tui.core.errors import UserError
-from backprop_tui.i18n import _, ngettext
+from backprop_tui.i18n import _, error_text, ngettext
 from backprop_tui.tui.language import translate_bindings
-from backprop_tui.render.cnn_report import error_text
 from backprop_tui.tui.widgets.training_panels import (
     ConfusionPanel, FiltersPanel, GalleryPanel, RecordChart, draw_batch_loss, draw_learning_rate, draw_test,
 )

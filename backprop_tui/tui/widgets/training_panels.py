@@ -105,6 +105,7 @@ class ConfusionPanel(Static):
 
     def show_evaluation(self, labels: np.ndarray, predictions: np.ndarray, heading: str,
                         names: tuple[str, ...]) -> None:
+        """Draw the confusion matrix of `labels` against `predictions` (each n), headed `heading`."""
         confusion = confusion_matrix(labels, predictions, len(names))
         correct, total = int(np.trace(confusion)), int(confusion.sum())
         title = Text(_("{heading}: {correct}/{total} right ({share})").format(
@@ -123,12 +124,14 @@ class GalleryPanel(Static):
 
     def show_mistakes(self, images: np.ndarray, labels: np.ndarray, predictions: np.ndarray,
                       probabilities: np.ndarray | None, names: tuple[str, ...]) -> None:
+        """Show the wrongly predicted test images (n × 28 × 28), a page at a time."""
         self._data = (images, labels, predictions, probabilities, names)
         self._wrong = mistakes(labels, predictions)
         self.page = min(self.page, self.pages() - 1)
         self._draw()
 
     def pages(self) -> int:
+        """Pages of mistakes (at least one, which may say there are none)."""
         return max(1, -(-len(self._wrong) // self.per_page))
 
     def turn(self, by: int) -> None:
@@ -187,6 +190,8 @@ class FiltersPanel(Static):
     """The first convolution's filters as pictures (gray 0, white positive, black negative)."""
 
     def show_filters(self, weights: np.ndarray | None, per_row: int = 8) -> None:
+        """Draw each filter of `weights` (filters × channels × k × k) as a picture, `per_row` to a
+        row; None says there is no convolution layer."""
         if weights is None:
             self.update(Text(_("no convolution layer"), style="dim"))
             return
