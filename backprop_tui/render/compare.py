@@ -98,13 +98,11 @@ def draw_curves(plt: Any, comparison: Comparison, markers: tuple[str, ...] | Non
     end = max(comparison.iterations, 1)
     plt.xticks(sorted({round(end * i / 4) for i in range(5)}))
     plt.xlim(0, end)
-    # the app's plotext widget (markers None) puts one character per cell, so double-width Hangul
-    # comes out spaced and jumbled there: its title and axes keep the catalogue's (English) words;
-    # the CLI's text chart is drawn by plotext's own layout and takes the interface language
-    say = _ if markers is not None else str
-    plt.title(say(N_("loss E on all the data (log scale)")) if log else say(N_("loss E on all the data")))
-    plt.xlabel(say(N_("iteration (updates done)")))
-    plt.ylabel("E" if math.isinf(cap) else say(N_("E, cut at {cap}")).format(cap=f"{cap:.4g}"))
+    # in the interface language: the app draws on a plotext figure that measures Hangul by its
+    # columns (tui/widgets/wide_plot.py), so a Korean title and axes take the cells they are drawn in
+    plt.title(_("loss E on all the data (log scale)") if log else _("loss E on all the data"))
+    plt.xlabel(_("iteration (updates done)"))
+    plt.ylabel("E" if math.isinf(cap) else _("E, cut at {cap}").format(cap=f"{cap:.4g}"))
     return True
 
 

@@ -9,10 +9,11 @@ places it, or leaves it out, as it does English text; the marks are taken out of
 
 from __future__ import annotations
 
+from itertools import accumulate
 from typing import Any
 
 from rich.cells import cell_len
-from rich.text import Text
+from rich.text import Span, Text
 
 WIDE_MARK = "\ue000"
 """A private-use character that stands for the second column of a double-width character while
@@ -32,10 +33,21 @@ def for_plotext(text: str) -> str:
 
 def without_marks(picture: Text) -> Text:
     """A plotext picture with the WIDE_MARKs taken out: each wide character then fills the two
-    columns plotext gave it; styles are kept."""
-    if WIDE_MARK not in picture.plain:
+    columns plotext gave it; styles are kept, each over the same characters as before.
+
+    The styled runs are moved, not cut at each mark: a label stays one run of text, as English
+    text is, so whatever draws it (a terminal, an SVG screenshot) places it in one piece.
+    """
+    plain = picture.plain
+    if WIDE_MARK not in plain:
         return picture
-    return Text("").join(picture.split(WIDE_MARK, include_separator=False, allow_blank=True))
+    # where each offset of `plain` lands once the marks before it are gone
+    moved = list(accumulate((char != WIDE_MARK for char in plain), initial=0))
+    spans = [Span(moved[span.start], moved[span.end], span.style) for span in picture.spans
+             if moved[span.end] > moved[span.start]]
+    return Text(plain.replace(WIDE_MARK, ""), style=picture.style, justify=picture.justify,
+                overflow=picture.overflow, no_wrap=picture.no_wrap, end=picture.end, tab_size=picture.tab_size,
+                spans=spans)
 
 
 class MeasuredPlot:
