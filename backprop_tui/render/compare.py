@@ -17,6 +17,7 @@ from rich.cells import cell_len
 
 from backprop_tui.i18n import N_, _, language, ngettext
 from backprop_tui.core.dense.compare import Comparison, Curve, ceiling, plot_points
+from backprop_tui.render.wide_plot import WIDE_MARK, MeasuredPlot
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -99,7 +100,7 @@ def draw_curves(plt: Any, comparison: Comparison, markers: tuple[str, ...] | Non
     plt.xticks(sorted({round(end * i / 4) for i in range(5)}))
     plt.xlim(0, end)
     # in the interface language: the app draws on a plotext figure that measures Hangul by its
-    # columns (tui/widgets/wide_plot.py), so a Korean title and axes take the cells they are drawn in
+    # columns (render/wide_plot.py), as the CLI's chart does, so a Korean title and axes take the cells they are drawn in
     plt.title(_("loss E on all the data (log scale)") if log else _("loss E on all the data"))
     plt.xlabel(_("iteration (updates done)"))
     plt.ylabel("E" if math.isinf(cap) else _("E, cut at {cap}").format(cap=f"{cap:.4g}"))
@@ -133,11 +134,11 @@ def loss_plot(comparison: Comparison, width: int = 100, height: int = 24) -> str
     )) + "\n"
     plt.limitsize(False, False)
     try:
-        if not draw_curves(plt, comparison, MARKERS):
+        if not draw_curves(MeasuredPlot(plt), comparison, MARKERS):  # Hangul measured by its columns
             return _("(nothing to plot: every loss is inf/NaN from the start)") + "\n" + legend
         plt.plotsize(width, height)
         plt.theme("clear")
-        text = _ANSI.sub("", plt.build())
+        text = _ANSI.sub("", plt.build()).replace(WIDE_MARK, "")
     except Exception as error:  # noqa: BLE001 - a plotting quirk must not hide the table above
         return _("(no plot: plotext failed: {error})").format(error=error) + "\n" + legend
     finally:

@@ -16,7 +16,7 @@ from backprop_tui.render.compare import divergence_text
 from backprop_tui.render.loss_plot import draw_loss
 from backprop_tui.render.matrix import decimals_showing_changes
 from backprop_tui.render.numbers import cell
-from backprop_tui.tui.widgets.wide_plot import MeasuredPlot, without_marks
+from backprop_tui.render.wide_plot import MeasuredPlot, without_marks
 
 
 def caption(losses: list[float], data: list[float] | None = None, current: int | None = None,

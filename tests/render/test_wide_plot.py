@@ -1,4 +1,4 @@
-"""Charts with Hangul titles, labels and legends keep their width (tui/widgets/wide_plot.py)."""
+"""Charts with Hangul titles, labels and legends keep their width (render/wide_plot.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import plotext
 from rich.cells import cell_len
 from rich.text import Text
 
-from backprop_tui.tui.widgets.wide_plot import MeasuredPlot, without_marks
+from backprop_tui.render.wide_plot import MeasuredPlot, without_marks
 
 
 def chart(plt, width: int = 40, height: int = 12) -> list[str]:
@@ -44,7 +44,7 @@ def test_taking_the_marks_out_keeps_each_styled_run_in_one_piece() -> None:
     from rich.console import Console
     from rich.style import Style
 
-    from backprop_tui.tui.widgets.wide_plot import for_plotext
+    from backprop_tui.render.wide_plot import for_plotext
 
     picture = Text.assemble(("┤ ", "blue"), (for_plotext("반복 302부터 E가"), "red"), (" │", "blue"))
     picture.stylize("bold", 2, 4)  # a run that ends on a mark: it ends where its character does

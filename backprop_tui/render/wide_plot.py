@@ -1,10 +1,12 @@
-"""Charts (textual-plotext) whose titles, axis labels and legends hold double-width text.
+"""Charts (plotext: the app's textual-plotext widgets and the CLI's text charts) whose titles,
+axis labels and legends hold double-width text.
 
 plotext counts every character as one column, so a Hangul title or legend is laid out half as
 wide as the terminal draws it: the line comes out too long, the widget wraps it, and the chart
-below shifts by a line (or a title that cannot fit is drawn and then cut). Here the text given
-to plotext carries a mark after each wide character, so plotext measures it by its columns and
-places it, or leaves it out, as it does English text; the marks are taken out of the picture.
+below shifts by a line (or a title that cannot fit is drawn and then cut; a centred one is drawn
+off centre). Here the text given to plotext carries a mark after each wide character, so plotext
+measures it by its columns and places it, or leaves it out, as it does English text; the marks
+are taken out of the picture. No Textual here: rich's Text and cell widths only.
 """
 
 from __future__ import annotations
