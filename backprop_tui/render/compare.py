@@ -198,6 +198,7 @@ def curves_table(comparison: Comparison) -> Table:
     from rich.table import Table
     from rich.text import Text
 
+    from backprop_tui.render.describe import variant_description
     from backprop_tui.render.numbers import cell
 
     table = Table(box=None, padding=(0, 2), header_style="bold")
@@ -208,5 +209,5 @@ def curves_table(comparison: Comparison) -> Table:
     for curve in comparison.curves:
         end = (Text(divergence_text(curve.diverged_at), style="bold red reverse")
                if curve.diverged_at is not None else Text(cell(curve.final, 4)))
-        table.add_row(curve.name, cell(curve.at(0), 4), end, curve.description)
+        table.add_row(curve.name, cell(curve.at(0), 4), end, variant_description(curve))
     return table
