@@ -450,3 +450,51 @@ async def test_K_switches_the_error_screen_live(tmp_path: Path) -> None:
         assert "파일을 고쳐 저장하거나" in screen_text(app) and "Fix and save" not in screen_text(app)
         await pilot.press("K")
         await wait_for(pilot, lambda: "broken.toml: seed: expected at least 0, got -1" in screen_text(app))
+
+
+# -- text made when something failed, shown until the learner moves on: said again by K ------------
+
+
+async def test_K_says_again_why_the_loader_failed_on_the_error_screen(monkeypatch) -> None:
+    """A loader failure it does not describe itself (LoadFailed) stays on the error screen: its
+    message is said where drawn, so K switches it as it switches the loader's own messages."""
+    from backprop_tui.walk import watch
+
+    def fails(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(watch, "load", fails)
+    app = FastWatchApp("lecture")  # a bundled name: the message names it as given, on one line
+    async with app.run_test(size=SMALL) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ErrorScreen))
+        assert "lecture: could not be loaded (RuntimeError: boom)" in screen_text(app)
+        await pilot.press("K")
+        await wait_for(pilot, lambda: "lecture: 읽어 들일 수 없음 (RuntimeError: boom)" in screen_text(app))
+        assert "could not be loaded" not in screen_text(app)
+        await pilot.press("K")
+        await wait_for(pilot, lambda: "lecture: could not be loaded (RuntimeError: boom)" in screen_text(app))
+
+
+@pytest.mark.parametrize(("key", "screen", "module", "function", "english", "korean"), [
+    ("c", CompareScreen, "backprop_tui.tui.screens.compare", "compare", "could not compare: boom", "비교할 수 없음: boom"),
+    ("L", LandscapeScreen, "backprop_tui.tui.screens.landscape", "landscape", "could not draw the landscape: boom",
+     "손실 지형을 그릴 수 없음: boom"),
+])
+async def test_K_says_again_why_a_screen_s_computation_failed(monkeypatch, key, screen, module, function, english,
+                                                              korean) -> None:
+    """The compare and landscape screens explain a computation that failed in place of its result;
+    K says it in the other language (the landscape's no longer turns into 'computing…')."""
+    def fails(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(f"{module}.{function}", fails)
+    app = FastWatchApp(resolve("learning-rate"))
+    async with app.run_test(size=LARGE) as pilot:
+        await stepper_ready(pilot)
+        await pilot.press(key)
+        await wait_for(pilot, lambda: isinstance(app.screen, screen) and english in screen_text(app))
+        await pilot.press("K")
+        await wait_for(pilot, lambda: korean in screen_text(app))
+        assert english not in screen_text(app) and "계산하는 중" not in screen_text(app)
+        await pilot.press("K")
+        await wait_for(pilot, lambda: english in screen_text(app))

@@ -11,7 +11,7 @@ from textual.widgets import Footer, Static
 
 from backprop_tui.core.dense.compare import Comparison, compare
 from backprop_tui.core.scenario.model import Scenario
-from backprop_tui.i18n import _
+from backprop_tui.i18n import _, error_text
 from backprop_tui.render.compare import curves_table
 from backprop_tui.render.describe import scenario_title
 from backprop_tui.tui.language import translate_bindings
@@ -31,6 +31,8 @@ class CompareScreen(LanguageKey, Screen[None]):
         super().__init__()
         self.scenario = scenario
         self.comparison: Comparison | None = None
+        self.failure: Exception | None = None
+        """Why the curves could not be computed (said where drawn, so K says it again)."""
 
     def compose(self) -> ComposeResult:
         yield Static(self._title(), id="compare-title")
@@ -49,22 +51,31 @@ class CompareScreen(LanguageKey, Screen[None]):
     def retranslate(self) -> None:
         """Redraw every text of the screen in the current language (called by language.switch)."""
         self.query_one("#compare-title", Static).update(self._title())
-        if self.comparison is not None:
+        if self.failure is not None:
+            self.query_one("#compare-table", Static).update(self._failure_text())
+        elif self.comparison is None:
+            self.query_one("#compare-table", Static).update(Text(_("computing the curves…"), style="italic"))
+        else:
             self.query_one("#compare-table", Static).update(curves_table(self.comparison))
             self.query_one(LossCurves).refresh()
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _compute(self) -> None:
         try:
-            result: Comparison | str = compare(self.scenario)
+            result: Comparison | Exception = compare(self.scenario)
         except Exception as error:  # a comparison that cannot run is explained, not raised
-            result = _("could not compare: {error}").format(error=error)
+            result = error
         self.app.call_from_thread(self._show, result)
 
-    def _show(self, result: Comparison | str) -> None:
+    def _failure_text(self) -> Text:
+        """Why the curves could not be computed, in the language of now."""
+        return Text(_("could not compare: {error}").format(error=error_text(self.failure)), style="bold")
+
+    def _show(self, result: Comparison | Exception) -> None:
         table = self.query_one("#compare-table", Static)
-        if isinstance(result, str):
-            table.update(Text(result, style="bold"))
+        if isinstance(result, Exception):
+            self.failure = result
+            table.update(self._failure_text())
             return
         self.comparison = result
         self.query_one(LossCurves).show(result)
