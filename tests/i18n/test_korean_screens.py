@@ -102,6 +102,13 @@ def test_landscape_text_in_korean_has_the_same_map_and_numbers(capsys) -> None:
     assert Counter(NUMBER.findall(korean)) == Counter(NUMBER.findall(english))
 
 
+def test_landscape_text_in_korean_is_titled_with_the_title_ko(capsys) -> None:
+    korean = _cli(capsys, "landscape", "learning-rate", "--resolution", "8", "--lang", "ko")
+    assert korean.splitlines()[0] == "학습률: 너무 작으면 기어가고, 너무 크면 발산한다"
+    english = _cli(capsys, "landscape", "learning-rate", "--resolution", "8", "--lang", "en")
+    assert english.splitlines()[0] == "Learning rate: too small crawls, too large diverges"
+
+
 def test_landscape_json_is_the_same_in_korean(capsys) -> None:
     english = _cli(capsys, "landscape", "learning-rate", "--resolution", "10", "--format", "json")
     assert _cli(capsys, "landscape", "learning-rate", "--resolution", "10", "--format", "json", "--lang", "ko") \
