@@ -17,6 +17,7 @@ from rich.cells import cell_len
 
 from backprop_tui.i18n import N_, _, language, ngettext
 from backprop_tui.core.dense.compare import Comparison, Curve, ceiling, plot_points
+from backprop_tui.render.wide_plot import WIDE_MARK, MeasuredPlot
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -98,13 +99,11 @@ def draw_curves(plt: Any, comparison: Comparison, markers: tuple[str, ...] | Non
     end = max(comparison.iterations, 1)
     plt.xticks(sorted({round(end * i / 4) for i in range(5)}))
     plt.xlim(0, end)
-    # the app's plotext widget (markers None) puts one character per cell, so double-width Hangul
-    # comes out spaced and jumbled there: its title and axes keep the catalogue's (English) words;
-    # the CLI's text chart is drawn by plotext's own layout and takes the interface language
-    say = _ if markers is not None else str
-    plt.title(say(N_("loss E on all the data (log scale)")) if log else say(N_("loss E on all the data")))
-    plt.xlabel(say(N_("iteration (updates done)")))
-    plt.ylabel("E" if math.isinf(cap) else say(N_("E, cut at {cap}")).format(cap=f"{cap:.4g}"))
+    # in the interface language: the app draws on a plotext figure that measures Hangul by its
+    # columns (render/wide_plot.py), as the CLI's chart does, so a Korean title and axes take the cells they are drawn in
+    plt.title(_("loss E on all the data (log scale)") if log else _("loss E on all the data"))
+    plt.xlabel(_("iteration (updates done)"))
+    plt.ylabel("E" if math.isinf(cap) else _("E, cut at {cap}").format(cap=f"{cap:.4g}"))
     return True
 
 
@@ -135,11 +134,11 @@ def loss_plot(comparison: Comparison, width: int = 100, height: int = 24) -> str
     )) + "\n"
     plt.limitsize(False, False)
     try:
-        if not draw_curves(plt, comparison, MARKERS):
+        if not draw_curves(MeasuredPlot(plt), comparison, MARKERS):  # Hangul measured by its columns
             return _("(nothing to plot: every loss is inf/NaN from the start)") + "\n" + legend
         plt.plotsize(width, height)
         plt.theme("clear")
-        text = _ANSI.sub("", plt.build())
+        text = _ANSI.sub("", plt.build()).replace(WIDE_MARK, "")
     except Exception as error:  # noqa: BLE001 - a plotting quirk must not hide the table above
         return _("(no plot: plotext failed: {error})").format(error=error) + "\n" + legend
     finally:
@@ -199,6 +198,7 @@ def curves_table(comparison: Comparison) -> Table:
     from rich.table import Table
     from rich.text import Text
 
+    from backprop_tui.render.describe import variant_description
     from backprop_tui.render.numbers import cell
 
     table = Table(box=None, padding=(0, 2), header_style="bold")
@@ -209,5 +209,5 @@ def curves_table(comparison: Comparison) -> Table:
     for curve in comparison.curves:
         end = (Text(divergence_text(curve.diverged_at), style="bold red reverse")
                if curve.diverged_at is not None else Text(cell(curve.final, 4)))
-        table.add_row(curve.name, cell(curve.at(0), 4), end, curve.description)
+        table.add_row(curve.name, cell(curve.at(0), 4), end, variant_description(curve))
     return table

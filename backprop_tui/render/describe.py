@@ -5,15 +5,20 @@ The step itself holds no display text; the screen, `trace` and the handout all r
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from backprop_tui.core.dense.activations import ACTIVATIONS
 from backprop_tui.core.dense.losses import LOSSES
 from backprop_tui.core.dense.operation import OpKind
 from backprop_tui.core.dense.steps import Note, Number, Step
 from backprop_tui.core.vocab import Kind, Phase, Quantity
 from backprop_tui.core.scenario.conv_model import ConvScenario
-from backprop_tui.core.scenario.model import UNTITLED, Scenario
-from backprop_tui.i18n import N_, _, language
+from backprop_tui.core.scenario.model import UNTITLED, Scenario, Variant
+from backprop_tui.i18n import N_, Message, _, language
 from backprop_tui.render.notation import latex, number, sup, symbol
+
+if TYPE_CHECKING:
+    from backprop_tui.core.dense.compare import Curve
 
 
 def function_of(step: Step, key: Quantity) -> str | None:
@@ -178,12 +183,23 @@ def notes(step: Step) -> list[str]:
 
 
 def scenario_title(scenario: Scenario | ConvScenario) -> str:
-    """The scenario's title in the interface language (its title_ko in Korean), else its own."""
+    """The scenario's title in the interface language (its title_ko in Korean), else its own; a
+    title the program made (a Message: a checkpoint opened on an image) said in the language of now."""
     if scenario.titles.get(language()):
         return scenario.titles[language()]
+    if isinstance(scenario.title, Message):
+        return scenario.title.translated()
     return _(UNTITLED) if scenario.title == UNTITLED else scenario.title  # the file's own title is its data
 
 
 def scenario_description(scenario: Scenario | ConvScenario) -> str:
-    """The scenario's description in the interface language (description_ko), else its own."""
-    return scenario.descriptions.get(language()) or scenario.description
+    """The scenario's description in the interface language (description_ko), else its own (a
+    Message, made by the program, in the language of now)."""
+    description = scenario.descriptions.get(language()) or scenario.description
+    return description.translated() if isinstance(description, Message) else description
+
+
+def variant_description(variant: Variant | Curve) -> str:
+    """A variant's description (or its loss curve's) in the interface language (its table's
+    description_ko in Korean), else its own: the file's text, never looked up in the catalogue."""
+    return variant.descriptions.get(language()) or variant.description

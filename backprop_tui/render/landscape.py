@@ -19,7 +19,7 @@ from rich.text import Text
 
 from backprop_tui.core import strict_json
 from backprop_tui.core.dense.landscape import PCA, Cut, Landscape
-from backprop_tui.i18n import _, ngettext
+from backprop_tui.i18n import _, language, ngettext
 from backprop_tui.render.picture import framed
 
 RAMP = " .:-=+*#"
@@ -250,7 +250,7 @@ def landscape_text(scape: Landscape, width: int = 60, height: int = 22,
                    cuts: Sequence[tuple[Cut, str]] = ()) -> Text:
     """Everything `landscape --format text` prints, as rich Text: title, map, scale, legend, and
     one verdict line per cut along the gradient."""
-    text = Text(f"{scape.title}\n", style="bold")
+    text = Text((scape.titles.get(language()) or scape.title) + "\n", style="bold")  # its title_ko in Korean
     text.append(_("{plane}; {updates} updates per variant").format(plane=axis_title(scape), updates=scape.iterations)
                 + "\n")
     text.append_text(framed_map(scape, width, height))

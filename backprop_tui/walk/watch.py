@@ -17,7 +17,7 @@ from backprop_tui.core.scenario.kind import file_kind
 from backprop_tui.core.scenario.load import load
 from backprop_tui.core.scenario.model import Scenario
 from backprop_tui.core.vocab import ScenarioKind
-from backprop_tui.i18n import _
+from backprop_tui.i18n import Message
 
 
 class LoadFailed(UserError):
@@ -47,8 +47,9 @@ def open_scenario(name_or_path: str | Path, variant: str | None = None,
     except UserError:
         raise
     except Exception as error:  # a loader bug must not show a traceback to a learner
-        raise LoadFailed(_("{file}: could not be loaded ({kind}: {error})").format(
-            file=name_or_path, kind=type(error).__name__, error=error)) from error
+        # a Message: the error screen keeps showing it, and K says it again in the other language
+        raise LoadFailed(Message("{file}: could not be loaded ({kind}: {error})", file=str(name_or_path),
+                                 kind=type(error).__name__, error=str(error))) from error
 
 
 class FileWatcher:

@@ -243,14 +243,17 @@ def test_a_diverged_run_says_so_in_korean_and_exits_1(trained: Path, synthetic_d
 
 
 def test_the_checkpoint_in_the_stepper_is_titled_in_korean(trained: Path, synthetic_dir: Path, capsys) -> None:
+    from backprop_tui.render.describe import scenario_description, scenario_title
+
     english = checkpoint_scenario(trained, 3)  # the test images of the folder the run trained on
     label = CLASS_NAMES[english.labels[0]]
-    assert english.title == f"c.npz: test image 3 ({label})"
+    assert scenario_title(english) == f"c.npz: test image 3 ({label})"
     i18n.set_language("ko")
-    korean = checkpoint_scenario(trained, 3)
-    assert korean.title == f"c.npz: 테스트 이미지 3 ({label})"  # the data set's class name, as predict shows it
-    assert korean.description.startswith("배치 모드로 학습한 신경망(에포크 1/1)의 테스트 이미지 3(레이블 ")
-    assert "학습률 0.02" in korean.description and "c.npz은(는) 읽기만 하며" in korean.description
+    korean = checkpoint_scenario(trained, 3)   # its title is said where it is drawn, in the language of then
+    assert scenario_title(korean) == f"c.npz: 테스트 이미지 3 ({label})"  # the data set's class name, as predict shows it
+    description = scenario_description(korean)
+    assert description.startswith("배치 모드로 학습한 신경망(에포크 1/1)의 테스트 이미지 3(레이블 ")
+    assert "학습률 0.02" in description and "c.npz은(는) 읽기만 하며" in description
     i18n.set_language("en")
     code, err = run(capsys, "--lang", "ko", str(trained), "--image", "500")  # refused before the app starts
     assert code == 2 and "--image 500: 테스트 세트의 이미지는 0부터 199까지임" in err

@@ -221,7 +221,7 @@ async def test_the_korean_training_screen_cuts_nothing(size: tuple[int, int]) ->
 def test_wide_characters_are_measured_for_plotext_and_marks_removed() -> None:
     from rich.text import Text
 
-    from backprop_tui.tui.widgets.wide_plot import WIDE_MARK, for_plotext, without_marks
+    from backprop_tui.render.wide_plot import WIDE_MARK, for_plotext, without_marks
 
     assert for_plotext("epoch") == "epoch"
     marked = for_plotext("에포크 평균")

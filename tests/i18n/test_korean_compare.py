@@ -43,6 +43,24 @@ def test_compare_in_korean_has_korean_words_and_the_english_losses(capsys) -> No
     assert len({cell_len(line) for line in ko_table}) == 1
     assert ko_table[0].startswith("반복  too-small") and en_table[0].startswith("iteration  too-small")
 
+def test_the_korean_text_chart_centres_its_title_and_label_by_their_cells_as_the_english_one(capsys) -> None:
+    """plotext alone counts a syllable as one column: the Korean title and axis label were drawn
+    six and five cells right of where the English ones are centred."""
+    def chart(language: str) -> tuple[str, str, str]:
+        assert main(["compare", "learning-rate", "--lang", language]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        top = next(i for i, line in enumerate(lines) if "┌" in line)
+        return lines[top - 1], lines[top], lines[-2]
+
+    for language, title, label in (("en", "loss E on all the data (log scale)", "iteration (updates done)"),
+                                   ("ko", "전체 데이터에 대한 손실 E (로그 눈금)", "반복 (마친 업데이트 수)")):
+        title_line, frame, label_line = chart(language)
+        assert title_line.strip() == title and label in label_line and "\ue000" not in title_line + label_line
+        middle = (frame.index("┌") + frame.index("┐") + 1) / 2
+        assert abs(cell_len(title_line[:title_line.index(title)]) + cell_len(title) / 2 - middle) <= 1, title_line
+        assert abs(cell_len(label_line[:label_line.index(label)]) + cell_len(label) / 2 - middle) <= 1.5, label_line
+
+
 def test_the_compare_screen_s_table_headings_in_korean() -> None:
     comparison = compare(load(resolve("learning-rate")), 20)
     i18n.set_language("ko")

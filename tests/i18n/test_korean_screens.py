@@ -21,7 +21,7 @@ from backprop_tui import i18n
 from backprop_tui.cli.main import main
 from backprop_tui.core.errors import UserError
 from backprop_tui.core.scenario.bundled import resolve
-from backprop_tui.tui.screens.compare import CompareCurves, CompareScreen
+from backprop_tui.tui.screens.compare import CompareScreen
 from backprop_tui.tui.screens.dialogs import EditDialog
 from backprop_tui.tui.screens.error import ErrorScreen
 from backprop_tui.tui.screens.goto_dialog import GoToIterationDialog
@@ -29,6 +29,7 @@ from backprop_tui.tui.screens.landscape import LandscapeScreen
 from backprop_tui.tui.screens.open_dialog import OpenScenarioDialog
 from backprop_tui.tui.screens.plane import PlaneScreen
 from backprop_tui.tui.screens.stepper import StepperScreen
+from backprop_tui.tui.widgets.loss_curves import LossCurves
 from tests.tui.helpers import FastWatchApp, screen_text, wait_for, widget_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -99,6 +100,13 @@ def test_landscape_text_in_korean_has_the_same_map_and_numbers(capsys) -> None:
     drawn = [line for line in english.splitlines() if "|" in line and line.isascii()]
     assert len(drawn) > 20 and drawn == [line for line in korean.splitlines() if "|" in line and line.isascii()]
     assert Counter(NUMBER.findall(korean)) == Counter(NUMBER.findall(english))
+
+
+def test_landscape_text_in_korean_is_titled_with_the_title_ko(capsys) -> None:
+    korean = _cli(capsys, "landscape", "learning-rate", "--resolution", "8", "--lang", "ko")
+    assert korean.splitlines()[0] == "학습률: 너무 작으면 기어가고, 너무 크면 발산한다"
+    english = _cli(capsys, "landscape", "learning-rate", "--resolution", "8", "--lang", "en")
+    assert english.splitlines()[0] == "Learning rate: too small crawls, too large diverges"
 
 
 def test_landscape_json_is_the_same_in_korean(capsys) -> None:
@@ -207,18 +215,54 @@ async def test_the_compare_screen_is_korean_and_its_plot_keeps_its_width() -> No
         text = screen_text(app)
         assert "변형 비교: 학습률: 너무 작으면 기어가고, 너무 크면 발산한다" in text
         assert "too-large (반복 302부터 E가 inf/NaN (업데이트 301번 뒤))" in text   # the plot's legend
-        plot = app.screen.query_one(CompareCurves)
-        drawn = plot.render().split("\n")
-        # every row of the plot as wide as the widget: the Hangul legend pushes no frame out of line
-        assert {cell_len(line.plain) for line in drawn} == {plot.size.width}
+        plot = app.screen.query_one(LossCurves)
+        drawn = [line.plain for line in plot.render().split("\n")]
+        # the plot's title and axes in Korean, whole (no syllable pushed apart), numbers unchanged
+        assert drawn[0].strip() == "전체 데이터에 대한 손실 E (로그 눈금)"
+        assert re.fullmatch(r"E, 20\.15에서 자름 +반복 \(마친 업데이트 수\) *", drawn[-1]), drawn[-1]
+        assert "loss E" not in text and "iteration (updates done)" not in text and "\ue000" not in text
+        # every row of the plot as wide as the widget: no Hangul label pushes a frame out of line
+        assert {cell_len(line) for line in drawn} == {plot.size.width}
+        # and the title centred over the frame by the cells it takes (plotext alone would count a
+        # syllable as one cell and push it six cells right)
+        left = len(drawn[0]) - len(drawn[0].lstrip())
+        frame = (drawn[1].index("┌") + drawn[1].index("┐") + 1) / 2
+        assert abs(left + cell_len(drawn[0].strip()) / 2 - frame) <= 1, drawn[0]
         assert "단계 화면으로" in text.splitlines()[-1]
 
 
-def test_the_compare_screen_in_english_is_drawn_as_before() -> None:
-    from backprop_tui.tui.screens.compare import spaced
+async def test_the_compare_screen_in_english_keeps_its_english_plot() -> None:
+    app = FastWatchApp(resolve("learning-rate"))
+    async with app.run_test(size=SMALL) as pilot:
+        await stepper_ready(pilot)
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, CompareScreen) and app.screen.comparison is not None)
+        plot = app.screen.query_one(LossCurves)
+        drawn = [line.plain for line in plot.render().split("\n")]
+        assert drawn[0].strip() == "loss E on all the data (log scale)"
+        assert re.fullmatch(r"E, cut at 20\.15 +iteration \(updates done\) *", drawn[-1]), drawn[-1]
+        assert "too-large (E is inf/NaN from iteration 302 (after 301 updates))" in screen_text(app)
+        assert {cell_len(line) for line in drawn} == {plot.size.width}
 
-    assert spaced("too-large (E is inf/NaN from iteration 302)") == "too-large (E is inf/NaN from iteration 302)"
-    assert spaced("반복 3") == "반\ue000복\ue000 3"
+
+async def test_the_stepper_s_korean_loss_chart_keeps_its_width_and_its_title_whole() -> None:
+    """The stepper's loss chart is drawn by plotext as the compare plot is: its Korean title
+    measured by its columns (plotext alone made that row 5 cells wider than the chart)."""
+    from backprop_tui.tui.widgets.loss_chart import LossPlot
+
+    app = korean_app("sgd")
+    async with app.run_test(size=LARGE) as pilot:
+        await stepper_ready(pilot)
+        stepper = app.screen
+        while stepper.stepper.position.iteration < 1:
+            position = stepper.stepper.position
+            await pilot.press("down")
+            await wait_for(pilot, lambda: stepper.stepper.position != position)
+        plot = stepper.query_one(LossPlot)
+        await wait_for(pilot, lambda: "반복 2의 손실" in plot.render().plain)
+        drawn = [line.plain for line in plot.render().split("\n")]
+        assert drawn[0].strip() == "반복 2의 손실"
+        assert {cell_len(line) for line in drawn} == {plot.size.width}, [cell_len(line) for line in drawn]
 
 
 class TestKoreanCompareSnapshots:
@@ -413,3 +457,51 @@ async def test_K_switches_the_error_screen_live(tmp_path: Path) -> None:
         assert "파일을 고쳐 저장하거나" in screen_text(app) and "Fix and save" not in screen_text(app)
         await pilot.press("K")
         await wait_for(pilot, lambda: "broken.toml: seed: expected at least 0, got -1" in screen_text(app))
+
+
+# -- text made when something failed, shown until the learner moves on: said again by K ------------
+
+
+async def test_K_says_again_why_the_loader_failed_on_the_error_screen(monkeypatch) -> None:
+    """A loader failure it does not describe itself (LoadFailed) stays on the error screen: its
+    message is said where drawn, so K switches it as it switches the loader's own messages."""
+    from backprop_tui.walk import watch
+
+    def fails(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(watch, "load", fails)
+    app = FastWatchApp("lecture")  # a bundled name: the message names it as given, on one line
+    async with app.run_test(size=SMALL) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ErrorScreen))
+        assert "lecture: could not be loaded (RuntimeError: boom)" in screen_text(app)
+        await pilot.press("K")
+        await wait_for(pilot, lambda: "lecture: 읽어 들일 수 없음 (RuntimeError: boom)" in screen_text(app))
+        assert "could not be loaded" not in screen_text(app)
+        await pilot.press("K")
+        await wait_for(pilot, lambda: "lecture: could not be loaded (RuntimeError: boom)" in screen_text(app))
+
+
+@pytest.mark.parametrize(("key", "screen", "module", "function", "english", "korean"), [
+    ("c", CompareScreen, "backprop_tui.tui.screens.compare", "compare", "could not compare: boom", "비교할 수 없음: boom"),
+    ("L", LandscapeScreen, "backprop_tui.tui.screens.landscape", "landscape", "could not draw the landscape: boom",
+     "손실 지형을 그릴 수 없음: boom"),
+])
+async def test_K_says_again_why_a_screen_s_computation_failed(monkeypatch, key, screen, module, function, english,
+                                                              korean) -> None:
+    """The compare and landscape screens explain a computation that failed in place of its result;
+    K says it in the other language (the landscape's no longer turns into 'computing…')."""
+    def fails(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(f"{module}.{function}", fails)
+    app = FastWatchApp(resolve("learning-rate"))
+    async with app.run_test(size=LARGE) as pilot:
+        await stepper_ready(pilot)
+        await pilot.press(key)
+        await wait_for(pilot, lambda: isinstance(app.screen, screen) and english in screen_text(app))
+        await pilot.press("K")
+        await wait_for(pilot, lambda: korean in screen_text(app))
+        assert english not in screen_text(app) and "계산하는 중" not in screen_text(app)
+        await pilot.press("K")
+        await wait_for(pilot, lambda: english in screen_text(app))

@@ -110,13 +110,14 @@ def checkpoint_scenario(path: str | Path, image: int, places: list[Place] | None
     x = to_input(images[image:image + 1], np.float64)
     y = np.eye(len(CLASS_NAMES))[[label]]
     rate = float(run.scenario.training.learning_rate)
-    # the scenario's own title and description, made in the interface language of the moment it is opened
-    description = _("The network trained by batch mode ({done} of {epochs} epochs) on test image {image} (labelled "
-                    "{label}): its forward pass, its loss, one backward pass and one gradient-descent update with the "
-                    "run's learning rate {rate}, in float64. {file} is only read; nothing is written back.").format(
-        done=run.state.epoch, epochs=run.scenario.training.epochs, image=image, label=CLASS_NAMES[label],
-        rate=f"{rate:g}", file=path.name)
-    title = _("{file}: test image {image} ({label})").format(file=path.name, image=image, label=CLASS_NAMES[label])
+    # the scenario's own title and description are Messages, said in the interface language where
+    # they are drawn (render.describe), so K switches them as it does every other text on screen
+    description = Message("The network trained by batch mode ({done} of {epochs} epochs) on test image {image} "
+                          "(labelled {label}): its forward pass, its loss, one backward pass and one gradient-descent "
+                          "update with the run's learning rate {rate}, in float64. {file} is only read; nothing is "
+                          "written back.", done=run.state.epoch, epochs=run.scenario.training.epochs, image=image,
+                          label=CLASS_NAMES[label], rate=f"{rate:g}", file=path.name)
+    title = Message("{file}: test image {image} ({label})", file=path.name, image=image, label=CLASS_NAMES[label])
     return ConvScenario(
         title=title, description=description,
         seed=run.scenario.seed, input_shape=tuple(run.scenario.input), loss=LossName.CROSS_ENTROPY,

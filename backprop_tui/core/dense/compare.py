@@ -28,6 +28,8 @@ class Curve:
     losses: np.ndarray
     diverged_at: int | None
     """The first k whose loss is inf or NaN (the k-th update broke it), or None."""
+    descriptions: dict[str, str] = field(default_factory=dict, compare=False)
+    """The description in other interface languages, by language (the variant's description_ko)."""
 
     @property
     def final(self) -> float:
@@ -56,7 +58,7 @@ def variant_scenarios(scenario: Scenario) -> list[tuple[str, str, Scenario]]:
     """
     scenario = base_of(scenario)
     if not scenario.variants:
-        return [(BASE_NAME, scenario.description.strip().split("\n")[0], scenario)]
+        return [(BASE_NAME, first_line(scenario.description), scenario)]
     return [(v.name, v.description, apply_variant(scenario, v.name)) for v in scenario.variants]
 
 
@@ -73,13 +75,20 @@ def default_iterations(scenario: Scenario) -> int:
 def compare(scenario: Scenario, iterations: int | None = None) -> Comparison:
     """Run every variant (or the base) for the same number of updates and collect the curves."""
     count = default_iterations(scenario) if iterations is None else iterations
+    base = base_of(scenario)
+    translated = {v.name: v.descriptions for v in base.variants} or {
+        BASE_NAME: {language: first_line(text) for language, text in base.descriptions.items()}}
     curves = []
     for name, description, variant in variant_scenarios(scenario):
         values = losses(variant, count + 1)
         bad = np.flatnonzero(~np.isfinite(values))
-        curves.append(Curve(name, description, values, int(bad[0]) if bad.size else None))
-    base = base_of(scenario)
+        curves.append(Curve(name, description, values, int(bad[0]) if bad.size else None, dict(translated[name])))
     return Comparison(base.title, count, tuple(curves), dict(base.titles))
+
+
+def first_line(description: str) -> str:
+    """What a scenario's description says of itself as a curve with no variants: its first line."""
+    return description.strip().split("\n")[0]
 
 
 def default_points(iterations: int) -> list[int]:

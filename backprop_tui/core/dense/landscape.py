@@ -21,7 +21,7 @@ arithmetic as `network.loss_of`, so each value equals the engine's loss at that 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -367,6 +367,8 @@ class Landscape:
     iterations: int
     parameters: tuple[str, ...]
     """The ASCII name of each entry of the flat parameter vectors (see `parameter_cells`)."""
+    titles: dict[str, str] = field(default_factory=dict, compare=False)
+    """The scenario's title in other interface languages (its title_ko), by language."""
 
     def leaves_at(self, index: int) -> int | None:
         """The first k at which path `index` is outside the plotted area, or None."""
@@ -414,7 +416,8 @@ def landscape(scenario: Scenario, plane_spec: str | None = None, iterations: int
     grid = evaluate_grid(scenario, plane, u_range, v_range, resolution)
     coords = tuple(plane.project(path.params) for path in paths)
     names = tuple(cell.ascii for cell in parameter_cells(scenario))
-    return Landscape(base_of(scenario).title, plane, grid, tuple(paths), coords, count, names)
+    base = base_of(scenario)
+    return Landscape(base.title, plane, grid, tuple(paths), coords, count, names, dict(base.titles))
 
 
 def on_plane(scenario: Scenario, scape: Landscape, plane_spec: str | None, resolution: int = 60) -> Landscape:

@@ -30,7 +30,9 @@ NETWORK_KEYS = ("inputs", "loss", "init")
 LAYER_KEYS = ("units", "activation", "weights", "bias", "train_bias", "init")
 DATA_KEYS = ("inputs", "targets")
 TRAINING_KEYS = ("optimizer", "learning_rate", "batch_size", "momentum", "iterations")
-VARIANT_KEYS = ("name", "description", "training", "activations", "seed")
+VARIANT_TRANSLATED_KEYS = tuple(f"description_{language}" for language in LANGUAGES if language != "en")
+"""description_ko: a variant's description in each other interface language (variants have no title)."""
+VARIANT_KEYS = ("name", "description", *VARIANT_TRANSLATED_KEYS, "training", "activations", "seed")
 MAX_UNITS = 4096
 MAX_ITERATIONS = 1_000_000
 
@@ -263,6 +265,7 @@ def _variants(
             c.add(join_path(path, "name"), Message('"{name}" is used by an earlier variant; names must be unique', name=name))
         seen.add(name)
         description = c.string(table, "description", path, "")
+        translated = {key: c.string(table, key, path, "") for key in VARIANT_TRANSLATED_KEYS}
         overrides = c.table(table.get("training", MISSING), join_path(path, "training"), TRAINING_KEYS)
         if base is not None:
             _training(c, overrides, join_path(path, "training"), base)
@@ -274,7 +277,8 @@ def _variants(
                 _loss_fits_output(c, loss, activations[-1], join_path(path, "activations"), None)
         seed = c.integer(table, "seed", path, None, minimum=0)
         if MISSING not in (name, description, seed):
-            variants.append(Variant(name, description, dict(overrides), activations, seed))
+            variants.append(Variant(name, description, dict(overrides), activations, seed,
+                                    descriptions=translations(translated)[1]))
     return tuple(variants)
 
 

@@ -62,6 +62,9 @@ class Variant:
     training: dict = field(default_factory=dict)
     activations: tuple[str, ...] | None = None
     seed: int | None = None
+    descriptions: dict[str, str] = field(default_factory=dict, compare=False)
+    """The description in other interface languages, by language ("ko" from the table's
+    description_ko), as a scenario's own; an empty one is left out, so `description` is shown."""
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from backprop_tui.core.errors import UserError
 from backprop_tui.i18n import N_, _
+from backprop_tui.render.describe import variant_description
 from backprop_tui.render.numbers import cell
 from backprop_tui.core.scenario.model import Scenario
 from backprop_tui.tui.language import translate_bindings
@@ -40,7 +41,8 @@ class VariantDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         options = [Option(Text.assemble((_("base scenario"), "bold"), "  " + _("no variant")), id=BASE)]
-        options += [Option(Text.assemble((v.name, "bold"), f"  {v.description}"), id=v.name) for v in self.scenario.variants]
+        options += [Option(Text.assemble((v.name, "bold"), "  " + variant_description(v)), id=v.name)
+                    for v in self.scenario.variants]
         with Vertical(classes="dialog-box"):
             yield Static(Text(_("Step through which variant?"), style="bold"))
             yield OptionList(*options, id="variant-list")

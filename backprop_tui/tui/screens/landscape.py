@@ -18,7 +18,7 @@ from backprop_tui.core.dense.landscape import (
     PCA, WEIGHTS, Landscape, flatten, gradient_cut, landscape, on_plane, path_name,
 )
 from backprop_tui.core.vocab import Move
-from backprop_tui.i18n import N_, _
+from backprop_tui.i18n import N_, _, error_text
 from backprop_tui.render.landscape import axis_title, cut_chart, cut_verdict, framed_map, legend_text, scale_text
 from backprop_tui.render.describe import scenario_title
 from backprop_tui.walk.stepper import Stepper
@@ -58,6 +58,8 @@ class LandscapeScreen(LanguageKey, Screen[None]):
         super().__init__()
         self.stepper = stepper
         self.scape: Landscape | None = None
+        self.failure: Exception | None = None
+        """Why the landscape could not be made (said where drawn, so K says it again)."""
         self.plane_spec: str | None = None
         """The plane shown: None for the two weights that move most, PCA for the principal directions."""
 
@@ -85,17 +87,23 @@ class LandscapeScreen(LanguageKey, Screen[None]):
         """Redraw every text of the screen in the current language (called by language.switch)."""
         self.query_one("#landscape-title", Static).update(self._title())
         self.query_one(StepFooter).show(LANDSCAPE_KEYS)
-        if self.scape is None:
+        if self.failure is not None:
+            self.query_one("#landscape-axes", Static).update(self._failure_text())
+        elif self.scape is None:
             self.query_one("#landscape-axes", Static).update(Text(_("computing the landscape…"), style="italic"))
         self.redraw()
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _compute(self) -> None:
         try:
-            result: Landscape | str = landscape(self.stepper.scenario, include_current=True)
+            result: Landscape | Exception = landscape(self.stepper.scenario, include_current=True)
         except Exception as error:  # a landscape that cannot be made is explained, not raised
-            result = _("could not draw the landscape: {error}").format(error=error)
+            result = error
         self.app.call_from_thread(self._show, result)
+
+    def _failure_text(self) -> Text:
+        """Why the landscape could not be made, in the language of now."""
+        return Text(_("could not draw the landscape: {error}").format(error=error_text(self.failure)), style="bold")
 
     def action_switch_plane(self) -> None:
         """Switch between the plane of the two weights that move most and the plane of the runs'
@@ -125,9 +133,10 @@ class LandscapeScreen(LanguageKey, Screen[None]):
             return
         self._show(result)
 
-    def _show(self, result: Landscape | str) -> None:
-        if isinstance(result, str):
-            self.query_one("#landscape-axes", Static).update(Text(result, style="bold"))
+    def _show(self, result: Landscape | Exception) -> None:
+        if isinstance(result, Exception):
+            self.failure = result
+            self.query_one("#landscape-axes", Static).update(self._failure_text())
             return
         self.scape = result
         self.redraw()

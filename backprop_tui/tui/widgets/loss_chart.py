@@ -16,6 +16,7 @@ from backprop_tui.render.compare import divergence_text
 from backprop_tui.render.loss_plot import draw_loss
 from backprop_tui.render.matrix import decimals_showing_changes
 from backprop_tui.render.numbers import cell
+from backprop_tui.render.wide_plot import MeasuredPlot, without_marks
 
 
 def caption(losses: list[float], data: list[float] | None = None, current: int | None = None,
@@ -52,8 +53,9 @@ class LossPlot(PlotextPlot):
     current = 1
 
     def render(self) -> RenderResult:
-        draw_loss(self.plt, self.batch, self.data, self.current)
-        return super().render()
+        draw_loss(MeasuredPlot(self.plt), self.batch, self.data, self.current)  # Hangul measured by its columns
+        picture = super().render()
+        return without_marks(picture) if isinstance(picture, Text) else picture
 
 
 class LossChart(Vertical):

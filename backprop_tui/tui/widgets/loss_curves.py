@@ -8,7 +8,7 @@ from textual_plotext import PlotextPlot
 
 from backprop_tui.core.dense.compare import Comparison
 from backprop_tui.render.compare import draw_curves
-from backprop_tui.tui.widgets.wide_plot import MeasuredPlot, without_marks
+from backprop_tui.render.wide_plot import MeasuredPlot, without_marks
 
 
 class LossCurves(PlotextPlot):

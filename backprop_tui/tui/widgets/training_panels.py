@@ -17,7 +17,7 @@ from textual_plotext import PlotextPlot
 from backprop_tui.i18n import _
 from backprop_tui.render.cnn_report import confusion_heatmap, confusion_matrix, mistakes
 from backprop_tui.render.picture import filter_pictures, half_block_image, shrink
-from backprop_tui.tui.widgets.wide_plot import MeasuredPlot, without_marks
+from backprop_tui.render.wide_plot import MeasuredPlot, without_marks
 from backprop_tui.tui.widgets.training_record import TrainingRecord, thinned
 
 
