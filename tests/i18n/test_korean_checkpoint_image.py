@@ -4,60 +4,24 @@ drawn, not frozen in the language the checkpoint was opened in."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
+from support.fashion_data import train_small_checkpoint
 
-sys.path.insert(0, str(Path(__file__).parents[1] / "cnn"))  # batch mode's test helpers
-
-from cnn_support import write_dataset  # noqa: E402
-
-from backprop_tui import i18n  # noqa: E402
-from backprop_tui.cli.main import main  # noqa: E402
-from backprop_tui.core.cnn.data import CLASS_NAMES  # noqa: E402
-from backprop_tui.core.conv.checkpoint import checkpoint_scenario  # noqa: E402
-from backprop_tui.render.describe import scenario_description, scenario_title  # noqa: E402
-from backprop_tui.tui.app import BackpropApp  # noqa: E402
-from backprop_tui.tui.screens.stepper import StepperScreen  # noqa: E402
-from tests.tui.helpers import screen_text, wait_for  # noqa: E402
-
-SMALL = """title = "small"
-seed = 2
-[model]
-input = [1, 28, 28]
-[[model.layer]]
-type = "conv2d"
-filters = 2
-kernel = 3
-padding = 1
-[[model.layer]]
-type = "relu"
-[[model.layer]]
-type = "maxpool"
-size = 2
-[[model.layer]]
-type = "flatten"
-[[model.layer]]
-type = "dense"
-units = 10
-[training]
-batch_size = 50
-epochs = 1
-learning_rate = 0.05
-"""
+from backprop_tui import i18n
+from backprop_tui.core.cnn.data import CLASS_NAMES
+from backprop_tui.core.conv.checkpoint import checkpoint_scenario
+from backprop_tui.render.describe import scenario_description, scenario_title
+from backprop_tui.tui.app import BackpropApp
+from backprop_tui.tui.screens.stepper import StepperScreen
+from tests.tui.helpers import screen_text, wait_for
 
 
 @pytest.fixture(scope="module")
 def checkpoint(tmp_path_factory) -> Path:
     """A checkpoint trained one epoch on a small synthetic data set (its folder is kept beside it)."""
-    root = tmp_path_factory.mktemp("image")
-    data = write_dataset(root / "data", n_train=100, n_test=10)
-    scenario = root / "small.toml"
-    scenario.write_text(SMALL, encoding="utf-8")
-    path = root / "small.npz"
-    assert main(["train", str(scenario), "--data-dir", str(data), "--no-verify", "--checkpoint", str(path)]) == 0
-    return path
+    return train_small_checkpoint(tmp_path_factory.mktemp("image"))[0]
 
 
 def test_the_title_and_description_are_said_in_the_language_they_are_drawn_in(checkpoint: Path) -> None:
