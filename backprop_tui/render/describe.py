@@ -73,6 +73,16 @@ def phase_name(phase: Phase) -> str:
     return _(PHASE_NAMES[phase])
 
 
+PHASE_WORDS = {Phase.FORWARD: N_("forward"), Phase.LOSS: N_("loss"), Phase.BACKWARD: N_("backward"),
+               Phase.UPDATE: N_("update")}
+"""How running text names a phase, as the CLI's --phases takes it in English (translated where drawn)."""
+
+
+def phase_word(phase: Phase) -> str:
+    """The phase as running text names it: forward, or 순전파 in Korean."""
+    return _(PHASE_WORDS[phase])
+
+
 _CONV_TITLES = {
     OpKind.IM2COL: N_("im2col, the patches as columns"),
     OpKind.COL2IM: N_("gradient sent to the input (col2im)"),

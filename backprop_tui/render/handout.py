@@ -23,25 +23,15 @@ from backprop_tui.core.scenario.conv_model import ConvScenario
 from backprop_tui.core.scenario.model import Scenario
 from backprop_tui.core.dense.gradcheck import GradCheck
 from backprop_tui.core.vocab import Cell, Kind, OptimizerName, Parameter, Phase, Quantity
-from backprop_tui.i18n import N_, _, ngettext
+from backprop_tui.i18n import _, ngettext
 from backprop_tui.render.board import BOARD_KINDS, Line
 from backprop_tui.render.chain import factor_text, target_text
 from backprop_tui.render.chain_table import value_text
 from backprop_tui.render.conv_board import board_lines, worked_notes
-from backprop_tui.render.describe import note_text, title
+from backprop_tui.render.describe import note_text, phase_word, title
 from backprop_tui.render.notation import number
 from backprop_tui.render.step import check_symbol
 from backprop_tui.render.verdict import status_verdict
-
-
-PHASE_WORDS = {Phase.FORWARD: N_("forward"), Phase.LOSS: N_("loss"), Phase.BACKWARD: N_("backward"),
-               Phase.UPDATE: N_("update")}
-"""How running text names a phase, as the CLI's --phases takes it in English (translated where drawn)."""
-
-
-def phase_word(phase: Phase) -> str:
-    """The phase as running text names it: forward, or 순전파 in Korean."""
-    return _(PHASE_WORDS[phase])
 
 
 def step_tag(step: Step) -> str:

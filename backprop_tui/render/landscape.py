@@ -9,7 +9,6 @@ its own digit (and colour). One drawing rule for the CLI and the app.
 from __future__ import annotations
 
 import io
-import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,6 +19,7 @@ from rich.text import Text
 from backprop_tui.core import strict_json
 from backprop_tui.core.dense.landscape import PCA, Cut, Landscape
 from backprop_tui.i18n import _, language, ngettext
+from backprop_tui.render.numbers import number
 from backprop_tui.render.picture import framed
 
 RAMP = " .:-=+*#"
@@ -33,11 +33,6 @@ START, CURRENT, EDGE = "S", "@", "!"
 LOG_RATIO = 30.0
 """Bands are spaced on a log scale when the largest E is at least this many times the smallest."""
 MATPLOTLIB_EXTRA = "pip install 'backprop-tui[plot]'"
-
-
-def number(value: float) -> str:
-    """A value as the map's labels print it: 4 significant digits, or inf / nan."""
-    return f"{value:.4g}" if math.isfinite(value) else ("nan" if math.isnan(value) else "inf")
 
 
 def band_edges(values: np.ndarray) -> tuple[np.ndarray, bool]:

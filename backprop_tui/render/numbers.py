@@ -20,3 +20,9 @@ def cell(value: float, decimals: int = 3) -> str:
 def shape(rows: int, cols: int) -> str:
     """A shape written as the lecture writes it: 3×2."""
     return f"{rows}×{cols}"
+
+
+def number(value: float) -> str:
+    """A value as the maps' labels print it (the landscape's and the input plane's): 4
+    significant digits, or inf / nan."""
+    return f"{value:.4g}" if math.isfinite(value) else ("nan" if math.isnan(value) else "inf")

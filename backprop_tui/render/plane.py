@@ -25,7 +25,7 @@ from backprop_tui.core import strict_json
 from backprop_tui.core.dense.plane import InputPlane, UnitPlane
 from backprop_tui.core.vocab import Cell, Kind, Quantity
 from backprop_tui.i18n import _, ngettext
-from backprop_tui.render.landscape import number
+from backprop_tui.render.numbers import number
 from backprop_tui.render.notation import cell_symbol
 from backprop_tui.render.picture import UPPER_HALF, framed, half_block_rgb
 

@@ -4,7 +4,6 @@ scenario, and replaces another file only when told to)."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from pathlib import Path
@@ -15,11 +14,11 @@ from backprop_tui.core.vocab import Cell, Parameter
 from backprop_tui.i18n import _
 from backprop_tui.render.notation import cell_symbol
 from backprop_tui.core.scenario.bundled import bundled_dir
-from backprop_tui.core.scenario.edit import Edit, Key, bias_path, input_path, target_path, training_path, weight_path
 from backprop_tui.walk.stepper import Stepper
 from backprop_tui.walk.focus import Focus
 
 if TYPE_CHECKING:
+    from backprop_tui.core.scenario.edit import Edit, Key
     from backprop_tui.render.handout import Handout
     from backprop_tui.walk.handout import HandoutFiles, HandoutRequest
 
@@ -41,6 +40,9 @@ def edit_targets(stepper: Stepper, focus: Focus) -> list[EditTarget]:
 
     Weights are the file's initial values: an edit changes where training starts.
     """
+    # tomlkit, loaded when editing: the first frame needs none of it
+    from backprop_tui.core.scenario.edit import bias_path, input_path, target_path, training_path, weight_path
+
     scenario = stepper.scenario
     layer = scenario.layers[focus.layer - 1]
     targets = []
@@ -110,14 +112,6 @@ class UndoStack:
 
     def __len__(self) -> int:
         return len(self._entries)
-
-
-def same_file(a: Path, b: Path) -> bool:
-    """Whether two paths name one file (links and relative paths followed); False if either is missing."""
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False
 
 
 def export_handout_of_walk(stepper: Stepper, request: HandoutRequest, replace: bool = False) -> tuple[Handout, HandoutFiles]:

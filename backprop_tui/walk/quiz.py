@@ -30,7 +30,7 @@ from backprop_tui.core.scenario.model import QuizSettings
 from backprop_tui.core.strict_json import dumps
 from backprop_tui.core.vocab import Phase, Quantity, cell_name
 from backprop_tui.i18n import N_, _
-from backprop_tui.render.handout import phase_word
+from backprop_tui.render.describe import phase_word
 from backprop_tui.render.mistakes import Said
 from backprop_tui.render.notation import cell_symbol, symbol
 from backprop_tui.render.worked import fmt, worked

@@ -17,8 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from backprop_tui.core.dense import conv_run, network, run
-from backprop_tui.core.dense.conv_steps import build_conv_steps
+from backprop_tui.core.dense import network, run
 from backprop_tui.core.dense.optimizers import batch_size
 from backprop_tui.core.dense.run import Iteration
 from backprop_tui.core.dense.steps import Step, build_steps
@@ -63,13 +62,21 @@ def _dense_data_loss(scenario: Scenario, state) -> float:
 
 
 DENSE_ENGINE = Engine(run.initial_state, run.step, build_steps, _dense_data_loss)
-CONV_ENGINE = Engine(conv_run.initial_state, conv_run.step, build_conv_steps,
-                     lambda scenario, state: conv_run.data_loss(scenario, state.params))
+
+
+def conv_engine() -> Engine:
+    """The convolutional engine, imported when a convolutional scenario is opened (it is a
+    good part of the start-up time of the dense scenarios, which never need it)."""
+    from backprop_tui.core.dense import conv_run
+    from backprop_tui.core.dense.conv_steps import build_conv_steps
+
+    return Engine(conv_run.initial_state, conv_run.step, build_conv_steps,
+                  lambda scenario, state: conv_run.data_loss(scenario, state.params))
 
 
 def engine_for(scenario: Scenario | ConvScenario) -> Engine:
     """The engine that steps through `scenario`."""
-    return CONV_ENGINE if isinstance(scenario, ConvScenario) else DENSE_ENGINE
+    return conv_engine() if isinstance(scenario, ConvScenario) else DENSE_ENGINE
 
 
 class Stepper:

@@ -19,7 +19,7 @@ from backprop_tui.render.worked import fmt
 from backprop_tui.tui.language import translate_bindings
 from backprop_tui.tui.screens.dialogs import ExportDialog
 from backprop_tui.tui.screens.scrolling import SCROLL_BINDINGS, scroll
-from backprop_tui.render.handout import phase_word
+from backprop_tui.render.describe import phase_word
 from backprop_tui.walk.quiz import MISTAKE_COLUMNS, PHASE_COLUMNS, QuizSession, Verdict
 
 

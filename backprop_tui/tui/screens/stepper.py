@@ -20,7 +20,6 @@ from textual.timer import Timer
 
 from backprop_tui.core.dense import chain
 from backprop_tui.core.dense.chain import DrillDown
-from backprop_tui.core.dense.conv_chain import conv_drilldown
 from backprop_tui.core.dense.steps import Step, first_divergent_step
 from backprop_tui.core.scenario.conv_model import ConvScenario
 from backprop_tui.core.vocab import Move, Parameter, Phase, Quantity
@@ -223,7 +222,10 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
             row = focus.col if focus.parameter is Parameter.BIAS else focus.row
             try:
                 with np.errstate(all="ignore"):
-                    make = conv_drilldown if isinstance(self.stepper.scenario, ConvScenario) else chain.drilldown
+                    if isinstance(self.stepper.scenario, ConvScenario):
+                        from backprop_tui.core.dense.conv_chain import conv_drilldown as make  # with the conv engine
+                    else:
+                        make = chain.drilldown
                     self._drills[key] = make(self.stepper.scenario, self.stepper.iteration,
                                              focus.layer, row, focus.col, focus.parameter)
             except Exception:  # a drill-down must never take the stepper down with it

@@ -9,14 +9,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from backprop_tui.core.errors import UserError
-from backprop_tui.core.scenario.edit import edit_file, path_text, undo_edit
 from backprop_tui.i18n import _
-from backprop_tui.walk.authoring import EditTarget, edit_targets, export_handout_of_walk
-from backprop_tui.tui.screens.compare import CompareScreen
-from backprop_tui.tui.screens.dialogs import BASE, EditDialog, VariantDialog
 
 if TYPE_CHECKING:
+    from backprop_tui.walk.authoring import EditTarget
     from backprop_tui.walk.handout import HandoutRequest
+
+# Editing (tomlkit), handouts and the compare screen load when their key is first pressed: they
+# are a good part of the start-up time, and the first frame needs none of them.
 
 
 class AuthoringActions:
@@ -24,9 +24,14 @@ class AuthoringActions:
 
     def action_edit(self) -> None:
         """Open the edit dialog on the weight under the cursor (and the other editable numbers)."""
+        from backprop_tui.tui.screens.dialogs import EditDialog
+        from backprop_tui.walk.authoring import edit_targets
+
         self.app.push_screen(EditDialog(edit_targets(self.stepper, self.focus_weight()), self._apply_edit))
 
     def _apply_edit(self, target: EditTarget, value: float) -> str | None:
+        from backprop_tui.core.scenario.edit import edit_file
+
         try:
             path = self.app.editable_path()
             edit = edit_file(path, target.path, value)
@@ -41,6 +46,8 @@ class AuthoringActions:
     def action_undo(self) -> None:
         """Put back the value the last in-app edit changed (the rest of the file stays as it is
         now), and reload; refused, with the reason, when that value was changed since."""
+        from backprop_tui.core.scenario.edit import path_text, undo_edit
+
         edit = self.app.undo.pop()
         if edit is None:
             self.notify(_("Nothing to undo"))
@@ -66,6 +73,8 @@ class AuthoringActions:
 
     def _write_handout(self, request: HandoutRequest, replace: bool) -> None:
         """Write the handout (see HandoutDialog for the errors it raises)."""
+        from backprop_tui.walk.authoring import export_handout_of_walk
+
         handout, files = export_handout_of_walk(self.stepper, request, replace)
         first, last = handout.span
         paths = [str(p) for p in files.all]
@@ -79,12 +88,18 @@ class AuthoringActions:
         if not self.stepper.scenario.variants:
             self.notify(_("This scenario has no [[variant]] tables to switch between."))
             return
+        from backprop_tui.tui.screens.dialogs import VariantDialog
+
         self.app.push_screen(VariantDialog(self.stepper.scenario), self._variant_chosen)
 
     def _variant_chosen(self, name: str | None) -> None:
+        from backprop_tui.tui.screens.dialogs import BASE
+
         if name is not None:
             self.app.set_variant(None if name == BASE else name)
 
     def action_compare(self) -> None:
         """The loss curves of every variant on one chart."""
+        from backprop_tui.tui.screens.compare import CompareScreen
+
         self.app.push_screen(CompareScreen(self.stepper.scenario))

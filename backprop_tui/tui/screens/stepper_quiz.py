@@ -9,16 +9,22 @@ planned iterations).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.widgets import Input
 
 from backprop_tui.core.dense.steps import Step
 from backprop_tui.core.vocab import Phase
 from backprop_tui.i18n import _
 from backprop_tui.walk.focus import Pointer
-from backprop_tui.walk.quiz import Answer, QuizSession, parse_answer, question_symbol
-from backprop_tui.tui.screens.quiz_summary import QuizSummaryScreen
 from backprop_tui.tui.widgets.quiz_panel import AnswerInput, QuizPanel
 from backprop_tui.tui.widgets.step_view import Hidden
+
+if TYPE_CHECKING:
+    from backprop_tui.walk.quiz import Answer, QuizSession
+
+# The quiz's modules (its questions, the mistakes it names, its summary) load when a quiz starts:
+# the first frame of a plain walk needs none of them.
 
 
 class QuizActions:
@@ -55,6 +61,8 @@ class QuizActions:
             self.quiz_session = self._new_session()
 
     def _new_session(self) -> QuizSession:
+        from backprop_tui.walk.quiz import QuizSession
+
         scenario = self.stepper.scenario
         name = scenario.source.name if scenario.source is not None else scenario.title
         return QuizSession(scenario.quiz, scenario.seed, name)
@@ -108,6 +116,8 @@ class QuizActions:
         answer = self._quiz_answer
         if answer is not None and (answer.question.iteration, answer.question.index) != (step.iteration, step.index):
             answer = self._quiz_answer = None
+        from backprop_tui.walk.quiz import question_symbol
+
         asked = question_symbol(question, step) if question is not None else None
         self.query_one(QuizPanel).show(asked, session.score, answer, self._quiz_problem)
         field = self.query_one("#quiz-input", AnswerInput)
@@ -124,6 +134,8 @@ class QuizActions:
         if event.input.id != "quiz-input" or self.quiz_session is None:
             return
         event.stop()
+        from backprop_tui.walk.quiz import parse_answer
+
         try:
             given = parse_answer(event.value)
         except ValueError as error:
@@ -172,6 +184,8 @@ class QuizActions:
         if self.quiz_session is None:
             self.notify(_("No quiz yet: a starts one."))
             return
+        from backprop_tui.tui.screens.quiz_summary import QuizSummaryScreen
+
         self.app.push_screen(QuizSummaryScreen(self.quiz_session, self._quiz_file_name()))
 
     def _quiz_file_name(self) -> str:

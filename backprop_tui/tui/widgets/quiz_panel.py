@@ -3,6 +3,8 @@ on the last answer (right; or the true value, the worked line and the mistake na
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,7 +15,9 @@ from backprop_tui import i18n
 from backprop_tui.i18n import _
 from backprop_tui.render.worked import fmt
 from backprop_tui.tui.language import translate_bindings
-from backprop_tui.walk.quiz import Answer, Score, Verdict
+
+if TYPE_CHECKING:
+    from backprop_tui.walk.quiz import Answer, Score  # loaded when a quiz starts
 
 NUMBER_CHARACTERS = r"[-+0-9.eE−]*"
 """What the answer field lets through: a decimal, with a sign and an exponent."""
@@ -28,6 +32,8 @@ def feedback_text(answer: Answer | None, problem: str = "") -> Text:
         text.append(f"{problem}\n", "bold")
     if answer is None:
         return text
+    from backprop_tui.walk.quiz import Verdict  # loaded with the quiz, which made `answer`
+
     value = f"{answer.symbol} = {fmt(answer.expected)}"
     if answer.verdict is Verdict.RIGHT:
         text.append(_("✓ right: "), "bold")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import math
 
 from rich.text import Text
@@ -11,9 +13,11 @@ from textual.widget import Widget
 from backprop_tui.i18n import _, language
 from backprop_tui.render.describe import phase_name, scenario_title
 from backprop_tui.render.numbers import cell
-from backprop_tui.walk.quiz import Score
 from backprop_tui.walk.stepper import Stepper
 from backprop_tui.tui.widgets.prerendered import LineStyled, text_strips
+
+if TYPE_CHECKING:
+    from backprop_tui.walk.quiz import Score  # loaded when a quiz starts
 
 
 def iteration_text(number: int, planned: int) -> tuple[tuple[str, str], ...]:
