@@ -19,7 +19,6 @@ INDENTED_OR_APPENDED: dict[str, str] = {
     " (of all {channels} channels)": "an optional clause of the im2col note, placed by its slot",
     " (row {row}, sample {sample})": "an optional clause of the saturation note, placed by its slot",
     ' (did you mean "{word}"?)': "a near miss appended to a loader's message (core/scenario: ko5's)",
-    " ({count} later key press dropped)": "appended to the stepper's busy note (the lead's stepper.py)",
     # column layout: the spaces align the text under a table or a list
     "   <- used only with {flag}": "a mark beside a listed data folder",
     "   <- used": "a mark beside a listed data folder",

@@ -95,3 +95,31 @@ async def test_no_color_keeps_working(monkeypatch) -> None:
         await pilot.press("right")
         await pilot.pause()
         assert app.is_running and "UPDATE" in screen_text(app)
+
+
+async def test_a_failed_computation_says_in_one_sentence_how_many_later_key_presses_it_dropped(monkeypatch) -> None:
+    import threading
+
+    from backprop_tui.walk.stepper import Stepper
+
+    app = BackpropApp("lecture")
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, StepperScreen)
+        release = threading.Event()
+
+        def failing(self: Stepper, iteration: int) -> None:
+            release.wait(5)
+            raise MemoryError("no memory left")
+
+        monkeypatch.setattr(Stepper, "slow", property(lambda self: True))
+        monkeypatch.setattr(Stepper, "prepare", failing)
+        screen.action_move("next_iteration")  # computed in a worker, which waits
+        assert screen.busy
+        screen.action_move("next_step")
+        screen.action_move("next_step")  # both queued behind it
+        release.set()
+        said = lambda: "\n".join(n.message for n in app._notifications)  # noqa: E731
+        await wait_for(pilot, lambda: "Could not compute that step" in said())
+        assert "Could not compute that step: no memory left (2 later key presses dropped)" in said()
+        assert not screen.busy and screen.stepper.position == Position(0, 0)

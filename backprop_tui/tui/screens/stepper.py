@@ -370,9 +370,10 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
         if error is not None:
             dropped = len(self._pending)
             self._pending.clear()
-            more = ngettext(" ({count} later key press dropped)", " ({count} later key presses dropped)",
-                            dropped).format(count=dropped) if dropped else ""
-            self.notify(_("Could not compute that step: {error}").format(error=error) + more, severity="error")
+            said = (ngettext("Could not compute that step: {error} ({count} later key press dropped)",
+                             "Could not compute that step: {error} ({count} later key presses dropped)", dropped)
+                    if dropped else _("Could not compute that step: {error}"))
+            self.notify(said.format(error=error, count=dropped), severity="error")
             return
         self._go(self.stepper.move(move))
         while self._pending and not self.busy:  # moves on cached iterations are taken at once

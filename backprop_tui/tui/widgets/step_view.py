@@ -117,10 +117,11 @@ def heading(step: Step, diverged_here: bool) -> Text:
 
 def check_line(check: GradCheck) -> Text:
     """The step's gradient check in one line (the chain-rule panel has the focused entry in full)."""
-    return Text.assemble((f"{mark(check.status)} ", "bold"),
-                         _("gradient check of {symbol} against central differences: max relative error {error} ").format(
-                             symbol=check_symbol(check), error=f"{check.max_relative_error:.1e}"),
-                         (verdict_text(check), "bold"))
+    sentence = _("gradient check of {symbol} against central differences: max relative error {error} {verdict}")
+    before, after = sentence.split("{verdict}", 1)  # one sentence in every language, the verdict in bold
+    slots = {"symbol": check_symbol(check), "error": f"{check.max_relative_error:.1e}"}
+    return Text.assemble((f"{mark(check.status)} ", "bold"), before.format(**slots), (verdict_text(check), "bold"),
+                         after.format(**slots))
 
 
 def without_numbers(step: Step) -> Step:
