@@ -21,7 +21,6 @@ import argparse
 import asyncio
 import importlib.util
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
@@ -76,43 +75,6 @@ iterations = 20
     return path
 
 
-async def cpu_per_key(path: Path, presses: int) -> list[float]:
-    """The process's CPU seconds from handing → to the app until the new step's frame is composed."""
-    from backprop_tui.tui.app import BackpropApp, quiet_gc
-    from backprop_tui.tui.screens.stepper import StepperScreen
-
-    bench = _bench_step()
-    app = BackpropApp(path)
-    app.WATCH_SECONDS = 3600.0
-    quiet_gc()
-    watch: dict = {"before": None, "frame": None}
-    display = app._display
-
-    def recording_display(screen, renderable) -> None:
-        display(screen, renderable)
-        if (renderable is not None and watch["before"] is not None and watch["frame"] is None
-                and isinstance(screen, StepperScreen) and not screen.busy
-                and screen.stepper.position != watch["before"]):
-            watch["frame"] = time.process_time()
-
-    app._display = recording_display
-    times = []
-    async with app.run_test(size=bench.SIZE) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        for _ in range(presses):
-            await pilot.pause()
-            await app.workers.wait_for_complete()
-            watch.update(before=screen.stepper.position, frame=None)
-            started = time.process_time()
-            bench._press(app, "right")
-            while watch["frame"] is None:
-                await asyncio.sleep(0.0005)
-            times.append(watch["frame"] - started)
-            watch["before"] = None
-    return times
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--presses", type=int, default=60)
@@ -121,7 +83,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = write_scenario(Path(folder) / "conv-28x28-16.toml")
         times = asyncio.run(bench.key_to_frame(path, args.presses))
-        cpu = asyncio.run(cpu_per_key(path, args.presses))
+        cpu = times["process"]  # the process's CPU: the app thread and the workers computing ahead
         print(f"{'scenario':<18} {'key → new frame':>25} {'CPU per key':>25} {'Pilot.press round trip':>25} "
               f"{'uncached redraw':>25} {'engine, one iteration':>25}")
         print(f"{path.stem:<18} {bench.ms(times['frame']):>25} {bench.ms(cpu):>25} {bench.ms(times['pilot']):>25} "

@@ -84,7 +84,7 @@ async def key_to_frame(path: Path, presses: int) -> dict[str, list[float]]:
     app = BackpropApp(path)
     app.WATCH_SECONDS = 3600.0
     quiet_gc()  # as BackpropApp.run() does
-    watch: dict = {"before": None, "frame": None, "cpu": None}
+    watch: dict = {"before": None, "frame": None, "cpu": None, "process": None}
     display = app._display
 
     def recording_display(screen, renderable) -> None:
@@ -95,9 +95,10 @@ async def key_to_frame(path: Path, presses: int) -> dict[str, list[float]]:
                 and screen.stepper.position != watch["before"]):
             watch["frame"] = time.perf_counter()
             watch["cpu"] = time.thread_time()
+            watch["process"] = time.process_time()
 
     app._display = recording_display
-    times: dict[str, list[float]] = {"frame": [], "cpu": [], "pilot": [], "cold": []}
+    times: dict[str, list[float]] = {"frame": [], "cpu": [], "process": [], "pilot": [], "cold": []}
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -112,12 +113,13 @@ async def key_to_frame(path: Path, presses: int) -> dict[str, list[float]]:
                 times["pilot"].append(time.perf_counter() - started)
                 continue
             watch.update(before=screen.stepper.position, frame=None)
-            cpu = time.thread_time()
+            cpu, process = time.thread_time(), time.process_time()
             _press(app, "right")
             while watch["frame"] is None:
                 await asyncio.sleep(0.0005)
             times["frame"].append(watch["frame"] - started)
             times["cpu"].append(watch["cpu"] - cpu)
+            times["process"].append(watch["process"] - process)  # the app thread and its workers
             watch["before"] = None
         step_view = screen.query_one(StepPane)
         for _ in range(min(presses, 40)):
