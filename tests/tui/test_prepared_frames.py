@@ -127,3 +127,24 @@ def test_a_frame_with_a_keys_worth_of_new_objects_is_followed_by_a_collection() 
     finally:
         if enabled:
             gc.enable()
+
+
+async def test_a_convolutional_step_s_pictures_drawn_ahead_equal_those_drawn_from_scratch() -> None:
+    from backprop_tui.render.conv_pictures import step_panels
+
+    app = BackpropApp("conv")
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, StepperScreen)
+        network = screen.query_one(NetworkDiagram)
+        used = 0
+        for _ in range(len(screen.stepper.steps) - 1):
+            await pilot.pause()
+            prepared = network._prepared
+            await pilot.press("right")
+            await pilot.pause()
+            if prepared is not None and prepared[1] is network._panels:
+                used += 1
+            fresh = step_panels(screen.stepper.scenario, screen.stepper.step, screen.sample, screen.cursor_target())
+            assert _texts(network._lines[2]) == _texts(network._styled_lines(fresh))
+        assert used > len(screen.stepper.steps) // 2  # most steps came from what was drawn ahead

@@ -294,7 +294,8 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
         self.query_one(StepPane).warm(iteration, step, focus, self.decimals, self.show_sources,
                                       divergent is not None and divergent.index == step.index, drill, not chain_off)
         if current:
-            self.query_one(NetworkDiagram).prepare(s, step, focus, self.sample, self.decimals)
+            cursor = resolve(step, shown_matrices(step, self.show_sources), focus, None)  # where it will be
+            self.query_one(NetworkDiagram).prepare(s, step, focus, self.sample, self.decimals, cursor)
             side = self.query_one("#chain-side", ChainPanel)
             if side.display:
                 side.prepare(drill, self.decimals)

@@ -121,7 +121,12 @@ class NetworkDiagram(LineStyled, Widget):
         what = _("network")
         if isinstance(stepper.scenario, ConvScenario):
             self._picture, what = None, _("pictures")
-            self._panels = step_panels(stepper.scenario, stepper.step, sample, cursor, conceal=conceal)
+            prepared = self._prepared
+            if not conceal and prepared is not None and _same(prepared[0], (stepper.iteration, stepper.step, cursor,
+                                                                            sample, None)):
+                self._panels, self._lines = prepared[1], prepared[2]  # drawn after the last frame
+            else:
+                self._panels = step_panels(stepper.scenario, stepper.step, sample, cursor, conceal=conceal)
         else:
             self._panels = None
             prepared = self._prepared
@@ -138,8 +143,9 @@ class NetworkDiagram(LineStyled, Widget):
             what=what, sample=min(sample, m - 1) + 1, samples=m) if m > 1 else what)
         self.refresh()
 
-    _prepared: tuple[tuple, Picture, tuple[object, tuple, list[Strip]]] | None = None
-    """The next step's picture and lines, drawn before they are shown: (what it is of, picture, lines)."""
+    _prepared: tuple[tuple, Picture | list[Panel], tuple[object, tuple, list[Strip]]] | None = None
+    """The next step's picture (or pictures) and lines, drawn before they are shown: (what it is of,
+    picture, lines)."""
 
     def forget_drawn(self) -> None:
         """Drop the lines drawn so far and the next step's (the language changed)."""
@@ -147,10 +153,18 @@ class NetworkDiagram(LineStyled, Widget):
         self._prepared = None
         self.refresh()
 
-    def prepare(self, stepper: Stepper, step: Step, focus: Focus | None, sample: int, decimals: int) -> None:
-        """Draw `step` of the stepper's current iteration now (a dense network, nothing concealed),
-        so showing it next costs no drawing."""
-        if isinstance(stepper.scenario, ConvScenario) or not self.content_region.area:
+    def prepare(self, stepper: Stepper, step: Step, focus: Focus | None, sample: int, decimals: int,
+                cursor: tuple[Quantity, tuple[int, int]] | None = None) -> None:
+        """Draw `step` of the stepper's current iteration now (nothing concealed), so showing it
+        next costs no drawing: a dense network's picture, or a convolutional scenario's pictures
+        with the `cursor` cell's receptive field outlined."""
+        if not self.content_region.area:
+            return
+        if isinstance(stepper.scenario, ConvScenario):
+            what = (stepper.iteration, step, cursor, sample, None)
+            if self._prepared is None or not _same(self._prepared[0], what):
+                panels = step_panels(stepper.scenario, step, sample, cursor, conceal=False)
+                self._prepared = (what, panels, (panels, self._drawn_as(), self._styled_lines(panels)))
             return
         what = (stepper.iteration, step, focus, sample, decimals)
         if self._prepared is not None and _same(self._prepared[0], what):
