@@ -48,6 +48,7 @@ class BackpropApp(App[None]):
         Binding("o", "open", "Open", show=False),
         Binding("r", "reload", "Reload from disk", show=False),
         Binding("q", "quit", "Quit", show=True),
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True),  # as in any terminal program
     ]
     WATCH_SECONDS = 0.5
     """How often the scenario file's modification time is polled."""

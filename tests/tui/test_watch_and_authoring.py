@@ -108,3 +108,25 @@ def test_export_writes_only_the_iterations_walked(tmp_path: Path) -> None:
     assert "## Iteration 2" in text and "## Iteration 3" not in text and "0.619" in text
     with pytest.raises(UserError, match="--to 3: the walk has 2 iterations so far"):
         export_handout_of_walk(stepper, HandoutRequest(str(tmp_path / "more.md"), last="3"))
+
+
+@pytest.mark.parametrize("bundled", [True, False])
+async def test_the_edit_dialog_says_when_the_edit_goes_to_a_copy(tmp_path: Path, bundled: bool) -> None:
+    from backprop_tui.tui.app import BackpropApp
+    from backprop_tui.tui.screens.dialogs import EditDialog
+
+    from .helpers import screen_text, wait_for
+
+    path = resolve("lecture")
+    if not bundled:
+        path = tmp_path / "lecture.toml"
+        path.write_text(resolve("lecture").read_text(encoding="utf-8"), encoding="utf-8")
+    app = BackpropApp(path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, EditDialog))
+        text = " ".join(screen_text(app).split())
+        copy = "Edit a copy of lecture.toml in the working folder: the bundled file stays as it is"
+        assert (copy in text) == bundled
+        assert ("Edit the scenario file" in text) != bundled
+        await pilot.press("escape")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -113,9 +114,10 @@ class Step:
         """The operation of this step that wrote `key`, or None when the step only reads it."""
         return next((op for op in self.operations if key in op.results), None)
 
-    @property
+    @cached_property
     def finite(self) -> bool:
-        """Whether every value of every matrix of the step is finite (no inf, no NaN)."""
+        """Whether every value of every matrix of the step is finite (no inf, no NaN); worked out
+        once (the stepper asks at every frame which step of the iteration diverged)."""
         return all(np.all(np.isfinite(m.values)) for m in self.matrices)
 
 

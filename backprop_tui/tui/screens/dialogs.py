@@ -66,14 +66,20 @@ class EditDialog(ModalScreen[bool]):
 
     BINDINGS = [Binding("escape", "dismiss(False)", "Cancel")]
 
-    def __init__(self, targets: list[EditTarget], apply: Callable[[EditTarget, float], str | None]) -> None:
+    def __init__(self, targets: list[EditTarget], apply: Callable[[EditTarget, float], str | None],
+                 bundled: str | None = None) -> None:
+        """`bundled`: the name of the bundled scenario being stepped, whose edits go to a copy."""
         super().__init__()
         self.targets = targets
         self.apply = apply
+        self.bundled = bundled
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
-            yield Static(Text(_("Edit the scenario file (comments and layout are kept; u undoes)"), style="bold"))
+            title = (_("Edit the scenario file (comments and layout are kept; u undoes)") if self.bundled is None else
+                     _("Edit a copy of {name} in the working folder: the bundled file stays as it is "
+                       "(comments and layout are kept; u undoes)").format(name=self.bundled))
+            yield Static(Text(title, style="bold"))
             yield OptionList(*[Option(f"{t.label} = {cell(t.value, 4)}", id=str(i)) for i, t in enumerate(self.targets)],
                              id="edit-list")
             yield Input(value=self._text(0), id="edit-value")

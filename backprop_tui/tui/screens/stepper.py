@@ -145,11 +145,22 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
         yield ErrorPanel(id="errors")
         yield StepFooter()
 
+    def on_resize(self) -> None:
+        """Across a breakpoint the chain rule changes place (below, under the drawing, or in its own
+        column), even when the step pane keeps its width."""
+        if self._ready:
+            self.call_after_refresh(self.redraw)
+
     def on_mount(self) -> None:
         translate_bindings(self)
         self.query_one(ErrorPanel).show_error(None)
         self._timer = self.set_interval(SPEEDS[self.speed], self._tick, pause=True)
         self.query_one(StepPane).show_about(self.stepper.scenario)
+        # the widgets every redraw draws, found once (a query per widget per key adds up)
+        self._status, self._network, self._pane = self.query_one(StatusLine), self.query_one(NetworkDiagram), \
+            self.query_one(StepPane)
+        self._chain_side, self._loss_plot = self.query_one("#chain-side", ChainPanel), self.query_one("#loss-plot")
+        self._loss_chart, self._footer = self.query_one(LossChart), self.query_one(StepFooter)
         self._ready = True
         self._go(self.stepper.position)
         if self._start_quiz:
@@ -188,6 +199,8 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
         if opened:
             pane.show_about(stepper.scenario)
             pane.scroll_home(animate=False)
+        elif pane.about_shown:
+            pane.show_about(stepper.scenario)  # the file's description may be what was edited
         elif stepper.scenario.source is not None:
             self.notify(_("Reloaded {file}").format(file=stepper.scenario.source.name), timeout=2)
         self.refresh_bindings()  # the footer's keys depend on the scenario (a batch has a sample key)
@@ -242,26 +255,26 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
         divergent = first_divergent_step(s.steps)
         hidden = self.quiz_hidden(step)  # in quiz mode: the asked cells, with the cursor put on one
         with self.app.batch_update():
-            self.query_one(StatusLine).show(s, self.busy, self.playing,
-                                            self.quiz_session.score if self.quiz_on and self.quiz_session else None)
-            self.query_one(NetworkDiagram).show_network(s, focus, self.sample, self.decimals, conceal=hidden is not None,
-                                                        cursor=self.cursor_target())
+            self._status.show(s, self.busy, self.playing,
+                              self.quiz_session.score if self.quiz_on and self.quiz_session else None)
+            self._network.show_network(s, focus, self.sample, self.decimals, conceal=hidden is not None,
+                                       cursor=self.cursor_target())
             drill = self.drilldown(focus)
             chain_off = (step.phase is Phase.FORWARD and not self.chain_in_forward) or self.quiz_conceals_iteration()
-            self.query_one(StepPane).show(s.position.iteration, step, focus, self.decimals, self.show_sources,
-                                          divergent is not None and divergent.index == step.index, self.pointer,
-                                          hidden, drill=drill, chain_wanted=not chain_off)
-            side = self.query_one("#chain-side", ChainPanel)  # the chain rule under the drawing (110 to 160 columns)
+            self._pane.show(s.position.iteration, step, focus, self.decimals, self.show_sources,
+                            divergent is not None and divergent.index == step.index, self.pointer,
+                            hidden, drill=drill, chain_wanted=not chain_off)
+            side = self._chain_side  # the chain rule under the drawing (110 to 160 columns)
             side.show(drill, self.decimals)
-            for widget in (side, self.query_one("#loss-plot")):
+            for widget in (side, self._loss_plot):
                 widget.set_class(chain_off, "-chain-off")
-            loss_chart = self.query_one(LossChart)
+            loss_chart = self._loss_chart
             loss_chart.show(s.losses(), s.data_losses(), s.position.iteration + 1)
             loss_chart.display = not self.quiz_conceals_loss()
             self.quiz_show(step)
             batch = len(s.iteration.batch) > 1
             quiz = [item for item, action in QUIZ_KEYS if self.quiz_check(action)]  # the keys the quiz has now
-            self.query_one(StepFooter).show([*NAVIGATION, *quiz, *step_keys(step.phase, batch, self.chain_in_forward)])
+            self._footer.show([*NAVIGATION, *quiz, *step_keys(step.phase, batch, self.chain_in_forward)])
         self.call_after_refresh(self._warm_next)
 
     def _warm_next(self) -> None:
@@ -565,6 +578,7 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
     def action_fold(self) -> None:
         """Hide the side pane (network and chart) so the step has the whole width, or show it again."""
         self.toggle_class("-folded")
+        self.redraw()  # the chain rule under the drawing (110 to 160 columns) moves below the step
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The footer shows (and the app takes) the sample keys only where a batch has samples to pick."""

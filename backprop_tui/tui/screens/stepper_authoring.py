@@ -25,9 +25,11 @@ class AuthoringActions:
     def action_edit(self) -> None:
         """Open the edit dialog on the weight under the cursor (and the other editable numbers)."""
         from backprop_tui.tui.screens.dialogs import EditDialog
-        from backprop_tui.walk.authoring import edit_targets
+        from backprop_tui.walk.authoring import edit_targets, is_bundled
 
-        self.app.push_screen(EditDialog(edit_targets(self.stepper, self.focus_weight()), self._apply_edit))
+        source = self.stepper.scenario.source
+        bundled = source.name if source is not None and is_bundled(source) else None
+        self.app.push_screen(EditDialog(edit_targets(self.stepper, self.focus_weight()), self._apply_edit, bundled))
 
     def _apply_edit(self, target: EditTarget, value: float) -> str | None:
         from backprop_tui.core.scenario.edit import edit_file

@@ -14,12 +14,14 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBarRender
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -91,8 +93,9 @@ class StepPane(LineStyled, ScrollView, can_focus=False):
         """Parts drawn, by what they were drawn from (see `_part`)."""
         self._drawn: dict[str, list[Strip]] = {}
         """The parts shown now, by name."""
-        self._rows: list[tuple[list[Strip], int, bool]] = []
-        """The step column's lines: (a part's styled lines, the line, sideways)."""
+        self._rows: list[tuple[list[Strip] | None, int, int]] = []
+        """The step column's lines: (a part's styled lines, the line, how far the part scrolls
+        sideways); (None, the part's width, how far) for the bar under a part wider than the pane."""
         self._chain_rows: list[Strip] = []
         self._chain_width = 0
         """Columns of the chain rule's own column (0: below the step, or not shown)."""
@@ -100,6 +103,10 @@ class StepPane(LineStyled, ScrollView, can_focus=False):
         self._placed: dict[str, Region] = {}
         self._widest = 0
         self._border: tuple[Style, Strip] | None = None
+        self._rows_style: Style | None = None
+        """The style the rows were styled under (a theme change restyles them when drawn)."""
+        self._bar_drawn: tuple[tuple, Strip] | None = None
+        self._inked: OrderedDict[int, tuple[list[Strip], int]] = OrderedDict()
 
     # -- what to show -----------------------------------------------------------------------------
 
@@ -184,14 +191,17 @@ class StepPane(LineStyled, ScrollView, can_focus=False):
         return self.scrollable_content_region.width
 
     def _chain_place(self) -> str:
-        """'side' from 110 to 160 columns (the screen draws it under the network), 'column' from
-        160 (a column of its own in this pane), 'below' the step otherwise."""
+        """'side' from 110 to 160 columns (the screen draws it under the network, unless the side
+        pane is folded away), 'column' from 160 (a column of its own in this pane), 'below' the
+        step otherwise."""
         classes = self.screen.classes if self.is_attached else frozenset()
-        return "side" if "-beside" in classes else "column" if "-widest" in classes else "below"
+        if "-beside" in classes:  # unless f folded the drawing away: then it follows the step
+            return "below" if "-folded" in classes else "side"
+        return "column" if "-widest" in classes else "below"
 
     def _chain_column(self, width: int) -> int:
         """Columns of the chain rule's own column (margin, rule and padding included)."""
-        return int(width * CHAIN_SHARE) + 1 if self._chain_place() == "column" else 0
+        return round(width * CHAIN_SHARE) if self._chain_place() == "column" else 0
 
     def _chain_content_width(self) -> int:
         width = self._content_width()
@@ -258,13 +268,23 @@ class StepPane(LineStyled, ScrollView, can_focus=False):
         width = self._content_width()
         if width <= 0 or not self.is_attached:
             return
-        style = self.rich_style
+        self._lay_out(width, self.rich_style)
+        # never shorter than the view: steps that fit then leave the scrollbar as it is, unrepainted
+        self._set_virtual_size(Size(width, max(len(self._rows), len(self._chain_rows),
+                                               self.scrollable_content_region.height)))
+        if self._content_width() != width and not _again:
+            self._update(_again=True)  # the scrollbar came or went: lay out again at the width it leaves
+            return
+        self.refresh()
+
+    def _lay_out(self, width: int, style: Style) -> None:
+        """The rows of the step column (and of the chain rule's column) at `width`, under `style`."""
         rule = self.get_component_rich_style(RULE, partial=True)
         step_width = self._step_width()
         column = self._chain_column(width) if self.chain_shown else 0
         parts = self._draw(self._about, self._shown, self._chain if self.chain_shown else None,
                            step_width, column - 3 if column else 0, rule)
-        rows: list[tuple[list[Strip], int, bool]] = []
+        rows: list[tuple[list[Strip] | None, int, int]] = []
         chain_rows: list[Strip] = []
         placed: dict[str, Region] = {}
         widest = step_width
@@ -277,21 +297,39 @@ class StepPane(LineStyled, ScrollView, can_focus=False):
                 continue
             styled = self._styled_part(lines, style, sideways, step_width)
             part_width = styled[0].cell_length if sideways else step_width
+            if part_width > step_width:  # a table's padding past its last column need not show
+                part_width = self._ink_width(lines)
             skip = 2 if name == "chain" else 0  # the chain rule's margin and rule
             placed[name] = Region(0, len(rows) + skip, part_width, len(lines) - skip)
             widest = max(widest, part_width)
-            rows.extend((styled, y, sideways) for y in range(len(styled)))
+            reach = max(part_width - step_width, 0)  # how far it scrolls sideways
+            rows.extend((styled, y, reach) for y in range(len(styled)))
+            if reach:  # cut at the pane's edge: a bar says how much is out of view
+                rows.append((None, part_width, reach))
         self._drawn = {name: lines for name, lines, _ in parts}
         self._rows, self._chain_rows, self._placed = rows, chain_rows, placed
-        self._chain_width = column
-        self._widest = widest
+        self._chain_width, self._widest, self._rows_style = column, widest, style
         self.sideways = min(self.sideways, self._max_sideways())
-        # never shorter than the view: steps that fit then leave the scrollbar as it is, unrepainted
-        self._set_virtual_size(Size(width, max(len(rows), len(chain_rows), self.scrollable_content_region.height)))
-        if self._content_width() != width and not _again:
-            self._update(_again=True)  # the scrollbar came or went: lay out again at the width it leaves
-            return
-        self.refresh()
+
+    def _bar(self, part_width: int, width: int, shift: int, style: Style) -> Strip:
+        """The scrollbar under a part wider than the pane: how much of it shows, and where (drawn
+        as Textual draws a horizontal scrollbar, in the pane's scrollbar colours)."""
+        key = (part_width, width, shift, style)
+        if self._bar_drawn is None or self._bar_drawn[0] != key:
+            styles = self.styles
+            background = styles.scrollbar_background
+            if background.a < 1:
+                background = self.background_colors[0] + background
+            color = background + styles.scrollbar_color
+            segments = ScrollBarRender.render_bar(size=width, virtual_size=part_width, window_size=width,
+                                                  position=shift, thickness=1, vertical=False,
+                                                  back_color=background.rich_color, bar_color=color.rich_color)
+            # the same look without the scrollbar's mouse actions, which belong to Textual's own bars
+            line = next(Segment.split_lines(segments.segments))  # one row, without the line break
+            plain = [Segment(s.text, Style(color=s.style.color, bgcolor=s.style.bgcolor, reverse=s.style.reverse)
+                             if s.style else style) for s in line]
+            self._bar_drawn = (key, Strip(plain).crop_extend(0, width, style))
+        return self._bar_drawn[1]
 
     def _max_sideways(self) -> int:
         return max(self._widest - self._step_width(), 0)
@@ -301,6 +339,15 @@ class StepPane(LineStyled, ScrollView, can_focus=False):
         if size != self.virtual_size:
             self.set_reactive(Widget.virtual_size, size)
             self._scroll_update(size)
+
+    def _ink_width(self, lines: list[Strip]) -> int:
+        """Columns up to the last non-blank one of any line (worked out once per part)."""
+        known = self._inked.get(id(lines))
+        if known is None or known[0] is not lines:
+            known = self._inked[id(lines)] = (lines, max((cell_len(line.text.rstrip()) for line in lines), default=0))
+            while len(self._inked) > self.STYLED_KEPT:
+                self._inked.popitem(last=False)
+        return known[1]
 
     def _styled_part(self, lines: list[Strip], style: Style, sideways: bool, width: int) -> list[Strip]:
         """`lines` with the pane's style under every segment, each as wide as the widest of them
@@ -326,18 +373,26 @@ class StepPane(LineStyled, ScrollView, can_focus=False):
     def render_line(self, y: int) -> Strip:
         style = self.line_style
         width = self._content_width()
+        if style != self._rows_style:  # another theme: the parts under its colours
+            self._lay_out(width, style)
         row = y + self.scroll_offset.y
         step_width = width - self._chain_width
         if row < len(self._rows):
-            lines, index, sideways = self._rows[row]
+            lines, index, reach = self._rows[row]
+            shift = min(self.sideways, reach)  # each wide part scrolls as far as its own right end
+            if lines is None:  # the bar under a wide part (`index`: the part's width)
+                return self._joined(self._bar(index, step_width, shift, style), row, style)
             line = lines[index]
-            shift = min(self.sideways, line.cell_length - step_width) if sideways else 0
-            if shift > 0:  # each wide part scrolls as far as its own right end, no further
+            if shift > 0:
                 line = line.crop(shift, shift + step_width)
             if line.cell_length != step_width:
                 line = line.crop_extend(0, step_width, style)
         else:
             line = Strip.blank(step_width, style)
+        return self._joined(line, row, style)
+
+    def _joined(self, line: Strip, row: int, style: Style) -> Strip:
+        """The step column's line, and beside it the chain rule's column when it has one."""
         if not self._chain_width:
             return line
         chain = self._chain_rows[row] if row < len(self._chain_rows) else Strip.blank(self._chain_width - 3, style)
