@@ -21,14 +21,10 @@ from string import Template
 import numpy as np
 
 from backprop_tui.core.cnn.data import CLASS_NAMES, PIXEL_MEAN, PIXEL_STD, to_input
-from backprop_tui.core.dense.optimizers import batch_indices, batch_size
-from backprop_tui.core.errors import UserError
 from backprop_tui.core.scenario.conv_model import ConvLayer, ConvScenario, FlattenLayer, PoolLayer
 from backprop_tui.core.vocab import ActivationName, OptimizerName
-from backprop_tui.i18n import _
 from backprop_tui.render.pytorch_script import (
-    _FULL_BATCH, _LOGIT_LOSSES, _MINI_BATCH, _MODULES, _PLAIN,
-    _STEP_CLASS, MAX_WRITTEN_INDICES, SUPERSCRIPTS, loss_function,
+    _LOGIT_LOSSES, _MODULES, _PLAIN, _STEP_CLASS, batches, loss_function, superscript,
 )
 from backprop_tui.render.script_text import (
     JSON_HELPERS, PRINT_LOSSES, comment_text, docstring_text, float_text, matrix_literal,
@@ -87,15 +83,11 @@ def conv_script(export: ConvExport) -> str:
                             for n, layer in enumerate(scenario.layers, start=1)),
         "loss": loss_function(scenario, logits),
         "optimizer": _optimizer(scenario),
-        "batches": _batches(export),
+        "batches": batches(export),
         "json_helpers": JSON_HELPERS,
         "print_losses": PRINT_LOSSES,
     }
     return _SCRIPT.substitute(values)
-
-
-def _sup(number: int) -> str:
-    return str(number).translate(SUPERSCRIPTS)
 
 
 def _has_parameters(layer: object) -> bool:
@@ -187,13 +179,13 @@ def _weights(export: ConvExport) -> str:
             drawn = "" if layer.weights_given else _DRAWN.substitute(seed=scenario.seed)
         if isinstance(layer, ConvLayer):
             f, c, k, _k = layer.weights.shape
-            blocks.append(_CONV_WEIGHT_NOTE.substitute(n=number, sup=_sup(number), f=f, c=c, k=k, drawn=drawn,
+            blocks.append(_CONV_WEIGHT_NOTE.substitute(n=number, sup=superscript(number), f=f, c=c, k=k, drawn=drawn,
                                                        rows=c * k * k))
             blocks.append(_ASSIGN.substitute(name=_WEIGHT_NAME.substitute(number=number),
                                              value=_tensor_literal(layer.weights, (_FILTER_AXIS, _CHANNEL_AXIS))))
         else:
             inputs, units = layer.weights.shape
-            blocks.append(_DENSE_WEIGHT_NOTE.substitute(n=number, sup=_sup(number), units=units, inputs=inputs,
+            blocks.append(_DENSE_WEIGHT_NOTE.substitute(n=number, sup=superscript(number), units=units, inputs=inputs,
                                                         drawn=drawn))
             blocks.append(_ASSIGN.substitute(name=_WEIGHT_NAME.substitute(number=number),
                                              value=_rows_literal(layer.weights.T)))
@@ -220,7 +212,7 @@ def _model(scenario: ConvScenario, logits: bool) -> str:
     lines = []
     last = len(scenario.layers)
     for number, layer in enumerate(scenario.layers, start=1):
-        sup, before = _sup(number), (_X if number == 1 else _A.substitute(sup=_sup(number - 1)))
+        sup, before = superscript(number), (_X if number == 1 else _A.substitute(sup=superscript(number - 1)))
         if isinstance(layer, PoolLayer):
             lines.append(_line(_POOL_MODULE.substitute(size=layer.size),
                                _POOL_NOTE.substitute(sup=sup, before=before, size=layer.size)))
@@ -255,34 +247,6 @@ def _optimizer(scenario: ConvScenario) -> str:
     return _PLAIN.substitute(rate=float_text(t.learning_rate), what=what)
 
 
-def _batches(export: ConvExport) -> str:
-    """`batch(iteration)`: every sample in order, or each epoch's shuffled order written out
-    (backprop-tui's NumPy draws, core/dense/optimizers.py batch_indices, which PyTorch cannot repeat)."""
-    scenario = export.scenario
-    samples = scenario.samples
-    size = batch_size(scenario.training, samples)
-    if size >= samples:
-        return _FULL_BATCH.substitute(samples=_ONE_SAMPLE if samples == 1 else _ALL_SAMPLES.substitute(m=samples))
-    per_epoch = -(-samples // size)
-    epochs = -(-export.iterations // per_epoch)
-    if epochs * samples > MAX_WRITTEN_INDICES:
-        raise UserError(_(
-            "--iterations {iterations}: {file} draws a new order of its {samples} samples for each of {epochs} "
-            "epochs, {indices} sample numbers to write into the script (at most {limit}); export at most "
-            "{most} iterations").format(
-            iterations=export.iterations, file=scenario.source.name if scenario.source else export.name,
-            samples=samples, epochs=epochs, indices=f"{epochs * samples:,}", limit=f"{MAX_WRITTEN_INDICES:,}",
-            most=f"{MAX_WRITTEN_INDICES // samples * per_epoch:,}"))
-    orders = []
-    for epoch in range(epochs):
-        order = np.concatenate([batch_indices(scenario.training, samples, scenario.seed, epoch * per_epoch + k)
-                                for k in range(per_epoch)])
-        orders.append(_ORDER.substitute(order=", ".join(str(int(i)) for i in order)))
-    return _MINI_BATCH.substitute(size=size, samples=samples, per_epoch=per_epoch, seed=scenario.seed,
-                                  orders="\n".join(orders),
-                                  updates=_ONE_UPDATE if per_epoch == 1 else _UPDATES.substitute(n=per_epoch))
-
-
 # -- the script's text ----------------------------------------------------------------------------
 # Templates use $name fields (string.Template), so the Python braces inside them stay as they are.
 
@@ -294,7 +258,6 @@ _Z = Template("z$sup")
 _NOTE = Template("  # $note")
 _ASSIGN = Template("$name = $value")
 _LIST = Template("[$values]")
-_ORDER = Template("    [$order],")
 _WEIGHT_NAME = Template("W$number")
 _BIAS_NAME = Template("b$number")
 _MODULE_NAME = Template("layer$number")
@@ -317,12 +280,8 @@ _OPEN_NOTE = Template('''the iterations, shaped as `trace --format json` lists t
                                        # the first: `$command`''')
 _DRAWN = Template("\n# Drawn by backprop-tui from the scenario's seed, $seed.")
 _TRAINED = Template("\n# Trained by backprop-tui's batch mode: the weights of $file.")
-_ONE_SAMPLE = "the sample"
-_ALL_SAMPLES = Template("all $m samples")
-_ONE_UPDATE = "update"
 _ONE_LOSS = "the loss of its one iteration"
 _EACH_LOSS = Template("the loss of each of the $n iterations")
-_UPDATES = Template("$n updates")
 _GD = "gradient descent"
 _SGD = "stochastic gradient descent on mini-batches"
 _CONV_DEFINITION = Template("layer$number = conv2d(W$number, b$number, stride=$stride, padding=$padding)")
@@ -533,10 +492,10 @@ $print_losses
 
 SCRIPT_TEXT: frozenset[str] = frozenset(
     value.template if isinstance(value, Template) else value for value in (
-        _NONE, _X, _Y_HAT, _A, _Z, _NOTE, _ASSIGN, _LIST, _ORDER, _WEIGHT_NAME, _BIAS_NAME, _MODULE_NAME,
+        _NONE, _X, _Y_HAT, _A, _Z, _NOTE, _ASSIGN, _LIST, _WEIGHT_NAME, _BIAS_NAME, _MODULE_NAME,
         _NO_BIAS, _PLUS_BIAS, _MODEL_LINE, _NUMBERED, _SAMPLE_AXIS, _CHANNEL_AXIS, _FILTER_AXIS,
         _FASHION_SAMPLE, _FLAGS_IMAGE, _EXPORT_COMMAND, _TRACE_COMMAND, _OPEN_COMMAND, _TRACE_NOTE,
-        _OPEN_NOTE, _DRAWN, _TRAINED, _ONE_SAMPLE, _ALL_SAMPLES, _ONE_UPDATE, _ONE_LOSS, _EACH_LOSS, _UPDATES, _GD,
+        _OPEN_NOTE, _DRAWN, _TRAINED, _ONE_LOSS, _EACH_LOSS, _GD,
         _SGD, _CONV_DEFINITION, _DENSE_DEFINITION, _POOL_MODULE, _FLATTEN_MODULE, _POOL_NOTE, _FLATTEN_NOTE,
         _CONV_NOTE, _DENSE_NOTE, _ACTIVATION_NOTE, _LOGITS_NOTE, _INLINE_DATA, _FASHION_FLOATS, _LAYOUT,
         _FLOAT_IMAGES, _PIXEL_IMAGES, _CONV_WEIGHT_NOTE, _DENSE_WEIGHT_NOTE, _SCRIPT,

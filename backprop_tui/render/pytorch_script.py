@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from string import Template
+from typing import Protocol
 
 import numpy as np
 
@@ -61,6 +62,14 @@ class DenseExport:
     """The scenario as the user named it (a bundled name or a path), for the comments."""
 
 
+class ScriptExport(Protocol):
+    """What `batches` reads of an export, dense (DenseExport) or convolutional (ConvExport)."""
+
+    scenario: Scenario | ConvScenario
+    iterations: int
+    name: str
+
+
 def dense_script(export: DenseExport) -> str:
     """The full text of the PyTorch script for a dense scenario.
 
@@ -87,7 +96,7 @@ def dense_script(export: DenseExport) -> str:
         "model": _model(scenario, logits),
         "loss": loss_function(scenario, logits),
         "optimizer": _optimizer(scenario),
-        "batches": _batches(export),
+        "batches": batches(export),
         "json_helpers": JSON_HELPERS,
         "print_losses": PRINT_LOSSES,
     }
@@ -102,7 +111,8 @@ def _uses_step(scenario: Scenario) -> bool:
     return any(layer.activation == ActivationName.STEP for layer in scenario.layers)
 
 
-def _sup(number: int) -> str:
+def superscript(number: int) -> str:
+    """`number` in superscript digits (a layer's index, as in a¹, θ²)."""
     return str(number).translate(SUPERSCRIPTS)
 
 
@@ -112,7 +122,7 @@ def _weights(scenario: Scenario) -> str:
     for number, layer in enumerate(scenario.layers, start=1):
         inputs, units = layer.weights.shape
         drawn = "" if layer.weights_given else f", drawn by backprop-tui ({scenario.init} init, seed {scenario.seed})"
-        blocks.append(f"# W{_sup(number)} = θ{_sup(number)}ᵀ: {_count(units, 'unit')} × {_count(inputs, 'input')}{drawn}")
+        blocks.append(f"# W{superscript(number)} = θ{superscript(number)}ᵀ: {_count(units, 'unit')} × {_count(inputs, 'input')}{drawn}")
         blocks.append(f"W{number} = {matrix_literal(layer.weights.T, indent=4)}")
         if layer.bias is None:
             blocks.append(f"b{number} = None  # layer {number} has no bias")
@@ -135,14 +145,14 @@ def _model(scenario: Scenario, logits: bool) -> str:
     lines = []
     last = len(scenario.layers)
     for number, layer in enumerate(scenario.layers, start=1):
-        previous = "x" if number == 1 else f"a{_sup(number - 1)}"
-        z = f"z{_sup(number)}"
-        bias = f" + b{_sup(number)}" if layer.bias is not None else ""
+        previous = "x" if number == 1 else f"a{superscript(number - 1)}"
+        z = f"z{superscript(number)}"
+        bias = f" + b{superscript(number)}" if layer.bias is not None else ""
         train = ", train_bias=False" if layer.bias is not None and not layer.train_bias else ""
         call = f"linear(W{number}, b{number}{train}),"
-        lines.append(f"    {call:<36}# {z} = {previous}·W{_sup(number)}ᵀ{bias}")
+        lines.append(f"    {call:<36}# {z} = {previous}·W{superscript(number)}ᵀ{bias}")
         module, formula = _MODULES[ActivationName(layer.activation)]
-        output = "ŷ" if number == last else f"a{_sup(number)}"
+        output = "ŷ" if number == last else f"a{superscript(number)}"
         if number == last and logits:
             lines.append(f"    # ŷ = {formula.format(z=z)} is applied inside the loss below, which takes the logits {z}")
             continue
@@ -174,8 +184,13 @@ def _optimizer(scenario: Scenario) -> str:
     return _PLAIN.substitute(rate=rate, what=what)
 
 
-def _batches(export: DenseExport) -> str:
-    """`batch(iteration)`: the whole data in order, or the mini-batch orders written out."""
+def batches(export: ScriptExport) -> str:
+    """`batch(iteration)` for either script: the whole data in order, or each epoch's shuffled
+    order written out (backprop-tui's NumPy draws, core/dense/optimizers.py batch_indices, which
+    PyTorch cannot repeat).
+
+    Raises UserError when the orders would be more than MAX_WRITTEN_INDICES sample numbers.
+    """
     scenario = export.scenario
     samples = scenario.samples
     size = batch_size(scenario.training, samples)
