@@ -43,6 +43,13 @@ from backprop_tui.tui.widgets.status_line import StatusLine
 from backprop_tui.tui.widgets.step_footer import NAVIGATION, QUIZ_KEYS, StepFooter, step_keys
 from backprop_tui.tui.widgets.step_pane import StepPane
 
+def _diverged_here(steps: list[Step], step: Step) -> bool:
+    """Whether `step` is the first of its iteration's `steps` to hold an inf or a NaN (flagged in
+    its heading)."""
+    divergent = first_divergent_step(steps)
+    return divergent is not None and divergent.index == step.index
+
+
 SPEEDS = (4.0, 2.0, 1.0, 0.5, 0.25, 0.1, 0.05)
 """Seconds per step while playing, slowest first."""
 MIN_DECIMALS, MAX_DECIMALS = 1, 8
@@ -157,10 +164,13 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
         self._timer = self.set_interval(SPEEDS[self.speed], self._tick, pause=True)
         self.query_one(StepPane).show_about(self.stepper.scenario)
         # the widgets every redraw draws, found once (a query per widget per key adds up)
-        self._status, self._network, self._pane = self.query_one(StatusLine), self.query_one(NetworkDiagram), \
-            self.query_one(StepPane)
-        self._chain_side, self._loss_plot = self.query_one("#chain-side", ChainPanel), self.query_one("#loss-plot")
-        self._loss_chart, self._footer = self.query_one(LossChart), self.query_one(StepFooter)
+        self._status = self.query_one(StatusLine)
+        self._network = self.query_one(NetworkDiagram)
+        self._pane = self.query_one(StepPane)
+        self._chain_side = self.query_one("#chain-side", ChainPanel)
+        self._loss_plot = self.query_one("#loss-plot")
+        self._loss_chart = self.query_one(LossChart)
+        self._footer = self.query_one(StepFooter)
         self._ready = True
         self._go(self.stepper.position)
         if self._start_quiz:
@@ -252,7 +262,6 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
         s = self.stepper
         step = s.step
         focus = self.focus_weight()
-        divergent = first_divergent_step(s.steps)
         hidden = self.quiz_hidden(step)  # in quiz mode: the asked cells, with the cursor put on one
         with self.app.batch_update():
             self._status.show(s, self.busy, self.playing,
@@ -260,10 +269,9 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
             self._network.show_network(s, focus, self.sample, self.decimals, conceal=hidden is not None,
                                        cursor=self.cursor_target())
             drill = self.drilldown(focus)
-            chain_off = (step.phase is Phase.FORWARD and not self.chain_in_forward) or self.quiz_conceals_iteration()
+            chain_off = self._chain_off(step)
             self._pane.show(s.position.iteration, step, focus, self.decimals, self.show_sources,
-                            divergent is not None and divergent.index == step.index, self.pointer,
-                            hidden, drill=drill, chain_wanted=not chain_off)
+                            _diverged_here(s.steps, step), self.pointer, hidden, drill=drill, chain_wanted=not chain_off)
             side = self._chain_side  # the chain rule under the drawing (110 to 160 columns)
             side.show(drill, self.decimals)
             for widget in (side, self._loss_plot):
@@ -302,16 +310,18 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
         focus = self.focus_for(step)
         current = iteration == s.position.iteration and not self.quiz_on  # drawn for the current iteration
         drill = self.drilldown(focus) if current else None
-        divergent = first_divergent_step(s.steps_of(iteration))
-        chain_off = step.phase is Phase.FORWARD and not self.chain_in_forward
-        self.query_one(StepPane).warm(iteration, step, focus, self.decimals, self.show_sources,
-                                      divergent is not None and divergent.index == step.index, drill, not chain_off)
+        self._pane.warm(iteration, step, focus, self.decimals, self.show_sources,
+                        _diverged_here(s.steps_of(iteration), step), drill, not self._chain_off(step))
         if current:
             cursor = resolve(step, shown_matrices(step, self.show_sources), focus, None)  # where it will be
-            self.query_one(NetworkDiagram).prepare(s, step, focus, self.sample, self.decimals, cursor)
-            side = self.query_one("#chain-side", ChainPanel)
-            if side.display:
-                side.prepare(drill, self.decimals)
+            self._network.prepare(s, step, focus, self.sample, self.decimals, cursor)
+            if self._chain_side.display:
+                self._chain_side.prepare(drill, self.decimals)
+
+    def _chain_off(self, step: Step) -> bool:
+        """Whether the chain rule is hidden at `step`: it is about gradients, so in the forward
+        phase unless w asks for it, and wherever the quiz keeps this iteration's numbers back."""
+        return (step.phase is Phase.FORWARD and not self.chain_in_forward) or self.quiz_conceals_iteration()
 
     def watch_position(self) -> None:
         self.redraw()
@@ -464,7 +474,7 @@ class StepperScreen(QuizActions, AuthoringActions, Screen[None]):
 
     def _hide_about(self) -> None:
         """The first key that changes the view hides the description (i shows it again)."""
-        self.query_one(StepPane).show_about(None)
+        self._pane.show_about(None)
 
     def action_toggle_play(self) -> None:
         self._hide_about()

@@ -96,6 +96,15 @@ def _same(drawn: tuple, wanted: tuple) -> bool:
     return drawn[0] is wanted[0] and drawn[1] is wanted[1] and drawn[2:] == wanted[2:]
 
 
+def _drawn_from(stepper: Stepper, step: Step, focus: Focus | None, cursor: tuple[Quantity, tuple[int, int]] | None,
+               sample: int, decimals: int) -> tuple:
+    """What a step's drawing is made of (compared by `_same`): a convolutional scenario's pictures
+    follow the cursor cell, a dense network's the focused weight and the decimals."""
+    if isinstance(stepper.scenario, ConvScenario):
+        return (stepper.iteration, step, cursor, sample, None)
+    return (stepper.iteration, step, focus, sample, decimals)
+
+
 THUMB_RESOLUTION = 16
 """Grid points per axis of the nodes' thumbnails (a few characters wide: more would not show)."""
 
@@ -119,26 +128,23 @@ class NetworkDiagram(LineStyled, Widget):
         `cursor` cell outlined (what the step computes is left out while concealed)."""
         m = len(stepper.iteration.batch)
         what = _("network")
+        key = _drawn_from(stepper, stepper.step, focus, cursor, sample, decimals)
+        prepared = self._prepared if not conceal and self._prepared is not None and _same(self._prepared[0], key) \
+            else None  # drawn after the last frame
         if isinstance(stepper.scenario, ConvScenario):
             self._picture, what = None, _("pictures")
-            prepared = self._prepared
-            if not conceal and prepared is not None and _same(prepared[0], (stepper.iteration, stepper.step, cursor,
-                                                                            sample, None)):
-                self._panels, self._lines = prepared[1], prepared[2]  # drawn after the last frame
-            else:
-                self._panels = step_panels(stepper.scenario, stepper.step, sample, cursor, conceal=conceal)
+            self._panels = prepared[1] if prepared else step_panels(stepper.scenario, stepper.step, sample, cursor,
+                                                                    conceal=conceal)
         else:
             self._panels = None
-            prepared = self._prepared
-            if not conceal and prepared is not None and _same(prepared[0], (stepper.iteration, stepper.step, focus,
-                                                                            sample, decimals)):
-                self._picture, self._lines = prepared[1], prepared[2]  # drawn after the last frame
-            else:
-                self._picture = replace(picture(stepper, focus, sample, decimals), thumbnail=self.thumbnails(stepper))
+            self._picture = prepared[1] if prepared else replace(picture(stepper, focus, sample, decimals),
+                                                                 thumbnail=self.thumbnails(stepper))
             if conceal:
                 values = (self._picture.values[0], *(None for _ in self._picture.values[1:]))
                 # the units' pictures would show the asked values' colours: they wait too
                 self._picture = replace(self._picture, values=values, focus_label="", thumbnail=None)
+        if prepared:
+            self._lines = prepared[2]
         self.border_title = (_("{what} · sample {sample} of {samples} (s)").format(
             what=what, sample=min(sample, m - 1) + 1, samples=m) if m > 1 else what)
         self.refresh()
@@ -160,18 +166,14 @@ class NetworkDiagram(LineStyled, Widget):
         with the `cursor` cell's receptive field outlined."""
         if not self.content_region.area:
             return
-        if isinstance(stepper.scenario, ConvScenario):
-            what = (stepper.iteration, step, cursor, sample, None)
-            if self._prepared is None or not _same(self._prepared[0], what):
-                panels = step_panels(stepper.scenario, step, sample, cursor, conceal=False)
-                self._prepared = (what, panels, (panels, self._drawn_as(), self._styled_lines(panels)))
+        key = _drawn_from(stepper, step, focus, cursor, sample, decimals)
+        if self._prepared is not None and _same(self._prepared[0], key):
             return
-        what = (stepper.iteration, step, focus, sample, decimals)
-        if self._prepared is not None and _same(self._prepared[0], what):
-            return
-        shown = replace(picture_of(stepper.scenario, stepper.iteration, step, focus, sample, decimals),
-                        thumbnail=self.thumbnails(stepper))
-        self._prepared = (what, shown, (shown, self._drawn_as(), self._styled_lines(shown)))
+        shown = (step_panels(stepper.scenario, step, sample, cursor, conceal=False)
+                 if isinstance(stepper.scenario, ConvScenario) else
+                 replace(picture_of(stepper.scenario, stepper.iteration, step, focus, sample, decimals),
+                         thumbnail=self.thumbnails(stepper)))
+        self._prepared = (key, shown, (shown, self._drawn_as(), self._styled_lines(shown)))
 
     _planes: tuple[Stepper, int, InputPlane] | None = None
 

@@ -96,16 +96,15 @@ class StatusLine(LineStyled, Widget):
         self._drawn = None
         self.refresh()
 
-    @property
-    def text(self) -> str:
-        """The line as plain text at the widget's width."""
-        return self._line().text
-
     def _line(self) -> Strip:
         width = self.size.width
         key = (width, language())
         if self._drawn is None or self._drawn[0] != key:
-            line = header_line(*self._shown[:1], width, *self._shown[1:]) if self._shown else Text("")
+            if self._shown is None:
+                line = Text("")
+            else:
+                stepper, busy, playing, quiz = self._shown
+                line = header_line(stepper, width, busy, playing, quiz)
             self._drawn = (key, text_strips([line])[0])
         return self._drawn[1]
 

@@ -60,14 +60,6 @@ class ShownStep:
     hidden: Hidden | None
 
 
-@dataclass(frozen=True)
-class Placed:
-    """Where a part is drawn: its first row and column in the pane's content, and its size."""
-
-    name: str
-    region: Region
-
-
 class StepPane(LineStyled, ScrollView, can_focus=False):
     """The current step and what goes with it, as lines of one widget (see the module's doc)."""
 
@@ -101,11 +93,10 @@ class StepPane(LineStyled, ScrollView, can_focus=False):
         """Columns of the chain rule's own column (0: below the step, or not shown)."""
         self._styled: OrderedDict[tuple, tuple[list[Strip], list[Strip]]] = OrderedDict()
         self._placed: dict[str, Region] = {}
-        self._widest = 0
         self._border: tuple[Style, Strip] | None = None
         self._rows_style: Style | None = None
         """The style the rows were styled under (a theme change restyles them when drawn)."""
-        self._bar_drawn: tuple[tuple, Strip] | None = None
+        self._bars: dict[tuple, Strip] = {}
         self._inked: OrderedDict[int, tuple[list[Strip], int]] = OrderedDict()
 
     # -- what to show -----------------------------------------------------------------------------
@@ -146,11 +137,10 @@ class StepPane(LineStyled, ScrollView, can_focus=False):
         width = self._content_width()
         if width <= 0 or not self.is_attached:
             return
-        beside = self._chain_place() == "column" and chain_wanted and drill is not None
-        column = self._chain_column(width) if beside else 0
+        chain = (drill, decimals) if chain_wanted and drill is not None and self._chain_place() != "side" else None
+        column = self._chain_column(width) if chain is not None else 0
         step_width = width - column
         shown = ShownStep(iteration, step, focus, decimals, show_sources, diverged_here, None, None)
-        chain = (drill, decimals) if chain_wanted and self._chain_place() != "side" else None
         style = self.rich_style
         for name, lines, sideways in self._draw(None, shown, chain, step_width, column - 3 if column else 0,
                                                 self.get_component_rich_style(RULE, partial=True)):
@@ -202,16 +192,6 @@ class StepPane(LineStyled, ScrollView, can_focus=False):
     def _chain_column(self, width: int) -> int:
         """Columns of the chain rule's own column (margin, rule and padding included)."""
         return round(width * CHAIN_SHARE) if self._chain_place() == "column" else 0
-
-    def _chain_content_width(self) -> int:
-        width = self._content_width()
-        column = self._chain_column(width)
-        return column - 3 if column else width
-
-    def _step_width(self, wanted_chain: bool | None = None) -> int:
-        width = self._content_width()
-        beside = self._chain_place() == "column" and (self.chain_shown if wanted_chain is None else wanted_chain)
-        return width - self._chain_column(width) if beside else width
 
     def _part(self, name: str, owner: object, key: tuple, draw: Callable[[], list[Strip]]) -> list[Strip]:
         """Part `name`'s lines, drawn again only when what they are drawn from changed: `owner`
@@ -280,14 +260,13 @@ class StepPane(LineStyled, ScrollView, can_focus=False):
     def _lay_out(self, width: int, style: Style) -> None:
         """The rows of the step column (and of the chain rule's column) at `width`, under `style`."""
         rule = self.get_component_rich_style(RULE, partial=True)
-        step_width = self._step_width()
         column = self._chain_column(width) if self.chain_shown else 0
+        step_width = width - column
         parts = self._draw(self._about, self._shown, self._chain if self.chain_shown else None,
                            step_width, column - 3 if column else 0, rule)
         rows: list[tuple[list[Strip] | None, int, int]] = []
         chain_rows: list[Strip] = []
         placed: dict[str, Region] = {}
-        widest = step_width
         for name, lines, sideways in parts:
             if name == "chain" and column:
                 chain_rows = self._styled_part(lines, style, False, column - 3)
@@ -301,21 +280,22 @@ class StepPane(LineStyled, ScrollView, can_focus=False):
                 part_width = self._ink_width(lines)
             skip = 2 if name == "chain" else 0  # the chain rule's margin and rule
             placed[name] = Region(0, len(rows) + skip, part_width, len(lines) - skip)
-            widest = max(widest, part_width)
             reach = max(part_width - step_width, 0)  # how far it scrolls sideways
             rows.extend((styled, y, reach) for y in range(len(styled)))
             if reach:  # cut at the pane's edge: a bar says how much is out of view
                 rows.append((None, part_width, reach))
         self._drawn = {name: lines for name, lines, _ in parts}
         self._rows, self._chain_rows, self._placed = rows, chain_rows, placed
-        self._chain_width, self._widest, self._rows_style = column, widest, style
+        self._chain_width, self._rows_style = column, style
         self.sideways = min(self.sideways, self._max_sideways())
 
     def _bar(self, part_width: int, width: int, shift: int, style: Style) -> Strip:
         """The scrollbar under a part wider than the pane: how much of it shows, and where (drawn
         as Textual draws a horizontal scrollbar, in the pane's scrollbar colours)."""
         key = (part_width, width, shift, style)
-        if self._bar_drawn is None or self._bar_drawn[0] != key:
+        if key not in self._bars:  # a step has a bar under its matrices, its old → new, or both
+            if len(self._bars) > 8:
+                self._bars.clear()
             styles = self.styles
             background = styles.scrollbar_background
             if background.a < 1:
@@ -328,11 +308,12 @@ class StepPane(LineStyled, ScrollView, can_focus=False):
             line = next(Segment.split_lines(segments.segments))  # one row, without the line break
             plain = [Segment(s.text, Style(color=s.style.color, bgcolor=s.style.bgcolor, reverse=s.style.reverse)
                              if s.style else style) for s in line]
-            self._bar_drawn = (key, Strip(plain).crop_extend(0, width, style))
-        return self._bar_drawn[1]
+            self._bars[key] = Strip(plain).crop_extend(0, width, style)
+        return self._bars[key]
 
     def _max_sideways(self) -> int:
-        return max(self._widest - self._step_width(), 0)
+        """How far the widest part scrolls sideways (0: every part fits)."""
+        return max((reach for _, _, reach in self._rows), default=0)
 
     def _set_virtual_size(self, size: Size) -> None:
         """Set the scrollable size without laying the screen out (Textual's reactive would)."""
